@@ -1,0 +1,62 @@
+# 雁阵 yanzhen. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export YANZHEN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint bench venv browser-deps assets messages clean
+
+$(BIN)/yanzhen: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/yanzhen
+
+venv: $(BIN)/yanzhen
+
+## Serve the demo county 盐池县 on SQLite at http://127.0.0.1:$(PORT) until Ctrl-C.
+run: venv
+	mkdir -p var
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen migrate --noinput
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen demo
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
+
+## Lint, system checks, migration check and the whole test suite (browser tests included).
+test: venv browser-deps
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
+	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser"
+	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
+
+lint: venv
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+## Benchmarks; writes docs/benchmarks.md.
+bench: venv
+	$(BIN)/python -m yanzhen.bench --write docs/benchmarks.md
+
+## Debian's Chromium for the Playwright browser tests (never a downloaded browser).
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+## Refresh the vendored front-end assets from the npm registry (versions pinned in package.json).
+assets:
+	npm ci --no-audit --no-fund
+	mkdir -p src/yanzhen/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js src/yanzhen/static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js src/yanzhen/static/vendor/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map src/yanzhen/static/vendor/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map src/yanzhen/static/vendor/
+
+## Recompile translations after editing src/yanzhen/locale/*/LC_MESSAGES/django.po.
+messages: venv
+	cd src/yanzhen && YANZHEN_DEBUG=1 ../../$(BIN)/yanzhen compilemessages
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,50 @@
+"""Authentication events reach us only as signals (from django.contrib.auth and django-axes); they are
+written to the audit log here. Domain writes never use signals."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from yanzhen.core import audit
+from yanzhen.core.models import AuditAction, AuditOutcome
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    audit.record(action=AuditAction.LOGIN, user=user, request=request)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(action=AuditAction.LOGOUT, user=user, request=request)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))
+    audit.record(
+        action=AuditAction.LOGIN_FAILED,
+        outcome=AuditOutcome.FAILURE,
+        username=username,
+        division_code=_division_of(username),
+        request=request,
+    )
+
+
+def _division_of(username: str) -> str:
+    """The division of the account a failed login named, so its county's auditor sees the attempt."""
+    from yanzhen.accounts.models import User
+
+    return User.objects.filter(username=username).values_list("division_id", flat=True).first() or ""
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    audit.record(
+        action=AuditAction.LOCKED_OUT,
+        outcome=AuditOutcome.FAILURE,
+        username=str(username or ""),
+        division_code=_division_of(str(username or "")),
+        request=request,
+    )

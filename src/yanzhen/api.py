@@ -1,0 +1,66 @@
+"""The REST API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json.
+
+Authentication: the browser session (with CSRF on writes) or `Authorization: Bearer <token>` from
+`yanzhen create-token`. Errors are JSON `{"detail": "<Chinese message>"}` with the true HTTP status.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from yanzhen.accounts.models import ApiToken, hash_token
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = (
+            ApiToken.objects.select_related("user", "user__division")
+            .filter(key_hash=hash_token(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="雁阵 yanzhen API",
+    version="1",
+    description="村级后备力量与村“两委”干部管理系统 API。所有数据都限于调用者的辖区。",
+    auth=[BearerTokenAuth(), django_auth],
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "不存在或不在您的辖区内"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "您没有执行此操作的权限"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=422)
+
+
+def _register_routers() -> None:
+    from yanzhen.divisions.api import router as divisions_router
+
+    api.add_router("/divisions", divisions_router, tags=["divisions"])
+
+
+_register_routers()

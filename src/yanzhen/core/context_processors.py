@@ -1,0 +1,31 @@
+"""The left navigation, by task, as a clerk thinks of her work."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name or None while the area is still being built)
+NAVIGATION = [
+    (_("Home"), "home"),
+    (_("Villages"), "division-tree"),
+    (_("People"), None),
+    (_("Reserves"), None),
+    (_("Cultivation"), None),
+    (_("Assessment"), None),
+    (_("Statistics"), None),
+    (_("Import and export"), None),
+    (_("System"), "audit-log"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, url_name in NAVIGATION:
+        if url_name == "audit-log" and not user.can_read_audit:
+            url_name = None
+        url = reverse(url_name) if url_name else None
+        active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
+        items.append({"label": label, "url": url, "active": active})
+    return {"navigation": items}

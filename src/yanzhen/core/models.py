@@ -1,0 +1,78 @@
+"""Append-only audit log of security events (登录、失败、锁定、导出、查看完整身份证号 ...)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yanzhen.core.jurisdiction import ScopedQuerySet
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOGOUT = "logout", _("Logout")
+    EXPORT = "export", _("Export")
+    VIEW_FULL_ID_NUMBER = "view_full_id_number", _("Viewed full ID number")
+    VIEW_FULL_PHONE = "view_full_phone", _("Viewed full phone number")
+    IMPORT = "import", _("Import")
+    TOKEN_CREATED = "token_created", _("API token created")
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One security event. Rows are only ever inserted: saving an existing row or deleting raises."""
+
+    jurisdiction_path = "division_code"
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    division_code = models.CharField(_("division code"), max_length=12, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=AuditOutcome.choices)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")

@@ -1,0 +1,42 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from yanzhen.core.models import AuditEvent
+from yanzhen.divisions import selectors as division_selectors
+
+
+def home(request):
+    root = division_selectors.root_division(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"root": root, "counts": division_selectors.village_counts(request.user, root) if root else None},
+    )
+
+
+def search(request):
+    query = request.GET.get("q", "")[:50]
+    results = division_selectors.search_divisions(request.user, query)
+    template = "core/search_results.html" if request.headers.get("HX-Request") else "core/search.html"
+    return render(request, template, {"query": query, "divisions": results})
+
+
+def audit_log(request):
+    if not request.user.can_read_audit:
+        raise PermissionDenied
+    events = AuditEvent.objects.restrict(request.user).select_related("user")
+    action = request.GET.get("action", "")
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "action": action, "actions": AuditEvent._meta.get_field("action").choices},
+    )
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,99 @@
+"""The demo county 盐池县 (640323): divisions from the package data, village attributes, demo accounts.
+
+Idempotent: running it again changes nothing that is already there (passwords are reset to the demo ones).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from yanzhen.accounts.roles import Role
+from yanzhen.accounts.services import create_or_update_user
+from yanzhen.divisions.importer import import_divisions
+from yanzhen.divisions.models import Division, Industry, VillageTag
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "divisions" / "data" / "seed"
+SEED_COUNTIES = ("640323", "621202", "511903", "441825", "410926")
+DEMO_COUNTY = "640323"  # 宁夏 吴忠市 盐池县
+HUAMACHI = "640323100"  # 花马池镇
+DEMO_PASSWORD = "Yanzhen@2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    division: str
+    role: Role
+    note: str
+
+
+def demo_accounts() -> list[DemoAccount]:
+    first_village = (
+        Division.objects.filter(parent_id=HUAMACHI)
+        .administrative_villages()
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return [
+        DemoAccount("county", "县委组织部管理员", DEMO_COUNTY, Role.ADMIN, "盐池县委组织部"),
+        DemoAccount("huamachi", "花马池镇组织委员", HUAMACHI, Role.TOWNSHIP_CLERK, "花马池镇"),
+        DemoAccount("dashuikeng", "大水坑镇组织委员", "640323101", Role.TOWNSHIP_CLERK, "大水坑镇"),
+        DemoAccount(
+            "cunshuji", "村党组织书记", first_village or HUAMACHI, Role.VILLAGE_SECRETARY, "花马池镇的一个村"
+        ),
+        DemoAccount("auditor", "审计员", DEMO_COUNTY, Role.AUDITOR, "盐池县，只读"),
+    ]
+
+
+# Industries of 盐池县 (滩羊, 黄花菜, 小杂粮, 甘草 ...) for realistic demo villages.
+DEMO_INDUSTRIES = ["滩羊养殖", "黄花菜", "小杂粮", "甘草", "光伏", "电商", "乡村旅游", "农产品加工"]
+
+
+@transaction.atomic
+def _village_attributes() -> None:
+    rng = random.Random(640323)
+    industries = [Industry.objects.get_or_create(name=name)[0] for name in DEMO_INDUSTRIES]
+    tags = {tag.name: tag for tag in VillageTag.objects.all()}
+    villages = (
+        Division.objects.filter(code__startswith=DEMO_COUNTY).administrative_villages().order_by("code")
+    )
+    for village in villages:
+        if village.collective_income is not None:
+            continue  # already set: by an earlier run or by a user
+        village.collective_income = Decimal(rng.randint(50, 1200)) / Decimal(10)  # 万元
+        village.latitude = Decimal("37.78") + Decimal(rng.randint(-4000, 4000)) / Decimal(10000)
+        village.longitude = Decimal("107.40") + Decimal(rng.randint(-6000, 6000)) / Decimal(10000)
+        village.save()
+        village.industries.set(rng.sample(industries, 2))
+        roll = rng.random()
+        if roll < 0.08 and "示范村" in tags:
+            village.tags.add(tags["示范村"])
+        elif roll < 0.14 and "明星村" in tags:
+            village.tags.add(tags["明星村"])
+        elif roll < 0.30 and "脱贫村" in tags:
+            village.tags.add(tags["脱贫村"])
+        elif roll < 0.34 and "软弱涣散村" in tags:
+            village.tags.add(tags["软弱涣散村"])
+
+
+def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    for county in SEED_COUNTIES:
+        import_divisions(SEED_DIR, under=county)
+    _village_attributes()
+    accounts = demo_accounts()
+    for account in accounts:
+        create_or_update_user(
+            username=account.username,
+            password=password,
+            division=Division.objects.get(code=account.division),
+            roles=[account.role],
+            display_name=account.display_name,
+        )
+    return accounts

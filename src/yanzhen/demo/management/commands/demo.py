@@ -1,0 +1,29 @@
+"""yanzhen demo: build the demo county 盐池县 and its accounts (idempotent)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from yanzhen.demo.builder import DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo county 盐池县 (640323) with demo accounts. Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="also outside DEBUG (a test server); never on production data",
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "演示数据带有公开的演示密码，只能在开发环境 (YANZHEN_DEBUG=1) 或加 --force 时加载。"
+            )
+        accounts = build_demo()
+        self.stdout.write("演示县 盐池县 (640323) 已就绪。演示账号 (demo accounts)：")
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username:<12} {DEMO_PASSWORD}  {account.display_name}（{account.note}）"
+            )

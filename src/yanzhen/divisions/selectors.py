@@ -1,0 +1,74 @@
+"""Reads of divisions, always through the user's jurisdiction."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
+from yanzhen.divisions.codes import Level, candidate_codes
+from yanzhen.divisions.models import Division, DivisionQuerySet
+
+
+def visible_divisions(user) -> DivisionQuerySet:
+    return Division.objects.restrict(user)
+
+
+def get_division(user, code: str) -> Division:
+    """The division with this code (or its 12-digit padded form) inside the user's jurisdiction, else 404."""
+    candidates = candidate_codes(code)
+    if len(candidates) > 1:
+        found = set(Division.objects.filter(code__in=candidates).values_list("code", flat=True))
+        candidates = [c for c in candidates if c in found][:1] or candidates[:1]
+    return get_scoped_or_404(Division.objects.all(), user, code=candidates[0] if candidates else "-")
+
+
+def root_division(user) -> Division | None:
+    prefix = jurisdiction_prefix(user)
+    if not prefix:
+        return None
+    return Division.objects.filter(code=prefix).first()
+
+
+def children_of(user, division: Division | None) -> DivisionQuerySet:
+    """The children of a division (the provinces for a nationwide user), with the count of their children."""
+    queryset = visible_divisions(user)
+    queryset = queryset.filter(parent=division) if division is not None else queryset.filter(level=1)
+    return queryset.annotate(
+        child_count=Count("children", distinct=True),
+    ).prefetch_related("tags", "industries")
+
+
+def tree(user, division: Division | None) -> list[tuple[Division, list[Division]]]:
+    """Two levels below a division: each child with its own children (for a county: townships and villages)."""
+    children = list(children_of(user, division))
+    if division is not None and division.level == Level.TOWNSHIP:
+        # A township's own villages are the tree: one section with the township itself.
+        division.child_count = len(children)
+        return [(division, children)]
+    grandchildren: dict[str, list[Division]] = {child.code: [] for child in children}
+    if children:
+        parents = [child.code for child in children]
+        for grandchild in (
+            visible_divisions(user).filter(parent_id__in=parents).prefetch_related("tags").order_by("code")
+        ):
+            grandchildren[grandchild.parent_id].append(grandchild)
+    return [(child, grandchildren[child.code]) for child in children]
+
+
+def search_divisions(user, query: str, limit: int = 20) -> DivisionQuerySet:
+    query = query.strip()
+    if not query:
+        return Division.objects.none()
+    condition = Q(name__contains=query)
+    if query.isdigit():
+        condition |= Q(code__startswith=query)
+    return visible_divisions(user).filter(condition).order_by("level", "code")[:limit]
+
+
+def village_counts(user, division: Division) -> dict[str, int]:
+    base = visible_divisions(user).under(division.code)
+    return {
+        "townships": base.filter(level=4).count(),
+        "village_units": base.filter(level=5).count(),
+        "administrative_villages": base.administrative_villages().count(),
+    }

@@ -1,0 +1,40 @@
+"""Writes to divisions. Codes and names come only from the statistical import; people edit attributes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+
+from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.divisions.models import Division, Industry, VillageTag
+
+
+@transaction.atomic
+def update_village_attributes(
+    *,
+    actor,
+    division: Division,
+    tags: list[VillageTag],
+    industries: list[Industry],
+    collective_income: Decimal | None,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+) -> Division:
+    """Change a village unit's attributes; history records who changed what."""
+    if not code_in_jurisdiction(actor, division.code):
+        raise Http404
+    if not actor.can_edit:
+        raise PermissionDenied
+    division = Division.objects.select_for_update().get(pk=division.pk)
+    division.collective_income = collective_income
+    division.latitude = latitude
+    division.longitude = longitude
+    division._history_user = actor
+    division.full_clean()
+    division.save()
+    division.tags.set(tags)
+    division.industries.set(industries)
+    return division

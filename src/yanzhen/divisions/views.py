@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yanzhen.divisions import selectors, services
+from yanzhen.divisions.forms import VillageAttributesForm
+
+
+def division_tree(request):
+    root = selectors.root_division(request.user)
+    return render(
+        request,
+        "divisions/tree.html",
+        {
+            "root": root,
+            "tree": selectors.tree(request.user, root),
+            "counts": selectors.village_counts(request.user, root) if root else None,
+        },
+    )
+
+
+def division_detail(request, code: str):
+    division = selectors.get_division(request.user, code)
+    history = division.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "divisions/detail.html",
+        {
+            "division": division,
+            "breadcrumb": division.ancestors(),
+            "tree": selectors.tree(request.user, division) if not division.is_village else [],
+            "counts": selectors.village_counts(request.user, division) if not division.is_village else None,
+            "history": history,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def village_edit(request, code: str):
+    division = selectors.get_division(request.user, code)
+    if not request.user.can_edit or not division.is_village:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = VillageAttributesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_village_attributes(actor=request.user, division=division, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("division-detail", code=division.code)
+    else:
+        form = VillageAttributesForm(
+            initial={
+                "tags": division.tags.all(),
+                "industries": division.industries.all(),
+                "collective_income": division.collective_income,
+                "latitude": division.latitude,
+                "longitude": division.longitude,
+            }
+        )
+    return render(
+        request,
+        "divisions/edit.html",
+        {"division": division, "breadcrumb": division.ancestors(), "form": form},
+    )

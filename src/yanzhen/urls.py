@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from yanzhen.api import api
+from yanzhen.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("audit/", core_views.audit_log, name="audit-log"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("divisions/", include("yanzhen.divisions.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]

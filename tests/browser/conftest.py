@@ -1,0 +1,54 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
+
+They run in their own pytest invocation (`pytest -m browser`, see the Makefile) because the live server
+needs transactional tests, which empty the database after each test; each test builds what it needs.
+"""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one unless told
+# that the test, not a request, is using it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make browser-deps` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def world(transactional_db):
+    """The divisions and personas, rebuilt for each browser test (the live server's database is emptied)."""
+    from tests.conftest import build_world
+
+    build_world()
