@@ -24,6 +24,7 @@ run: venv
 
 ## Lint, system checks, migration check and the whole test suite (browser tests included).
 test: venv browser-deps
+	mkdir -p var
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check

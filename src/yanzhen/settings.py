@@ -22,6 +22,12 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("YANZHEN_SECRET_KEY must be set when YANZHEN_DEBUG is not 1.")
     SECRET_KEY = "development-only-key-never-used-in-production"
 
+# Keys that encrypt ID numbers and phones at rest (Fernet, comma-separated; the first encrypts, all decrypt).
+# Generate one with `yanzhen generate-field-key`. Required outside DEBUG.
+FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("YANZHEN_FIELD_KEYS", "").split(",") if k]
+if not DEBUG and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("YANZHEN_FIELD_KEYS must be set when YANZHEN_DEBUG is not 1.")
+
 ALLOWED_HOSTS = [h for h in os.environ.get("YANZHEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YANZHEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -39,6 +45,7 @@ INSTALLED_APPS = [
     "yanzhen.core",
     "yanzhen.divisions",
     "yanzhen.accounts",
+    "yanzhen.people",
     "yanzhen.demo",
 ]
 

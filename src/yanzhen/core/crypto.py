@@ -1,0 +1,56 @@
+"""Personal data at rest (PIPL, 等保 level 3): ID numbers and phones are encrypted, never stored in clear.
+
+- `encrypt`/`decrypt` use Fernet (AES-128-CBC + HMAC-SHA256, from `cryptography`). MultiFernet lets an
+  operator rotate keys: the first key of YANZHEN_FIELD_KEYS encrypts, all of them decrypt.
+- `keyed_hash` is an HMAC-SHA256 under a separate key derived from the first field key, for uniqueness and
+  exact lookup without decrypting (a plain hash of an ID number is guessable: the space is small).
+
+Keys come from the environment (YANZHEN_FIELD_KEYS, comma-separated Fernet keys); never from the repository.
+In DEBUG a development key is derived from the SECRET_KEY so `make run` needs no set-up.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[bytes, ...]:
+    configured = [k.strip() for k in getattr(settings, "FIELD_ENCRYPTION_KEYS", []) if k.strip()]
+    if configured:
+        return tuple(k.encode() for k in configured)
+    # Only reached in development and tests: settings refuse to start without keys outside DEBUG.
+    derived = hashlib.sha256(("yanzhen-dev-field-key:" + settings.SECRET_KEY).encode()).digest()
+    return (base64.urlsafe_b64encode(derived),)
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in _keys()])
+
+
+@lru_cache(maxsize=1)
+def _hash_key() -> bytes:
+    return hmac.new(_keys()[0], b"yanzhen keyed hash v1", hashlib.sha256).digest()
+
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode() if value else ""
+
+
+def decrypt(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode() if token else ""
+
+
+def keyed_hash(value: str) -> str:
+    return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest() if value else ""
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode()

@@ -1,0 +1,295 @@
+"""Writes to the person archive. Every function takes the acting user, validates before writing, runs in one
+transaction and leaves history naming the actor. Bad input raises ValidationError with Chinese messages
+keyed by field; nothing is written then."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from pypinyin import Style, lazy_pinyin
+
+from yanzhen.core import audit, crypto
+from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.models import AuditAction
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division, Industry
+from yanzhen.people.codes import (
+    Degree,
+    Education,
+    EducationKind,
+    Ethnicity,
+    Gender,
+    PoliticalStatus,
+    education_rank,
+)
+from yanzhen.people.idcard import IdNumberError, normalise_text, parse_id_number
+from yanzhen.people.models import EducationRecord, FamilyMember, Person, ResumeLine, Skill, Source, age_on
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MINIMUM_AGE = 18
+VIEW_FULL_PERMISSION = "people.view_full_personal_data"
+
+
+@dataclass
+class EducationInput:
+    kind: str
+    education: str
+    school: str = ""
+    major: str = ""
+    graduation_date: date | None = None
+    degree: str = Degree.NONE
+
+
+@dataclass
+class FamilyInput:
+    relation: str
+    name: str
+    birth_date: date | None = None
+    political_status: str = ""
+    work_unit_and_post: str = ""
+
+
+@dataclass
+class ResumeInput:
+    start: str
+    end: str
+    text: str
+
+
+@dataclass
+class PersonInput:
+    """What a clerk types on the archive form (or an import row gives)."""
+
+    name: str
+    id_number: str
+    village: Division
+    political_status: str
+    gender: str = ""  # derived from the ID number when empty
+    birth_date: date | None = None  # derived from the ID number when empty
+    ethnicity: str = "01"
+    native_place: str = ""
+    party_join_date: date | None = None
+    degree: str = Degree.NONE
+    phone: str = ""
+    source: Source | None = None
+    skills: list[Skill] = field(default_factory=list)
+    industries: list[Industry] = field(default_factory=list)
+    skills_text: str = ""
+    has_industry_experience: bool = False
+    rewards_and_punishments: str = ""
+    notes: str = ""
+    educations: list[EducationInput] | None = None  # None: leave the records as they are
+    family: list[FamilyInput] | None = None
+    resume: list[ResumeInput] | None = None
+
+
+def normalise_phone(raw: str) -> str:
+    return normalise_text(raw or "").replace("-", "").removeprefix("+86")
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else ""
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    full = "".join(lazy_pinyin(name)).lower()
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    return full, initials
+
+
+def _check_actor(actor, village: Division) -> None:
+    if not code_in_jurisdiction(actor, village.code):
+        raise Http404
+    if not actor.can_edit:
+        raise PermissionDenied
+
+
+def _validate(actor, data: PersonInput, person: Person | None) -> tuple[dict[str, str], str, str]:
+    """Return (errors by field, the normalised ID number, the normalised phone)."""
+    errors: dict[str, str] = {}
+    number = ""
+    try:
+        parsed = parse_id_number(data.id_number)
+        number = parsed.number
+    except IdNumberError as wrong:
+        errors["id_number"] = str(wrong)
+        parsed = None
+    if not data.name.strip():
+        errors["name"] = "姓名不能为空"
+    if parsed is not None:
+        if data.birth_date is None:
+            data.birth_date = parsed.birth_date
+        elif data.birth_date != parsed.birth_date:
+            errors["birth_date"] = (
+                f"出生日期 {data.birth_date:%Y-%m-%d} 与身份证号中的 {parsed.birth_date:%Y-%m-%d} 不一致"
+            )
+        if not data.gender:
+            data.gender = parsed.gender
+        elif data.gender != parsed.gender:
+            errors["gender"] = f"性别与身份证号不一致：身份证号表明为{Gender(parsed.gender).label}"
+    if data.birth_date is not None and "birth_date" not in errors:
+        today = date.today()
+        if data.birth_date > today:
+            errors["birth_date"] = "出生日期不能晚于今天"
+        elif age_on(data.birth_date, today) < MINIMUM_AGE:
+            errors["birth_date"] = f"未满 {MINIMUM_AGE} 周岁，不能建档"
+    if data.gender and data.gender not in Gender.values:
+        errors["gender"] = f"性别代码 {data.gender} 不在 GB/T 2261.1 中"
+    if data.ethnicity not in Ethnicity.values:
+        errors["ethnicity"] = f"民族代码 {data.ethnicity} 不在 GB/T 3304 中"
+    if data.political_status not in PoliticalStatus.values:
+        errors["political_status"] = f"政治面貌代码 {data.political_status} 不在 GB/T 4762 中"
+    if data.degree not in Degree.values:
+        errors["degree"] = f"学位代码 {data.degree} 不在 GB/T 6864 中"
+    if data.party_join_date and data.birth_date and data.party_join_date < data.birth_date:
+        errors["party_join_date"] = "入党时间不能早于出生日期"
+    phone = normalise_phone(data.phone)
+    if phone and not MOBILE.match(phone):
+        errors["phone"] = f"手机号码 {data.phone} 不是有效的大陆手机号（11 位，以 1 开头）"
+    if data.village.level != Level.VILLAGE:
+        errors["village"] = f"居住村须为村级单位，{data.village.name} 不是"
+    for index, education in enumerate(data.educations or [], start=1):
+        if education.education not in Education.values:
+            errors[f"educations.{index}"] = f"第 {index} 条学历：代码 {education.education} 不在 GB/T 4658 中"
+        elif education.kind not in EducationKind.values:
+            errors[f"educations.{index}"] = f"第 {index} 条学历：类别须为全日制或在职"
+    for index, member in enumerate(data.family or [], start=1):
+        if not member.name.strip() or not member.relation.strip():
+            errors[f"family.{index}"] = f"第 {index} 位家庭成员：称谓和姓名不能为空"
+        elif member.political_status and member.political_status not in PoliticalStatus.values:
+            errors[f"family.{index}"] = (
+                f"第 {index} 位家庭成员：政治面貌代码 {member.political_status} 不在 GB/T 4762 中"
+            )
+    if number and "id_number" not in errors:
+        existing = (
+            Person.objects.filter(id_number_hash=crypto.keyed_hash(number))
+            .exclude(pk=getattr(person, "pk", None))
+            .first()
+        )
+        if existing is not None:
+            if Person.objects.restrict(actor).filter(pk=existing.pk).exists():
+                errors["id_number"] = (
+                    f"该身份证号已登记：{existing.name}（{existing.village.name}），请勿重复建档"
+                )
+            else:
+                errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
+    return errors, number, phone
+
+
+def _apply(person: Person, data: PersonInput, number: str, phone: str) -> None:
+    person.name = data.name.strip()
+    person.name_pinyin, person.name_initials = pinyin_of(person.name)
+    person.gender = data.gender
+    person.ethnicity = data.ethnicity
+    person.birth_date = data.birth_date
+    person.native_place = data.native_place.strip()
+    person.political_status = data.political_status
+    person.party_join_date = data.party_join_date
+    person.degree = data.degree
+    person.id_number_encrypted = crypto.encrypt(number)
+    person.id_number_hash = crypto.keyed_hash(number)
+    person.id_number_masked = number[:6] + "********" + number[-4:]
+    person.phone_encrypted = crypto.encrypt(phone)
+    person.phone_hash = crypto.keyed_hash(phone)
+    person.phone_masked = mask_phone(phone)
+    person.village = data.village
+    person.source = data.source
+    person.skills_text = data.skills_text.strip()
+    person.has_industry_experience = data.has_industry_experience
+    person.rewards_and_punishments = data.rewards_and_punishments
+    person.notes = data.notes
+
+
+def _replace_children(person: Person, data: PersonInput, actor) -> None:
+    if data.educations is not None:
+        person.educations.all().delete()
+        for education in data.educations:
+            record = EducationRecord(person=person, **education.__dict__)
+            record._history_user = actor
+            record.save()
+    if data.family is not None:
+        person.family.all().delete()
+        for order, member in enumerate(data.family):
+            record = FamilyMember(person=person, order=order, **member.__dict__)
+            record._history_user = actor
+            record.save()
+    if data.resume is not None:
+        person.resume_lines.all().delete()
+        for order, line in enumerate(data.resume):
+            record = ResumeLine(person=person, order=order, **line.__dict__)
+            record._history_user = actor
+            record.save()
+    refresh_highest_education(person)
+
+
+def refresh_highest_education(person: Person) -> None:
+    codes = list(person.educations.values_list("education", flat=True))
+    highest = min(codes, key=education_rank) if codes else ""
+    if person.highest_education != highest:
+        Person.objects.filter(pk=person.pk).update(highest_education=highest)
+        person.highest_education = highest
+
+
+@transaction.atomic
+def create_person(*, actor, data: PersonInput) -> Person:
+    _check_actor(actor, data.village)
+    errors, number, phone = _validate(actor, data, None)
+    if errors:
+        raise ValidationError(errors)
+    person = Person()
+    _apply(person, data, number, phone)
+    person._history_user = actor
+    person.save()
+    person.skills.set(data.skills)
+    person.industries.set(data.industries)
+    _replace_children(person, data, actor)
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor, person: Person, data: PersonInput) -> Person:
+    _check_actor(actor, person.village)
+    _check_actor(actor, data.village)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    errors, number, phone = _validate(actor, data, person)
+    if errors:
+        raise ValidationError(errors)
+    _apply(person, data, number, phone)
+    person._history_user = actor
+    person.save()
+    person.skills.set(data.skills)
+    person.industries.set(data.industries)
+    _replace_children(person, data, actor)
+    return person
+
+
+def can_view_full_personal_data(actor) -> bool:
+    return actor.is_superuser or actor.has_perm(VIEW_FULL_PERMISSION)
+
+
+def reveal_id_number(*, actor, person: Person, request=None) -> str:
+    """The full ID number, for a user with the permission; every viewing goes to the audit log."""
+    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
+        raise Http404
+    if not can_view_full_personal_data(actor):
+        raise PermissionDenied
+    audit.record(
+        action=AuditAction.VIEW_FULL_ID_NUMBER, user=actor, request=request, object_repr=f"person {person.pk}"
+    )
+    return person.reveal_id_number()
+
+
+def reveal_phone(*, actor, person: Person, request=None) -> str:
+    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
+        raise Http404
+    if not can_view_full_personal_data(actor):
+        raise PermissionDenied
+    audit.record(
+        action=AuditAction.VIEW_FULL_PHONE, user=actor, request=request, object_repr=f"person {person.pk}"
+    )
+    return person.reveal_phone()
