@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yanzhen.divisions",
     "yanzhen.accounts",
     "yanzhen.people",
+    "yanzhen.posts",
     "yanzhen.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit-log"),
     path("healthz", core_views.healthz, name="healthz"),
     path("divisions/", include("yanzhen.divisions.urls")),
+    path("people/", include("yanzhen.people.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

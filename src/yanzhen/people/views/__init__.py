@@ -1,0 +1,1 @@
+"""Pages of the person archive: `list` (search, filters, export) and `archive` (one person's file)."""

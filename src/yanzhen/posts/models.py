@@ -1,0 +1,113 @@
+"""Village posts (职位): post types, each village's seats, and the incumbents' terms.
+
+A seat is one place on a village's committee (the village has one 村党组织书记 seat, perhaps three 两委委员
+seats ...). A term is one person holding one seat from a start date to an end date; one person may hold
+the secretary and the chair seats at once (一肩挑). A seat without an open term is vacant.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yanzhen.core.jurisdiction import ScopedQuerySet
+
+
+class PostType(models.Model):
+    """A kind of village post (configurable). Key posts (村党组织书记, 村委会主任 by default) need a reserve
+    each: 一村一职一备."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    is_key = models.BooleanField(_("key post"), default=False)
+    is_practice = models.BooleanField(
+        _("practice post"), default=False, help_text=_("A post given to reserves for practice (实岗).")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post type")
+        verbose_name_plural = _("post types")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeatQuerySet(ScopedQuerySet):
+    pass
+
+
+class Seat(models.Model):
+    jurisdiction_path = "village__code"
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="seats"
+    )
+    post_type = models.ForeignKey(PostType, verbose_name=_("post"), on_delete=models.PROTECT, related_name="seats")
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    history = HistoricalRecords()
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["village_id", "post_type__order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "post_type", "number"], name="seat_unique_per_village_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.post_type}" + (f" {self.number}" if self.number > 1 else "")
+
+
+class TermEndReason(models.TextChoices):
+    ELECTION = "election", _("General election")  # 换届
+    RESIGNED = "resigned", _("Resigned")  # 辞职
+    TRANSFERRED = "transferred", _("Transferred")  # 调整
+    DISMISSED = "dismissed", _("Dismissed")  # 免职/罢免
+    DIED = "died", _("Died")  # 去世
+    OTHER = "other", _("Other")
+
+
+class TermQuerySet(ScopedQuerySet):
+    def current(self, on: date | None = None) -> TermQuerySet:
+        on = on or date.today()
+        return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+
+
+class Term(models.Model):
+    """One person holding one seat. `end` is the first day he no longer holds it."""
+
+    jurisdiction_path = "seat__village__code"
+
+    seat = models.ForeignKey(Seat, verbose_name=_("seat"), on_delete=models.PROTECT, related_name="terms")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms"
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)
+    end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["seat", "-start"]
+        constraints = [
+            # A seat has at most one open term at a time.
+            models.UniqueConstraint(fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="term_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.seat}"
