@@ -66,7 +66,8 @@ def test_rename_follows_the_file_and_keeps_history(seed_copy):
     village = Division.objects.get(code="640323100200")
     assert village.name == "新名村委会"
     assert village.history.first().name == "新名村委会"
-    assert village.history.count() == 1
+    assert [h.history_type for h in village.history.all()] == ["~", "+"]
+    assert village.history.last().name == "长城村委会"
 
 
 def test_unit_missing_from_file_is_deleted_unless_people_are_attached(seed_copy):

@@ -23,6 +23,8 @@ MATRIX = {
     "home": row("/", 302, 200, 200, 200, 200, 200, 200),
     "search": row("/search/?q=村", 302, 200, 200, 200, 200, 200, 200),
     "audit-log": row("/audit/", 302, 200, 403, 403, 403, 200, 200),
+    "system": row("/system/", 302, 200, 403, 403, 403, 403, 200),
+    "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
     "division-detail": row(f"/divisions/{V}/", 302, 200, 200, 404, 200, 200, 404),

@@ -46,7 +46,9 @@ def test_clerk_edits_her_village_and_history_names_her(client_for, persona):
     assert record.history_user == persona("huamachi")
     assert record.collective_income == Decimal("35.50")
     page = client_for("county").get(f"/divisions/{HUAMACHI_VILLAGE}/").content.decode()
-    assert "花马池镇组织委员" in page or "huamachi" in page
+    assert "huamachi" in page
+    assert "村集体经济收入（万元）：<del>—</del> → <ins>35.50</ins>" in page
+    assert "村类型：<del>—</del> → <ins>示范村</ins>" in page
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from yanzhen.api import api
 from yanzhen.core import views as core_views
+from yanzhen.core import vocabulary_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
     path("audit/", core_views.audit_log, name="audit-log"),
+    path("system/", vocabulary_views.vocabulary_index, name="system"),
+    path("system/vocabularies/<slug:key>/", vocabulary_views.vocabulary_detail, name="vocabulary-detail"),
     path("healthz", core_views.healthz, name="healthz"),
     path("divisions/", include("yanzhen.divisions.urls")),
     path("people/", include("yanzhen.people.urls")),

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.accounts.roles import Role
+
 # (label, url name or None while the area is still being built)
 NAVIGATION = [
     (_("Home"), "home"),
@@ -13,7 +15,7 @@ NAVIGATION = [
     (_("Assessment"), None),
     (_("Statistics"), None),
     (_("Import and export"), None),
-    (_("System"), "audit-log"),
+    (_("System"), "system"),
 ]
 
 
@@ -23,8 +25,8 @@ def navigation(request):
         return {}
     items = []
     for label, url_name in NAVIGATION:
-        if url_name == "audit-log" and not user.can_read_audit:
-            url_name = None
+        if url_name == "system" and not user.has_role(Role.ADMIN):
+            url_name = "audit-log" if user.can_read_audit else None
         url = reverse(url_name) if url_name else None
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yanzhen.divisions.codes import CODE_LENGTH, InvalidCode, Level, level_of, parent_code, unit_kind
 from yanzhen.divisions.models import Division
@@ -233,8 +233,9 @@ def import_divisions(path: Path | str, *, under: str = "", actor=None) -> Import
     }
 
     with transaction.atomic():
+        # With history: each unit's timeline starts with its creation by the import.
         for start in range(0, len(to_create), BATCH):
-            Division.objects.bulk_create(to_create[start : start + BATCH], batch_size=BATCH)
+            bulk_create_with_history(to_create[start : start + BATCH], Division, batch_size=BATCH, default_user=actor)
         result.created = len(to_create)
         if to_rename:
             current = Division.objects.in_bulk([d.code for d in to_rename])

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from yanzhen.core.history import timeline
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
 
@@ -23,7 +24,6 @@ def division_tree(request):
 
 def division_detail(request, code: str):
     division = selectors.get_division(request.user, code)
-    history = division.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
         request,
         "divisions/detail.html",
@@ -32,7 +32,7 @@ def division_detail(request, code: str):
             "breadcrumb": division.ancestors(),
             "tree": selectors.tree(request.user, division) if not division.is_village else [],
             "counts": selectors.village_counts(request.user, division) if not division.is_village else None,
-            "history": history,
+            "timeline": timeline(division),
         },
     )
 

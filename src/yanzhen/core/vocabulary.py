@@ -1,0 +1,91 @@
+"""Configurable vocabularies (村类型, 产业, 来源, 特长 ...): small models with `name` and `order`.
+
+Apps register their vocabulary models in `VOCABULARIES`; one set of pages lists, adds, renames and removes
+entries for the organisation department's administrators. An entry in use is never deleted (it is reported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+
+from yanzhen.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    key: str
+    model_label: str  # "app_label.ModelName"
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+
+VOCABULARIES = [
+    Vocabulary("village-tags", "divisions.VillageTag"),
+    Vocabulary("industries", "divisions.Industry"),
+    Vocabulary("sources", "people.Source"),
+    Vocabulary("skills", "people.Skill"),
+]
+
+
+def get_vocabulary(key: str) -> Vocabulary | None:
+    return next((v for v in VOCABULARIES if v.key == key), None)
+
+
+def _check(actor) -> None:
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied
+
+
+def _usage(entry: models.Model) -> int:
+    used = 0
+    for relation in entry._meta.related_objects:
+        if relation.related_model._meta.model_name.startswith("historical"):
+            continue
+        accessor = relation.get_accessor_name()
+        used += getattr(entry, accessor).count() if relation.multiple else int(hasattr(entry, accessor))
+    return used
+
+
+@transaction.atomic
+def add_entry(*, actor, vocabulary: Vocabulary, name: str) -> models.Model:
+    _check(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "名称不能为空"})
+    if len(name) > 30:
+        raise ValidationError({"name": "名称不能超过 30 个字"})
+    model = vocabulary.model
+    if model.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"“{name}”已存在"})
+    order = (model.objects.aggregate(models.Max("order"))["order__max"] or 0) + 1
+    try:
+        return model.objects.create(name=name, order=order)
+    except IntegrityError:
+        raise ValidationError({"name": f"“{name}”已存在"}) from None
+
+
+@transaction.atomic
+def remove_entry(*, actor, vocabulary: Vocabulary, entry_id: int) -> None:
+    _check(actor)
+    entry = vocabulary.model.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    used = _usage(entry)
+    if used:
+        raise ValidationError({"name": f"“{entry.name}”正被 {used} 条记录使用，不能删除"})
+    entry.delete()
+
+
+def entries_with_usage(vocabulary: Vocabulary) -> list[tuple[models.Model, int]]:
+    return [(entry, _usage(entry)) for entry in vocabulary.model.objects.all()]
