@@ -18,7 +18,10 @@ def test_admin_adds_a_village_tag(client_for):
     assert names() == ["示范村", "明星村", "脱贫村", "软弱涣散村", "红色美丽村庄"]
 
 
-@pytest.mark.parametrize("name,message", [("示范村", "“示范村”已存在"), ("  ", "名称不能为空"), ("长" * 31, "名称不能超过 30 个字")])
+@pytest.mark.parametrize(
+    "name,message",
+    [("示范村", "“示范村”已存在"), ("  ", "名称不能为空"), ("长" * 31, "名称不能超过 30 个字")],
+)
 def test_bad_names_are_refused_and_nothing_written(client_for, name, message):
     before = names()
     response = client_for("county").post(URL, {"name": name})

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "yanzhen.accounts",
     "yanzhen.people",
     "yanzhen.posts",
+    "yanzhen.candidacies",
+    "yanzhen.assessments",
+    "yanzhen.cultivation",
+    "yanzhen.stats",
+    "yanzhen.rosters",
     "yanzhen.demo",
 ]
 
@@ -177,3 +182,8 @@ LOGGING = {
 
 # Rows per page on list pages.
 PAGE_SIZE = 50
+
+# Roster imports (rosters app): the largest upload, and the zip-bomb limits checked before openpyxl reads it.
+ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("YANZHEN_ROSTER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+ROSTER_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+ROSTER_MAX_COMPRESSION_RATIO = 200

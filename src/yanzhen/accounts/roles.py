@@ -17,3 +17,5 @@ class Role(models.TextChoices):
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK})
 # Roles that may read the security audit log.
 AUDIT_READER_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+# Roles that may export personal records (masked unless they also hold the full-data permission).
+EXPORTER_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK, Role.VILLAGE_SECRETARY})

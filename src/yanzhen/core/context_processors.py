@@ -9,12 +9,12 @@ from yanzhen.accounts.roles import Role
 NAVIGATION = [
     (_("Home"), "home"),
     (_("Villages"), "division-tree"),
-    (_("People"), None),
-    (_("Reserves"), None),
-    (_("Cultivation"), None),
-    (_("Assessment"), None),
-    (_("Statistics"), None),
-    (_("Import and export"), None),
+    (_("People"), "people:list"),
+    (_("Reserves"), "candidacies:board"),
+    (_("Cultivation"), "cultivation:index"),
+    (_("Assessment"), "assessments:index"),
+    (_("Statistics"), "stats:dashboard"),
+    (_("Import and export"), "rosters:index"),
     (_("System"), "system"),
 ]
 
@@ -27,6 +27,8 @@ def navigation(request):
     for label, url_name in NAVIGATION:
         if url_name == "system" and not user.has_role(Role.ADMIN):
             url_name = "audit-log" if user.can_read_audit else None
+        if url_name == "assessments:index" and not user.is_superuser and user.role_codes == {Role.RESERVE}:
+            url_name = "assessments:self-service"  # a reserve's only page: his own reports
         url = reverse(url_name) if url_name else None
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})

@@ -8,12 +8,17 @@ from yanzhen.divisions import selectors as division_selectors
 
 
 def home(request):
+    """The dashboard (首页) of the user's division: the statistics app's figures, charts and warnings."""
+    from yanzhen.stats.views import dashboard_context
+
     root = division_selectors.root_division(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"root": root, "counts": division_selectors.village_counts(request.user, root) if root else None},
-    )
+    context = {
+        "root": root,
+        "counts": division_selectors.village_counts(request.user, root) if root else None,
+    }
+    if root is not None:
+        context.update(dashboard_context(request.user, root))
+    return render(request, "core/home.html", context)
 
 
 def search(request):

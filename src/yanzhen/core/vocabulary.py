@@ -35,6 +35,7 @@ VOCABULARIES = [
     Vocabulary("industries", "divisions.Industry"),
     Vocabulary("sources", "people.Source"),
     Vocabulary("skills", "people.Skill"),
+    Vocabulary("negative-list", "candidacies.NegativeListItem"),
 ]
 
 
@@ -48,12 +49,13 @@ def _check(actor) -> None:
 
 
 def _usage(entry: models.Model) -> int:
+    """How many records point at this entry, through any foreign key or many-to-many field."""
     used = 0
     for relation in entry._meta.related_objects:
-        if relation.related_model._meta.model_name.startswith("historical"):
+        related = relation.related_model
+        if related._meta.model_name.startswith("historical"):
             continue
-        accessor = relation.get_accessor_name()
-        used += getattr(entry, accessor).count() if relation.multiple else int(hasattr(entry, accessor))
+        used += related._base_manager.filter(**{relation.field.name: entry}).count()
     return used
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
+from yanzhen.demo.people import build_people
+from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -96,4 +98,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             roles=[account.role],
             display_name=account.display_name,
         )
+    build_people()  # the 两委 of the 102 村委会 and the 353 reserves
+    build_pipeline()  # the 353 reserves through the pipeline into the pool (一村一职一备 98.04%)
     return accounts

@@ -235,7 +235,9 @@ def import_divisions(path: Path | str, *, under: str = "", actor=None) -> Import
     with transaction.atomic():
         # With history: each unit's timeline starts with its creation by the import.
         for start in range(0, len(to_create), BATCH):
-            bulk_create_with_history(to_create[start : start + BATCH], Division, batch_size=BATCH, default_user=actor)
+            bulk_create_with_history(
+                to_create[start : start + BATCH], Division, batch_size=BATCH, default_user=actor
+            )
         result.created = len(to_create)
         if to_rename:
             current = Division.objects.in_bulk([d.code for d in to_rename])

@@ -4,9 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from yanzhen.candidacies.selectors import village_coverage
 from yanzhen.core.history import timeline
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
+from yanzhen.posts.selectors import village_committee
 
 
 def division_tree(request):
@@ -33,6 +35,8 @@ def division_detail(request, code: str):
             "tree": selectors.tree(request.user, division) if not division.is_village else [],
             "counts": selectors.village_counts(request.user, division) if not division.is_village else None,
             "timeline": timeline(division),
+            "committee": village_committee(request.user, division) if division.is_village else None,
+            "village_coverage": village_coverage(request.user, division) if division.is_village else None,
         },
     )
 

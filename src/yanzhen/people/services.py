@@ -5,12 +5,15 @@ keyed by field; nothing is written then."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import uuid
+import zipfile
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from PIL import Image, UnidentifiedImageError
 from pypinyin import Style, lazy_pinyin
 
 from yanzhen.core import audit, crypto
@@ -28,7 +31,16 @@ from yanzhen.people.codes import (
     education_rank,
 )
 from yanzhen.people.idcard import IdNumberError, normalise_text, parse_id_number
-from yanzhen.people.models import EducationRecord, FamilyMember, Person, ResumeLine, Skill, Source, age_on
+from yanzhen.people.models import (
+    Attachment,
+    EducationRecord,
+    FamilyMember,
+    Person,
+    ResumeLine,
+    Skill,
+    Source,
+    age_on,
+)
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MINIMUM_AGE = 18
@@ -63,7 +75,10 @@ class ResumeInput:
 
 @dataclass
 class PersonInput:
-    """What a clerk types on the archive form (or an import row gives)."""
+    """What a clerk types on the archive form (or an import row gives).
+
+    On update an empty `id_number` keeps the stored number and a `phone` of None keeps the stored phone, so
+    the edit form never has to carry the full values."""
 
     name: str
     id_number: str
@@ -75,7 +90,7 @@ class PersonInput:
     native_place: str = ""
     party_join_date: date | None = None
     degree: str = Degree.NONE
-    phone: str = ""
+    phone: str | None = ""
     source: Source | None = None
     skills: list[Skill] = field(default_factory=list)
     industries: list[Industry] = field(default_factory=list)
@@ -238,6 +253,8 @@ def refresh_highest_education(person: Person) -> None:
 @transaction.atomic
 def create_person(*, actor, data: PersonInput) -> Person:
     _check_actor(actor, data.village)
+    if data.phone is None:
+        data = replace(data, phone="")
     errors, number, phone = _validate(actor, data, None)
     if errors:
         raise ValidationError(errors)
@@ -256,6 +273,12 @@ def update_person(*, actor, person: Person, data: PersonInput) -> Person:
     _check_actor(actor, person.village)
     _check_actor(actor, data.village)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if not (data.id_number or "").strip() or data.phone is None:
+        data = replace(data)  # the caller's input stays as given
+        if not (data.id_number or "").strip():
+            data.id_number = person.reveal_id_number()
+        if data.phone is None:
+            data.phone = person.reveal_phone()
     errors, number, phone = _validate(actor, data, person)
     if errors:
         raise ValidationError(errors)
@@ -293,3 +316,120 @@ def reveal_phone(*, actor, person: Person, request=None) -> str:
         action=AuditAction.VIEW_FULL_PHONE, user=actor, request=request, object_repr=f"person {person.pk}"
     )
     return person.reveal_phone()
+
+
+# Attachments: extension → (content type, test of the first bytes). The content must match the extension:
+# a program renamed to .pdf is refused.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
+ZIP = b"PK\x03\x04"  # .docx/.xlsx are zip packages
+
+
+def _zip_holds(member: str):
+    def check(uploaded_file) -> bool:
+        uploaded_file.seek(0)
+        try:
+            with zipfile.ZipFile(uploaded_file) as package:
+                return member in package.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+
+    return check
+
+
+def _starts_with(*prefixes: bytes):
+    def check(uploaded_file) -> bool:
+        uploaded_file.seek(0)
+        head = uploaded_file.read(16)
+        return any(head.startswith(prefix) for prefix in prefixes)
+
+    return check
+
+
+ATTACHMENT_RULES = {
+    "pdf": ("application/pdf", _starts_with(b"%PDF-")),
+    "jpg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
+    "jpeg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
+    "png": ("image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
+    "doc": ("application/msword", _starts_with(OLE2)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _zip_holds("word/document.xml"),
+    ),
+    "xls": ("application/vnd.ms-excel", _starts_with(OLE2)),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _zip_holds("xl/workbook.xml"),
+    ),
+}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+@transaction.atomic
+def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attachment:
+    """Store a scanned document of the archive under a random name; the type is checked by the extension
+    and by the content, the size against 10 MB."""
+    _check_actor(actor, person.village)
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "标题：不能为空"
+    elif len(title) > 100:
+        errors["title"] = "标题：不能超过 100 个字"
+    rule = ATTACHMENT_RULES.get(_extension(getattr(uploaded_file, "name", "") or ""))
+    if uploaded_file is None:
+        errors["file"] = "附件：请选择文件"
+    elif uploaded_file.size > ATTACHMENT_MAX_BYTES:
+        errors["file"] = "附件：文件超过 10 MB"
+    elif rule is None or not rule[1](uploaded_file):
+        errors["file"] = "附件：只接受 PDF、JPG、PNG、Word、Excel 文件"
+    if errors:
+        raise ValidationError(errors)
+    content_type, _check = rule
+    uploaded_file.seek(0)
+    uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(uploaded_file.name)}"
+    attachment = Attachment(
+        person=person,
+        title=title,
+        file=uploaded_file,
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+    attachment._history_user = actor
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def set_photo(*, actor, person: Person, uploaded_file) -> Person:
+    """Replace the person's photo: a JPEG or PNG of at most 2 MB that Pillow can read."""
+    _check_actor(actor, person.village)
+    if uploaded_file is None:
+        raise ValidationError({"photo": "照片：请选择文件"})
+    if uploaded_file.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": "照片：文件超过 2 MB"})
+    try:
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        image_format = None
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError({"photo": "照片：只接受 JPG、PNG 图片"})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    old = person.photo.name if person.photo else ""
+    uploaded_file.seek(0)
+    person.photo.save(f"{uuid.uuid4().hex}.{PHOTO_FORMATS[image_format]}", uploaded_file, save=False)
+    person._history_user = actor
+    person.save()
+    if old:
+        # The old file goes once the new one is recorded; the history keeps only its name.
+        transaction.on_commit(lambda: person.photo.storage.delete(old))
+    return person

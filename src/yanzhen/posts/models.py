@@ -49,7 +49,9 @@ class Seat(models.Model):
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="seats"
     )
-    post_type = models.ForeignKey(PostType, verbose_name=_("post"), on_delete=models.PROTECT, related_name="seats")
+    post_type = models.ForeignKey(
+        PostType, verbose_name=_("post"), on_delete=models.PROTECT, related_name="seats"
+    )
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     history = HistoricalRecords()
 
@@ -60,7 +62,9 @@ class Seat(models.Model):
         verbose_name_plural = _("seats")
         ordering = ["village_id", "post_type__order", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "post_type", "number"], name="seat_unique_per_village_post")
+            models.UniqueConstraint(
+                fields=["village", "post_type", "number"], name="seat_unique_per_village_post"
+            )
         ]
 
     def __str__(self) -> str:
@@ -105,8 +109,12 @@ class Term(models.Model):
         ordering = ["seat", "-start"]
         constraints = [
             # A seat has at most one open term at a time.
-            models.UniqueConstraint(fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="term_end_after_start"),
+            models.UniqueConstraint(
+                fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="term_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,204 @@
+"""Forms only parse what was typed; the services validate and give the Chinese messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from yanzhen.assessments.models import (
+    Assessment,
+    AssessmentSettings,
+    Checkup,
+    Commendation,
+    CommendationLevel,
+    Conclusion,
+    Grade,
+    SemiannualReport,
+)
+from yanzhen.assessments.periods import Half, PeriodKind
+from yanzhen.candidacies.models import RemovalReason
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FILE_TYPES = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
+
+
+def label(model, name: str):
+    return model._meta.get_field(name).verbose_name
+
+
+def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
+    """Put a service's errors (keyed by field) on the form; keys the form lacks become form-wide errors."""
+    if not hasattr(invalid, "error_dict"):
+        form.add_error(None, invalid.messages)
+        return
+    for name, messages in invalid.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+def _score_field(model, name: str, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label(model, name),
+        required=required,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+    )
+
+
+def _votes_field(name: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label(Assessment, name), required=False, widget=forms.NumberInput(attrs={"min": 0})
+    )
+
+
+def _text(model, name: str, rows: int = 3, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label(model, name), required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class AssessmentForm(StyledForm):
+    year = forms.IntegerField(label=label(Assessment, "year"))
+    half = forms.TypedChoiceField(label=label(Assessment, "half"), choices=Half.choices, coerce=int)
+    grade = forms.ChoiceField(label=label(Assessment, "grade"), choices=Grade.choices)
+    political_score = _score_field(Assessment, "political_score")
+    ability_score = _score_field(Assessment, "ability_score")
+    conduct_score = _score_field(Assessment, "conduct_score")
+    reputation_score = _score_field(Assessment, "reputation_score")
+    industry_evidence = _text(Assessment, "industry_evidence")
+    mediation_evidence = _text(Assessment, "mediation_evidence")
+    emergency_evidence = _text(Assessment, "emergency_evidence")
+    votes_excellent = _votes_field("votes_excellent")
+    votes_competent = _votes_field("votes_competent")
+    votes_basically_competent = _votes_field("votes_basically_competent")
+    votes_incompetent = _votes_field("votes_incompetent")
+    assessor = forms.CharField(label=label(Assessment, "assessor"), max_length=100, required=False)
+    assessed_on = forms.DateField(label=label(Assessment, "assessed_on"), widget=DATE)
+
+    SCORE_FIELDS = ("political_score", "ability_score", "conduct_score", "reputation_score")
+    EVIDENCE_FIELDS = ("industry_evidence", "mediation_evidence", "emergency_evidence")
+    VOTE_FIELDS = ("votes_excellent", "votes_competent", "votes_basically_competent", "votes_incompetent")
+
+    def __init__(self, *args, period_kind: str = PeriodKind.HALF_YEAR, **kwargs):
+        super().__init__(*args, **kwargs)
+        if period_kind == PeriodKind.YEAR:
+            self.fields["half"].choices = [(Half.YEAR.value, Half.YEAR.label)]
+        else:
+            self.fields["half"].choices = [(h.value, h.label) for h in (Half.FIRST, Half.SECOND)]
+
+
+class ReportForm(StyledForm):
+    """A clerk enters a reserve's report."""
+
+    year = forms.IntegerField(label=label(SemiannualReport, "year"))
+    half = forms.TypedChoiceField(
+        label=label(SemiannualReport, "half"),
+        choices=[(h.value, h.label) for h in (Half.FIRST, Half.SECOND)],
+        coerce=int,
+    )
+    text = _text(SemiannualReport, "text", rows=8, required=True)
+    attachment = forms.FileField(
+        label=label(SemiannualReport, "attachment"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
+    )
+
+
+class SelfReportForm(StyledForm):
+    """The reserve's own form: the half-years he may report on, the text, an optional photo or file."""
+
+    period = forms.ChoiceField(label=_("Half-year"))
+    text = _text(SemiannualReport, "text", rows=8, required=True)
+    attachment = forms.FileField(
+        label=label(SemiannualReport, "attachment"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(period.key, period.label) for period in periods]
+
+
+class ReviewForm(StyledForm):
+    review_comment = _text(SemiannualReport, "review_comment", rows=4, required=True)
+
+
+class ProposalDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm: remove from the pool")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("date"), widget=DATE)
+    reason = forms.ChoiceField(label=_("removal reason"), choices=RemovalReason.choices, required=False)
+    note = forms.CharField(
+        label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def __init__(self, *args, checkup_basis: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+        if not checkup_basis:
+            del self.fields["reason"]
+
+
+class CampaignForm(StyledForm):
+    title = forms.CharField(label=_("title"), max_length=100)
+    start = forms.DateField(label=_("start"), widget=DATE)
+    end = forms.DateField(label=_("end"), widget=DATE)
+
+
+class CheckupForm(StyledForm):
+    political_score = _score_field(Checkup, "political_score", required=True)
+    ability_score = _score_field(Checkup, "ability_score", required=True)
+    conduct_score = _score_field(Checkup, "conduct_score", required=True)
+    reputation_score = _score_field(Checkup, "reputation_score", required=True)
+    conclusion = forms.ChoiceField(label=label(Checkup, "conclusion"), choices=Conclusion.choices)
+    filled_on = forms.DateField(label=label(Checkup, "filled_on"), widget=DATE)
+    note = _text(Checkup, "note")
+
+
+class CommendationForm(StyledForm):
+    title = forms.CharField(label=label(Commendation, "title"), max_length=100)
+    level = forms.ChoiceField(label=label(Commendation, "level"), choices=CommendationLevel.choices)
+    awarded_on = forms.DateField(label=label(Commendation, "awarded_on"), widget=DATE)
+    issuer = forms.CharField(label=label(Commendation, "issuer"), max_length=100, required=False)
+    document_number = forms.CharField(
+        label=label(Commendation, "document_number"), max_length=100, required=False
+    )
+    document = forms.FileField(
+        label=label(Commendation, "document"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
+    )
+
+
+class SettingsForm(StyledForm):
+    report_due_days = forms.IntegerField(label=label(AssessmentSettings, "report_due_days"))
+    period_kind = forms.ChoiceField(
+        label=label(AssessmentSettings, "period_kind"), choices=PeriodKind.choices
+    )
+    weight_political = forms.IntegerField(label=label(AssessmentSettings, "weight_political"))
+    weight_ability = forms.IntegerField(label=label(AssessmentSettings, "weight_ability"))
+    weight_conduct = forms.IntegerField(label=label(AssessmentSettings, "weight_conduct"))
+    weight_reputation = forms.IntegerField(label=label(AssessmentSettings, "weight_reputation"))
+    excellent_cap_percent = forms.IntegerField(
+        label=label(AssessmentSettings, "excellent_cap_percent"),
+        required=False,
+        help_text=_("Empty: no cap."),
+    )

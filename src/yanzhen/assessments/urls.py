@@ -1,0 +1,29 @@
+from django.urls import path
+
+from yanzhen.assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("assessments/", views.assessment_list, name="list"),
+    path("assessments/new/", views.assessment_create, name="create"),
+    path("assessments/<int:pk>/edit/", views.assessment_edit, name="edit"),
+    path("assessments/<int:pk>/delete/", views.assessment_delete, name="delete"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/overdue/", views.overdue, name="overdue"),
+    path("reports/new/", views.report_create, name="report-create"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/attachment", views.report_attachment, name="report-attachment"),
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("notice-board/", views.notice_board, name="notice-board"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/new/", views.campaign_open, name="campaign-open"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/people/<int:person>/", views.checkup, name="checkup"),
+    path("commendations/new/", views.commendation_create, name="commendation-create"),
+    path("commendations/<int:pk>/document", views.commendation_document, name="commendation-document"),
+    path("settings/", views.settings_page, name="settings"),
+    path("me/", views.self_service, name="self-service"),
+]

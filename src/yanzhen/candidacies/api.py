@@ -1,0 +1,294 @@
+"""/api/v1/candidacies: list, nominate, read with the timeline, and ask for a transition by its target state.
+
+An illegal move answers 409 {"detail": "不能从“推荐”直接转为“在库”"}; bad data 422 with Chinese messages
+keyed by field; a candidacy outside the caller's jurisdiction 404, like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from ninja import Router, Schema
+
+from yanzhen.candidacies import selectors, services, workflow
+from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
+from yanzhen.candidacies.services import TransitionData
+from yanzhen.divisions import selectors as division_selectors
+from yanzhen.people.models import Person
+from yanzhen.posts.models import PostType
+
+router = Router()
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+class EventOut(Schema):
+    from_state: str
+    to_state: str
+    on: date
+    at: datetime
+    actor: str | None
+    summary: str
+    data: dict[str, Any]
+    note: str
+
+
+class CandidacyOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    village_code: str
+    village_name: str
+    state: str
+    state_name: str
+    targets: list[str]
+    nomination_way: str
+    recommender: str
+    pairing: str
+    pairing_members: str
+    readiness: str
+    key_cultivation: bool
+    nominated_on: date
+    entered_pool_on: date | None
+    promoted_on: date | None
+    removed_on: date | None
+    removal_reason: str
+    removal_note: str
+    allowed_next: list[str]
+
+
+class CandidacyDetailOut(CandidacyOut):
+    timeline: list[EventOut]
+
+
+def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": candidacy.pk,
+        "person_id": candidacy.person_id,
+        "person_name": candidacy.person.name,
+        "village_code": candidacy.village_id,
+        "village_name": candidacy.village.name,
+        "state": candidacy.state,
+        "state_name": workflow.state_name(candidacy.state),
+        "targets": [target.post_type.code for target in candidacy.targets.all()],
+        "nomination_way": candidacy.nomination_way,
+        "recommender": candidacy.recommender,
+        "pairing": candidacy.pairing,
+        "pairing_members": candidacy.pairing_members,
+        "readiness": candidacy.readiness,
+        "key_cultivation": candidacy.key_cultivation,
+        "nominated_on": candidacy.nominated_on,
+        "entered_pool_on": candidacy.entered_pool_on,
+        "promoted_on": candidacy.promoted_on,
+        "removed_on": candidacy.removed_on,
+        "removal_reason": candidacy.removal_reason,
+        "removal_note": candidacy.removal_note,
+        "allowed_next": workflow.allowed_next(candidacy.state),
+    }
+    if detail:
+        body["timeline"] = [
+            {
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "on": event.on,
+                "at": event.at,
+                "actor": str(event.actor) if event.actor else None,
+                "summary": event.summary,
+                "data": event.data,
+                "note": event.note,
+            }
+            for event in candidacy.events.select_related("actor").order_by("at", "id")
+        ]
+    return body
+
+
+def _error(status: int, detail: str, errors: dict[str, str] | None = None) -> JsonResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _invalid(invalid: ValidationError) -> JsonResponse:
+    if hasattr(invalid, "error_dict"):
+        errors = {field: "；".join(messages) for field, messages in invalid.message_dict.items()}
+    else:
+        errors = {"__all__": "；".join(invalid.messages)}
+    return _error(422, "；".join(errors.values()), errors)
+
+
+def _call(action):
+    """Run a service; its refusals become 409 (state) and 422 (data). 404 and 403 go to the API's handlers."""
+    try:
+        return action()
+    except workflow.WorkflowConflict as conflict:
+        return _error(409, str(conflict))
+    except ValidationError as invalid:
+        return _invalid(invalid)
+
+
+@router.get("", response=list[CandidacyOut], summary="Candidacies inside the caller's jurisdiction")
+def list_candidacies(request, state: str = "", village: str = "", limit: int = 100, offset: int = 0):
+    candidacies = selectors.visible_candidacies(request.user).order_by("village_id", "person__name", "id")
+    if state:
+        candidacies = candidacies.filter(state=state)
+    if village:
+        candidacies = candidacies.filter(village__code__startswith=village)
+    limit = max(1, min(limit, 500))
+    return [_out(c) for c in candidacies[max(offset, 0) : max(offset, 0) + limit]]
+
+
+class NominationIn(Schema):
+    person: int
+    targets: list[str]
+    nomination_way: str
+    on: date | None = None
+    village: str | None = None
+    recommender: str = ""
+    pairing: str = Pairing.NONE
+    pairing_members: str = ""
+    readiness: str = Readiness.ONE_TO_TWO_YEARS
+    key_cultivation: bool = False
+    note: str = ""
+
+
+@router.post(
+    "",
+    response={201: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Nominate a person (推荐)",
+)
+def create_candidacy(request, payload: NominationIn):
+    person = Person.objects.restrict(request.user).filter(pk=payload.person).first()
+    if person is None:
+        raise Http404
+    village = division_selectors.get_division(request.user, payload.village) if payload.village else None
+    post_types = list(PostType.objects.filter(code__in=payload.targets))
+    unknown = set(payload.targets) - {post.code for post in post_types}
+    if unknown:
+        return _error(422, f"未知的职位代码：{'、'.join(sorted(unknown))}", {"targets": "未知的职位代码"})
+
+    def nominate():
+        candidacy = workflow.nominate(
+            actor=request.user,
+            person=person,
+            village=village,
+            post_types=post_types,
+            nomination_way=payload.nomination_way,
+            on=payload.on or workflow.today(),
+            recommender=payload.recommender,
+            pairing=payload.pairing,
+            pairing_members=payload.pairing_members,
+            readiness=payload.readiness,
+            key_cultivation=payload.key_cultivation,
+            note=payload.note,
+        )
+        return 201, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True)
+
+    return _call(nominate)
+
+
+@router.get("/{candidacy_id}", response=CandidacyDetailOut, summary="One candidacy with its timeline")
+def get_candidacy(request, candidacy_id: int):
+    return _out(selectors.get_candidacy(request.user, candidacy_id), detail=True)
+
+
+class TransitionIn(Schema):
+    to: str
+    on: date | None = None
+    note: str = ""
+    failed_items: list[int] | None = None
+    inspectors: str = ""
+    people_talked_to: int | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstaining: int | None = None
+    findings: str = ""
+    start: date | None = None
+    end: date | None = None
+    objection: int | None = None
+    resolution: str = ""
+    seat: int | None = None
+    reason: str = ""
+
+
+@router.post(
+    "/{candidacy_id}/transitions",
+    response={200: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Move a candidacy to the next state with the data of that step",
+)
+def transition(request, candidacy_id: int, payload: TransitionIn):
+    candidacy = selectors.get_candidacy(request.user, candidacy_id)
+    data = TransitionData(**payload.dict(exclude={"to"}))
+
+    def move():
+        services.apply_transition(actor=request.user, candidacy=candidacy, to=payload.to, data=data)
+        return 200, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True)
+
+    return _call(move)
+
+
+class ObjectionIn(Schema):
+    received_on: date
+    content: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    received_on: date
+    content: str
+    resolved_on: date | None
+    upheld: bool | None
+    resolution: str
+
+
+@router.post(
+    "/{candidacy_id}/objections",
+    response={201: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record an objection received during the public notice",
+)
+def record_objection(request, candidacy_id: int, payload: ObjectionIn):
+    candidacy = selectors.get_candidacy(request.user, candidacy_id)
+
+    def record():
+        objection = workflow.record_objection(
+            actor=request.user, candidacy=candidacy, received_on=payload.received_on, content=payload.content
+        )
+        return 201, objection
+
+    return _call(record)
+
+
+class ResolutionIn(Schema):
+    upheld: bool
+    on: date | None = None
+    resolution: str
+
+
+@router.post(
+    "/{candidacy_id}/objections/{objection_id}/resolution",
+    response={200: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Resolve an objection; upheld, it rejects the candidacy",
+)
+def resolve_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):
+    candidacy = selectors.get_candidacy(request.user, candidacy_id)
+    objection = Objection.objects.filter(pk=objection_id, candidacy=candidacy).first()
+    if objection is None:
+        raise Http404
+
+    def resolve():
+        resolved = workflow.resolve_objection(
+            actor=request.user,
+            objection=objection,
+            upheld=payload.upheld,
+            on=payload.on or workflow.today(),
+            resolution=payload.resolution,
+        )
+        return 200, resolved
+
+    return _call(resolve)

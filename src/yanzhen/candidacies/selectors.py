@@ -1,0 +1,189 @@
+"""Reads of the pipeline, always through the user's jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch
+
+from yanzhen.candidacies.models import (
+    TERMINAL_STATES,
+    Candidacy,
+    CandidacyQuerySet,
+    CandidacyState,
+    CandidacyTarget,
+    PublicNotice,
+)
+from yanzhen.candidacies.workflow import today
+from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division
+from yanzhen.posts.models import PostType
+
+BOARD_LIMIT = 50  # cards per column; the rest behind "show all"
+
+# The date that tells when a candidacy reached its state, for the board's cards.
+STATE_DATE = {
+    CandidacyState.IN_POOL: "entered_pool_on",
+    CandidacyState.PROMOTED: "promoted_on",
+    CandidacyState.REMOVED: "removed_on",
+}
+
+
+def _targets() -> Prefetch:
+    return Prefetch("targets", queryset=CandidacyTarget.objects.select_related("post_type"))
+
+
+def visible_candidacies(user) -> CandidacyQuerySet:
+    return (
+        Candidacy.objects.restrict(user)
+        .select_related("person", "village", "village__parent")
+        .prefetch_related(_targets())
+    )
+
+
+def get_candidacy(user, pk) -> Candidacy:
+    return get_scoped_or_404(
+        Candidacy.objects.select_related(
+            "person", "village", "village__parent", "public_notice", "term__seat"
+        ).prefetch_related(_targets()),
+        user,
+        pk=pk,
+    )
+
+
+@dataclass
+class Column:
+    state: str
+    label: str
+    count: int
+    cards: list[Candidacy] = field(default_factory=list)
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(user, *, within: str = "", state: str = "", limit: int = BOARD_LIMIT) -> list[Column]:
+    """The pipeline by state: one column per state with its count and its first cards (the newest first for
+    ended candidacies). `within` narrows to a township or village code; `state` to one column, uncapped."""
+    candidacies = visible_candidacies(user)
+    if within:
+        candidacies = candidacies.filter(village__code__startswith=within)
+    counts = dict(
+        candidacies.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    columns = []
+    for choice in CandidacyState:
+        if state and choice != state:
+            continue
+        column = Column(choice.value, str(choice.label), counts.get(choice.value, 0))
+        if column.count:
+            ordering = ["-id"] if choice in TERMINAL_STATES else ["village_id", "person__name", "id"]
+            cards = candidacies.filter(state=choice).order_by(*ordering)
+            column.cards = list(cards if state else cards[:limit])
+        columns.append(column)
+    return columns
+
+
+def township_choices(user) -> list[Division]:
+    return list(Division.objects.restrict(user).filter(level__in=[Level.TOWNSHIP]).order_by("code"))
+
+
+@dataclass
+class KeyPostCoverage:
+    post_type: PostType
+    reserves: list[Candidacy]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.reserves)
+
+
+def village_coverage(user, village: Division, on: date | None = None) -> list[KeyPostCoverage]:
+    """Each key post of the village with the reserves in the pool on the date (today by default) that target
+    it: 一村一职一备 at a glance."""
+    on = on or today()
+    in_pool = list(
+        Candidacy.objects.restrict(user)
+        .filter(village=village)
+        .in_pool_on(on)
+        .select_related("person")
+        .prefetch_related(_targets())
+        .order_by("readiness", "person__name")
+    )
+    rows = []
+    for post_type in PostType.objects.filter(is_key=True):
+        reserves = [c for c in in_pool if any(t.post_type_id == post_type.pk for t in c.targets.all())]
+        rows.append(KeyPostCoverage(post_type, reserves))
+    return rows
+
+
+@dataclass
+class CoverageSummary:
+    villages: int
+    covered: int
+    uncovered: list[Division]
+
+    @property
+    def rate(self) -> Decimal:
+        """The share of villages with a reserve for every key post, percent with two decimals, half up."""
+        if not self.villages:
+            return Decimal("0.00")
+        return (Decimal(self.covered) * 100 / Decimal(self.villages)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+
+def coverage(user, division: Division, on: date | None = None) -> CoverageSummary:
+    """一村一职一备 over the administrative villages (村委会) under a division, on a date."""
+    on = on or today()
+    villages = list(
+        Division.objects.restrict(user).under(division.code).administrative_villages().order_by("code")
+    )
+    key_posts = set(PostType.objects.filter(is_key=True).values_list("pk", flat=True))
+    held: dict[str, set[int]] = {}
+    pairs = (
+        CandidacyTarget.objects.filter(
+            candidacy__in=Candidacy.objects.restrict(user).in_pool_on(on),
+            village__code__startswith=division.code,
+            post_type_id__in=key_posts,
+        )
+        .values_list("village_id", "post_type_id")
+        .distinct()
+    )
+    for village_code, post_type_id in pairs:
+        held.setdefault(village_code, set()).add(post_type_id)
+    uncovered = [v for v in villages if not key_posts <= held.get(v.code, set())]
+    return CoverageSummary(len(villages), len(villages) - len(uncovered), uncovered)
+
+
+def decided_by_township(user) -> list[tuple[Division, int]]:
+    """Townships with candidacies waiting for their 公示 (decided), and how many."""
+    counts: dict[str, int] = {}
+    for code in (
+        Candidacy.objects.restrict(user)
+        .filter(state=CandidacyState.DECIDED)
+        .values_list("village_id", flat=True)
+    ):
+        counts[code[:9]] = counts.get(code[:9], 0) + 1
+    townships = Division.objects.in_bulk(list(counts))
+    return [(townships[code], n) for code, n in sorted(counts.items()) if code in townships]
+
+
+def get_notice(user, pk) -> PublicNotice:
+    return get_scoped_or_404(PublicNotice.objects.select_related("township"), user, pk=pk)
+
+
+def notice_candidacies(notice: PublicNotice) -> list[Candidacy]:
+    return list(
+        notice.candidacies.select_related("person", "village")
+        .prefetch_related(_targets())
+        .order_by("village_id", "person__name", "id")
+    )

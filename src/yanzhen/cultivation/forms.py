@@ -1,0 +1,382 @@
+"""Forms of the cultivation pages. They only parse input; the rules (and their Chinese messages) live in
+the services, whose errors `add_service_errors` puts back on the form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from yanzhen.cultivation import selectors
+from yanzhen.cultivation.models import (
+    Funding,
+    GuidanceForm,
+    HostGrade,
+    ItemKind,
+    MentorKind,
+    SecondmentKind,
+    SecondmentMode,
+    TrainingKind,
+)
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division, Industry
+from yanzhen.people.codes import Degree, Education
+from yanzhen.people.models import Skill
+from yanzhen.posts.models import PostType
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
+    """A service's errors keyed by field go on that field; other keys become form-wide errors."""
+    if not hasattr(invalid, "error_dict"):
+        form.add_error(None, invalid.messages)
+        return
+    for name, messages in invalid.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.name}（{person.village.parent.name if person.village.parent else ''}{person.village.name}）"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.name}（{person.village.name}）"
+
+
+class DivisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, division):
+        parent = division.parent.name if division.parent and division.level == Level.VILLAGE else ""
+        return f"{parent}{division.name}"
+
+
+def people_of(user):
+    return selectors.visible_people(user).order_by("village_id", "name_pinyin", "id")
+
+
+def organising_divisions(user):
+    return Division.objects.restrict(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).order_by("code")
+
+
+class RulesForm(forms.Form):
+    yearly_minimum_hours = forms.DecimalField(
+        label=_("yearly minimum training hours"), min_value=0, max_value=1000, decimal_places=1
+    )
+    mentee_cap = forms.IntegerField(label=_("maximum active mentees per mentor"), min_value=1, max_value=20)
+    secondment_minimum_months = forms.IntegerField(
+        label=_("shortest planned secondment (months)"), min_value=1, max_value=36
+    )
+    secondment_maximum_months = forms.IntegerField(
+        label=_("longest planned secondment (months)"), min_value=1, max_value=36
+    )
+    concentrated_minimum_days = forms.IntegerField(
+        label=_("shortest concentrated training of a round (days)"), min_value=1, max_value=30
+    )
+    concentrated_maximum_days = forms.IntegerField(
+        label=_("longest concentrated training of a round (days)"), min_value=1, max_value=30
+    )
+    practice_minimum_months = forms.IntegerField(
+        label=_("shortest practice in the village of a round (months)"), min_value=1, max_value=12
+    )
+    practice_maximum_months = forms.IntegerField(
+        label=_("longest practice in the village of a round (months)"), min_value=1, max_value=12
+    )
+
+
+# -- trainings ---------------------------------------------------------------------------------------------
+
+
+class TrainingForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    organiser = forms.CharField(label=_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
+    division = DivisionChoiceField(label=_("organising division"), queryset=Division.objects.none())
+    kind = forms.ChoiceField(label=_("type"), choices=TrainingKind.choices)
+    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    start = forms.DateField(label=_("first day"), widget=DATE)
+    end = forms.DateField(label=_("last day"), widget=DATE)
+    hours = forms.DecimalField(
+        label=_("hours"), max_digits=6, decimal_places=1, help_text=_("At most 24 a day.")
+    )
+    notes = forms.CharField(label=_("notes"), widget=TEXT, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = organising_divisions(user)
+
+
+class EnrolForm(forms.Form):
+    people = PeopleChoiceField(
+        label=_("participants"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 15}),
+        help_text=_("Hold Ctrl to choose several."),
+    )
+
+    def __init__(self, *args, user, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people_of(user).exclude(enrolments__training=training)
+
+
+# -- mentoring ---------------------------------------------------------------------------------------------
+
+
+def mentor_divisions(user):
+    return (
+        Division.objects.restrict(user)
+        .filter(level__in=[Level.TOWNSHIP, Level.VILLAGE])
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+class MentorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=MentorKind.choices)
+    person = PersonChoiceField(
+        label=_("person in the archive"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for a mentor who has no archive, and type the name."),
+    )
+    name = forms.CharField(label=_("name"), max_length=50, required=False)
+    unit = forms.CharField(label=_("work unit and post"), max_length=100, required=False)
+    division = DivisionChoiceField(
+        label=_("serves in"),
+        queryset=None,
+        required=False,
+        help_text=_("Empty: the village of the person in the archive."),
+    )
+    skills = forms.ModelMultipleChoiceField(label=_("skills"), queryset=Skill.objects.all(), required=False)
+    industries = forms.ModelMultipleChoiceField(
+        label=_("industries"), queryset=Industry.objects.all(), required=False
+    )
+    notes = forms.CharField(label=_("notes"), widget=TEXT, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_of(user)
+        self.fields["division"].queryset = mentor_divisions(user)
+
+
+class MentorshipForm(forms.Form):
+    mentee = PersonChoiceField(label=_("mentee"), queryset=None)
+    mentors = forms.ModelMultipleChoiceField(
+        label=_("mentors"),
+        queryset=None,
+        help_text=_("One mentor makes a 1+1 pairing, several a 1+N pairing."),
+    )
+    start = forms.DateField(label=_("start"), widget=DATE)
+    end = forms.DateField(
+        label=_("end"), widget=DATE, required=False, help_text=_("The last day; empty while it goes on.")
+    )
+    goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].queryset = people_of(user)
+        self.fields["mentors"].queryset = selectors.mentors(user).filter(active=True)
+
+
+class GuidanceSessionForm(forms.Form):
+    mentor = forms.ModelChoiceField(label=_("mentor"), queryset=None)
+    on = forms.DateField(label=_("date"), widget=DATE)
+    form = forms.ChoiceField(label=_("form"), choices=GuidanceForm.choices)
+    topic = forms.CharField(label=_("topic"), max_length=100)
+    content = forms.CharField(label=_("content"), widget=TEXT, required=False)
+
+    def __init__(self, *args, mentorship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentorship.mentors.all()
+
+
+class EndForm(forms.Form):
+    end = forms.DateField(label=_("last day"), widget=DATE)
+    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+
+
+# -- secondments and practice posts ------------------------------------------------------------------------
+
+
+class SecondmentForm(forms.Form):
+    person = PersonChoiceField(label=_("person"), queryset=None)
+    kind = forms.ChoiceField(label=_("kind"), choices=SecondmentKind.choices)
+    mode = forms.ChoiceField(label=_("mode"), choices=SecondmentMode.choices)
+    host = forms.ChoiceField(
+        label=_("host"), help_text=_("Model villages (示范村, 明星村) first; a township for shadowing.")
+    )
+    post_title = forms.CharField(label=_("post held at the host"), max_length=50, required=False)
+    start = forms.DateField(label=_("start"), widget=DATE)
+    planned_end = forms.DateField(label=_("planned end"), widget=DATE, help_text=_("The last planned day."))
+    goals = forms.CharField(label=_("goals"), widget=TEXT)
+    override_reason = forms.CharField(
+        label=_("reason for departing from the length rule"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when the planned period is shorter or longer than the county's rule."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_of(user)
+        county = selectors.user_county(user)
+        villages = selectors.host_choices(county)
+        townships = selectors.host_choices(county, Level.TOWNSHIP)
+        model_label = str(_("Model villages"))
+        other_label = str(_("Other villages"))
+        model = [(d.code, f"{d.parent.name}{d.name}") for d in villages if d.is_model]
+        other = [(d.code, f"{d.parent.name}{d.name}") for d in villages if not d.is_model]
+        self.fields["host"].choices = [("", "---------")] + [
+            group
+            for group in [
+                (model_label, model),
+                (str(_("Townships (shadowing)")), [(d.code, d.name) for d in townships]),
+                (other_label, other),
+            ]
+            if group[1]
+        ]
+
+    def clean_host(self):
+        return Division.objects.filter(code=self.cleaned_data["host"]).first()
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label=_("report"), widget=forms.Textarea(attrs={"rows": 6}))
+    reported_on = forms.DateField(label=_("reported on"), widget=DATE)
+    actual_end = forms.DateField(
+        label=_("actual end"), widget=DATE, required=False, help_text=_("Only when he came back early.")
+    )
+
+
+class EvaluationForm(forms.Form):
+    grade = forms.ChoiceField(label=_("host's grade"), choices=HostGrade.choices)
+    evaluation = forms.CharField(label=_("host's evaluation"), widget=TEXT)
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE)
+
+
+class PracticePostForm(forms.Form):
+    person = PersonChoiceField(label=_("person"), queryset=None)
+    post_type = forms.ModelChoiceField(label=_("post"), queryset=PostType.objects.filter(is_practice=True))
+    duties = forms.CharField(label=_("duties"), widget=TEXT)
+    start = forms.DateField(label=_("start"), widget=DATE)
+    planned_end = forms.DateField(label=_("planned end"), widget=DATE, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_of(user)
+
+
+# -- cyclic training ---------------------------------------------------------------------------------------
+
+
+class CyclicProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=80)
+    organiser = forms.CharField(label=_("organiser"), max_length=100)
+    division = DivisionChoiceField(label=_("organising division"), queryset=None)
+    start = forms.DateField(label=_("start"), widget=DATE)
+    trainees = PeopleChoiceField(
+        label=_("trainees"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 15})
+    )
+    description = forms.CharField(label=_("description"), widget=TEXT, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = organising_divisions(user)
+        self.fields["trainees"].queryset = people_of(user)
+
+
+class RoundForm(forms.Form):
+    start = forms.DateField(label=_("first day of the concentrated training"), widget=DATE)
+    end = forms.DateField(label=_("last day of the concentrated training"), widget=DATE)
+    hours = forms.DecimalField(label=_("hours"), max_digits=6, decimal_places=1)
+    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    practice_end = forms.DateField(label=_("last day of practice in the village"), widget=DATE)
+    assignment_brief = forms.CharField(label=_("practice assignment"), widget=TEXT)
+
+
+class AssignmentTaskForm(forms.Form):
+    task = forms.CharField(label=_("task"), widget=TEXT)
+
+
+class AssignmentSubmitForm(forms.Form):
+    result = forms.CharField(label=_("result"), widget=TEXT)
+    submitted_on = forms.DateField(label=_("handed in on"), widget=DATE)
+
+
+class AssignmentJudgeForm(forms.Form):
+    score = forms.DecimalField(label=_("score"), max_digits=5, decimal_places=1)
+    judged_on = forms.DateField(label=_("judged on"), widget=DATE)
+    comment = forms.CharField(label=_("comment"), max_length=200, required=False)
+    showcased = forms.BooleanField(label=_("shown at the review"), required=False)
+
+
+# -- degree upgrading and the growth plan ------------------------------------------------------------------
+
+
+class DegreeStudyForm(forms.Form):
+    person = PersonChoiceField(label=_("person"), queryset=None)
+    programme = forms.CharField(label=_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
+    school = forms.CharField(label=_("school"), max_length=100)
+    major = forms.CharField(label=_("major"), max_length=100, required=False)
+    education = forms.ChoiceField(label=_("education aimed at"), choices=Education.choices)
+    degree = forms.ChoiceField(label=_("degree"), choices=Degree.choices, initial=Degree.NONE)
+    start = forms.DateField(label=_("start"), widget=DATE)
+    expected_end = forms.DateField(label=_("expected end"), widget=DATE)
+    funding = forms.ChoiceField(label=_("funding"), choices=Funding.choices)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_of(user)
+
+
+class DegreeFinishForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("outcome"), choices=[("graduated", _("Graduated")), ("withdrawn", _("Withdrawn"))]
+    )
+    finished_on = forms.DateField(label=_("finished on"), widget=DATE)
+
+
+class GrowthPlanForm(forms.Form):
+    goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
+    drawn_up_on = forms.DateField(label=_("drawn up on"), widget=DATE)
+
+
+class PlanItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("title"), max_length=100)
+    planned_start = forms.DateField(label=_("planned start"), widget=DATE)
+    due = forms.DateField(label=_("due"), widget=DATE)
+    link = forms.ChoiceField(label=_("fulfilled by"), required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, growth, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {}
+        groups = [
+            (ItemKind.TRAINING, [enrolment.training for enrolment in growth.enrolments]),
+            (ItemKind.CYCLIC, growth.cyclic_programmes),
+            (ItemKind.MENTORING, growth.mentorships),
+            (ItemKind.PRACTICE_POST, growth.practice_posts),
+            (ItemKind.SECONDMENT, growth.secondments),
+            (ItemKind.DEGREE, growth.degree_studies),
+        ]
+        choices = [("", "---------")]
+        for kind, records in groups:
+            options = []
+            for record in records:
+                key = f"{kind}:{record.pk}"
+                self.records[key] = (kind, record)
+                options.append((key, str(record)))
+            if options:
+                choices.append((str(ItemKind(kind).label), options))
+        self.fields["link"].choices = choices
+
+    def clean_link(self):
+        key = self.cleaned_data.get("link")
+        return self.records.get(key, (None, None))[1] if key else None
+
+
+class ItemDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=DATE)

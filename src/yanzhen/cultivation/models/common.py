@@ -1,0 +1,124 @@
+"""What every part of cultivation shares: the county's rules and the jurisdiction of organised activities.
+
+Periods in this app (a training's dates, a mentorship, a secondment, a practice post, a round's practice)
+are inclusive: `end` is the last day of the activity, as the clerk writes "2024-05-06 至 2024-05-10".
+Where a period is handed to the posts app, whose terms end on the first day no longer held, the services
+convert at that boundary.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+
+
+class CultivationRules(models.Model):
+    """The cultivation rules a county organisation department sets. `rules_for` gives the defaults (an unsaved
+    row) while the county has set none."""
+
+    jurisdiction_path = "county__code"
+
+    county = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("county"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="cultivation_rules",
+    )
+    yearly_minimum_hours = models.DecimalField(
+        _("yearly minimum training hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("32"),
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("Reserves with fewer credited hours in a year are listed."),
+    )
+    mentee_cap = models.PositiveSmallIntegerField(
+        _("maximum active mentees per mentor"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    secondment_minimum_months = models.PositiveSmallIntegerField(
+        _("shortest planned secondment (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    secondment_maximum_months = models.PositiveSmallIntegerField(
+        _("longest planned secondment (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    concentrated_minimum_days = models.PositiveSmallIntegerField(
+        _("shortest concentrated training of a round (days)"), default=3
+    )
+    concentrated_maximum_days = models.PositiveSmallIntegerField(
+        _("longest concentrated training of a round (days)"), default=5
+    )
+    practice_minimum_months = models.PositiveSmallIntegerField(
+        _("shortest practice in the village of a round (months)"), default=1
+    )
+    practice_maximum_months = models.PositiveSmallIntegerField(
+        _("longest practice in the village of a round (months)"), default=2
+    )
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cultivation rules of a county")
+        verbose_name_plural = _("cultivation rules of counties")
+
+    def __str__(self) -> str:
+        return str(self.county_id)
+
+
+class OrganisedQuerySet(ScopedQuerySet):
+    """An activity organised by a division for participants who may live elsewhere (a county's training,
+    a county's cyclic programme).
+
+    The rule: a user sees the activity when its organiser lies inside his jurisdiction (he runs it), or when
+    at least one participant lives inside it (his people take part). In the second case he sees only his own
+    participants: the participant rows carry their own scoping (`ParticipantQuerySet`). Managing the
+    activity (editing it, enrolling, recording attendance) belongs to the organiser's jurisdiction.
+
+    `participant_path` names the lookup from the activity to its participants' village code.
+    """
+
+    participant_path = ""
+
+    def restrict(self, user):
+        prefix = jurisdiction_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self
+        path = self.model.jurisdiction_path
+        inside = self.model._default_manager.filter(
+            **{f"{self.participant_path}__startswith": prefix}
+        ).values("pk")
+        return self.filter(Q(**{f"{path}__startswith": prefix}) | Q(pk__in=inside))
+
+
+class ParticipantQuerySet(ScopedQuerySet):
+    """A participant row of an organised activity: seen by the participant's jurisdiction and by the
+    organiser's. `organiser_path` names the lookup from the row to the organiser's division code."""
+
+    organiser_path = ""
+
+    def restrict(self, user):
+        prefix = jurisdiction_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self
+        return self.filter(
+            Q(**{f"{self.model.jurisdiction_path}__startswith": prefix})
+            | Q(**{f"{self.organiser_path}__startswith": prefix})
+        )

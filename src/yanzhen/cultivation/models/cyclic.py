@@ -1,0 +1,134 @@
+"""Cyclic training (循环培养, seed 004): a programme of rounds; each round is a concentrated training of
+3–5 days (a `Training`, so its hours count) followed by 1–2 months of practice in the village with a
+practice assignment (实践作业) per trainee, judged and shown at the next round (评比展示).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.cultivation.models.common import OrganisedQuerySet
+
+
+class CyclicProgrammeQuerySet(OrganisedQuerySet):
+    participant_path = "trainees__village__code"
+
+
+class CyclicProgramme(models.Model):
+    """A programme of rounds organised by a county or township; its trainees take every round."""
+
+    jurisdiction_path = "division__code"
+
+    name = models.CharField(_("name"), max_length=100)
+    organiser = models.CharField(_("organiser"), max_length=100)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("organising division"),
+        on_delete=models.PROTECT,
+        related_name="cyclic_programmes",
+    )
+    start = models.DateField(_("start"))
+    description = models.TextField(_("description"), blank=True)
+    trainees = models.ManyToManyField(
+        "people.Person", verbose_name=_("trainees"), blank=True, related_name="cyclic_programmes"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[trainees])
+
+    objects = CyclicProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cyclic training programme")
+        verbose_name_plural = _("cyclic training programmes")
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CyclicRound(models.Model):
+    """Round `number` of a programme: its concentrated training, then practice until `practice_end`."""
+
+    programme = models.ForeignKey(
+        CyclicProgramme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    training = models.OneToOneField(
+        "cultivation.Training",
+        verbose_name=_("concentrated training"),
+        on_delete=models.PROTECT,
+        related_name="cyclic_round",
+    )
+    practice_end = models.DateField(_("last day of practice in the village"))
+    assignment_brief = models.TextField(_("practice assignment"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="cyclic_round_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.number}"
+
+
+class PracticeAssignmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class PracticeAssignment(models.Model):
+    """One trainee's practice assignment of a round: the task, the result he hands in, and the judgement
+    at the next round (`judged_at`; empty for the last round, judged at the end of the programme)."""
+
+    jurisdiction_path = "trainee__village__code"
+
+    round = models.ForeignKey(
+        CyclicRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    trainee = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="practice_assignments",
+    )
+    task = models.TextField(_("task"))
+    result = models.TextField(_("result"), blank=True)
+    submitted_on = models.DateField(_("handed in on"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    showcased = models.BooleanField(_("shown at the review"), default=False)
+    judged_on = models.DateField(_("judged on"), null=True, blank=True)
+    judged_at = models.ForeignKey(
+        CyclicRound,
+        verbose_name=_("judged at round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judged_assignments",
+    )
+    history = HistoricalRecords()
+
+    objects = PracticeAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("practice assignment")
+        verbose_name_plural = _("practice assignments")
+        ordering = ["round", "trainee__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "trainee"], name="assignment_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.round}"

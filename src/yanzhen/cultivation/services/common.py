@@ -1,0 +1,192 @@
+"""What the cultivation services share: the checks of actor and scope, the county's rules, month
+arithmetic and the rule that a full-time secondment and a training never overlap.
+
+Every service takes the acting user first and checks, in this order: jurisdiction (outside it: Http404, as
+if the record did not exist), role (PermissionDenied for readers), then its data (ValidationError with
+Chinese messages keyed by field). Only then does it write, in one transaction, with field history naming
+the actor. A refused call writes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from yanzhen.accounts.roles import Role
+from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.cultivation.models import CultivationRules, Enrolment, Secondment, SecondmentMode
+from yanzhen.divisions.codes import CODE_LENGTH, Level
+from yanzhen.divisions.models import Division
+from yanzhen.people.models import Person
+
+HOURS_PER_DAY = 24
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def check_scope(actor, code: str) -> None:
+    """Outside the actor's jurisdiction: 404; inside but a reader: 403."""
+    if not code_in_jurisdiction(actor, code):
+        raise Http404
+    if not actor.can_edit:
+        raise PermissionDenied
+
+
+def check_person(actor, person: Person) -> None:
+    check_scope(actor, person.village_id)
+
+
+def save(instance, actor) -> None:
+    instance._history_user = actor
+    instance.save()
+
+
+def county_code(division: Division | str) -> str:
+    code = division if isinstance(division, str) else division.code
+    return code[: CODE_LENGTH[Level.COUNTY]]
+
+
+def rules_for(division: Division | str) -> CultivationRules:
+    """The county's cultivation rules, or the defaults (an unsaved row) when the county has set none."""
+    code = county_code(division)
+    return CultivationRules.objects.filter(county_id=code).first() or CultivationRules(county_id=code)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the target month lacks falls back to its last day
+    (2024-01-31 + 1 month = 2024-02-29)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day_of_months(start: date, months: int) -> date:
+    """The last day of a period of whole months beginning on `start` (3 months from 2024-03-01 end on
+    2024-05-31)."""
+    return add_months(start, months) - timedelta(days=1)
+
+
+def to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal("NaN")
+
+
+def check_hours(value, *, days: int, field_label: str = "学时") -> tuple[Decimal | None, str | None]:
+    """Hours must be a number, not negative, and at most 24 a day over `days` days."""
+    hours = to_decimal(value)
+    if hours is None:
+        return None, None
+    if hours.is_nan():
+        return None, f"{field_label}须为数字"
+    if hours < 0:
+        return None, f"{field_label}不能为负数"
+    if hours > HOURS_PER_DAY * days:
+        return None, (
+            f"{field_label} {hours.normalize():f} 不合理：{days} 天最多 {HOURS_PER_DAY * days} 学时"
+            f"（每天不超过 {HOURS_PER_DAY} 学时）"
+        )
+    return hours, None
+
+
+def check_score(value) -> tuple[Decimal | None, str | None]:
+    score = to_decimal(value)
+    if score is None:
+        return None, None
+    if score.is_nan() or not Decimal(0) <= score <= Decimal(100):
+        return None, "成绩须在 0 到 100 之间"
+    return score, None
+
+
+def overlaps(start_a: date, end_a: date, start_b: date, end_b: date) -> bool:
+    """Two inclusive periods share at least one day."""
+    return start_a <= end_b and start_b <= end_a
+
+
+def full_time_secondment_during(
+    person: Person, start: date, end: date, *, exclude_pk: int | None = None
+) -> Secondment | None:
+    """A full-time secondment of the person sharing a day with [start, end]. Its last day is the actual
+    end when he came back early, else the planned end."""
+    candidates = (
+        Secondment.objects.filter(person=person, mode=SecondmentMode.FULL_TIME, start__lte=end)
+        .exclude(pk=exclude_pk)
+        .select_related("host")
+    )
+    for secondment in candidates:
+        if overlaps(start, end, secondment.start, secondment.last_day):
+            return secondment
+    return None
+
+
+def training_during(person: Person, start: date, end: date) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(person=person, training__start__lte=end, training__end__gte=start)
+        .select_related("training")
+        .first()
+    )
+
+
+def name_list(people) -> str:
+    return "、".join(person.name for person in people)
+
+
+@transaction.atomic
+def save_rules(
+    *,
+    actor,
+    county: Division,
+    yearly_minimum_hours,
+    mentee_cap: int,
+    secondment_minimum_months: int,
+    secondment_maximum_months: int,
+    concentrated_minimum_days: int = 3,
+    concentrated_maximum_days: int = 5,
+    practice_minimum_months: int = 1,
+    practice_maximum_months: int = 2,
+) -> CultivationRules:
+    """The county organisation department sets its cultivation rules; the defaults apply until it does."""
+    if not code_in_jurisdiction(actor, county.code):
+        raise Http404
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if county.level != Level.COUNTY:
+        errors["county"] = f"{county.name} 不是县级单位"
+    minimum = to_decimal(yearly_minimum_hours)
+    if minimum is None or minimum.is_nan() or not Decimal(0) <= minimum <= Decimal(1000):
+        errors["yearly_minimum_hours"] = "每年最低学时须在 0 到 1000 之间"
+    if not mentee_cap or not 1 <= mentee_cap <= 20:
+        errors["mentee_cap"] = "每名导师同时帮带的人数上限须在 1 到 20 之间"
+    if not (1 <= (secondment_minimum_months or 0) <= (secondment_maximum_months or 0) <= 36):
+        errors["secondment_maximum_months"] = "挂职期限须在 1 到 36 个月之间，且下限不大于上限"
+    if not (1 <= (concentrated_minimum_days or 0) <= (concentrated_maximum_days or 0) <= 30):
+        errors["concentrated_maximum_days"] = "集中培训天数须在 1 到 30 天之间，且下限不大于上限"
+    if not (1 <= (practice_minimum_months or 0) <= (practice_maximum_months or 0) <= 12):
+        errors["practice_maximum_months"] = "回村实践期限须在 1 到 12 个月之间，且下限不大于上限"
+    if errors:
+        raise ValidationError(errors)
+    rules = CultivationRules.objects.select_for_update().filter(county=county).first() or CultivationRules(
+        county=county
+    )
+    rules.yearly_minimum_hours = minimum
+    rules.mentee_cap = mentee_cap
+    rules.secondment_minimum_months = secondment_minimum_months
+    rules.secondment_maximum_months = secondment_maximum_months
+    rules.concentrated_minimum_days = concentrated_minimum_days
+    rules.concentrated_maximum_days = concentrated_maximum_days
+    rules.practice_minimum_months = practice_minimum_months
+    rules.practice_maximum_months = practice_maximum_months
+    save(rules, actor)
+    return rules

@@ -1,0 +1,284 @@
+"""Writes of cyclic training (循环培养): the programme and its trainees, each round (its concentrated
+training becomes a `Training` with the trainees enrolled, so its hours count), and the practice
+assignments handed in and judged at the next round.
+
+The organiser's jurisdiction manages the programme. A round's concentrated training lasts 3–5 days and
+its practice in the village 1–2 months from the day after (the county may change both); a round starts
+after the previous round's practice ends.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.cultivation.models import (
+    CyclicProgramme,
+    CyclicRound,
+    Enrolment,
+    PracticeAssignment,
+    Training,
+    TrainingKind,
+)
+from yanzhen.cultivation.services.common import (
+    check_hours,
+    check_scope,
+    check_score,
+    full_time_secondment_during,
+    last_day_of_months,
+    rules_for,
+    save,
+    today,
+)
+from yanzhen.cultivation.services.training import ORGANISING_LEVELS
+from yanzhen.divisions.models import Division
+from yanzhen.people.models import Person
+
+
+@transaction.atomic
+def create_cyclic_programme(
+    *,
+    actor,
+    division: Division,
+    name: str,
+    organiser: str,
+    start: date | None,
+    trainees: list[Person],
+    description: str = "",
+) -> CyclicProgramme:
+    check_scope(actor, division.code)
+    errors: dict[str, str] = {}
+    name, organiser = (name or "").strip(), (organiser or "").strip()
+    if not name:
+        errors["name"] = "请填写项目名称"
+    elif len(name) > 80:
+        errors["name"] = "项目名称不能超过 80 个字"
+    if not organiser:
+        errors["organiser"] = "请填写主办单位"
+    elif len(organiser) > 100:
+        errors["organiser"] = "主办单位不能超过 100 个字"
+    if division.level not in ORGANISING_LEVELS:
+        errors["division"] = f"循环培养须由县或乡镇组织，{division.name} 不是县级或乡级单位"
+    if start is None:
+        errors["start"] = "请填写开始日期"
+    trainees = list(dict.fromkeys(trainees))
+    if not trainees:
+        errors["trainees"] = "请至少选择一名学员"
+    elif any(not code_in_jurisdiction(actor, person.village_id) for person in trainees):
+        errors["trainees"] = "所选人员不存在或不在您的辖区内"
+    if errors:
+        raise ValidationError(errors)
+    programme = CyclicProgramme(
+        division=division,
+        name=name,
+        organiser=organiser,
+        start=start,
+        description=description or "",
+        created_by=actor,
+    )
+    save(programme, actor)
+    programme.trainees.set(trainees)
+    return programme
+
+
+def _round_errors(
+    programme: CyclicProgramme, number: int, start, end, practice_end, hours, brief
+) -> dict[str, str]:
+    rules = rules_for(programme.division_id)
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start"] = "请填写集中培训开始日期"
+    if end is None:
+        errors["end"] = "请填写集中培训结束日期"
+    if practice_end is None:
+        errors["practice_end"] = "请填写回村实践结束日期"
+    if not (brief or "").strip():
+        errors["assignment_brief"] = "请布置实践作业"
+    if errors:
+        return errors
+    days = (end - start).days + 1
+    if end < start:
+        return {"end": "集中培训结束日期不能早于开始日期"}
+    if not rules.concentrated_minimum_days <= days <= rules.concentrated_maximum_days:
+        errors["end"] = (
+            f"集中培训须为 {rules.concentrated_minimum_days}–{rules.concentrated_maximum_days} 天，现为 {days} 天"
+        )
+    if start < programme.start:
+        errors["start"] = f"集中培训不能早于项目开始日期 {programme.start:%Y-%m-%d}"
+    previous = programme.rounds.filter(number=number - 1).first()
+    if previous is not None and start <= previous.practice_end:
+        errors["start"] = (
+            f"第 {number} 期集中培训须在第 {number - 1} 期回村实践结束（{previous.practice_end:%Y-%m-%d}）之后"
+        )
+    practice_start = end + timedelta(days=1)
+    earliest = last_day_of_months(practice_start, rules.practice_minimum_months)
+    latest = last_day_of_months(practice_start, rules.practice_maximum_months)
+    if not earliest <= practice_end <= latest:
+        errors["practice_end"] = (
+            f"回村实践须为 {rules.practice_minimum_months}–{rules.practice_maximum_months} 个月："
+            f"结束日期应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
+        )
+    _hours, message = check_hours(hours, days=days)
+    if hours is None or hours == "":
+        errors["hours"] = "请填写学时"
+    elif message:
+        errors["hours"] = message
+    if not errors:
+        for trainee in programme.trainees.all():
+            clash = full_time_secondment_during(trainee, start, end)
+            if clash is not None:
+                errors["start"] = (
+                    f"{trainee.name}在 {clash.start:%Y-%m-%d} 至 {clash.last_day:%Y-%m-%d} 全脱产挂职，"
+                    "不能参加这期集中培训"
+                )
+                break
+    return errors
+
+
+@transaction.atomic
+def add_round(
+    *,
+    actor,
+    programme: CyclicProgramme,
+    start: date | None,
+    end: date | None,
+    hours,
+    practice_end: date | None,
+    assignment_brief: str,
+    place: str = "",
+) -> CyclicRound:
+    """Add the next round: its concentrated training (with every trainee enrolled), its practice period
+    and the practice assignment each trainee receives."""
+    check_scope(actor, programme.division_id)
+    programme = CyclicProgramme.objects.select_for_update().get(pk=programme.pk)
+    number = (programme.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    errors = _round_errors(programme, number, start, end, practice_end, hours, assignment_brief)
+    if len((place or "").strip()) > 100:
+        errors["place"] = "培训地点不能超过 100 个字"
+    if errors:
+        raise ValidationError(errors)
+    hours_value, _message = check_hours(hours, days=(end - start).days + 1)
+    training = Training(
+        name=f"{programme.name}（第 {number} 期集中培训）"[:100],
+        organiser=programme.organiser,
+        division=programme.division,
+        kind=TrainingKind.ROTATION,
+        place=(place or "").strip(),
+        start=start,
+        end=end,
+        hours=hours_value,
+        created_by=actor,
+    )
+    save(training, actor)
+    cyclic_round = CyclicRound(
+        programme=programme,
+        number=number,
+        training=training,
+        practice_end=practice_end,
+        assignment_brief=assignment_brief.strip(),
+    )
+    save(cyclic_round, actor)
+    for trainee in programme.trainees.all():
+        save(Enrolment(training=training, person=trainee), actor)
+        save(
+            PracticeAssignment(round=cyclic_round, trainee=trainee, task=cyclic_round.assignment_brief), actor
+        )
+    return cyclic_round
+
+
+def _check_assignment(actor, assignment: PracticeAssignment) -> PracticeAssignment:
+    check_scope(actor, assignment.round.programme.division_id)
+    return (
+        PracticeAssignment.objects.select_for_update().select_related("round__training").get(pk=assignment.pk)
+    )
+
+
+@transaction.atomic
+def set_assignment_task(*, actor, assignment: PracticeAssignment, task: str) -> PracticeAssignment:
+    """Give one trainee his own practice assignment (the round's brief is the default)."""
+    assignment = _check_assignment(actor, assignment)
+    task = (task or "").strip()
+    if not task:
+        raise ValidationError({"task": "请填写实践作业内容"})
+    if assignment.judged_on is not None:
+        raise ValidationError({"task": "该实践作业已评比，不能再修改"})
+    assignment.task = task
+    save(assignment, actor)
+    return assignment
+
+
+@transaction.atomic
+def submit_assignment(
+    *, actor, assignment: PracticeAssignment, result: str, submitted_on: date | None
+) -> PracticeAssignment:
+    """The result of the practice, handed in after the concentrated training."""
+    assignment = _check_assignment(actor, assignment)
+    errors: dict[str, str] = {}
+    result = (result or "").strip()
+    if assignment.judged_on is not None:
+        errors["result"] = "该实践作业已评比，不能再修改"
+    elif not result:
+        errors["result"] = "请填写实践成果"
+    training = assignment.round.training
+    if submitted_on is None:
+        errors["submitted_on"] = "请填写提交日期"
+    elif submitted_on > today():
+        errors["submitted_on"] = "提交日期不能晚于今天"
+    elif submitted_on <= training.end:
+        errors["submitted_on"] = f"实践作业在集中培训结束（{training.end:%Y-%m-%d}）后提交"
+    if errors:
+        raise ValidationError(errors)
+    assignment.result, assignment.submitted_on = result, submitted_on
+    save(assignment, actor)
+    return assignment
+
+
+@transaction.atomic
+def judge_assignment(
+    *,
+    actor,
+    assignment: PracticeAssignment,
+    score,
+    judged_on: date | None,
+    comment: str = "",
+    showcased: bool = False,
+) -> PracticeAssignment:
+    """评比展示: the practice is judged during the next round's concentrated training; the last round's at
+    the end of the programme, after its practice."""
+    assignment = _check_assignment(actor, assignment)
+    errors: dict[str, str] = {}
+    if assignment.submitted_on is None:
+        raise ValidationError({"score": f"{assignment.trainee.name}尚未提交实践作业，不能评比"})
+    value, message = check_score(score)
+    if score is None or score == "":
+        errors["score"] = "请填写评比得分"
+    elif message:
+        errors["score"] = message
+    comment = (comment or "").strip()
+    if len(comment) > 200:
+        errors["comment"] = "评语不能超过 200 字"
+    this_round = assignment.round
+    following = CyclicRound.objects.filter(
+        programme_id=this_round.programme_id, number=this_round.number + 1
+    ).first()
+    if judged_on is None:
+        errors["judged_on"] = "请填写评比日期"
+    elif judged_on > today():
+        errors["judged_on"] = "评比日期不能晚于今天"
+    elif following is not None:
+        session = following.training
+        if not session.start <= judged_on <= session.end:
+            errors["judged_on"] = (
+                f"实践作业在第 {following.number} 期集中培训时评比（{session.start:%Y-%m-%d} 至 {session.end:%Y-%m-%d}）"
+            )
+    elif judged_on < this_round.practice_end:
+        errors["judged_on"] = f"最后一期的实践作业在回村实践结束（{this_round.practice_end:%Y-%m-%d}）后评比"
+    if errors:
+        raise ValidationError(errors)
+    assignment.score, assignment.judged_on, assignment.judged_at = value, judged_on, following
+    assignment.comment, assignment.showcased = comment, bool(showcased)
+    save(assignment, actor)
+    return assignment

@@ -1,0 +1,232 @@
+"""Writes of degree upgrading (学历提升) and of the growth plan (成长计划).
+
+Graduation adds an in-service education record (在职) to the person's archive, with history naming the
+actor, and refreshes his highest education through the people app.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yanzhen.cultivation.models import (
+    LINK_FIELDS,
+    DegreeStudy,
+    Funding,
+    GrowthPlan,
+    GrowthPlanItem,
+    ItemKind,
+    StudyState,
+)
+from yanzhen.cultivation.services.common import check_person, save, today
+from yanzhen.people.codes import Degree, Education, EducationKind
+from yanzhen.people.models import EducationRecord, Person
+from yanzhen.people.services import refresh_highest_education
+
+# Chinese names for messages, whatever the interface language.
+STATE_NAMES = {StudyState.STUDYING: "在读", StudyState.GRADUATED: "已毕业", StudyState.WITHDRAWN: "已退学"}
+
+
+@transaction.atomic
+def create_degree_study(
+    *,
+    actor,
+    person: Person,
+    programme: str,
+    school: str,
+    education: str,
+    start: date | None,
+    expected_end: date | None,
+    funding: str,
+    major: str = "",
+    degree: str = Degree.NONE,
+    note: str = "",
+) -> DegreeStudy:
+    check_person(actor, person)
+    errors: dict[str, str] = {}
+    programme, school, major = (programme or "").strip(), (school or "").strip(), (major or "").strip()
+    if not programme:
+        errors["programme"] = "请填写项目名称（如村干部学历提升行动）"
+    if not school:
+        errors["school"] = "请填写就读院校"
+    for field, value, label in (
+        ("programme", programme, "项目名称"),
+        ("school", school, "院校"),
+        ("major", major, "专业"),
+    ):
+        if len(value) > 100:
+            errors[field] = f"{label}不能超过 100 个字"
+    if education not in Education.values:
+        errors["education"] = f"学历代码 {education} 不在 GB/T 4658 中"
+    if degree not in Degree.values:
+        errors["degree"] = f"学位代码 {degree} 不在 GB/T 6864 中"
+    if funding not in Funding.values:
+        errors["funding"] = "请选择经费来源（财政、自筹或混合）"
+    if start is None:
+        errors["start"] = "请填写入学日期"
+    if expected_end is None:
+        errors["expected_end"] = "请填写预计毕业日期"
+    elif start is not None and expected_end <= start:
+        errors["expected_end"] = "预计毕业日期须晚于入学日期"
+    if len((note or "").strip()) > 200:
+        errors["note"] = "备注不能超过 200 字"
+    if errors:
+        raise ValidationError(errors)
+    study = DegreeStudy(
+        person=person,
+        programme=programme,
+        school=school,
+        major=major,
+        education=education,
+        degree=degree,
+        start=start,
+        expected_end=expected_end,
+        funding=funding,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
+    save(study, actor)
+    return study
+
+
+@transaction.atomic
+def finish_degree_study(
+    *, actor, study: DegreeStudy, graduated: bool, finished_on: date | None
+) -> DegreeStudy:
+    """Graduation (adds the education record to the archive) or withdrawal."""
+    check_person(actor, study.person)
+    study = DegreeStudy.objects.select_for_update().select_related("person").get(pk=study.pk)
+    errors: dict[str, str] = {}
+    if study.state != StudyState.STUDYING:
+        errors["state"] = f"该学历提升已是“{STATE_NAMES[study.state]}”状态"
+    elif finished_on is None:
+        errors["finished_on"] = "请填写毕业或退学日期"
+    elif finished_on > today():
+        errors["finished_on"] = "日期不能晚于今天"
+    elif finished_on <= study.start:
+        errors["finished_on"] = f"日期须晚于入学日期 {study.start:%Y-%m-%d}"
+    if errors:
+        raise ValidationError(errors)
+    study.finished_on = finished_on
+    if graduated:
+        record = EducationRecord(
+            person=study.person,
+            kind=EducationKind.IN_SERVICE,
+            education=study.education,
+            degree=study.degree,
+            school=study.school,
+            major=study.major,
+            graduation_date=finished_on,
+        )
+        save(record, actor)
+        refresh_highest_education(study.person)
+        study.state, study.education_record = StudyState.GRADUATED, record
+    else:
+        study.state = StudyState.WITHDRAWN
+    save(study, actor)
+    return study
+
+
+# -- the growth plan ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_growth_plan(*, actor, person: Person, goals: str, drawn_up_on: date | None) -> GrowthPlan:
+    check_person(actor, person)
+    if drawn_up_on is None:
+        raise ValidationError({"drawn_up_on": "请填写制定日期"})
+    if drawn_up_on > today():
+        raise ValidationError({"drawn_up_on": "制定日期不能晚于今天"})
+    plan = GrowthPlan.objects.select_for_update().filter(person=person).first() or GrowthPlan(
+        person=person, created_by=actor
+    )
+    plan.goals, plan.drawn_up_on = (goals or "").strip(), drawn_up_on
+    save(plan, actor)
+    return plan
+
+
+def _link_errors(person: Person, kind: str, link) -> dict[str, str]:
+    """The linked record must be of the item's kind and belong to the plan's person."""
+    if link is None:
+        return {}
+    field = LINK_FIELDS.get(kind)
+    model = GrowthPlanItem._meta.get_field(field).related_model if field else None
+    if model is None or not isinstance(link, model):
+        return {"link": "关联的记录与事项类别不符"}
+    belongs = {
+        ItemKind.TRAINING: lambda: link.enrolments.filter(person=person).exists(),
+        ItemKind.CYCLIC: lambda: link.trainees.filter(pk=person.pk).exists(),
+        ItemKind.MENTORING: lambda: link.mentee_id == person.pk,
+        ItemKind.PRACTICE_POST: lambda: link.person_id == person.pk,
+        ItemKind.SECONDMENT: lambda: link.person_id == person.pk,
+        ItemKind.DEGREE: lambda: link.person_id == person.pk,
+    }[kind]()
+    if not belongs:
+        return {"link": f"关联的记录不属于{person.name}"}
+    return {}
+
+
+@transaction.atomic
+def add_plan_item(
+    *,
+    actor,
+    person: Person,
+    kind: str,
+    title: str,
+    planned_start: date | None,
+    due: date | None,
+    link=None,
+    note: str = "",
+) -> GrowthPlanItem:
+    """Add a step to the person's growth plan (the plan is created on the first step)."""
+    check_person(actor, person)
+    errors: dict[str, str] = {}
+    if kind not in ItemKind.values:
+        errors["kind"] = "请选择事项类别"
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "请填写事项名称"
+    elif len(title) > 100:
+        errors["title"] = "事项名称不能超过 100 个字"
+    if planned_start is None:
+        errors["planned_start"] = "请填写计划开始日期"
+    if due is None:
+        errors["due"] = "请填写计划完成日期"
+    elif planned_start is not None and due < planned_start:
+        errors["due"] = "计划完成日期不能早于计划开始日期"
+    if len((note or "").strip()) > 200:
+        errors["note"] = "备注不能超过 200 字"
+    if "kind" not in errors:
+        errors.update(_link_errors(person, kind, link))
+    if errors:
+        raise ValidationError(errors)
+    plan = GrowthPlan.objects.filter(person=person).first()
+    if plan is None:
+        plan = GrowthPlan(person=person, drawn_up_on=min(today(), planned_start), created_by=actor)
+        save(plan, actor)
+    item = GrowthPlanItem(
+        plan=plan, kind=kind, title=title, planned_start=planned_start, due=due, note=(note or "").strip()
+    )
+    if link is not None:
+        setattr(item, LINK_FIELDS[kind], link)
+    save(item, actor)
+    return item
+
+
+@transaction.atomic
+def complete_plan_item(*, actor, item: GrowthPlanItem, done_on: date | None) -> GrowthPlanItem:
+    check_person(actor, item.plan.person)
+    item = GrowthPlanItem.objects.select_for_update().get(pk=item.pk)
+    if item.done_on is not None:
+        raise ValidationError({"done_on": f"该事项已于 {item.done_on:%Y-%m-%d} 完成"})
+    if done_on is None:
+        raise ValidationError({"done_on": "请填写完成日期"})
+    if done_on > today():
+        raise ValidationError({"done_on": "完成日期不能晚于今天"})
+    if done_on < item.planned_start:
+        raise ValidationError({"done_on": f"完成日期不能早于计划开始日期 {item.planned_start:%Y-%m-%d}"})
+    item.done_on = done_on
+    save(item, actor)
+    return item

@@ -1,0 +1,146 @@
+"""Degree upgrading pages and a reserve's growth plan page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yanzhen.cultivation import selectors, services
+from yanzhen.cultivation.forms import (
+    DegreeFinishForm,
+    DegreeStudyForm,
+    GrowthPlanForm,
+    ItemDoneForm,
+    PlanItemForm,
+)
+from yanzhen.cultivation.models import GrowthPlanItem, StudyState
+from yanzhen.cultivation.views.common import date_param, form_page, require_editor, run, saved
+from yanzhen.core.jurisdiction import get_scoped_or_404
+
+
+@require_GET
+def degree_list(request):
+    state = request.GET.get("state", "")
+    state = state if state in StudyState.values else ""
+    return render(
+        request,
+        "cultivation/degree_list.html",
+        {
+            "studies": selectors.degree_studies(request.user, state=state),
+            "state": state,
+            "states": StudyState.choices,
+            "on": services.today(),
+            "can_edit": request.user.can_edit,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def degree_create(request):
+    require_editor(request.user)
+    form = DegreeStudyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if run(form, lambda: services.create_degree_study(actor=request.user, **form.cleaned_data)):
+            return saved(request, "cultivation:degree-list")
+    return form_page(request, form, title=_("New degree study"), cancel="cultivation:degree-list")
+
+
+@require_http_methods(["GET", "POST"])
+def degree_finish(request, pk: int):
+    study = selectors.get_degree_study(request.user, pk)
+    require_editor(request.user)
+    form = DegreeFinishForm(request.POST or None, initial={"finished_on": services.today()})
+    if request.method == "POST" and form.is_valid():
+        if run(
+            form,
+            lambda: services.finish_degree_study(
+                actor=request.user,
+                study=study,
+                graduated=form.cleaned_data["outcome"] == "graduated",
+                finished_on=form.cleaned_data["finished_on"],
+            ),
+        ):
+            return saved(request, "cultivation:degree-list")
+    return form_page(
+        request,
+        form,
+        title=_("Graduation of %(name)s") % {"name": study.person.name},
+        cancel="cultivation:degree-list",
+        intro=_("Graduation adds an in-service education record to the archive."),
+    )
+
+
+def _plan_page(request, person, *, plan_form=None, item_form=None, status=200):
+    growth = selectors.growth(request.user, person, date_param(request))
+    can_edit = request.user.can_edit
+    if can_edit:
+        plan_form = plan_form or GrowthPlanForm(
+            initial={
+                "goals": growth.plan.goals if growth.plan else "",
+                "drawn_up_on": growth.plan.drawn_up_on if growth.plan else services.today(),
+            }
+        )
+        item_form = item_form or PlanItemForm(growth=growth)
+    village = person.village
+    return render(
+        request,
+        "cultivation/growth_plan.html",
+        {
+            "person": person,
+            "growth": growth,
+            "plan_form": plan_form if can_edit else None,
+            "item_form": item_form if can_edit else None,
+            "done_form": ItemDoneForm(initial={"done_on": services.today()}) if can_edit else None,
+            "suggestions": selectors.suggest_mentors(request.user, person, limit=5) if can_edit else [],
+            "can_edit": can_edit,
+            "breadcrumb": village.ancestors() + [village],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def growth_plan(request, pk: int):
+    """A reserve's growth plan: what is planned, its progress and what is overdue; the plan's goals."""
+    person = selectors.get_person(request.user, pk)
+    if request.method == "GET":
+        return _plan_page(request, person)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    form = GrowthPlanForm(request.POST)
+    if form.is_valid() and run(
+        form, lambda: services.save_growth_plan(actor=request.user, person=person, **form.cleaned_data)
+    ):
+        return saved(request, "cultivation:growth", person.pk)
+    return _plan_page(request, person, plan_form=form, status=400)
+
+
+@require_POST
+def growth_item_add(request, pk: int):
+    person = selectors.get_person(request.user, pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    form = PlanItemForm(request.POST, growth=selectors.growth(request.user, person))
+    if form.is_valid() and run(form, lambda: services.add_plan_item(actor=request.user, person=person, **form.cleaned_data)):
+        return saved(request, "cultivation:growth", person.pk)
+    return _plan_page(request, person, item_form=form, status=400)
+
+
+@require_POST
+def growth_item_done(request, pk: int):
+    item = get_scoped_or_404(GrowthPlanItem.objects.select_related("plan__person"), request.user, pk=pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    person = item.plan.person
+    form = ItemDoneForm(request.POST)
+    if form.is_valid() and run(
+        form, lambda: services.complete_plan_item(actor=request.user, item=item, done_on=form.cleaned_data["done_on"])
+    ):
+        return saved(request, "cultivation:growth", person.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return _plan_page(request, person, status=400)

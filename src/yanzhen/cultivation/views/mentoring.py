@@ -1,0 +1,122 @@
+"""Mentoring pages: mentors with their load, pairings with suggestions, a pairing's guidance log."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yanzhen.cultivation import selectors, services
+from yanzhen.cultivation.forms import EndForm, GuidanceSessionForm, MentorForm, MentorshipForm
+from yanzhen.cultivation.views.common import form_page, require_editor, run, saved
+
+
+@require_GET
+def mentor_list(request):
+    on = services.today()
+    rows = [(mentor, services.rules_for(mentor.division_id).mentee_cap) for mentor in selectors.mentors(request.user, on)]
+    return render(
+        request, "cultivation/mentor_list.html", {"rows": rows, "on": on, "can_edit": request.user.can_edit}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mentor_create(request):
+    require_editor(request.user)
+    form = MentorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if run(form, lambda: services.create_mentor(actor=request.user, **form.cleaned_data)):
+            return saved(request, "cultivation:mentor-list")
+    return form_page(request, form, title=_("New mentor"), cancel="cultivation:mentor-list")
+
+
+@require_GET
+def mentorship_list(request):
+    on = services.today()
+    show = request.GET.get("show", "active")
+    queryset = selectors.mentorships(request.user, active_on=on if show == "active" else None)
+    return render(
+        request,
+        "cultivation/mentorship_list.html",
+        {"mentorships": queryset, "show": show, "on": on, "can_edit": request.user.can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_create(request):
+    """Pair a reserve with mentors; with ?mentee=<id> the suggestions for him are shown."""
+    require_editor(request.user)
+    initial = {"start": services.today()}
+    suggestions = None
+    mentee_id = request.GET.get("mentee", "")
+    if mentee_id.isdigit():
+        mentee = selectors.get_person(request.user, int(mentee_id))
+        initial["mentee"] = mentee
+        suggestions = selectors.suggest_mentors(request.user, mentee)
+    form = MentorshipForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result = {}
+
+        def call():
+            result["mentorship"] = services.create_mentorship(actor=request.user, **form.cleaned_data)
+
+        if run(form, call):
+            return saved(request, "cultivation:mentorship-detail", result["mentorship"].pk)
+    return form_page(
+        request,
+        form,
+        title=_("New mentorship"),
+        cancel="cultivation:mentorship-list",
+        extra={"suggestions": suggestions},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_detail(request, pk: int):
+    """The pairing and its guidance log; the log form for clerks and the village secretary."""
+    mentorship = selectors.get_mentorship(request.user, pk)
+    may_log = services.may_log_guidance(request.user)
+    form = GuidanceSessionForm(
+        request.POST or None, mentorship=mentorship, initial={"on": services.today()}
+    )
+    if request.method == "POST":
+        if not may_log:
+            raise PermissionDenied
+        if form.is_valid() and run(
+            form, lambda: services.log_guidance(actor=request.user, mentorship=mentorship, **form.cleaned_data)
+        ):
+            return saved(request, "cultivation:mentorship-detail", mentorship.pk)
+    return render(
+        request,
+        "cultivation/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "sessions": mentorship.sessions.select_related("mentor", "recorded_by"),
+            "form": form if may_log else None,
+            "can_edit": request.user.can_edit,
+            "active": mentorship.is_active(services.today()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_end(request, pk: int):
+    mentorship = selectors.get_mentorship(request.user, pk)
+    require_editor(request.user)
+    form = EndForm(request.POST or None, initial={"end": services.today()})
+    if request.method == "POST" and form.is_valid():
+        if run(
+            form,
+            lambda: services.end_mentorship(
+                actor=request.user, mentorship=mentorship, end=form.cleaned_data["end"], note=form.cleaned_data["note"]
+            ),
+        ):
+            return saved(request, "cultivation:mentorship-detail", mentorship.pk)
+    return form_page(
+        request,
+        form,
+        title=_("End the mentorship of %(name)s") % {"name": mentorship.mentee.name},
+        cancel="cultivation:mentorship-list",
+    )

@@ -1,0 +1,239 @@
+"""Training pages: the list, the form, the roster with attendance, enrolment, the yearly hours with the
+list under the county's minimum, and the roster export (masked numbers, audited)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from yanzhen.core import audit
+from yanzhen.core.models import AuditAction
+from yanzhen.cultivation import selectors, services
+from yanzhen.cultivation.forms import EnrolForm, TrainingForm
+from yanzhen.cultivation.models import TrainingKind
+from yanzhen.cultivation.views.common import date_param, form_page, require_editor, require_manager, run, saved
+from yanzhen.people.codes import Gender
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The sheet is an administrative document in Chinese whatever the interface language.
+ROSTER_HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "乡镇（街道）",
+    "村（社区）",
+    "身份证号（脱敏）",
+    "手机号码（脱敏）",
+    "出勤学时",
+    "是否结业",
+    "成绩",
+    "本年度累计学时",
+    "备注",
+]
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else services.today().year
+
+
+@require_GET
+def training_list(request):
+    year = _year(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TrainingKind.values else ""
+    return render(
+        request,
+        "cultivation/training_list.html",
+        {
+            "trainings": selectors.trainings(request.user, year=year, kind=kind).order_by("-start", "-id"),
+            "year": year,
+            "years": range(services.today().year + 1, services.today().year - 6, -1),
+            "kind": kind,
+            "kinds": TrainingKind.choices,
+            "can_edit": request.user.can_edit,
+        },
+    )
+
+
+def _training_input(form) -> services.TrainingInput:
+    return services.TrainingInput(**form.cleaned_data)
+
+
+@require_http_methods(["GET", "POST"])
+def training_form(request, pk: int | None = None):
+    training = None
+    initial = None
+    if pk is not None:
+        training = selectors.get_training(request.user, pk)
+        require_manager(request.user, training.division_id)
+        initial = {
+            field: getattr(training, field)
+            for field in ("name", "organiser", "division", "kind", "place", "start", "end", "hours", "notes")
+        }
+    else:
+        require_editor(request.user)
+        initial = {"division": request.user.division}
+    form = TrainingForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result = {}
+
+        def call():
+            if training is None:
+                result["training"] = services.create_training(actor=request.user, data=_training_input(form))
+            else:
+                result["training"] = services.update_training(
+                    actor=request.user, training=training, data=_training_input(form)
+                )
+
+        if run(form, call):
+            return saved(request, "cultivation:training-detail", result["training"].pk)
+    return form_page(
+        request,
+        form,
+        title=_("Edit training programme") if training else _("New training programme"),
+        cancel="cultivation:training-list",
+    )
+
+
+def _roster_rows(user, training):
+    enrolments = list(selectors.roster(user, training))
+    year_hours = selectors.hours_by_person([e.person_id for e in enrolments], training.end.year)
+    return [(enrolment, year_hours.get(enrolment.person_id, (0, 0))[0]) for enrolment in enrolments]
+
+
+@require_GET
+def training_detail(request, pk: int, errors=None, status=200):
+    training = selectors.get_training(request.user, pk)
+    can_manage = selectors.can_manage(request.user, training.division_id)
+    return render(
+        request,
+        "cultivation/training_detail.html",
+        {
+            "training": training,
+            "rows": _roster_rows(request.user, training),
+            "can_manage": can_manage,
+            "can_export": request.user.can_edit,
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@require_POST
+def training_roster(request, pk: int):
+    """Attendance, completion and score of the participants on the page, all or nothing."""
+    training = selectors.get_training(request.user, pk)
+    require_manager(request.user, training.division_id)
+    rows = []
+    for enrolment in selectors.roster(request.user, training):
+        key = enrolment.person_id
+        rows.append(
+            services.AttendanceInput(
+                person=enrolment.person,
+                attended_hours=request.POST.get(f"hours_{key}", "").strip() or None,
+                completed=request.POST.get(f"completed_{key}") == "on",
+                score=request.POST.get(f"score_{key}", "").strip() or None,
+                note=request.POST.get(f"note_{key}", ""),
+            )
+        )
+    try:
+        services.record_attendance(actor=request.user, training=training, rows=rows)
+    except ValidationError as invalid:
+        request.method = "GET"
+        return training_detail(request, pk, errors=invalid.message_dict, status=400)
+    return saved(request, "cultivation:training-detail", training.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def training_enrol(request, pk: int):
+    training = selectors.get_training(request.user, pk)
+    require_manager(request.user, training.division_id)
+    form = EnrolForm(request.POST or None, user=request.user, training=training)
+    if request.method == "POST" and form.is_valid():
+        if run(
+            form, lambda: services.enrol(actor=request.user, training=training, people=list(form.cleaned_data["people"]))
+        ):
+            return saved(request, "cultivation:training-detail", training.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Enrol in %(training)s") % {"training": training.name},
+        cancel="cultivation:training-list",
+        intro=_("A person on a full-time secondment during the training cannot take part."),
+    )
+
+
+@require_GET
+def training_export(request, pk: int):
+    """The roster as the user sees it, with each participant's hours in the training's year. Numbers are
+    masked; the export goes to the audit log."""
+    training = selectors.get_training(request.user, pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    rows = _roster_rows(request.user, training)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    sheet.append([f"{training.name}（{training.start:%Y-%m-%d} 至 {training.end:%Y-%m-%d}，{training.hours} 学时）"])
+    sheet.append(ROSTER_HEADER)
+    for number, (enrolment, year_hours) in enumerate(rows, start=1):
+        person = enrolment.person
+        village = person.village
+        sheet.append(
+            [
+                number,
+                person.name,
+                Gender(person.gender).label if person.gender in Gender.values else "",
+                village.parent.name if village.parent else "",
+                village.name,
+                person.id_number_masked,
+                person.phone_masked,
+                float(enrolment.attended_hours) if enrolment.attended_hours is not None else "",
+                "是" if enrolment.completed else "否",
+                float(enrolment.score) if enrolment.score is not None else "",
+                float(year_hours),
+                enrolment.note,
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"培训班花名册：{training.name}",
+        detail={"training": training.pk, "rows": len(rows)},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    filename = f"培训班花名册_{training.start:%Y-%m-%d}_{training.pk}.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"training_{training.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@require_GET
+def hours(request):
+    """Each person's hours in a year, and the reserves under the county's yearly minimum."""
+    year = _year(request)
+    on = date_param(request)
+    return render(
+        request,
+        "cultivation/hours.html",
+        {
+            "year": year,
+            "years": range(services.today().year, services.today().year - 6, -1),
+            "rows": selectors.yearly_hours(request.user, year),
+            "under": selectors.under_minimum(request.user, year, on),
+            "reporting_day": selectors.reporting_day(year, on),
+        },
+    )
+

@@ -1,0 +1,346 @@
+"""/api/v1/persons: the person archive over the API, inside the caller's jurisdiction.
+
+Numbers travel masked (`id_number_masked`, `phone_masked`). `GET /persons/{id}?reveal=id_number` (or
+`reveal=phone`) adds the full value for a caller with the permission to see it, and the viewing is audited;
+without the permission the answer is 403. Writes go through `people.services`; their Chinese validation
+messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import CharField
+from ninja import Field, Query, Router, Schema, Status
+
+from yanzhen.divisions.models import Division, Industry
+from yanzhen.people import selectors, services
+from yanzhen.people.codes import EducationBand, Gender, PoliticalStatus
+from yanzhen.people.models import Person, Skill, Source
+
+router = Router()
+
+MAX_LIMIT = 500
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+class PersonFilters(Schema):
+    q: str = Field("", max_length=50, description="姓名、拼音首字母（zxl）、全拼、身份证号末 1–4 位或村名")
+    age_band: selectors.AgeBand | None = None
+    education_band: EducationBand | None = None
+    gender: Gender | None = None
+    political_status: PoliticalStatus | None = None
+    source: int | None = None
+    skills: list[int] = Field(default_factory=list, description="任一特长")
+    township: str | None = Field(None, pattern=r"^\d{9}$")
+    village: str | None = Field(None, pattern=r"^\d{12}$")
+
+    def as_keywords(self) -> dict:
+        values = {
+            "q": self.q,
+            "age_band": self.age_band,
+            "education_band": self.education_band,
+            "gender": self.gender,
+            "political_status": self.political_status,
+            "source": self.source,
+            "skills": self.skills,
+            "township": self.township,
+            "village": self.village,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    gender_label: str
+    age: int | None
+    ethnicity: str
+    ethnicity_label: str
+    political_status: str
+    political_status_label: str
+    highest_education: str
+    highest_education_label: str
+    source: str | None
+    village_code: str
+    village_name: str
+    township_name: str
+    id_number_masked: str
+    phone_masked: str
+
+    @staticmethod
+    def fields_of(person: Person) -> dict:
+        village = person.village
+        return {
+            "id": person.pk,
+            "name": person.name,
+            "gender": person.gender,
+            "gender_label": person.get_gender_display(),
+            "age": person.age(),
+            "ethnicity": person.ethnicity,
+            "ethnicity_label": person.get_ethnicity_display(),
+            "political_status": person.political_status,
+            "political_status_label": person.get_political_status_display(),
+            "highest_education": person.highest_education,
+            "highest_education_label": person.get_highest_education_display(),
+            "source": person.source.name if person.source else None,
+            "village_code": village.code,
+            "village_name": village.name,
+            "township_name": village.parent.name if village.parent else "",
+            "id_number_masked": person.id_number_masked,
+            "phone_masked": person.phone_masked,
+        }
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class EducationIo(Schema):
+    kind: str
+    education: str
+    school: str = ""
+    major: str = ""
+    graduation_date: date | None = None
+    degree: str = "0"
+
+
+class FamilyIo(Schema):
+    relation: str
+    name: str
+    birth_date: date | None = None
+    political_status: str = ""
+    work_unit_and_post: str = ""
+
+
+class ResumeIo(Schema):
+    start: str
+    end: str = ""
+    text: str
+
+
+class PersonDetailOut(PersonOut):
+    birth_date: date
+    native_place: str
+    party_join_date: date | None
+    degree: str
+    skills: list[str]
+    industries: list[str]
+    skills_text: str
+    has_industry_experience: bool
+    rewards_and_punishments: str
+    notes: str
+    educations: list[EducationIo]
+    family: list[FamilyIo]
+    resume: list[ResumeIo]
+    created_at: datetime
+    updated_at: datetime
+    id_number: str | None = Field(None, description="完整身份证号：仅在 reveal=id_number 且有权限时返回")
+    phone: str | None = Field(None, description="完整手机号：仅在 reveal=phone 且有权限时返回")
+
+    @staticmethod
+    def of(person: Person, **revealed) -> PersonDetailOut:
+        return PersonDetailOut(
+            **PersonOut.fields_of(person),
+            birth_date=person.birth_date,
+            native_place=person.native_place,
+            party_join_date=person.party_join_date,
+            degree=person.degree,
+            skills=[skill.name for skill in person.skills.all()],
+            industries=[industry.name for industry in person.industries.all()],
+            skills_text=person.skills_text,
+            has_industry_experience=person.has_industry_experience,
+            rewards_and_punishments=person.rewards_and_punishments,
+            notes=person.notes,
+            educations=[
+                EducationIo(
+                    kind=e.kind,
+                    education=e.education,
+                    school=e.school,
+                    major=e.major,
+                    graduation_date=e.graduation_date,
+                    degree=e.degree,
+                )
+                for e in person.educations.all()
+            ],
+            family=[
+                FamilyIo(
+                    relation=m.relation,
+                    name=m.name,
+                    birth_date=m.birth_date,
+                    political_status=m.political_status,
+                    work_unit_and_post=m.work_unit_and_post,
+                )
+                for m in person.family.all()
+            ],
+            resume=[ResumeIo(start=r.start, end=r.end, text=r.text) for r in person.resume_lines.all()],
+            created_at=person.created_at,
+            updated_at=person.updated_at,
+            **revealed,
+        )
+
+
+class PersonIn(Schema):
+    """An archive as the form gives it. Gender and birth date may be left out: the ID number gives them."""
+
+    name: str
+    id_number: str = Field("", description="18 位身份证号；修改时留空则保留原号码")
+    village: str = Field(description="居住村的 12 位代码")
+    political_status: str = Field(description="GB/T 4762 代码，如 01 中共党员、13 群众")
+    gender: str = ""
+    birth_date: date | None = None
+    ethnicity: str = "01"
+    native_place: str = ""
+    party_join_date: date | None = None
+    degree: str = "0"
+    phone: str | None = Field(None, description="手机号码；修改时不传（null）则保留原号码")
+    source: int | None = None
+    skills: list[int] = []
+    industries: list[int] = []
+    skills_text: str = ""
+    has_industry_experience: bool = False
+    rewards_and_punishments: str = ""
+    notes: str = ""
+    educations: list[EducationIo] | None = None
+    family: list[FamilyIo] | None = None
+    resume: list[ResumeIo] | None = None
+
+
+def _too_long(payload: PersonIn) -> dict[str, str]:
+    """Lengths the columns hold, checked here so that every database answers the same 422."""
+    errors = {}
+    for name in ("name", "native_place", "skills_text"):
+        limit = Person._meta.get_field(name).max_length
+        if len(getattr(payload, name)) > limit:
+            errors[name] = f"长度不能超过 {limit} 个字"
+    checks = [
+        ("educations", payload.educations or [], ("school", "major")),
+        ("family", payload.family or [], ("relation", "name", "work_unit_and_post")),
+        ("resume", payload.resume or [], ("start", "end", "text")),
+    ]
+    models = {"educations": "educationrecord", "family": "familymember", "resume": "resumeline"}
+    for key, items, names in checks:
+        model = Person._meta.apps.get_model("people", models[key])
+        for index, item in enumerate(items, start=1):
+            for name in names:
+                field = model._meta.get_field(name)
+                if isinstance(field, CharField) and len(getattr(item, name)) > field.max_length:
+                    errors[f"{key}.{index}"] = f"第 {index} 条：{name} 长度不能超过 {field.max_length} 个字"
+    return errors
+
+
+def _person_input(payload: PersonIn) -> services.PersonInput:
+    """Resolve the codes and ids of the payload; unknown ones are errors of their field."""
+    errors = _too_long(payload)
+    village = Division.objects.filter(code=payload.village).first()
+    if village is None:
+        errors["village"] = f"居住村代码 {payload.village} 不存在"
+    source = None
+    if payload.source is not None:
+        source = Source.objects.filter(pk=payload.source).first()
+        if source is None:
+            errors["source"] = f"来源 {payload.source} 不存在"
+    skills = list(Skill.objects.filter(pk__in=payload.skills))
+    if len(skills) != len(set(payload.skills)):
+        missing = sorted(set(payload.skills) - {skill.pk for skill in skills})
+        errors["skills"] = f"特长 {', '.join(map(str, missing))} 不存在"
+    industries = list(Industry.objects.filter(pk__in=payload.industries))
+    if len(industries) != len(set(payload.industries)):
+        missing = sorted(set(payload.industries) - {industry.pk for industry in industries})
+        errors["industries"] = f"产业 {', '.join(map(str, missing))} 不存在"
+    if errors:
+        raise DjangoValidationError(errors)
+    return services.PersonInput(
+        name=payload.name,
+        id_number=payload.id_number,
+        village=village,
+        political_status=payload.political_status,
+        gender=payload.gender,
+        birth_date=payload.birth_date,
+        ethnicity=payload.ethnicity,
+        native_place=payload.native_place,
+        party_join_date=payload.party_join_date,
+        degree=payload.degree,
+        phone=payload.phone,
+        source=source,
+        skills=skills,
+        industries=industries,
+        skills_text=payload.skills_text,
+        has_industry_experience=payload.has_industry_experience,
+        rewards_and_punishments=payload.rewards_and_punishments,
+        notes=payload.notes,
+        educations=None
+        if payload.educations is None
+        else [services.EducationInput(**e.model_dump()) for e in payload.educations],
+        family=None
+        if payload.family is None
+        else [services.FamilyInput(**m.model_dump()) for m in payload.family],
+        resume=None
+        if payload.resume is None
+        else [services.ResumeInput(**r.model_dump()) for r in payload.resume],
+    )
+
+
+def _invalid(error: DjangoValidationError) -> Status:
+    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
+    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+
+
+def _detail(request, pk: int) -> Person:
+    return selectors.get_person(request.user, pk)
+
+
+@router.get("", response=PersonPage, summary="People inside the caller's jurisdiction, searched and filtered")
+def list_persons(
+    request,
+    filters: Query[PersonFilters],
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    ids = selectors.search_people(request.user, **filters.as_keywords()).values_list("pk", flat=True)
+    page = list(ids[offset : offset + limit])
+    by_id = Person.objects.select_related(*selectors.PERSON_LIST_RELATED).in_bulk(page)
+    return {
+        "count": ids.count(),
+        "items": [PersonOut(**PersonOut.fields_of(by_id[pk])) for pk in page if pk in by_id],
+    }
+
+
+@router.post("", response={201: PersonDetailOut, 422: ErrorOut}, summary="Create an archive (一人一档)")
+def create_person(request, payload: PersonIn):
+    try:
+        person = services.create_person(actor=request.user, data=_person_input(payload))
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, PersonDetailOut.of(_detail(request, person.pk)))
+
+
+@router.get(
+    "/{person_id}", response=PersonDetailOut, summary="One archive; reveal=id_number shows the number"
+)
+def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | None = None):
+    person = _detail(request, person_id)
+    revealed = {}
+    if reveal == "id_number":
+        revealed["id_number"] = services.reveal_id_number(actor=request.user, person=person, request=request)
+    elif reveal == "phone":
+        revealed["phone"] = services.reveal_phone(actor=request.user, person=person, request=request)
+    return PersonDetailOut.of(person, **revealed)
+
+
+@router.put("/{person_id}", response={200: PersonDetailOut, 422: ErrorOut}, summary="Replace an archive")
+def update_person(request, person_id: int, payload: PersonIn):
+    person = _detail(request, person_id)
+    try:
+        person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(200, PersonDetailOut.of(_detail(request, person.pk)))

@@ -1,0 +1,103 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from yanzhen.people.models import Person
+from yanzhen.posts.models import PostType, TermEndReason
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.name}（{person.village.name}，{person.birth_date:%Y-%m}）"
+
+
+class AppointForm(forms.Form):
+    """Appoint someone to a seat; when the seat is held, the same form hands it over (交接)."""
+
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    start = forms.DateField(label=_("start"), widget=DATE)
+    reason = forms.ChoiceField(
+        label=_("how the predecessor's term ended"), choices=TermEndReason.choices, required=False
+    )
+    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+
+    def __init__(self, *args, user, seat, occupied: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People of the seat's township the user may see, the seat's own village first.
+        self.fields["person"].queryset = (
+            Person.objects.restrict(user)
+            .filter(village__code__startswith=seat.village_id[:9])
+            .select_related("village")
+            .annotate(
+                elsewhere=Case(
+                    When(village_id=seat.village_id, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("elsewhere", "village_id", "name_pinyin", "id")
+        )
+        if occupied:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+            del self.fields["note"]
+
+
+class EndTermForm(forms.Form):
+    end = forms.DateField(
+        label=_("end"), widget=DATE, help_text=_("The first day the person no longer holds the post.")
+    )
+    reason = forms.ChoiceField(label=_("how it ended"), choices=TermEndReason.choices)
+    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+
+
+class PostTypeForm(forms.Form):
+    code = forms.SlugField(
+        label=_("code"),
+        max_length=40,
+        help_text=_("Letters, digits and underscores; fixed once created."),
+    )
+    name = forms.CharField(label=_("name"), max_length=30)
+    is_key = forms.BooleanField(
+        label=_("key post"), required=False, help_text=_("Every village should have a reserve for it.")
+    )
+    is_practice = forms.BooleanField(
+        label=_("practice post"), required=False, help_text=PostType._meta.get_field("is_practice").help_text
+    )
+    order = forms.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+
+def add_service_errors(
+    form: forms.Form, invalid: ValidationError, rename: dict[str, str | None] | None = None
+) -> None:
+    """Put a service's errors (keyed by field) on the form; keys the form lacks become form-wide errors."""
+    if not hasattr(invalid, "error_dict"):
+        form.add_error(None, invalid.messages)
+        return
+    for name, messages in invalid.message_dict.items():
+        name = (rename or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class VillageSeatsForm(forms.Form):
+    """How many seats of each post type a village has (职数)."""
+
+    def __init__(self, *args, post_types, counts: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post_types = list(post_types)
+        for post_type in self.post_types:
+            self.fields[f"count_{post_type.code}"] = forms.IntegerField(
+                label=post_type.name, min_value=0, max_value=20, initial=counts.get(post_type.pk, 0)
+            )
+
+    def counts(self):
+        return {post_type: self.cleaned_data[f"count_{post_type.code}"] for post_type in self.post_types}

@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yanzhen.accounts.roles import Role
+from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.divisions.selectors import get_division
+from yanzhen.posts import selectors, services
+from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, VillageSeatsForm, add_service_errors
+from yanzhen.posts.models import PostType, Seat, Term
+
+
+@require_http_methods(["GET", "POST"])
+def appoint(request, pk: int):
+    seat = get_scoped_or_404(Seat.objects.select_related("village", "post_type"), request.user, pk=pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    current = services.open_term(seat)
+    form = AppointForm(request.POST or None, user=request.user, seat=seat, occupied=current is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if current is None:
+                services.appoint(actor=request.user, seat=seat, person=data["person"], start=data["start"])
+            else:
+                services.handover(
+                    actor=request.user,
+                    seat=seat,
+                    person=data["person"],
+                    on=data["start"],
+                    reason=data["reason"],
+                    note=data["note"],
+                )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid, rename={"end": "start", "term": None})
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("division-detail", code=seat.village_id)
+    return render(
+        request,
+        "posts/appoint.html",
+        {
+            "seat": seat,
+            "current": current,
+            "form": form,
+            "division": seat.village,
+            "breadcrumb": seat.village.ancestors(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def end_term(request, pk: int):
+    term = get_scoped_or_404(
+        Term.objects.select_related("seat__village", "seat__post_type", "person"), request.user, pk=pk
+    )
+    if not request.user.can_edit:
+        raise PermissionDenied
+    form = EndTermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_term(
+                actor=request.user,
+                term=term,
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("division-detail", code=term.seat.village_id)
+    village = term.seat.village
+    return render(
+        request,
+        "posts/end_term.html",
+        {"term": term, "form": form, "division": village, "breadcrumb": village.ancestors()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def village_seats(request, code: str):
+    village = get_division(request.user, code)
+    if not village.is_village:
+        raise Http404
+    if not request.user.can_edit:
+        raise PermissionDenied
+    form = VillageSeatsForm(
+        request.POST or None,
+        post_types=selectors.post_types(),
+        counts=selectors.seat_counts(request.user, village),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_village_seats(actor=request.user, village=village, counts=form.counts())
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("division-detail", code=village.code)
+    return render(
+        request,
+        "posts/village_seats.html",
+        {"form": form, "division": village, "breadcrumb": village.ancestors()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _require_admin(user) -> None:
+    if not user.has_role(Role.ADMIN):
+        raise PermissionDenied
+
+
+def post_types(request):
+    _require_admin(request.user)
+    return render(request, "posts/types.html", {"post_types": selectors.post_types()})
+
+
+@require_http_methods(["GET", "POST"])
+def post_type_edit(request, code: str | None = None):
+    post_type = None
+    if code is not None:
+        post_type = PostType.objects.filter(code=code).first()
+        if post_type is None:
+            raise Http404
+    _require_admin(request.user)
+    initial = (
+        {
+            "name": post_type.name,
+            "is_key": post_type.is_key,
+            "is_practice": post_type.is_practice,
+            "order": post_type.order,
+        }
+        if post_type
+        else None
+    )
+    form = PostTypeForm(request.POST or None, initial=initial, editing=post_type is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_post_type(actor=request.user, post_type=post_type, **form.cleaned_data)
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("posts:types")
+    return render(
+        request,
+        "posts/type_form.html",
+        {"post_type": post_type, "form": form},
+        status=400 if form.errors else 200,
+    )

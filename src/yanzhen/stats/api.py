@@ -1,0 +1,24 @@
+"""/api/v1/stats: the figures of a division on a date (stats.figures.compute), inside the caller's
+jurisdiction. A division outside it answers 404 like a missing one; a bad date 422 with a Chinese message."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from yanzhen.stats.figures import StatsInputError, compute
+
+router = Router()
+
+
+class StatsQuery(Schema):
+    division: str
+    as_of: str = ""
+
+
+@router.get("", url_name="stats", summary="统计数字（统计口径见 stats.figures）")
+def stats(request, params: Query[StatsQuery]):
+    try:
+        return compute(request.auth, params.division, params.as_of or None)
+    except StatsInputError as wrong:
+        raise HttpError(422, str(wrong)) from None

@@ -1,0 +1,386 @@
+"""The figures (统计口径), one definition for the command line, the API, the pages and the exports.
+
+`compute(user, division_code, as_of)` returns the dict of issue 7 §1. Every read goes through the acting
+user's jurisdiction (`restrict`); `user=None` is the operator's command line, which sees everything.
+
+Definitions (DOMAIN.md):
+- The pool on D: the people with a candidacy whose 入库时间 ≤ D and not (使用时间 ≤ D) and not (出库时间 ≤ D),
+  each counted once however many posts or villages he is a reserve for. A reserve counts in the division
+  of the village his candidacy is for.
+- Attributes (age, sex, education, political status, source) are those valid on D, rebuilt from history
+  (`states.States`). Age is whole years on D: under_35 = age < 35, 35_to_50 = 35 ≤ age ≤ 50, over_50 =
+  age > 50; the bands are birth-date ranges computed from D, so the database answers them.
+- college_or_above: highest education GB/T 4658 10–33; secondary_or_below: 40–90; unknown: no record.
+- villages: the 村委会 (administrative villages) inside the division; a village is covered when every key
+  post has at least one reserve in the pool targeting it (一村一职一备). `seats` of a key post is the number
+  of villages: every village has one.
+- incumbents: the people holding a term current on D (start ≤ D < end), by post.
+- flow: people who entered the pool, were promoted or removed in the year ending on D: (D − 1 year, D].
+- Every pct is of its group's total, rounded half up to 2 decimals; average ages to 1 decimal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+
+from yanzhen.candidacies.models import Candidacy, CandidacyTarget
+from yanzhen.divisions import selectors as division_selectors
+from yanzhen.divisions.codes import candidate_codes
+from yanzhen.divisions.models import Division, DivisionQuerySet
+from yanzhen.people.codes import Gender, PoliticalStatus
+from yanzhen.people.models import Source
+from yanzhen.people.selectors import years_before
+from yanzhen.posts.models import PostType, Term
+from yanzhen.stats.states import States, age_expression
+
+EARLIEST_AS_OF = date(1949, 10, 1)
+UNRECORDED_SOURCE = "未记录"
+# The posts of each incumbent group. The committee is the 村"两委": every post but the practice posts and
+# the 村务监督委员会, which is a separate body.
+INCUMBENT_GROUPS = {
+    "secretaries": Q(seat__post_type__code="secretary"),
+    "chairs": Q(seat__post_type__code="chair"),
+    "committee": Q(seat__post_type__is_practice=False) & ~Q(seat__post_type__code="supervision_chair"),
+}
+
+
+class StatsInputError(ValueError):
+    """A division code or a date the figures cannot be computed for; the message is Chinese."""
+
+
+def today() -> date:
+    return date.today()
+
+
+def parse_as_of(text: str | None) -> date:
+    """The as-of date of a request: YYYY-MM-DD, not in the future; empty means today."""
+    if text is None or not str(text).strip():
+        return today()
+    try:
+        on = date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise StatsInputError(f"统计日期“{text}”无效，应为 YYYY-MM-DD，例如 2021-04-19") from None
+    if on > today():
+        raise StatsInputError(f"统计日期 {on:%Y-%m-%d} 晚于今天，只能统计今天及以前")
+    if on < EARLIEST_AS_OF:
+        raise StatsInputError(f"统计日期 {on:%Y-%m-%d} 过早")
+    return on
+
+
+def find_division(user, code: str) -> Division:
+    """The division of a code (or its 12-digit padded form). For a user: inside his jurisdiction, else 404;
+    for the command line (user None): any, else StatsInputError."""
+    code = (code or "").strip()
+    if user is not None:
+        return division_selectors.get_division(user, code)
+    candidates = candidate_codes(code)
+    found = Division.objects.in_bulk(candidates)
+    for candidate in candidates:
+        if candidate in found:
+            return found[candidate]
+    raise StatsInputError(f"区划代码“{code}”不存在")
+
+
+def pct(count: int, total: int) -> float:
+    """A share in percent, rounded half up to 2 decimals (0 when there is no total)."""
+    if not total:
+        return 0.0
+    return float((Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def ratio(numerator: int, denominator: int, places: str = "0.01") -> float | None:
+    if not denominator:
+        return None
+    return float(
+        (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    )
+
+
+def share(count: int, total: int) -> dict:
+    return {"count": count, "pct": pct(count, total)}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are of: a division on a date, read as a user (None: the command line)."""
+
+    user: object | None
+    division: Division
+    as_of: date
+
+    def _restricted(self, manager):
+        return manager.all() if self.user is None else manager.restrict(self.user)
+
+    def candidacies(self):
+        return self._restricted(Candidacy.objects).filter(village__code__startswith=self.division.code)
+
+    def pool(self):
+        """The candidacies in the pool on the as-of date."""
+        return self.candidacies().in_pool_on(self.as_of)
+
+    def pool_people(self):
+        return self.pool().values("person_id")
+
+    def terms(self):
+        return (
+            self._restricted(Term.objects)
+            .filter(seat__village__code__startswith=self.division.code)
+            .current(self.as_of)
+        )
+
+    def villages(self) -> DivisionQuerySet:
+        return self._restricted(Division.objects).under(self.division.code).administrative_villages()
+
+    def with_division(self, division: Division) -> Scope:
+        return Scope(self.user, division, self.as_of)
+
+
+def make_scope(user, division_code: str, as_of: date | str | None = None) -> Scope:
+    on = as_of if isinstance(as_of, date) else parse_as_of(as_of)
+    return Scope(user, find_division(user, division_code), on)
+
+
+# The conditions behind every number, shared by the figures and by the lists behind them -----------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One number of the figures: `group` and `key` name it in URLs, `label` in the JSON and the pages."""
+
+    group: str
+    key: str
+    label: str
+    condition: Q
+
+
+def age_conditions(on: date) -> dict[str, Q]:
+    born_35 = years_before(on, 35)  # the latest birth date of someone aged 35 or more on D
+    born_51 = years_before(on, 51)
+    return {
+        "under_35": Q(birth_date__gt=born_35),
+        "35_to_50": Q(birth_date__lte=born_35, birth_date__gt=born_51),
+        "over_50": Q(birth_date__lte=born_51),
+    }
+
+
+# Two-digit GB/T 4658 codes compare as strings in the order of their numbers.
+EDUCATION_CONDITIONS = {
+    "college_or_above": Q(education__gte="10", education__lte="33"),
+    "secondary_or_below": Q(education__gte="40"),
+    "unknown": Q(education__isnull=True) | Q(education=""),
+}
+
+
+def measures(on: date, sources: list[Source] | None = None) -> list[Measure]:
+    """Every number of the reserve figures with its condition on the states (`states.States`)."""
+    labels = {
+        "under_35": "35岁以下",
+        "35_to_50": "35至50岁",
+        "over_50": "50岁以上",
+        "college_or_above": "大专及以上",
+        "secondary_or_below": "中专及以下",
+        "unknown": "学历未记录",
+    }
+    found = [Measure("age", key, labels[key], q) for key, q in age_conditions(on).items()]
+    found += [Measure("education", key, labels[key], q) for key, q in EDUCATION_CONDITIONS.items()]
+    found += [
+        Measure("gender", "male", Gender.MALE.label, Q(gender=Gender.MALE)),
+        Measure("gender", "female", Gender.FEMALE.label, Q(gender=Gender.FEMALE)),
+    ]
+    found += [
+        Measure("political_status", status.value, status.label, Q(political_status=status.value))
+        for status in PoliticalStatus
+    ]
+    found.append(
+        Measure(
+            "party_members",
+            "all",
+            "中共党员（含预备党员）",
+            Q(political_status__in=[PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY]),
+        )
+    )
+    for source in Source.objects.order_by("order", "name") if sources is None else sources:
+        found.append(Measure("source", str(source.pk), source.name, Q(source_id=source.pk)))
+    found.append(Measure("source", "none", UNRECORDED_SOURCE, Q(source__isnull=True)))
+    found.append(Measure("with_industry_experience", "all", "有产业经历", Q(has_industry_experience=True)))
+    return found
+
+
+def find_measure(on: date, group: str, key: str) -> Measure | None:
+    if group == "all":
+        return Measure("all", "all", "后备力量", Q())
+    for measure in measures(on):
+        if measure.group == group and measure.key == key:
+            return measure
+    return None
+
+
+# The figures ---------------------------------------------------------------------------------------------
+
+
+def _aggregate_measures(states: States, found: list[Measure], on: date) -> dict[str, int]:
+    aggregates = {"total": Count("id"), "age_sum": Sum(age_expression(on))}
+    for index, measure in enumerate(found):
+        aggregates[f"m{index}"] = Count("id", filter=measure.condition)
+    return states.aggregate(**aggregates)
+
+
+def reserve_figures(scope: Scope, villages: int) -> dict:
+    on = scope.as_of
+    found = measures(on)
+    counts = _aggregate_measures(States.of(scope.pool_people(), on), found, on)
+    total = counts["total"]
+    by_group: dict[str, dict[str, int]] = {}
+    for index, measure in enumerate(found):
+        by_group.setdefault(measure.group, {})[measure.label] = counts[f"m{index}"]
+
+    def shares(group: str) -> dict:
+        # Every entry of the vocabulary, for a stable shape; "not recorded" only when someone is.
+        return {
+            label: share(count, total)
+            for label, count in by_group[group].items()
+            if count or label != UNRECORDED_SOURCE
+        }
+
+    age = {m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "age"}
+    age["average"] = ratio(counts["age_sum"], total, "0.1")
+    return {
+        "total": total,
+        "villages": villages,
+        "per_village": ratio(total, villages) or 0.0,
+        "age": age,
+        "education": {
+            m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "education"
+        },
+        "gender": {m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "gender"},
+        "political_status": shares("political_status"),
+        "party_members": share(by_group["party_members"]["中共党员（含预备党员）"], total),
+        "source": shares("source"),
+        "with_industry_experience": share(by_group["with_industry_experience"]["有产业经历"], total),
+    }
+
+
+def key_posts() -> list[PostType]:
+    return list(PostType.objects.filter(is_key=True).order_by("order", "name"))
+
+
+def key_post_targets(scope: Scope, posts: list[PostType]):
+    """(village, key post) pairs held by a reserve in the pool on the date, for the villages of the scope."""
+    return (
+        CandidacyTarget.objects.filter(
+            candidacy__in=scope.pool(),
+            post_type__in=posts,
+            village_id__in=scope.villages().values("code"),
+        )
+        .values("village_id", "post_type_id")
+        .distinct()
+    )
+
+
+def covered_village_codes(scope: Scope, posts: list[PostType] | None = None) -> list[str]:
+    """The villages of the scope that hold a reserve for every key post on the date."""
+    posts = key_posts() if posts is None else posts
+    if not posts:
+        return list(scope.villages().values_list("code", flat=True))
+    return list(
+        key_post_targets(scope, posts)
+        .order_by()
+        .values("village_id")
+        .annotate(posts=Count("post_type_id", distinct=True))
+        .filter(posts=len(posts))
+        .values_list("village_id", flat=True)
+    )
+
+
+def coverage_figures(scope: Scope, villages: int) -> dict:
+    posts = key_posts()
+    targets = key_post_targets(scope, posts)
+    per_post = dict(
+        targets.order_by()
+        .values("post_type_id")
+        .annotate(villages=Count("village_id", distinct=True))
+        .values_list("post_type_id", "villages")
+    )
+    if posts:
+        covered = (
+            targets.order_by()
+            .values("village_id")
+            .annotate(posts=Count("post_type_id", distinct=True))
+            .filter(posts=len(posts))
+            .count()
+        )
+    else:
+        covered = villages
+    return {
+        "villages": villages,
+        "villages_covered": covered,
+        "pct": pct(covered, villages),
+        "posts": {
+            post.name: {
+                "seats": villages,
+                "covered": per_post.get(post.pk, 0),
+                "pct": pct(per_post.get(post.pk, 0), villages),
+            }
+            for post in posts
+        },
+    }
+
+
+def incumbent_group(scope: Scope, posts: Q) -> dict:
+    on = scope.as_of
+    states = States.of(scope.terms().filter(posts).values("person_id"), on)
+    counts = states.aggregate(
+        total=Count("id"),
+        age_sum=Sum(age_expression(on)),
+        college=Count("id", filter=EDUCATION_CONDITIONS["college_or_above"]),
+        under_40=Count("id", filter=Q(birth_date__gt=years_before(on, 40))),
+        under_45=Count("id", filter=Q(birth_date__gt=years_before(on, 45))),
+    )
+    total = counts["total"]
+    return {
+        "count": total,
+        "average_age": ratio(counts["age_sum"], total, "0.1"),
+        "college_or_above_pct": pct(counts["college"], total),
+        "under_40_pct": pct(counts["under_40"], total),
+        "under_45_pct": pct(counts["under_45"], total),
+    }
+
+
+def flow_figures(scope: Scope) -> dict:
+    """People who entered, were promoted or removed in the year ending on the as-of date."""
+    on = scope.as_of
+    start = years_before(on, 1)  # exclusive
+
+    def between(field: str) -> Q:
+        return Q(**{f"{field}__gt": start, f"{field}__lte": on})
+
+    return scope.candidacies().aggregate(
+        entered=Count("person_id", distinct=True, filter=between("entered_pool_on")),
+        promoted=Count("person_id", distinct=True, filter=between("promoted_on")),
+        removed=Count("person_id", distinct=True, filter=between("removed_on")),
+    )
+
+
+def figures_for(scope: Scope) -> dict:
+    villages = scope.villages().count()
+    return {
+        "division": scope.division.code,
+        "division_name": scope.division.name,
+        "as_of": scope.as_of.isoformat(),
+        "reserves": reserve_figures(scope, villages),
+        "coverage": coverage_figures(scope, villages),
+        "incumbents": {name: incumbent_group(scope, posts) for name, posts in INCUMBENT_GROUPS.items()},
+        "flow": flow_figures(scope),
+    }
+
+
+def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
+    """The figures of a division on a date (today when None), as the issue's JSON.
+
+    Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
+    bad date, or a missing division on the command line."""
+    return figures_for(make_scope(user, division_code, as_of))

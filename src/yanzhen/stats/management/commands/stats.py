@@ -1,0 +1,95 @@
+"""yanzhen stats --division CODE [--as-of YYYY-MM-DD] [--json]: the figures of a division on a date.
+
+The command line is the operator's: it sees every division. The JSON is the same dict as
+GET /api/v1/stats (stats.figures.compute).
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yanzhen.stats.figures import StatsInputError, compute
+
+
+def _line(label: str, value) -> str:
+    return f"  {label:<14}{value}"
+
+
+def _share(entry: dict) -> str:
+    return f"{entry['count']:>6}  {entry['pct']:.2f}%"
+
+
+def render_table(result: dict) -> str:
+    """The figures as a readable Chinese table."""
+    reserves = result["reserves"]
+    coverage = result["coverage"]
+    lines = [
+        f"{result['division_name']}（{result['division']}）  统计日期 {result['as_of']}",
+        "",
+        "后备力量",
+        _line("总数", reserves["total"]),
+        _line("村（村委会）数", reserves["villages"]),
+        _line("村均", reserves["per_village"]),
+        _line("35岁以下", _share(reserves["age"]["under_35"])),
+        _line("35至50岁", _share(reserves["age"]["35_to_50"])),
+        _line("50岁以上", _share(reserves["age"]["over_50"])),
+        _line("平均年龄", reserves["age"]["average"] if reserves["age"]["average"] is not None else "—"),
+        _line("大专及以上", _share(reserves["education"]["college_or_above"])),
+        _line("中专及以下", _share(reserves["education"]["secondary_or_below"])),
+        _line("男", _share(reserves["gender"]["male"])),
+        _line("女", _share(reserves["gender"]["female"])),
+        _line("中共党员(含预备)", _share(reserves["party_members"])),
+        _line("有产业经历", _share(reserves["with_industry_experience"])),
+    ]
+    if reserves["education"]["unknown"]["count"]:
+        lines.append(_line("学历未记录", _share(reserves["education"]["unknown"])))
+    lines += ["", "来源"]
+    lines += [_line(name, _share(entry)) for name, entry in reserves["source"].items() if entry["count"]]
+    lines += [
+        "",
+        "一村一职一备",
+        _line("达标村数", f"{coverage['villages_covered']} / {coverage['villages']}  {coverage['pct']:.2f}%"),
+    ]
+    for name, post in coverage["posts"].items():
+        lines.append(_line(name, f"{post['covered']} / {post['seats']}  {post['pct']:.2f}%"))
+    names = {"secretaries": "村党组织书记", "chairs": "村委会主任", "committee": "村“两委”成员"}
+    lines += ["", "现任干部"]
+    for key, group in result["incumbents"].items():
+        average = group["average_age"] if group["average_age"] is not None else "—"
+        lines.append(
+            _line(
+                names.get(key, key),
+                f"{group['count']} 人，平均 {average} 岁，大专及以上 {group['college_or_above_pct']:.2f}%，"
+                f"45岁以下 {group['under_45_pct']:.2f}%",
+            )
+        )
+    flow = result["flow"]
+    lines += [
+        "",
+        "近一年进出",
+        _line("入库", flow["entered"]),
+        _line("使用", flow["promoted"]),
+        _line("出库", flow["removed"]),
+    ]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Print the figures of a division on a date (a readable table, or the API's JSON with --json)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--division", required=True, help="division code, e.g. 640323")
+        parser.add_argument("--as-of", dest="as_of", default="", help="YYYY-MM-DD; today when omitted")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="print the JSON of GET /api/v1/stats"
+        )
+
+    def handle(self, *args, division: str, as_of: str, as_json: bool, **options):
+        try:
+            result = compute(None, division, as_of or None)
+        except StatsInputError as wrong:
+            raise CommandError(str(wrong)) from None
+        if as_json:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_table(result))

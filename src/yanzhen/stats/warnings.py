@@ -1,0 +1,376 @@
+"""Warnings (预警): each with its rule in words, a count for the dashboard and the people or villages behind
+it. They are about today (the business dates decide who is in the pool or in office; ages and attributes
+are as recorded now).
+
+The thresholds are the county's (`WarningThresholds`), or the defaults; under a city or a province each
+village is judged by its own county's thresholds.
+
+Warnings that read another app's records (assessments: overdue semiannual reports, removal proposals waiting;
+cultivation: overdue secondments, reserves without training hours this year) appear only when that app is
+installed, and read through that app's own selectors or querysets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from yanzhen.candidacies.models import CandidacyTarget, Readiness
+from yanzhen.divisions.models import Division
+from yanzhen.people.models import Person, age_on
+from yanzhen.people.selectors import years_before
+from yanzhen.posts.models import Term
+from yanzhen.stats import selectors
+from yanzhen.stats.figures import INCUMBENT_GROUPS, Scope
+from yanzhen.stats.models import DEFAULT_COMMITTEE_AVERAGE_AGE, DEFAULT_SECRETARY_AGE, WarningThresholds
+from yanzhen.stats.states import age_expression
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    secretary_age: int = DEFAULT_SECRETARY_AGE
+    committee_average_age: int = DEFAULT_COMMITTEE_AVERAGE_AGE
+
+
+def county_code(code: str) -> str:
+    return code[:6]
+
+
+def thresholds_for(code: str) -> Thresholds:
+    """The thresholds of the county a division lies in (the defaults above a county)."""
+    if len(code) < 6:
+        return Thresholds()
+    row = WarningThresholds.objects.filter(county_id=county_code(code)).first()
+    return Thresholds(row.secretary_age, row.committee_average_age) if row else Thresholds()
+
+
+def _by_county(division: Division, attribute: str, condition: Callable[[int], Q], code_field: str) -> Q:
+    """`condition(threshold)` with each county's own threshold: a county's (or a township's) single one; above
+    a county the default, and the counties that set their own, matched by the code prefix."""
+    if len(division.code) >= 6:
+        return condition(getattr(thresholds_for(division.code), attribute))
+    custom = dict(
+        WarningThresholds.objects.filter(county_id__startswith=division.code).values_list(
+            "county_id", attribute
+        )
+    )
+    combined = condition(getattr(Thresholds(), attribute))
+    for code in custom:
+        combined &= ~Q(**{f"{code_field}__startswith": code})
+    for code, value in custom.items():
+        combined |= Q(**{f"{code_field}__startswith": code}) & condition(value)
+    return combined
+
+
+@dataclass
+class Row:
+    """One line behind a warning: a person or a village, with what makes it a warning."""
+
+    label: str
+    village: Division | None = None
+    township: str = ""
+    person_id: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class WarningResult:
+    slug: str
+    title: str
+    rule: str
+    count: int
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    user: object
+    division: Division
+    on: date
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.user, self.division, self.on)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return thresholds_for(self.division.code)
+
+
+# 1. A village without a reserve for a key post -------------------------------------------------------------
+
+
+def uncovered_villages(context: Context, rows: bool) -> WarningResult:
+    villages = selectors.village_rows(context.scope, covered=False)
+    return WarningResult(
+        "uncovered-villages",
+        str(_("Villages without a reserve for a key post")),
+        str(_("A 村委会 where some key post has no reserve in the pool (一村一职一备).")),
+        len(villages),
+        [
+            Row(
+                village.division.name,
+                village.division,
+                village.township.name if village.township else "",
+                detail="缺：" + "、".join(village.missing),
+            )
+            for village in villages
+        ]
+        if rows
+        else [],
+    )
+
+
+# 2. An old secretary without a ready-now reserve (青黄不接) ---------------------------------------------------
+
+
+def _ready_secretary_villages(scope: Scope):
+    return CandidacyTarget.objects.filter(
+        candidacy__in=scope.pool().filter(readiness=Readiness.READY),
+        post_type__code="secretary",
+    ).values("village_id")
+
+
+def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
+    scope = context.scope
+    on = context.on
+    old = _by_county(
+        context.division,
+        "secretary_age",
+        lambda age: Q(person__birth_date__lte=years_before(on, age)),
+        "seat__village__code",
+    )
+    terms = (
+        scope.terms()
+        .filter(INCUMBENT_GROUPS["secretaries"])
+        .filter(old)
+        .exclude(seat__village_id__in=_ready_secretary_villages(scope))
+        .select_related("person", "seat__village", "seat__village__parent")
+        .order_by("seat__village_id")
+    )
+    threshold = context.thresholds.secretary_age
+    found = list(terms) if rows else []
+    return WarningResult(
+        "ageing-secretaries",
+        str(_("Ageing secretaries without a ready successor")),
+        str(
+            _(
+                "A village party secretary aged %(age)s or more whose village has no reserve for the post ready now."
+            )
+        )
+        % {"age": threshold},
+        len(found) if rows else terms.count(),
+        [
+            Row(
+                term.person.name,
+                term.seat.village,
+                term.seat.village.parent.name if term.seat.village.parent else "",
+                term.person_id,
+                f"{age_on(term.person.birth_date, on)} 岁，{term.start:%Y-%m-%d} 起任职",
+            )
+            for term in found
+        ],
+    )
+
+
+# 3. An old committee ----------------------------------------------------------------------------------------
+
+
+def committee_ages(user, division: Division, on: date):
+    """The 村委会 under the division annotated with the average age (and size) of their current committee,
+    each member counted once however many seats he holds."""
+    terms = Term.objects.all() if user is None else Term.objects.restrict(user)
+    members = Person.objects.filter(
+        pk__in=terms.current(on)
+        .filter(INCUMBENT_GROUPS["committee"], seat__village_id=OuterRef(OuterRef("code")))
+        .values("person_id")
+    )
+    average = members.annotate(group=Value(1)).values("group").annotate(a=Avg(age_expression(on))).values("a")
+    size = members.annotate(group=Value(1)).values("group").annotate(n=Count("id")).values("n")
+    base = Division.objects.all() if user is None else Division.objects.restrict(user)
+    return (
+        base.under(division.code)
+        .administrative_villages()
+        .annotate(average_age=Subquery(average), members=Coalesce(Subquery(size), 0))
+    )
+
+
+def old_committees(context: Context, rows: bool) -> WarningResult:
+    villages = committee_ages(context.user, context.division, context.on)
+    villages = villages.filter(
+        _by_county(context.division, "committee_average_age", lambda age: Q(average_age__gt=age), "code")
+    ).order_by("code")
+    found = list(villages.select_related("parent")) if rows else []
+    return WarningResult(
+        "old-committees",
+        str(_("Ageing village committees")),
+        str(_("A village whose 两委 members are on average older than %(age)s."))
+        % {"age": context.thresholds.committee_average_age},
+        len(found) if rows else villages.count(),
+        [
+            Row(
+                village.name,
+                village,
+                village.parent.name if village.parent else "",
+                detail=f"{village.members} 人，平均 {village.average_age:.1f} 岁",
+            )
+            for village in found
+        ],
+    )
+
+
+# 4. From the assessments app ----------------------------------------------------------------------------------
+
+
+def overdue_reports(context: Context, rows: bool) -> WarningResult:
+    from yanzhen.assessments import selectors as assessment_selectors
+    from yanzhen.assessments.periods import half_containing
+
+    period = half_containing(context.on).previous()
+    found = assessment_selectors.overdue_reports(
+        context.user, period, context.on, under=context.division.code
+    )
+    return WarningResult(
+        "overdue-reports",
+        str(_("Overdue semiannual reports")),
+        str(_("A reserve in the pool during %(period)s whose report was not in by the county's due date."))
+        % {"period": period.name},
+        len(found),
+        [
+            Row(
+                row.person.name,
+                row.person.village,
+                row.person.village.parent.name if row.person.village.parent else "",
+                row.person.pk,
+                f"应于 {row.due_on:%Y-%m-%d} 前提交",
+            )
+            for row in found
+        ]
+        if rows
+        else [],
+    )
+
+
+def pending_proposals(context: Context, rows: bool) -> WarningResult:
+    from yanzhen.assessments import selectors as assessment_selectors
+
+    proposals = assessment_selectors.proposals(context.user, under=context.division.code)
+    found = list(proposals) if rows else []
+    return WarningResult(
+        "pending-proposals",
+        str(_("Removal proposals waiting for a decision")),
+        str(_("A proposal to take a reserve out of the pool that nobody has decided yet.")),
+        len(found) if rows else proposals.count(),
+        [
+            Row(
+                proposal.person.name,
+                proposal.candidacy.village,
+                proposal.candidacy.village.parent.name if proposal.candidacy.village.parent else "",
+                proposal.person_id,
+                proposal.basis_text,
+            )
+            for proposal in found
+        ],
+    )
+
+
+# 5. From the cultivation app ----------------------------------------------------------------------------------
+
+
+def overdue_secondments(context: Context, rows: bool) -> WarningResult:
+    from yanzhen.cultivation.models import Secondment
+
+    secondments = (
+        Secondment.objects.restrict(context.user)
+        .filter(person__village__code__startswith=context.division.code)
+        .overdue(context.on)
+        .select_related("person__village__parent", "host")
+        .order_by("planned_end")
+    )
+    found = list(secondments) if rows else []
+    return WarningResult(
+        "overdue-secondments",
+        str(_("Overdue secondments")),
+        str(_("A secondment past its planned end without a report.")),
+        len(found) if rows else secondments.count(),
+        [
+            Row(
+                secondment.person.name,
+                secondment.person.village,
+                secondment.person.village.parent.name if secondment.person.village.parent else "",
+                secondment.person_id,
+                f"{secondment.host}，计划 {secondment.planned_end:%Y-%m-%d} 结束",
+            )
+            for secondment in found
+        ],
+    )
+
+
+def untrained_reserves(context: Context, rows: bool) -> WarningResult:
+    from yanzhen.cultivation.models import Enrolment
+
+    trained = Enrolment.objects.filter(training__start__year=context.on.year, attended_hours__gt=0).values(
+        "person_id"
+    )
+    people = (
+        Person.objects.filter(pk__in=context.scope.pool_people())
+        .exclude(pk__in=trained)
+        .select_related("village__parent")
+        .order_by("village_id", "name")
+    )
+    found = list(people) if rows else []
+    return WarningResult(
+        "untrained-reserves",
+        str(_("Reserves without training hours this year")),
+        str(_("A reserve in the pool with no training hours recorded in %(year)s."))
+        % {"year": context.on.year},
+        len(found) if rows else people.count(),
+        [
+            Row(
+                person.name,
+                person.village,
+                person.village.parent.name if person.village.parent else "",
+                person.pk,
+            )
+            for person in found
+        ],
+    )
+
+
+# The registry ---------------------------------------------------------------------------------------------------
+
+# (slug, the app it needs or None, function)
+WARNINGS: list[tuple[str, str | None, Callable[[Context, bool], WarningResult]]] = [
+    ("uncovered-villages", None, uncovered_villages),
+    ("ageing-secretaries", None, ageing_secretaries),
+    ("old-committees", None, old_committees),
+    ("overdue-reports", "yanzhen.assessments", overdue_reports),
+    ("pending-proposals", "yanzhen.assessments", pending_proposals),
+    ("overdue-secondments", "yanzhen.cultivation", overdue_secondments),
+    ("untrained-reserves", "yanzhen.cultivation", untrained_reserves),
+]
+
+
+def available() -> list[tuple[str, Callable[[Context, bool], WarningResult]]]:
+    return [(slug, function) for slug, app, function in WARNINGS if app is None or apps.is_installed(app)]
+
+
+def summary(user, division: Division, on: date | None = None) -> list[WarningResult]:
+    """Every available warning with its count (no rows): the dashboard's panel."""
+    context = Context(user, division, on or date.today())
+    return [function(context, False) for _slug, function in available()]
+
+
+def detail(user, division: Division, slug: str, on: date | None = None) -> WarningResult | None:
+    """One warning with the people or villages behind it; None for an unknown or unavailable slug."""
+    context = Context(user, division, on or date.today())
+    for known, function in available():
+        if known == slug:
+            return function(context, True)
+    return None

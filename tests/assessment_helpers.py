@@ -1,0 +1,76 @@
+"""Builders for the assessment tests: people taken into the pool through the real pipeline services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from yanzhen.assessments import services
+from yanzhen.assessments.services import AssessmentInput
+from yanzhen.candidacies import workflow
+from yanzhen.candidacies.models import Candidacy, NominationWay
+from yanzhen.divisions.models import Division
+from yanzhen.people.idcard import make_id_number
+from yanzhen.people.models import Person
+from yanzhen.people.services import PersonInput, create_person
+from yanzhen.posts.models import PostType
+
+_sequence = itertools.count(101, 2)
+
+
+def make_person(actor, name: str, village_code: str, born: date = date(1990, 3, 4)) -> Person:
+    return create_person(
+        actor=actor,
+        data=PersonInput(
+            name=name,
+            id_number=make_id_number(village_code[:6], born, next(_sequence) % 1000),
+            village=Division.objects.get(code=village_code),
+            political_status="01",
+        ),
+    )
+
+
+def into_pool(actor, person: Person, entered: date, posts=("member",)) -> Candidacy:
+    """Nominate, vet, inspect, decide, notice and take into the pool on `entered` (a past date)."""
+    candidacy = workflow.nominate(
+        actor=actor,
+        person=person,
+        post_types=list(PostType.objects.filter(code__in=posts)),
+        nomination_way=NominationWay.VILLAGE_PARTY,
+        on=entered - timedelta(days=40),
+    )
+    workflow.vet(actor=actor, candidacy=candidacy, passed=True, on=entered - timedelta(days=35))
+    workflow.inspect(
+        actor=actor,
+        candidacy=candidacy,
+        on=entered - timedelta(days=30),
+        inspectors="组织委员",
+        people_talked_to=12,
+        votes_for=30,
+        votes_against=1,
+        votes_abstaining=0,
+        findings="表现良好",
+    )
+    workflow.decide(actor=actor, candidacy=candidacy, passed=True, on=entered - timedelta(days=25))
+    workflow.start_notice(
+        actor=actor, candidacy=candidacy, start=entered - timedelta(days=20), end=entered - timedelta(days=6)
+    )
+    return workflow.enter_pool(actor=actor, candidacy=candidacy, on=entered)
+
+
+def make_reserve(actor, name: str, village_code: str, entered: date = date(2022, 1, 10), posts=("member",)):
+    person = make_person(actor, name, village_code)
+    return person, into_pool(actor, person, entered, posts)
+
+
+def grade_input(year: int, half: int, grade: str, **extra) -> AssessmentInput:
+    period_end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    values = {"assessed_on": min(period_end + timedelta(days=10), date.today()), "assessor": "花马池镇党委"}
+    values.update(extra)
+    return AssessmentInput(year=year, half=half, grade=grade, **values)
+
+
+def assess(actor, person: Person, year: int, half: int, grade: str, **extra):
+    return services.create_assessment(
+        actor=actor, person=person, data=grade_input(year, half, grade, **extra)
+    )

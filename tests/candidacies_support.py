@@ -1,0 +1,205 @@
+"""Shared helpers of the candidacy tests: people, seats, and a candidacy driven to any state with fixed
+business dates in March 2024 (no holiday inside)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from yanzhen.accounts.models import User
+from yanzhen.candidacies import workflow
+from yanzhen.candidacies.models import (
+    Candidacy,
+    CandidacyEvent,
+    CandidacyState,
+    Decision,
+    Inspection,
+    Objection,
+    PublicNotice,
+    Vetting,
+)
+from yanzhen.divisions.models import Division
+from yanzhen.people.idcard import make_id_number
+from yanzhen.people.models import Person
+from yanzhen.people.services import EducationInput, PersonInput, create_person
+from yanzhen.posts import services as post_services
+from yanzhen.posts.models import PostType, Seat, Term
+
+from .conftest import HUAMACHI_VILLAGE
+
+State = CandidacyState
+_sequence = itertools.count(101, 2)
+
+NOMINATED_ON = date(2024, 3, 1)
+VETTED_ON = date(2024, 3, 5)
+INSPECTED_ON = date(2024, 3, 12)
+DECIDED_ON = date(2024, 3, 19)
+NOTICE_START = date(2024, 3, 20)
+NOTICE_END = date(2024, 3, 26)  # 20, 21, 22, 25, 26: five working days
+POOL_ON = date(2024, 3, 27)
+PROMOTED_ON = date(2024, 4, 10)
+REMOVED_ON = date(2024, 5, 6)
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def village(code: str = HUAMACHI_VILLAGE) -> Division:
+    return Division.objects.get(code=code)
+
+
+def post(code: str) -> PostType:
+    return PostType.objects.get(code=code)
+
+
+def make_person(
+    name: str = "祝心灵", born: date = date(1990, 5, 12), code: str = HUAMACHI_VILLAGE, status: str = "01"
+) -> Person:
+    return create_person(
+        actor=user("county"),
+        data=PersonInput(
+            name=name,
+            id_number=make_id_number("640323", born, next(_sequence) % 1000),
+            village=village(code),
+            political_status=status,
+            educations=[EducationInput(kind="full_time", education="31")],
+        ),
+    )
+
+
+def make_seat(code: str = HUAMACHI_VILLAGE, post_type: str = "secretary") -> Seat:
+    [seat] = post_services.ensure_seats(
+        actor=user("county"), village=village(code), post_type=post(post_type), count=1
+    )
+    return seat
+
+
+def nominate(
+    person: Person | None = None, *, actor: str = "county", targets=("secretary",), **extra
+) -> Candidacy:
+    values = {"nomination_way": "village_party", "on": NOMINATED_ON}
+    values.update(extra)
+    return workflow.nominate(
+        actor=user(actor),
+        person=person or make_person(),
+        post_types=[post(code) for code in targets],
+        **values,
+    )
+
+
+def step(candidacy: Candidacy, to: str, actor: str = "county") -> Candidacy:
+    """One allowed step with good data."""
+    by = user(actor)
+    state = Candidacy.objects.get(pk=candidacy.pk).state
+    if state == State.NOMINATED and to == State.VETTED:
+        return workflow.vet(actor=by, candidacy=candidacy, passed=True, failed_items=[], on=VETTED_ON)
+    if state == State.NOMINATED and to == State.REJECTED:
+        from yanzhen.candidacies.models import NegativeListItem
+
+        return workflow.vet(
+            actor=by,
+            candidacy=candidacy,
+            passed=False,
+            failed_items=[NegativeListItem.objects.first()],
+            on=VETTED_ON,
+        )
+    if to == State.INSPECTED:
+        return workflow.inspect(
+            actor=by,
+            candidacy=candidacy,
+            on=INSPECTED_ON,
+            inspectors="张三、李四",
+            people_talked_to=12,
+            votes_for=30,
+            votes_against=2,
+            votes_abstaining=1,
+            findings="同意列为后备人选",
+        )
+    if state == State.INSPECTED:
+        return workflow.decide(
+            actor=by,
+            candidacy=candidacy,
+            passed=to == State.DECIDED,
+            on=DECIDED_ON,
+            note="研究" if to == State.DECIDED else "票数不足",
+        )
+    if to == State.IN_NOTICE:
+        return workflow.start_notice(actor=by, candidacy=candidacy, start=NOTICE_START, end=NOTICE_END)
+    if to == State.IN_POOL:
+        return workflow.enter_pool(actor=by, candidacy=candidacy, on=POOL_ON)
+    if state == State.IN_NOTICE and to == State.REJECTED:
+        objection = workflow.record_objection(
+            actor=by, candidacy=candidacy, received_on=NOTICE_START, content="反映问题"
+        )
+        workflow.resolve_objection(
+            actor=by, objection=objection, upheld=True, on=NOTICE_END, resolution="属实"
+        )
+        return Candidacy.objects.get(pk=candidacy.pk)
+    if to == State.PROMOTED:
+        seat = Seat.objects.filter(
+            village=candidacy.village, post_type__code="secretary"
+        ).first() or make_seat(candidacy.village_id)
+        return workflow.promote(actor=by, candidacy=candidacy, seat=seat, on=PROMOTED_ON)
+    if to == State.REMOVED:
+        return workflow.remove(actor=by, candidacy=candidacy, reason="request", on=REMOVED_ON)
+    raise AssertionError(f"no step from {state} to {to}")
+
+
+# The path from 推荐 to each state.
+PATHS = {
+    State.NOMINATED: [],
+    State.VETTED: [State.VETTED],
+    State.INSPECTED: [State.VETTED, State.INSPECTED],
+    State.DECIDED: [State.VETTED, State.INSPECTED, State.DECIDED],
+    State.IN_NOTICE: [State.VETTED, State.INSPECTED, State.DECIDED, State.IN_NOTICE],
+    State.IN_POOL: [State.VETTED, State.INSPECTED, State.DECIDED, State.IN_NOTICE, State.IN_POOL],
+    State.PROMOTED: [
+        State.VETTED,
+        State.INSPECTED,
+        State.DECIDED,
+        State.IN_NOTICE,
+        State.IN_POOL,
+        State.PROMOTED,
+    ],
+    State.REMOVED: [
+        State.VETTED,
+        State.INSPECTED,
+        State.DECIDED,
+        State.IN_NOTICE,
+        State.IN_POOL,
+        State.REMOVED,
+    ],
+    State.REJECTED: [State.REJECTED],
+}
+
+
+def candidacy_in(state: str, person: Person | None = None, **extra) -> Candidacy:
+    candidacy = nominate(person, **extra)
+    for to in PATHS[state]:
+        step(candidacy, to)
+    candidacy = Candidacy.objects.get(pk=candidacy.pk)
+    assert candidacy.state == state
+    return candidacy
+
+
+def footprint(candidacy: Candidacy) -> tuple:
+    """Everything a transition may write, to prove that a refused one wrote nothing."""
+    fresh = Candidacy.objects.get(pk=candidacy.pk)
+    return (
+        fresh.state,
+        fresh.entered_pool_on,
+        fresh.promoted_on,
+        fresh.removed_on,
+        fresh.removal_reason,
+        fresh.public_notice_id,
+        CandidacyEvent.objects.count(),
+        Candidacy.history.count(),
+        Vetting.objects.count(),
+        Inspection.objects.count(),
+        Decision.objects.count(),
+        PublicNotice.objects.count(),
+        Objection.objects.count(),
+        Term.objects.count(),
+        list(fresh.targets.values_list("active", flat=True)),
+    )
