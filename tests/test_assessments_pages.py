@@ -77,10 +77,14 @@ def test_a_clerk_assesses_on_the_page(client_for, reserve):
 
 def test_bad_input_on_the_page_shows_the_chinese_message_and_writes_nothing(client_for, reserve):
     http = client_for("huamachi")
-    response = http.post(f"/assessment/assessments/new/?person={reserve.pk}", form_data(political_score="120"))
+    response = http.post(
+        f"/assessment/assessments/new/?person={reserve.pk}", form_data(political_score="120")
+    )
     assert response.status_code == 400
     assert "思想政治得分须为 0 到 100 之间的整数" in response.content.decode()
-    response = http.post(f"/assessment/assessments/new/?person={reserve.pk}", form_data(year="2099", half="1"))
+    response = http.post(
+        f"/assessment/assessments/new/?person={reserve.pk}", form_data(year="2099", half="1")
+    )
     assert response.status_code == 400
     assert "不能考核尚未开始的考核期（2099年上半年）" in response.content.decode()
     assert Assessment.objects.count() == 0
@@ -116,11 +120,20 @@ def test_confirming_and_rejecting_proposals_on_the_page(client_for, clerk, reser
     # The auditor reads, but cannot decide.
     auditor = client_for("auditor")
     assert auditor.get(f"/assessment/proposals/{proposal.pk}/").status_code == 200
-    assert auditor.post(f"/assessment/proposals/{proposal.pk}/", {"decision": "confirm", "on": "2023-02-01"}).status_code == 403
+    assert (
+        auditor.post(
+            f"/assessment/proposals/{proposal.pk}/", {"decision": "confirm", "on": "2023-02-01"}
+        ).status_code
+        == 403
+    )
     http = client_for("huamachi")
-    response = http.post(f"/assessment/proposals/{proposal.pk}/", {"decision": "reject", "on": "2023-02-01", "note": ""})
+    response = http.post(
+        f"/assessment/proposals/{proposal.pk}/", {"decision": "reject", "on": "2023-02-01", "note": ""}
+    )
     assert response.status_code == 400 and "驳回出库建议须写明理由" in response.content.decode()
-    response = http.post(f"/assessment/proposals/{proposal.pk}/", {"decision": "confirm", "on": "2023-02-01", "note": ""})
+    response = http.post(
+        f"/assessment/proposals/{proposal.pk}/", {"decision": "confirm", "on": "2023-02-01", "note": ""}
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.CONFIRMED
@@ -147,20 +160,28 @@ def test_reports_review_and_overdue_pages(client_for, clerk, reserve, settings, 
     )
     assert response.status_code == 302
     report = SemiannualReport.objects.get()
-    assert "白坤林" not in client_for("huamachi").get("/assessment/reports/overdue/?period=2022H1").content.decode()
+    assert (
+        "白坤林"
+        not in client_for("huamachi").get("/assessment/reports/overdue/?period=2022H1").content.decode()
+    )
     secretary = client_for("cunshuji")
     response = secretary.post(f"/assessment/reports/{report.pk}/", {"review_comment": "同意"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.review_comment == "同意"
     assert client_for("dashuikeng").get(f"/assessment/reports/{report.pk}/").status_code == 404
-    assert client_for("auditor").post(f"/assessment/reports/{report.pk}/", {"review_comment": "x"}).status_code == 403
+    assert (
+        client_for("auditor").post(f"/assessment/reports/{report.pk}/", {"review_comment": "x"}).status_code
+        == 403
+    )
     assert late
 
 
 def test_campaign_pages_show_progress_and_fill_a_checkup(client_for, clerk, reserve):
     county = client_for("county")
-    response = county.post("/assessment/campaigns/new/", {"title": "2022年回头看", "start": "2022-09-01", "end": "2022-10-31"})
+    response = county.post(
+        "/assessment/campaigns/new/", {"title": "2022年回头看", "start": "2022-09-01", "end": "2022-10-31"}
+    )
     assert response.status_code == 302
     campaign_url = response["Location"]
     page = client_for("huamachi").get(campaign_url + f"?division={HUAMACHI}").content.decode()
@@ -190,7 +211,13 @@ def test_commendations_on_the_page_and_in_the_archive(client_for, reserve, setti
     http = client_for("huamachi")
     response = http.post(
         f"/assessment/commendations/new/?person={reserve.pk}",
-        {"title": "担当作为好支书", "level": "county", "awarded_on": "2023-05-04", "issuer": "", "document_number": ""},
+        {
+            "title": "担当作为好支书",
+            "level": "county",
+            "awarded_on": "2023-05-04",
+            "issuer": "",
+            "document_number": "",
+        },
     )
     assert response.status_code == 302 and response["Location"] == f"/people/{reserve.pk}/"
     assert Commendation.objects.get().title == "担当作为好支书"
@@ -207,7 +234,7 @@ def test_settings_page_for_the_county_admin(client_for):
         "weight_political": "30",
         "weight_ability": "30",
         "weight_conduct": "20",
-        "weight_reputation": "10",
+        "weight_reputation": "20",
         "excellent_cap_percent": "",
     }
     response = http.post("/assessment/settings/", data | {"weight_reputation": "30"})
@@ -239,8 +266,8 @@ def test_the_reserve_submits_his_report_on_his_own_page(reserve_login, reserve):
     content = page.content.decode()
     assert "白坤林" in content and 'name="period"' in content
     # The navigation takes him straight there.
-    home = reserve_login.get("/").content.decode()
-    assert 'href="/assessment/me/"' in home
+    other_page = reserve_login.get("/divisions/").content.decode()
+    assert 'href="/assessment/me/"' in other_page
     period = page.context["form"].fields["period"].choices[0][0]
     response = reserve_login.post("/assessment/me/", {"period": period, "text": "本半年参与矛盾调解三次。"})
     assert response.status_code == 302
@@ -278,14 +305,25 @@ def test_a_reserve_login_without_a_link_is_told_to_ask_his_clerk():
 
 def test_api_create_and_list(client_for, reserve):
     http = client_for("huamachi")
-    payload = {"person_id": reserve.pk, "year": 2022, "half": 1, "grade": "competent", "assessed_on": "2022-07-10"}
+    payload = {
+        "person_id": reserve.pk,
+        "year": 2022,
+        "half": 1,
+        "grade": "competent",
+        "assessed_on": "2022-07-10",
+    }
     response = http.post("/api/v1/assessments", json.dumps(payload), content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["period"] == "2022H1" and body["period_name"] == "2022年上半年" and body["grade"] == "competent"
+    assert (
+        body["period"] == "2022H1" and body["period_name"] == "2022年上半年" and body["grade"] == "competent"
+    )
     again = http.post("/api/v1/assessments", json.dumps(payload), content_type="application/json")
     assert again.status_code == 422
-    assert again.json()["errors"]["half"] == "白坤林2022年上半年的考核已登记（称职），同一人同一考核期只能有一次考核"
+    assert (
+        again.json()["errors"]["half"]
+        == "白坤林2022年上半年的考核已登记（称职），同一人同一考核期只能有一次考核"
+    )
     bad = http.post(
         "/api/v1/assessments",
         json.dumps(payload | {"half": 2, "grade": "great", "political_score": 101}),
@@ -300,7 +338,9 @@ def test_api_create_and_list(client_for, reserve):
     listing = http.get("/api/v1/assessments?period=2022H1").json()
     assert listing["count"] == 1 and listing["items"][0]["person_name"] == "白坤林"
     assert client_for("dashuikeng").get("/api/v1/assessments").json()["count"] == 0
-    other = client_for("dashuikeng").post("/api/v1/assessments", json.dumps(payload), content_type="application/json")
+    other = client_for("dashuikeng").post(
+        "/api/v1/assessments", json.dumps(payload), content_type="application/json"
+    )
     assert other.status_code == 404
     auditor = client_for("auditor").post(
         "/api/v1/assessments", json.dumps(payload | {"half": 2}), content_type="application/json"
@@ -309,7 +349,9 @@ def test_api_create_and_list(client_for, reserve):
     assert Assessment.objects.count() == 1
 
 
-def test_list_page_and_api_query_counts_do_not_grow_with_the_rows(client_for, clerk, django_assert_max_num_queries):
+def test_list_page_and_api_query_counts_do_not_grow_with_the_rows(
+    client_for, clerk, django_assert_max_num_queries
+):
     for n in range(6):
         person, _ = make_reserve(clerk, f"人{n}", HUAMACHI_VILLAGE)
         assess(clerk, person, 2022, 1, Grade.COMPETENT)

@@ -177,8 +177,9 @@ def test_read_and_list_are_scoped(client_for):
 def test_list_query_count(client_for):
     for index in range(5):
         candidacy_in(State.IN_POOL, make_person(f"人{index}"))
+    client = client_for("county")
     with CaptureQueriesContext(connection) as queries:
-        response = client_for("county").get(BASE)
+        response = client.get(BASE)
     assert response.status_code == 200 and len(response.json()) == 5
     assert len(queries) <= 8
 

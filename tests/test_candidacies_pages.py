@@ -254,11 +254,10 @@ def test_a_form_error_is_shown_and_nothing_written(client_for):
 def test_an_illegal_move_through_the_page_is_refused(client_for):
     candidacy = candidacy_in(State.NOMINATED)
     before = footprint(candidacy)
-    response = client_for("huamachi").post(
-        f"/reserves/{candidacy.pk}/to/in_pool/", {"in_pool-on": "2024-03-27"}
-    )
+    client = client_for("huamachi")
+    response = client.post(f"/reserves/{candidacy.pk}/to/in_pool/", {"in_pool-on": "2024-03-27"})
     assert response.status_code == 302
-    assert "不能从“推荐”直接转为“在库”" in text(client_for("huamachi").get(f"/reserves/{candidacy.pk}/"))
+    assert "不能从“推荐”直接转为“在库”" in text(client.get(f"/reserves/{candidacy.pk}/"))
     assert footprint(candidacy) == before
 
 

@@ -68,22 +68,32 @@ MATRIX = {
     # {assessment}, the {proposal} they made, a {report} and a {commendation} with files, a {campaign} of 盐池县.
     "assessments:index": row("/assessment/", 302, 200, 200, 200, 200, 200, 200),
     "assessments:list": row("/assessment/assessments/", 302, 200, 200, 200, 200, 200, 200),
-    "assessments:create": row("/assessment/assessments/new/?person={reserve}", 302, 200, 200, 404, 200, 403, 404),
+    "assessments:create": row(
+        "/assessment/assessments/new/?person={reserve}", 302, 200, 200, 404, 200, 403, 404
+    ),
     "assessments:edit": row("/assessment/assessments/{assessment}/edit/", 302, 200, 200, 404, 200, 403, 404),
-    "assessments:delete": row("/assessment/assessments/{assessment}/delete/", 302, 405, 405, 405, 405, 405, 405),
+    "assessments:delete": row(
+        "/assessment/assessments/{assessment}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "assessments:reports": row("/assessment/reports/", 302, 200, 200, 200, 200, 200, 200),
     "assessments:overdue": row("/assessment/reports/overdue/", 302, 200, 200, 200, 200, 200, 200),
-    "assessments:report-create": row("/assessment/reports/new/?person={reserve}", 302, 200, 200, 404, 403, 403, 404),
+    "assessments:report-create": row(
+        "/assessment/reports/new/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
+    ),
     "assessments:report-detail": row("/assessment/reports/{report}/", 302, 200, 200, 404, 200, 200, 404),
     "assessments:report-attachment": row(
         "/assessment/reports/{report}/attachment", 302, 200, 200, 404, 200, 200, 404
     ),
     "assessments:proposals": row("/assessment/proposals/", 302, 200, 200, 200, 200, 200, 200),
-    "assessments:proposal-detail": row("/assessment/proposals/{proposal}/", 302, 200, 200, 404, 200, 200, 404),
+    "assessments:proposal-detail": row(
+        "/assessment/proposals/{proposal}/", 302, 200, 200, 404, 200, 200, 404
+    ),
     "assessments:notice-board": row("/assessment/notice-board/", 302, 200, 200, 200, 200, 200, 200),
     "assessments:campaigns": row("/assessment/campaigns/", 302, 200, 200, 200, 200, 200, 200),
     "assessments:campaign-open": row("/assessment/campaigns/new/", 302, 200, 403, 403, 403, 403, 200),
-    "assessments:campaign-detail": row("/assessment/campaigns/{campaign}/", 302, 200, 200, 200, 200, 200, 404),
+    "assessments:campaign-detail": row(
+        "/assessment/campaigns/{campaign}/", 302, 200, 200, 200, 200, 200, 404
+    ),
     "assessments:checkup": row(
         "/assessment/campaigns/{campaign}/people/{reserve}/", 302, 200, 200, 404, 403, 403, 404
     ),
@@ -106,6 +116,125 @@ MATRIX = {
     "rosters:template": row("/rosters/template.xlsx", 302, 200, 200, 200, 200, 200, 200),
     "rosters:export": row("/rosters/export.xlsx", 302, 200, 200, 200, 403, 403, 200),
     "rosters:lrmx": row("/rosters/lrmx/", 302, 200, 200, 200, 403, 403, 200),
+    # Reserve pipeline: {candidacy} is a candidacy of V in its 公示 ({notice}) with a {document} (fixture
+    # `known_candidacy`); POST-only URLs answer GET with 405.
+    "candidacies:board": row("/reserves/", 302, 200, 200, 200, 200, 200, 200),
+    "candidacies:nominate": row("/reserves/nominate/", 302, 200, 200, 200, 200, 403, 200),
+    "candidacies:detail": row("/reserves/{candidacy}/", 302, 200, 200, 404, 200, 200, 404),
+    "candidacies:transition": row("/reserves/{candidacy}/to/in_pool/", 302, 405, 405, 405, 405, 405, 405),
+    "candidacies:objection-add": row("/reserves/{candidacy}/objections/", 302, 405, 405, 405, 405, 405, 405),
+    "candidacies:objection-resolve": row(
+        "/reserves/{candidacy}/objections/1/resolve/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "candidacies:document-add": row("/reserves/{candidacy}/documents/", 302, 405, 405, 405, 405, 405, 405),
+    "candidacies:document": row("/reserves/documents/{document}/", 302, 200, 200, 404, 200, 200, 404),
+    "candidacies:notice-start": row("/reserves/notices/start/", 302, 200, 200, 200, 403, 403, 200),
+    "candidacies:notice-print": row("/reserves/notices/{notice}/", 302, 200, 200, 404, 404, 200, 404),
+    "candidacies:county-rules": row("/reserves/rules/640323/", 302, 200, 404, 404, 404, 403, 404),
+    "api-v1:list_candidacies": row("/api/v1/candidacies", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_candidacy": row("/api/v1/candidacies", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:get_candidacy": row("/api/v1/candidacies/{candidacy}", 401, 200, 200, 404, 200, 200, 404),
+    "api-v1:transition_candidacy": row(
+        "/api/v1/candidacies/{candidacy}/transitions", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:record_candidacy_objection": row(
+        "/api/v1/candidacies/{candidacy}/objections", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:resolve_candidacy_objection": row(
+        "/api/v1/candidacies/{candidacy}/objections/1/resolution", 405, 405, 405, 405, 405, 405, 405
+    ),
+    # Cultivation (育): {c_*} are records of a reserve of V (fixture `known_cultivation`): a training of 花马池镇
+    # he attends, his mentorship, secondment, practice post, cyclic programme with its assignment, degree study
+    # and growth plan item.
+    "cultivation:index": row("/cultivation/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:rules": row("/cultivation/rules/", 302, 200, 403, 403, 403, 403, 200),
+    "cultivation:training-list": row("/cultivation/trainings/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:training-create": row("/cultivation/trainings/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:training-detail": row(
+        "/cultivation/trainings/{c_training}/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "cultivation:training-edit": row(
+        "/cultivation/trainings/{c_training}/edit/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:training-enrol": row(
+        "/cultivation/trainings/{c_training}/enrol/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:training-roster": row(
+        "/cultivation/trainings/{c_training}/roster/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "cultivation:training-export": row(
+        "/cultivation/trainings/{c_training}/roster.xlsx", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:hours": row("/cultivation/hours/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:mentor-list": row("/cultivation/mentors/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:mentor-create": row("/cultivation/mentors/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:mentorship-list": row("/cultivation/mentorships/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:mentorship-create": row("/cultivation/mentorships/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:mentorship-detail": row(
+        "/cultivation/mentorships/{c_mentorship}/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "cultivation:mentorship-end": row(
+        "/cultivation/mentorships/{c_mentorship}/end/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:secondment-list": row("/cultivation/secondments/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:secondment-create": row("/cultivation/secondments/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:secondment-detail": row(
+        "/cultivation/secondments/{c_secondment}/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "cultivation:secondment-report": row(
+        "/cultivation/secondments/{c_secondment}/report/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:secondment-evaluation": row(
+        "/cultivation/secondments/{c_secondment}/evaluation/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:practice-list": row("/cultivation/practice-posts/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:practice-create": row("/cultivation/practice-posts/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:practice-end": row(
+        "/cultivation/practice-posts/{c_practice}/end/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:cyclic-list": row("/cultivation/cyclic/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:cyclic-create": row("/cultivation/cyclic/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:cyclic-detail": row("/cultivation/cyclic/{c_programme}/", 302, 200, 200, 404, 200, 200, 404),
+    "cultivation:cyclic-round-create": row(
+        "/cultivation/cyclic/{c_programme}/rounds/new/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:assignment": row(
+        "/cultivation/cyclic/assignments/{c_assignment}/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "cultivation:degree-list": row("/cultivation/degrees/", 302, 200, 200, 200, 200, 200, 200),
+    "cultivation:degree-create": row("/cultivation/degrees/new/", 302, 200, 200, 200, 403, 403, 200),
+    "cultivation:degree-finish": row(
+        "/cultivation/degrees/{c_degree}/finish/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "cultivation:growth": row("/cultivation/people/{c_person}/", 302, 200, 200, 404, 200, 200, 404),
+    "cultivation:growth-item-add": row(
+        "/cultivation/people/{c_person}/items/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "cultivation:growth-item-done": row(
+        "/cultivation/plan-items/{c_item}/done/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:list_trainings": row("/api/v1/trainings", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_training": row("/api/v1/trainings", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_mentorships": row("/api/v1/mentorships", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_mentorship": row("/api/v1/mentorships", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_secondments": row("/api/v1/secondments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_secondment": row("/api/v1/secondments", 401, 200, 200, 200, 200, 200, 200),
+    # Statistics: the figures of V on a date (the user's own division when none is given).
+    "stats:dashboard": row(f"/statistics/?division={V}&as_of=2021-04-19", 302, 200, 200, 404, 200, 200, 404),
+    "stats:people": row(
+        f"/statistics/people/?division={V}&group=age&key=under_35", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "stats:villages": row(f"/statistics/villages/?division={V}&covered=0", 302, 200, 200, 404, 200, 200, 404),
+    "stats:warnings": row("/statistics/warnings/", 302, 200, 200, 200, 200, 200, 200),
+    "stats:warning": row(
+        f"/statistics/warnings/uncovered-villages/?division={V}", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "stats:structure-export": row(
+        f"/statistics/structure.xlsx?division={V}", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "stats:roster-export": row(f"/statistics/roster.xlsx?division={V}", 302, 200, 200, 404, 403, 403, 404),
+    "stats:thresholds": row("/statistics/thresholds/", 302, 200, 403, 403, 403, 403, 200),
+    "api-v1:stats": row(f"/api/v1/stats?division={V}", 401, 200, 200, 404, 200, 200, 404),
 }
 
 
@@ -261,11 +390,182 @@ def known_assessment(settings, tmp_path, persona):
     }
 
 
+@pytest.fixture
+def known_candidacy(settings, tmp_path, persona):
+    """A candidacy of village V in its 公示, with a document, for the pipeline URLs that take a pk."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanzhen.candidacies import services as candidacy_services
+    from yanzhen.candidacies import workflow
+    from yanzhen.divisions.models import Division
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.services import PersonInput, create_person
+    from yanzhen.posts.models import PostType
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    county = persona("county")
+    person = create_person(
+        actor=county,
+        data=PersonInput(
+            name="白后备",
+            id_number=make_id_number("640323", date(1991, 6, 1), 31),
+            village=Division.objects.get(code=V),
+            political_status="01",
+        ),
+    )
+    candidacy = workflow.nominate(
+        actor=county,
+        person=person,
+        post_types=[PostType.objects.get(code="secretary")],
+        nomination_way="village_party",
+        on=date(2024, 3, 1),
+    )
+    workflow.vet(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 5))
+    workflow.inspect(
+        actor=county,
+        candidacy=candidacy,
+        on=date(2024, 3, 12),
+        inspectors="张三",
+        people_talked_to=10,
+        votes_for=20,
+        votes_against=0,
+        votes_abstaining=0,
+        findings="同意",
+    )
+    workflow.decide(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 19))
+    workflow.start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
+    document = candidacy_services.add_document(
+        actor=county,
+        candidacy=candidacy,
+        title="推荐表",
+        file=SimpleUploadedFile("t.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    candidacy.refresh_from_db()
+    return {
+        "{candidacy}": str(candidacy.pk),
+        "{notice}": str(candidacy.public_notice_id),
+        "{document}": str(document.pk),
+    }
+
+
+@pytest.fixture
+def known_cultivation(persona):
+    """A reserve of V with one record of each kind of cultivation, for the cultivation URLs that take a pk."""
+    from datetime import date
+
+    from tests.cultivation_support import person, training_input
+    from yanzhen.cultivation import services
+    from yanzhen.divisions.models import Division
+    from yanzhen.posts.models import PostType
+
+    clerk = persona("huamachi")
+    reserve = person("白坤林", village=V, born=date(1995, 3, 8))
+    training = services.create_training(actor=clerk, data=training_input())
+    services.enrol(actor=clerk, training=training, people=[reserve])
+    mentor = services.create_mentor(
+        actor=clerk, kind="township_leader", name="王书记", division=Division.objects.get(code=V[:9])
+    )
+    mentorship = services.create_mentorship(
+        actor=clerk, mentee=reserve, mentors=[mentor], start=date(2024, 1, 1)
+    )
+    secondment = services.create_secondment(
+        actor=clerk,
+        data=services.SecondmentInput(
+            person=reserve,
+            kind="secondment",
+            mode="part_time",
+            host=Division.objects.get(code="640323100201"),
+            start=date(2024, 6, 1),
+            planned_end=date(2024, 8, 31),
+            goals="学习合作社经营",
+        ),
+    )
+    practice = services.assign_practice_post(
+        actor=clerk,
+        person=reserve,
+        post_type=PostType.objects.get(code="grid_worker"),
+        duties="第三网格",
+        start=date(2024, 1, 1),
+    )
+    programme = services.create_cyclic_programme(
+        actor=clerk,
+        division=Division.objects.get(code=V[:9]),
+        name="后备力量循环培养",
+        organiser="花马池镇党委",
+        start=date(2024, 9, 1),
+        trainees=[reserve],
+    )
+    cyclic_round = services.add_round(
+        actor=clerk,
+        programme=programme,
+        start=date(2024, 9, 2),
+        end=date(2024, 9, 4),
+        hours=24,
+        practice_end=date(2024, 10, 31),
+        assignment_brief="写一份本村产业发展思路",
+    )
+    degree = services.create_degree_study(
+        actor=clerk,
+        person=reserve,
+        programme="村干部学历提升行动",
+        school="宁夏大学",
+        education="31",
+        start=date(2023, 9, 1),
+        expected_end=date(2026, 7, 1),
+        funding="mixed",
+    )
+    item = services.add_plan_item(
+        actor=clerk,
+        person=reserve,
+        kind="other",
+        title="列席村民议事会",
+        planned_start=date(2024, 1, 1),
+        due=date(2024, 6, 30),
+    )
+    return {
+        "{c_person}": str(reserve.pk),
+        "{c_training}": str(training.pk),
+        "{c_mentorship}": str(mentorship.pk),
+        "{c_secondment}": str(secondment.pk),
+        "{c_practice}": str(practice.pk),
+        "{c_programme}": str(programme.pk),
+        "{c_assignment}": str(cyclic_round.assignments.get().pk),
+        "{c_degree}": str(degree.pk),
+        "{c_item}": str(item.pk),
+    }
+
+
 # Which fixture fills each placeholder of a MATRIX path.
-PLACEHOLDERS = {"{person}": "known", "{attachment}": "known", "{seat}": "known_post", "{term}": "known_post", "{upload}": "staged_roster"}
+PLACEHOLDERS = {
+    "{person}": "known",
+    "{attachment}": "known",
+    "{seat}": "known_post",
+    "{term}": "known_post",
+    "{upload}": "staged_roster",
+}
+PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS.update(
     dict.fromkeys(
-        ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"], "known_assessment"
+        ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"],
+        "known_assessment",
+    )
+)
+PLACEHOLDERS.update(
+    dict.fromkeys(
+        [
+            "{c_person}",
+            "{c_training}",
+            "{c_mentorship}",
+            "{c_secondment}",
+            "{c_practice}",
+            "{c_programme}",
+            "{c_assignment}",
+            "{c_degree}",
+            "{c_item}",
+        ],
+        "known_cultivation",
     )
 )
 

@@ -60,17 +60,23 @@ def invalid(request, exc):
 def _register_routers() -> None:
     from yanzhen.assessments.api import router as assessments_router
     from yanzhen.candidacies.api import router as candidacies_router
+    from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router
+    from yanzhen.matching.api import router as matching_router
     from yanzhen.people.api import router as people_router
     from yanzhen.posts.api import router as posts_router
     from yanzhen.stats.api import router as stats_router
 
     api.add_router("/divisions", divisions_router, tags=["divisions"])
+    api.add_router("/matching", matching_router, tags=["matching"])
     api.add_router("/assessments", assessments_router, tags=["assessments"])
     api.add_router("/candidacies", candidacies_router, tags=["candidacies"])
     api.add_router("/persons", people_router, tags=["persons"])
     api.add_router("/posts", posts_router, tags=["posts"])
     api.add_router("/stats", stats_router, tags=["stats"])
+    api.add_router("/trainings", trainings_router, tags=["cultivation"])
+    api.add_router("/mentorships", mentorships_router, tags=["cultivation"])
+    api.add_router("/secondments", secondments_router, tags=["cultivation"])
 
 
 _register_routers()

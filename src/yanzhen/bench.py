@@ -23,6 +23,9 @@ from pathlib import Path
 
 DEFAULT_DATA = Path("../shared/data/divisions")
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+STATS_PROVINCE = "64"  # 宁夏: about 2,300 村委会, a province the bench can fill in a minute
+STATS_COUNTY = "640323"  # 盐池县, inside it
+STATS_RUNS = 7  # each figure is the median of this many warm runs, after one cold run
 
 
 @dataclass
@@ -92,7 +95,7 @@ PERSON_LIST_RUNS = 15
 PERSON_LIST_CASES = [
     ("filters: 35–50, college or above, women", "age_band=35_to_50&education_band=college_or_above&gender=2"),
     ("search q=wang (name, pinyin, village)", "q=wang"),
-    ("search q=<last 4 ID digits> in a township", "q=0371&township=640323100"),
+    ("search q=<last 4 ID digits> in a township", "q={tail}&township=640323100"),
 ]
 
 
@@ -186,6 +189,7 @@ def person_list_worker(count: int) -> list[dict]:
     from yanzhen.divisions.importer import import_divisions
     from yanzhen.divisions.models import Division
     from yanzhen.people import selectors
+    from yanzhen.people.models import Person
     from yanzhen.people.views.list import PersonFilterForm
 
     import_divisions(SEED_DIR, under=PERSON_LIST_COUNTY)
@@ -193,8 +197,15 @@ def person_list_worker(count: int) -> list[dict]:
     _generate_people(count, PERSON_LIST_COUNTY)
     generated = time.perf_counter() - started
     if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk load: statistics, and the visibility map index-only scans need.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
+    tail = (
+        Person.objects.filter(village_id__startswith="640323100")
+        .order_by("id")
+        .values_list("id_number_masked", flat=True)
+        .first()[-4:]
+    )
     user, _ = create_or_update_user(
         username="bench-county",
         password="Bench#List2026",
@@ -205,6 +216,7 @@ def person_list_worker(count: int) -> list[dict]:
     client.force_login(user)
     results = []
     for label, query in PERSON_LIST_CASES:
+        query = query.format(tail=tail)
         path = f"/people/?{query}"
         for _ in range(3):  # warm the caches a server has warm after its first requests
             client.get(path)
@@ -223,7 +235,8 @@ def person_list_worker(count: int) -> list[dict]:
                 "path": path,
                 "seconds": statistics.median(times),
                 "note": f"{found:,} of {count:,} match; median of {PERSON_LIST_RUNS} requests "
-                f"(max {max(times) * 1000:.0f} ms); data generated in {generated:.0f} s",
+                f"(max {max(times) * 1000:.0f} ms, load average {os.getloadavg()[0]:.1f}); "
+                f"data generated in {generated:.0f} s",
             }
         )
     return results
@@ -260,13 +273,175 @@ def bench_person_list(count: int = PERSON_LIST_PEOPLE) -> list[Measurement]:
     return results
 
 
+# Statistics (issue 7 §5): a province-size dataset on PostgreSQL ------------------------------------------------
+
+
+def _postgres() -> tuple[dict[str, str], callable] | None:
+    for label, env, cleanup in _databases():
+        if label == "PostgreSQL":
+            return env, cleanup
+        cleanup()
+    return None
+
+
+def bench_stats(data: Path) -> list[Measurement]:
+    """Fill one province (every 村委会 of 宁夏) in a fresh PostgreSQL database, then measure, in a fresh
+    process, the figures of the province and of a county and the province's dashboard page, each against
+    the hand-written SQL aggregation that is its floor (stats.benchdata.FLOOR_SQL)."""
+    found = _postgres()
+    if found is None:
+        print(
+            "PostgreSQL is not reachable: the statistics benchmark runs on PostgreSQL only", file=sys.stderr
+        )
+        return []
+    env, cleanup = found
+    try:
+        _yanzhen(env, "migrate", "--noinput", "-v0")
+        worker = [sys.executable, "-m", "yanzhen.bench", "--data", str(data), "--stats-worker"]
+        started = time.perf_counter()
+        generated = subprocess.run([*worker, "generate"], env=env, capture_output=True, text=True)
+        generation = time.perf_counter() - started
+        measured = subprocess.run([*worker, "measure"], env=env, capture_output=True, text=True)
+        for step in (generated, measured):
+            if step.returncode:
+                print(step.stderr, file=sys.stderr)
+                step.check_returncode()
+        written = json.loads(generated.stdout.strip().splitlines()[-1])
+        figures = json.loads(measured.stdout.strip().splitlines()[-1])
+    finally:
+        cleanup()
+    command = "python -m yanzhen.bench --only stats"
+    results = [
+        Measurement(
+            f"statistics dataset: every 村委会 of province {STATS_PROVINCE} with people, history, posts, pipeline",
+            "PostgreSQL",
+            generation,
+            300.0,
+            command,
+            ", ".join(f"{key} {value:,}" for key, value in written.items()),
+        )
+    ]
+    for key, label, budget in (
+        ("province", f"stats for the province {STATS_PROVINCE}", 1.0),
+        ("county", f"stats for the county {STATS_COUNTY}", 0.1),
+        ("dashboard", f"dashboard page (首页) of the province {STATS_PROVINCE}", 1.5),
+    ):
+        entry = figures[key]
+        results.append(
+            Measurement(
+                label,
+                "PostgreSQL",
+                entry["seconds"],
+                budget,
+                command,
+                f"floor (one hand-written SQL) {entry['floor'] * 1000:.1f} ms, ratio {entry['seconds'] / entry['floor']:.0f}×; "
+                f"{entry['queries']} queries; cold {entry['cold'] * 1000:.0f} ms; {entry['reserves']:,} reserves",
+            )
+        )
+    return results
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanzhen.settings")
+    import django
+
+    django.setup()
+
+
+def _stats_generate(data: Path) -> dict:
+    from yanzhen.accounts.roles import Role
+    from yanzhen.accounts.services import create_or_update_user
+    from yanzhen.divisions.importer import import_divisions
+    from yanzhen.divisions.models import Division
+    from yanzhen.stats.benchdata import generate_province
+
+    import_divisions(data, under=STATS_PROVINCE)
+    written = generate_province(STATS_PROVINCE, date.today())
+    create_or_update_user(
+        username="bench-province",
+        password=uuid.uuid4().hex + "Aa1!",
+        division=Division.objects.get(code=STATS_PROVINCE),
+        roles=[Role.ADMIN],
+    )
+    return written
+
+
+def _timed(function, runs: int = STATS_RUNS) -> tuple[float, float]:
+    """(cold seconds, median of the warm runs)."""
+    started = time.perf_counter()
+    function()
+    cold = time.perf_counter() - started
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        warm.append(time.perf_counter() - started)
+    return cold, statistics.median(warm)
+
+
+def _stats_measure() -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from yanzhen.accounts.models import User
+    from yanzhen.stats.benchdata import floor
+    from yanzhen.stats.figures import compute
+
+    on = date.today()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="bench-province"))
+
+    def page():
+        response = client.get("/")
+        assert response.status_code == 200, response.status_code
+
+    results = {}
+    for key, code, function in (
+        ("province", STATS_PROVINCE, lambda: compute(None, STATS_PROVINCE, on)),
+        ("county", STATS_COUNTY, lambda: compute(None, STATS_COUNTY, on)),
+        ("dashboard", STATS_PROVINCE, page),
+    ):
+        cold, warm = _timed(function)
+        _floor_cold, floor_warm = _timed(lambda code=code: floor(code, on))
+        with CaptureQueriesContext(connection) as captured:
+            function()
+        results[key] = {
+            "seconds": warm,
+            "cold": cold,
+            "floor": floor_warm,
+            "queries": len(captured.captured_queries),
+            "reserves": compute(None, code, on)["reserves"]["total"],
+        }
+    return results
+
+
+def stats_worker(step: str, data: Path) -> int:
+    _setup_django()
+    print(json.dumps(_stats_generate(data) if step == "generate" else _stats_measure()))
+    return 0
+
+
+def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
+    """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
+    ran = {(m.benchmark, m.database) for m in measurements}
+    kept = []
+    for line in existing.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if line.startswith("| ") and not line.startswith("| benchmark") and len(cells) > 3:
+            if (cells[1], cells[2]) not in ran:
+                kept.append(line)
+    head, separator, rows = table.partition("|---|---|---|---|---|---|---|\n")
+    return head + separator + "\n".join(kept + rows.splitlines()) + "\n"
+
+
 def render(measurements: list[Measurement]) -> str:
     lines = [
         "# Benchmarks",
         "",
         "Written by `make bench` (`python -m yanzhen.bench --write docs/benchmarks.md`); do not edit by hand.",
         f"Measured {date.today().isoformat()} on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}).",
-        "Each row ran in a fresh database in its own process.",
+        "Each benchmark ran in a fresh database in its own process.",
         "",
         "| benchmark | database | measured | budget | verdict | command | output |",
         "|---|---|---|---|---|---|---|",
@@ -284,10 +459,15 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the national division files")
     parser.add_argument("--write", type=Path, help="write the table to this markdown file")
     parser.add_argument(
-        "--only", choices=["national-import", "person-list"], help="run one benchmark instead of all"
+        "--only",
+        choices=["national-import", "person-list", "stats"],
+        help="run one benchmark instead of all; with --write its rows replace their old ones, the others stay",
     )
     parser.add_argument("--person-list-worker", type=int, metavar="PEOPLE", help=argparse.SUPPRESS)
+    parser.add_argument("--stats-worker", choices=["generate", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stats_worker:
+        return stats_worker(args.stats_worker, args.data.resolve())
     if args.person_list_worker:
         print(json.dumps(person_list_worker(args.person_list_worker)))
         return 0
@@ -299,9 +479,13 @@ def main() -> int:
         measurements += bench_national_import(args.data.resolve())
     if args.only in (None, "person-list"):
         measurements += bench_person_list()
+    if args.only in (None, "stats"):
+        measurements += bench_stats(args.data.resolve())
     table = render(measurements)
     print(table)
     if args.write:
+        if args.only and args.write.exists():
+            table = merge(args.write.read_text(encoding="utf-8"), table, measurements)
         args.write.write_text(table, encoding="utf-8")
     return 0 if all(m.verdict == "pass" for m in measurements) else 1
 

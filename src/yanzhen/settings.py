@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yanzhen.cultivation",
     "yanzhen.stats",
     "yanzhen.rosters",
+    "yanzhen.matching",
     "yanzhen.demo",
 ]
 

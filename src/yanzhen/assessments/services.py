@@ -495,7 +495,9 @@ def _visible_proposal(actor, proposal: RemovalProposal) -> RemovalProposal:
 def _check_pending(proposal: RemovalProposal) -> None:
     if proposal.state != ProposalState.PENDING:
         raise ValidationError(
-            {"proposal": f"该出库建议已处理（{PROPOSAL_STATE_NAMES[ProposalState(proposal.state)]}），不能再次处理"}
+            {
+                "proposal": f"该出库建议已处理（{PROPOSAL_STATE_NAMES[ProposalState(proposal.state)]}），不能再次处理"
+            }
         )
 
 

@@ -222,7 +222,7 @@ class TransitionIn(Schema):
     response={200: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
     summary="Move a candidacy to the next state with the data of that step",
 )
-def transition(request, candidacy_id: int, payload: TransitionIn):
+def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
     candidacy = selectors.get_candidacy(request.user, candidacy_id)
     data = TransitionData(**payload.dict(exclude={"to"}))
 
@@ -252,7 +252,7 @@ class ObjectionOut(Schema):
     response={201: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
     summary="Record an objection received during the public notice",
 )
-def record_objection(request, candidacy_id: int, payload: ObjectionIn):
+def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn):
     candidacy = selectors.get_candidacy(request.user, candidacy_id)
 
     def record():
@@ -275,7 +275,7 @@ class ResolutionIn(Schema):
     response={200: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
     summary="Resolve an objection; upheld, it rejects the candidacy",
 )
-def resolve_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):
+def resolve_candidacy_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):
     candidacy = selectors.get_candidacy(request.user, candidacy_id)
     objection = Objection.objects.filter(pk=objection_id, candidacy=candidacy).first()
     if objection is None:

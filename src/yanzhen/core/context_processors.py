@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Reserves"), "candidacies:board"),
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
+    (_("Matching"), "matching:index"),
     (_("Statistics"), "stats:dashboard"),
     (_("Import and export"), "rosters:index"),
     (_("System"), "system"),

@@ -242,7 +242,7 @@ class SecondmentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(label=_("report"), widget=forms.Textarea(attrs={"rows": 6}))
+    report = forms.CharField(label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6}))
     reported_on = forms.DateField(label=_("reported on"), widget=DATE)
     actual_end = forms.DateField(
         label=_("actual end"), widget=DATE, required=False, help_text=_("Only when he came back early.")

@@ -48,6 +48,7 @@ RESERVE_COUNT = 353
 # (under 35, 35–50, over 50) and how many of each have 大专及以上.
 AGE_BANDS = ((range(23, 35), 165, 120), (range(35, 51), 175, 88), (range(51, 57), 13, 3))
 MEN = 237
+SECRETARY_RESERVE_AGE = 42  # on AS_OF: at most 45 on any nomination day, and younger before
 HUI = 53  # about 15% 回族
 WITH_INDUSTRY_EXPERIENCE = 159  # 45%
 
@@ -408,12 +409,23 @@ class _Planner:
         experience = [True] * WITH_INDUSTRY_EXPERIENCE + [False] * (RESERVE_COUNT - WITH_INDUSTRY_EXPERIENCE)
         for flags in (men, hui, experience):
             rng.shuffle(flags)
+        # Every village gets a possible secretary reserve first: a party member young enough (the county's
+        # default rule: 45 at most when nominated). Swapping profiles keeps the totals exact.
+        firsts = [index for index, code in enumerate(slots) if index == 0 or slots[index - 1] != code]
+        others = [index for index in range(len(slots)) if index not in set(firsts)]
+        for first in firsts:
+            if profiles[first][0] > SECRETARY_RESERVE_AGE:
+                swap = next(index for index in others if profiles[index][0] <= SECRETARY_RESERVE_AGE)
+                profiles[first], profiles[swap] = profiles[swap], profiles[first]
+        firsts_set = set(firsts)
         for index, village in enumerate(slots):
             age, college = profiles[index]
             if age <= 28:
                 status = rng.choices(["03", "01", "02", "13"], weights=[35, 35, 15, 15])[0]
             else:
                 status = rng.choices(["01", "02", "13"], weights=[62, 12, 26])[0]
+            if index in firsts_set and status not in ("01", "02"):
+                status = "01"
             sources = SOURCES_YOUNG if age < 35 else SOURCES_OLDER
             source = rng.choices(list(sources), weights=list(sources.values()))[0]
             if status == "03" and rng.random() < 0.4:

@@ -9,12 +9,31 @@ from yanzhen.posts.models import PostType, TermEndReason
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class StyledForm(forms.Form):
+    """Bootstrap classes on the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        for form_field in self.fields.values():
+            widget = form_field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person):
         return f"{person.name}（{person.village.name}，{person.birth_date:%Y-%m}）"
 
 
-class AppointForm(forms.Form):
+class AppointForm(StyledForm):
     """Appoint someone to a seat; when the seat is held, the same form hands it over (交接)."""
 
     person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
@@ -47,7 +66,7 @@ class AppointForm(forms.Form):
             del self.fields["note"]
 
 
-class EndTermForm(forms.Form):
+class EndTermForm(StyledForm):
     end = forms.DateField(
         label=_("end"), widget=DATE, help_text=_("The first day the person no longer holds the post.")
     )
@@ -55,7 +74,7 @@ class EndTermForm(forms.Form):
     note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
 
 
-class PostTypeForm(forms.Form):
+class PostTypeForm(StyledForm):
     code = forms.SlugField(
         label=_("code"),
         max_length=40,
@@ -88,7 +107,7 @@ def add_service_errors(
         form.add_error(name if name in form.fields else None, messages)
 
 
-class VillageSeatsForm(forms.Form):
+class VillageSeatsForm(StyledForm):
     """How many seats of each post type a village has (职数)."""
 
     def __init__(self, *args, post_types, counts: dict[int, int], **kwargs):
@@ -98,6 +117,7 @@ class VillageSeatsForm(forms.Form):
             self.fields[f"count_{post_type.code}"] = forms.IntegerField(
                 label=post_type.name, min_value=0, max_value=20, initial=counts.get(post_type.pk, 0)
             )
+        self.style()
 
     def counts(self):
         return {post_type: self.cleaned_data[f"count_{post_type.code}"] for post_type in self.post_types}

@@ -262,7 +262,7 @@ def _split_row(sheet: Sheet, number: int, cells: tuple) -> ParsedRow | None:
         cell = cells[column.index] if column.index < len(cells) else CellValue(None)
         if column.field is None:
             text = C.clean(cell.value, keep_punctuation=True)
-            if text:
+            if not C.is_blank(text):
                 extras.append((column.header, text))
         elif column.field not in C.IGNORED_FIELDS:
             by_field[column.field] = cell
@@ -737,7 +737,8 @@ def _plan(actor, division, on, villages, sheets: list[Sheet], result: ImportResu
     for row in rows:
         plan = planner.plan(row)
         if row.problems:
-            result.problems.extend(row.problems)
+            position = {column.header: column.index for column in row.sheet.columns}
+            result.problems.extend(sorted(row.problems, key=lambda p: position.get(p.column, 10_000)))
             result.rows.append(_row_result(row, Outcome.ERROR, "；".join(p.message for p in row.problems)))
             continue
         if plan is None:  # pragma: no cover - a row without a plan always has a problem

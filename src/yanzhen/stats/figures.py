@@ -21,11 +21,12 @@ Definitions (DOMAIN.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget
 from yanzhen.divisions import selectors as division_selectors
@@ -35,7 +36,7 @@ from yanzhen.people.codes import Gender, PoliticalStatus
 from yanzhen.people.models import Source
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import PostType, Term
-from yanzhen.stats.states import States, age_expression
+from yanzhen.stats.states import RawCondition, States, age_sql, condition_sql
 
 EARLIEST_AS_OF = date(1949, 10, 1)
 UNRECORDED_SOURCE = "未记录"
@@ -111,6 +112,8 @@ class Scope:
     user: object | None
     division: Division
     as_of: date
+    # Results computed once per scope and shared by the figures and the dashboard's series.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _restricted(self, manager):
         return manager.all() if self.user is None else manager.restrict(self.user)
@@ -222,17 +225,22 @@ def find_measure(on: date, group: str, key: str) -> Measure | None:
 # The figures ---------------------------------------------------------------------------------------------
 
 
-def _aggregate_measures(states: States, found: list[Measure], on: date) -> dict[str, int]:
-    aggregates = {"total": Count("id"), "age_sum": Sum(age_expression(on))}
-    for index, measure in enumerate(found):
-        aggregates[f"m{index}"] = Count("id", filter=measure.condition)
-    return states.aggregate(**aggregates)
+def pool_counts(scope: Scope, extra: dict | None = None) -> tuple[list[Measure], dict[str, int]]:
+    """Every count of the pool on the date in one SQL query over the states: the figures' measures (m0, m1
+    ...), the total, the sum of the ages, and the `extra` conditions the dashboard adds to the same query.
+    Computed once per scope (again only when new extra conditions are asked for)."""
+    cached = scope.cache.get("pool")
+    if cached is None or any(name not in cached[1] for name in extra or {}):
+        found = measures(scope.as_of)
+        conditions = {f"m{index}": measure.condition for index, measure in enumerate(found)}
+        conditions.update(extra or {})
+        counts = States.of(scope.pool_people(), scope.as_of).count_sql(conditions, age_sum_on=scope.as_of)
+        cached = scope.cache["pool"] = (found, counts)
+    return cached
 
 
 def reserve_figures(scope: Scope, villages: int) -> dict:
-    on = scope.as_of
-    found = measures(on)
-    counts = _aggregate_measures(States.of(scope.pool_people(), on), found, on)
+    found, counts = pool_counts(scope)
     total = counts["total"]
     by_group: dict[str, dict[str, int]] = {}
     for index, measure in enumerate(found):
@@ -330,24 +338,48 @@ def coverage_figures(scope: Scope, villages: int) -> dict:
     }
 
 
-def incumbent_group(scope: Scope, posts: Q) -> dict:
+def incumbent_figures(scope: Scope) -> dict:
+    """Each group of incumbents (people holding a term current on the date) in one query over the states of
+    every incumbent of the division; a person is counted once in a group however many seats he holds."""
     on = scope.as_of
-    states = States.of(scope.terms().filter(posts).values("person_id"), on)
-    counts = states.aggregate(
-        total=Count("id"),
-        age_sum=Sum(age_expression(on)),
-        college=Count("id", filter=EDUCATION_CONDITIONS["college_or_above"]),
-        under_40=Count("id", filter=Q(birth_date__gt=years_before(on, 40))),
-        under_45=Count("id", filter=Q(birth_date__gt=years_before(on, 45))),
+    terms = scope.terms()
+    conditions: dict[str, object] = {}
+    for name, posts in INCUMBENT_GROUPS.items():
+        sql, params = terms.filter(posts).order_by().values("person_id").query.sql_with_params()
+        member = RawCondition(f"{connection.ops.quote_name('id')} IN ({sql})", tuple(params))
+        under_40 = Q(birth_date__gt=years_before(on, 40))
+        under_45 = Q(birth_date__gt=years_before(on, 45))
+        conditions[name] = member
+        conditions[f"{name}.college"] = _and(member, EDUCATION_CONDITIONS["college_or_above"])
+        conditions[f"{name}.under_40"] = _and(member, under_40)
+        conditions[f"{name}.under_45"] = _and(member, under_45)
+        conditions[f"{name}.age_sum"] = member
+    states = States.of(terms.values("person_id"), on)
+    age_sums = {name: _age_sum_sql(conditions[name], on) for name in INCUMBENT_GROUPS}
+    counts = states.count_sql(
+        {k: v for k, v in conditions.items() if not k.endswith(".age_sum")}, sums=age_sums
     )
-    total = counts["total"]
-    return {
-        "count": total,
-        "average_age": ratio(counts["age_sum"], total, "0.1"),
-        "college_or_above_pct": pct(counts["college"], total),
-        "under_40_pct": pct(counts["under_40"], total),
-        "under_45_pct": pct(counts["under_45"], total),
-    }
+    result = {}
+    for name in INCUMBENT_GROUPS:
+        total = counts[name]
+        result[name] = {
+            "count": total,
+            "average_age": ratio(counts[f"sum:{name}"], total, "0.1"),
+            "college_or_above_pct": pct(counts[f"{name}.college"], total),
+            "under_40_pct": pct(counts[f"{name}.under_40"], total),
+            "under_45_pct": pct(counts[f"{name}.under_45"], total),
+        }
+    return result
+
+
+def _and(member: RawCondition, condition: Q) -> RawCondition:
+    sql, params = condition_sql(condition)
+    return RawCondition(f"({member.sql}) AND ({sql})", member.params + tuple(params))
+
+
+def _age_sum_sql(member: RawCondition, on: date) -> tuple[str, list]:
+    sql, params = age_sql(on)
+    return f"CASE WHEN {member.sql} THEN {sql} ELSE 0 END", [*member.params, *params]
 
 
 def flow_figures(scope: Scope) -> dict:
@@ -373,7 +405,7 @@ def figures_for(scope: Scope) -> dict:
         "as_of": scope.as_of.isoformat(),
         "reserves": reserve_figures(scope, villages),
         "coverage": coverage_figures(scope, villages),
-        "incumbents": {name: incumbent_group(scope, posts) for name, posts in INCUMBENT_GROUPS.items()},
+        "incumbents": incumbent_figures(scope),
         "flow": flow_figures(scope),
     }
 

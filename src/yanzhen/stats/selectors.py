@@ -58,34 +58,36 @@ def child_length(division: Division) -> int | None:
 # Dashboard series -------------------------------------------------------------------------------------------
 
 
-def pyramid(scope: Scope) -> dict:
-    """Reserves by age group and sex."""
-    on = scope.as_of
-    aggregates = {}
+def series_conditions(on: date) -> dict:
+    """The conditions of the pyramid and of the education chart, counted in the same query as the figures."""
+    conditions = {}
     for index, (_label, youngest, oldest) in enumerate(PYRAMID):
         band = age_between(on, youngest, oldest)
-        aggregates[f"m{index}"] = Count("id", filter=band & Q(gender=Gender.MALE))
-        aggregates[f"f{index}"] = Count("id", filter=band & Q(gender=Gender.FEMALE))
-    counts = States.of(scope.pool_people(), on, education=False).aggregate(**aggregates)
+        conditions[f"pyramid.m{index}"] = band & Q(gender=Gender.MALE)
+        conditions[f"pyramid.f{index}"] = band & Q(gender=Gender.FEMALE)
+    for index, (_label, low, high) in enumerate(EDUCATION_LEVELS):
+        conditions[f"education.{index}"] = Q(education__gte=low, education__lte=high)
+    conditions["education.unknown"] = figures.EDUCATION_CONDITIONS["unknown"]
+    return conditions
+
+
+def pyramid(scope: Scope) -> dict:
+    """Reserves by age group and sex."""
+    _found, counts = figures.pool_counts(scope, series_conditions(scope.as_of))
     return {
         "labels": [label for label, _, _ in PYRAMID],
-        "male": [counts[f"m{index}"] for index in range(len(PYRAMID))],
-        "female": [counts[f"f{index}"] for index in range(len(PYRAMID))],
+        "male": [counts[f"pyramid.m{index}"] for index in range(len(PYRAMID))],
+        "female": [counts[f"pyramid.f{index}"] for index in range(len(PYRAMID))],
     }
 
 
 def education_levels(scope: Scope) -> dict:
-    aggregates = {
-        f"e{index}": Count("id", filter=Q(education__gte=low, education__lte=high))
-        for index, (_label, low, high) in enumerate(EDUCATION_LEVELS)
-    }
-    aggregates["unknown"] = Count("id", filter=figures.EDUCATION_CONDITIONS["unknown"])
-    counts = States.of(scope.pool_people(), scope.as_of).aggregate(**aggregates)
+    _found, counts = figures.pool_counts(scope, series_conditions(scope.as_of))
     labels = [label for label, _, _ in EDUCATION_LEVELS]
-    values = [counts[f"e{index}"] for index in range(len(EDUCATION_LEVELS))]
-    if counts["unknown"]:
+    values = [counts[f"education.{index}"] for index in range(len(EDUCATION_LEVELS))]
+    if counts["education.unknown"]:
         labels.append("未记录")
-        values.append(counts["unknown"])
+        values.append(counts["education.unknown"])
     return {"labels": labels, "values": values}
 
 
@@ -263,7 +265,7 @@ ROW_FIELDS = (
 def people_rows(scope: Scope, measure: Measure, *, with_candidacies: bool = True) -> list[PersonRow]:
     """The people behind a number, as they stood on the date, ordered by village and name."""
     states = States.of(people_base(scope, measure.group, measure.key), scope.as_of).filter(measure.condition)
-    values = list(states.recorded.values(*ROW_FIELDS)) + list(states.unrecorded.values(*ROW_FIELDS))
+    values = states.values(*ROW_FIELDS)
     values.sort(key=lambda row: (row["village_id"], row["name"], row["id"]))
     villages = Division.objects.in_bulk(
         {row["village_id"] for row in values} | {row["village_id"][:9] for row in values}

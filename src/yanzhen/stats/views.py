@@ -66,6 +66,9 @@ def dashboard_context(user, division: Division, as_of=None) -> dict:
     """What the dashboard shows for a division on a date: the figures, the table of its children, the
     series of the charts (as JSON for dashboard.js) and the warnings of today."""
     scope = Scope(user, division, as_of or figures.today())
+    figures.pool_counts(
+        scope, selectors.series_conditions(scope.as_of)
+    )  # the figures and charts in one query
     result = figures.figures_for(scope)
     covered = figures.covered_village_codes(scope)
     rows = selectors.children(scope, covered)

@@ -189,7 +189,7 @@ class GrowthPlanItem(models.Model):
     )
     practice_post = models.ForeignKey(
         "cultivation.PracticePost",
-        verbose_name=_("practice post"),
+        verbose_name=_("practice post assignment"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -91,7 +91,7 @@ class Mentorship(models.Model):
         "people.Person", verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="mentorships"
     )
     mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), related_name="mentorships")
-    pairing = models.CharField(_("pairing"), max_length=4, choices=Pairing.choices, editable=False)
+    pairing = models.CharField(_("pairing style"), max_length=4, choices=Pairing.choices, editable=False)
     start = models.DateField(_("start"))
     end = models.DateField(
         _("end"), null=True, blank=True, help_text=_("The last day; empty while it goes on.")

@@ -73,7 +73,7 @@ class Secondment(models.Model):
     override_reason = models.CharField(
         _("reason for departing from the length rule"), max_length=200, blank=True
     )
-    report = models.TextField(_("report"), blank=True)
+    report = models.TextField(_("secondment report"), blank=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
     host_evaluation = models.TextField(_("host's evaluation"), blank=True)
@@ -158,8 +158,8 @@ class PracticePost(models.Model):
     objects = PracticePostQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("practice post")
-        verbose_name_plural = _("practice posts")
+        verbose_name = _("practice post assignment")
+        verbose_name_plural = _("practice post assignments")
         ordering = ["-start", "-id"]
 
     def __str__(self) -> str:

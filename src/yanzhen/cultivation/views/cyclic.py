@@ -29,7 +29,9 @@ def cyclic_list(request):
 @require_http_methods(["GET", "POST"])
 def cyclic_create(request):
     require_editor(request.user)
-    form = CyclicProgrammeForm(request.POST or None, user=request.user, initial={"division": request.user.division})
+    form = CyclicProgrammeForm(
+        request.POST or None, user=request.user, initial={"division": request.user.division}
+    )
     if request.method == "POST" and form.is_valid():
         result = {}
 
@@ -44,7 +46,9 @@ def cyclic_create(request):
         form,
         title=_("New cyclic training programme"),
         cancel="cultivation:cyclic-list",
-        intro=_("Each round: concentrated training, then practice in the village with an assignment judged at the next round."),
+        intro=_(
+            "Each round: concentrated training, then practice in the village with an assignment judged at the next round."
+        ),
     )
 
 
@@ -70,7 +74,9 @@ def cyclic_round_create(request, pk: int):
     require_manager(request.user, programme.division_id)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.add_round(actor=request.user, programme=programme, **form.cleaned_data)):
+        if run(
+            form, lambda: services.add_round(actor=request.user, programme=programme, **form.cleaned_data)
+        ):
             return saved(request, "cultivation:cyclic-detail", programme.pk)
     rules = services.rules_for(programme.division_id)
     return form_page(
@@ -99,7 +105,9 @@ def assignment(request, pk: int):
     may_manage = selectors.can_manage(request.user, programme.division_id)
     action = request.POST.get("action", "")
     forms = {
-        "task": AssignmentTaskForm(request.POST if action == "task" else None, initial={"task": item.task}, prefix="task"),
+        "task": AssignmentTaskForm(
+            request.POST if action == "task" else None, initial={"task": item.task}, prefix="task"
+        ),
         "submit": AssignmentSubmitForm(
             request.POST if action == "submit" else None,
             initial={"result": item.result, "submitted_on": item.submitted_on or services.today()},
@@ -107,7 +115,11 @@ def assignment(request, pk: int):
         ),
         "judge": AssignmentJudgeForm(
             request.POST if action == "judge" else None,
-            initial={"score": item.score, "judged_on": item.judged_on or services.today(), "comment": item.comment},
+            initial={
+                "score": item.score,
+                "judged_on": item.judged_on or services.today(),
+                "comment": item.comment,
+            },
             prefix="judge",
         ),
     }
@@ -128,4 +140,3 @@ def assignment(request, pk: int):
         {"item": item, "programme": programme, "forms": forms if may_manage else None},
         status=400 if errors else 200,
     )
-

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import (
     DegreeFinishForm,
@@ -18,7 +19,6 @@ from yanzhen.cultivation.forms import (
 )
 from yanzhen.cultivation.models import GrowthPlanItem, StudyState
 from yanzhen.cultivation.views.common import date_param, form_page, require_editor, run, saved
-from yanzhen.core.jurisdiction import get_scoped_or_404
 
 
 @require_GET
@@ -124,7 +124,9 @@ def growth_item_add(request, pk: int):
     if not request.user.can_edit:
         raise PermissionDenied
     form = PlanItemForm(request.POST, growth=selectors.growth(request.user, person))
-    if form.is_valid() and run(form, lambda: services.add_plan_item(actor=request.user, person=person, **form.cleaned_data)):
+    if form.is_valid() and run(
+        form, lambda: services.add_plan_item(actor=request.user, person=person, **form.cleaned_data)
+    ):
         return saved(request, "cultivation:growth", person.pk)
     return _plan_page(request, person, item_form=form, status=400)
 
@@ -137,7 +139,10 @@ def growth_item_done(request, pk: int):
     person = item.plan.person
     form = ItemDoneForm(request.POST)
     if form.is_valid() and run(
-        form, lambda: services.complete_plan_item(actor=request.user, item=item, done_on=form.cleaned_data["done_on"])
+        form,
+        lambda: services.complete_plan_item(
+            actor=request.user, item=item, done_on=form.cleaned_data["done_on"]
+        ),
     ):
         return saved(request, "cultivation:growth", person.pk)
     for errors in form.errors.values():

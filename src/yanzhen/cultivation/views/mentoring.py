@@ -15,7 +15,10 @@ from yanzhen.cultivation.views.common import form_page, require_editor, run, sav
 @require_GET
 def mentor_list(request):
     on = services.today()
-    rows = [(mentor, services.rules_for(mentor.division_id).mentee_cap) for mentor in selectors.mentors(request.user, on)]
+    rows = [
+        (mentor, services.rules_for(mentor.division_id).mentee_cap)
+        for mentor in selectors.mentors(request.user, on)
+    ]
     return render(
         request, "cultivation/mentor_list.html", {"rows": rows, "on": on, "can_edit": request.user.can_edit}
     )
@@ -77,14 +80,13 @@ def mentorship_detail(request, pk: int):
     """The pairing and its guidance log; the log form for clerks and the village secretary."""
     mentorship = selectors.get_mentorship(request.user, pk)
     may_log = services.may_log_guidance(request.user)
-    form = GuidanceSessionForm(
-        request.POST or None, mentorship=mentorship, initial={"on": services.today()}
-    )
+    form = GuidanceSessionForm(request.POST or None, mentorship=mentorship, initial={"on": services.today()})
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
         if form.is_valid() and run(
-            form, lambda: services.log_guidance(actor=request.user, mentorship=mentorship, **form.cleaned_data)
+            form,
+            lambda: services.log_guidance(actor=request.user, mentorship=mentorship, **form.cleaned_data),
         ):
             return saved(request, "cultivation:mentorship-detail", mentorship.pk)
     return render(
@@ -110,7 +112,10 @@ def mentorship_end(request, pk: int):
         if run(
             form,
             lambda: services.end_mentorship(
-                actor=request.user, mentorship=mentorship, end=form.cleaned_data["end"], note=form.cleaned_data["note"]
+                actor=request.user,
+                mentorship=mentorship,
+                end=form.cleaned_data["end"],
+                note=form.cleaned_data["note"],
             ),
         ):
             return saved(request, "cultivation:mentorship-detail", mentorship.pk)

@@ -83,7 +83,12 @@ def secondment_report(request, pk: int):
         initial={"report": secondment.report, "reported_on": secondment.reported_on or services.today()},
     )
     if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.submit_secondment_report(actor=request.user, secondment=secondment, **form.cleaned_data)):
+        if run(
+            form,
+            lambda: services.submit_secondment_report(
+                actor=request.user, secondment=secondment, **form.cleaned_data
+            ),
+        ):
             return saved(request, "cultivation:secondment-detail", secondment.pk)
     return form_page(
         request,
@@ -99,7 +104,12 @@ def secondment_evaluation(request, pk: int):
     require_editor(request.user)
     form = EvaluationForm(request.POST or None, initial={"evaluated_on": services.today()})
     if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.evaluate_secondment(actor=request.user, secondment=secondment, **form.cleaned_data)):
+        if run(
+            form,
+            lambda: services.evaluate_secondment(
+                actor=request.user, secondment=secondment, **form.cleaned_data
+            ),
+        ):
             return saved(request, "cultivation:secondment-detail", secondment.pk)
     return form_page(
         request,
@@ -136,7 +146,9 @@ def practice_create(request):
         form,
         title=_("New practice post"),
         cancel="cultivation:practice-list",
-        intro=_("For reserves without a post: a seat of the post is opened in his village and the term recorded."),
+        intro=_(
+            "For reserves without a post: a seat of the post is opened in his village and the term recorded."
+        ),
     )
 
 

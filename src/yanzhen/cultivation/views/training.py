@@ -18,7 +18,14 @@ from yanzhen.core.models import AuditAction
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EnrolForm, TrainingForm
 from yanzhen.cultivation.models import TrainingKind
-from yanzhen.cultivation.views.common import date_param, form_page, require_editor, require_manager, run, saved
+from yanzhen.cultivation.views.common import (
+    date_param,
+    form_page,
+    require_editor,
+    require_manager,
+    run,
+    saved,
+)
 from yanzhen.people.codes import Gender
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -160,7 +167,10 @@ def training_enrol(request, pk: int):
     form = EnrolForm(request.POST or None, user=request.user, training=training)
     if request.method == "POST" and form.is_valid():
         if run(
-            form, lambda: services.enrol(actor=request.user, training=training, people=list(form.cleaned_data["people"]))
+            form,
+            lambda: services.enrol(
+                actor=request.user, training=training, people=list(form.cleaned_data["people"])
+            ),
         ):
             return saved(request, "cultivation:training-detail", training.pk)
     return form_page(
@@ -182,7 +192,9 @@ def training_export(request, pk: int):
     rows = _roster_rows(request.user, training)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
-    sheet.append([f"{training.name}（{training.start:%Y-%m-%d} 至 {training.end:%Y-%m-%d}，{training.hours} 学时）"])
+    sheet.append(
+        [f"{training.name}（{training.start:%Y-%m-%d} 至 {training.end:%Y-%m-%d}，{training.hours} 学时）"]
+    )
     sheet.append(ROSTER_HEADER)
     for number, (enrolment, year_hours) in enumerate(rows, start=1):
         person = enrolment.person
@@ -236,4 +248,3 @@ def hours(request):
             "reporting_day": selectors.reporting_day(year, on),
         },
     )
-

@@ -1,0 +1,338 @@
+"""/api/v1/trainings, /api/v1/mentorships, /api/v1/secondments: list and create, inside the caller's
+jurisdiction. Writes go through `cultivation.services`; their Chinese messages come back as 422
+`{"detail": ..., "errors": {field: message}}` and nothing is written. A person or division outside the
+caller's jurisdiction answers 404, a reader's write 403."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Query, Router, Schema, Status
+
+from yanzhen.cultivation import selectors, services
+from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
+from yanzhen.divisions.models import Division
+
+trainings_router = Router()
+mentorships_router = Router()
+secondments_router = Router()
+
+MAX_LIMIT = 500
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+def _invalid(error: DjangoValidationError) -> Status:
+    if not hasattr(error, "error_dict"):
+        return Status(
+            422, {"detail": "提交的数据有误，未保存", "errors": {"__all__": "；".join(error.messages)}}
+        )
+    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
+    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+
+
+def _division(code: str, field: str) -> Division:
+    division = Division.objects.filter(code=code).first()
+    if division is None:
+        raise DjangoValidationError({field: f"区划代码 {code} 不存在"})
+    return division
+
+
+# -- trainings ---------------------------------------------------------------------------------------------
+
+
+class TrainingOut(Schema):
+    id: int
+    name: str
+    organiser: str
+    division_code: str
+    kind: str
+    kind_label: str
+    place: str
+    start: date
+    end: date
+    hours: Decimal
+    participants: int = Field(description="调用者辖区内的学员人数")
+
+    @staticmethod
+    def of(training: Training, participants: int) -> TrainingOut:
+        return TrainingOut(
+            id=training.pk,
+            name=training.name,
+            organiser=training.organiser,
+            division_code=training.division_id,
+            kind=training.kind,
+            kind_label=str(training.get_kind_display()),
+            place=training.place,
+            start=training.start,
+            end=training.end,
+            hours=training.hours,
+            participants=participants,
+        )
+
+
+class TrainingIn(Schema):
+    name: str = Field(max_length=100)
+    organiser: str = Field(max_length=100, description="主办单位，如 盐池县委组织部")
+    division: str = Field(description="组织培训的县或乡镇代码")
+    kind: TrainingKind
+    place: str = Field("", max_length=100)
+    start: date
+    end: date
+    hours: Decimal = Field(description="学时，每天不超过 24")
+    notes: str = ""
+
+
+class TrainingPage(Schema):
+    count: int
+    items: list[TrainingOut]
+
+
+@trainings_router.get(
+    "", response=TrainingPage, summary="Trainings the caller sees (by the year of their last day)"
+)
+def list_trainings(
+    request,
+    year: int | None = Query(None, ge=2000, le=2100),
+    kind: TrainingKind | None = None,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    queryset = selectors.trainings(request.user, year=year, kind=kind or "").order_by("-start", "-id")
+    return {
+        "count": queryset.count(),
+        "items": [TrainingOut.of(t, t.participants) for t in queryset[offset : offset + limit]],
+    }
+
+
+@trainings_router.post("", response={201: TrainingOut, 422: ErrorOut}, summary="Create a training programme")
+def create_training(request, payload: TrainingIn):
+    try:
+        values = payload.model_dump()
+        values["division"] = _division(payload.division, "division")
+        training = services.create_training(actor=request.user, data=services.TrainingInput(**values))
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, TrainingOut.of(training, 0))
+
+
+# -- mentorships -------------------------------------------------------------------------------------------
+
+
+class MentorOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    division_code: str
+    person_id: int | None
+
+
+class MentorshipOut(Schema):
+    id: int
+    mentee_id: int
+    mentee_name: str
+    village_code: str
+    pairing: str
+    mentors: list[MentorOut]
+    start: date
+    end: date | None
+    goals: str
+
+    @staticmethod
+    def of(mentorship: Mentorship) -> MentorshipOut:
+        return MentorshipOut(
+            id=mentorship.pk,
+            mentee_id=mentorship.mentee_id,
+            mentee_name=mentorship.mentee.name,
+            village_code=mentorship.mentee.village_id,
+            pairing=mentorship.pairing,
+            mentors=[
+                MentorOut(
+                    id=m.pk,
+                    name=m.name,
+                    kind=m.kind,
+                    kind_label=str(m.get_kind_display()),
+                    division_code=m.division_id,
+                    person_id=m.person_id,
+                )
+                for m in mentorship.mentors.all()
+            ],
+            start=mentorship.start,
+            end=mentorship.end,
+            goals=mentorship.goals,
+        )
+
+
+class MentorshipIn(Schema):
+    mentee: int = Field(description="后备力量的人员 id")
+    mentors: list[int] = Field(description="导师 id：一名为“1+1”，多名为“1+N”")
+    start: date
+    end: date | None = None
+    goals: str = ""
+
+
+class MentorshipPage(Schema):
+    count: int
+    items: list[MentorshipOut]
+
+
+@mentorships_router.get("", response=MentorshipPage, summary="Mentorships of reserves the caller sees")
+def list_mentorships(
+    request,
+    active_on: date | None = None,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    """`active_on`: only the mentorships going on that day."""
+    queryset = selectors.mentorships(request.user, active_on=active_on)
+    return {
+        "count": queryset.count(),
+        "items": [MentorshipOut.of(m) for m in queryset[offset : offset + limit]],
+    }
+
+
+@mentorships_router.post(
+    "",
+    response={201: MentorshipOut, 422: ErrorOut},
+    summary="Pair a reserve with mentors (the cap is enforced)",
+)
+def create_mentorship(request, payload: MentorshipIn):
+    mentee = selectors.get_person(request.user, payload.mentee)
+    mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
+    missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
+    if missing:
+        return Status(
+            422,
+            {
+                "detail": "提交的数据有误，未保存",
+                "errors": {"mentors": f"导师 {', '.join(map(str, missing))} 不存在"},
+            },
+        )
+    try:
+        mentorship = services.create_mentorship(
+            actor=request.user,
+            mentee=mentee,
+            mentors=mentors,
+            start=payload.start,
+            end=payload.end,
+            goals=payload.goals,
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, MentorshipOut.of(selectors.get_mentorship(request.user, mentorship.pk)))
+
+
+# -- secondments -------------------------------------------------------------------------------------------
+
+
+class SecondmentOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    village_code: str
+    kind: str
+    kind_label: str
+    mode: str
+    host_code: str
+    host_name: str
+    post_title: str
+    start: date
+    planned_end: date
+    actual_end: date | None
+    goals: str
+    override_reason: str
+    reported_on: date | None
+    host_grade: str
+    overdue: bool
+
+    @staticmethod
+    def of(secondment: Secondment, on: date) -> SecondmentOut:
+        return SecondmentOut(
+            id=secondment.pk,
+            person_id=secondment.person_id,
+            person_name=secondment.person.name,
+            village_code=secondment.person.village_id,
+            kind=secondment.kind,
+            kind_label=str(secondment.get_kind_display()),
+            mode=secondment.mode,
+            host_code=secondment.host_id,
+            host_name=secondment.host.name,
+            post_title=secondment.post_title,
+            start=secondment.start,
+            planned_end=secondment.planned_end,
+            actual_end=secondment.actual_end,
+            goals=secondment.goals,
+            override_reason=secondment.override_reason,
+            reported_on=secondment.reported_on,
+            host_grade=secondment.host_grade,
+            overdue=secondment.is_overdue(on),
+        )
+
+
+class SecondmentIn(Schema):
+    person: int
+    kind: SecondmentKind
+    mode: str = Field(description="full_time 全脱产 或 part_time 半脱产")
+    host: str = Field(description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
+    start: date
+    planned_end: date = Field(description="计划的最后一天")
+    goals: str
+    post_title: str = Field("", max_length=50)
+    override_reason: str = Field("", max_length=200, description="计划期限超出县里规定时的原因")
+
+
+class SecondmentPage(Schema):
+    count: int
+    items: list[SecondmentOut]
+
+
+@secondments_router.get("", response=SecondmentPage, summary="Secondments of people the caller sees")
+def list_secondments(
+    request,
+    overdue: bool = Query(False, description="只列出已过计划结束日期仍未提交总结的"),
+    kind: SecondmentKind | None = None,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    on = services.today()
+    queryset = selectors.secondments(request.user, overdue_on=on if overdue else None, kind=kind or "")
+    return {
+        "count": queryset.count(),
+        "items": [SecondmentOut.of(s, on) for s in queryset[offset : offset + limit]],
+    }
+
+
+@secondments_router.post(
+    "",
+    response={201: SecondmentOut, 422: ErrorOut},
+    summary="Record a secondment (length and overlaps checked)",
+)
+def create_secondment(request, payload: SecondmentIn):
+    person = selectors.get_person(request.user, payload.person)
+    try:
+        host = _division(payload.host, "host")
+        secondment = services.create_secondment(
+            actor=request.user,
+            data=services.SecondmentInput(
+                person=person,
+                kind=payload.kind,
+                mode=payload.mode,
+                host=host,
+                start=payload.start,
+                planned_end=payload.planned_end,
+                goals=payload.goals,
+                post_title=payload.post_title,
+                override_reason=payload.override_reason,
+            ),
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(
+        201, SecondmentOut.of(selectors.get_secondment(request.user, secondment.pk), services.today())
+    )

@@ -1,0 +1,267 @@
+"""The supply side read in bulk: the reserves in the pool (人才供给清单) and the villages of a county, as plain
+records the scoring works on without touching the database again.
+
+A handful of queries whatever the size of the pool: the candidacies, their target posts, the skills and
+industries, the two latest assessments (when the assessments app is installed) and the completed
+trainings (when the cultivation app is installed). Everything goes through `restrict(user)`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Count
+
+from yanzhen.candidacies.models import Candidacy, CandidacyTarget, Readiness
+from yanzhen.divisions.codes import CODE_LENGTH, Level
+from yanzhen.divisions.models import Division
+from yanzhen.people.codes import education_band
+from yanzhen.people.models import Person, age_on
+
+TOWNSHIP_LENGTH = CODE_LENGTH[Level.TOWNSHIP]
+COUNTY_LENGTH = CODE_LENGTH[Level.COUNTY]
+MODEL_VILLAGE_TAGS = ("示范村", "明星村")
+
+# Best first: a person with two candidacies in the pool counts with the readier one.
+READINESS_ORDER = {Readiness.READY: 0, Readiness.ONE_TO_TWO_YEARS: 1, Readiness.THREE_YEARS: 2}
+
+
+def assessments_installed() -> bool:
+    return apps.is_installed("yanzhen.assessments")
+
+
+def cultivation_installed() -> bool:
+    return apps.is_installed("yanzhen.cultivation")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A village (or a township, for a mentor serving there) with its coordinates when recorded."""
+
+    code: str
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    township_name: str = ""
+    industries: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    @property
+    def township_code(self) -> str:
+        return self.code[:TOWNSHIP_LENGTH]
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:COUNTY_LENGTH]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def is_model_village(self) -> bool:
+        return bool(self.tags & set(MODEL_VILLAGE_TAGS))
+
+
+@dataclass
+class Reserve:
+    """One person of the pool with what the matching reads. `grades` is None when the assessments app is not
+    installed, `trainings_completed` None when cultivation is not: the ranking then leaves those parts out."""
+
+    person_id: int
+    candidacy_id: int
+    name: str
+    gender: str
+    birth_date: date
+    political_status: str
+    education: str
+    village_code: str  # 居住村: the home village the distance is measured from
+    candidacy_village_code: str  # the village he is a reserve for
+    id_number_masked: str
+    readiness: str
+    has_industry_experience: bool = False
+    skills: frozenset[str] = frozenset()
+    industries: frozenset[str] = frozenset()
+    targets: frozenset[tuple[str, str]] = frozenset()  # (village code, post type code)
+    grades: tuple[str, ...] | None = None  # latest first, at most two
+    grade_periods: tuple[str, ...] = ()
+    trainings_completed: int | None = None
+    age: int | None = None
+
+    @property
+    def township_code(self) -> str:
+        return self.village_code[:TOWNSHIP_LENGTH]
+
+    @property
+    def education_band(self) -> str:
+        band = education_band(self.education)
+        return band.value if band else ""
+
+
+def villages_of(code: str) -> dict[str, Place]:
+    """Every village under a division code (usually a county) with coordinates, industries and tags."""
+    rows = Division.objects.filter(code__startswith=code, level=Level.VILLAGE).values_list(
+        "code", "name", "latitude", "longitude", "parent__name"
+    )
+    industries: dict[str, set[str]] = defaultdict(set)
+    for village, name in Division.industries.through.objects.filter(
+        division__code__startswith=code, division__level=Level.VILLAGE
+    ).values_list("division_id", "industry__name"):
+        industries[village].add(name)
+    tags: dict[str, set[str]] = defaultdict(set)
+    for village, name in Division.tags.through.objects.filter(
+        division__code__startswith=code, division__level=Level.VILLAGE
+    ).values_list("division_id", "villagetag__name"):
+        tags[village].add(name)
+    return {
+        village: Place(
+            code=village,
+            name=name,
+            latitude=float(latitude) if latitude is not None else None,
+            longitude=float(longitude) if longitude is not None else None,
+            township_name=township or "",
+            industries=frozenset(industries.get(village, ())),
+            tags=frozenset(tags.get(village, ())),
+        )
+        for village, name, latitude, longitude, township in rows
+    }
+
+
+def place_of(division: Division) -> Place:
+    return Place(
+        code=division.code,
+        name=division.name,
+        latitude=float(division.latitude) if division.latitude is not None else None,
+        longitude=float(division.longitude) if division.longitude is not None else None,
+    )
+
+
+def _period_label(year: int, half: int) -> str:
+    return f"{year}年" + {1: "上半年", 2: "下半年"}.get(half, "度")
+
+
+def load_pool(user, *, within: str = "", on: date, person_ids=None) -> list[Reserve]:
+    """The reserves in the pool on the date inside the user's jurisdiction (and under `within`), one record
+    per person, ordered by home village and name."""
+    candidacies = Candidacy.objects.restrict(user).in_pool_on(on)
+    if within:
+        candidacies = candidacies.filter(village__code__startswith=within)
+    if person_ids is not None:
+        candidacies = candidacies.filter(person_id__in=list(person_ids))
+    rows = candidacies.order_by("person_id", "id").values_list(
+        "id",
+        "person_id",
+        "village_id",
+        "readiness",
+        "person__name",
+        "person__gender",
+        "person__birth_date",
+        "person__political_status",
+        "person__highest_education",
+        "person__village_id",
+        "person__id_number_masked",
+        "person__has_industry_experience",
+    )
+    by_person: dict[int, Reserve] = {}
+    for (
+        candidacy_id,
+        person_id,
+        village,
+        readiness,
+        name,
+        gender,
+        born,
+        status,
+        education,
+        home,
+        masked,
+        experience,
+    ) in rows:
+        known = by_person.get(person_id)
+        if known is not None:
+            if READINESS_ORDER.get(readiness, 9) < READINESS_ORDER.get(known.readiness, 9):
+                known.readiness = readiness
+            continue
+        by_person[person_id] = Reserve(
+            person_id=person_id,
+            candidacy_id=candidacy_id,
+            name=name,
+            gender=gender,
+            birth_date=born,
+            political_status=status,
+            education=education or "",
+            village_code=home,
+            candidacy_village_code=village,
+            id_number_masked=masked,
+            readiness=readiness,
+            has_industry_experience=experience,
+            age=age_on(born, on),
+        )
+    if not by_person:
+        return []
+    people = candidacies.values("person_id")
+    targets: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for person_id, village, post in CandidacyTarget.objects.filter(
+        candidacy__in=candidacies.values("id")
+    ).values_list("candidacy__person_id", "village_id", "post_type__code"):
+        targets[person_id].add((village, post))
+    skills: dict[int, set[str]] = defaultdict(set)
+    for person_id, name in Person.skills.through.objects.filter(person_id__in=people).values_list(
+        "person_id", "skill__name"
+    ):
+        skills[person_id].add(name)
+    industries: dict[int, set[str]] = defaultdict(set)
+    for person_id, name in Person.industries.through.objects.filter(person_id__in=people).values_list(
+        "person_id", "industry__name"
+    ):
+        industries[person_id].add(name)
+    grades: dict[int, list[tuple[str, str]]] | None = None
+    if assessments_installed():
+        from yanzhen.assessments.models import Assessment
+
+        grades = defaultdict(list)
+        for person_id, year, half, grade in (
+            Assessment.objects.filter(person_id__in=people)
+            .order_by("person_id", "-year", "-half")
+            .values_list("person_id", "year", "half", "grade")
+        ):
+            if len(grades[person_id]) < 2:
+                grades[person_id].append((grade, _period_label(year, half)))
+    trainings: dict[int, int] | None = None
+    if cultivation_installed():
+        from yanzhen.cultivation.models import Enrolment
+
+        trainings = dict(
+            Enrolment.objects.filter(person_id__in=people, completed=True)
+            .values("person_id")
+            .annotate(n=Count("id"))
+            .values_list("person_id", "n")
+        )
+    for person_id, reserve in by_person.items():
+        reserve.targets = frozenset(targets.get(person_id, ()))
+        reserve.skills = frozenset(skills.get(person_id, ()))
+        reserve.industries = frozenset(industries.get(person_id, ()))
+        if grades is not None:
+            own = grades.get(person_id, [])
+            reserve.grades = tuple(grade for grade, _label in own)
+            reserve.grade_periods = tuple(label for _grade, label in own)
+        if trainings is not None:
+            reserve.trainings_completed = trainings.get(person_id, 0)
+    return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
+
+
+@dataclass(frozen=True)
+class MentorInfo:
+    """A mentor who may take reserves in a plan: his remaining places under the county's cap."""
+
+    mentor_id: int
+    name: str
+    place: Place
+    person_id: int | None
+    skills: frozenset[str] = frozenset()
+    industries: frozenset[str] = frozenset()
+    capacity: int = 0
+    mentees: frozenset[int] = field(default_factory=frozenset)  # people he guides now

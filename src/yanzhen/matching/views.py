@@ -1,0 +1,362 @@
+"""Pages of matching (人岗相适): the demand lists, a village's demand and its form, the ranking for a village
+post, the supply list and its export, the county's weights, and placement plans with their approval.
+Views parse input and call the selectors and services."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from yanzhen.accounts.roles import Role
+from yanzhen.core import audit
+from yanzhen.core.models import AuditAction
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division, Industry
+from yanzhen.matching import selectors, services
+from yanzhen.matching.forms import (
+    DemandForm,
+    PlacementForm,
+    SupplyFilterForm,
+    WeightsForm,
+    add_service_errors,
+)
+from yanzhen.matching.models import PlacementKind, PlanState
+from yanzhen.matching.scoring import part_text, weights_for
+from yanzhen.people.models import Skill
+from yanzhen.posts.models import PostType
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 100
+RANKING_SHOWN = 50
+
+
+def _require_editor(user) -> None:
+    if not user.can_edit:
+        raise PermissionDenied
+
+
+def _townships(user):
+    return Division.objects.restrict(user).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+def _breadcrumb(division: Division) -> list[Division]:
+    return division.ancestors()
+
+
+@require_GET
+def index(request):
+    """村级需求清单 of every village in scope, saved or proposed."""
+    within = selectors.scope_of(request.user, request.GET.get("in", "").strip()[:12])
+    rows = selectors.demand_rows(request.user, within)
+    return render(
+        request,
+        "matching/index.html",
+        {
+            "rows": rows,
+            "within": within,
+            "townships": _townships(request.user),
+            "saved_count": sum(1 for row in rows if row.demand.saved),
+            "can_edit": request.user.can_edit,
+        },
+    )
+
+
+@require_GET
+def village(request, code: str):
+    division = selectors.get_village(request.user, code)
+    place, demand, saved = selectors.village_demand(request.user, division)
+    posts = PostType.objects.filter(is_practice=False).order_by("order", "name")
+    return render(
+        request,
+        "matching/village.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division),
+            "place": place,
+            "demand": demand,
+            "saved": saved,
+            "posts": posts,
+            "can_edit": request.user.can_edit,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def demand_edit(request, code: str):
+    division = selectors.get_village(request.user, code)
+    _require_editor(request.user)
+    _place, demand, _saved = selectors.village_demand(request.user, division)
+    if request.method == "POST":
+        form = DemandForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_demand(actor=request.user, village=division, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_service_errors(form, invalid)
+            else:
+                messages.success(request, _("The demand list is saved."))
+                return redirect("matching:village", code=division.code)
+    else:
+        form = DemandForm(
+            initial={
+                "posts": list(PostType.objects.filter(code__in=demand.posts)),
+                "skills": list(Skill.objects.filter(name__in=demand.skills)),
+                "industries": list(Industry.objects.filter(name__in=demand.industries)),
+                "minimum_age": demand.minimum_age,
+                "maximum_age": demand.maximum_age,
+                "education_band": demand.education_band,
+                "preferred_gender": demand.preferred_gender,
+                "notes": demand.notes,
+            }
+        )
+    return render(
+        request,
+        "matching/demand_form.html",
+        {"form": form, "division": division, "breadcrumb": _breadcrumb(division), "demand": demand},
+    )
+
+
+@require_GET
+def ranking(request, code: str, post: str):
+    division = selectors.get_village(request.user, code)
+    post_type = selectors.get_post_type(post)
+    result = selectors.rank_for_post(request.user, division, post_type)
+    return render(
+        request,
+        "matching/ranking.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division),
+            "ranking": result,
+            "rows": result.rows[:RANKING_SHOWN],
+            "more": max(len(result.rows) - RANKING_SHOWN, 0),
+            "posts": PostType.objects.filter(is_practice=False).order_by("order", "name"),
+            "weights": weights_for(division.code),
+        },
+    )
+
+
+def _supply_filters(request) -> tuple[SupplyFilterForm, selectors.SupplyFilters]:
+    townships = _townships(request.user)
+    form = SupplyFilterForm(request.GET or None, townships=townships)
+    filters = selectors.SupplyFilters()
+    if form.is_valid():
+        filters = selectors.SupplyFilters(**form.cleaned_data)
+    return form, filters
+
+
+@require_GET
+def supply(request):
+    """人才供给清单: the pool with what each reserve brings."""
+    form, filters = _supply_filters(request)
+    rows = selectors.supply(request.user, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matching/supply.html",
+        {
+            "form": form,
+            "page": page,
+            "count": len(rows),
+            "query": query.urlencode(),
+            "can_export": request.user.can_edit,
+        },
+    )
+
+
+SUPPLY_HEADER = [
+    "姓名",
+    "性别",
+    "年龄",
+    "政治面貌",
+    "最高学历",
+    "乡镇（街道）",
+    "居住村",
+    "后备村",
+    "目标职位",
+    "可使用时间",
+    "特长",
+    "产业",
+    "产业经验",
+    "近两次考核",
+    "完成培训（期）",
+    "身份证号（脱敏）",
+]
+
+
+def _cell(sheet, value):
+    """A cell Excel shows as text, even when it begins with "=" (no formula injection)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+@require_GET
+def supply_export(request):
+    """The supply list as xlsx: ID numbers masked, the export audited. Only the roles that manage people
+    take exports out of the system (as for the person list)."""
+    _require_editor(request.user)
+    _form, filters = _supply_filters(request)
+    rows = selectors.supply(request.user, filters)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("人才供给清单")
+    sheet.append(SUPPLY_HEADER)
+    for row in rows:
+        reserve = row.reserve
+        values = [
+            reserve.name,
+            row.gender,
+            reserve.age,
+            row.political_status,
+            row.education,
+            row.home.township_name if row.home else "",
+            row.home.name if row.home else reserve.village_code,
+            row.reserve_for.name if row.reserve_for else reserve.candidacy_village_code,
+            "、".join(row.targets),
+            row.readiness,
+            "、".join(sorted(reserve.skills)),
+            "、".join(sorted(reserve.industries)),
+            "有" if reserve.has_industry_experience else "无",
+            row.grades,
+            row.trainings,
+            reserve.id_number_masked,
+        ]
+        sheet.append([_cell(sheet, value) for value in values])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    on = selectors.today()
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr="人才供给清单",
+        detail={
+            "rows": len(rows),
+            "filters": {k: v for k, v in vars(filters).items() if v},
+        },
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    filename = f"人才供给清单_{on:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"supply_{on:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def weights(request):
+    """The county's points for each criterion (the county organisation department only)."""
+    user = request.user
+    if not user.has_role(Role.ADMIN) or user.division is None or user.division.level != Level.COUNTY:
+        raise PermissionDenied
+    county = user.division
+    current = weights_for(county.code)
+    if request.method == "POST":
+        form = WeightsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_weights(actor=user, county=county, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_service_errors(form, invalid)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("matching:weights")
+    else:
+        form = WeightsForm(initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS})
+    return render(
+        request, "matching/weights.html", {"form": form, "county": county, "saved": not current._state.adding}
+    )
+
+
+@require_GET
+def placement_list(request):
+    return render(
+        request,
+        "matching/placement_list.html",
+        {"plans": selectors.plans(request.user)[:200], "can_edit": request.user.can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_new(request):
+    _require_editor(request.user)
+    form = PlacementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_placement(
+                actor=request.user,
+                request=services.PlacementRequest(
+                    division=data["division"],
+                    kind=data["kind"],
+                    start=data["start"],
+                    planned_end=data["planned_end"],
+                    mode=data["mode"],
+                    goals=data["goals"],
+                    post_title=data["post_title"],
+                    capacity=data["capacity"],
+                ),
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.info(request, _("The plan is computed. Nothing is written until it is approved."))
+            return redirect("matching:placement-detail", pk=plan.pk)
+    return render(request, "matching/placement_form.html", {"form": form, "kinds": PlacementKind.choices})
+
+
+@require_GET
+def placement_detail(request, pk: int):
+    plan = selectors.get_plan(request.user, pk)
+    rows = list(selectors.plan_rows(plan))
+    for row in rows:
+        row.texts = [part_text(label, points) for label, points in row.parts]
+    return render(
+        request,
+        "matching/placement_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "gain": plan.total_score - (plan.greedy_score or 0),
+            "can_decide": plan.state == PlanState.PROPOSED and request.user.can_edit,
+        },
+    )
+
+
+@require_POST
+def placement_approve(request, pk: int):
+    plan = selectors.get_plan(request.user, pk)
+    try:
+        services.approve_plan(actor=request.user, plan=plan)
+    except ValidationError as invalid:
+        for message in invalid.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is approved and written to cultivation."))
+    return redirect("matching:placement-detail", pk=plan.pk)
+
+
+@require_POST
+def placement_discard(request, pk: int):
+    plan = selectors.get_plan(request.user, pk)
+    try:
+        services.discard_plan(actor=request.user, plan=plan)
+    except ValidationError as invalid:
+        for message in invalid.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is discarded."))
+    return redirect("matching:placement-detail", pk=plan.pk)
