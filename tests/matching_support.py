@@ -100,7 +100,12 @@ def grade(person: Person, year: int, half: int, value: str):
     from yanzhen.assessments.models import Assessment
 
     return Assessment.objects.create(
-        person=person, year=year, half=half, grade=value, assessor="花马池镇党委", assessed_on=date(year, 12, 31)
+        person=person,
+        year=year,
+        half=half,
+        grade=value,
+        assessor="花马池镇党委",
+        assessed_on=date(year, 12, 31),
     )
 
 
@@ -117,7 +122,9 @@ def complete_trainings(person: Person, count: int) -> None:
             end=date(2024, 3, 4 + index),
             hours=Decimal("8"),
         )
-        Enrolment.objects.create(training=training, person=person, attended_hours=Decimal("8"), completed=True)
+        Enrolment.objects.create(
+            training=training, person=person, attended_hours=Decimal("8"), completed=True
+        )
 
 
 __all__ = [

@@ -222,8 +222,8 @@ def test_commendations_on_the_page_and_in_the_archive(client_for, reserve, setti
     assert response.status_code == 302 and response["Location"] == f"/people/{reserve.pk}/"
     assert Commendation.objects.get().title == "担当作为好支书"
     archive = http.get(f"/people/{reserve.pk}/")
-    if archive.status_code == 200:  # the archive page belongs to the people app
-        assert "担当作为好支书" in archive.content.decode()
+    assert archive.status_code == 200
+    assert "担当作为好支书" in archive.content.decode()
 
 
 def test_settings_page_for_the_county_admin(client_for):
@@ -361,3 +361,56 @@ def test_list_page_and_api_query_counts_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(12):
         assert http.get("/api/v1/assessments").json()["count"] == 6
     assert date(2022, 1, 1)
+
+
+def test_a_clerk_links_a_reserve_login_to_his_archive(client_for, reserve):
+    user, _created = create_or_update_user(
+        username="baikunlin",
+        password=PASSWORD,
+        division=Division.objects.get(code=HUAMACHI_VILLAGE),
+        roles=[Role.RESERVE],
+    )
+    http = client_for("huamachi")
+    page = http.get(f"/assessment/me/link/?person={reserve.pk}")
+    assert page.status_code == 200 and "baikunlin" in page.content.decode()
+    assert http.post(f"/assessment/me/link/?person={reserve.pk}", {"user": user.pk}).status_code == 302
+    assert user.self_service_link.person == reserve
+    assert "baikunlin" in http.get(f"/assessment/me/link/?person={reserve.pk}").content.decode()
+    assert (
+        client_for("auditor").post(f"/assessment/me/link/?person={reserve.pk}", {"user": user.pk}).status_code
+        == 403
+    )
+
+
+def test_batch_entry_saves_all_or_nothing(client_for, clerk, persona):
+    first, _ = make_reserve(clerk, "批一", HUAMACHI_VILLAGE)
+    second, _ = make_reserve(clerk, "批二", HUAMACHI_VILLAGE)
+    services.save_settings(
+        actor=persona("county"),
+        county=Division.objects.get(code="640323"),
+        report_due_days=15,
+        period_kind="half_year",
+        weight_political=25,
+        weight_ability=25,
+        weight_conduct=25,
+        weight_reputation=25,
+        excellent_cap_percent=50,
+    )
+    http = client_for("huamachi")
+    url = f"/assessment/assessments/batch/?division={HUAMACHI_VILLAGE}&period=2022H1"
+    page = http.get(url)
+    assert page.status_code == 200 and "批一" in page.content.decode()
+    both = {"assessed_on": "2022-07-10", "assessor": "", f"person-{first.pk}": "excellent"}
+    response = http.post(url, both | {f"person-{second.pk}": "excellent"})
+    assert response.status_code == 400
+    # The rows go in pinyin order (批二 pi'er before 批一 pi'yi): the second one passes the cap.
+    assert "批一：花马池镇2022年上半年考核“优秀”的比例不得超过 50%" in response.content.decode()
+    assert Assessment.objects.count() == 0  # the first row is not kept either
+    response = http.post(url, both | {f"person-{second.pk}": "competent"})
+    assert response.status_code == 302
+    assert {a.person.name: a.grade for a in Assessment.objects.all()} == {
+        "批一": "excellent",
+        "批二": "competent",
+    }
+    assert client_for("dashuikeng").get(url).status_code == 404
+    assert client_for("auditor").get(url).status_code == 403

@@ -36,6 +36,11 @@ from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def text(response) -> str:
     return response.content.decode()
 
@@ -323,7 +328,6 @@ def test_documents_are_downloaded_only_inside_the_jurisdiction(client_for):
     download = client.get(f"/reserves/documents/{document.pk}/")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert client_for("dashuikeng").get(f"/reserves/documents/{document.pk}/").status_code == 404
-    document.file.delete()
 
 
 # --- the batch 公示 and the printable notice ---------------------------------------------------------

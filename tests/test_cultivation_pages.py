@@ -284,3 +284,37 @@ def test_api_secondments_length_rule_and_overdue(client_for):
     )
     assert client_for("dashuikeng").get("/api/v1/secondments").json()["count"] == 0
     assert Secondment.objects.count() == 1
+
+
+def _queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/cultivation/trainings/?year=2024", "/cultivation/mentors/", "/cultivation/mentorships/?show=all"],
+)
+def test_list_pages_do_not_grow_queries_with_rows(client_for, path):
+    clerk = actor("huamachi")
+    township = Division.objects.get(code=HUAMACHI)
+
+    def add(count):
+        for index in range(count):
+            training = services.create_training(actor=clerk, data=training_input(name=f"培训班{index}"))
+            someone = person(f"学员{index}")
+            services.enrol(actor=clerk, training=training, people=[someone])
+            mentor = services.create_mentor(
+                actor=clerk, kind="work_team", name=f"导师{index}", division=township
+            )
+            services.create_mentorship(actor=clerk, mentee=someone, mentors=[mentor], start=date(2024, 1, 1))
+
+    page = client_for("huamachi")
+    add(2)
+    few = _queries(page, path)
+    add(4)
+    assert _queries(page, path) == few

@@ -54,7 +54,13 @@ def world():
         notes="书记缺后备，要懂电商",
     )
     zhu = make_person(
-        "祝心灵", V, born=date(1990, 5, 12), female=True, skills=["电商"], industries=["电商"], experience=True
+        "祝心灵",
+        V,
+        born=date(1990, 5, 12),
+        female=True,
+        skills=["电商"],
+        industries=["电商"],
+        experience=True,
     )
     put_in_pool(zhu, readiness="ready", posts=("secretary",))
     grade(zhu, 2024, 1, "excellent")
@@ -124,7 +130,9 @@ def test_secretary_rules_are_hard_filters(world):
 
 
 def test_county_weights_change_the_points(world):
-    services.save_weights(actor=actor("county"), county=village(V).parent.parent, skill_points=30, same_village_points=0)
+    services.save_weights(
+        actor=actor("county"), county=village(V).parent.parent, skill_points=30, same_village_points=0
+    )
     top = _ranking().rows[0]
     assert ("电商特长", 30) in top.score.parts
     assert not any(label == "同村" for label, _points in top.score.parts)
@@ -159,9 +167,18 @@ def test_matrix_equals_parts_on_random_data():
     places = []
     for t in range(4):
         for v in range(5):
-            coords = (37.7 + rng.random() * 0.3, 107.3 + rng.random() * 0.4) if rng.random() < 0.7 else (None, None)
+            coords = (
+                (37.7 + rng.random() * 0.3, 107.3 + rng.random() * 0.4)
+                if rng.random() < 0.7
+                else (None, None)
+            )
             places.append(
-                Place(code=f"640323{100 + t:03d}{200 + v:03d}", name=f"村{t}{v}", latitude=coords[0], longitude=coords[1])
+                Place(
+                    code=f"640323{100 + t:03d}{200 + v:03d}",
+                    name=f"村{t}{v}",
+                    latitude=coords[0],
+                    longitude=coords[1],
+                )
             )
     reserves, homes = [], []
     for index in range(40):
@@ -183,7 +200,9 @@ def test_matrix_equals_parts_on_random_data():
                 skills=frozenset(rng.sample(skills, rng.randint(0, 3))),
                 industries=frozenset(rng.sample(industries, rng.randint(0, 2))),
                 targets=frozenset({(rng.choice(places).code, "secretary")}),
-                grades=tuple(rng.choice(["excellent", "competent", "incompetent"]) for _ in range(rng.randint(0, 2))),
+                grades=tuple(
+                    rng.choice(["excellent", "competent", "incompetent"]) for _ in range(rng.randint(0, 2))
+                ),
                 trainings_completed=rng.randint(0, 5),
                 age=rng.choice([None, 22, 30, 41, 55]),
             )
@@ -207,7 +226,9 @@ def test_matrix_equals_parts_on_random_data():
     ]
     weights = MatchingWeights(county_id="640323", neighbour_km=12)
     matrix = village_matrix(reserves, homes, targets, weights)
-    expected = np.array([[score(r, t, h, weights).total for t in targets] for r, h in zip(reserves, homes, strict=True)])
+    expected = np.array(
+        [[score(r, t, h, weights).total for t in targets] for r, h in zip(reserves, homes, strict=True)]
+    )
     assert (matrix == expected).all()
 
 

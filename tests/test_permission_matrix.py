@@ -71,6 +71,9 @@ MATRIX = {
     "assessments:create": row(
         "/assessment/assessments/new/?person={reserve}", 302, 200, 200, 404, 200, 403, 404
     ),
+    "assessments:batch": row(
+        f"/assessment/assessments/batch/?division={V}", 302, 200, 200, 404, 200, 403, 404
+    ),
     "assessments:edit": row("/assessment/assessments/{assessment}/edit/", 302, 200, 200, 404, 200, 403, 404),
     "assessments:delete": row(
         "/assessment/assessments/{assessment}/delete/", 302, 405, 405, 405, 405, 405, 405
@@ -105,6 +108,9 @@ MATRIX = {
     ),
     "assessments:settings": row("/assessment/settings/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:self-service": row("/assessment/me/", 302, 403, 403, 403, 403, 403, 403),
+    "assessments:self-service-link": row(
+        "/assessment/me/link/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
+    ),
     "api-v1:list_assessments": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     # Rosters: {upload} is a roster upload of the 花马池镇 clerk (fixture `staged_roster`), private to her.
@@ -235,6 +241,26 @@ MATRIX = {
     "stats:roster-export": row(f"/statistics/roster.xlsx?division={V}", 302, 200, 200, 404, 403, 403, 404),
     "stats:thresholds": row("/statistics/thresholds/", 302, 200, 403, 403, 403, 403, 200),
     "api-v1:stats": row(f"/api/v1/stats?division={V}", 401, 200, 200, 404, 200, 200, 404),
+    # Matching (人岗相适): {plan} is a placement plan of 花马池镇 awaiting approval (fixture `known_plan`).
+    "matching:index": row("/matching/", 302, 200, 200, 200, 200, 200, 200),
+    "matching:village": row(f"/matching/villages/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "matching:demand-edit": row(f"/matching/villages/{V}/demand/", 302, 200, 200, 404, 403, 403, 404),
+    "matching:ranking": row(f"/matching/villages/{V}/posts/secretary/", 302, 200, 200, 404, 200, 200, 404),
+    "matching:supply": row("/matching/supply/", 302, 200, 200, 200, 200, 200, 200),
+    "matching:supply-export": row("/matching/supply.xlsx", 302, 200, 200, 200, 403, 403, 200),
+    "matching:weights": row("/matching/weights/", 302, 200, 403, 403, 403, 403, 200),
+    "matching:placement-list": row("/matching/placements/", 302, 200, 200, 200, 200, 200, 200),
+    "matching:placement-new": row("/matching/placements/new/", 302, 200, 200, 200, 403, 403, 200),
+    "matching:placement-detail": row("/matching/placements/{plan}/", 302, 200, 200, 404, 404, 200, 404),
+    "matching:placement-approve": row(
+        "/matching/placements/{plan}/approve/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "matching:placement-discard": row(
+        "/matching/placements/{plan}/discard/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:rank_for_post": row(
+        f"/api/v1/matching/villages/{V}/posts/secretary", 401, 200, 200, 404, 200, 200, 404
+    ),
 }
 
 
@@ -537,6 +563,25 @@ def known_cultivation(persona):
     }
 
 
+@pytest.fixture
+def known_plan(persona):
+    """A placement plan of 花马池镇 awaiting approval (the matching URLs that take a pk)."""
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.matching.models import PlacementPlan
+
+    plan = PlacementPlan.objects.create(
+        division=Division.objects.get(code="640323100"),
+        kind="mentoring",
+        start=date(2025, 7, 1),
+        goals="传帮带",
+        capacity=3,
+        created_by=persona("huamachi"),
+    )
+    return {"{plan}": str(plan.pk)}
+
+
 # Which fixture fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
@@ -546,6 +591,7 @@ PLACEHOLDERS = {
     "{upload}": "staged_roster",
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
+PLACEHOLDERS["{plan}"] = "known_plan"
 PLACEHOLDERS.update(
     dict.fromkeys(
         ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"],

@@ -23,7 +23,7 @@ from yanzhen.rosters import columns as C
 from yanzhen.rosters.models import ImportRun
 from yanzhen.rosters.report import build_report
 
-from .rosters_support import HEADER, number, row, run, xlsx
+from .rosters_support import number, row, run, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -885,3 +885,35 @@ def test_an_xml_bomb_inside_the_package_is_refused():
     members["xl/workbook.xml"] = bomb
     with pytest.raises(RosterFileError):
         read_workbook(_zip(members))
+
+
+def test_one_sheet_per_village_and_an_instructions_sheet():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "填表说明"
+    notes.append(["1. 身份证号请设为文本格式"])
+    for title, village, people in (
+        ("长城村", "长城村", [("甲", date(1990, 5, 12), 11)]),
+        ("沟沿村", "沟沿村", [("乙", date(1991, 6, 1), 13), ("甲", date(1990, 5, 12), 11)]),
+    ):
+        sheet = workbook.create_sheet(title)
+        sheet.append([f"{title}后备力量名单"])
+        sheet.append(HEADER)
+        sheet.append(["", "", "", "", "(年.月)"])  # a second header line
+        for name, born, sequence in people:
+            sheet.append(row(name, born, sequence, village=village))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(buffer.getvalue())
+    assert result.problem_texts() == [
+        "工作表“沟沿村”第 5 行【身份证号】身份证号与工作表“长城村”第 4 行重复，同一人只能出现一次"
+    ]
+    assert [(r.sheet, r.row, r.outcome) for r in result.rows] == [
+        ("长城村", 3, "已忽略"),
+        ("长城村", 4, "新建"),
+        ("沟沿村", 3, "已忽略"),
+        ("沟沿村", 4, "新建"),
+        ("沟沿村", 5, "有错误"),
+    ]

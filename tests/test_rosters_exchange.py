@@ -17,13 +17,13 @@ from yanzhen.people.lrmx import build_lrmx
 from yanzhen.people.models import EducationRecord, Person, Skill, Source
 from yanzhen.people.services import EducationInput, FamilyInput, PersonInput, ResumeInput, create_person
 from yanzhen.rosters.columns import CANONICAL_HEADERS
-from yanzhen.rosters.exporter import export_roster, in_pool_candidacies, roster_rows
+from yanzhen.rosters.exporter import in_pool_candidacies, roster_rows
 from yanzhen.rosters.lrmx_import import LrmxError, import_lrmx
 from yanzhen.rosters.models import ImportRun, RosterUpload
 from yanzhen.rosters.report import escape
 
 from .rosters_support import number, row, run, xlsx
-from .test_rosters import history_rows, messy_sheet, person
+from .test_rosters import history_rows, messy_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,9 @@ def test_the_template_has_the_canonical_headers_and_drop_down_lists(client_for):
     assert "致富带头人" in lists["来源"] and "村党组织书记" in lists["后备岗位"]
     validated = {str(v.sqref).split(":")[0][:-1] for v in sheet.data_validations.dataValidation}
     headers = {cell.value: cell.column_letter for cell in sheet[2]}
-    assert validated == {headers[name] for name in ("性别", "民族", "政治面貌", "学历", "学位", "来源", "后备岗位")}
+    assert validated == {
+        headers[name] for name in ("性别", "民族", "政治面貌", "学历", "学位", "来源", "后备岗位")
+    }
     # The empty template itself imports as "no data rows", not as an error about its layout.
     assert run(response.content).problem_texts() == ["表中没有数据行"]
 
@@ -59,7 +61,7 @@ def test_the_export_re_imports_without_change(client_for):
     county = User.objects.get(username="county")
     ma = Person.objects.get(name="马小军")
     # A name beginning with "=" (formula injection) and free text with full-width punctuation.
-    ma.notes = "=HYPERLINK(\"http://x\")\n婚姻状况：已婚"
+    ma.notes = '=HYPERLINK("http://x")\n婚姻状况：已婚'
     ma.save()
     response = client_for("county").get("/rosters/export.xlsx?division=640323100")
     assert response.status_code == 200
@@ -70,11 +72,16 @@ def test_the_export_re_imports_without_change(client_for):
     numbers = [r[header.index("身份证号")] for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert ma.reveal_id_number() in numbers
     notes = [r[header.index("备注")] for r in sheet.iter_rows(min_row=3, values_only=True)]
-    assert "'=HYPERLINK(\"http://x\")\n婚姻状况：已婚" in notes
+    assert '\'=HYPERLINK("http://x")\n婚姻状况：已婚' in notes
     before, snapshot = history_rows(), list(Person.objects.order_by("pk").values())
     again = run(response.content, user="county")
     assert again.problem_texts() == []
-    assert (again.persons_updated, again.candidacies_created, again.candidacies_updated, again.unchanged) == (0, 0, 0, 7)
+    assert (again.persons_updated, again.candidacies_created, again.candidacies_updated, again.unchanged) == (
+        0,
+        0,
+        0,
+        7,
+    )
     assert history_rows() == before
     assert list(Person.objects.order_by("pk").values()) == snapshot
 
@@ -129,7 +136,12 @@ def test_upload_preview_and_confirm(client_for):
     assert load_workbook(io.BytesIO(report.content))["逐行结果"].max_row == 10
     # Someone else cannot see or confirm it.
     assert client_for("county").get(response["Location"]).status_code == 404
-    assert client_for("county").post(f"/rosters/uploads/{staged.pk}/confirm/", {"sha256": staged.sha256}).status_code == 404
+    assert (
+        client_for("county")
+        .post(f"/rosters/uploads/{staged.pk}/confirm/", {"sha256": staged.sha256})
+        .status_code
+        == 404
+    )
     assert client.post(f"/rosters/uploads/{staged.pk}/confirm/", {"sha256": "0" * 64}).status_code == 400
     confirmed = client.post(f"/rosters/uploads/{staged.pk}/confirm/", {"sha256": staged.sha256})
     assert confirmed.status_code == 302 and confirmed["Location"] == "/rosters/"
@@ -202,8 +214,16 @@ def _full_person() -> Person:
                 EducationInput(kind="full_time", education="61", school="盐池中学"),
             ],
             family=[
-                FamilyInput(relation="父亲", name="马德明", birth_date=date(1962, 3, 1), political_status="13", work_unit_and_post="务农"),
-                FamilyInput(relation="妻子", name="李芳", birth_date=date(1991, 8, 20), political_status="01"),
+                FamilyInput(
+                    relation="父亲",
+                    name="马德明",
+                    birth_date=date(1962, 3, 1),
+                    political_status="13",
+                    work_unit_and_post="务农",
+                ),
+                FamilyInput(
+                    relation="妻子", name="李芳", birth_date=date(1991, 8, 20), political_status="01"
+                ),
             ],
             resume=[
                 ResumeInput(start="2008.09", end="2011.07", text="宁夏大学畜牧专业学习"),
@@ -233,7 +253,15 @@ def test_an_lrmx_import_creates_the_same_person():
     )
     assert result.created
     copy = result.person
-    for name in ("name", "gender", "ethnicity", "birth_date", "native_place", "political_status", "skills_text"):
+    for name in (
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "native_place",
+        "political_status",
+        "skills_text",
+    ):
         assert getattr(copy, name) == getattr(source, name), name
     assert copy.party_join_date == date(2012, 7, 1)  # LRMX carries the month only
     assert copy.rewards_and_punishments == source.rewards_and_punishments
@@ -243,7 +271,9 @@ def test_an_lrmx_import_creates_the_same_person():
         ("in_service", "21", "中央党校"),
     ]
     assert copy.highest_education == "21"
-    assert list(copy.family.values_list("relation", "name", "birth_date", "political_status", "work_unit_and_post")) == [
+    assert list(
+        copy.family.values_list("relation", "name", "birth_date", "political_status", "work_unit_and_post")
+    ) == [
         ("父亲", "马德明", date(1962, 3, 1), "13", "务农"),
         ("妻子", "李芳", date(1991, 8, 1), "01", ""),
     ]
@@ -254,7 +284,9 @@ def test_an_lrmx_import_creates_the_same_person():
     reason = f"任免审批表导入 {ImportRun.objects.get().sha256[:12]}"
     assert copy.history.first().history_change_reason == reason
     # And its own export imports again without change.
-    again = import_lrmx(actor=county, content=build_lrmx(copy, id_number=other, on=date.today()), file_name="x.lrmx")
+    again = import_lrmx(
+        actor=county, content=build_lrmx(copy, id_number=other, on=date.today()), file_name="x.lrmx"
+    )
     assert again.unchanged
 
 
@@ -262,7 +294,11 @@ def test_an_lrmx_with_a_masked_number_or_a_dtd_is_refused():
     source = _full_person()
     county = User.objects.get(username="county")
     with pytest.raises(LrmxError) as masked:
-        import_lrmx(actor=county, content=build_lrmx(source, id_number=source.id_number_masked, on=date.today()), file_name="a.lrmx")
+        import_lrmx(
+            actor=county,
+            content=build_lrmx(source, id_number=source.id_number_masked, on=date.today()),
+            file_name="a.lrmx",
+        )
     assert masked.value.errors == ["身份证号已脱敏，无法据此导入：请由有权查看完整身份证号的用户导出后再导入"]
     bomb = b'<?xml version="1.0"?><!DOCTYPE Person [<!ENTITY a "aaaa">]><Person><XingMing>&a;</XingMing></Person>'
     with pytest.raises(LrmxError) as refused:

@@ -349,6 +349,8 @@ def _setup_django() -> None:
 
 
 def _stats_generate(data: Path) -> dict:
+    from django.db import connection
+
     from yanzhen.accounts.roles import Role
     from yanzhen.accounts.services import create_or_update_user
     from yanzhen.divisions.importer import import_divisions
@@ -357,6 +359,8 @@ def _stats_generate(data: Path) -> dict:
 
     import_divisions(data, under=STATS_PROVINCE)
     written = generate_province(STATS_PROVINCE, date.today())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # what autovacuum does within a minute of such a load
     create_or_update_user(
         username="bench-province",
         password=uuid.uuid4().hex + "Aa1!",
@@ -422,6 +426,97 @@ def stats_worker(step: str, data: Path) -> int:
     return 0
 
 
+MATCHING_BUDGETS = {"ranking": 0.200, "cross_village": 5.0, "mentoring": 5.0}
+
+
+def matching_label(case: dict) -> str:
+    if case["key"] == "ranking":
+        return "matching: ranking for one village post (county of 600 villages, 1,500 reserves)"
+    what = "跨村任职 cross-village posts" if case["key"] == "cross_village" else "mentors"
+    return (
+        f"matching: county-wide optimal placement, {what} ({case['reserves']:,} reserves, "
+        f"{case['options']:,} options, {case['places']:,} places)"
+    )
+
+
+def bench_matching() -> list[Measurement]:
+    """Ranking for one post and county-wide placements on a synthetic county (matching.benchdata)."""
+    results = []
+    for label, env, cleanup in _databases():
+        try:
+            _yanzhen(env, "migrate", "--noinput", "-v0")
+            worker = subprocess.run(
+                [sys.executable, "-m", "yanzhen.bench", "--matching-worker"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if worker.returncode:
+                print(worker.stderr, file=sys.stderr)
+                worker.check_returncode()
+            for case in json.loads(worker.stdout.strip().splitlines()[-1]):
+                results.append(
+                    Measurement(
+                        matching_label(case),
+                        label,
+                        case["seconds"],
+                        MATCHING_BUDGETS[case["key"]],
+                        "python -m yanzhen.bench --only matching",
+                        case["note"],
+                    )
+                )
+        finally:
+            cleanup()
+    return results
+
+
+# Roster import (issue 8 §6): 10,000 rows validated and imported ------------------------------------------------
+
+ROSTER_ROWS = 10_000
+ROSTER_COUNTY = "640323"  # 盐池县, from the seed data
+
+
+def bench_roster(rows: int = ROSTER_ROWS) -> list[Measurement]:
+    """A clerk-style roster of `rows` people over the county's 村委会 (rosters.benchdata), validated only
+    (--dry-run) and then imported, each by the console command in its own process, in a fresh database."""
+    import resource
+
+    from yanzhen.rosters.benchdata import SEED_DIR, write_roster
+
+    folder = Path(tempfile.mkdtemp(prefix="yanzhen-roster-"))
+    roster = folder / "roster.xlsx"
+    write_roster(roster, rows, ROSTER_COUNTY)
+    results = []
+    try:
+        for label, env, cleanup in _databases():
+            try:
+                _yanzhen(env, "migrate", "--noinput", "-v0")
+                _yanzhen(env, "import-divisions", str(SEED_DIR), "--under", ROSTER_COUNTY)
+                for extra, what in ((["--dry-run"], "validated (--dry-run)"), ([], "validated and imported")):
+                    arguments = ["import-roster", str(roster), "--division", ROSTER_COUNTY, *extra]
+                    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    started = time.perf_counter()
+                    output = _yanzhen(env, *arguments).stdout.strip().splitlines()
+                    seconds = time.perf_counter() - started
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+                    results.append(
+                        Measurement(
+                            f"roster import: {rows:,} rows {what}",
+                            label,
+                            seconds,
+                            20.0,
+                            f"yanzhen import-roster roster.xlsx --division {ROSTER_COUNTY} {' '.join(extra)}".strip(),
+                            f"{output[-1] if output else ''} (CPU {used:.1f} s, load average {os.getloadavg()[0]:.1f})",
+                        )
+                    )
+            finally:
+                cleanup()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
 def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
     """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
     ran = {(m.benchmark, m.database) for m in measurements}
@@ -460,12 +555,19 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the table to this markdown file")
     parser.add_argument(
         "--only",
-        choices=["national-import", "person-list", "stats"],
+        choices=["national-import", "person-list", "stats", "matching", "roster"],
         help="run one benchmark instead of all; with --write its rows replace their old ones, the others stay",
     )
     parser.add_argument("--person-list-worker", type=int, metavar="PEOPLE", help=argparse.SUPPRESS)
     parser.add_argument("--stats-worker", choices=["generate", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--matching-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.matching_worker:
+        _setup_django()
+        from yanzhen.matching.benchdata import worker
+
+        print(json.dumps(worker()))
+        return 0
     if args.stats_worker:
         return stats_worker(args.stats_worker, args.data.resolve())
     if args.person_list_worker:
@@ -481,6 +583,10 @@ def main() -> int:
         measurements += bench_person_list()
     if args.only in (None, "stats"):
         measurements += bench_stats(args.data.resolve())
+    if args.only in (None, "matching"):
+        measurements += bench_matching()
+    if args.only in (None, "roster"):
+        measurements += bench_roster()
     table = render(measurements)
     print(table)
     if args.write:

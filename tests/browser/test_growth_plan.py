@@ -95,7 +95,7 @@ def test_township_clerk_opens_a_reserves_growth_plan(page, live_server, world):
     form.locator("input[name=title]").fill("与老支书结对")
     form.locator("input[name=planned_start]").fill(str(reserve.created_at.date() + timedelta(days=30)))
     form.locator("input[name=due]").fill(str(reserve.created_at.date() + timedelta(days=200)))
-    form.get_by_role("button", name="增加").click()
+    form.locator("button").click()
     page.wait_for_url(f"{live_server.url}/cultivation/people/{reserve.pk}/")
     assert "与老支书结对" in page.locator("#plan-items").inner_text()
     assert "已完成 1 / 4 项" in page.locator("#growth-summary").inner_text()

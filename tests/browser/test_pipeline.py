@@ -1,7 +1,6 @@
 """The whole reserve pipeline through the pages, as the clerk of 花马池镇: nominate → 资格审查 → 考察 → 研究确定 →
 公示 (the township's batch, with its printable notice) → 在库 → 使用 into a vacant seat."""
 
-import importlib
 from datetime import date
 
 import pytest
@@ -17,10 +16,7 @@ VILLAGE = "640323100200"
 
 @pytest.fixture
 def pipeline_world(world):
-    """The defaults the migrations create (the live server's database is emptied between tests), a person
-    of the village and a vacant secretary seat."""
-    from django.apps import apps
-
+    """A person of the village and a vacant secretary seat."""
     from yanzhen.accounts.models import User
     from yanzhen.divisions.models import Division
     from yanzhen.people.idcard import make_id_number
@@ -28,8 +24,6 @@ def pipeline_world(world):
     from yanzhen.posts.models import PostType
     from yanzhen.posts.services import ensure_seats
 
-    importlib.import_module("yanzhen.posts.migrations.0002_default_post_types").create(apps, None)
-    importlib.import_module("yanzhen.candidacies.migrations.0002_default_negative_list").create(apps, None)
     county = User.objects.get(username="county")
     village = Division.objects.get(code=VILLAGE)
     person = create_person(

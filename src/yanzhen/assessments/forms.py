@@ -101,6 +101,34 @@ class AssessmentForm(StyledForm):
             self.fields["half"].choices = [(h.value, h.label) for h in (Half.FIRST, Half.SECOND)]
 
 
+class BatchForm(StyledForm):
+    """One grade per reserve of a village or township, with the date and the assessor they share."""
+
+    assessed_on = forms.DateField(label=label(Assessment, "assessed_on"), widget=DATE)
+    assessor = forms.CharField(label=label(Assessment, "assessor"), max_length=100, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(people)
+        for person in self.people:
+            self.fields[f"person-{person.pk}"] = forms.ChoiceField(
+                label=f"{person.village.name} {person.name}",
+                choices=[("", "—")] + list(Grade.choices),
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def grade_fields(self):
+        return [self[f"person-{person.pk}"] for person in self.people]
+
+    def grades(self) -> dict:
+        return {
+            person: self.cleaned_data[f"person-{person.pk}"]
+            for person in self.people
+            if self.cleaned_data.get(f"person-{person.pk}")
+        }
+
+
 class ReportForm(StyledForm):
     """A clerk enters a reserve's report."""
 
@@ -186,6 +214,16 @@ class CommendationForm(StyledForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
     )
+
+
+class SelfServiceLinkForm(StyledForm):
+    """Tie a reserve's login to his archive: the accounts with the role "reserve" of his village."""
+
+    user = forms.ModelChoiceField(label=_("user"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
 
 
 class SettingsForm(StyledForm):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -63,8 +63,6 @@ def settings_for(division_or_code: Division | str) -> AssessmentSettings:
 
 def report_due_on(period: Period, settings: AssessmentSettings) -> date:
     """The last day a report for the half-year is on time."""
-    from datetime import timedelta
-
     return period.end + timedelta(days=settings.report_due_days)
 
 

@@ -435,6 +435,30 @@ def create_assessment(*, actor, person: Person, data: AssessmentInput) -> Assess
     return assessment
 
 
+@transaction.atomic
+def create_assessments_batch(
+    *, actor, period: Period, grades: dict[Person, str], assessed_on: date | None, assessor: str = ""
+) -> list[Assessment]:
+    """A clerk enters the grades of a whole village or township in one form: all of them or none. Errors
+    come back keyed "person-<id>", each naming the person."""
+    errors: dict[str, str] = {}
+    created = []
+    for person, grade in grades.items():
+        data = AssessmentInput(
+            year=period.year, half=period.half, grade=grade, assessed_on=assessed_on, assessor=assessor
+        )
+        try:
+            with transaction.atomic():
+                created.append(create_assessment(actor=actor, person=person, data=data))
+        except ValidationError as invalid:
+            messages = "；".join(message for values in invalid.message_dict.values() for message in values)
+            errors[f"person-{person.pk}"] = f"{person.name}：{messages}"
+    if not grades:
+        errors["grades"] = "请至少为一人选择考核等次"
+    _raise(errors)
+    return created
+
+
 def _visible_assessment(actor, assessment: Assessment) -> Assessment:
     found = (
         Assessment.objects.restrict(actor).select_related("person__village").filter(pk=assessment.pk).first()

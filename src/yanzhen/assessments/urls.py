@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("assessments/", views.assessment_list, name="list"),
     path("assessments/new/", views.assessment_create, name="create"),
+    path("assessments/batch/", views.assessment_batch, name="batch"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="edit"),
     path("assessments/<int:pk>/delete/", views.assessment_delete, name="delete"),
     path("reports/", views.report_list, name="reports"),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("commendations/<int:pk>/document", views.commendation_document, name="commendation-document"),
     path("settings/", views.settings_page, name="settings"),
     path("me/", views.self_service, name="self-service"),
+    path("me/link/", views.self_service_link, name="self-service-link"),
 ]

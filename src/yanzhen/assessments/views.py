@@ -16,10 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
 from yanzhen.assessments import rules, selectors, services
 from yanzhen.assessments.forms import (
     AssessmentForm,
+    BatchForm,
     CampaignForm,
     CheckupForm,
     CommendationForm,
@@ -27,6 +29,7 @@ from yanzhen.assessments.forms import (
     ReportForm,
     ReviewForm,
     SelfReportForm,
+    SelfServiceLinkForm,
     SettingsForm,
     add_service_errors,
 )
@@ -37,6 +40,7 @@ from yanzhen.assessments.models import (
     Grade,
     ProposalBasis,
     ProposalState,
+    SelfServiceLink,
     SemiannualReport,
 )
 from yanzhen.assessments.periods import Half, Period, half_containing, last_finished_period, parse_period
@@ -153,6 +157,54 @@ def assessment_list(request):
             "assessed": sum(1 for row in rows if row.assessment is not None),
             "may_assess_any": request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_batch(request):
+    """Batch entry: the grades of every reserve of a village or township not yet assessed in the period."""
+    _reader(request)
+    division = _division(request)
+    if division is None or not (request.user.can_edit or rules.may_assess(request.user, division.code)):
+        raise PermissionDenied
+    period = _period(request, division)
+    people = [
+        row.person
+        for row in selectors.assessment_rows(request.user, period, division.code)
+        if row.assessment is None
+    ]
+    form = BatchForm(
+        request.POST or None, people=people, initial={"assessed_on": _today(), "assessor": str(request.user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_assessments_batch(
+                actor=request.user,
+                period=period,
+                grades=form.grades(),
+                assessed_on=form.cleaned_data["assessed_on"],
+                assessor=form.cleaned_data["assessor"],
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("%(count)s assessments saved.") % {"count": len(created)})
+            return redirect(
+                reverse("assessments:list")
+                + "?"
+                + urlencode({"division": division.code, "period": period.key})
+            )
+    return render(
+        request,
+        "assessments/batch.html",
+        {
+            "form": form,
+            "division": division,
+            "breadcrumb": _breadcrumb(division)[:-1],
+            "period": period,
+            "periods": _period_choices(division),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -601,6 +653,43 @@ def commendation_document(request, pk: int):
     commendation = selectors.get_commendation(request.user, pk)
     _reader(request)
     return _file_response(commendation.document, commendation.document_content_type, commendation.title)
+
+
+@require_http_methods(["GET", "POST"])
+def self_service_link(request):
+    """A clerk ties a reserve's login (role "reserve", division = his village) to his archive."""
+    person = _person_from_query(request)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    users = (
+        User.objects.restrict(request.user)
+        .filter(division_id=person.village_id, groups__name=Role.RESERVE, is_active=True)
+        .exclude(self_service_link__isnull=False)
+        .order_by("username")
+    )
+    current = SelfServiceLink.objects.filter(person=person).select_related("user").first()
+    form = SelfServiceLinkForm(request.POST or None, users=users)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_self_service(actor=request.user, user=form.cleaned_data["user"], person=person)
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:archive", pk=person.pk)
+    village = person.village
+    return render(
+        request,
+        "assessments/self_service_link.html",
+        {
+            "form": form,
+            "person": person,
+            "current": current,
+            "division": village,
+            "breadcrumb": village.ancestors(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # -- the county's settings ---------------------------------------------------------------------------------

@@ -37,6 +37,22 @@ def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages)
 
 
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person):
         return f"{person.name}（{person.village.parent.name if person.village.parent else ''}{person.village.name}）"
@@ -61,7 +77,7 @@ def organising_divisions(user):
     return Division.objects.restrict(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).order_by("code")
 
 
-class RulesForm(forms.Form):
+class RulesForm(StyledForm):
     yearly_minimum_hours = forms.DecimalField(
         label=_("yearly minimum training hours"), min_value=0, max_value=1000, decimal_places=1
     )
@@ -89,7 +105,7 @@ class RulesForm(forms.Form):
 # -- trainings ---------------------------------------------------------------------------------------------
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(StyledForm):
     name = forms.CharField(label=_("name"), max_length=100)
     organiser = forms.CharField(label=_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
     division = DivisionChoiceField(label=_("organising division"), queryset=Division.objects.none())
@@ -107,7 +123,7 @@ class TrainingForm(forms.Form):
         self.fields["division"].queryset = organising_divisions(user)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(StyledForm):
     people = PeopleChoiceField(
         label=_("participants"),
         queryset=None,
@@ -132,7 +148,7 @@ def mentor_divisions(user):
     )
 
 
-class MentorForm(forms.Form):
+class MentorForm(StyledForm):
     kind = forms.ChoiceField(label=_("kind"), choices=MentorKind.choices)
     person = PersonChoiceField(
         label=_("person in the archive"),
@@ -160,7 +176,7 @@ class MentorForm(forms.Form):
         self.fields["division"].queryset = mentor_divisions(user)
 
 
-class MentorshipForm(forms.Form):
+class MentorshipForm(StyledForm):
     mentee = PersonChoiceField(label=_("mentee"), queryset=None)
     mentors = forms.ModelMultipleChoiceField(
         label=_("mentors"),
@@ -179,7 +195,7 @@ class MentorshipForm(forms.Form):
         self.fields["mentors"].queryset = selectors.mentors(user).filter(active=True)
 
 
-class GuidanceSessionForm(forms.Form):
+class GuidanceSessionForm(StyledForm):
     mentor = forms.ModelChoiceField(label=_("mentor"), queryset=None)
     on = forms.DateField(label=_("date"), widget=DATE)
     form = forms.ChoiceField(label=_("form"), choices=GuidanceForm.choices)
@@ -191,7 +207,7 @@ class GuidanceSessionForm(forms.Form):
         self.fields["mentor"].queryset = mentorship.mentors.all()
 
 
-class EndForm(forms.Form):
+class EndForm(StyledForm):
     end = forms.DateField(label=_("last day"), widget=DATE)
     note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
 
@@ -199,7 +215,7 @@ class EndForm(forms.Form):
 # -- secondments and practice posts ------------------------------------------------------------------------
 
 
-class SecondmentForm(forms.Form):
+class SecondmentForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     kind = forms.ChoiceField(label=_("kind"), choices=SecondmentKind.choices)
     mode = forms.ChoiceField(label=_("mode"), choices=SecondmentMode.choices)
@@ -241,7 +257,7 @@ class SecondmentForm(forms.Form):
         return Division.objects.filter(code=self.cleaned_data["host"]).first()
 
 
-class ReportForm(forms.Form):
+class ReportForm(StyledForm):
     report = forms.CharField(label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6}))
     reported_on = forms.DateField(label=_("reported on"), widget=DATE)
     actual_end = forms.DateField(
@@ -249,13 +265,13 @@ class ReportForm(forms.Form):
     )
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(StyledForm):
     grade = forms.ChoiceField(label=_("host's grade"), choices=HostGrade.choices)
     evaluation = forms.CharField(label=_("host's evaluation"), widget=TEXT)
     evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE)
 
 
-class PracticePostForm(forms.Form):
+class PracticePostForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     post_type = forms.ModelChoiceField(label=_("post"), queryset=PostType.objects.filter(is_practice=True))
     duties = forms.CharField(label=_("duties"), widget=TEXT)
@@ -270,7 +286,7 @@ class PracticePostForm(forms.Form):
 # -- cyclic training ---------------------------------------------------------------------------------------
 
 
-class CyclicProgrammeForm(forms.Form):
+class CyclicProgrammeForm(StyledForm):
     name = forms.CharField(label=_("name"), max_length=80)
     organiser = forms.CharField(label=_("organiser"), max_length=100)
     division = DivisionChoiceField(label=_("organising division"), queryset=None)
@@ -286,7 +302,7 @@ class CyclicProgrammeForm(forms.Form):
         self.fields["trainees"].queryset = people_of(user)
 
 
-class RoundForm(forms.Form):
+class RoundForm(StyledForm):
     start = forms.DateField(label=_("first day of the concentrated training"), widget=DATE)
     end = forms.DateField(label=_("last day of the concentrated training"), widget=DATE)
     hours = forms.DecimalField(label=_("hours"), max_digits=6, decimal_places=1)
@@ -295,16 +311,16 @@ class RoundForm(forms.Form):
     assignment_brief = forms.CharField(label=_("practice assignment"), widget=TEXT)
 
 
-class AssignmentTaskForm(forms.Form):
+class AssignmentTaskForm(StyledForm):
     task = forms.CharField(label=_("task"), widget=TEXT)
 
 
-class AssignmentSubmitForm(forms.Form):
+class AssignmentSubmitForm(StyledForm):
     result = forms.CharField(label=_("result"), widget=TEXT)
     submitted_on = forms.DateField(label=_("handed in on"), widget=DATE)
 
 
-class AssignmentJudgeForm(forms.Form):
+class AssignmentJudgeForm(StyledForm):
     score = forms.DecimalField(label=_("score"), max_digits=5, decimal_places=1)
     judged_on = forms.DateField(label=_("judged on"), widget=DATE)
     comment = forms.CharField(label=_("comment"), max_length=200, required=False)
@@ -314,7 +330,7 @@ class AssignmentJudgeForm(forms.Form):
 # -- degree upgrading and the growth plan ------------------------------------------------------------------
 
 
-class DegreeStudyForm(forms.Form):
+class DegreeStudyForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     programme = forms.CharField(label=_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
     school = forms.CharField(label=_("school"), max_length=100)
@@ -331,19 +347,19 @@ class DegreeStudyForm(forms.Form):
         self.fields["person"].queryset = people_of(user)
 
 
-class DegreeFinishForm(forms.Form):
+class DegreeFinishForm(StyledForm):
     outcome = forms.ChoiceField(
         label=_("outcome"), choices=[("graduated", _("Graduated")), ("withdrawn", _("Withdrawn"))]
     )
     finished_on = forms.DateField(label=_("finished on"), widget=DATE)
 
 
-class GrowthPlanForm(forms.Form):
+class GrowthPlanForm(StyledForm):
     goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
     drawn_up_on = forms.DateField(label=_("drawn up on"), widget=DATE)
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(StyledForm):
     kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices)
     title = forms.CharField(label=_("title"), max_length=100)
     planned_start = forms.DateField(label=_("planned start"), widget=DATE)
@@ -378,5 +394,5 @@ class PlanItemForm(forms.Form):
         return self.records.get(key, (None, None))[1] if key else None
 
 
-class ItemDoneForm(forms.Form):
+class ItemDoneForm(StyledForm):
     done_on = forms.DateField(label=_("done on"), widget=DATE)

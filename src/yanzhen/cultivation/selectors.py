@@ -227,8 +227,12 @@ def suggest_mentors(user, person: Person, on: date | None = None, limit: int = 1
         .prefetch_related("skills", "industries", "person__skills", "person__industries")
     )
     suggestions = []
+    caps: dict[str, int] = {}
     for mentor in candidates:
-        cap = rules_for(mentor.division_id).mentee_cap
+        county = county_code(mentor.division_id)
+        if county not in caps:
+            caps[county] = rules_for(county).mentee_cap
+        cap = caps[county]
         if mentor.load >= cap:
             continue
         skills = {skill.name for skill in mentor.skills.all()}
@@ -516,7 +520,17 @@ def overdue_items(user, on: date | None = None) -> list[ItemStatus]:
         GrowthPlanItem.objects.restrict(user)
         .filter(due__lt=on)
         .filter(Q(done_on__isnull=True) | Q(done_on__gt=on))
-        .select_related("plan__person", "plan__person__village", "plan__person__village__parent")
+        .select_related(
+            "plan__person",
+            "plan__person__village",
+            "plan__person__village__parent",
+            "training",
+            "cyclic_programme",
+            "mentorship",
+            "practice_post",
+            "secondment",
+            "degree_study",
+        )
         .order_by("due", "id")
     )
     statuses = [item_status(item, item.plan.person_id, on) for item in candidates]

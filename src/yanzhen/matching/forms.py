@@ -126,7 +126,7 @@ class DivisionChoiceField(forms.ModelChoiceField):
 class PlacementForm(StyledForm):
     division = DivisionChoiceField(label=_("Township or county"), queryset=Division.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=PlacementKind.choices)
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=_("Start date"), widget=DATE)
     planned_end = forms.DateField(
         label=_("planned end"),
         required=False,

@@ -168,7 +168,7 @@ class PlacementPlan(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=PlanState.choices, default=PlanState.PROPOSED, db_index=True
     )
-    start = models.DateField(_("start"))
+    start = models.DateField(_("start date"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     mode = models.CharField(_("mode"), max_length=20, blank=True)
     post_title = models.CharField(_("post held at the host"), max_length=50, blank=True)
@@ -236,7 +236,7 @@ class PlacementRow(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    score = models.IntegerField(_("score"))
+    score = models.IntegerField(_("match score"))
     parts = models.JSONField(_("parts of the score"), default=list)
     secondment = models.ForeignKey(
         "cultivation.Secondment",

@@ -17,9 +17,10 @@ from django.db.models import Count
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget, Readiness
 from yanzhen.divisions.codes import CODE_LENGTH, Level
-from yanzhen.divisions.models import Division
+from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.codes import education_band
-from yanzhen.people.models import Person, age_on
+from yanzhen.people.models import Person, Skill, age_on
+from yanzhen.posts.models import PostType
 
 TOWNSHIP_LENGTH = CODE_LENGTH[Level.TOWNSHIP]
 COUNTY_LENGTH = CODE_LENGTH[Level.COUNTY]
@@ -101,21 +102,23 @@ class Reserve:
         return band.value if band else ""
 
 
-def villages_of(code: str) -> dict[str, Place]:
-    """Every village under a division code (usually a county) with coordinates, industries and tags."""
+def villages_of(code: str, *, details: bool = True) -> dict[str, Place]:
+    """Every village under a division code (usually a county) with coordinates, and with industries and
+    tags unless `details` is false (the homes of reserves need only where they lie)."""
     rows = Division.objects.filter(code__startswith=code, level=Level.VILLAGE).values_list(
         "code", "name", "latitude", "longitude", "parent__name"
     )
     industries: dict[str, set[str]] = defaultdict(set)
-    for village, name in Division.industries.through.objects.filter(
-        division__code__startswith=code, division__level=Level.VILLAGE
-    ).values_list("division_id", "industry__name"):
-        industries[village].add(name)
     tags: dict[str, set[str]] = defaultdict(set)
-    for village, name in Division.tags.through.objects.filter(
-        division__code__startswith=code, division__level=Level.VILLAGE
-    ).values_list("division_id", "villagetag__name"):
-        tags[village].add(name)
+    if details:
+        for village, name in Division.industries.through.objects.filter(
+            division__code__startswith=code, division__level=Level.VILLAGE
+        ).values_list("division_id", "industry__name"):
+            industries[village].add(name)
+        for village, name in Division.tags.through.objects.filter(
+            division__code__startswith=code, division__level=Level.VILLAGE
+        ).values_list("division_id", "villagetag__name"):
+            tags[village].add(name)
     return {
         village: Place(
             code=village,
@@ -202,22 +205,26 @@ def load_pool(user, *, within: str = "", on: date, person_ids=None) -> list[Rese
         )
     if not by_person:
         return []
+    # The other facts through the same subquery, names mapped in Python (no join to the vocabularies).
     people = candidacies.values("person_id")
+    post_codes = dict(PostType.objects.values_list("id", "code"))
     targets: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for person_id, village, post in CandidacyTarget.objects.filter(
-        candidacy__in=candidacies.values("id")
-    ).values_list("candidacy__person_id", "village_id", "post_type__code"):
-        targets[person_id].add((village, post))
+        candidacy_id__in=candidacies.values("id")
+    ).values_list("person_id", "village_id", "post_type_id"):
+        targets[person_id].add((village, post_codes[post]))
+    skill_names = dict(Skill.objects.values_list("id", "name"))
     skills: dict[int, set[str]] = defaultdict(set)
-    for person_id, name in Person.skills.through.objects.filter(person_id__in=people).values_list(
-        "person_id", "skill__name"
+    for person_id, skill in Person.skills.through.objects.filter(person_id__in=people).values_list(
+        "person_id", "skill_id"
     ):
-        skills[person_id].add(name)
+        skills[person_id].add(skill_names[skill])
+    industry_names = dict(Industry.objects.values_list("id", "name"))
     industries: dict[int, set[str]] = defaultdict(set)
-    for person_id, name in Person.industries.through.objects.filter(person_id__in=people).values_list(
-        "person_id", "industry__name"
+    for person_id, industry in Person.industries.through.objects.filter(person_id__in=people).values_list(
+        "person_id", "industry_id"
     ):
-        industries[person_id].add(name)
+        industries[person_id].add(industry_names[industry])
     grades: dict[int, list[tuple[str, str]]] | None = None
     if assessments_installed():
         from yanzhen.assessments.models import Assessment

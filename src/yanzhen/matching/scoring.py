@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 
 from yanzhen.candidacies.models import Readiness
+from yanzhen.candidacies.rules import check_secretary_rules
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.matching.models import MatchingWeights
 from yanzhen.matching.pool import MentorInfo, Place, Reserve
@@ -213,12 +214,9 @@ def score(reserve: Reserve, target: Target, home: Place | None, weights: Matchin
 def hard_filter(reserve: Reserve, target: Target, rules, on: date) -> list[str]:
     """Why the reserve cannot be ranked for the target post (empty: he can). `rules` are the county's
     CountyRules of the pipeline."""
-    from yanzhen.candidacies.rules import check_secretary_rules
-
     problems = []
-    if reserve.village_code[: CODE_LENGTH[Level.COUNTY]] != target.village.county_code and (
-        reserve.candidacy_village_code[: CODE_LENGTH[Level.COUNTY]] != target.village.county_code
-    ):
+    county = target.village.county_code
+    if not (reserve.village_code.startswith(county) or reserve.candidacy_village_code.startswith(county)):
         problems.append(f"{reserve.name}不是本县（区）的后备力量")
     if target.post_code == SECRETARY:
         problems.extend(check_secretary_rules(rules, reserve, on))

@@ -219,8 +219,8 @@ def rank_for_post(user, village: Division, post: PostType, on: date | None = Non
     (ties: readier first, then name)."""
     on = on or today()
     county = village.code[:COUNTY_LENGTH]
-    villages = villages_of(county)
-    place = villages[village.code]
+    villages = villages_of(county, details=False)  # the reserves' homes
+    place = villages_of(village.code)[village.code]
     demand = demands_for(user, [place], on, prefix=village.code)[village.code]
     weights = weights_for(county)
     rules = pipeline_rules_for(village)

@@ -50,6 +50,8 @@ from yanzhen.posts.models import PostType
 
 COUNTY_LENGTH = CODE_LENGTH[Level.COUNTY]
 MAXIMUM_CAPACITY = 50
+# Chinese names for messages, whatever the interface language.
+PLAN_STATE_NAMES = {PlanState.PROPOSED: "待批准", PlanState.APPROVED: "已批准", PlanState.DISCARDED: "已作废"}
 
 
 def today() -> date:
@@ -501,7 +503,7 @@ def _locked_plan(actor, plan: PlacementPlan) -> PlacementPlan:
     _check(actor, visible)
     plan = PlacementPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != PlanState.PROPOSED:
-        raise ValidationError(f"该方案{plan.get_state_display()}，不能再批准或作废")
+        raise ValidationError(f"该方案{PLAN_STATE_NAMES.get(plan.state, plan.state)}，不能再批准或作废")
     return plan
 
 

@@ -34,7 +34,9 @@ HEADER = [
     "入库时间",
     "备注",
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "建国军平文华明玉兰芳秀英志强伟磊静丽心灵海燕红霞春梅晓东小龙云飞学成德宝新民生福林俊杰慧敏"
 STATUSES = ["党员", "中共党员", "中共预备党员", "团员", "共青团员", "群众", "群众"]
 EDUCATIONS = ["大专", "本科", "中专", "高中", "初中", "大学专科", "技校", "研究生", "小学"]
@@ -46,7 +48,9 @@ SKILLS = ["养殖", "种植、电商", "会开车", None, "财会", None]
 def villages_of(county: str) -> list[tuple[str, str, str]]:
     """(code, township name, village name) of the county's 村委会 in the seed data."""
     with (SEED_DIR / "streets.csv").open(encoding="utf-8") as streets:
-        townships = {row["code"]: row["name"] for row in csv.DictReader(streets) if row["code"].startswith(county)}
+        townships = {
+            row["code"]: row["name"] for row in csv.DictReader(streets) if row["code"].startswith(county)
+        }
     with (SEED_DIR / "villages.csv").open(encoding="utf-8") as villages:
         return [
             (row["code"], townships[row["code"][:9]], row["name"])
@@ -58,8 +62,11 @@ def villages_of(county: str) -> list[tuple[str, str, str]]:
 def write_roster(path: Path, rows: int, county: str = "640323", seed: int = 10_000) -> None:
     rng = random.Random(seed)
     units = villages_of(county)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("花名册")
+    # A normal workbook, as Excel writes it: shared strings and a <dimension> element (a write-only
+    # openpyxl file has inline strings and makes the reader scan the sheet twice).
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "花名册"
     sheet.append(["村级后备力量花名册"])
     sheet.append(HEADER)
     used: set[str] = set()

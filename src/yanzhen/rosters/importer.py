@@ -254,6 +254,10 @@ def _is_footer(cells: Iterable[CellValue]) -> bool:
     return False
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and C.is_blank(value.strip()))
+
+
 def _split_row(sheet: Sheet, number: int, cells: tuple) -> ParsedRow | None:
     """The row's cells by field and its unknown columns, or None for a blank row."""
     by_field: dict[str, CellValue] = {}
@@ -266,7 +270,7 @@ def _split_row(sheet: Sheet, number: int, cells: tuple) -> ParsedRow | None:
                 extras.append((column.header, text))
         elif column.field not in C.IGNORED_FIELDS:
             by_field[column.field] = cell
-    if all(C.is_blank(C.clean(cell.value)) for cell in by_field.values()) and not extras:
+    if not extras and all(_blank(cell.value) for cell in by_field.values()):
         return None
     return ParsedRow(sheet, number, by_field, extras)
 
@@ -502,7 +506,7 @@ class Planner:
             if not (existing and _same_parts(existing.skills_text, others)):
                 data.skills_text = "、".join(others)
             skill_set = {skill.pk for skill in skills}
-        errors, number, phone = _validate(self.actor, data, existing_for_validation)
+        errors, number, phone = _validate(self.actor, data, existing_for_validation, check_duplicate=False)
         if existing is not None and existing_for_validation is None and "id_number" not in errors:
             errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
         for key, message in errors.items():

@@ -26,7 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget
 from yanzhen.divisions import selectors as division_selectors
@@ -36,7 +36,7 @@ from yanzhen.people.codes import Gender, PoliticalStatus
 from yanzhen.people.models import Source
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import PostType, Term
-from yanzhen.stats.states import RawCondition, States, age_sql, condition_sql
+from yanzhen.stats.states import States, age_sql, tuned
 
 EARLIEST_AS_OF = date(1949, 10, 1)
 UNRECORDED_SOURCE = "未记录"
@@ -342,23 +342,30 @@ def incumbent_figures(scope: Scope) -> dict:
     """Each group of incumbents (people holding a term current on the date) in one query over the states of
     every incumbent of the division; a person is counted once in a group however many seats he holds."""
     on = scope.as_of
-    terms = scope.terms()
-    conditions: dict[str, object] = {}
-    for name, posts in INCUMBENT_GROUPS.items():
-        sql, params = terms.filter(posts).order_by().values("person_id").query.sql_with_params()
-        member = RawCondition(f"{connection.ops.quote_name('id')} IN ({sql})", tuple(params))
-        under_40 = Q(birth_date__gt=years_before(on, 40))
-        under_45 = Q(birth_date__gt=years_before(on, 45))
-        conditions[name] = member
-        conditions[f"{name}.college"] = _and(member, EDUCATION_CONDITIONS["college_or_above"])
-        conditions[f"{name}.under_40"] = _and(member, under_40)
-        conditions[f"{name}.under_45"] = _and(member, under_45)
-        conditions[f"{name}.age_sum"] = member
-    states = States.of(terms.values("person_id"), on)
-    age_sums = {name: _age_sum_sql(conditions[name], on) for name in INCUMBENT_GROUPS}
-    counts = states.count_sql(
-        {k: v for k, v in conditions.items() if not k.endswith(".age_sum")}, sums=age_sums
+    flags = {
+        name: Max(Case(When(posts, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        for name, posts in INCUMBENT_GROUPS.items()
+    }
+    people = (
+        scope.terms()
+        .order_by()
+        .values("person_id")
+        .annotate(**{f"in_{name}": flag for name, flag in flags.items()})
     )
+    conditions: dict[str, Q] = {}
+    sums = {}
+    age, age_params = age_sql(on)
+    for name in INCUMBENT_GROUPS:
+        member = Q(**{f"in_{name}": 1})
+        conditions[name] = member
+        conditions[f"{name}.college"] = member & EDUCATION_CONDITIONS["college_or_above"]
+        conditions[f"{name}.under_40"] = member & Q(birth_date__gt=years_before(on, 40))
+        conditions[f"{name}.under_45"] = member & Q(birth_date__gt=years_before(on, 45))
+        sums[name] = (
+            f"CASE WHEN {connection.ops.quote_name(f'in_{name}')} = 1 THEN {age} ELSE 0 END",
+            age_params,
+        )
+    counts = States.of(people, on).count_sql(conditions, sums=sums)
     result = {}
     for name in INCUMBENT_GROUPS:
         total = counts[name]
@@ -370,16 +377,6 @@ def incumbent_figures(scope: Scope) -> dict:
             "under_45_pct": pct(counts[f"{name}.under_45"], total),
         }
     return result
-
-
-def _and(member: RawCondition, condition: Q) -> RawCondition:
-    sql, params = condition_sql(condition)
-    return RawCondition(f"({member.sql}) AND ({sql})", member.params + tuple(params))
-
-
-def _age_sum_sql(member: RawCondition, on: date) -> tuple[str, list]:
-    sql, params = age_sql(on)
-    return f"CASE WHEN {member.sql} THEN {sql} ELSE 0 END", [*member.params, *params]
 
 
 def flow_figures(scope: Scope) -> dict:
@@ -398,6 +395,11 @@ def flow_figures(scope: Scope) -> dict:
 
 
 def figures_for(scope: Scope) -> dict:
+    with tuned():
+        return _figures_for(scope)
+
+
+def _figures_for(scope: Scope) -> dict:
     villages = scope.villages().count()
     return {
         "division": scope.division.code,

@@ -247,26 +247,9 @@ class PersonRow:
         )
 
 
-ROW_FIELDS = (
-    "id",
-    "name",
-    "gender",
-    "birth_date",
-    "education",
-    "political_status",
-    "source_id",
-    "village_id",
-    "id_number_masked",
-    "phone_masked",
-    "ethnicity",
-)
-
-
 def people_rows(scope: Scope, measure: Measure, *, with_candidacies: bool = True) -> list[PersonRow]:
     """The people behind a number, as they stood on the date, ordered by village and name."""
-    states = States.of(people_base(scope, measure.group, measure.key), scope.as_of).filter(measure.condition)
-    values = states.values(*ROW_FIELDS)
-    values.sort(key=lambda row: (row["village_id"], row["name"], row["id"]))
+    values = States.of(people_base(scope, measure.group, measure.key), scope.as_of).rows(measure.condition)
     villages = Division.objects.in_bulk(
         {row["village_id"] for row in values} | {row["village_id"][:9] for row in values}
     )

@@ -1,42 +1,30 @@
-"""People as they stood on a date (attributes on D), rebuilt from the change history, in SQL.
+"""People as they stood on a date (attributes on D), rebuilt from the change history, in one SQL query.
 
 DOMAIN.md, "Dates": a person's attributes on D are those recorded as valid on D. The archive keeps its field
 history with simple-history, so the state of a person on D is his latest history row recorded before the end
 of D. A person typed in after D (a roster imported today that says 入库时间 2020.06) has no row on or before
-D: his earliest row, the state he was recorded with, stands for D.
+D: his earliest row, the state he was first recorded with, stands for D.
 
-The highest education is rebuilt from the education records' own history (a record counts on D when its
-latest history row before the cut-off is not a deletion); the cut-off is the end of D, or, for a person
-recorded after D, the moment of his next change (the state he was first recorded with). A person whose
-education records carry no history falls back to the `highest_education` of his history row.
+The highest education is rebuilt from the education records' own history (a record counts when its latest
+history row before the cut-off is not a deletion); the cut-off is the end of D, or, for a person recorded
+after D, the moment of his next change (so: the state he was first recorded with). A person whose education
+records carry no history at all falls back to the `highest_education` of his row; a person without any
+history row (rows bulk-loaded outside the services) is taken as he is today.
 
-A person without any history row at all (rows bulk-loaded outside the services) is taken as he is today.
-
-Everything here returns querysets; the callers aggregate them in the database. The two querysets of
-`States` have the same field names (those of Person) plus `education`, so the same aggregate expressions run
-on both and the results add up.
+`States` writes this as one set-based SQL query (window functions, no per-person subqueries) over the ids a
+caller gives as a queryset; the figures are conditional sums over it (`count_sql`) and the lists behind them
+plain selections (`rows`). It runs on SQLite (3.25 or later) and PostgreSQL alike.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection, models
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db import connection, models, transaction
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from yanzhen.people.models import EducationRecord, Person
@@ -52,7 +40,7 @@ def end_of_day(on: date) -> datetime:
 
 
 def age_expression(on: date, field: str = "birth_date") -> models.Expression:
-    """Whole years on a date, in SQL: the birthday itself counts (as `people.models.age_on`)."""
+    """Whole years on a date as an ORM expression: the birthday itself counts (as `people.models.age_on`)."""
     before_birthday = Q(**{f"{field}__month__gt": on.month}) | Q(
         **{f"{field}__month": on.month, f"{field}__day__gt": on.day}
     )
@@ -63,39 +51,21 @@ def age_expression(on: date, field: str = "birth_date") -> models.Expression:
     )
 
 
-def _education_at(cutoff) -> Case:
-    """The highest education code among the records that existed at `cutoff` (a value, or an expression of
-    the outer row); the row's own `highest_education` for a person whose records carry no history.
-
-    GB/T 4658 codes are two digits where a smaller code is a higher education (90 其他 is the largest), so
-    the first code in ascending order is the highest. A record existed at the cut-off when its latest
-    history row before it is not a deletion."""
-    inner_cutoff = OuterRef(cutoff) if isinstance(cutoff, OuterRef) else cutoff
-    newer = HistoricalEducation.objects.filter(
-        id=OuterRef("id"), history_date__gt=OuterRef("history_date"), history_date__lt=inner_cutoff
-    )
-    highest = (
-        HistoricalEducation.objects.filter(person_id=OuterRef("id"), history_date__lt=cutoff)
-        .exclude(history_type="-")
-        .filter(~Exists(newer))
-        .order_by("education")
-        .values("education")[:1]
-    )
-    return Case(
-        When(Exists(HistoricalEducation.objects.filter(person_id=OuterRef("id"))), then=Subquery(highest)),
-        default=F("highest_education"),
-    )
-
-
-# The columns of the states that the SQL aggregates read (the fields of Person, and `education`).
+# The columns of a state: the Person fields the figures and the lists read, and `education` (the highest
+# education code on the date, "" or NULL when none was recorded).
 STATE_COLUMNS = [
     "id",
+    "name",
     "gender",
     "birth_date",
     "political_status",
     "source_id",
     "has_industry_experience",
     "village_id",
+    "ethnicity",
+    "id_number_masked",
+    "phone_masked",
+    "highest_education",
 ]
 
 
@@ -162,76 +132,114 @@ def age_sql(on: date, column: str = "birth_date") -> tuple[str, list]:
     return sql, params
 
 
-def _history_rows(person: str = "pk"):
-    return HistoricalPerson.objects.filter(id=OuterRef(person))
+def _timestamp_parameter() -> str:
+    """A placeholder for an instant that PostgreSQL types as one even in a SELECT list."""
+    return "CAST(%s AS timestamp with time zone)" if connection.vendor == "postgresql" else "%s"
+
+
+def states_sql(ids_sql: str, ids_params: list, on: date, extra: list[str] | None = None) -> tuple[str, list]:
+    """The SQL of the states on `on` of the people whose ids the query `ids_sql` selects: a column
+    `person_id`, one row per person, and any further columns, which the states carry along (flags of the
+    groups a person belongs to, for conditional counts in the same pass), named in `extra`."""
+    q = connection.ops.quote_name
+    extra = [column for column in extra or [] if column != "person_id"]
+    carried = "".join(f", {q(column)}" for column in extra)
+    carried_from_ids = "".join(f", ids.{q(column)}" for column in extra)
+    people, history, educations = (
+        q(Person._meta.db_table),
+        q(HistoricalPerson._meta.db_table),
+        q(HistoricalEducation._meta.db_table),
+    )
+    names = ", ".join(q(column) for column in STATE_COLUMNS)
+    from_history = ", ".join(f"h.{q(column)}" for column in STATE_COLUMNS)
+    from_people = ", ".join(f"p.{q(column)}" for column in STATE_COLUMNS)
+    instant = _timestamp_parameter()
+    date_, id_, history_id = q("history_date"), q("id"), q("history_id")
+    sql = f"""
+WITH ids AS (SELECT DISTINCT given.* FROM ({ids_sql}) AS given),
+ranked AS (
+    SELECT {from_history}{carried_from_ids}, h.{date_} AS recorded_at,
+        ROW_NUMBER() OVER (PARTITION BY h.{id_} ORDER BY
+            CASE WHEN h.{date_} < {instant} THEN 0 ELSE 1 END,
+            CASE WHEN h.{date_} < {instant} THEN h.{date_} END DESC,
+            CASE WHEN h.{date_} < {instant} THEN h.{history_id} END DESC,
+            h.{date_}, h.{history_id}) AS rank_,
+        LEAD(h.{date_}) OVER (PARTITION BY h.{id_} ORDER BY h.{date_}, h.{history_id}) AS next_change
+    FROM ids JOIN {history} h ON h.{id_} = ids.{q("person_id")}
+),
+states AS (
+    SELECT {names}{carried},
+        CASE WHEN recorded_at < {instant} THEN {instant} ELSE COALESCE(next_change, {instant}) END AS cutoff
+    FROM ranked WHERE rank_ = 1
+    UNION ALL
+    SELECT {from_people}{carried_from_ids}, {instant} FROM ids JOIN {people} p ON p.{id_} = ids.{q("person_id")}
+    WHERE ids.{q("person_id")} NOT IN (SELECT {id_} FROM ranked)
+),
+records AS (
+    SELECT e.{q("person_id")} AS person_id, e.{q("education")} AS education, e.{q("history_type")} AS kind,
+        CASE WHEN e.{date_} < s.cutoff THEN 1 ELSE 0 END AS before_cutoff,
+        ROW_NUMBER() OVER (
+            PARTITION BY e.{id_}, CASE WHEN e.{date_} < s.cutoff THEN 1 ELSE 0 END
+            ORDER BY e.{date_} DESC, e.{history_id} DESC) AS rank_
+    FROM states s JOIN {educations} e ON e.{q("person_id")} = s.{id_}
+),
+highest AS (
+    SELECT person_id,
+        MIN(CASE WHEN before_cutoff = 1 AND rank_ = 1 AND kind <> '-' THEN education END) AS education
+    FROM records GROUP BY person_id
+)
+SELECT {", ".join(f"states.{q(column)}" for column in STATE_COLUMNS + extra)},
+    CASE WHEN highest.person_id IS NULL THEN states.{q("highest_education")} ELSE highest.education END
+        AS {q("education")}
+FROM states LEFT JOIN highest ON highest.person_id = states.{id_}
+"""
+    end, far = _adapt(end_of_day(on)), _adapt(FAR_FUTURE)
+    return sql, [*ids_params, end, end, end, end, end, far, far]
+
+
+@contextmanager
+def tuned():
+    """Run the statistics queries inside with PostgreSQL tuned for them (one transaction, settings local to
+    it): no JIT, because the planner's row estimates for the window-function CTEs are far too high and
+    compiling would cost more than running; and the random page cost of data held in memory, so a county's
+    few hundred people are read through the indexes instead of by scanning the province's tables."""
+    if connection.vendor != "postgresql" or getattr(connection, "stats_tuned", False):
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)"
+            )
+        connection.stats_tuned = True
+        try:
+            yield
+        finally:
+            connection.stats_tuned = False
+
+
+@contextmanager
+def _cursor():
+    with tuned(), connection.cursor() as cursor:
+        yield cursor
 
 
 @dataclass
 class States:
-    """The people of `person_ids` as they stood on `on`, in three querysets with the same field names:
+    """The people of a queryset of ids as they stood on a date (see the module docstring)."""
 
-    - recorded on or before D: the latest history row before the end of D, education at the end of D;
-    - recorded after D and never changed since (or never recorded in the history): the person as he is,
-      which is the state he was recorded with;
-    - recorded after D and changed since: his earliest history row, education just before the first change.
-    """
-
-    parts: list[QuerySet]
-    education: bool = True
+    person_ids: QuerySet
+    on: date
 
     @classmethod
-    def of(cls, person_ids: QuerySet, on: date, *, education: bool = True) -> States:
-        end = end_of_day(on)
-        people = Person.objects.filter(pk__in=person_ids)
-        recorded_before = Exists(_history_rows().filter(history_date__lt=end))
-        rows = Subquery(
-            _history_rows().order_by().values("id").annotate(n=Count("history_id")).values("n")[:1]
-        )
-        latest = (
-            _history_rows()
-            .filter(history_date__lt=end)
-            .order_by("-history_date", "-history_id")
-            .values("history_id")[:1]
-        )
-        earliest = _history_rows().order_by("history_date", "history_id").values("history_id")[:1]
-        before = HistoricalPerson.objects.filter(
-            history_id__in=people.filter(recorded_before).annotate(state=Subquery(latest)).values("state")
-        )
-        unchanged = people.filter(~recorded_before).annotate(rows=Coalesce(rows, 0)).filter(rows__lte=1)
-        first_of_changed = HistoricalPerson.objects.filter(
-            history_id__in=people.filter(~recorded_before)
-            .annotate(rows=rows)
-            .filter(rows__gt=1)
-            .annotate(state=Subquery(earliest))
-            .values("state")
-        )
-        if education:
-            before = before.annotate(education=_education_at(Value(end, output_field=DateTimeField())))
-            unchanged = unchanged.annotate(education=F("highest_education"))
-            next_change = (
-                _history_rows("id")
-                .filter(history_date__gt=OuterRef("history_date"))
-                .order_by("history_date")
-                .values("history_date")[:1]
-            )
-            first_of_changed = first_of_changed.annotate(
-                cutoff=Coalesce(Subquery(next_change), Value(FAR_FUTURE, output_field=DateTimeField()))
-            ).annotate(education=_education_at(OuterRef("cutoff")))
-        return cls([before, unchanged, first_of_changed], education)
-
-    def filter(self, condition: Q) -> States:
-        return States([part.filter(condition) for part in self.parts], self.education)
+    def of(cls, person_ids: QuerySet, on: date) -> States:
+        return cls(person_ids, on)
 
     def sql(self) -> tuple[str, list]:
-        """The states as one SQL query (UNION ALL of the parts) with the columns of STATE_COLUMNS, compiled
-        once, for aggregates written in SQL over it (`count_sql`)."""
-        columns = STATE_COLUMNS + (["education"] if self.education else [])
-        pieces, params = [], []
-        for index, part in enumerate(self.parts):
-            sql, part_params = part.order_by().values(*columns).query.sql_with_params()
-            pieces.append(f"SELECT * FROM ({sql}) AS part{index}")
-            params += list(part_params)
-        return " UNION ALL ".join(pieces), params
+        query = self.person_ids.order_by().query
+        ids_sql, ids_params = query.sql_with_params()
+        extra = [*query.values_select, *query.annotation_select]
+        return states_sql(ids_sql, list(ids_params), self.on, extra)
 
     def count_sql(
         self,
@@ -259,21 +267,30 @@ class States:
             selects.append(f"SUM({sql})")
             params += sum_params
             names.append(f"sum:{name}")
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(selects)} FROM ({inner}) AS states", params + inner_params)
             row = cursor.fetchone()
         return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
-    def aggregate(self, **aggregates) -> dict[str, int]:
-        """The aggregates (counts and sums) over every part, added up."""
-        totals: dict[str, int] = dict.fromkeys(aggregates, 0)
-        for queryset in self.parts:
-            for key, value in queryset.aggregate(**aggregates).items():
-                totals[key] += value or 0
-        return totals
-
-    def values(self, *fields: str) -> list[dict]:
-        return [row for part in self.parts for row in part.values(*fields)]
+    def rows(self, condition: Condition | None = None) -> list[dict]:
+        """The states that meet the condition, ordered by village and name, as dicts of STATE_COLUMNS and
+        `education`."""
+        inner, inner_params = self.sql()
+        where, params = condition_sql(condition if condition is not None else Q())
+        q = connection.ops.quote_name
+        with _cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({inner}) AS states WHERE {where} "
+                f"ORDER BY {q('village_id')}, {q('name')}, {q('id')}",
+                inner_params + params,
+            )
+            names = [column[0] for column in cursor.description]
+            found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for row in found:
+            # SQLite hands back dates as text here: the same types on both databases.
+            if isinstance(row["birth_date"], str):
+                row["birth_date"] = date.fromisoformat(row["birth_date"])
+        return found
 
     def count(self) -> int:
-        return self.aggregate(n=Count("id"))["n"]
+        return self.count_sql({})["total"]

@@ -27,6 +27,7 @@ from yanzhen.stats import figures, reports, selectors, warnings
 from yanzhen.stats.figures import Scope, StatsInputError
 from yanzhen.stats.forms import ThresholdsForm
 from yanzhen.stats.services import save_thresholds
+from yanzhen.stats.states import tuned
 
 
 class BadRequest(Exception):
@@ -65,6 +66,11 @@ def breadcrumb(user, division: Division) -> list[Division]:
 def dashboard_context(user, division: Division, as_of=None) -> dict:
     """What the dashboard shows for a division on a date: the figures, the table of its children, the
     series of the charts (as JSON for dashboard.js) and the warnings of today."""
+    with tuned():
+        return _dashboard_context(user, division, as_of)
+
+
+def _dashboard_context(user, division: Division, as_of=None) -> dict:
     scope = Scope(user, division, as_of or figures.today())
     figures.pool_counts(
         scope, selectors.series_conditions(scope.as_of)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Avg, Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import CandidacyTarget, Readiness
@@ -26,10 +26,10 @@ from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
-from yanzhen.stats import selectors
+from yanzhen.stats import figures, selectors
 from yanzhen.stats.figures import INCUMBENT_GROUPS, Scope
 from yanzhen.stats.models import DEFAULT_COMMITTEE_AVERAGE_AGE, DEFAULT_SECRETARY_AGE, WarningThresholds
-from yanzhen.stats.states import age_expression
+from yanzhen.stats.states import age_sql
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _by_county(division: Division, attribute: str, condition: Callable[[int], Q]
     if len(division.code) >= 6:
         return condition(getattr(thresholds_for(division.code), attribute))
     custom = dict(
-        WarningThresholds.objects.filter(county_id__startswith=division.code).values_list(
+        WarningThresholds.objects.filter(county__code__startswith=division.code).values_list(
             "county_id", attribute
         )
     )
@@ -107,11 +107,17 @@ class Context:
 
 
 def uncovered_villages(context: Context, rows: bool) -> WarningResult:
+    title = str(_("Villages without a reserve for a key post"))
+    rule = str(_("A 村委会 where some key post has no reserve in the pool (一村一职一备)."))
+    if not rows:
+        scope = context.scope
+        count = scope.villages().count() - len(figures.covered_village_codes(scope))
+        return WarningResult("uncovered-villages", title, rule, count)
     villages = selectors.village_rows(context.scope, covered=False)
     return WarningResult(
         "uncovered-villages",
-        str(_("Villages without a reserve for a key post")),
-        str(_("A 村委会 where some key post has no reserve in the pool (一村一职一备).")),
+        title,
+        rule,
         len(villages),
         [
             Row(
@@ -121,9 +127,7 @@ def uncovered_villages(context: Context, rows: bool) -> WarningResult:
                 detail="缺：" + "、".join(village.missing),
             )
             for village in villages
-        ]
-        if rows
-        else [],
+        ],
     )
 
 
@@ -182,46 +186,79 @@ def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
 # 3. An old committee ----------------------------------------------------------------------------------------
 
 
-def committee_ages(user, division: Division, on: date):
-    """The 村委会 under the division annotated with the average age (and size) of their current committee,
-    each member counted once however many seats he holds."""
+@dataclass
+class CommitteeAge:
+    village_code: str
+    members: int
+    age_sum: int
+
+    @property
+    def average(self) -> float:
+        return self.age_sum / self.members
+
+
+def committee_ages(user, division: Division, on: date) -> list[CommitteeAge]:
+    """The village committees under the division on the date: size and sum of ages of their current members,
+    each member counted once however many seats he holds; one grouped SQL query."""
     terms = Term.objects.all() if user is None else Term.objects.restrict(user)
-    members = Person.objects.filter(
-        pk__in=terms.current(on)
-        .filter(INCUMBENT_GROUPS["committee"], seat__village_id=OuterRef(OuterRef("code")))
-        .values("person_id")
+    members = (
+        terms.current(on)
+        .filter(INCUMBENT_GROUPS["committee"], seat__village__code__startswith=division.code)
+        .order_by()
+        .annotate(committee_village=F("seat__village_id"), born=F("person__birth_date"))
+        .values("committee_village", "person_id", "born")
+        .distinct()
     )
-    average = members.annotate(group=Value(1)).values("group").annotate(a=Avg(age_expression(on))).values("a")
-    size = members.annotate(group=Value(1)).values("group").annotate(n=Count("id")).values("n")
-    base = Division.objects.all() if user is None else Division.objects.restrict(user)
-    return (
-        base.under(division.code)
-        .administrative_villages()
-        .annotate(average_age=Subquery(average), members=Coalesce(Subquery(size), 0))
-    )
+    sql, params = members.query.sql_with_params()
+    age, age_params = age_sql(on, "born")
+    village = connection.ops.quote_name("committee_village")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {village}, COUNT(*), SUM({age}) FROM ({sql}) AS members GROUP BY {village}",
+            [*age_params, *params],
+        )
+        return [CommitteeAge(code, int(size), int(total)) for code, size, total in cursor.fetchall()]
 
 
 def old_committees(context: Context, rows: bool) -> WarningResult:
-    villages = committee_ages(context.user, context.division, context.on)
-    villages = villages.filter(
-        _by_county(context.division, "committee_average_age", lambda age: Q(average_age__gt=age), "code")
-    ).order_by("code")
-    found = list(villages.select_related("parent")) if rows else []
+    limits = {
+        row.county_id: row.committee_average_age
+        for row in WarningThresholds.objects.filter(county__code__startswith=context.division.code[:6])
+    }
+    default = (
+        context.thresholds.committee_average_age
+        if len(context.division.code) >= 6
+        else Thresholds().committee_average_age
+    )
+    old = [
+        committee
+        for committee in committee_ages(context.user, context.division, context.on)
+        if committee.average > limits.get(committee.village_code[:6], default)
+    ]
+    found: list[Row] = []
+    if rows:
+        villages = Division.objects.select_related("parent").in_bulk(
+            [committee.village_code for committee in old]
+        )
+        for committee in sorted(old, key=lambda committee: committee.village_code):
+            village = villages.get(committee.village_code)
+            if village is None:
+                continue
+            found.append(
+                Row(
+                    village.name,
+                    village,
+                    village.parent.name if village.parent else "",
+                    detail=f"{committee.members} 人，平均 {committee.average:.1f} 岁",
+                )
+            )
     return WarningResult(
         "old-committees",
         str(_("Ageing village committees")),
         str(_("A village whose 两委 members are on average older than %(age)s."))
         % {"age": context.thresholds.committee_average_age},
-        len(found) if rows else villages.count(),
-        [
-            Row(
-                village.name,
-                village,
-                village.parent.name if village.parent else "",
-                detail=f"{village.members} 人，平均 {village.average_age:.1f} 岁",
-            )
-            for village in found
-        ],
+        len(old),
+        found,
     )
 
 

@@ -163,9 +163,7 @@ def create_mentorship(
     check_person(actor, mentee)
     mentors = list(dict.fromkeys(mentors))
     # Lock the mentors so two clerks cannot both fill a mentor's last place.
-    mentors = (
-        list(Mentor.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk")) or []
-    )
+    mentors = list(Mentor.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
     errors = _mentorship_errors(actor, mentee, mentors, start, end)
     if errors:
         raise ValidationError(errors)

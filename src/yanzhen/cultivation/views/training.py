@@ -117,22 +117,24 @@ def _roster_rows(user, training):
     return [(enrolment, year_hours.get(enrolment.person_id, (0, 0))[0]) for enrolment in enrolments]
 
 
-@require_GET
-def training_detail(request, pk: int, errors=None, status=200):
-    training = selectors.get_training(request.user, pk)
-    can_manage = selectors.can_manage(request.user, training.division_id)
+def _detail_page(request, training, *, errors=None, status=200):
     return render(
         request,
         "cultivation/training_detail.html",
         {
             "training": training,
             "rows": _roster_rows(request.user, training),
-            "can_manage": can_manage,
+            "can_manage": selectors.can_manage(request.user, training.division_id),
             "can_export": request.user.can_edit,
             "errors": errors or {},
         },
         status=status,
     )
+
+
+@require_GET
+def training_detail(request, pk: int):
+    return _detail_page(request, selectors.get_training(request.user, pk))
 
 
 @require_POST
@@ -155,8 +157,7 @@ def training_roster(request, pk: int):
     try:
         services.record_attendance(actor=request.user, training=training, rows=rows)
     except ValidationError as invalid:
-        request.method = "GET"
-        return training_detail(request, pk, errors=invalid.message_dict, status=400)
+        return _detail_page(request, training, errors=invalid.message_dict, status=400)
     return saved(request, "cultivation:training-detail", training.pk)
 
 

@@ -1,7 +1,10 @@
 """The person list (人员名单): search, filters, pagination, and the same selection as an xlsx export.
 
-Both pages read through `people.selectors.person_list`, so the list and the export always hold the same
-people: those inside the user's jurisdiction that match the filters. Personal numbers appear masked only.
+Both pages read through `people.selectors.search_people` with the same form, so the list and the export
+hold the same people: those inside the user's jurisdiction that match the filters. Numbers appear masked
+only. The filter form is a plain Django form: every filter is a computed one (age bands from birth-date
+ranges, education bands, code prefixes, any-of skills, the search box), so django-filter's per-field
+lookups would have been overridden one by one.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@
         axisPointer: { type: "shadow" },
         valueFormatter: function (value) { return Math.abs(value); }
       },
-      legend: { data: ["男", "女"] },
-      grid: { left: 80, right: 20, bottom: 30 },
+      legend: { data: ["男", "女"], top: 0 },
+      grid: { left: 80, right: 20, top: 36, bottom: 30 },
       xAxis: { type: "value", axisLabel: { formatter: function (value) { return Math.abs(value); } } },
       yAxis: { type: "category", data: pyramid.labels, axisTick: { show: false } },
       series: [
@@ -69,8 +69,8 @@
 
     chart("chart-coverage", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: ["覆盖率 %", "后备力量"] },
-      grid: { left: 50, right: 50, bottom: 80 },
+      legend: { data: ["覆盖率 %", "后备力量"], top: 0 },
+      grid: { left: 50, right: 50, top: 48, bottom: 80 },
       xAxis: { type: "category", data: data.coverage.labels, axisLabel: { rotate: 40, interval: 0 } },
       yAxis: [
         { type: "value", max: 100, name: "%" },
@@ -85,8 +85,8 @@
     var trends = data.trends;
     chart("chart-trends", {
       tooltip: { trigger: "axis" },
-      legend: { data: ["在库", "入库", "使用", "出库"] },
-      grid: { left: 50, right: 20, bottom: 30 },
+      legend: { data: ["在库", "入库", "使用", "出库"], top: 0 },
+      grid: { left: 50, right: 20, top: 36, bottom: 30 },
       xAxis: { type: "category", data: trends.labels },
       yAxis: { type: "value", minInterval: 1 },
       series: [

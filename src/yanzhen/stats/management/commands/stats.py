@@ -5,14 +5,20 @@ GET /api/v1/stats (stats.figures.compute).
 """
 
 import json
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
 from yanzhen.stats.figures import StatsInputError, compute
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _line(label: str, value) -> str:
-    return f"  {label:<14}{value}"
+    return f"  {label}{' ' * max(1, 22 - _width(label))}{value}"
 
 
 def _share(entry: dict) -> str:
@@ -29,7 +35,7 @@ def render_table(result: dict) -> str:
         "后备力量",
         _line("总数", reserves["total"]),
         _line("村（村委会）数", reserves["villages"]),
-        _line("村均", reserves["per_village"]),
+        _line("村均", f"{reserves['per_village']:.2f}"),
         _line("35岁以下", _share(reserves["age"]["under_35"])),
         _line("35至50岁", _share(reserves["age"]["35_to_50"])),
         _line("50岁以上", _share(reserves["age"]["over_50"])),
