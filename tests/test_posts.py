@@ -284,7 +284,7 @@ def test_village_page_shows_the_committee(client_for, clerk, seat, make_person):
     services.appoint(actor=clerk, seat=chair, person=person, start=date(2021, 1, 15))
     page = client_for("huamachi").get(f"/divisions/{HUAMACHI_VILLAGE}/").content.decode()
     assert 'id="village-committee"' in page
-    assert "马占山" in page and "中共党员" in page
+    assert "马占山" in page and "中共党员" in page and f'href="/people/{person.pk}/"' in page
     assert 'id="yijiantiao"' in page and "一肩挑" in page
     assert page.count("seat-vacant") == 1 and "空缺" in page
     assert f"/posts/seats/{seat.pk}/appoint/" in page

@@ -23,7 +23,7 @@ from yanzhen.rosters import columns as C
 from yanzhen.rosters.models import ImportRun
 from yanzhen.rosters.report import build_report
 
-from .rosters_support import number, row, run, xlsx
+from .rosters_support import HEADER, number, row, run, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +349,17 @@ def test_a_messy_real_sheet_imports_every_variant():
 )
 def test_every_date_form(value, expected):
     assert C.read_date(value) == expected
+
+
+def test_a_date_cell_formatted_without_the_day_holds_a_month():
+    assert C.read_date(datetime(1990, 5, 1), "yyyy.mm") == C.RosterDate(1990, 5)
+    assert C.read_date(datetime(1990, 5, 1), 'yyyy"年"m"月"') == C.RosterDate(1990, 5)
+    assert C.read_date(datetime(1990, 5, 12), "yyyy-mm-dd") == C.RosterDate(1990, 5, 12)
+    content = xlsx(
+        [row("甲", date(1990, 5, 12), 11, birth=datetime(1990, 5, 1))],
+        setup=lambda sheet: setattr(sheet["E3"], "number_format", "yyyy.mm"),
+    )
+    assert run(content).problem_texts() == []
 
 
 def test_a_number_like_1990_point_1_is_ambiguous():

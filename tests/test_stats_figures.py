@@ -168,3 +168,16 @@ def test_api_errors(world, client_for):
     assert client_for("huamachi").get("/api/v1/stats?division=640323").status_code == 404
     assert client_for("outsider").get(f"/api/v1/stats?division={TOWNSHIP}").status_code == 404
     assert client_for("huamachi").get(f"/api/v1/stats?division={TOWNSHIP}").status_code == 200
+
+
+def test_a_person_without_any_history_counts_as_he_is(world, persona):
+    """Rows loaded outside the services (no history at all) still count, with today's attributes."""
+    from yanzhen.people.models import EducationRecord, Person
+
+    person = world.people["E"]
+    Person.history.filter(id=person.pk).delete()
+    EducationRecord.history.filter(person_id=person.pk).delete()
+    reserves = compute(persona("county"), V[3], D)["reserves"]
+    assert reserves["total"] == 1
+    assert reserves["education"]["college_or_above"]["count"] == 1  # 33, from the person row itself
+    assert reserves["gender"]["female"]["count"] == 1

@@ -201,7 +201,7 @@ def person_list_worker(count: int) -> list[dict]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     tail = (
-        Person.objects.filter(village_id__startswith="640323100")
+        Person.objects.filter(village__code__startswith="640323100")
         .order_by("id")
         .values_list("id_number_masked", flat=True)
         .first()[-4:]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yanzhen.candidacies import selectors, services, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
@@ -188,7 +188,7 @@ def create_candidacy(request, payload: NominationIn):
             key_cultivation=payload.key_cultivation,
             note=payload.note,
         )
-        return 201, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True)
+        return Status(201, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True))
 
     return _call(nominate)
 
@@ -228,7 +228,7 @@ def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
 
     def move():
         services.apply_transition(actor=request.user, candidacy=candidacy, to=payload.to, data=data)
-        return 200, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True)
+        return Status(200, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True))
 
     return _call(move)
 
@@ -259,7 +259,7 @@ def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn)
         objection = workflow.record_objection(
             actor=request.user, candidacy=candidacy, received_on=payload.received_on, content=payload.content
         )
-        return 201, objection
+        return Status(201, objection)
 
     return _call(record)
 
@@ -289,6 +289,6 @@ def resolve_candidacy_objection(request, candidacy_id: int, objection_id: int, p
             on=payload.on or workflow.today(),
             resolution=payload.resolution,
         )
-        return 200, resolved
+        return Status(200, resolved)
 
     return _call(resolve)

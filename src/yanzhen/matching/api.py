@@ -65,6 +65,7 @@ class RankingOut(Schema):
     demand: DemandOut
     count: int
     results: list[RankedOut]
+    excluded_count: int
     excluded: list[ExcludedOut]
 
 
@@ -119,6 +120,7 @@ def rank_for_post(request, code: str, post: str, query: Query[RankingQuery]):
             }
             for row in ranking.rows[:limit]
         ],
+        "excluded_count": len(ranking.excluded),
         "excluded": [
             {"person_id": item.reserve.person_id, "name": item.reserve.name, "reasons": item.reasons}
             for item in ranking.excluded[:limit]

@@ -58,11 +58,13 @@ def index(request):
     """村级需求清单 of every village in scope, saved or proposed."""
     within = selectors.scope_of(request.user, request.GET.get("in", "").strip()[:12])
     rows = selectors.demand_rows(request.user, within)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "matching/index.html",
         {
             "rows": rows,
+            "page": page,
             "within": within,
             "townships": _townships(request.user),
             "saved_count": sum(1 for row in rows if row.demand.saved),

@@ -202,10 +202,11 @@ def read_date(value, number_format: str = "General") -> RosterDate | list[Roster
 
     A number like 1990.1 is ambiguous: Excel keeps 1990.10 as 1990.1. Then both readings come back as a
     list, for the caller to choose with what it knows (the ID number) or to refuse."""
-    if isinstance(value, datetime):
-        return RosterDate(value.year, value.month, value.day)
-    if isinstance(value, date):
-        return RosterDate(value.year, value.month, value.day)
+    if isinstance(value, date):  # datetime too
+        # A date cell formatted without the day ("yyyy.mm", "yyyy年m月") holds a month: Excel stored the 1st.
+        shown = re.sub(r'"[^"]*"|\[[^\]]*\]', "", number_format).lower()
+        day = value.day if "d" in shown or number_format == "General" else None
+        return RosterDate(value.year, value.month, day)
     if isinstance(value, bool):
         raise ValueProblem(f"“{value}”不是日期")
     if isinstance(value, float) and not value.is_integer():

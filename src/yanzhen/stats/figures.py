@@ -291,10 +291,12 @@ def key_post_targets(scope: Scope, posts: list[PostType]):
 
 def covered_village_codes(scope: Scope, posts: list[PostType] | None = None) -> list[str]:
     """The villages of the scope that hold a reserve for every key post on the date."""
+    if "covered" in scope.cache:
+        return scope.cache["covered"]
     posts = key_posts() if posts is None else posts
     if not posts:
         return list(scope.villages().values_list("code", flat=True))
-    return list(
+    scope.cache["covered"] = list(
         key_post_targets(scope, posts)
         .order_by()
         .values("village_id")
@@ -302,6 +304,7 @@ def covered_village_codes(scope: Scope, posts: list[PostType] | None = None) -> 
         .filter(posts=len(posts))
         .values_list("village_id", flat=True)
     )
+    return scope.cache["covered"]
 
 
 def coverage_figures(scope: Scope, villages: int) -> dict:

@@ -114,7 +114,7 @@ def _dashboard_context(user, division: Division, as_of=None) -> dict:
         "children_are_villages": division.level == Level.TOWNSHIP,
         "chart_data": chart_data,
         "query": query,
-        "warnings": warnings.summary(user, division),
+        "warnings": warnings.summary(user, division, scope=scope),
         "stats_breadcrumb": breadcrumb(user, division),
         "village_coverage": (
             selectors.village_rows(scope)

@@ -18,7 +18,8 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import CandidacyTarget, Readiness
@@ -93,10 +94,13 @@ class Context:
     user: object
     division: Division
     on: date
+    shared: Scope | None = None  # the dashboard's scope of the same day, whose results are reused
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.user, self.division, self.on)
+        if self.shared is None:
+            self.shared = Scope(self.user, self.division, self.on)
+        return self.shared
 
     @property
     def thresholds(self) -> Thresholds:
@@ -270,14 +274,19 @@ def overdue_reports(context: Context, rows: bool) -> WarningResult:
     from yanzhen.assessments.periods import half_containing
 
     period = half_containing(context.on).previous()
+    title = str(_("Overdue semiannual reports"))
+    rule = str(
+        _("A reserve in the pool during %(period)s whose report was not in by the county's due date.")
+    ) % {"period": period.name}
+    if not rows:
+        return WarningResult("overdue-reports", title, rule, _overdue_report_count(context, period))
     found = assessment_selectors.overdue_reports(
         context.user, period, context.on, under=context.division.code
     )
     return WarningResult(
         "overdue-reports",
-        str(_("Overdue semiannual reports")),
-        str(_("A reserve in the pool during %(period)s whose report was not in by the county's due date."))
-        % {"period": period.name},
+        title,
+        rule,
         len(found),
         [
             Row(
@@ -288,9 +297,35 @@ def overdue_reports(context: Context, rows: bool) -> WarningResult:
                 f"应于 {row.due_on:%Y-%m-%d} 前提交",
             )
             for row in found
-        ]
-        if rows
-        else [],
+        ],
+    )
+
+
+def _overdue_report_count(context: Context, period) -> int:
+    """The count of `assessments.selectors.overdue_reports` in SQL for the dashboard: the same people (that
+    app's `reserves_during`, minus those with a report for the period), counted per county, and the counties
+    whose due date (`rules.report_due_on`) has passed added up."""
+    from yanzhen.assessments import rules
+    from yanzhen.assessments.models import AssessmentSettings, SemiannualReport
+
+    base = Person.objects.all() if context.user is None else Person.objects.restrict(context.user)
+    people = base.filter(
+        pk__in=rules.reserves_during(period.start, period.end, under=context.division.code).values("pk")
+    ).exclude(pk__in=SemiannualReport.objects.filter(year=period.year, half=period.half).values("person_id"))
+    by_county = (
+        people.order_by()
+        .annotate(county=Substr("village_id", 1, 6))
+        .values("county")
+        .annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    counts = dict(by_county)
+    settings = {row.county_id: row for row in AssessmentSettings.objects.filter(county_id__in=list(counts))}
+    return sum(
+        count
+        for county, count in counts.items()
+        if rules.report_due_on(period, settings.get(county) or AssessmentSettings(county_id=county))
+        < context.on
     )
 
 
@@ -398,9 +433,14 @@ def available() -> list[tuple[str, Callable[[Context, bool], WarningResult]]]:
     return [(slug, function) for slug, app, function in WARNINGS if app is None or apps.is_installed(app)]
 
 
-def summary(user, division: Division, on: date | None = None) -> list[WarningResult]:
-    """Every available warning with its count (no rows): the dashboard's panel."""
-    context = Context(user, division, on or date.today())
+def summary(
+    user, division: Division, on: date | None = None, scope: Scope | None = None
+) -> list[WarningResult]:
+    """Every available warning with its count (no rows): the dashboard's panel. `scope`, the dashboard's
+    own when it shows the same day, lends its cached results."""
+    on = on or date.today()
+    shared = scope if scope is not None and scope.as_of == on and scope.division == division else None
+    context = Context(user, division, on, shared)
     return [function(context, False) for _slug, function in available()]
 
 

@@ -15,10 +15,13 @@ from yanzhen.cultivation.views.common import form_page, require_editor, run, sav
 @require_GET
 def mentor_list(request):
     on = services.today()
-    rows = [
-        (mentor, services.rules_for(mentor.division_id).mentee_cap)
-        for mentor in selectors.mentors(request.user, on)
-    ]
+    caps: dict[str, int] = {}
+    rows = []
+    for mentor in selectors.mentors(request.user, on).prefetch_related("skills"):
+        county = mentor.division_id[:6]
+        if county not in caps:
+            caps[county] = services.rules_for(county).mentee_cap
+        rows.append((mentor, caps[county]))
     return render(
         request, "cultivation/mentor_list.html", {"rows": rows, "on": on, "can_edit": request.user.can_edit}
     )
