@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import opencc
@@ -366,6 +366,7 @@ _EDUCATION_BASE = [
     ("初中", "71"),
     ("小学", "81"),
 ]
+_EDUCATION_CODES = frozenset(Education.values)
 _EDUCATION_LABELS = {str(label): str(code) for code, label in Education.choices}
 _EDUCATION_LABELS.update({"研究生": "10", "大学": "21", "文盲": "90", "半文盲": "90", "其它": "90"})
 _IN_SERVICE = ("在职", "函授", "党校", "自考", "自学考试", "成人", "电大", "网络教育", "夜大", "业余")
@@ -386,7 +387,7 @@ def read_education(text: str) -> tuple[str, str]:
     for candidate in (bare, bare + "毕业"):
         if candidate in _EDUCATION_LABELS:
             return _EDUCATION_LABELS[candidate], kind
-    if key.isdigit() and key in Education.values:
+    if key.isdigit() and key in _EDUCATION_CODES:
         return key, kind
     for word, code in _EDUCATION_BASE:
         if bare.startswith(word):
@@ -395,7 +396,7 @@ def read_education(text: str) -> tuple[str, str]:
             if step is None:
                 break
             result = f"{int(code) + step:02d}"
-            if result in Education.values:
+            if result in _EDUCATION_CODES:
                 return result, kind
             break
     raise ValueProblem(f"学历“{text}”无法识别（如研究生、本科、大专、中专、高中、初中、小学）")
