@@ -264,3 +264,21 @@ def test_ranking_page_shows_the_parts(world, client_for):
     assert response.status_code == 200
     page = response.content.decode()
     assert "电商特长 +20" in page and "同村 +15" in page
+
+
+def test_the_database_prefilter_agrees_with_the_secretary_rules():
+    """Birthdays on the edges of 18–45 on the date, probationary members in, league members out."""
+    cases = {
+        "满45": (date(1980, 6, 1), "01"),
+        "差一天46": (date(1979, 6, 2), "01"),
+        "满46": (date(1979, 6, 1), "01"),
+        "满18": (date(2007, 6, 1), "02"),
+        "差一天18": (date(2007, 6, 2), "01"),
+        "团员": (date(1995, 1, 1), "03"),
+    }
+    for name, (born, status) in cases.items():
+        put_in_pool(make_person(name, V, born=born, status=status))
+    ranking = _ranking()
+    assert sorted(row.reserve.name for row in ranking.rows) == sorted(["满45", "差一天46", "满18"])
+    assert sorted(item.reserve.name for item in ranking.excluded) == sorted(["满46", "差一天18", "团员"])
+    assert all(item.reasons for item in ranking.excluded)

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from yanzhen.accounts.models import ApiToken, hash_token
+from yanzhen.core.middleware import is_self_service_only
 
 
 class BearerTokenAuth(HttpBearer):
@@ -21,7 +22,7 @@ class BearerTokenAuth(HttpBearer):
             .filter(key_hash=hash_token(token), revoked=False, user__is_active=True)
             .first()
         )
-        if api_token is None:
+        if api_token is None or is_self_service_only(api_token.user):
             return None
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user

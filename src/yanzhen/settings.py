@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "yanzhen.core.middleware.LoginRequiredMiddleware",
+    "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
     # Last: django-axes turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

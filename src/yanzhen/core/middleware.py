@@ -3,6 +3,8 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz")
 
@@ -37,3 +39,29 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# What a reserve's self-service login may reach: his own page, logging out, the language switch, assets.
+SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", "/healthz")
+SELF_SERVICE_HOME = "/assessment/me/"
+
+
+def is_self_service_only(user) -> bool:
+    """A login holding only the reserve role: it sees its own record and nothing of its neighbours'."""
+    return user.is_authenticated and not user.is_superuser and user.role_codes == {"reserve"}
+
+
+class SelfServiceOnlyMiddleware:
+    """Keeps a reserve's login on his self-service page. Jurisdiction alone would let him list the people of
+    his village, since his division is that village."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if is_self_service_only(user) and not request.path.startswith(SELF_SERVICE_PREFIXES):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "后备力量本人账号只能使用本人页面"}, status=403)
+            return redirect(SELF_SERVICE_HOME)
+        return self.get_response(request)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget, Readiness
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -88,7 +88,7 @@ class Reserve:
     industries: frozenset[str] = frozenset()
     targets: frozenset[tuple[str, str]] = frozenset()  # (village code, post type code)
     grades: tuple[str, ...] | None = None  # latest first, at most two
-    grade_periods: tuple[str, ...] = ()
+    grade_periods: tuple[tuple[int, int], ...] = ()  # (year, half) of each grade
     trainings_completed: int | None = None
     age: int | None = None
 
@@ -142,18 +142,23 @@ def place_of(division: Division) -> Place:
     )
 
 
-def _period_label(year: int, half: int) -> str:
+def period_label(year: int, half: int) -> str:
     return f"{year}年" + {1: "上半年", 2: "下半年"}.get(half, "度")
 
 
-def load_pool(user, *, within: str = "", on: date, person_ids=None) -> list[Reserve]:
+def load_pool(
+    user, *, within: str = "", on: date, person_ids=None, where: Q | None = None, light: bool = False
+) -> list[Reserve]:
     """The reserves in the pool on the date inside the user's jurisdiction (and under `within`), one record
-    per person, ordered by home village and name."""
+    per person, ordered by home village and name. `where` narrows them in SQL (a hard filter); `light` reads
+    the person only, without skills, industries, targets, grades and trainings."""
     candidacies = Candidacy.objects.restrict(user).in_pool_on(on)
     if within:
         candidacies = candidacies.filter(village__code__startswith=within)
     if person_ids is not None:
         candidacies = candidacies.filter(person_id__in=list(person_ids))
+    if where is not None:
+        candidacies = candidacies.filter(where)
     rows = candidacies.order_by("person_id", "id").values_list(
         "id",
         "person_id",
@@ -203,8 +208,8 @@ def load_pool(user, *, within: str = "", on: date, person_ids=None) -> list[Rese
             has_industry_experience=experience,
             age=age_on(born, on),
         )
-    if not by_person:
-        return []
+    if not by_person or light:
+        return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
     # The other facts through the same subquery, names mapped in Python (no join to the vocabularies).
     people = candidacies.values("person_id")
     post_codes = dict(PostType.objects.values_list("id", "code"))
@@ -236,7 +241,7 @@ def load_pool(user, *, within: str = "", on: date, person_ids=None) -> list[Rese
             .values_list("person_id", "year", "half", "grade")
         ):
             if len(grades[person_id]) < 2:
-                grades[person_id].append((grade, _period_label(year, half)))
+                grades[person_id].append((grade, (year, half)))
     trainings: dict[int, int] | None = None
     if cultivation_installed():
         from yanzhen.cultivation.models import Enrolment

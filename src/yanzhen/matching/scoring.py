@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.db.models import Q
 
 from yanzhen.candidacies.models import Readiness
 from yanzhen.candidacies.rules import check_secretary_rules
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.matching.models import MatchingWeights
 from yanzhen.matching.pool import MentorInfo, Place, Reserve
-from yanzhen.people.codes import EducationBand, Gender
+from yanzhen.people.codes import PARTY_MEMBER_STATUSES, EducationBand, Gender
 
 EARTH_RADIUS_KM = 6371.0
 SECRETARY = "secretary"
@@ -221,6 +222,26 @@ def hard_filter(reserve: Reserve, target: Target, rules, on: date) -> list[str]:
     if target.post_code == SECRETARY:
         problems.extend(check_secretary_rules(rules, reserve, on))
     return problems
+
+
+def years_before(on: date, years: int) -> date:
+    """The same day `years` earlier; 29 February falls back to the 28th."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def secretary_prefilter(rules, on: date) -> Q:
+    """The secretary's hard rules as a filter on candidacies, so that the database leaves out at once the
+    people `check_secretary_rules` would refuse: aged `secretary_minimum_age` to `secretary_maximum_age` on
+    the date (whole years, the birthday counting), a party member when the county requires it."""
+    condition = Q(person__birth_date__lte=years_before(on, rules.secretary_minimum_age)) & Q(
+        person__birth_date__gt=years_before(on, rules.secretary_maximum_age + 1)
+    )
+    if rules.secretary_party_member_required:
+        condition &= Q(person__political_status__in=sorted(PARTY_MEMBER_STATUSES))
+    return condition
 
 
 def mentor_parts(

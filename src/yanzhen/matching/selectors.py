@@ -16,8 +16,17 @@ from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.matching.demand import demands_for
 from yanzhen.matching.models import PlacementPlan, VillageDemand
-from yanzhen.matching.pool import Place, Reserve, load_pool, villages_of
-from yanzhen.matching.scoring import DemandSpec, Score, Target, hard_filter, score, weights_for
+from yanzhen.matching.pool import Place, Reserve, load_pool, period_label, villages_of
+from yanzhen.matching.scoring import (
+    SECRETARY,
+    DemandSpec,
+    Score,
+    Target,
+    hard_filter,
+    score,
+    secretary_prefilter,
+    weights_for,
+)
 from yanzhen.people.codes import Education, Gender, PoliticalStatus
 from yanzhen.posts.models import PostType
 
@@ -119,7 +128,9 @@ class SupplyRow:
             return ""
         return "、".join(
             f"{period}{GRADE_NAMES.get(grade, grade)}"
-            for grade, period in zip(self.reserve.grades, self.reserve.grade_periods, strict=True)
+            for grade, period in zip(
+                self.reserve.grades, [period_label(*p) for p in self.reserve.grade_periods], strict=True
+            )
         )
 
     @property
@@ -227,7 +238,15 @@ def rank_for_post(user, village: Division, post: PostType, on: date | None = Non
     target = Target(village=place, demand=demand, post_code=post.code, post_name=post.name)
     ranking = Ranking(village=place, post=post, demand=demand, on=on)
     scored = []
-    for reserve in load_pool(user, within=county, on=on):
+    if post.code == SECRETARY:
+        # The secretary's rules first, in the database: the refused are read light, for their reasons.
+        admitted = secretary_prefilter(rules, on)
+        reserves = load_pool(user, within=county, on=on, where=admitted)
+        for reserve in load_pool(user, within=county, on=on, where=~admitted, light=True):
+            ranking.excluded.append(Excluded(reserve, hard_filter(reserve, target, rules, on)))
+    else:
+        reserves = load_pool(user, within=county, on=on)
+    for reserve in reserves:
         reasons = hard_filter(reserve, target, rules, on)
         if reasons:
             ranking.excluded.append(Excluded(reserve, reasons))
@@ -244,6 +263,9 @@ def rank_for_post(user, village: Division, post: PostType, on: date | None = Non
         )
     )
     ranking.rows = [RankedRow(rank, s, home) for rank, (s, home) in enumerate(scored, start=1)]
+    ranking.excluded.sort(
+        key=lambda item: (item.reserve.village_code, item.reserve.name, item.reserve.person_id)
+    )
     return ranking
 
 
