@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import (
@@ -79,6 +79,12 @@ STATE_NAMES = {
 }
 
 SECRETARY = "secretary"  # the post type code of 村党组织书记
+
+
+def chinese(label) -> str:
+    """A code label in Chinese, whatever language is active: timeline summaries are stored, not rendered."""
+    with translation.override("zh-hans"):
+        return str(label)
 
 
 class WorkflowConflict(Exception):
@@ -306,7 +312,7 @@ def nominate(
         "",
         State.NOMINATED,
         on=on,
-        summary=f"{NominationWay(nomination_way).label}：{'、'.join(post.name for post in post_types)}",
+        summary=f"{chinese(NominationWay(nomination_way).label)}：{'、'.join(post.name for post in post_types)}",
         data={
             "nomination_way": nomination_way,
             "recommender": candidacy.recommender,
@@ -717,7 +723,7 @@ def remove(*, actor, candidacy: Candidacy, reason: str, on: date, note: str = ""
         candidacy,
         State.REMOVED,
         on=on,
-        summary=f"出库：{RemovalReason(reason).label}",
+        summary=f"出库：{chinese(RemovalReason(reason).label)}",
         data={"reason": reason},
         note=note,
     )
