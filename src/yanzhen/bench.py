@@ -334,8 +334,9 @@ def bench_stats(data: Path) -> list[Measurement]:
                 entry["seconds"],
                 budget,
                 command,
+                f"{entry['seconds'] * 1000:.0f} ms, median of {STATS_RUNS} warm runs (cold {entry['cold'] * 1000:.0f} ms); "
                 f"floor (one hand-written SQL) {entry['floor'] * 1000:.1f} ms, ratio {entry['seconds'] / entry['floor']:.0f}×; "
-                f"{entry['queries']} queries; cold {entry['cold'] * 1000:.0f} ms; {entry['reserves']:,} reserves",
+                f"{entry['queries']} queries; {entry['reserves']:,} reserves; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
             )
         )
     return results
