@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from yanzhen.assessments import services
 from yanzhen.assessments.services import AssessmentInput
 from yanzhen.candidacies import workflow
@@ -65,7 +67,10 @@ def make_reserve(actor, name: str, village_code: str, entered: date = date(2022,
 
 def grade_input(year: int, half: int, grade: str, **extra) -> AssessmentInput:
     period_end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
-    values = {"assessed_on": min(period_end + timedelta(days=10), date.today()), "assessor": "花马池镇党委"}
+    values = {
+        "assessed_on": min(period_end + timedelta(days=10), timezone.localdate()),
+        "assessor": "花马池镇党委",
+    }
     values.update(extra)
     return AssessmentInput(year=year, half=half, grade=grade, **values)
 

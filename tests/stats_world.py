@@ -87,7 +87,7 @@ def _person(actor, letter, born, sex_odd, education, status, village, source=Non
 def _candidacy(person, village, posts, entered, promoted=None, removed=None, readiness=Readiness.READY):
     if promoted:
         state = CandidacyState.PROMOTED
-    elif removed and removed <= date.today():
+    elif removed and removed <= timezone.localdate():
         state = CandidacyState.REMOVED
     else:
         state = CandidacyState.IN_POOL

@@ -339,12 +339,12 @@ def test_a_report_for_a_future_half_year_is_refused(clerk, reserve):
         (
             {"attachment": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")},
             "attachment",
-            "附件只接受 PDF、JPG、PNG、Word、Excel 文件",
+            "附件：只接受 PDF、JPG、PNG、Word、Excel 文件",
         ),
         (
             {"attachment": SimpleUploadedFile("fake.pdf", b"MZ\x90\x00")},
             "attachment",
-            "附件只接受 PDF、JPG、PNG、Word、Excel 文件",
+            "附件：只接受 PDF、JPG、PNG、Word、Excel 文件",
         ),
     ],
 )

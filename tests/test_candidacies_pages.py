@@ -147,7 +147,7 @@ def test_a_document_of_the_wrong_kind_is_refused(client_for):
             "document": SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream"),
         },
     )
-    assert "附件只能是 PDF、JPG、PNG、DOC 或 DOCX 文件" in text(response)
+    assert "附件：只接受 PDF、JPG、PNG、Word、Excel 文件" in text(response)
     assert not Candidacy.objects.exists() and not Document.objects.exists()
     response = client_for("huamachi").post(
         "/reserves/nominate/",
@@ -161,7 +161,7 @@ def test_a_document_of_the_wrong_kind_is_refused(client_for):
             "document": SimpleUploadedFile("fake.pdf", b"MZ not a pdf", content_type="application/pdf"),
         },
     )
-    assert "附件内容与扩展名不符" in text(response)
+    assert "附件：只接受 PDF、JPG、PNG、Word、Excel 文件" in text(response)
     assert not Candidacy.objects.exists()
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import CultivationRules, GuidanceSession, Mentor, Mentorship
@@ -174,7 +175,7 @@ def test_guidance_log_within_the_mentorship_and_by_the_village_secretary(persona
         (date(2024, 7, 1), mentor, "on", "指导日期须在结对期间（2024-01-01 至 2024-06-30）"),
         (date(2023, 12, 31), mentor, "on", "指导日期须在结对期间（2024-01-01 至 2024-06-30）"),
         (date(2024, 2, 1), other, "mentor", "请选择该结对的导师"),
-        (date.today() + timedelta(days=1), mentor, "on", "指导日期不能晚于今天"),
+        (timezone.localdate() + timedelta(days=1), mentor, "on", "指导日期不能晚于今天"),
     ]:
         with pytest.raises(ValidationError) as refused:
             services.log_guidance(

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from yanzhen.core.models import AuditAction, AuditEvent
@@ -229,7 +230,7 @@ def test_create_through_the_form(client_for, persona):
         (
             {
                 "id_number": make_id_number(
-                    "640323", date.today().replace(year=date.today().year - 17, day=1), 11
+                    "640323", timezone.localdate().replace(year=timezone.localdate().year - 17, day=1), 11
                 )
             },
             "出生日期：未满 18 周岁，不能建档",
@@ -365,7 +366,10 @@ def test_archive_page_never_contains_the_full_numbers(client_for, person, userna
         "县级优秀共产党员",
     ]:
         assert text in page, text
-    assert f"{date.today().year - 1990 - ((date.today().month, date.today().day) < (5, 12))} 岁" in page
+    assert (
+        f"{timezone.localdate().year - 1990 - ((timezone.localdate().month, timezone.localdate().day) < (5, 12))} 岁"
+        in page
+    )
     assert "党龄" in page
     assert "最高学历</span>" in page or "最高</span>" in page
     assert ("显示完整号码" in page) == (username in {"county", "huamachi"})
@@ -602,8 +606,8 @@ def test_lrmx_with_the_permission(client_for, persona, person):
         "NianDuKaoHeJieGuo": "",
         "ShenFenZheng": NUMBER,
         "Version": "3.2.1.6",
-        "JiSuanNianLingShiJian": f"{date.today():%Y%m%d}",
-        "TianBiaoShiJian": f"{date.today():%Y%m%d}",
+        "JiSuanNianLingShiJian": f"{timezone.localdate():%Y%m%d}",
+        "TianBiaoShiJian": f"{timezone.localdate():%Y%m%d}",
     }
     assert {tag: text[tag] for tag in expected} == expected
     family = [{field.tag: field.text or "" for field in item} for item in root.find("JiaTingChengYuan")]

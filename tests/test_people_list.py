@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from yanzhen.accounts.models import User
@@ -168,7 +169,7 @@ def test_wrong_filter_shows_an_error_and_applies_the_others(client_for, people):
 
 
 def test_age_band_boundaries_on_todays_date(client_for, persona):
-    today = date.today()
+    today = timezone.localdate()
     born = {
         "三十四": years_before(today, 35) + timedelta(days=1),
         "三十五": years_before(today, 35),
@@ -288,7 +289,7 @@ def rows_of(response) -> list[list]:
 def test_export_content_header_and_masked_row(client_for, people):
     response = export(client_for("huamachi"), "gender=1")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    today = date.today()
+    today = timezone.localdate()
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f'filename="people_{today:%Y-%m-%d}.xlsx"' in disposition

@@ -106,6 +106,8 @@ MATRIX = {
     "assessments:commendation-document": row(
         "/assessment/commendations/{commendation}/document", 302, 200, 200, 404, 200, 200, 404
     ),
+    "assessments:incumbent-items": row("/assessment/incumbents/items/", 302, 200, 403, 403, 403, 403, 200),
+    "assessments:incumbents": row(f"/assessment/incumbents/{V}/", 302, 200, 200, 404, 200, 200, 404),
     "assessments:settings": row("/assessment/settings/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:self-service": row("/assessment/me/", 302, 403, 403, 403, 403, 403, 403),
     "assessments:self-service-link": row(
@@ -113,6 +115,14 @@ MATRIX = {
     ),
     "api-v1:list_assessments": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_reports": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_report": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
+    "assessments:export": row(
+        "/assessment/assessments/export.xlsx?division=640323100", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:overdue-export": row(
+        "/assessment/reports/overdue/export.xlsx?division=640323100", 302, 200, 200, 404, 403, 403, 404
+    ),
     # Rosters: {upload} is a roster upload of the 花马池镇 clerk (fixture `staged_roster`), private to her.
     "rosters:index": row("/rosters/", 302, 200, 200, 200, 200, 200, 200),
     "rosters:upload": row("/rosters/upload/", 302, 405, 405, 405, 405, 405, 405),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from yanzhen.core import crypto
 from yanzhen.core.models import AuditAction, AuditEvent
@@ -68,7 +69,11 @@ def test_full_width_phone_is_normalised(persona):
         ({"gender": "2"}, "gender", "性别与身份证号不一致"),
         ({"id_number": make_id_number("640323", date(2099, 1, 1), 1)}, "birth_date", "出生日期不能晚于今天"),
         (
-            {"id_number": make_id_number("640323", date.today().replace(year=date.today().year - 17), 1)},
+            {
+                "id_number": make_id_number(
+                    "640323", timezone.localdate().replace(year=timezone.localdate().year - 17), 1
+                )
+            },
             "birth_date",
             "未满 18 周岁",
         ),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.http import Http404
 from django.test import override_settings
+from django.utils import timezone
 
 from yanzhen.accounts.models import User
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState
@@ -672,7 +673,7 @@ def test_a_person_in_the_pipeline_cannot_be_put_in_the_pool_by_a_roster():
         person=someone,
         post_types=[PostType.objects.get(code="chair")],
         nomination_way="masses",
-        on=date.today(),
+        on=timezone.localdate(),
     )
     result = run(xlsx([row("马小军", date(1990, 5, 12), 11)]))
     assert result.problem_texts() == [

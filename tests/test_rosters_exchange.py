@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from yanzhen.accounts.models import User
@@ -90,7 +91,7 @@ def test_an_export_with_masked_numbers_cannot_be_imported_again():
     run(messy_sheet(), user="huamachi")
     county = User.objects.get(username="county")
     division = Division.objects.get(code="640323100")
-    rows = list(roster_rows(in_pool_candidacies(county, division), full=False, on=date.today()))
+    rows = list(roster_rows(in_pool_candidacies(county, division), full=False, on=timezone.localdate()))
     headers = list(CANONICAL_HEADERS.values())
     assert all("*" in r[headers.index("身份证号")] for r in rows)
     result = run(xlsx(rows, header=headers), user="county")
@@ -236,7 +237,7 @@ def _full_person() -> Person:
 def test_an_lrmx_export_imports_again_without_change():
     source = _full_person()
     county = User.objects.get(username="county")
-    content = build_lrmx(source, id_number=source.reveal_id_number(), on=date.today())
+    content = build_lrmx(source, id_number=source.reveal_id_number(), on=timezone.localdate())
     before = (Person.history.count(), EducationRecord.history.count(), ImportRun.objects.count())
     result = import_lrmx(actor=county, content=content, file_name="马小军.lrmx")
     assert (result.created, result.changed) == (False, [])
@@ -247,7 +248,7 @@ def test_an_lrmx_import_creates_the_same_person():
     source = _full_person()
     county = User.objects.get(username="county")
     other = number(date(1990, 5, 12), 13)
-    content = build_lrmx(source, id_number=other, on=date.today())
+    content = build_lrmx(source, id_number=other, on=timezone.localdate())
     result = import_lrmx(
         actor=county, content=content, file_name="马小军.lrmx", village=Division.objects.get(code=CHANGCHENG)
     )
@@ -285,7 +286,7 @@ def test_an_lrmx_import_creates_the_same_person():
     assert copy.history.first().history_change_reason == reason
     # And its own export imports again without change.
     again = import_lrmx(
-        actor=county, content=build_lrmx(copy, id_number=other, on=date.today()), file_name="x.lrmx"
+        actor=county, content=build_lrmx(copy, id_number=other, on=timezone.localdate()), file_name="x.lrmx"
     )
     assert again.unchanged
 
@@ -296,7 +297,7 @@ def test_an_lrmx_with_a_masked_number_or_a_dtd_is_refused():
     with pytest.raises(LrmxError) as masked:
         import_lrmx(
             actor=county,
-            content=build_lrmx(source, id_number=source.id_number_masked, on=date.today()),
+            content=build_lrmx(source, id_number=source.id_number_masked, on=timezone.localdate()),
             file_name="a.lrmx",
         )
     assert masked.value.errors == ["身份证号已脱敏，无法据此导入：请由有权查看完整身份证号的用户导出后再导入"]
@@ -308,7 +309,7 @@ def test_an_lrmx_with_a_masked_number_or_a_dtd_is_refused():
 
 def test_the_lrmx_page_imports_into_the_archive(client_for):
     source = _full_person()
-    content = build_lrmx(source, id_number=source.reveal_id_number(), on=date.today())
+    content = build_lrmx(source, id_number=source.reveal_id_number(), on=timezone.localdate())
     client = client_for("huamachi")
     response = client.post("/rosters/lrmx/", {"file": _upload("马小军.lrmx", content)})
     assert response.status_code == 302 and response["Location"] == f"/people/{source.pk}/"

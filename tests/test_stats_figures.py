@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import Http404
+from django.utils import timezone
 
 from yanzhen.stats import figures
 from yanzhen.stats.figures import StatsInputError, compute
@@ -124,8 +125,8 @@ def test_bad_dates():
     with pytest.raises(StatsInputError, match="YYYY-MM-DD"):
         figures.parse_as_of("2021-02-30")
     with pytest.raises(StatsInputError, match="晚于今天"):
-        figures.parse_as_of((date.today() + timedelta(days=1)).isoformat())
-    assert figures.parse_as_of("") == date.today()
+        figures.parse_as_of((timezone.localdate() + timedelta(days=1)).isoformat())
+    assert figures.parse_as_of("") == timezone.localdate()
 
 
 def test_rounding_is_half_up():

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 DEFAULT_DATA = Path("../shared/data/divisions")
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 STATS_PROVINCE = "64"  # 宁夏: about 2,300 村委会, a province the bench can fill in a minute
@@ -359,7 +361,7 @@ def _stats_generate(data: Path) -> dict:
     from yanzhen.stats.benchdata import generate_province
 
     import_divisions(data, under=STATS_PROVINCE)
-    written = generate_province(STATS_PROVINCE, date.today())
+    written = generate_province(STATS_PROVINCE, timezone.localdate())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what autovacuum does within a minute of such a load
     create_or_update_user(
@@ -393,7 +395,7 @@ def _stats_measure() -> dict:
     from yanzhen.stats.benchdata import floor
     from yanzhen.stats.figures import compute
 
-    on = date.today()
+    on = timezone.localdate()
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="bench-province"))
 
@@ -536,7 +538,7 @@ def render(measurements: list[Measurement]) -> str:
         "# Benchmarks",
         "",
         "Written by `make bench` (`python -m yanzhen.bench --write docs/benchmarks.md`); do not edit by hand.",
-        f"Measured {date.today().isoformat()} on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}).",
+        f"Measured {timezone.localdate().isoformat()} on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}).",
         "Each benchmark ran in a fresh database in its own process.",
         "",
         "| benchmark | database | measured | budget | verdict | command | output |",

@@ -1,4 +1,4 @@
-"""/api/v1/assessments: assessments inside the caller's jurisdiction (list) and a new one (create).
+"""/api/v1/assessments and /api/v1/reports: assessments (and semiannual reports) inside the caller's jurisdiction (list) and a new one (create).
 
 Create goes through `assessments.services.create_assessment`, so the rules run as on the page; its Chinese
 validation messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written.
@@ -6,14 +6,14 @@ validation messages come back as 422 `{"detail": ..., "errors": {field: message}
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.assessments import selectors, services
-from yanzhen.assessments.models import Assessment
+from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
@@ -157,3 +157,105 @@ def create_assessment(request, payload: AssessmentIn):
     except DjangoValidationError as error:
         return _invalid(error)
     return Status(201, AssessmentOut.of(selectors.get_assessment(request.user, assessment.pk)))
+
+
+# -- /api/v1/reports: semiannual reports (思想工作汇报) -------------------------------------------------------
+
+reports_router = Router()
+
+
+class ReportOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    village_code: str
+    village_name: str
+    year: int
+    half: int
+    period_name: str
+    text: str
+    has_attachment: bool
+    channel: str
+    submitted_at: datetime
+    reviewed: bool
+    reviewed_at: datetime | None
+    review_comment: str
+
+    @staticmethod
+    def of(report: SemiannualReport) -> ReportOut:
+        person = report.person
+        return ReportOut(
+            id=report.pk,
+            person_id=person.pk,
+            person_name=person.name,
+            village_code=person.village_id,
+            village_name=person.village.name,
+            year=report.year,
+            half=report.half,
+            period_name=report.period.name,
+            text=report.text,
+            has_attachment=bool(report.attachment),
+            channel=report.channel,
+            submitted_at=report.submitted_at,
+            reviewed=report.is_reviewed,
+            reviewed_at=report.reviewed_at,
+            review_comment=report.review_comment,
+        )
+
+
+class ReportPage(Schema):
+    count: int
+    items: list[ReportOut]
+
+
+class ReportFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    half: int | None = Field(None, ge=1, le=2, description="1 上半年，2 下半年")
+    village: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下村的汇报")
+    person: int | None = None
+
+
+class ReportIn(Schema):
+    person_id: int
+    year: int
+    half: int = Field(description="1 上半年，2 下半年")
+    text: str
+
+
+@reports_router.get("", response=ReportPage, summary="Semiannual reports inside the caller's jurisdiction")
+def list_reports(
+    request,
+    filters: Query[ReportFilters],
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    queryset = SemiannualReport.objects.restrict(request.user).select_related("person__village")
+    if filters.village:
+        division = selectors.scope_division(request.user, filters.village)
+        assert division is not None
+        queryset = queryset.filter(person__village__code__startswith=division.code)
+    if filters.year is not None:
+        queryset = queryset.filter(year=filters.year)
+    if filters.half is not None:
+        queryset = queryset.filter(half=filters.half)
+    if filters.person is not None:
+        queryset = queryset.filter(person_id=filters.person)
+    queryset = queryset.order_by("-year", "-half", "person__village_id", "person__name", "id")
+    return {
+        "count": queryset.count(),
+        "items": [ReportOut.of(r) for r in queryset[offset : offset + limit]],
+    }
+
+
+@reports_router.post(
+    "", response={201: ReportOut, 422: ErrorOut}, summary="Submit a semiannual report (思想工作汇报)"
+)
+def create_report(request, payload: ReportIn):
+    person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
+    try:
+        report = services.submit_report(
+            actor=request.user, person=person, year=payload.year, half=payload.half, text=payload.text
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, ReportOut.of(selectors.get_report(request.user, report.pk)))

@@ -589,3 +589,118 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
+
+
+class IncumbentScoreItem(models.Model):
+    """One item of the monthly scoring of incumbents, set per county; a county's items sum to 100
+    (enforced by `incumbents.save_score_items`)."""
+
+    jurisdiction_path = "county__code"
+
+    county = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="incumbent_score_items",
+    )
+    name = models.CharField(_("item"), max_length=50)
+    points = models.PositiveSmallIntegerField(
+        _("points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly scoring item")
+        verbose_name_plural = _("monthly scoring items")
+        ordering = ["county", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="score_item_unique_name"),
+            models.CheckConstraint(
+                condition=Q(points__gte=1) & Q(points__lte=100), name="score_item_points_1_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.points}）"
+
+
+class MonthlyScore(models.Model):
+    """月考评: the score of one incumbent's term for one month. `items` keeps what was scored as it was then
+    (item name, its points and the score), so changing the county's items later leaves the past intact."""
+
+    jurisdiction_path = "term__seat__village__code"
+
+    term = models.ForeignKey(
+        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="monthly_scores"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    items = models.JSONField(_("item scores"), default=list)
+    total = models.PositiveSmallIntegerField(_("total"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly score")
+        verbose_name_plural = _("monthly scores")
+        ordering = ["-month", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "month"], name="monthly_score_one_per_term_month"),
+            models.CheckConstraint(condition=Q(total__lte=100), name="monthly_score_total_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.month:%Y-%m} {self.total}"
+
+
+class AnnualReview(models.Model):
+    """双述双评: once a year the incumbent reports to the villagers (述职) and they rate him (评议):
+    满意 / 基本满意 / 不满意. `satisfaction` is the share (%) of 满意 and 基本满意 among all ratings."""
+
+    jurisdiction_path = "term__seat__village__code"
+
+    term = models.ForeignKey(
+        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="annual_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    report_text = models.TextField(_("report to the villagers"))
+    satisfied = models.PositiveIntegerField(_("satisfied"))
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"))
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"))
+    satisfaction = models.DecimalField(_("satisfaction (%)"), max_digits=5, decimal_places=2)
+    reviewed_on = models.DateField(_("reviewed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual review")
+        verbose_name_plural = _("annual reviews")
+        ordering = ["-year", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "year"], name="annual_review_one_per_term_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.year}"

@@ -6,7 +6,6 @@ A refused call writes nothing. Saving, changing or deleting an assessment evalua
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,10 +40,10 @@ from yanzhen.assessments.models import (
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState, RemovalReason
+from yanzhen.core import uploads
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
-from yanzhen.people.services import ATTACHMENT_MAX_BYTES, ATTACHMENT_RULES
 
 TEXT_MAX = 5000
 
@@ -66,25 +65,16 @@ def _visible_person(actor, person: Person) -> Person:
     return found
 
 
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
 def _check_upload(errors: dict[str, str], field: str, label: str, uploaded_file) -> str:
     """PDF, JPG, PNG, Word or Excel up to 10 MB, checked by extension and content (the archive's rules).
     Returns the content type."""
     if uploaded_file is None:
         return ""
-    rule = ATTACHMENT_RULES.get(_extension(getattr(uploaded_file, "name", "") or ""))
-    if uploaded_file.size > ATTACHMENT_MAX_BYTES:
-        errors[field] = f"{label}超过 10 MB"
-    elif rule is None or not rule[1](uploaded_file):
-        errors[field] = f"{label}只接受 PDF、JPG、PNG、Word、Excel 文件"
-    else:
-        uploaded_file.seek(0)
-        uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(uploaded_file.name)}"
-        return rule[0]
-    return ""
+    refused = uploads.document_error(uploaded_file, label)
+    if refused:
+        errors[field] = refused
+        return ""
+    return uploads.accept_document(uploaded_file)
 
 
 def _check_score(errors: dict[str, str], field: str, value, *, required: bool) -> None:

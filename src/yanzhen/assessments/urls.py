@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanzhen.assessments import views
+from yanzhen.assessments import exports, views
 
 app_name = "assessments"
 
@@ -8,11 +8,13 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("assessments/", views.assessment_list, name="list"),
     path("assessments/new/", views.assessment_create, name="create"),
+    path("assessments/export.xlsx", exports.assessments_export, name="export"),
     path("assessments/batch/", views.assessment_batch, name="batch"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="edit"),
     path("assessments/<int:pk>/delete/", views.assessment_delete, name="delete"),
     path("reports/", views.report_list, name="reports"),
     path("reports/overdue/", views.overdue, name="overdue"),
+    path("reports/overdue/export.xlsx", exports.overdue_export, name="overdue-export"),
     path("reports/new/", views.report_create, name="report-create"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/attachment", views.report_attachment, name="report-attachment"),
@@ -26,6 +28,8 @@ urlpatterns = [
     path("commendations/new/", views.commendation_create, name="commendation-create"),
     path("commendations/<int:pk>/document", views.commendation_document, name="commendation-document"),
     path("settings/", views.settings_page, name="settings"),
+    path("incumbents/items/", views.incumbent_items, name="incumbent-items"),
+    path("incumbents/<str:village>/", views.incumbents, name="incumbents"),
     path("me/", views.self_service, name="self-service"),
     path("me/link/", views.self_service_link, name="self-service-link"),
 ]

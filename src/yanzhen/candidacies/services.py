@@ -27,6 +27,7 @@ from yanzhen.candidacies.workflow import (
     may_nominate,
     today,
 )
+from yanzhen.core import uploads
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -34,36 +35,8 @@ from yanzhen.posts.models import Seat
 
 State = CandidacyState
 
+
 # Documents: scans and office files only, at most 10 MB each.
-DOCUMENT_RULES = {
-    "extensions": {
-        ".pdf": "application/pdf",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".png": "image/png",
-        ".doc": "application/msword",
-        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    },
-    "max_bytes": 10 * 1024 * 1024,
-}
-# The first bytes of each kind: a renamed executable is refused whatever its extension.
-SIGNATURES = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-}
-
-
-def _head(file) -> bytes:
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    return head
-
-
 def add_document(*, actor, candidacy: Candidacy, title: str, file) -> Document:
     """Attach a scanned paper; pdf, jpg, png, doc and docx up to 10 MB."""
     if not Candidacy.objects.restrict(actor).filter(pk=candidacy.pk).exists():
@@ -72,21 +45,18 @@ def add_document(*, actor, candidacy: Candidacy, title: str, file) -> Document:
         raise PermissionDenied
     errors: dict[str, str] = {}
     name = (getattr(file, "name", "") or "").lower()
-    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if extension not in DOCUMENT_RULES["extensions"]:
-        errors["file"] = "附件只能是 PDF、JPG、PNG、DOC 或 DOCX 文件"
-    elif file.size > DOCUMENT_RULES["max_bytes"]:
-        errors["file"] = f"附件不能超过 {DOCUMENT_RULES['max_bytes'] // (1024 * 1024)} MB"
-    elif not _head(file).startswith(SIGNATURES[extension]):
-        errors["file"] = "附件内容与扩展名不符"
+    refused = uploads.document_error(file)
+    if refused:
+        errors["file"] = refused
     title = (title or "").strip() or name[:100]
     if errors:
         raise ValidationError(errors)
+    content_type = uploads.accept_document(file)
     return Document.objects.create(
         candidacy=candidacy,
         title=title[:100],
         file=file,
-        content_type=DOCUMENT_RULES["extensions"][extension],
+        content_type=content_type,
         size=file.size,
         uploaded_by=actor,
     )

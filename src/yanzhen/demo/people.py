@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from yanzhen.core import crypto
@@ -478,7 +479,7 @@ def _person(planned: PlannedPerson, village: Division, source, actor) -> Person:
     """A Person built and checked as `people.services.create_person` would (the ID number decides the birth
     date and sex; 18 or older today; national codes; a mobile number), without writing it."""
     parsed = parse_id_number(planned.id_number)
-    if parsed.birth_date != planned.born or age_on(parsed.birth_date, date.today()) < MINIMUM_AGE:
+    if parsed.birth_date != planned.born or age_on(parsed.birth_date, timezone.localdate()) < MINIMUM_AGE:
         raise ValidationError({"birth_date": f"演示数据有误：{planned.name} 的出生日期"})
     phone = normalise_phone(planned.phone)
     if not MOBILE.match(phone):

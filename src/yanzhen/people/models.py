@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -166,11 +167,11 @@ class Person(models.Model):
         return self.name
 
     def age(self, on: date | None = None) -> int | None:
-        return age_on(self.birth_date, on or date.today())
+        return age_on(self.birth_date, on or timezone.localdate())
 
     def party_years(self, on: date | None = None) -> int | None:
         """党龄 in whole years."""
-        return age_on(self.party_join_date, on or date.today())
+        return age_on(self.party_join_date, on or timezone.localdate())
 
     @property
     def education_band(self):
@@ -254,7 +255,7 @@ class FamilyMember(models.Model):
 
 
 class Attachment(models.Model):
-    """A scanned document of the archive: type and size limited by services.ATTACHMENT_RULES."""
+    """A scanned document of the archive: type and size limited by core.uploads."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attachments"

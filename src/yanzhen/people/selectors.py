@@ -13,6 +13,7 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
@@ -148,7 +149,7 @@ def search_people(
     if condition is not None:
         queryset = queryset.filter(condition)
     if age_band:
-        queryset = filter_age_band(queryset, age_band, on or date.today())
+        queryset = filter_age_band(queryset, age_band, on or timezone.localdate())
     if education_band:
         queryset = filter_education_band(queryset, education_band)
     if gender:

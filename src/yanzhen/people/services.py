@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 from pypinyin import Style, lazy_pinyin
 
-from yanzhen.core import audit, crypto
+from yanzhen.core import audit, crypto, uploads
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -153,7 +153,7 @@ def _validate(
         elif data.gender != parsed.gender:
             errors["gender"] = f"性别与身份证号不一致：身份证号表明为{Gender(parsed.gender).label}"
     if data.birth_date is not None and "birth_date" not in errors:
-        today = date.today()
+        today = timezone.localdate()
         if data.birth_date > today:
             errors["birth_date"] = "出生日期不能晚于今天"
         elif age_on(data.birth_date, today) < MINIMUM_AGE:
@@ -323,56 +323,8 @@ def reveal_phone(*, actor, person: Person, request=None) -> str:
     return person.reveal_phone()
 
 
-# Attachments: extension → (content type, test of the first bytes). The content must match the extension:
-# a program renamed to .pdf is refused.
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
-ZIP = b"PK\x03\x04"  # .docx/.xlsx are zip packages
-
-
-def _zip_holds(member: str):
-    def check(uploaded_file) -> bool:
-        uploaded_file.seek(0)
-        try:
-            with zipfile.ZipFile(uploaded_file) as package:
-                return member in package.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
-
-    return check
-
-
-def _starts_with(*prefixes: bytes):
-    def check(uploaded_file) -> bool:
-        uploaded_file.seek(0)
-        head = uploaded_file.read(16)
-        return any(head.startswith(prefix) for prefix in prefixes)
-
-    return check
-
-
-ATTACHMENT_RULES = {
-    "pdf": ("application/pdf", _starts_with(b"%PDF-")),
-    "jpg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
-    "jpeg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
-    "png": ("image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
-    "doc": ("application/msword", _starts_with(OLE2)),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _zip_holds("word/document.xml"),
-    ),
-    "xls": ("application/vnd.ms-excel", _starts_with(OLE2)),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _zip_holds("xl/workbook.xml"),
-    ),
-}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
-
-
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 @transaction.atomic
@@ -386,18 +338,12 @@ def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attac
         errors["title"] = "标题：不能为空"
     elif len(title) > 100:
         errors["title"] = "标题：不能超过 100 个字"
-    rule = ATTACHMENT_RULES.get(_extension(getattr(uploaded_file, "name", "") or ""))
-    if uploaded_file is None:
-        errors["file"] = "附件：请选择文件"
-    elif uploaded_file.size > ATTACHMENT_MAX_BYTES:
-        errors["file"] = "附件：文件超过 10 MB"
-    elif rule is None or not rule[1](uploaded_file):
-        errors["file"] = "附件：只接受 PDF、JPG、PNG、Word、Excel 文件"
+    refused = uploads.document_error(uploaded_file)
+    if refused:
+        errors["file"] = refused
     if errors:
         raise ValidationError(errors)
-    content_type, _check = rule
-    uploaded_file.seek(0)
-    uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(uploaded_file.name)}"
+    content_type = uploads.accept_document(uploaded_file)
     attachment = Attachment(
         person=person,
         title=title,

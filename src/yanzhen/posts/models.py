@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,7 +83,7 @@ class TermEndReason(models.TextChoices):
 
 class TermQuerySet(ScopedQuerySet):
     def current(self, on: date | None = None) -> TermQuerySet:
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -184,7 +185,7 @@ def export_roster(
 ) -> tuple[bytes, int, bool]:
     """(the xlsx, the number of rows, whether the numbers are full). The caller has checked that the actor
     may export and sees the division."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     full = can_view_full_personal_data(actor)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")

@@ -5,7 +5,7 @@ importer, exporter and lrmx_import modules; an upload is only ever seen by the u
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -210,7 +210,7 @@ def export(request):
         return HttpResponseBadRequest("区划有误，未导出", content_type="text/plain; charset=utf-8")
     division = form.cleaned_data["division"]
     content, _rows, _full = export_roster(actor=request.user, division=division, request=request)
-    return _xlsx_response(content, f"{division.name}村级后备力量花名册_{date.today():%Y-%m-%d}.xlsx")
+    return _xlsx_response(content, f"{division.name}村级后备力量花名册_{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.utils import timezone
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget
 from yanzhen.divisions import selectors as division_selectors
@@ -54,7 +55,7 @@ class StatsInputError(ValueError):
 
 
 def today() -> date:
-    return date.today()
+    return timezone.localdate()
 
 
 def parse_as_of(text: str | None) -> date:

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import CandidacyTarget, Readiness
@@ -438,7 +439,7 @@ def summary(
 ) -> list[WarningResult]:
     """Every available warning with its count (no rows): the dashboard's panel. `scope`, the dashboard's
     own when it shows the same day, lends its cached results."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     shared = scope if scope is not None and scope.as_of == on and scope.division == division else None
     context = Context(user, division, on, shared)
     return [function(context, False) for _slug, function in available()]
@@ -446,7 +447,7 @@ def summary(
 
 def detail(user, division: Division, slug: str, on: date | None = None) -> WarningResult | None:
     """One warning with the people or villages behind it; None for an unknown or unavailable slug."""
-    context = Context(user, division, on or date.today())
+    context = Context(user, division, on or timezone.localdate())
     for known, function in available():
         if known == slug:
             return function(context, True)

@@ -4,12 +4,11 @@ user's jurisdiction, so a person outside it is 404 like a missing one."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -72,7 +71,7 @@ def _person_timeline(person: Person):
 
 
 def _archive_context(request, person: Person, **extra) -> dict:
-    today = date.today()
+    today = timezone.localdate()
     educations = list(person.educations.all())
     highest = next((record for record in educations if record.education == person.highest_education), None)
     village = person.village
@@ -107,7 +106,7 @@ def print_form(request, pk: int):
         {
             "full_time": lrmx.best_education(context["educations"], EducationKind.FULL_TIME),
             "in_service": lrmx.best_education(context["educations"], EducationKind.IN_SERVICE),
-            "today": date.today(),
+            "today": timezone.localdate(),
         }
     )
     return render(request, "people/print.html", context)

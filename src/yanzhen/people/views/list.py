@@ -20,6 +20,7 @@ from django.core.validators import RegexValidator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -236,7 +237,7 @@ def person_list(request):
     if form.is_bound:
         form.is_valid()  # the valid filters apply; the wrong ones are shown with their errors
     page = selectors.person_page(request.user, request.GET.get("page"), settings.PAGE_SIZE, **form.filters())
-    today = date.today()
+    today = timezone.localdate()
     archive_url = reverse("people:archive", args=[URL_PLACEHOLDER])
     return render(
         request,
@@ -294,7 +295,7 @@ def export(request):
     form = PersonFilterForm(request.user, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("筛选条件有误，未导出", content_type="text/plain; charset=utf-8")
-    today = date.today()
+    today = timezone.localdate()
     people = selectors.person_list(request.user, **form.filters()).prefetch_related("skills")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人员名单")

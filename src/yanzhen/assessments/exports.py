@@ -1,0 +1,153 @@
+"""xlsx exports of 管: the assessments of a division for a period and the overdue semiannual reports.
+
+Administrators and township clerks only (`user.can_edit`); everyone else gets 403, a division outside the
+jurisdiction 404. Personal data leave masked (ID number and phone as stored masked); every export is
+written to the audit log with its division, period and row count.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from yanzhen.assessments import selectors
+from yanzhen.assessments.views import _code, _division, _period, _today
+from yanzhen.core import audit
+from yanzhen.core.models import AuditAction
+from yanzhen.people.views.list import XLSX, content_disposition
+
+ASSESSMENT_HEADER = [
+    "乡镇",
+    "村",
+    "姓名",
+    "公民身份号码",
+    "手机号码",
+    "考核期",
+    "考核等次",
+    "思想政治",
+    "履职能力",
+    "工作作风",
+    "群众口碑",
+    "加权总分",
+    "考核人",
+    "考核日期",
+]
+OVERDUE_HEADER = ["乡镇", "村", "姓名", "公民身份号码", "手机号码", "汇报期", "应交日期", "逾期天数"]
+
+
+def _cell(sheet, value):
+    """A cell that Excel shows as text when it begins with "=" (no formula injection)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"
+    return cell
+
+
+def _exporter(request) -> None:
+    if not request.user.can_edit:
+        raise PermissionDenied
+
+
+def _place(person) -> list[str]:
+    village = person.village
+    township = village.parent.name if village.parent_id else ""
+    return [township, village.name, person.name, person.id_number_masked, person.phone_masked]
+
+
+def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _response(content: bytes, filename: str, fallback: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    return response
+
+
+@require_GET
+def assessments_export(request):
+    _exporter(request)
+    division = _division(request)
+    period = _period(request, division)
+    rows = []
+    for row in selectors.assessment_rows(request.user, period, _code(division)):
+        assessment = row.assessment
+        values = _place(row.person) + [period.name]
+        if assessment is None:
+            values += ["未考核"] + [None] * 7
+        else:
+            values += [
+                str(assessment.get_grade_display()),
+                assessment.political_score,
+                assessment.ability_score,
+                assessment.conduct_score,
+                assessment.reputation_score,
+                float(assessment.weighted_total) if assessment.weighted_total is not None else None,
+                assessment.assessor,
+                assessment.assessed_on.isoformat(),
+            ]
+        rows.append(values)
+    place = division.name if division is not None else "全部"
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"考核结果 {place} {period.name}",
+        division_code=_code(division),
+        detail={
+            "export": "assessments",
+            "division": _code(division),
+            "period": period.key,
+            "rows": len(rows),
+        },
+    )
+    content = _workbook("考核结果", ASSESSMENT_HEADER, rows)
+    return _response(
+        content,
+        f"考核结果_{place}_{period.key}.xlsx",
+        f"assessments_{_code(division) or 'all'}_{period.key}.xlsx",
+    )
+
+
+@require_GET
+def overdue_export(request):
+    _exporter(request)
+    division = _division(request)
+    period = _period(request, division, halves_only=True)
+    today = _today()
+    rows = [
+        _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
+        for row in selectors.overdue_reports(request.user, period, today, _code(division))
+    ]
+    place = division.name if division is not None else "全部"
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"逾期未交思想工作汇报 {place} {period.name}",
+        division_code=_code(division),
+        detail={
+            "export": "overdue_reports",
+            "division": _code(division),
+            "period": period.key,
+            "rows": len(rows),
+        },
+    )
+    content = _workbook("逾期未交汇报", OVERDUE_HEADER, rows)
+    return _response(
+        content,
+        f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
+        f"overdue_reports_{_code(division) or 'all'}_{period.key}.xlsx",
+    )

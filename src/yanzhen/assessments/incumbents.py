@@ -1,0 +1,266 @@
+"""Incumbents (在职村干部, issue 5 §6): the county's monthly scoring items (月考评, summing to 100), the monthly
+score of each term, and the yearly 双述双评 (the cadre's report to the villagers and their rating).
+
+Same order as `services`: jurisdiction first (Http404 outside it, through `Term.objects.restrict`), then the
+role (PermissionDenied: only administrators and township clerks write), then the data (ValidationError
+with Chinese messages naming the field); a refused call writes nothing; history names the actor.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from yanzhen.assessments import rules
+from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division
+from yanzhen.posts.models import Term
+
+TEXT_MAX = 5000
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _visible_term(actor, term: Term) -> Term:
+    found = (
+        Term.objects.restrict(actor)
+        .select_related("person", "seat__village", "seat__post_type")
+        .filter(pk=term.pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _writer(actor) -> None:
+    if not actor.can_edit:
+        raise PermissionDenied
+
+
+def score_items(county_code: str) -> list[IncumbentScoreItem]:
+    """The county's items (configuration, not personal data: read by everyone inside the county)."""
+    return list(IncumbentScoreItem.objects.filter(county_id=rules.county_code(county_code)))
+
+
+# -- items -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_score_items(*, actor, county: Division, items: list[tuple[str, int]]) -> list[IncumbentScoreItem]:
+    """Replace the county's monthly scoring items. Scores already given keep their own copy of the items."""
+    if county.level != Level.COUNTY or not rules.county_visible(actor, county.code):
+        raise Http404
+    if not rules.may_change_settings(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    cleaned: list[tuple[str, int]] = []
+    for index, (name, points) in enumerate(items, start=1):
+        name = (name or "").strip()
+        if not name:
+            errors[f"name_{index}"] = f"第 {index} 项：请填写项目名称"
+        elif len(name) > 50:
+            errors[f"name_{index}"] = f"第 {index} 项：项目名称不能超过 50 字"
+        elif name in seen:
+            errors[f"name_{index}"] = f"第 {index} 项：项目“{name}”重复"
+        seen.add(name)
+        if not isinstance(points, int) or isinstance(points, bool) or not 1 <= points <= 100:
+            errors[f"points_{index}"] = f"第 {index} 项：分值须为 1 到 100 的整数"
+        cleaned.append((name, points))
+    if not items:
+        errors["items"] = "请至少设置一个考评项目"
+    elif not errors and sum(points for _name, points in cleaned) != 100:
+        total = sum(points for _name, points in cleaned)
+        errors["items"] = f"各考评项目分值合计须为 100 分，现为 {total} 分"
+    _raise(errors)
+    for old in IncumbentScoreItem.objects.filter(county=county):
+        old._history_user = actor  # type: ignore[attr-defined]
+        old.delete()
+    saved = []
+    for position, (name, points) in enumerate(cleaned, start=1):
+        item = IncumbentScoreItem(county=county, name=name, points=points, position=position)
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.save()
+        saved.append(item)
+    return saved
+
+
+# -- monthly score -----------------------------------------------------------------------------------------
+
+
+def parse_month(value: str) -> date | None:
+    """ "2024-05" → date(2024, 5, 1); anything else → None."""
+    try:
+        year, month = (int(part) for part in (value or "").strip().split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@transaction.atomic
+def record_monthly_score(
+    *, actor, term: Term, month: date, scores: dict[int, int | None], note: str = ""
+) -> MonthlyScore:
+    """Score one incumbent's term for one month: every item of the county, each within 0..its points."""
+    term = _visible_term(actor, term)
+    _writer(actor)
+    errors: dict[str, str] = {}
+    items = score_items(term.seat.village_id)
+    month = month.replace(day=1)
+    current = today().replace(day=1)
+    if month > current:
+        errors["month"] = f"不能为尚未到来的月份（{month:%Y年%m月}）考评"
+    elif _month_end(month) < term.start or (term.end is not None and month >= term.end):
+        errors["month"] = f"{term.person.name}在{month:%Y年%m月}不在此职务上"
+    elif MonthlyScore.objects.filter(term=term, month=month).exists():
+        errors["month"] = f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"
+    if not items:
+        errors["items"] = "本县尚未设置月考评项目，请先由县委组织部设置"
+    rows = []
+    for item in items:
+        value = scores.get(item.pk)
+        field = f"score_{item.pk}"
+        if value is None or value == "":
+            errors[field] = f"请填写“{item.name}”的得分"
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            errors[field] = f"“{item.name}”的得分须为整数"
+            continue
+        if not 0 <= value <= item.points:
+            errors[field] = f"“{item.name}”的得分须在 0 到 {item.points} 分之间"
+            continue
+        rows.append({"item": item.pk, "name": item.name, "points": item.points, "score": value})
+    note = (note or "").strip()
+    if len(note) > 500:
+        errors["note"] = "备注不能超过 500 字"
+    _raise(errors)
+    score = MonthlyScore(
+        term=term,
+        month=month,
+        items=rows,
+        total=sum(row["score"] for row in rows),
+        note=note,
+        scored_by=actor,
+    )
+    score._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            score.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"month": f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"}
+        ) from None
+    return score
+
+
+# -- 双述双评 ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewInput:
+    year: int
+    report_text: str
+    satisfied: int
+    basically_satisfied: int
+    dissatisfied: int
+    reviewed_on: date
+
+
+def satisfaction(satisfied: int, basically_satisfied: int, dissatisfied: int) -> Decimal:
+    """The share (%) of 满意 and 基本满意 among all ratings, two decimals."""
+    total = satisfied + basically_satisfied + dissatisfied
+    share = Decimal(100 * (satisfied + basically_satisfied)) / Decimal(total)
+    return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualReview:
+    term = _visible_term(actor, term)
+    _writer(actor)
+    errors: dict[str, str] = {}
+    if not isinstance(data.year, int) or not 2000 <= data.year <= today().year:
+        errors["year"] = "请填写正确的年份（不能是将来的年份）"
+    elif date(data.year, 12, 31) < term.start or (term.end is not None and date(data.year, 1, 1) >= term.end):
+        errors["year"] = f"{term.person.name}在{data.year}年不在此职务上"
+    elif AnnualReview.objects.filter(term=term, year=data.year).exists():
+        errors["year"] = f"{term.person.name}{data.year}年的双述双评已录入，不能重复录入"
+    text = (data.report_text or "").strip()
+    if not text:
+        errors["report_text"] = "请填写述职报告"
+    elif len(text) > TEXT_MAX:
+        errors["report_text"] = f"述职报告不能超过 {TEXT_MAX} 字"
+    labels = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+    counts = {}
+    for field, label in labels.items():
+        value = getattr(data, field)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors[field] = f"“{label}”票数须为不小于 0 的整数"
+        else:
+            counts[field] = value
+    if len(counts) == 3 and sum(counts.values()) == 0:
+        errors["satisfied"] = "测评票数合计不能为 0"
+    if data.reviewed_on is None or data.reviewed_on > today():
+        errors["reviewed_on"] = "请填写评议日期（不能晚于今天）"
+    _raise(errors)
+    review = AnnualReview(
+        term=term,
+        year=data.year,
+        report_text=text,
+        reviewed_on=data.reviewed_on,
+        recorded_by=actor,
+        satisfaction=satisfaction(**counts),
+        **counts,
+    )
+    review._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"year": f"{term.person.name}{data.year}年的双述双评已录入，不能重复录入"}
+        ) from None
+    return review
+
+
+# -- the village page --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IncumbentRow:
+    term: Term
+    score: MonthlyScore | None
+
+
+def village_rows(user, village: Division, month: date) -> list[IncumbentRow]:
+    """The village's incumbents holding a seat during the month, with their score of that month."""
+    terms = list(
+        Term.objects.restrict(user)
+        .filter(seat__village=village, start__lte=_month_end(month))
+        .exclude(end__isnull=False, end__lte=month)
+        .select_related("person", "seat__post_type")
+        .order_by("seat__post_type__order", "seat__number", "start")
+    )
+    scores = {s.term_id: s for s in MonthlyScore.objects.filter(term__in=terms, month=month)}
+    return [IncumbentRow(term, scores.get(term.pk)) for term in terms]
