@@ -60,5 +60,8 @@ def test_api_is_closed_to_his_session_and_his_token(reserve_client, client, caps
     assert Client().get("/api/v1/persons", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_self_service_page_is_reachable(reserve_client):
-    assert reserve_client.get("/assessment/me/").status_code == 200
+def test_self_service_page_is_reachable_and_links_nowhere_else(reserve_client):
+    response = reserve_client.get("/assessment/me/")
+    assert response.status_code == 200
+    assert [item["url"] for item in response.context["navigation"]] == ["/assessment/me/"]
+    assert 'href="/people/"' not in response.content.decode()

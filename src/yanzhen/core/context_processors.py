@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.middleware import is_self_service_only
 
 # (label, url name or None while the area is still being built)
 NAVIGATION = [
@@ -24,12 +25,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if is_self_service_only(user):
+        # A reserve's login has one page, his own reports: no links to places that would send him back.
+        url = reverse("assessments:self-service")
+        return {
+            "navigation": [{"label": _("Assessment"), "url": url, "active": request.path.startswith(url)}]
+        }
     items = []
     for label, url_name in NAVIGATION:
         if url_name == "system" and not user.has_role(Role.ADMIN):
             url_name = "audit-log" if user.can_read_audit else None
-        if url_name == "assessments:index" and not user.is_superuser and user.role_codes == {Role.RESERVE}:
-            url_name = "assessments:self-service"  # a reserve's only page: his own reports
         url = reverse(url_name) if url_name else None
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})
