@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from yanzhen.assessments import rules
+from yanzhen.assessments import incumbent_rules, rules
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -117,11 +117,41 @@ def _month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def _item_rows(items: list[dict], scores: dict[int, int | None]) -> tuple[list[dict], dict[str, str]]:
+    """Validate one score per item (each within 0..its points); `items` as {"item", "name", "points"}."""
+    errors: dict[str, str] = {}
+    rows = []
+    for item in items:
+        value = scores.get(item["item"])
+        field = f"score_{item['item']}"
+        if value is None or value == "":
+            errors[field] = f"请填写“{item['name']}”的得分"
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            errors[field] = f"“{item['name']}”的得分须为整数"
+            continue
+        if not 0 <= value <= item["points"]:
+            errors[field] = f"“{item['name']}”的得分须在 0 到 {item['points']} 分之间"
+            continue
+        rows.append({"item": item["item"], "name": item["name"], "points": item["points"], "score": value})
+    return rows, errors
+
+
+def _clean_note(note: str, errors: dict[str, str]) -> str:
+    note = (note or "").strip()
+    if len(note) > 500:
+        errors["note"] = "备注不能超过 500 字"
+    return note
+
+
 @transaction.atomic
 def record_monthly_score(
     *, actor, term: Term, month: date, scores: dict[int, int | None], note: str = ""
 ) -> MonthlyScore:
-    """Score one incumbent's term for one month: every item of the county, each within 0..its points."""
+    """Score one incumbent's term for one month: every item of the county, each within 0..its points.
+    The county's rules on monthly grades are evaluated for the term at once."""
     term = _visible_term(actor, term)
     _writer(actor)
     errors: dict[str, str] = {}
@@ -136,25 +166,11 @@ def record_monthly_score(
         errors["month"] = f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"
     if not items:
         errors["items"] = "本县尚未设置月考评项目，请先由县委组织部设置"
-    rows = []
-    for item in items:
-        value = scores.get(item.pk)
-        field = f"score_{item.pk}"
-        if value is None or value == "":
-            errors[field] = f"请填写“{item.name}”的得分"
-            continue
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            errors[field] = f"“{item.name}”的得分须为整数"
-            continue
-        if not 0 <= value <= item.points:
-            errors[field] = f"“{item.name}”的得分须在 0 到 {item.points} 分之间"
-            continue
-        rows.append({"item": item.pk, "name": item.name, "points": item.points, "score": value})
-    note = (note or "").strip()
-    if len(note) > 500:
-        errors["note"] = "备注不能超过 500 字"
+    rows, item_errors = _item_rows(
+        [{"item": item.pk, "name": item.name, "points": item.points} for item in items], scores
+    )
+    errors.update(item_errors)
+    note = _clean_note(note, errors)
     _raise(errors)
     score = MonthlyScore(
         term=term,
@@ -172,7 +188,51 @@ def record_monthly_score(
         raise ValidationError(
             {"month": f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"}
         ) from None
+    incumbent_rules.evaluate_term(term, actor=actor)
     return score
+
+
+def _visible_score(actor, score: MonthlyScore) -> MonthlyScore:
+    found = (
+        MonthlyScore.objects.restrict(actor)
+        .select_for_update(of=("self",))
+        .select_related("term__person", "term__seat__village")
+        .filter(pk=score.pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    _writer(actor)
+    return found
+
+
+@transaction.atomic
+def update_monthly_score(
+    *, actor, score: MonthlyScore, scores: dict[int, int | None], note: str = ""
+) -> MonthlyScore:
+    """Correct a monthly score: the items stay those it was scored on (the county may have changed its
+    items since); the history keeps the previous scores; the rules are evaluated again."""
+    score = _visible_score(actor, score)
+    errors: dict[str, str] = {}
+    rows, item_errors = _item_rows(score.items, scores)
+    errors.update(item_errors)
+    note = _clean_note(note, errors)
+    _raise(errors)
+    score.items, score.total, score.note = rows, sum(row["score"] for row in rows), note
+    score._history_user = actor  # type: ignore[attr-defined]
+    score.save()
+    incumbent_rules.evaluate_term(score.term, actor=actor)
+    return score
+
+
+@transaction.atomic
+def delete_monthly_score(*, actor, score: MonthlyScore) -> None:
+    """Delete a monthly score entered by mistake (the history keeps it); the rules are evaluated again."""
+    score = _visible_score(actor, score)
+    term = score.term
+    score._history_user = actor  # type: ignore[attr-defined]
+    score.delete()
+    incumbent_rules.evaluate_term(term, actor=actor)
 
 
 # -- 双述双评 ------------------------------------------------------------------------------------------------
@@ -195,16 +255,18 @@ def satisfaction(satisfied: int, basically_satisfied: int, dissatisfied: int) ->
     return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-@transaction.atomic
-def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualReview:
-    term = _visible_term(actor, term)
-    _writer(actor)
+def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | None = None) -> dict:
+    """Validate a 双述双评 record; returns the fields to save (ValidationError naming each bad field)."""
     errors: dict[str, str] = {}
-    if not isinstance(data.year, int) or not 2000 <= data.year <= today().year:
+    if not isinstance(data.year, int) or isinstance(data.year, bool) or not 2000 <= data.year <= today().year:
         errors["year"] = "请填写正确的年份（不能是将来的年份）"
     elif date(data.year, 12, 31) < term.start or (term.end is not None and date(data.year, 1, 1) >= term.end):
         errors["year"] = f"{term.person.name}在{data.year}年不在此职务上"
-    elif AnnualReview.objects.filter(term=term, year=data.year).exists():
+    elif (
+        AnnualReview.objects.filter(term=term, year=data.year)
+        .exclude(pk=getattr(existing, "pk", None))
+        .exists()
+    ):
         errors["year"] = f"{term.person.name}{data.year}年的双述双评已录入，不能重复录入"
     text = (data.report_text or "").strip()
     if not text:
@@ -223,25 +285,70 @@ def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualRevie
         errors["satisfied"] = "测评票数合计不能为 0"
     if data.reviewed_on is None or data.reviewed_on > today():
         errors["reviewed_on"] = "请填写评议日期（不能晚于今天）"
+    elif data.year and isinstance(data.year, int) and data.reviewed_on.year < data.year:
+        errors["reviewed_on"] = f"评议日期不能早于 {data.year} 年"
     _raise(errors)
-    review = AnnualReview(
-        term=term,
-        year=data.year,
-        report_text=text,
-        reviewed_on=data.reviewed_on,
-        recorded_by=actor,
-        satisfaction=satisfaction(**counts),
+    return {
+        "year": data.year,
+        "report_text": text,
+        "reviewed_on": data.reviewed_on,
+        "satisfaction": satisfaction(**counts),
         **counts,
-    )
+    }
+
+
+def _duplicate_year(term: Term, year: int) -> ValidationError:
+    return ValidationError({"year": f"{term.person.name}{year}年的双述双评已录入，不能重复录入"})
+
+
+@transaction.atomic
+def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualReview:
+    term = _visible_term(actor, term)
+    _writer(actor)
+    review = AnnualReview(term=term, recorded_by=actor, **_review_fields(term, data))
     review._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             review.save()
     except IntegrityError:
-        raise ValidationError(
-            {"year": f"{term.person.name}{data.year}年的双述双评已录入，不能重复录入"}
-        ) from None
+        raise _duplicate_year(term, data.year) from None
     return review
+
+
+def _visible_review(actor, review: AnnualReview) -> AnnualReview:
+    found = (
+        AnnualReview.objects.restrict(actor)
+        .select_for_update(of=("self",))
+        .select_related("term__person", "term__seat__village")
+        .filter(pk=review.pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    _writer(actor)
+    return found
+
+
+@transaction.atomic
+def update_annual_review(*, actor, review: AnnualReview, data: ReviewInput) -> AnnualReview:
+    """Correct a 双述双评 record; the history keeps the previous values."""
+    review = _visible_review(actor, review)
+    for field, value in _review_fields(review.term, data, existing=review).items():
+        setattr(review, field, value)
+    review._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise _duplicate_year(review.term, data.year) from None
+    return review
+
+
+@transaction.atomic
+def delete_annual_review(*, actor, review: AnnualReview) -> None:
+    review = _visible_review(actor, review)
+    review._history_user = actor  # type: ignore[attr-defined]
+    review.delete()
 
 
 # -- the village page --------------------------------------------------------------------------------------

@@ -88,6 +88,16 @@ class AssessmentSettings(models.Model):
     weight_reputation = models.PositiveSmallIntegerField(
         _("weight of reputation among villagers"), default=25
     )
+    # 月考评 bands: a monthly total at or above a floor earns that grade; below the lowest floor is 不称职.
+    monthly_excellent_min = models.PositiveSmallIntegerField(
+        _("lowest monthly total graded excellent"), default=90, validators=[MaxValueValidator(100)]
+    )
+    monthly_competent_min = models.PositiveSmallIntegerField(
+        _("lowest monthly total graded competent"), default=70, validators=[MaxValueValidator(100)]
+    )
+    monthly_basic_min = models.PositiveSmallIntegerField(
+        _("lowest monthly total graded basically competent"), default=60, validators=[MaxValueValidator(100)]
+    )
     excellent_cap_percent = models.PositiveSmallIntegerField(
         _("cap on the share of excellent grades per township (%)"),
         null=True,
@@ -105,6 +115,16 @@ class AssessmentSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.county_id)
+
+    def monthly_grade(self, total: int) -> str:
+        """The grade of a monthly total (月考评) under the county's bands."""
+        if total >= self.monthly_excellent_min:
+            return Grade.EXCELLENT
+        if total >= self.monthly_competent_min:
+            return Grade.COMPETENT
+        if total >= self.monthly_basic_min:
+            return Grade.BASICALLY_COMPETENT
+        return Grade.INCOMPETENT
 
     @property
     def weights(self) -> dict[str, int]:
@@ -704,3 +724,136 @@ class AnnualReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} {self.year}"
+
+
+# Grades from best to worst: a rule on "基本称职" also counts the months graded 不称职.
+GRADE_ORDER = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
+
+
+def grade_at_or_below(grade: str, floor: str) -> bool:
+    return GRADE_ORDER.index(Grade(grade)) >= GRADE_ORDER.index(Grade(floor))
+
+
+class IncumbentRule(models.Model):
+    """A county's rule on incumbents' monthly grades (seed 001: 及时调整不胜任、不称职村干部), e.g. "two
+    consecutive months graded 不称职 → an adjustment proposal". Evaluated by `incumbent_rules` with the same
+    chain machinery (`chains`) as the reserves' rules of seed 000. Never deleted, only switched off, so the
+    proposals it made keep their basis."""
+
+    jurisdiction_path = "county__code"
+
+    county = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="incumbent_rules",
+    )
+    grade = models.CharField(
+        _("grade at or below"), max_length=20, choices=Grade.choices, default=Grade.INCOMPETENT
+    )
+    months = models.PositiveSmallIntegerField(
+        _("consecutive months"), default=2, validators=[MinValueValidator(2), MaxValueValidator(12)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule on incumbents' monthly grades")
+        verbose_name_plural = _("rules on incumbents' monthly grades")
+        ordering = ["county", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "grade", "months"], name="incumbent_rule_unique_per_county"
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=2) & Q(months__lte=12), name="incumbent_rule_months_2_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        grade = GRADE_NAMES[Grade(self.grade)]
+        floor = grade if self.grade == Grade.INCOMPETENT else f"{grade}及以下"
+        return f"连续 {self.months} 个月月考评为“{floor}”→ 提出调整建议"
+
+
+ADJUSTMENT_STATE_NAMES = {
+    ProposalState.PENDING: "待处理",
+    ProposalState.CONFIRMED: "已确认调整",
+    ProposalState.REJECTED: "已驳回",
+    ProposalState.WITHDRAWN: "已撤回",
+}
+
+
+class AdjustmentProposal(models.Model):
+    """调整建议: an incumbent's monthly grades met a county rule. The system proposes, a clerk decides:
+    confirming ends the term through `posts.services.end_term` (reason 调整); rejecting needs a reason."""
+
+    jurisdiction_path = "term__seat__village__code"
+
+    term = models.ForeignKey(
+        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="adjustment_proposals"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="adjustment_proposals",
+    )
+    rule = models.ForeignKey(
+        IncumbentRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    first_month = models.DateField(_("first month of the streak"))
+    last_month = models.DateField(_("last month of the streak"))
+    basis_text = models.CharField(_("basis in words"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("reason or note of the decision"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adjustment proposal")
+        verbose_name_plural = _("adjustment proposals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "rule"],
+                condition=Q(state="pending"),
+                name="adjustment_proposal_one_pending_per_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.basis_text}"
+
+    @property
+    def state_name(self) -> str:
+        return ADJUSTMENT_STATE_NAMES[ProposalState(self.state)]

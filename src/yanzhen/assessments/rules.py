@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
+from yanzhen.assessments import chains
 from yanzhen.assessments.models import (
     GRADE_NAMES,
     Assessment,
@@ -206,11 +207,13 @@ def stint_assessments(candidacy: Candidacy, assessments: Iterable[Assessment]) -
 
 def latest_pair(assessments: list[Assessment], grade: str) -> Pair | None:
     """The latest two assessments in adjacent periods that both have the grade, or None."""
-    found = None
-    for first, second in zip(assessments, assessments[1:], strict=False):
-        if first.grade == grade and second.grade == grade and second.period.follows(first.period):
-            found = Pair(first, second)
-    return found
+    run = chains.latest_streak(
+        assessments,
+        length=2,
+        matches=lambda assessment: assessment.grade == grade,
+        follows=lambda first, second: second.period.follows(first.period),
+    )
+    return Pair(run[-2], run[-1]) if run else None
 
 
 def _event(actor, candidacy: Candidacy, summary: str, data: dict, on: date) -> None:

@@ -1,8 +1,10 @@
 """yanzhen apply-rules --division CODE: evaluate the rules on consecutive grades for every reserve of a
-division (seed 000). Idempotent: a second run changes nothing and prints 0 changes."""
+division (seed 000) and the county's rules on incumbents' monthly grades for every term of it. Idempotent:
+a second run changes nothing and prints 0 changes."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yanzhen.assessments.incumbent_rules import apply_incumbent_rules
 from yanzhen.assessments.rules import apply_rules
 from yanzhen.divisions.models import Division
 
@@ -10,7 +12,8 @@ from yanzhen.divisions.models import Division
 class Command(BaseCommand):
     help = (
         "Apply the assessment rules (two consecutive excellent → key cultivation and the notice board; "
-        "two consecutive incompetent → a removal proposal) to every reserve of a division."
+        "two consecutive incompetent → a removal proposal) to every reserve of a division, and the county's "
+        "rules on incumbents' monthly grades (→ adjustment proposals) to every term of it."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +23,10 @@ class Command(BaseCommand):
         unit = Division.objects.filter(code=division.strip()).first()
         if unit is None:
             raise CommandError(f"区划代码 {division} 不存在")
-        changes = apply_rules(unit)
-        self.stdout.write(f"{unit.name}（{unit.code}）：{changes} changes（{changes} 处变更）")
+        reserves = apply_rules(unit)
+        incumbents = apply_incumbent_rules(unit)
+        changes = reserves + incumbents
+        self.stdout.write(
+            f"{unit.name}（{unit.code}）：{changes} changes（{changes} 处变更：后备力量 {reserves} 处，"
+            f"在职村干部 {incumbents} 处）"
+        )
