@@ -19,12 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from yanzhen.assessments import incumbent_rules, rules
+from yanzhen.assessments.guards import TEXT_MAX
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
-
-TEXT_MAX = 5000
 
 
 def today() -> date:

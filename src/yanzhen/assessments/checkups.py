@@ -1,0 +1,158 @@
+"""回头看 check-up campaigns (seed 002): the county opens a campaign for a date range; each township fills a
+check-up per reserve on the four dimensions with a conclusion; 调整出库 makes a removal proposal. Same order of
+checks as every write of 管 (`guards`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+
+from yanzhen.assessments import rules
+from yanzhen.assessments.guards import TEXT_MAX, today
+from yanzhen.assessments.guards import check_score as _check_score
+from yanzhen.assessments.guards import raise_errors as _raise
+from yanzhen.assessments.guards import visible_person as _visible_person
+from yanzhen.assessments.models import (
+    CONCLUSION_NAMES,
+    DIMENSIONS,
+    Checkup,
+    CheckupCampaign,
+    Conclusion,
+    ProposalBasis,
+    ProposalState,
+    RemovalProposal,
+)
+from yanzhen.candidacies.models import Candidacy, CandidacyState
+from yanzhen.divisions.codes import Level
+from yanzhen.divisions.models import Division
+from yanzhen.people.models import Person
+
+# ---------------------------------------------------------------------------------------------------------
+# 回头看 check-up campaigns
+
+
+@transaction.atomic
+def open_campaign(
+    *, actor, county: Division, title: str, start: date | None, end: date | None
+) -> CheckupCampaign:
+    """The county organisation department opens a check-up campaign for a date range."""
+    if not rules.county_visible(actor, county.code):
+        raise Http404
+    if not rules.may_open_campaign(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if county.level != Level.COUNTY:
+        errors["county"] = f"{county.name} 不是县级单位"
+    if not title:
+        errors["title"] = "请填写回头看的名称"
+    elif len(title) > 100:
+        errors["title"] = "名称不能超过 100 个字"
+    if start is None:
+        errors["start"] = "请填写开始日期"
+    if end is None:
+        errors["end"] = "请填写结束日期"
+    elif start is not None and end < start:
+        errors["end"] = "结束日期不能早于开始日期"
+    _raise(errors)
+    campaign = CheckupCampaign(county=county, title=title, start=start, end=end, opened_by=actor)
+    campaign._history_user = actor  # type: ignore[attr-defined]
+    campaign.save()
+    return campaign
+
+
+@dataclass
+class CheckupInput:
+    political_score: int | None
+    ability_score: int | None
+    conduct_score: int | None
+    reputation_score: int | None
+    conclusion: str
+    filled_on: date | None
+    note: str = ""
+
+
+@transaction.atomic
+def save_checkup(*, actor, campaign: CheckupCampaign, person: Person, data: CheckupInput) -> Checkup:
+    """Fill (or correct) a reserve's check-up in a campaign. 调整出库 proposes his removal; a changed
+    conclusion withdraws the proposal that is still open."""
+    campaign = CheckupCampaign.objects.restrict(actor).filter(pk=campaign.pk).first()  # type: ignore[assignment]
+    if campaign is None:
+        raise Http404
+    person = _visible_person(actor, person)
+    if not person.village_id.startswith(campaign.county_id):
+        raise Http404
+    if not rules.may_fill_checkup(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if not rules.was_in_pool(person, campaign.start, campaign.end):
+        errors["person"] = (
+            f"{person.name}在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）不在后备力量库中"
+        )
+    for name in DIMENSIONS:
+        _check_score(errors, name, getattr(data, name), required=True)
+    if data.conclusion not in Conclusion.values:
+        errors["conclusion"] = "结论须为继续培养、重点培养或调整出库"
+    note = (data.note or "").strip()
+    if data.conclusion == Conclusion.REMOVE and not note:
+        errors["note"] = "结论为调整出库时须写明原因"
+    elif len(note) > TEXT_MAX:
+        errors["note"] = f"说明不能超过 {TEXT_MAX} 字"
+    if data.filled_on is None:
+        errors["filled_on"] = "请填写日期"
+    elif data.filled_on > today():
+        errors["filled_on"] = "日期不能晚于今天"
+    elif not campaign.start <= data.filled_on <= campaign.end:
+        errors["filled_on"] = f"日期须在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）内"
+    _raise(errors)
+    checkup = Checkup.objects.select_for_update().filter(campaign=campaign, person=person).first() or Checkup(
+        campaign=campaign, person=person
+    )
+    for name in DIMENSIONS:
+        setattr(checkup, name, getattr(data, name))
+    checkup.conclusion, checkup.note, checkup.filled_on, checkup.filled_by = (
+        data.conclusion,
+        note,
+        data.filled_on,
+        actor,
+    )
+    checkup._history_user = actor  # type: ignore[attr-defined]
+    checkup.save()
+    _sync_checkup_proposals(actor, checkup, campaign)
+    return checkup
+
+
+def _sync_checkup_proposals(actor, checkup: Checkup, campaign: CheckupCampaign) -> None:
+    open_ones = RemovalProposal.objects.select_for_update().filter(
+        checkup=checkup, state=ProposalState.PENDING
+    )
+    if checkup.conclusion != Conclusion.REMOVE:
+        for proposal in open_ones:
+            rules.withdraw_proposal(
+                actor, proposal, f"回头看结论已改为“{CONCLUSION_NAMES[Conclusion(checkup.conclusion)]}”"
+            )
+        return
+    for candidacy in Candidacy.objects.filter(person=checkup.person, state=CandidacyState.IN_POOL):
+        if RemovalProposal.objects.filter(
+            checkup=checkup,
+            candidacy=candidacy,
+            state__in=[ProposalState.PENDING, ProposalState.CONFIRMED, ProposalState.REJECTED],
+        ).exists():
+            continue
+        if RemovalProposal.objects.filter(
+            candidacy=candidacy, basis=ProposalBasis.CHECKUP, state=ProposalState.PENDING
+        ).exists():
+            continue  # an earlier campaign's proposal is still open: one is enough
+        proposal = RemovalProposal(
+            candidacy=candidacy,
+            person=checkup.person,
+            basis=ProposalBasis.CHECKUP,
+            checkup=checkup,
+            basis_text=f"{campaign.title}：结论为调整出库（{checkup.note}）"[:200],
+        )
+        proposal._history_user = actor  # type: ignore[attr-defined]
+        proposal.save()

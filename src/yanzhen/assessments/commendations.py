@@ -1,0 +1,74 @@
+"""表彰奖励 commendations: title, level, date and document, shown in the archive and the .lrmx export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from yanzhen.assessments import rules
+from yanzhen.assessments.guards import check_upload as _check_upload
+from yanzhen.assessments.guards import raise_errors as _raise
+from yanzhen.assessments.guards import today
+from yanzhen.assessments.guards import visible_person as _visible_person
+from yanzhen.assessments.models import Commendation, CommendationLevel
+from yanzhen.people.models import Person
+
+# ---------------------------------------------------------------------------------------------------------
+# 表彰奖励 commendations
+
+
+@transaction.atomic
+def add_commendation(
+    *,
+    actor,
+    person: Person,
+    title: str,
+    level: str,
+    awarded_on: date | None,
+    issuer: str = "",
+    document_number: str = "",
+    document=None,
+) -> Commendation:
+    """Record a commendation; it shows in the archive and in 奖惩情况 of the .lrmx export."""
+    person = _visible_person(actor, person)
+    if not rules.may_commend(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    title, issuer, document_number = (
+        (title or "").strip(),
+        (issuer or "").strip(),
+        (document_number or "").strip(),
+    )
+    if not title:
+        errors["title"] = "请填写表彰名称"
+    elif len(title) > 100:
+        errors["title"] = "表彰名称不能超过 100 个字"
+    if level not in CommendationLevel.values:
+        errors["level"] = "表彰级别须为县级、乡级或村级"
+    if awarded_on is None:
+        errors["awarded_on"] = "请填写表彰日期"
+    elif awarded_on > today():
+        errors["awarded_on"] = "表彰日期不能晚于今天"
+    if len(issuer) > 100:
+        errors["issuer"] = "授予单位不能超过 100 个字"
+    if len(document_number) > 100:
+        errors["document_number"] = "文号不能超过 100 个字"
+    content_type = _check_upload(errors, "document", "表彰文件", document)
+    _raise(errors)
+    commendation = Commendation(
+        person=person,
+        title=title,
+        level=level,
+        awarded_on=awarded_on,
+        issuer=issuer,
+        document_number=document_number,
+        created_by=actor,
+    )
+    if document is not None:
+        commendation.document = document
+        commendation.document_content_type = content_type
+    commendation._history_user = actor  # type: ignore[attr-defined]
+    commendation.save()
+    return commendation

@@ -1,0 +1,56 @@
+"""The checks every write of 管 makes first, in this order: jurisdiction (Http404 outside it), role
+(PermissionDenied), data (ValidationError with Chinese messages keyed by field). Shared by `services`,
+`checkups` and `commendations`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from yanzhen.assessments.models import DIMENSIONS
+from yanzhen.core import uploads
+from yanzhen.people.models import Person
+
+TEXT_MAX = 5000  # characters of a free text (report, evidence, note)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def raise_errors(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def visible_person(actor, person: Person) -> Person:
+    """The person re-read inside the actor's jurisdiction, else 404."""
+    found = Person.objects.restrict(actor).select_related("village").filter(pk=person.pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def check_upload(errors: dict[str, str], field: str, label: str, uploaded_file) -> str:
+    """PDF, JPG, PNG, Word or Excel up to 10 MB, checked by extension and content (the archive's rules).
+    Returns the content type."""
+    if uploaded_file is None:
+        return ""
+    refused = uploads.document_error(uploaded_file, label)
+    if refused:
+        errors[field] = refused
+        return ""
+    return uploads.accept_document(uploaded_file)
+
+
+def check_score(errors: dict[str, str], field: str, value, *, required: bool) -> None:
+    label = DIMENSIONS[field]
+    if value is None:
+        if required:
+            errors[field] = f"请填写{label}得分"
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        errors[field] = f"{label}得分须为 0 到 100 之间的整数"
