@@ -434,3 +434,13 @@ def test_latest_streak_takes_the_latest_long_enough_run():
     assert chains.latest_streak(months, length=4, matches=bool, follows=lambda a, b: b == a + 1) is None
     assert chains.next_month(date(2024, 12, 1)) == date(2025, 1, 1)
     assert chains.months_between(date(2024, 11, 1), date(2025, 2, 1)) == 3
+
+
+def test_a_score_for_an_unknown_item_is_refused(county, term):
+    known = {item.pk: 30 for item in incumbents.score_items(COUNTY)}
+    with pytest.raises(ValidationError) as caught:
+        incumbents.record_monthly_score(
+            actor=county, term=term, month=date(2024, 3, 1), scores={**known, 99999: 5}
+        )
+    assert caught.value.message_dict["items"] == ["考评项目 99999 不是本次考评的项目"]
+    assert not MonthlyScore.objects.exists()

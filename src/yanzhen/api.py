@@ -61,6 +61,7 @@ def invalid(request, exc):
 def _register_routers() -> None:
     from yanzhen.assessments.api import reports_router
     from yanzhen.assessments.api import router as assessments_router
+    from yanzhen.assessments.incumbent_api import router as incumbents_router
     from yanzhen.candidacies.api import router as candidacies_router
     from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router
@@ -73,6 +74,7 @@ def _register_routers() -> None:
     api.add_router("/matching", matching_router, tags=["matching"])
     api.add_router("/assessments", assessments_router, tags=["assessments"])
     api.add_router("/reports", reports_router, tags=["assessments"])
+    api.add_router("/incumbents", incumbents_router, tags=["incumbents"])
     api.add_router("/candidacies", candidacies_router, tags=["candidacies"])
     api.add_router("/persons", people_router, tags=["persons"])
     api.add_router("/posts", posts_router, tags=["posts"])

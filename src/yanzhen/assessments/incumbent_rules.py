@@ -258,7 +258,7 @@ def _visible_proposal(actor, proposal: AdjustmentProposal) -> AdjustmentProposal
     if not actor.can_edit:
         raise PermissionDenied
     if found.state != ProposalState.PENDING:
-        raise ValidationError({"proposal": f"该调整建议已{found.state_name}，不能再处理"})
+        raise ValidationError({"proposal": f"该调整建议{found.state_name}，不能再处理"})
     return found
 
 

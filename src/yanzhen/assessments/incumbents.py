@@ -119,6 +119,10 @@ def _month_end(month: date) -> date:
 def _item_rows(items: list[dict], scores: dict[int, int | None]) -> tuple[list[dict], dict[str, str]]:
     """Validate one score per item (each within 0..its points); `items` as {"item", "name", "points"}."""
     errors: dict[str, str] = {}
+    known = {item["item"] for item in items}
+    unknown = sorted(str(key) for key in scores if key not in known)
+    if unknown:
+        errors["items"] = f"考评项目 {'、'.join(unknown)} 不是本次考评的项目"
     rows = []
     for item in items:
         value = scores.get(item["item"])
