@@ -108,6 +108,39 @@ MATRIX = {
     ),
     "assessments:incumbent-items": row("/assessment/incumbents/items/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:incumbents": row(f"/assessment/incumbents/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    # Incumbents' pages: {i_score}, {i_review} and {i_proposal} are two low monthly scores of an incumbent of V,
+    # his 双述双评 and the pending adjustment proposal a county rule made of them (fixture `known_incumbent`).
+    "assessments:incumbent-rules": row("/assessment/incumbents/rules/", 302, 200, 403, 403, 403, 403, 200),
+    "assessments:incumbent-score-edit": row(
+        "/assessment/incumbents/scores/{i_score}/edit/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:incumbent-score-delete": row(
+        "/assessment/incumbents/scores/{i_score}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:incumbent-reviews": row(
+        "/assessment/incumbents/reviews/", 302, 200, 200, 200, 200, 200, 200
+    ),
+    "assessments:incumbent-reviews-export": row(
+        f"/assessment/incumbents/reviews/export.xlsx?division={V}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:incumbent-review-edit": row(
+        "/assessment/incumbents/reviews/{i_review}/edit/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:incumbent-review-delete": row(
+        "/assessment/incumbents/reviews/{i_review}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:incumbent-proposals": row(
+        "/assessment/incumbents/proposals/", 302, 200, 200, 200, 200, 200, 200
+    ),
+    "assessments:incumbent-proposal-detail": row(
+        "/assessment/incumbents/proposals/{i_proposal}/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "assessments:incumbent-analysis": row(
+        f"/assessment/incumbents/analysis/?division={V}&period=2024H1", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "assessments:incumbent-analysis-export": row(
+        f"/assessment/incumbents/analysis/export.xlsx?division={V}", 302, 200, 200, 404, 403, 403, 404
+    ),
     "assessments:settings": row("/assessment/settings/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:self-service": row("/assessment/me/", 302, 403, 403, 403, 403, 403, 403),
     "assessments:self-service-link": row(
@@ -117,6 +150,44 @@ MATRIX = {
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:list_reports": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_report": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
+    # Incumbents (在职村干部): the county's items, monthly scores, 双述双评 and adjustment proposals. The paths
+    # taking an id are write-only (PUT, DELETE, POST): a GET is 405 whatever the id.
+    "api-v1:list_incumbent_score_items": row(
+        "/api/v1/incumbents/items?county=640323", 401, 200, 200, 200, 200, 200, 404
+    ),
+    "api-v1:list_monthly_scores": row(
+        f"/api/v1/incumbents/monthly-scores?division={V}", 401, 200, 200, 404, 200, 200, 404
+    ),
+    "api-v1:create_monthly_score": row(
+        "/api/v1/incumbents/monthly-scores", 401, 200, 200, 200, 200, 200, 200
+    ),
+    "api-v1:update_monthly_score": row(
+        "/api/v1/incumbents/monthly-scores/1", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:delete_monthly_score": row(
+        "/api/v1/incumbents/monthly-scores/1", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:list_annual_reviews": row(
+        f"/api/v1/incumbents/annual-reviews?division={V}", 401, 200, 200, 404, 200, 200, 404
+    ),
+    "api-v1:create_annual_review": row(
+        "/api/v1/incumbents/annual-reviews", 401, 200, 200, 200, 200, 200, 200
+    ),
+    "api-v1:update_annual_review": row(
+        "/api/v1/incumbents/annual-reviews/1", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:delete_annual_review": row(
+        "/api/v1/incumbents/annual-reviews/1", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:list_adjustment_proposals": row(
+        f"/api/v1/incumbents/proposals?division={V}", 401, 200, 200, 404, 200, 200, 404
+    ),
+    "api-v1:confirm_adjustment_proposal": row(
+        "/api/v1/incumbents/proposals/1/confirm", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:reject_adjustment_proposal": row(
+        "/api/v1/incumbents/proposals/1/reject", 405, 405, 405, 405, 405, 405, 405
+    ),
     "assessments:export": row(
         "/assessment/assessments/export.xlsx?division=640323100", 302, 200, 200, 404, 403, 403, 404
     ),
@@ -427,6 +498,60 @@ def known_assessment(settings, tmp_path, persona):
 
 
 @pytest.fixture
+def known_incumbent(persona):
+    """An incumbent of village V scored 50 in January and February 2024 under a county rule "two months
+    不称职" (so a pending adjustment proposal), with his 双述双评 of 2023, for the incumbents' URLs."""
+    from datetime import date
+
+    from yanzhen.assessments import incumbent_rules, incumbents
+    from yanzhen.divisions.models import Division
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.services import PersonInput, create_person
+    from yanzhen.posts.models import PostType
+    from yanzhen.posts.services import appoint, ensure_seats
+
+    county = persona("county")
+    county_division = Division.objects.get(code="640323")
+    village = Division.objects.get(code=V)
+    items = incumbents.save_score_items(actor=county, county=county_division, items=[("工作实绩", 100)])
+    person = create_person(
+        actor=county,
+        data=PersonInput(
+            name="马在职",
+            id_number=make_id_number("640323", date(1975, 4, 2), 41),
+            village=village,
+            political_status="01",
+        ),
+    )
+    [seat] = ensure_seats(
+        actor=county, village=village, post_type=PostType.objects.get(code="chair"), count=1
+    )
+    term = appoint(actor=county, seat=seat, person=person, start=date(2023, 1, 1))
+    january = incumbents.record_monthly_score(
+        actor=county, term=term, month=date(2024, 1, 1), scores={items[0].pk: 50}
+    )
+    incumbents.record_monthly_score(actor=county, term=term, month=date(2024, 2, 1), scores={items[0].pk: 50})
+    incumbent_rules.add_rule(actor=county, county=county_division, grade="incompetent", months=2)
+    review = incumbents.record_annual_review(
+        actor=county,
+        term=term,
+        data=incumbents.ReviewInput(
+            year=2023,
+            report_text="述职",
+            satisfied=10,
+            basically_satisfied=2,
+            dissatisfied=1,
+            reviewed_on=date(2024, 1, 20),
+        ),
+    )
+    return {
+        "{i_score}": str(january.pk),
+        "{i_review}": str(review.pk),
+        "{i_proposal}": str(term.adjustment_proposals.get(state="pending").pk),
+    }
+
+
+@pytest.fixture
 def known_candidacy(settings, tmp_path, persona):
     """A candidacy of village V in its 公示, with a document, for the pipeline URLs that take a pk."""
     from datetime import date
@@ -602,6 +727,7 @@ PLACEHOLDERS = {
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
+PLACEHOLDERS.update(dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}"], "known_incumbent"))
 PLACEHOLDERS.update(
     dict.fromkeys(
         ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"],

@@ -166,7 +166,8 @@ def apply_incumbent_rules(division: Division, *, actor=None) -> int:
     """Evaluate every term of the division that is open and scored, or still has a pending proposal (a
     term with neither has nothing to change)."""
     terms = Term.objects.filter(seat__village__code__startswith=division.code).filter(
-        Q(end__isnull=True, monthly_scores__isnull=False) | Q(adjustment_proposals__state=ProposalState.PENDING)
+        Q(end__isnull=True, monthly_scores__isnull=False)
+        | Q(adjustment_proposals__state=ProposalState.PENDING)
     )
     term_ids = sorted(set(terms.values_list("pk", flat=True)))
     return sum(evaluate_term(term_id, actor=actor) for term_id in term_ids)

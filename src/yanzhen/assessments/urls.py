@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanzhen.assessments import exports, views
+from yanzhen.assessments import exports, incumbent_exports, incumbent_views, views
 
 app_name = "assessments"
 
@@ -28,8 +28,30 @@ urlpatterns = [
     path("commendations/new/", views.commendation_create, name="commendation-create"),
     path("commendations/<int:pk>/document", views.commendation_document, name="commendation-document"),
     path("settings/", views.settings_page, name="settings"),
-    path("incumbents/items/", views.incumbent_items, name="incumbent-items"),
-    path("incumbents/<str:village>/", views.incumbents, name="incumbents"),
+    path("incumbents/items/", incumbent_views.incumbent_items, name="incumbent-items"),
+    path("incumbents/rules/", incumbent_views.incumbent_rules_page, name="incumbent-rules"),
+    path("incumbents/scores/<int:pk>/edit/", incumbent_views.score_edit, name="incumbent-score-edit"),
+    path("incumbents/scores/<int:pk>/delete/", incumbent_views.score_delete, name="incumbent-score-delete"),
+    path("incumbents/reviews/", incumbent_views.review_list, name="incumbent-reviews"),
+    path("incumbents/reviews/export.xlsx", incumbent_exports.review_export, name="incumbent-reviews-export"),
+    path("incumbents/reviews/<int:pk>/edit/", incumbent_views.review_edit, name="incumbent-review-edit"),
+    path(
+        "incumbents/reviews/<int:pk>/delete/", incumbent_views.review_delete, name="incumbent-review-delete"
+    ),
+    path("incumbents/proposals/", incumbent_views.proposal_list, name="incumbent-proposals"),
+    path(
+        "incumbents/proposals/<int:pk>/",
+        incumbent_views.proposal_detail,
+        name="incumbent-proposal-detail",
+    ),
+    path("incumbents/analysis/", incumbent_views.analysis, name="incumbent-analysis"),
+    path(
+        "incumbents/analysis/export.xlsx",
+        incumbent_exports.analysis_export,
+        name="incumbent-analysis-export",
+    ),
+    # Last: a village code after incumbents/ (the fixed paths above come first).
+    path("incumbents/<str:village>/", incumbent_views.incumbents, name="incumbents"),
     path("me/", views.self_service, name="self-service"),
     path("me/link/", views.self_service_link, name="self-service-link"),
 ]

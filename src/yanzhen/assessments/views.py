@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import rules, selectors, services
+from yanzhen.assessments import incumbent_selectors, rules, selectors, services
 from yanzhen.assessments.forms import (
     AssessmentForm,
     BatchForm,
@@ -126,6 +126,7 @@ def index(request):
         "assessments/index.html",
         {
             "overview": selectors.overview(user, _today()),
+            "pending_adjustments": incumbent_selectors.pending_adjustments(user),
             "period": _period(request, division),
             "report_half": last_finished_period(_today(), "half_year"),
             "can_open_campaign": rules.may_open_campaign(user),
@@ -788,140 +789,4 @@ def self_service(request):
             "due_period": last_finished_period(_today(), "half_year"),
         },
         status=400 if form.errors else 200,
-    )
-
-
-# -- incumbents: monthly scores and 双述双评 of one village -------------------------------------------------
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-@require_http_methods(["GET", "POST"])
-def incumbents(request, village: str):
-    """One village's incumbents with their scores of the month, a scoring form and a 双述双评 form."""
-    _reader(request)
-    from yanzhen.assessments import incumbents as incumbent_services
-    from yanzhen.posts.models import Term
-
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
-    if not division.is_village:
-        raise Http404
-    month = incumbent_services.parse_month(request.GET.get("month", "")) or _today().replace(day=1)
-    errors: dict[str, str] = {}
-    failed_term = None
-    status = 200
-    if request.method == "POST":
-        term = get_scoped_or_404(Term.objects.all(), request.user, pk=_int_or_none(request.POST.get("term")))
-        if term.seat.village_id != division.code:
-            raise Http404
-        try:
-            if request.POST.get("action") == "review":
-                reviewed_on = None
-                try:
-                    reviewed_on = date.fromisoformat(request.POST.get("reviewed_on", ""))
-                except ValueError:
-                    pass
-                incumbent_services.record_annual_review(
-                    actor=request.user,
-                    term=term,
-                    data=incumbent_services.ReviewInput(
-                        year=_int_or_none(request.POST.get("year")),  # type: ignore[arg-type]
-                        report_text=request.POST.get("report_text", ""),
-                        satisfied=_int_or_none(request.POST.get("satisfied")),  # type: ignore[arg-type]
-                        basically_satisfied=_int_or_none(request.POST.get("basically_satisfied")),  # type: ignore[arg-type]
-                        dissatisfied=_int_or_none(request.POST.get("dissatisfied")),  # type: ignore[arg-type]
-                        reviewed_on=reviewed_on,  # type: ignore[arg-type]
-                    ),
-                )
-                messages.success(request, _("The annual review was saved."))
-            else:
-                month = incumbent_services.parse_month(request.POST.get("month", "")) or month
-                scores = {
-                    int(key.removeprefix("score_")): request.POST[key]
-                    for key in request.POST
-                    if key.startswith("score_") and key.removeprefix("score_").isdigit()
-                }
-                incumbent_services.record_monthly_score(
-                    actor=request.user,
-                    term=term,
-                    month=month,
-                    scores=scores,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("The monthly score was saved."))
-            return redirect(f"{request.path}?{urlencode({'month': f'{month:%Y-%m}'})}")
-        except ValidationError as error:
-            errors = {field: "；".join(texts) for field, texts in error.message_dict.items()}
-            failed_term = term.pk
-            status = 422
-    return render(
-        request,
-        "assessments/incumbents.html",
-        {
-            "division": division,
-            "breadcrumb": _breadcrumb(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "rows": incumbent_services.village_rows(request.user, division, month),
-            "items": incumbent_services.score_items(division.code),
-            "can_score": request.user.can_edit,
-            "errors": errors,
-            "failed_term": failed_term,
-            "posted": request.POST if status == 422 else {},
-            "year": month.year,
-        },
-        status=status,
-    )
-
-
-def _parse_items(text: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
-    """One item a line, "name points" (the last whitespace-separated word is the points)."""
-    items: list[tuple[str, int]] = []
-    errors: dict[str, str] = {}
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        name, _sep, points = line.rpartition(" ")
-        try:
-            items.append((name.strip(), int(points)))
-        except ValueError:
-            errors[f"line_{number}"] = f"第 {number} 行：请按“项目名称 分值”填写，如“工作实绩 40”"
-    return items, errors
-
-
-@require_http_methods(["GET", "POST"])
-def incumbent_items(request):
-    """The county's monthly scoring items of incumbents (月考评项目), summing to 100; administrators only."""
-    if not rules.may_change_settings(request.user):
-        raise PermissionDenied
-    from yanzhen.assessments import incumbents as incumbent_services
-
-    county = _county_of(request.user)
-    if county is None:
-        raise Http404
-    current = incumbent_services.score_items(county.code)
-    text = "\n".join(f"{item.name} {item.points}" for item in current)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        text = request.POST.get("items", "")
-        items, errors = _parse_items(text)
-        if not errors:
-            try:
-                incumbent_services.save_score_items(actor=request.user, county=county, items=items)
-            except ValidationError as invalid:
-                errors = {field: "；".join(texts) for field, texts in invalid.message_dict.items()}
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("assessments:incumbent-items")
-    return render(
-        request,
-        "assessments/incumbent_items.html",
-        {"county": county, "items": current, "text": text, "errors": errors},
-        status=422 if errors else 200,
     )

@@ -1,0 +1,117 @@
+"""xlsx exports of the incumbents' pages: the 双述双评 list and the half-year analysis (半年研判), the same rows
+as the pages show, in the workbook of `exports`. The division first (404 outside the jurisdiction), then the
+role (editors only, 403 otherwise); Chinese headers whatever the interface language; every export is written
+to the audit log with its division, period or year and row count.
+"""
+
+from __future__ import annotations
+
+from django.views.decorators.http import require_GET
+
+from yanzhen.assessments import incumbent_selectors as selectors
+from yanzhen.assessments.exports import _response, _workbook
+from yanzhen.assessments.incumbent_views import _editor, _year
+from yanzhen.assessments.models import GRADE_NAMES, Grade
+from yanzhen.assessments.views import _code, _division, _period
+from yanzhen.core import audit
+from yanzhen.core.models import AuditAction
+
+REVIEW_HEADER = [
+    "乡镇",
+    "村",
+    "姓名",
+    "职务",
+    "年度",
+    "满意",
+    "基本满意",
+    "不满意",
+    "满意率（%）",
+    "评议日期",
+]
+
+
+@require_GET
+def review_export(request):
+    division = _division(request)
+    _editor(request)
+    year = _year(request)
+    rows = []
+    for review in selectors.annual_reviews(request.user, under=_code(division), year=year):
+        village = review.term.seat.village
+        rows.append(
+            [
+                village.parent.name if village.parent_id else "",
+                village.name,
+                review.term.person.name,
+                review.term.seat.post_type.name,
+                review.year,
+                review.satisfied,
+                review.basically_satisfied,
+                review.dissatisfied,
+                float(review.satisfaction),
+                review.reviewed_on.isoformat(),
+            ]
+        )
+    place = division.name if division is not None else "全部"
+    years = f"{year}年" if year is not None else "全部年度"
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"双述双评 {place} {years}",
+        division_code=_code(division),
+        detail={"export": "annual_reviews", "division": _code(division), "year": year, "rows": len(rows)},
+    )
+    return _response(
+        _workbook("双述双评", REVIEW_HEADER, rows),
+        f"双述双评_{place}_{years}.xlsx",
+        f"annual_reviews_{_code(division) or 'all'}_{year or 'all'}.xlsx",
+    )
+
+
+@require_GET
+def analysis_export(request):
+    division = _division(request)
+    _editor(request)
+    period = _period(request, division, halves_only=True)
+    months = selectors.half_year_months(period)
+    header = ["乡镇", "村", "姓名", "职务"]
+    for month in months:
+        header += [f"{month.month}月得分", f"{month.month}月等次"]
+    header += ["平均分", "基本称职及以下月数", "待处理调整建议"]
+    rows = []
+    for row in selectors.half_year_analysis(request.user, period, _code(division)):
+        village = row.term.seat.village
+        values = [
+            village.parent.name if village.parent_id else "",
+            village.name,
+            row.term.person.name,
+            row.term.seat.post_type.name,
+        ]
+        for cell in row.months:
+            values += [cell.total, GRADE_NAMES[Grade(cell.grade)] if cell.grade else None]
+        values += [
+            float(row.average) if row.average is not None else None,
+            row.low_months,
+            "是" if row.pending else "否",
+        ]
+        rows.append(values)
+    place = division.name if division is not None else "全部"
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"村干部半年研判 {place} {period.name}",
+        division_code=_code(division),
+        detail={
+            "export": "incumbent_analysis",
+            "division": _code(division),
+            "period": period.key,
+            "rows": len(rows),
+        },
+    )
+    return _response(
+        _workbook("半年研判", header, rows),
+        f"村干部半年研判_{place}_{period.key}.xlsx",
+        f"incumbent_analysis_{_code(division) or 'all'}_{period.key}.xlsx",
+    )

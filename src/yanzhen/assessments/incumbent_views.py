@@ -1,0 +1,533 @@
+"""Pages of the incumbents (在职村干部, issue 5 §6): a village's monthly scores (月考评) and 双述双评, correcting
+or deleting them, the list of 双述双评, the adjustment proposals (调整建议) with the clerk's decision, the
+county's items, grade bands and rules, and the half-year analysis (半年研判).
+
+Views only parse input: reads go through `incumbent_selectors`, writes through `incumbents` and
+`incumbent_rules`, which check jurisdiction (404) and role (403) themselves and answer bad input with Chinese
+messages per field (shown next to the field, status 422, nothing written). The xlsx exports of the lists
+are in `incumbent_exports`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yanzhen.assessments import incumbent_rules, rules
+from yanzhen.assessments import incumbent_selectors as selectors
+from yanzhen.assessments import incumbents as services
+from yanzhen.assessments.models import (
+    ADJUSTMENT_STATE_NAMES,
+    Grade,
+    IncumbentRule,
+    ProposalState,
+)
+from yanzhen.assessments.views import (
+    _breadcrumb,
+    _code,
+    _county_of,
+    _division,
+    _period,
+    _period_choices,
+    _reader,
+    _today,
+)
+from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.divisions.models import Division
+from yanzhen.posts.models import Term
+
+REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
+BAND_FIELDS = ["excellent", "competent", "basic"]
+RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
+
+
+def _editor(request) -> None:
+    if not request.user.can_edit:
+        raise PermissionDenied
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_or_none(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _errors(invalid: ValidationError) -> dict[str, str]:
+    """A service's errors by field, each field's messages joined."""
+    if not hasattr(invalid, "error_dict"):
+        return {"__all__": "；".join(invalid.messages)}
+    return {field: "；".join(texts) for field, texts in invalid.message_dict.items()}
+
+
+def _others(errors: dict[str, str], shown: list[str]) -> list[str]:
+    """The messages of fields the page has no input for, shown above the form."""
+    return [message for field, message in errors.items() if field not in shown]
+
+
+def _village_url(village_code: str, month: date) -> str:
+    return (
+        reverse("assessments:incumbents", args=[village_code]) + "?" + urlencode({"month": f"{month:%Y-%m}"})
+    )
+
+
+def _review_input(values: dict) -> services.ReviewInput:
+    return services.ReviewInput(
+        year=_int_or_none(values.get("year")),  # type: ignore[arg-type]
+        report_text=values.get("report_text", ""),
+        satisfied=_int_or_none(values.get("satisfied")),  # type: ignore[arg-type]
+        basically_satisfied=_int_or_none(values.get("basically_satisfied")),  # type: ignore[arg-type]
+        dissatisfied=_int_or_none(values.get("dissatisfied")),  # type: ignore[arg-type]
+        reviewed_on=_date_or_none(values.get("reviewed_on")),  # type: ignore[arg-type]
+    )
+
+
+# -- one village: monthly scores and 双述双评 ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def incumbents(request, village: str):
+    """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
+    form."""
+    _reader(request)
+    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
+    if not division.is_village:
+        raise Http404
+    month = services.parse_month(request.GET.get("month", "")) or _today().replace(day=1)
+    errors: dict[str, str] = {}
+    failed_term = None
+    status = 200
+    if request.method == "POST":
+        term = get_scoped_or_404(Term.objects.all(), request.user, pk=_int_or_none(request.POST.get("term")))
+        if term.seat.village_id != division.code:
+            raise Http404
+        try:
+            if request.POST.get("action") == "review":
+                services.record_annual_review(actor=request.user, term=term, data=_review_input(request.POST))
+                messages.success(request, _("The annual review was saved."))
+            else:
+                month = services.parse_month(request.POST.get("month", "")) or month
+                scores = {
+                    int(key.removeprefix("score_")): request.POST[key]
+                    for key in request.POST
+                    if key.startswith("score_") and key.removeprefix("score_").isdigit()
+                }
+                services.record_monthly_score(
+                    actor=request.user,
+                    term=term,
+                    month=month,
+                    scores=scores,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("The monthly score was saved."))
+            return redirect(_village_url(division.code, month))
+        except ValidationError as invalid:
+            errors = _errors(invalid)
+            failed_term = term.pk
+            status = 422
+    bands = selectors.Bands()
+    rows = [
+        {
+            "term": row.term,
+            "score": row.score,
+            "grade": selectors.grade_label(bands.grade(division.code, row.score.total)) if row.score else "",
+        }
+        for row in services.village_rows(request.user, division, month)
+    ]
+    return render(
+        request,
+        "assessments/incumbents.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division)[:-1],
+            "month": month,
+            "month_key": f"{month:%Y-%m}",
+            "rows": rows,
+            "items": services.score_items(division.code),
+            "can_score": request.user.can_edit,
+            "errors": errors,
+            "failed_term": failed_term,
+            "posted": request.POST if status == 422 else {},
+            "year": month.year,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def score_edit(request, pk: int):
+    """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""
+    score = selectors.get_score(request.user, pk)
+    _editor(request)
+    values = {f"score_{entry['item']}": entry["score"] for entry in score.items}
+    note = score.note
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in values}
+        note = request.POST.get("note", "")
+        try:
+            services.update_monthly_score(
+                actor=request.user,
+                score=score,
+                scores={entry["item"]: values[f"score_{entry['item']}"] for entry in score.items},
+                note=note,
+            )
+        except ValidationError as invalid:
+            errors = _errors(invalid)
+        else:
+            messages.success(request, _("The monthly score was saved."))
+            return redirect(_village_url(score.term.seat.village_id, score.month))
+    fields = [
+        {
+            "name": f"score_{entry['item']}",
+            "label": entry["name"],
+            "points": entry["points"],
+            "value": values[f"score_{entry['item']}"],
+            "error": errors.get(f"score_{entry['item']}", ""),
+        }
+        for entry in score.items
+    ]
+    village = score.term.seat.village
+    return render(
+        request,
+        "assessments/incumbent_score_form.html",
+        {
+            "score": score,
+            "fields": fields,
+            "note": note,
+            "errors": errors,
+            "other_errors": _others(errors, [field["name"] for field in fields] + ["note"]),
+            "division": village,
+            "breadcrumb": village.ancestors(),
+            "back": _village_url(village.code, score.month),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@require_POST
+def score_delete(request, pk: int):
+    score = selectors.get_score(request.user, pk)
+    back = _village_url(score.term.seat.village_id, score.month)
+    services.delete_monthly_score(actor=request.user, score=score)
+    messages.success(request, _("The monthly score was deleted."))
+    return redirect(back)
+
+
+# -- 双述双评 ------------------------------------------------------------------------------------------------
+
+
+def _year(request) -> int | None:
+    year = _int_or_none(request.GET.get("year"))
+    return year if year is not None and 2000 <= year <= 2999 else None
+
+
+@require_GET
+def review_list(request):
+    _reader(request)
+    division = _division(request)
+    year = _year(request)
+    query = urlencode({key: value for key, value in [("division", _code(division)), ("year", year)] if value})
+    return render(
+        request,
+        "assessments/incumbent_reviews.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division)[:-1],
+            "year": year,
+            "reviews": selectors.annual_reviews(request.user, under=_code(division), year=year),
+            "can_edit": request.user.can_edit,
+            "query": query,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk: int):
+    review = selectors.get_review(request.user, pk)
+    _editor(request)
+    values = {name: getattr(review, name) for name in REVIEW_FIELDS}
+    values["reviewed_on"] = review.reviewed_on.isoformat()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in REVIEW_FIELDS}
+        try:
+            review = services.update_annual_review(
+                actor=request.user, review=review, data=_review_input(values)
+            )
+        except ValidationError as invalid:
+            errors = _errors(invalid)
+        else:
+            messages.success(request, _("The annual review was saved."))
+            return redirect(_reviews_url(review.term.seat.village_id, review.year))
+    village = review.term.seat.village
+    return render(
+        request,
+        "assessments/incumbent_review_form.html",
+        {
+            "review": review,
+            "values": values,
+            "errors": errors,
+            "other_errors": _others(errors, REVIEW_FIELDS),
+            "division": village,
+            "breadcrumb": village.ancestors(),
+            "back": _reviews_url(village.code, review.year),
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _reviews_url(village_code: str, year: int) -> str:
+    return (
+        reverse("assessments:incumbent-reviews")
+        + "?"
+        + urlencode({"division": village_code[:9], "year": year})
+    )
+
+
+@require_POST
+def review_delete(request, pk: int):
+    review = selectors.get_review(request.user, pk)
+    back = _reviews_url(review.term.seat.village_id, review.year)
+    services.delete_annual_review(actor=request.user, review=review)
+    messages.success(request, _("The annual review was deleted."))
+    return redirect(back)
+
+
+# -- adjustment proposals ----------------------------------------------------------------------------------
+
+
+@require_GET
+def proposal_list(request):
+    _reader(request)
+    division = _division(request)
+    state = request.GET.get("state", ProposalState.PENDING)
+    if state not in ProposalState.values and state != "all":
+        state = ProposalState.PENDING
+    return render(
+        request,
+        "assessments/incumbent_proposals.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division)[:-1],
+            "proposals": selectors.adjustment_proposals(
+                request.user, state=None if state == "all" else state, under=_code(division)
+            ),
+            "state": state,
+            "states": [(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request, pk: int):
+    """The proposal, its basis and the scores of the streak; editors confirm (the term ends on the date
+    given, reason 调整) or reject it with a reason."""
+    proposal = selectors.get_adjustment(request.user, pk)
+    _reader(request)
+    errors: dict[str, str] = {}
+    failed = ""
+    posted = {}
+    if request.method == "POST":
+        _editor(request)
+        action = request.POST.get("action")
+        posted = request.POST
+        try:
+            if action == "confirm":
+                incumbent_rules.confirm_adjustment(
+                    actor=request.user,
+                    proposal=proposal,
+                    on=_date_or_none(request.POST.get("on")),
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "reject":
+                incumbent_rules.reject_adjustment(
+                    actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
+                )
+            else:
+                return HttpResponseBadRequest("请选择确认或驳回", content_type="text/plain; charset=utf-8")
+        except ValidationError as invalid:
+            errors, failed = _errors(invalid), action
+            if "end" in errors:  # the term's own rule on its end date (posts.services.end_term)
+                errors["on"] = "；".join(filter(None, [errors.get("on"), errors.pop("end")]))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assessments:incumbent-proposal-detail", pk=proposal.pk)
+    village = proposal.term.seat.village
+    return render(
+        request,
+        "assessments/incumbent_proposal_detail.html",
+        {
+            "proposal": proposal,
+            "scores": selectors.streak_scores(proposal),
+            "can_decide": request.user.can_edit and proposal.state == ProposalState.PENDING,
+            "errors": errors,
+            "failed": failed,
+            "other_errors": _others(errors, ["on", "note", "reason"]),
+            "posted": posted,
+            "today": _today(),
+            "division": village,
+            "breadcrumb": village.ancestors(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+# -- the county's configuration: items, bands and rules ----------------------------------------------------
+
+
+def _parse_items(text: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """One item a line, "name points" (the last whitespace-separated word is the points)."""
+    items: list[tuple[str, int]] = []
+    errors: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, _sep, points = line.rpartition(" ")
+        try:
+            items.append((name.strip(), int(points)))
+        except ValueError:
+            errors[f"line_{number}"] = f"第 {number} 行：请按“项目名称 分值”填写，如“工作实绩 40”"
+    return items, errors
+
+
+def _county_admin(request) -> Division:
+    if not rules.may_change_settings(request.user):
+        raise PermissionDenied
+    county = _county_of(request.user)
+    if county is None:
+        raise Http404
+    return county
+
+
+@require_http_methods(["GET", "POST"])
+def incumbent_items(request):
+    """The county's monthly scoring items of incumbents (月考评项目), summing to 100; administrators only."""
+    county = _county_admin(request)
+    current = services.score_items(county.code)
+    text = "\n".join(f"{item.name} {item.points}" for item in current)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        text = request.POST.get("items", "")
+        items, errors = _parse_items(text)
+        if not errors:
+            try:
+                services.save_score_items(actor=request.user, county=county, items=items)
+            except ValidationError as invalid:
+                errors = _errors(invalid)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("assessments:incumbent-items")
+    return render(
+        request,
+        "assessments/incumbent_items.html",
+        {"county": county, "items": current, "text": text, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incumbent_rules_page(request):
+    """The county's grade bands of monthly totals and its rules on consecutive monthly grades (each rule
+    switched on or off, never deleted); administrators of the county only."""
+    county = _county_admin(request)
+    settings = rules.settings_for(county)
+    bands = {
+        "excellent": settings.monthly_excellent_min,
+        "competent": settings.monthly_competent_min,
+        "basic": settings.monthly_basic_min,
+    }
+    new_rule = {"grade": Grade.INCOMPETENT.value, "months": 2}
+    errors: dict[str, str] = {}
+    failed = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "bands":
+                bands = {name: request.POST.get(name, "") for name in BAND_FIELDS}
+                incumbent_rules.save_bands(
+                    actor=request.user,
+                    county=county,
+                    **{name: _int_or_none(value) for name, value in bands.items()},
+                )
+                messages.success(request, _("The grade bands were saved."))
+            elif action == "add":
+                new_rule = {"grade": request.POST.get("grade", ""), "months": request.POST.get("months", "")}
+                incumbent_rules.add_rule(
+                    actor=request.user,
+                    county=county,
+                    grade=new_rule["grade"],
+                    months=_int_or_none(new_rule["months"]),
+                )
+                messages.success(request, _("The rule was added."))
+            elif action == "toggle":
+                rule = get_scoped_or_404(
+                    IncumbentRule.objects.filter(county=county),
+                    request.user,
+                    pk=_int_or_none(request.POST.get("rule")),
+                )
+                active = request.POST.get("active") == "1"
+                incumbent_rules.set_rule_active(actor=request.user, rule=rule, active=active)
+                messages.success(
+                    request, _("The rule was switched on.") if active else _("The rule was switched off.")
+                )
+            else:
+                return HttpResponseBadRequest("未知的操作", content_type="text/plain; charset=utf-8")
+        except ValidationError as invalid:
+            errors, failed = _errors(invalid), action
+        else:
+            return redirect("assessments:incumbent-rules")
+    return render(
+        request,
+        "assessments/incumbent_rules.html",
+        {
+            "county": county,
+            "bands": bands,
+            "new_rule": new_rule,
+            "grades": [(grade.value, grade.label) for grade in RULE_GRADES],
+            "rules": selectors.county_rules(request.user, county.code),
+            "errors": errors,
+            "failed": failed,
+            "other_errors": _others(errors, ["excellent", "competent", "basic", "grade", "months"]),
+        },
+        status=422 if errors else 200,
+    )
+
+
+# -- 半年研判: the half-year analysis ------------------------------------------------------------------------
+
+
+@require_GET
+def analysis(request):
+    _reader(request)
+    division = _division(request)
+    period = _period(request, division, halves_only=True)
+    return render(
+        request,
+        "assessments/incumbent_analysis.html",
+        {
+            "division": division,
+            "breadcrumb": _breadcrumb(division)[:-1],
+            "period": period,
+            "periods": _period_choices(division, halves_only=True),
+            "months": selectors.half_year_months(period),
+            "rows": selectors.half_year_analysis(request.user, period, _code(division)),
+            "can_export": request.user.can_edit,
+        },
+    )
