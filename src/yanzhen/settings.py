@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yanzhen.stats",
     "yanzhen.rosters",
     "yanzhen.matching",
+    "yanzhen.ops",
     "yanzhen.demo",
 ]
 

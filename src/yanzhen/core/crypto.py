@@ -4,6 +4,8 @@
   operator rotate keys: the first key of YANZHEN_FIELD_KEYS encrypts, all of them decrypt.
 - `keyed_hash` is an HMAC-SHA256 under a separate key derived from the first field key, for uniqueness and
   exact lookup without decrypting (a plain hash of an ID number is guessable: the space is small).
+- `sign`/`signature_matches` are HMACs under keys derived per purpose, for files that must prove they were
+  made by a holder of the field keys (the backup manifest, `ops.archive`).
 
 Keys come from the environment (YANZHEN_FIELD_KEYS, comma-separated Fernet keys); never from the repository.
 In DEBUG a development key is derived from the SECRET_KEY so `make run` needs no set-up.
@@ -50,6 +52,27 @@ def decrypt(token: str) -> str:
 
 def keyed_hash(value: str) -> str:
     return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest() if value else ""
+
+
+def _signing_key(key: bytes, purpose: str) -> bytes:
+    return hmac.new(key, b"yanzhen signature v1:" + purpose.encode(), hashlib.sha256).digest()
+
+
+def sign(data: bytes, *, purpose: str) -> str:
+    """HMAC-SHA256 of `data` under a key derived from the first field key and the purpose.
+
+    Used where a file must prove it was made by a holder of the field keys (the backup manifest): a
+    checksum alone is recomputed by whoever alters the file."""
+    return hmac.new(_signing_key(_keys()[0], purpose), data, hashlib.sha256).hexdigest()
+
+
+def signature_matches(data: bytes, signature: str, *, purpose: str) -> bool:
+    """True when `signature` is `sign(data)` under any configured key, so files signed before a key
+    rotation still verify while the old key is kept after the new one."""
+    return any(
+        hmac.compare_digest(hmac.new(_signing_key(key, purpose), data, hashlib.sha256).hexdigest(), signature)
+        for key in _keys()
+    )
 
 
 def generate_key() -> str:

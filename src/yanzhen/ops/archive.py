@@ -1,0 +1,202 @@
+"""The backup file: one .tar.gz holding `data.json`, `media/...`, `manifest.json` and `manifest.sig`.
+
+The manifest lists the SHA-256 and size of every other member; `manifest.sig` is an HMAC of the manifest under
+a key derived from the field keys (`core.crypto.sign`). A checksum alone is recomputed by whoever edits the
+archive; the signature can only be made by a holder of YANZHEN_FIELD_KEYS, whom a restore needs anyway to read
+the encrypted ID numbers and phones. Reading checks everything before anything is written to the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+import time
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from yanzhen.core import crypto
+
+FORMAT = "yanzhen-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+DATA = "data.json"
+MEDIA = "media"
+SIGNATURE_PURPOSE = "backup-manifest"
+# The manifest and its signature are read into memory; a real one is far smaller (one line per file).
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A backup or restore refused, with the Chinese sentence the operator reads."""
+
+
+class _HashingReader:
+    """Passes a file through to tarfile while computing its SHA-256, so each file is read once."""
+
+    def __init__(self, source: BinaryIO):
+        self.source = source
+        self.hash = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        self.hash.update(chunk)
+        return chunk
+
+
+class ArchiveWriter:
+    """Writes members one by one and remembers their checksums for the manifest, which goes last."""
+
+    def __init__(self, target: BinaryIO):
+        self._tar = tarfile.open(fileobj=target, mode="w:gz")
+        self.files: dict[str, dict[str, Any]] = {}
+
+    def add_file(self, name: str, source: Path) -> None:
+        info = tarfile.TarInfo(name)
+        stat = source.stat()
+        info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o600
+        with source.open("rb") as handle:
+            reader = _HashingReader(handle)
+            self._tar.addfile(info, reader)
+        self.files[name] = {"sha256": reader.hash.hexdigest(), "size": info.size}
+
+    def finish(self, manifest: dict[str, Any]) -> None:
+        """Adds the manifest (with the checksums of every member written so far) and its signature."""
+        body = json.dumps({**manifest, "files": self.files}, ensure_ascii=False, indent=2, sort_keys=True)
+        self._add_bytes(MANIFEST, body.encode())
+        self._add_bytes(SIGNATURE, crypto.sign(body.encode(), purpose=SIGNATURE_PURPOSE).encode())
+        self._tar.close()
+
+    def _add_bytes(self, name: str, data: bytes) -> None:
+        info = tarfile.TarInfo(name)
+        info.size, info.mode, info.mtime = len(data), 0o600, int(time.time())
+        self._tar.addfile(info, io.BytesIO(data))
+
+
+def _is_allowed_name(name: str) -> bool:
+    """Only the four kinds of member we write, as plain relative paths: nothing can land outside the
+    staging directory, whatever the archive says."""
+    path = PurePosixPath(name)
+    if (
+        str(path) != name
+        or path.is_absolute()
+        or "\\" in name
+        or any(part in ("", ".", "..") for part in path.parts)
+    ):
+        return False
+    return name in (MANIFEST, SIGNATURE, DATA) or (path.parts[0] == MEDIA and len(path.parts) > 1)
+
+
+def read_verified(archive: Path, staging: Path | None) -> dict[str, Any]:
+    """Reads every member, checks the signature and each checksum, and returns the manifest.
+
+    With `staging`, `data.json` and the media files are written below it (the restore loads them from there);
+    without, they are only hashed (the drill's first look). Raises BackupError naming the archive and the
+    member at fault; nothing outside `staging` is written.
+    """
+    label = archive.name
+    found: dict[str, dict[str, Any]] = {}
+    small: dict[str, bytes] = {}
+    current = ""
+    try:
+        with tarfile.open(archive, mode="r:gz") as tar:
+            for member in tar:
+                current = member.name
+                if not _is_allowed_name(member.name) or not member.isfile():
+                    raise BackupError(
+                        f"备份文件 {label} 含有不应有的条目 {member.name}，拒绝恢复。未写入任何数据。"
+                    )
+                if member.name in found or member.name in small:
+                    raise BackupError(
+                        f"备份文件 {label} 中 {member.name} 出现了两次，拒绝恢复。未写入任何数据。"
+                    )
+                source = tar.extractfile(member)
+                assert source is not None  # a regular file always has content to extract
+                if member.name in (MANIFEST, SIGNATURE):
+                    if member.size > MANIFEST_MAX_BYTES:
+                        raise BackupError(
+                            f"备份文件 {label} 中的 {member.name} 过大，拒绝恢复。未写入任何数据。"
+                        )
+                    small[member.name] = source.read()
+                else:
+                    found[member.name] = _copy(source, staging / member.name if staging else None)
+    except BackupError:
+        raise
+    except FileNotFoundError:
+        raise BackupError(f"找不到备份文件 {archive}") from None
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        where = f"读取 {current} 时" if current else "打开时"
+        raise BackupError(
+            f"备份文件 {label} 已损坏，{where}出错（{exc}）。拒绝恢复，未写入任何数据。"
+        ) from None
+    manifest = _verified_manifest(label, small)
+    _compare(label, manifest["files"], found)
+    return manifest
+
+
+def _copy(source: BinaryIO, target: Path | None) -> dict[str, Any]:
+    digest, size = hashlib.sha256(), 0
+    handle = None
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = target.open("xb")
+    try:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            if handle:
+                handle.write(chunk)
+    finally:
+        if handle:
+            handle.close()
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def _verified_manifest(label: str, small: dict[str, bytes]) -> dict[str, Any]:
+    if MANIFEST not in small:
+        raise BackupError(f"备份文件 {label} 缺少 {MANIFEST}，不是完整的雁阵备份。未写入任何数据。")
+    body = small[MANIFEST]
+    signature = small.get(SIGNATURE, b"").decode("ascii", "replace").strip()
+    if not crypto.signature_matches(body, signature, purpose=SIGNATURE_PURPOSE):
+        raise BackupError(
+            f"备份文件 {label} 的 {MANIFEST} 签名不符：清单被改动过，或备份时使用的是另一组 YANZHEN_FIELD_KEYS。"
+            "拒绝恢复，未写入任何数据。"
+        )
+    manifest = json.loads(body)
+    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(
+            f"备份文件 {label} 的格式（{manifest.get('format')} 第 {manifest.get('format_version')} 版）"
+            f"不是本程序能读的（{FORMAT} 第 {FORMAT_VERSION} 版）。未写入任何数据。"
+        )
+    return manifest
+
+
+def _compare(label: str, expected: dict[str, dict[str, Any]], found: dict[str, dict[str, Any]]) -> None:
+    for name in sorted(expected.keys() | found.keys()):
+        if name not in found:
+            problem = "在清单中但不在备份文件里"
+        elif name not in expected:
+            problem = "不在清单中"
+        elif found[name] != expected[name]:
+            problem = "的 SHA-256 与清单不符"
+        else:
+            continue
+        raise BackupError(f"备份文件 {label} 已损坏或被改动：{name} {problem}。拒绝恢复，未写入任何数据。")
+    if DATA not in found:
+        raise BackupError(f"备份文件 {label} 缺少 {DATA}。未写入任何数据。")
+
+
+def media_members(manifest: dict[str, Any]) -> list[str]:
+    return sorted(name for name in manifest["files"] if name.startswith(MEDIA + "/"))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

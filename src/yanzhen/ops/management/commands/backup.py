@@ -1,0 +1,38 @@
+"""yanzhen backup [--output PATH]: one archive of the whole database and the uploaded files.
+
+Writes var/backups/yanzhen-YYYYmmdd-HHMMSS.tar.gz unless told otherwise. The field keys are not in it.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yanzhen.ops.archive import BackupError
+from yanzhen.ops.services import create_backup
+
+
+class Command(BaseCommand):
+    help = "Back up the database and the uploaded files into one signed .tar.gz (the field keys stay out)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output", help="the archive to write (default: var/backups/yanzhen-YYYYmmdd-HHMMSS.tar.gz)"
+        )
+
+    def handle(self, *args, output: str | None, **options):
+        try:
+            result = create_backup(output=Path(output) if output else None)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        rows = sum(result.counts.values())
+        models = sum(1 for count in result.counts.values() if count)
+        self.stdout.write(f"备份已写入 {result.path}")
+        self.stdout.write(
+            f"  记录 {rows} 条（{models} 类），上传文件 {result.media_files} 个，共 {result.size:,} 字节"
+        )
+        self.stdout.write(f"  SHA-256 {result.sha256}")
+        self.stdout.write(
+            "提醒：备份中的身份证号、手机号仍是密文，解密所需的密钥 YANZHEN_FIELD_KEYS 不在备份文件中。"
+            "请把密钥与备份分开妥善保管：没有这组密钥，备份无法恢复。"
+        )
+        self.stdout.write("建议定期运行 yanzhen restore 备份文件 --check 做恢复演练。")
