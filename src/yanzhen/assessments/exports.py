@@ -16,7 +16,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from yanzhen.assessments import selectors
-from yanzhen.assessments.views import _code, _division, _period, _today
+from yanzhen.assessments.page_helpers import (
+    division_code,
+    division_from_query,
+    local_today,
+    period_from_query,
+)
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction
 from yanzhen.people.views.list import XLSX, content_disposition
@@ -79,10 +84,10 @@ def _response(content: bytes, filename: str, fallback: str) -> HttpResponse:
 @require_GET
 def assessments_export(request):
     _exporter(request)
-    division = _division(request)
-    period = _period(request, division)
+    division = division_from_query(request)
+    period = period_from_query(request, division)
     rows = []
-    for row in selectors.assessment_rows(request.user, period, _code(division)):
+    for row in selectors.assessment_rows(request.user, period, division_code(division)):
         assessment = row.assessment
         values = _place(row.person) + [period.name]
         if assessment is None:
@@ -105,10 +110,10 @@ def assessments_export(request):
         user=request.user,
         request=request,
         object_repr=f"考核结果 {place} {period.name}",
-        division_code=_code(division),
+        division_code=division_code(division),
         detail={
             "export": "assessments",
-            "division": _code(division),
+            "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
         },
@@ -117,19 +122,19 @@ def assessments_export(request):
     return _response(
         content,
         f"考核结果_{place}_{period.key}.xlsx",
-        f"assessments_{_code(division) or 'all'}_{period.key}.xlsx",
+        f"assessments_{division_code(division) or 'all'}_{period.key}.xlsx",
     )
 
 
 @require_GET
 def overdue_export(request):
     _exporter(request)
-    division = _division(request)
-    period = _period(request, division, halves_only=True)
-    today = _today()
+    division = division_from_query(request)
+    period = period_from_query(request, division, halves_only=True)
+    today = local_today()
     rows = [
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
-        for row in selectors.overdue_reports(request.user, period, today, _code(division))
+        for row in selectors.overdue_reports(request.user, period, today, division_code(division))
     ]
     place = division.name if division is not None else "全部"
     audit.record(
@@ -137,10 +142,10 @@ def overdue_export(request):
         user=request.user,
         request=request,
         object_repr=f"逾期未交思想工作汇报 {place} {period.name}",
-        division_code=_code(division),
+        division_code=division_code(division),
         detail={
             "export": "overdue_reports",
-            "division": _code(division),
+            "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
         },
@@ -149,5 +154,5 @@ def overdue_export(request):
     return _response(
         content,
         f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
-        f"overdue_reports_{_code(division) or 'all'}_{period.key}.xlsx",
+        f"overdue_reports_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

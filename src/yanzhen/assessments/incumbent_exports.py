@@ -12,7 +12,7 @@ from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments.exports import _response, _workbook
 from yanzhen.assessments.incumbent_views import _editor, _year
 from yanzhen.assessments.models import GRADE_NAMES, Grade
-from yanzhen.assessments.views import _code, _division, _period
+from yanzhen.assessments.page_helpers import division_code, division_from_query, period_from_query
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction
 
@@ -32,11 +32,11 @@ REVIEW_HEADER = [
 
 @require_GET
 def review_export(request):
-    division = _division(request)
+    division = division_from_query(request)
     _editor(request)
     year = _year(request)
     rows = []
-    for review in selectors.annual_reviews(request.user, under=_code(division), year=year):
+    for review in selectors.annual_reviews(request.user, under=division_code(division), year=year):
         village = review.term.seat.village
         rows.append(
             [
@@ -59,28 +59,33 @@ def review_export(request):
         user=request.user,
         request=request,
         object_repr=f"双述双评 {place} {years}",
-        division_code=_code(division),
-        detail={"export": "annual_reviews", "division": _code(division), "year": year, "rows": len(rows)},
+        division_code=division_code(division),
+        detail={
+            "export": "annual_reviews",
+            "division": division_code(division),
+            "year": year,
+            "rows": len(rows),
+        },
     )
     return _response(
         _workbook("双述双评", REVIEW_HEADER, rows),
         f"双述双评_{place}_{years}.xlsx",
-        f"annual_reviews_{_code(division) or 'all'}_{year or 'all'}.xlsx",
+        f"annual_reviews_{division_code(division) or 'all'}_{year or 'all'}.xlsx",
     )
 
 
 @require_GET
 def analysis_export(request):
-    division = _division(request)
+    division = division_from_query(request)
     _editor(request)
-    period = _period(request, division, halves_only=True)
+    period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
     header = ["乡镇", "村", "姓名", "职务"]
     for month in months:
         header += [f"{month.month}月得分", f"{month.month}月等次"]
     header += ["平均分", "基本称职及以下月数", "待处理调整建议"]
     rows = []
-    for row in selectors.half_year_analysis(request.user, period, _code(division)):
+    for row in selectors.half_year_analysis(request.user, period, division_code(division)):
         village = row.term.seat.village
         values = [
             village.parent.name if village.parent_id else "",
@@ -102,10 +107,10 @@ def analysis_export(request):
         user=request.user,
         request=request,
         object_repr=f"村干部半年研判 {place} {period.name}",
-        division_code=_code(division),
+        division_code=division_code(division),
         detail={
             "export": "incumbent_analysis",
-            "division": _code(division),
+            "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
         },
@@ -113,5 +118,5 @@ def analysis_export(request):
     return _response(
         _workbook("半年研判", header, rows),
         f"村干部半年研判_{place}_{period.key}.xlsx",
-        f"incumbent_analysis_{_code(division) or 'all'}_{period.key}.xlsx",
+        f"incumbent_analysis_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

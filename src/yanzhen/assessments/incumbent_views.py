@@ -30,15 +30,15 @@ from yanzhen.assessments.models import (
     IncumbentRule,
     ProposalState,
 )
-from yanzhen.assessments.views import (
-    _breadcrumb,
-    _code,
-    _county_of,
-    _division,
-    _period,
-    _period_choices,
-    _reader,
-    _today,
+from yanzhen.assessments.page_helpers import (
+    breadcrumb_of,
+    county_of,
+    division_code,
+    division_from_query,
+    local_today,
+    period_choices,
+    period_from_query,
+    require_reader,
 )
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
@@ -104,11 +104,11 @@ def _review_input(values: dict) -> services.ReviewInput:
 def incumbents(request, village: str):
     """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
     form."""
-    _reader(request)
+    require_reader(request)
     division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
     if not division.is_village:
         raise Http404
-    month = services.parse_month(request.GET.get("month", "")) or _today().replace(day=1)
+    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
     errors: dict[str, str] = {}
     failed_term = None
     status = 200
@@ -154,7 +154,7 @@ def incumbents(request, village: str):
         "assessments/incumbents.html",
         {
             "division": division,
-            "breadcrumb": _breadcrumb(division)[:-1],
+            "breadcrumb": breadcrumb_of(division)[:-1],
             "month": month,
             "month_key": f"{month:%Y-%m}",
             "rows": rows,
@@ -239,18 +239,20 @@ def _year(request) -> int | None:
 
 @require_GET
 def review_list(request):
-    _reader(request)
-    division = _division(request)
+    require_reader(request)
+    division = division_from_query(request)
     year = _year(request)
-    query = urlencode({key: value for key, value in [("division", _code(division)), ("year", year)] if value})
+    query = urlencode(
+        {key: value for key, value in [("division", division_code(division)), ("year", year)] if value}
+    )
     return render(
         request,
         "assessments/incumbent_reviews.html",
         {
             "division": division,
-            "breadcrumb": _breadcrumb(division)[:-1],
+            "breadcrumb": breadcrumb_of(division)[:-1],
             "year": year,
-            "reviews": selectors.annual_reviews(request.user, under=_code(division), year=year),
+            "reviews": selectors.annual_reviews(request.user, under=division_code(division), year=year),
             "can_edit": request.user.can_edit,
             "query": query,
         },
@@ -314,8 +316,8 @@ def review_delete(request, pk: int):
 
 @require_GET
 def proposal_list(request):
-    _reader(request)
-    division = _division(request)
+    require_reader(request)
+    division = division_from_query(request)
     state = request.GET.get("state", ProposalState.PENDING)
     if state not in ProposalState.values and state != "all":
         state = ProposalState.PENDING
@@ -324,9 +326,9 @@ def proposal_list(request):
         "assessments/incumbent_proposals.html",
         {
             "division": division,
-            "breadcrumb": _breadcrumb(division)[:-1],
+            "breadcrumb": breadcrumb_of(division)[:-1],
             "proposals": selectors.adjustment_proposals(
-                request.user, state=None if state == "all" else state, under=_code(division)
+                request.user, state=None if state == "all" else state, under=division_code(division)
             ),
             "state": state,
             "states": [(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
@@ -339,7 +341,7 @@ def proposal_detail(request, pk: int):
     """The proposal, its basis and the scores of the streak; editors confirm (the term ends on the date
     given, reason 调整) or reject it with a reason."""
     proposal = selectors.get_adjustment(request.user, pk)
-    _reader(request)
+    require_reader(request)
     errors: dict[str, str] = {}
     failed = ""
     posted = {}
@@ -380,7 +382,7 @@ def proposal_detail(request, pk: int):
             "failed": failed,
             "other_errors": _others(errors, ["on", "note", "reason"]),
             "posted": posted,
-            "today": _today(),
+            "today": local_today(),
             "division": village,
             "breadcrumb": village.ancestors(),
         },
@@ -410,7 +412,7 @@ def _parse_items(text: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
 def _county_admin(request) -> Division:
     if not rules.may_change_settings(request.user):
         raise PermissionDenied
-    county = _county_of(request.user)
+    county = county_of(request.user)
     if county is None:
         raise Http404
     return county
@@ -515,19 +517,19 @@ def incumbent_rules_page(request):
 
 @require_GET
 def analysis(request):
-    _reader(request)
-    division = _division(request)
-    period = _period(request, division, halves_only=True)
+    require_reader(request)
+    division = division_from_query(request)
+    period = period_from_query(request, division, halves_only=True)
     return render(
         request,
         "assessments/incumbent_analysis.html",
         {
             "division": division,
-            "breadcrumb": _breadcrumb(division)[:-1],
+            "breadcrumb": breadcrumb_of(division)[:-1],
             "period": period,
-            "periods": _period_choices(division, halves_only=True),
+            "periods": period_choices(division, halves_only=True),
             "months": selectors.half_year_months(period),
-            "rows": selectors.half_year_analysis(request.user, period, _code(division)),
+            "rows": selectors.half_year_analysis(request.user, period, division_code(division)),
             "can_export": request.user.can_edit,
         },
     )

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from yanzhen.assessments import exports, incumbent_exports, incumbent_views, views
+from yanzhen.assessments import (
+    campaign_views,
+    exports,
+    incumbent_exports,
+    incumbent_views,
+    report_views,
+    views,
+)
 
 app_name = "assessments"
 
@@ -12,21 +19,23 @@ urlpatterns = [
     path("assessments/batch/", views.assessment_batch, name="batch"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="edit"),
     path("assessments/<int:pk>/delete/", views.assessment_delete, name="delete"),
-    path("reports/", views.report_list, name="reports"),
-    path("reports/overdue/", views.overdue, name="overdue"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/overdue/", report_views.overdue, name="overdue"),
     path("reports/overdue/export.xlsx", exports.overdue_export, name="overdue-export"),
-    path("reports/new/", views.report_create, name="report-create"),
-    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
-    path("reports/<int:pk>/attachment", views.report_attachment, name="report-attachment"),
+    path("reports/new/", report_views.report_create, name="report-create"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/attachment", report_views.report_attachment, name="report-attachment"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("notice-board/", views.notice_board, name="notice-board"),
-    path("campaigns/", views.campaign_list, name="campaigns"),
-    path("campaigns/new/", views.campaign_open, name="campaign-open"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
-    path("campaigns/<int:pk>/people/<int:person>/", views.checkup, name="checkup"),
-    path("commendations/new/", views.commendation_create, name="commendation-create"),
-    path("commendations/<int:pk>/document", views.commendation_document, name="commendation-document"),
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_open, name="campaign-open"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/people/<int:person>/", campaign_views.checkup, name="checkup"),
+    path("commendations/new/", campaign_views.commendation_create, name="commendation-create"),
+    path(
+        "commendations/<int:pk>/document", campaign_views.commendation_document, name="commendation-document"
+    ),
     path("settings/", views.settings_page, name="settings"),
     path("incumbents/items/", incumbent_views.incumbent_items, name="incumbent-items"),
     path("incumbents/rules/", incumbent_views.incumbent_rules_page, name="incumbent-rules"),
@@ -52,6 +61,6 @@ urlpatterns = [
     ),
     # Last: a village code after incumbents/ (the fixed paths above come first).
     path("incumbents/<str:village>/", incumbent_views.incumbents, name="incumbents"),
-    path("me/", views.self_service, name="self-service"),
-    path("me/link/", views.self_service_link, name="self-service-link"),
+    path("me/", report_views.self_service, name="self-service"),
+    path("me/link/", report_views.self_service_link, name="self-service-link"),
 ]

@@ -1,0 +1,170 @@
+"""Pages of the 回头看 check-up campaigns and of commendations (表彰奖励)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yanzhen.assessments import rules, selectors, services
+from yanzhen.assessments.forms import (
+    CampaignForm,
+    CheckupForm,
+    CommendationForm,
+    add_service_errors,
+)
+from yanzhen.assessments.models import (
+    Checkup,
+    Conclusion,
+)
+from yanzhen.assessments.page_helpers import (
+    county_of,
+    division_code,
+    division_from_query,
+    file_response,
+    local_today,
+    person_from_query,
+    require_reader,
+)
+from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.people.models import Person
+
+# -- check-up campaigns ------------------------------------------------------------------------------------
+
+
+@require_GET
+def campaign_list(request):
+    require_reader(request)
+    return render(
+        request,
+        "assessments/campaign_list.html",
+        {
+            "campaigns": selectors.campaigns(request.user),
+            "can_open": rules.may_open_campaign(request.user),
+            "today": local_today(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_open(request):
+    if not rules.may_open_campaign(request.user):
+        raise PermissionDenied
+    county = county_of(request.user)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if county is None:
+            form.add_error(None, _("Only an account of a county or below can open a check-up campaign."))
+        else:
+            try:
+                campaign = services.open_campaign(actor=request.user, county=county, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_service_errors(form, invalid)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("assessments:campaign-detail", pk=campaign.pk)
+    return render(
+        request,
+        "assessments/campaign_form.html",
+        {"form": form, "county": county},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = selectors.get_campaign(request.user, pk)
+    require_reader(request)
+    division = division_from_query(request)
+    under = division_code(division)
+    show_people = len(under) >= 9
+    return render(
+        request,
+        "assessments/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "division": division,
+            "progress": selectors.campaign_progress(request.user, campaign),
+            "people": selectors.campaign_people(request.user, campaign, under) if show_people else None,
+            "conclusions": Conclusion.choices,
+            "can_fill": rules.may_fill_checkup(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checkup(request, pk: int, person: int):
+    campaign = selectors.get_campaign(request.user, pk)
+    person_record = get_scoped_or_404(Person.objects.select_related("village"), request.user, pk=person)
+    if not person_record.village_id.startswith(campaign.county_id):
+        raise Http404
+    if not rules.may_fill_checkup(request.user):
+        raise PermissionDenied
+    existing = Checkup.objects.filter(campaign=campaign, person=person_record).first()
+    initial = (
+        {name: getattr(existing, name) for name in CheckupForm.base_fields}
+        if existing is not None
+        else {"filled_on": min(local_today(), campaign.end)}
+    )
+    form = CheckupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_checkup(
+                actor=request.user,
+                campaign=campaign,
+                person=person_record,
+                data=services.CheckupInput(**form.cleaned_data),
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(
+                reverse("assessments:campaign-detail", args=[campaign.pk])
+                + "?"
+                + urlencode({"division": person_record.village_id[:9]})
+            )
+    return render(
+        request,
+        "assessments/checkup_form.html",
+        {"form": form, "campaign": campaign, "person": person_record, "existing": existing},
+        status=400 if form.errors else 200,
+    )
+
+
+# -- commendations -----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def commendation_create(request):
+    person = person_from_query(request)
+    if not rules.may_commend(request.user):
+        raise PermissionDenied
+    form = CommendationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_commendation(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:archive", pk=person.pk)
+    village = person.village
+    return render(
+        request,
+        "assessments/commendation_form.html",
+        {"form": form, "person": person, "division": village, "breadcrumb": village.ancestors()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def commendation_document(request, pk: int):
+    commendation = selectors.get_commendation(request.user, pk)
+    require_reader(request)
+    return file_response(commendation.document, commendation.document_content_type, commendation.title)
