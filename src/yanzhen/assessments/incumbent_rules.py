@@ -149,10 +149,13 @@ def evaluate_term(term: Term | int, *, actor=None) -> int:
             changes += 1
         return changes
     county = rules.county_code(term.seat.village_id)
+    county_rules = list(IncumbentRule.objects.filter(county_id=county).order_by("pk"))
+    if not county_rules:
+        return 0  # a county without rules (the common case while scoring) has nothing to evaluate
     settings = rules.settings_for(county)
     scores = list(MonthlyScore.objects.filter(term=term).order_by("month"))
     changes = 0
-    for rule in IncumbentRule.objects.filter(county_id=county).order_by("pk"):
+    for rule in county_rules:
         if not rule.active:
             for proposal in pending.filter(rule=rule):
                 _withdraw(actor, proposal, "该规则已停用")

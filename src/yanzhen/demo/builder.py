@@ -1,4 +1,6 @@
-"""The demo county 盐池县 (640323): divisions from the package data, village attributes, demo accounts.
+"""The demo county 盐池县 (640323): divisions from the package data, village attributes, demo accounts, the
+committees and reserves (`people`), the reserve pipeline (`pipeline`), cultivation (`cultivation`) and the
+incumbents' monthly scores and 双述双评 (`incumbents`).
 
 Idempotent: running it again changes nothing that is already there (passwords are reset to the demo ones).
 """
@@ -14,7 +16,9 @@ from django.db import transaction
 
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
-from yanzhen.demo.people import build_people
+from yanzhen.demo.cultivation import build_cultivation
+from yanzhen.demo.incumbents import build_incumbents
+from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
@@ -99,5 +103,8 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             display_name=account.display_name,
         )
     build_people()  # the 两委 of the 102 村委会 and the 353 reserves
-    build_pipeline()  # the 353 reserves through the pipeline into the pool (一村一职一备 98.04%)
+    reserves = demo_reserves()
+    build_pipeline(reserves)  # the 353 reserves through the pipeline into the pool (一村一职一备 98.04%)
+    build_cultivation(reserves)  # trainings, mentoring, practice posts, secondments, degrees, growth plans
+    build_incumbents()  # 月考评 items, six months of scores in four townships, 双述双评 of last year
     return accounts
