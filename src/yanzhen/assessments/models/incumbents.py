@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, ProposalState
+from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState
 from yanzhen.core.jurisdiction import ScopedQuerySet
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
@@ -201,7 +201,7 @@ ADJUSTMENT_STATE_NAMES = {
 }
 
 
-class AdjustmentProposal(models.Model):
+class AdjustmentProposal(Proposal):
     """调整建议: an incumbent's monthly grades met a county rule. The system proposes, a clerk decides:
     confirming ends the term through `posts.services.end_term` (reason 调整); rejecting needs a reason."""
 
@@ -221,23 +221,6 @@ class AdjustmentProposal(models.Model):
     )
     first_month = models.DateField(_("first month of the streak"))
     last_month = models.DateField(_("last month of the streak"))
-    basis_text = models.CharField(_("basis in words"), max_length=200)
-    state = models.CharField(
-        _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("reason or note of the decision"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()

@@ -325,7 +325,33 @@ PROPOSAL_STATE_NAMES = {
 }
 
 
-class RemovalProposal(models.Model):
+class Proposal(models.Model):
+    """What a rule proposes and a clerk decides (removal from the pool, adjustment of an incumbent): the
+    basis in words, the state, the decision and, when its basis no longer holds, the withdrawal."""
+
+    basis_text = models.CharField(_("basis in words"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("reason or note of the decision"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RemovalProposal(Proposal):
     """出库建议: the system proposes, a clerk decides. Confirming removes the candidacy through the pipeline's
     `remove` transition; the system never removes anyone by itself."""
 
@@ -365,23 +391,6 @@ class RemovalProposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="removal_proposals",
     )
-    basis_text = models.CharField(_("basis in words"), max_length=200)
-    state = models.CharField(
-        _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("reason or note of the decision"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
