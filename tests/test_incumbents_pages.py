@@ -534,3 +534,16 @@ def test_analysis_export(client_for, persona, analysed):
         "rows": 3,
     }
     assert client_for("auditor").get("/assessment/incumbents/analysis/export.xlsx").status_code == 403
+
+
+def test_a_score_given_on_earlier_items_shows_them_in_words(client_for, county, items, term):
+    score(county, items, term, date(2024, 3, 1), 30, 20, 25)
+    url = f"/assessment/incumbents/{HUAMACHI_VILLAGE}/?month=2024-03"
+    page = client_for("huamachi").get(url).content.decode()
+    assert "<td>30</td><td>20</td><td>25</td><td><strong>75</strong></td>" in page
+    incumbents.save_score_items(
+        actor=county, county=Division.objects.get(code="640323"), items=[("工作实绩", 50), ("群众满意", 50)]
+    )
+    page = client_for("huamachi").get(url).content.decode()
+    assert "按原考评项目评分： 工作实绩 30/40、工作作风 20/30、群众满意 25/30" in page
+    assert "<td><strong>75</strong></td>" in page

@@ -141,11 +141,18 @@ def incumbents(request, village: str):
             failed_term = term.pk
             status = 422
     bands = selectors.Bands()
+    items = services.score_items(division.code)
     rows = [
         {
             "term": row.term,
             "score": row.score,
             "grade": selectors.grade_label(bands.grade(division.code, row.score.total)) if row.score else "",
+            # The item scores under the county's current items; a score given on items the county has
+            # changed since shows its own items in words instead of misaligned columns.
+            "cells": services.cells_under(items, row.score) if row.score else None,
+            "recorded": "、".join(f"{e['name']} {e['score']}/{e['points']}" for e in row.score.items)
+            if row.score
+            else "",
         }
         for row in services.village_rows(request.user, division, month)
     ]
@@ -158,7 +165,7 @@ def incumbents(request, village: str):
             "month": month,
             "month_key": f"{month:%Y-%m}",
             "rows": rows,
-            "items": services.score_items(division.code),
+            "items": items,
             "can_score": request.user.can_edit,
             "errors": errors,
             "failed_term": failed_term,

@@ -363,6 +363,15 @@ class IncumbentRow:
     score: MonthlyScore | None
 
 
+def cells_under(items: list[IncumbentScoreItem], score: MonthlyScore) -> list[int] | None:
+    """The score's item scores in the order of the county's current items, or None when the score was given
+    on other items (the county changed its items since: the score keeps its own)."""
+    given = {entry["item"]: entry["score"] for entry in score.items}
+    if set(given) != {item.pk for item in items}:
+        return None
+    return [given[item.pk] for item in items]
+
+
 def village_rows(user, village: Division, month: date) -> list[IncumbentRow]:
     """The village's incumbents holding a seat during the month, with their score of that month."""
     terms = list(
