@@ -318,3 +318,19 @@ def test_list_pages_do_not_grow_queries_with_rows(client_for, path):
     few = _queries(page, path)
     add(4)
     assert _queries(page, path) == few
+
+
+def test_the_training_list_opens_on_the_latest_year_with_trainings(client_for):
+    clerk = actor("huamachi")
+    this_year = services.today().year
+    services.create_training(actor=clerk, data=training_input(start=date(2019, 5, 6), end=date(2019, 5, 10)))
+    page = client_for("huamachi").get("/cultivation/trainings/")
+    assert page.context["year"] == 2019  # nothing yet this year: last year with trainings, not an empty table
+    assert page.context["years"][0] == this_year + 1 and 2019 in page.context["years"]
+    assert client_for("dashuikeng").get("/cultivation/trainings/").context["year"] == this_year  # none seen
+    services.create_training(
+        actor=clerk,
+        data=training_input(start=date(this_year, 1, 2), end=date(this_year, 1, 3), name="新年轮训"),
+    )
+    assert client_for("huamachi").get("/cultivation/trainings/").context["year"] == this_year
+    assert client_for("huamachi").get("/cultivation/trainings/?year=2020").context["year"] == 2020

@@ -66,6 +66,11 @@ def get_person(user, pk) -> Person:
 # -- trainings ---------------------------------------------------------------------------------------------
 
 
+def training_years(user) -> list[int]:
+    """Years in which trainings inside the user's jurisdiction start, newest first."""
+    return [day.year for day in Training.objects.restrict(user).dates("start", "year", order="DESC")]
+
+
 def trainings(user, *, year: int | None = None, kind: str = ""):
     """Trainings the user sees, each with the number of its participants the user sees."""
     mine = Enrolment.objects.restrict(user).filter(training=OuterRef("pk"))

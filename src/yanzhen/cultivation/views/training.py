@@ -48,8 +48,21 @@ ROSTER_HEADER = [
 
 
 def _year(request) -> int:
+    """The year asked for; by default this year, or the latest earlier year with trainings when this year
+    has none yet (a clerk opening the page in January sees last year's work, not an empty table)."""
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else services.today().year
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    current = services.today().year
+    earlier = [year for year in selectors.training_years(request.user) if year <= current]
+    return current if not earlier or earlier[0] == current else earlier[0]
+
+
+def _year_choices(user, *, ahead: int) -> list[int]:
+    """The last six years (and `ahead` years to come) plus every year with trainings, newest first."""
+    current = services.today().year
+    recent = set(range(current - 6, current + ahead + 1))
+    return sorted(recent | set(selectors.training_years(user)), reverse=True)
 
 
 @require_GET
@@ -63,7 +76,7 @@ def training_list(request):
         {
             "trainings": selectors.trainings(request.user, year=year, kind=kind).order_by("-start", "-id"),
             "year": year,
-            "years": range(services.today().year + 1, services.today().year - 6, -1),
+            "years": _year_choices(request.user, ahead=1),
             "kind": kind,
             "kinds": TrainingKind.choices,
             "can_edit": request.user.can_edit,
@@ -243,7 +256,7 @@ def hours(request):
         "cultivation/hours.html",
         {
             "year": year,
-            "years": range(services.today().year, services.today().year - 6, -1),
+            "years": _year_choices(request.user, ahead=0),
             "rows": selectors.yearly_hours(request.user, year),
             "under": selectors.under_minimum(request.user, year, on),
             "reporting_day": selectors.reporting_day(year, on),
