@@ -430,8 +430,8 @@ def staged_roster(persona):
     """A roster upload of the 花马池镇 clerk awaiting her confirmation."""
     from yanzhen.core import crypto
     from yanzhen.divisions.models import Division
-    from yanzhen.rosters.importer import ImportResult
     from yanzhen.rosters.models import RosterUpload
+    from yanzhen.rosters.results import ImportResult
     from yanzhen.rosters.views import to_json
 
     upload = RosterUpload.objects.create(

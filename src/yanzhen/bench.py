@@ -590,6 +590,7 @@ def main() -> int:
         measurements += bench_matching()
     if args.only in (None, "roster"):
         measurements += bench_roster()
+    _setup_django()  # the table's date is the local date of the settings' time zone, whichever ran
     table = render(measurements)
     print(table)
     if args.write:

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yanzhen.core import crypto
 from yanzhen.rosters.exporter import build_template, export_roster
 from yanzhen.rosters.forms import ExportForm, LrmxImportForm, RosterUploadForm
-from yanzhen.rosters.importer import ImportResult, Problem, RowResult, import_roster
+from yanzhen.rosters.importer import import_roster
 from yanzhen.rosters.lrmx_import import LrmxError, import_lrmx
 from yanzhen.rosters.models import ImportRun, RosterUpload
 from yanzhen.rosters.reader import max_upload_bytes, sha256_of
 from yanzhen.rosters.report import XLSX, build_report
+from yanzhen.rosters.results import ImportResult, Problem, RowResult
 
 UPLOAD_LIFETIME = timedelta(days=1)
 ROWS_PER_PAGE = 200

@@ -1,0 +1,285 @@
+"""Planning one person (每人的导入计划): what a read row would do to the archive, written down in a
+`PersonPlan` and nothing written yet. `Planner` loads the matched people, their skills, education records
+and active candidacies in batches, validates each row's person with the archive's own
+`people.services._validate`, and works out the changed fields, the new and changed education records, and
+the pool entry or amendment (candidacies.workflow). importer.py writes the plans.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from yanzhen.candidacies import workflow
+from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
+from yanzhen.core import crypto
+from yanzhen.divisions.models import Division
+from yanzhen.people.codes import Degree, education_rank
+from yanzhen.people.models import EducationRecord, Person
+from yanzhen.people.services import EducationInput, PersonInput, _apply, _validate
+from yanzhen.posts.models import PostType
+from yanzhen.rosters import columns as C
+from yanzhen.rosters.lookups import VillageIndex
+from yanzhen.rosters.rows import ParsedRow
+
+# Fields compared to decide whether an existing person changes (the ciphertexts are not: they differ on
+# every encryption; the keyed hashes stand for them).
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "political_status",
+    "party_join_date",
+    "degree",
+    "phone_hash",
+    "village_id",
+    "source_id",
+    "skills_text",
+    "notes",
+    "highest_education",
+)
+# The field of a row each `_validate` error key belongs to.
+ERROR_FIELDS = {
+    "name": "name",
+    "id_number": "id_number",
+    "birth_date": "birth",
+    "gender": "gender",
+    "ethnicity": "ethnicity",
+    "political_status": "political_status",
+    "party_join_date": "party_join_date",
+    "degree": "degree",
+    "phone": "phone",
+    "village": "village",
+}
+# Rows per `IN (...)` query and per bulk statement, here and in importer._write.
+BATCH = 500
+
+
+@dataclass
+class PersonPlan:
+    row: ParsedRow
+    person: Person
+    is_new: bool
+    changed: list[str] = field(default_factory=list)
+    skills: list | None = None  # the new skill set when it changes, else None
+    new_educations: list[EducationRecord] = field(default_factory=list)
+    changed_educations: list[EducationRecord] = field(default_factory=list)
+    pool_entry: workflow.PoolEntry | None = None
+    pool_amendment: workflow.PoolAmendment | None = None
+
+
+def _birth_check(row: ParsedRow, number_birth: date) -> None:
+    birth = row.values.get("birth")
+    if birth is None:
+        return
+    readings = birth if isinstance(birth, list) else [birth]
+    if not any(reading.matches(number_birth) for reading in readings):
+        shown = readings[0] if len(readings) == 1 else f"{readings[0].year}.1"
+        row.problem("birth", f"出生年月 {shown} 与身份证号中的出生日期 {number_birth:%Y-%m-%d} 不一致")
+
+
+def _partial_date(given: C.RosterDate | None, stored: date | None) -> date | None:
+    """The date a roster gives, keeping the stored day when the roster gives only the same year and month."""
+    if given is None:
+        return stored
+    if stored is not None and given.matches(stored):
+        return stored
+    return given.to_date()
+
+
+def _same_parts(text: str, parts: list[str]) -> bool:
+    return C.split_list(text) == parts
+
+
+def _notes(row: ParsedRow, existing: str, is_new: bool) -> str:
+    """备注, then a line per unknown column ("婚姻状况：已婚") not already in it; 现任职务 for a new person.
+    A blank 备注 keeps the stored notes."""
+    base = str(row.values.get("notes", "")) or existing
+    lines = [f"{header}：{text}" for header, text in row.extras]
+    if is_new and row.values.get("current_post"):
+        lines.insert(0, f"现任职务：{row.values['current_post']}")
+    for line in lines:
+        if line not in base:
+            base = f"{base}\n{line}" if base else line
+    return base
+
+
+class Planner:
+    def __init__(self, actor, division: Division, on: date, villages: VillageIndex):
+        self.actor, self.division, self.on, self.villages = actor, division, on, villages
+        self.existing: dict[str, Person] = {}
+        self.skill_ids: dict[int, set[int]] = defaultdict(set)
+        self.educations: dict[int, list[EducationRecord]] = defaultdict(list)
+        self.active: dict[tuple[int, str], list[Candidacy]] = defaultdict(list)
+        self.in_scope: set[int] = set()
+
+    def preload(self, hashes: list[str]) -> None:
+        people = []
+        for start in range(0, len(hashes), BATCH):
+            people += Person.objects.filter(id_number_hash__in=hashes[start : start + BATCH]).select_related(
+                "village", "source"
+            )
+        self.existing = {person.id_number_hash: person for person in people}
+        ids = [person.pk for person in people]
+        visible = Person.objects.restrict(self.actor) if self.actor is not None else Person.objects.all()
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            self.in_scope.update(visible.filter(pk__in=chunk).values_list("pk", flat=True))
+            for person_id, skill_id in Person.skills.through.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "skill_id"
+            ):
+                self.skill_ids[person_id].add(skill_id)
+            for record in EducationRecord.objects.filter(person_id__in=chunk):
+                self.educations[record.person_id].append(record)
+            for candidacy in Candidacy.objects.filter(
+                person_id__in=chunk, state__in=ACTIVE_STATES
+            ).prefetch_related("targets__post_type"):
+                self.active[(candidacy.person_id, candidacy.village_id)].append(candidacy)
+
+    def plan(self, row: ParsedRow) -> PersonPlan | None:
+        values = row.values
+        parsed = values.get("id_number")
+        existing = self.existing.get(crypto.keyed_hash(parsed.number)) if parsed is not None else None
+        if existing is not None and existing.pk not in self.in_scope:
+            # _validate says so in its own words ("不在您的辖区内").
+            existing_for_validation = None
+        else:
+            existing_for_validation = existing
+        if parsed is not None:
+            _birth_check(row, parsed.birth_date)
+        village = values.get("village")
+        if village is None or parsed is None or "name" not in values:
+            return None
+        is_new = existing is None
+        base = existing or Person()
+        education = values.get("education")
+        data = PersonInput(
+            name=values["name"],
+            id_number=parsed.number,
+            village=village,
+            political_status=values.get("political_status", base.political_status or ""),
+            gender=values.get("gender", ""),
+            birth_date=None,
+            ethnicity=values.get("ethnicity", base.ethnicity if existing else "01"),
+            native_place=values.get("native_place", base.native_place),
+            party_join_date=_partial_date(values.get("party_join_date"), base.party_join_date),
+            degree=values.get("degree", base.degree if existing else Degree.NONE),
+            phone=values.get("phone") if "phone" in values else (existing.reveal_phone() if existing else ""),
+            source=values["source"] if "source" in values else (base.source if existing else None),
+            skills_text=base.skills_text if existing else "",
+            notes=_notes(row, base.notes if existing else "", is_new),
+            educations=[EducationInput(kind=education[1], education=education[0])] if education else [],
+        )
+        if (
+            is_new
+            and "political_status" not in values
+            and not any(p.column == row.header("political_status") for p in row.problems)
+        ):
+            row.problem("political_status", "政治面貌不能为空")
+        skill_set = None
+        if "skills" in values:
+            skills, others = values["skills"]
+            data.skills = skills
+            if not (existing and _same_parts(existing.skills_text, others)):
+                data.skills_text = "、".join(others)
+            skill_set = {skill.pk for skill in skills}
+        errors, number, phone = _validate(self.actor, data, existing_for_validation, check_duplicate=False)
+        if existing is not None and existing_for_validation is None and "id_number" not in errors:
+            errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
+        for key, message in errors.items():
+            field_name = ERROR_FIELDS.get(
+                key.split(".")[0], "education" if key.startswith("educations") else ""
+            )
+            if field_name == "birth" and "birth" not in row.cells:
+                field_name = "id_number"
+            if field_name == "political_status" and "political_status" not in values and is_new:
+                continue  # already said: 政治面貌不能为空
+            row.problem(field_name or "id_number", message)
+        if errors:
+            return None
+        person = copy.copy(existing) if existing is not None else Person()
+        _apply(person, data, number, phone)
+        plan = PersonPlan(row, person, is_new)
+        self._plan_educations(plan, existing, values)
+        if existing is not None:
+            # The ciphertexts change on every encryption: keep the stored ones for the same values.
+            person.id_number_encrypted = existing.id_number_encrypted
+            if person.phone_hash == existing.phone_hash:
+                person.phone_encrypted = existing.phone_encrypted
+            plan.changed = [
+                name for name in PERSON_FIELDS if getattr(person, name) != getattr(existing, name)
+            ]
+            if skill_set is not None and skill_set != self.skill_ids.get(existing.pk, set()):
+                plan.skills = data.skills
+                plan.changed.append("skills")
+            if plan.new_educations or plan.changed_educations:
+                plan.changed.append("education")
+        elif data.skills:
+            plan.skills = data.skills
+        self._plan_candidacy(plan, existing, village)
+        return plan
+
+    def _plan_educations(self, plan: PersonPlan, existing: Person | None, values: dict) -> None:
+        education = values.get("education")
+        records = list(self.educations.get(existing.pk, [])) if existing is not None else []
+        if education is not None:
+            code, kind = education
+            school, major = values.get("school"), values.get("major")
+            same = next((r for r in records if r.kind == kind and r.education == code), None)
+            if same is None:
+                record = EducationRecord(
+                    person=plan.person if existing is None else existing,
+                    kind=kind,
+                    education=code,
+                    school=school or "",
+                    major=major or "",
+                    degree=values.get("degree", Degree.NONE),
+                )
+                plan.new_educations.append(record)
+                records.append(record)
+            elif (school and same.school != school) or (major and same.major != major):
+                same = copy.copy(same)
+                same.school = school or same.school
+                same.major = major or same.major
+                plan.changed_educations.append(same)
+        codes = [record.education for record in records]
+        plan.person.highest_education = min(codes, key=education_rank) if codes else ""
+
+    def _plan_candidacy(self, plan: PersonPlan, existing: Person | None, village: Division) -> None:
+        row, values = plan.row, plan.row.values
+        posts: list[PostType] = values.get("target_posts", [])  # type: ignore[assignment]
+        entered: C.RosterDate | None = values.get("entered_pool_on")  # type: ignore[assignment]
+        active = self.active.get((existing.pk, village.code), []) if existing is not None else []
+        pending = [c for c in active if c.state != CandidacyState.IN_POOL]
+        if pending:
+            state = workflow.state_name(pending[0].state)
+            row.problem(
+                "target_posts",
+                f"{existing.name}在{village.name}的后备人选正处于“{state}”阶段，不能由花名册直接入库，请在后备人选流程中办理",
+            )
+            return
+        if not active:
+            if not posts:
+                if "target_posts" not in values and not any(
+                    p.column == row.header("target_posts") for p in row.problems
+                ):
+                    row.problem("target_posts", "后备岗位不能为空")
+                return
+            plan.pool_entry = workflow.PoolEntry(
+                plan.person, village, posts, entered.to_date() if entered else self.on
+            )
+            return
+        first = min(active, key=lambda c: c.pk)
+        targeted = {target.post_type_id for c in active for target in c.targets.all() if target.active}
+        missing = [post for post in posts if post.pk not in targeted]
+        new_date = None
+        if entered is not None and not any(
+            c.entered_pool_on and entered.matches(c.entered_pool_on) for c in active
+        ):
+            new_date = entered.to_date()
+        if missing or new_date is not None:
+            plan.pool_amendment = workflow.PoolAmendment(first, missing, new_date)
