@@ -547,3 +547,27 @@ def test_a_score_given_on_earlier_items_shows_them_in_words(client_for, county, 
     page = client_for("huamachi").get(url).content.decode()
     assert "按原考评项目评分： 工作实绩 30/40、工作作风 20/30、群众满意 25/30" in page
     assert "<td><strong>75</strong></td>" in page
+
+
+def test_the_archive_shows_his_time_in_office_inside_the_jurisdiction(client_for, county, items, term):
+    score(county, items, term, date(2024, 3, 1), 30, 20, 25)
+    score(county, items, term, date(2024, 4, 1), 20, 15, 10)
+    incumbents.record_annual_review(
+        actor=county,
+        term=term,
+        data=incumbents.ReviewInput(
+            year=2024,
+            report_text="述职",
+            satisfied=30,
+            basically_satisfied=7,
+            dissatisfied=3,
+            reviewed_on=date(2024, 12, 20),
+        ),
+    )
+    page = client_for("cunshuji").get(f"/people/{term.person_id}/").content.decode()
+    assert "在职考评" in page
+    assert '<td>2024-04</td><td>村党组织书记</td><td class="text-end">45</td><td>不称职</td>' in page
+    assert '<td>2024-03</td><td>村党组织书记</td><td class="text-end">75</td><td>称职</td>' in page
+    assert "2024年双述双评：满意率 92.50%" in page
+    other = make_term(county, "马小军", village=OTHER_VILLAGE)
+    assert "在职考评" not in client_for("huamachi").get(f"/people/{other.person_id}/").content.decode()

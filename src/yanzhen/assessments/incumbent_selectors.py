@@ -223,3 +223,43 @@ def half_year_analysis(user, period: Period, under: str = "") -> list[AnalysisRo
         rows.append(AnalysisRow(term, cells, average, low, term.has_pending))  # type: ignore[attr-defined]
     rows.sort(key=_worst_first)
     return rows
+
+
+# -- one person's archive ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonRecord:
+    """What the person archive shows of his time in office: the latest monthly scores (with grades), his
+    双述双评 and the adjustment proposals about him."""
+
+    scores: list[GradedScore]
+    reviews: list[AnnualReview]
+    proposals: list[AdjustmentProposal]
+
+
+def person_record(user, person, months: int = 12) -> PersonRecord | None:
+    """None when he never had a score, a review or a proposal (the archive then shows nothing of it)."""
+    scores = list(
+        MonthlyScore.objects.restrict(user)
+        .filter(term__person=person)
+        .select_related("term__seat__village", "term__seat__post_type")
+        .order_by("-month", "term_id")[:months]
+    )
+    reviews = list(
+        AnnualReview.objects.restrict(user)
+        .filter(term__person=person)
+        .select_related("term__seat__post_type")
+        .order_by("-year", "term_id")
+    )
+    proposals = list(
+        AdjustmentProposal.objects.restrict(user)
+        .filter(person=person)
+        .select_related("term__seat__post_type")
+        .order_by("-created_at", "-id")
+    )
+    if not (scores or reviews or proposals):
+        return None
+    bands = Bands()
+    graded = [GradedScore(score, bands.grade(score.term.seat.village_id, score.total)) for score in scores]
+    return PersonRecord(graded, reviews, proposals)
