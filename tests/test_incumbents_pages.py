@@ -569,5 +569,7 @@ def test_the_archive_shows_his_time_in_office_inside_the_jurisdiction(client_for
     assert '<td>2024-04</td><td>村党组织书记</td><td class="text-end">45</td><td>不称职</td>' in page
     assert '<td>2024-03</td><td>村党组织书记</td><td class="text-end">75</td><td>称职</td>' in page
     assert "2024年双述双评：满意率 92.50%" in page
+    lrmx = client_for("cunshuji").get(f"/people/{term.person_id}/export.lrmx").content.decode()
+    assert "<NianDuKaoHeJieGuo>2024年双述双评满意率92.50%</NianDuKaoHeJieGuo>" in lrmx
     other = make_term(county, "马小军", village=OTHER_VILLAGE)
     assert "在职考评" not in client_for("huamachi").get(f"/people/{other.person_id}/").content.decode()

@@ -11,6 +11,7 @@ from yanzhen.assessments import rules
 from yanzhen.assessments.models import (
     GRADE_NAMES,
     LEVEL_NAMES,
+    AnnualReview,
     Assessment,
     Checkup,
     CheckupCampaign,
@@ -256,9 +257,16 @@ def commendations_text(person: Person) -> str:
 
 
 def assessment_results_text(person: Person) -> str:
-    """年度考核结果 of the .lrmx: "2023年下半年称职；2024年上半年优秀" (the latest six periods)."""
+    """年度考核结果 of the .lrmx: "2023年下半年称职；2024年上半年优秀" (the latest six periods as a reserve),
+    then his yearly 双述双评 in office: "2024年双述双评满意率92.50%" (the latest three years)."""
     latest = list(person.assessments.order_by("-year", "-half")[:6])
-    return "；".join(f"{a.period.name}{GRADE_NAMES[Grade(a.grade)]}" for a in reversed(latest))
+    parts = [f"{a.period.name}{GRADE_NAMES[Grade(a.grade)]}" for a in reversed(latest)]
+    reviews = AnnualReview.objects.filter(term__person=person).order_by("-year", "term_id")
+    seen: dict[int, str] = {}
+    for review in reviews:  # one per year (一肩挑: the same rating on both posts)
+        seen.setdefault(review.year, f"{review.year}年双述双评满意率{review.satisfaction}%")
+    parts += [seen[year] for year in sorted(seen)[-3:]]
+    return "；".join(parts)
 
 
 def person_summary(person: Person) -> dict:
