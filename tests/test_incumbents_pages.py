@@ -573,3 +573,97 @@ def test_the_archive_shows_his_time_in_office_inside_the_jurisdiction(client_for
     assert "<NianDuKaoHeJieGuo>2024年双述双评满意率92.50%</NianDuKaoHeJieGuo>" in lrmx
     other = make_term(county, "马小军", village=OTHER_VILLAGE)
     assert "在职考评" not in client_for("huamachi").get(f"/people/{other.person_id}/").content.decode()
+
+
+# -- batch entry for a whole village -----------------------------------------------------------------------
+
+
+def batch_post(first, second, items, first_values, second_values, note=""):
+    data = {}
+    for term, values in ((first, first_values), (second, second_values)):
+        for item, value in zip(items, values, strict=True):
+            data[f"score_{term.pk}_{item.pk}"] = value
+    data[f"note_{first.pk}"] = note
+    return data
+
+
+@pytest.fixture
+def two_terms(county, term):
+    return term, make_term(county, "马小军", post="deputy_chair")
+
+
+BATCH = f"/assessment/incumbents/{HUAMACHI_VILLAGE}/batch/?month=2024-03"
+
+
+def test_batch_saves_every_filled_row(client_for, items, two_terms):
+    first, second = two_terms
+    form = client_for("huamachi").get(BATCH)
+    assert form.status_code == 200 and [row["term"] for row in form.context["rows"]] == [first, second]
+    response = client_for("huamachi").post(
+        BATCH, batch_post(first, second, items, ["30", "20", "25"], ["35", "25", "25"], note="按时坐班")
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?month=2024-03")
+    saved = {s.term_id: (s.total, s.note) for s in MonthlyScore.objects.filter(month=date(2024, 3, 1))}
+    assert saved == {first.pk: (75, "按时坐班"), second.pk: (85, "")}
+    # Both are scored now: the batch form has nobody left.
+    assert client_for("huamachi").get(BATCH).context["rows"] == []
+
+
+def test_batch_skips_blank_rows(client_for, items, two_terms):
+    first, second = two_terms
+    response = client_for("huamachi").post(
+        BATCH, batch_post(first, second, items, ["30", "20", "25"], ["", "", ""])
+    )
+    assert response.status_code == 302
+    assert list(MonthlyScore.objects.values_list("term_id", flat=True)) == [first.pk]
+
+
+def test_one_bad_row_saves_nothing_and_names_the_person(client_for, items, two_terms):
+    first, second = two_terms
+    response = client_for("huamachi").post(
+        BATCH, batch_post(first, second, items, ["30", "20", "25"], ["45", "25", ""])
+    )
+    assert response.status_code == 422
+    messages = list(response.context["errors"].values())
+    assert messages == [
+        "马小军（村委会副主任）：“工作实绩”的得分须在 0 到 40 分之间",
+        "马小军（村委会副主任）：请填写“群众满意”的得分",
+    ]
+    assert not MonthlyScore.objects.exists()
+    # What was typed stays in the form.
+    assert response.context["rows"][0]["cells"][0][1] == "30" and response.context["rows"][1]["failed"]
+
+
+def test_an_empty_batch_is_refused(client_for, items, two_terms):
+    response = client_for("huamachi").post(BATCH, {})
+    assert response.status_code == 422
+    assert list(response.context["errors"].values()) == ["请至少为一名村干部填写月考评"]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("dashuikeng", 404), ("outsider", 404), ("auditor", 403), ("cunshuji", 403)]
+)
+def test_batch_outside_or_without_the_role_changes_nothing(client_for, items, two_terms, name, status):
+    first, second = two_terms
+    response = client_for(name).post(
+        BATCH, batch_post(first, second, items, ["30", "20", "25"], ["35", "25", "25"])
+    )
+    assert response.status_code == status
+    assert not MonthlyScore.objects.exists()
+
+
+def test_a_batch_that_completes_a_streak_proposes(client_for, county, items, two_terms):
+    first, second = two_terms
+    incumbent_rules.add_rule(
+        actor=county, county=Division.objects.get(code="640323"), grade="incompetent", months=2
+    )
+    score(county, items, first, date(2024, 2, 1), 20, 15, 15)
+    client_for("huamachi").post(
+        BATCH, batch_post(first, second, items, ["20", "15", "10"], ["35", "25", "25"])
+    )
+    [proposal] = AdjustmentProposal.objects.all()
+    assert (proposal.term_id, proposal.first_month, proposal.last_month) == (
+        first.pk,
+        date(2024, 2, 1),
+        date(2024, 3, 1),
+    )

@@ -108,6 +108,7 @@ MATRIX = {
     ),
     "assessments:incumbent-items": row("/assessment/incumbents/items/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:incumbents": row(f"/assessment/incumbents/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "assessments:incumbent-batch": row(f"/assessment/incumbents/{V}/batch/", 302, 200, 200, 404, 403, 403, 404),
     # Incumbents' pages: {i_score}, {i_review} and {i_proposal} are two low monthly scores of an incumbent of V,
     # his 双述双评 and the pending adjustment proposal a county rule made of them (fixture `known_incumbent`).
     "assessments:incumbent-rules": row("/assessment/incumbents/rules/", 302, 200, 403, 403, 403, 403, 200),

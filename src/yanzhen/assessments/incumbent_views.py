@@ -176,6 +176,69 @@ def incumbents(request, village: str):
     )
 
 
+def _batch_entries(post, terms: list[Term], items) -> list[services.BatchEntry]:
+    """The rows of the batch form that were filled in (a row left wholly blank is not scored now)."""
+    entries = []
+    for term in terms:
+        scores = {item.pk: post.get(f"score_{term.pk}_{item.pk}", "").strip() for item in items}
+        note = post.get(f"note_{term.pk}", "").strip()
+        if any(scores.values()) or note:
+            entries.append(services.BatchEntry(term, {k: (v or None) for k, v in scores.items()}, note))
+    return entries
+
+
+@require_http_methods(["GET", "POST"])
+def batch(request, village: str):
+    """批量录入: the month's scores of every incumbent of the village not yet scored, in one form; saved all
+    or nothing."""
+    require_reader(request)
+    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
+    if not division.is_village:
+        raise Http404
+    _editor(request)
+    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    items = services.score_items(division.code)
+    terms = [row.term for row in services.village_rows(request.user, division, month) if row.score is None]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            saved = services.record_monthly_scores_batch(
+                actor=request.user,
+                village=division,
+                month=month,
+                entries=_batch_entries(request.POST, terms, items),
+            )
+        except ValidationError as invalid:
+            errors = _errors(invalid)
+        else:
+            messages.success(request, _("Monthly scores saved: %(count)d.") % {"count": len(saved)})
+            return redirect(_village_url(division.code, month))
+    failed = {int(key.split(":")[0]) for key in errors if ":" in key}
+    rows = [
+        {
+            "term": term,
+            "failed": term.pk in failed,
+            "cells": [(item, request.POST.get(f"score_{term.pk}_{item.pk}", "")) for item in items],
+            "note": request.POST.get(f"note_{term.pk}", ""),
+        }
+        for term in terms
+    ]
+    return render(
+        request,
+        "assessments/incumbent_batch.html",
+        {
+            "division": division,
+            "breadcrumb": breadcrumb_of(division)[:-1],
+            "month": month,
+            "month_key": f"{month:%Y-%m}",
+            "items": items,
+            "rows": rows,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def score_edit(request, pk: int):
     """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""

@@ -195,6 +195,42 @@ def record_monthly_score(
     return score
 
 
+@dataclass
+class BatchEntry:
+    """One incumbent's row of a batch: his scores by item id and a note."""
+
+    term: Term
+    scores: dict[int, int | None]
+    note: str = ""
+
+
+@transaction.atomic
+def record_monthly_scores_batch(*, actor, village: Division, month: date, entries: list[BatchEntry]):
+    """A whole village's monthly scores in one go, all or nothing: every row is checked as a single score
+    would be, and one bad row refuses the batch with messages naming the person and the field."""
+    if not entries:
+        raise ValidationError({"entries": "请至少为一名村干部填写月考评"})
+    errors: dict[str, str] = {}
+    saved: list[MonthlyScore] = []
+    for entry in entries:
+        if entry.term.seat.village_id != village.code:
+            raise Http404
+        try:
+            with transaction.atomic():
+                saved.append(
+                    record_monthly_score(
+                        actor=actor, term=entry.term, month=month, scores=entry.scores, note=entry.note
+                    )
+                )
+        except ValidationError as invalid:
+            who = f"{entry.term.person.name}（{entry.term.seat.post_type.name}）"
+            for field, texts in invalid.message_dict.items():
+                errors[f"{entry.term.pk}:{field}"] = f"{who}：{'；'.join(texts)}"
+    if errors:
+        raise ValidationError(errors)  # the outer transaction undoes the rows already saved
+    return saved
+
+
 def _visible_score(actor, score: MonthlyScore) -> MonthlyScore:
     found = (
         MonthlyScore.objects.restrict(actor)

@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     # Last: a village code after incumbents/ (the fixed paths above come first).
     path("incumbents/<str:village>/", incumbent_views.incumbents, name="incumbents"),
+    path("incumbents/<str:village>/batch/", incumbent_views.batch, name="incumbent-batch"),
     path("me/", report_views.self_service, name="self-service"),
     path("me/link/", report_views.self_service_link, name="self-service-link"),
 ]
