@@ -108,7 +108,9 @@ MATRIX = {
     ),
     "assessments:incumbent-items": row("/assessment/incumbents/items/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:incumbents": row(f"/assessment/incumbents/{V}/", 302, 200, 200, 404, 200, 200, 404),
-    "assessments:incumbent-batch": row(f"/assessment/incumbents/{V}/batch/", 302, 200, 200, 404, 403, 403, 404),
+    "assessments:incumbent-batch": row(
+        f"/assessment/incumbents/{V}/batch/", 302, 200, 200, 404, 403, 403, 404
+    ),
     # Incumbents' pages: {i_score}, {i_review} and {i_proposal} are two low monthly scores of an incumbent of V,
     # his 双述双评 and the pending adjustment proposal a county rule made of them (fixture `known_incumbent`).
     "assessments:incumbent-rules": row("/assessment/incumbents/rules/", 302, 200, 403, 403, 403, 403, 200),
@@ -117,6 +119,20 @@ MATRIX = {
     ),
     "assessments:incumbent-score-delete": row(
         "/assessment/incumbents/scores/{i_score}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    # The Excel round trip of a month's scores ({i_month}: a month of the county's items, `known_incumbent`).
+    "assessments:incumbent-score-template": row(
+        f"/assessment/incumbents/scores/template.xlsx?division={V}&month={{i_month}}",
+        302,
+        200,
+        200,
+        404,
+        403,
+        403,
+        404,
+    ),
+    "assessments:incumbent-score-import": row(
+        f"/assessment/incumbents/scores/import/?division={V}&month=2024-05", 302, 200, 200, 404, 403, 403, 404
     ),
     "assessments:incumbent-reviews": row(
         "/assessment/incumbents/reviews/", 302, 200, 200, 200, 200, 200, 200
@@ -501,7 +517,8 @@ def known_assessment(settings, tmp_path, persona):
 @pytest.fixture
 def known_incumbent(persona):
     """An incumbent of village V scored 50 in January and February 2024 under a county rule "two months
-    不称职" (so a pending adjustment proposal), with his 双述双评 of 2023, for the incumbents' URLs."""
+    不称职" (so a pending adjustment proposal), with his 双述双评 of 2023, for the incumbents' URLs; {i_month} is
+    March 2024, a month he is not yet scored for."""
     from datetime import date
 
     from yanzhen.assessments import incumbent_rules, incumbents
@@ -549,6 +566,7 @@ def known_incumbent(persona):
         "{i_score}": str(january.pk),
         "{i_review}": str(review.pk),
         "{i_proposal}": str(term.adjustment_proposals.get(state="pending").pk),
+        "{i_month}": "2024-03",
     }
 
 
@@ -728,7 +746,9 @@ PLACEHOLDERS = {
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
-PLACEHOLDERS.update(dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}"], "known_incumbent"))
+PLACEHOLDERS.update(
+    dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}", "{i_month}"], "known_incumbent")
+)
 PLACEHOLDERS.update(
     dict.fromkeys(
         ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"],

@@ -41,6 +41,7 @@ from yanzhen.assessments.page_helpers import (
     require_reader,
 )
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
 
@@ -204,7 +205,7 @@ def batch(request, village: str):
         try:
             saved = services.record_monthly_scores_batch(
                 actor=request.user,
-                village=division,
+                division=division,
                 month=month,
                 entries=_batch_entries(request.POST, terms, items),
             )
@@ -590,6 +591,13 @@ def analysis(request):
     require_reader(request)
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
+    months = selectors.half_year_months(period)
+    current = local_today().replace(day=1)
+    # The Excel round trip of monthly scores works on a township or a village: offered for the latest month
+    # of the half-year that has begun.
+    scores_excel = (
+        request.user.can_edit and division is not None and division.level in (Level.TOWNSHIP, Level.VILLAGE)
+    )
     return render(
         request,
         "assessments/incumbent_analysis.html",
@@ -598,8 +606,10 @@ def analysis(request):
             "breadcrumb": breadcrumb_of(division)[:-1],
             "period": period,
             "periods": period_choices(division, halves_only=True),
-            "months": selectors.half_year_months(period),
+            "months": months,
             "rows": selectors.half_year_analysis(request.user, period, division_code(division)),
             "can_export": request.user.can_edit,
+            "scores_excel": scores_excel,
+            "excel_month": max([month for month in months if month <= current], default=months[0]),
         },
     )

@@ -200,34 +200,65 @@ class BatchEntry:
     """One incumbent's row of a batch: his scores by item id and a note."""
 
     term: Term
-    scores: dict[int, int | None]
+    scores: dict[int, int | str | None]
     note: str = ""
 
 
+class BatchInvalid(ValidationError):
+    """A refused batch. Besides the messages by "<term id>:<field>" (each naming the person), `problems` lists
+    (entry, field, message without the person's name) for a caller that locates each problem itself, as the
+    xlsx import does by sheet row and column."""
+
+    def __init__(self, errors: dict[str, str], problems: list[tuple[BatchEntry, str, str]]):
+        super().__init__(errors)
+        self.problems = problems
+
+
 @transaction.atomic
-def record_monthly_scores_batch(*, actor, village: Division, month: date, entries: list[BatchEntry]):
-    """A whole village's monthly scores in one go, all or nothing: every row is checked as a single score
-    would be, and one bad row refuses the batch with messages naming the person and the field."""
+def record_monthly_scores_batch(
+    *,
+    actor,
+    month: date,
+    entries: list[BatchEntry],
+    division: Division | None = None,
+    village: Division | None = None,
+    dry_run: bool = False,
+):
+    """The monthly scores of a village's or a township's incumbents in one go, all or nothing: every row is
+    checked as a single score would be, and one bad row refuses the batch (`BatchInvalid`) with messages
+    naming the person and the field. Every term must sit under `division` (`village` is its older name);
+    a term elsewhere is not found (404). `dry_run` checks everything, the rules included, and keeps nothing."""
+    division = division or village
+    if division is None:
+        raise TypeError("record_monthly_scores_batch() needs the division")
     if not entries:
         raise ValidationError({"entries": "请至少为一名村干部填写月考评"})
     errors: dict[str, str] = {}
+    problems: list[tuple[BatchEntry, str, str]] = []
     saved: list[MonthlyScore] = []
     for entry in entries:
-        if entry.term.seat.village_id != village.code:
+        if not entry.term.seat.village_id.startswith(division.code):
             raise Http404
         try:
             with transaction.atomic():
                 saved.append(
                     record_monthly_score(
-                        actor=actor, term=entry.term, month=month, scores=entry.scores, note=entry.note
+                        actor=actor,
+                        term=entry.term,
+                        month=month,
+                        scores=entry.scores,  # type: ignore[arg-type]
+                        note=entry.note,
                     )
                 )
         except ValidationError as invalid:
             who = f"{entry.term.person.name}（{entry.term.seat.post_type.name}）"
             for field, texts in invalid.message_dict.items():
                 errors[f"{entry.term.pk}:{field}"] = f"{who}：{'；'.join(texts)}"
+                problems.extend((entry, field, text) for text in texts)
     if errors:
-        raise ValidationError(errors)  # the outer transaction undoes the rows already saved
+        raise BatchInvalid(errors, problems)  # the outer transaction undoes the rows already saved
+    if dry_run:
+        transaction.set_rollback(True)  # this function's own atomic block: the checked rows are undone
     return saved
 
 
@@ -408,14 +439,20 @@ def cells_under(items: list[IncumbentScoreItem], score: MonthlyScore) -> list[in
     return [given[item.pk] for item in items]
 
 
-def village_rows(user, village: Division, month: date) -> list[IncumbentRow]:
-    """The village's incumbents holding a seat during the month, with their score of that month."""
+def division_rows(user, division: Division, month: date) -> list[IncumbentRow]:
+    """The incumbents holding a seat during the month in the villages under `division` (a village or a
+    township), with their score of that month, by village and post."""
     terms = list(
         Term.objects.restrict(user)
-        .filter(seat__village=village, start__lte=_month_end(month))
+        .filter(seat__village__code__startswith=division.code, start__lte=_month_end(month))
         .exclude(end__isnull=False, end__lte=month)
-        .select_related("person", "seat__post_type")
-        .order_by("seat__post_type__order", "seat__number", "start")
+        .select_related("person", "seat__post_type", "seat__village")
+        .order_by("seat__village_id", "seat__post_type__order", "seat__number", "start")
     )
     scores = {s.term_id: s for s in MonthlyScore.objects.filter(term__in=terms, month=month)}
     return [IncumbentRow(term, scores.get(term.pk)) for term in terms]
+
+
+def village_rows(user, village: Division, month: date) -> list[IncumbentRow]:
+    """The village's incumbents holding a seat during the month, with their score of that month."""
+    return division_rows(user, village, month)

@@ -128,20 +128,31 @@ def _header_columns(cells) -> list[Column] | None:
     return None
 
 
-def read_workbook(content: bytes) -> list[Sheet]:
-    """Every sheet that holds a roster table, with its header and its rows (blank rows included)."""
+def open_workbook(content: bytes):
+    """The workbook of a package `check_package` accepted, read-only, formulas kept as their text (never
+    evaluated). The caller closes it."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as broken:  # noqa: BLE001  (openpyxl raises many kinds on a malformed package)
         raise RosterFileError(f"无法读取工作簿：{type(broken).__name__}") from None
+
+
+def sheet_rows(worksheet):
+    """(row number in the sheet, the cells of the row as `CellValue`s) of every row of a worksheet."""
+    for number, row in enumerate(worksheet.iter_rows(), start=1):
+        yield number, tuple(_cell(cell) for cell in row)
+
+
+def read_workbook(content: bytes) -> list[Sheet]:
+    """Every sheet that holds a roster table, with its header and its rows (blank rows included)."""
+    workbook = open_workbook(content)
     sheets = []
     try:
         for worksheet in workbook.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
                 continue
             sheet: Sheet | None = None
-            for number, row in enumerate(worksheet.iter_rows(), start=1):
-                cells = tuple(_cell(cell) for cell in row)
+            for number, cells in sheet_rows(worksheet):
                 if sheet is None:
                     if number > HEADER_SEARCH_ROWS:
                         break
