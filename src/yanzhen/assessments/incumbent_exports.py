@@ -10,9 +10,14 @@ from django.views.decorators.http import require_GET
 
 from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments.exports import _response, _workbook
-from yanzhen.assessments.incumbent_views import _editor, _year
+from yanzhen.assessments.incumbent_views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
-from yanzhen.assessments.page_helpers import division_code, division_from_query, period_from_query
+from yanzhen.assessments.page_helpers import (
+    division_code,
+    division_from_query,
+    period_from_query,
+    require_editor,
+)
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction
 
@@ -33,8 +38,8 @@ REVIEW_HEADER = [
 @require_GET
 def review_export(request):
     division = division_from_query(request)
-    _editor(request)
-    year = _year(request)
+    require_editor(request)
+    year = year_from_query(request)
     rows = []
     for review in selectors.annual_reviews(request.user, under=division_code(division), year=year):
         village = review.term.seat.village
@@ -77,7 +82,7 @@ def review_export(request):
 @require_GET
 def analysis_export(request):
     division = division_from_query(request)
-    _editor(request)
+    require_editor(request)
     period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
     header = ["乡镇", "村", "姓名", "职务"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,23 +21,26 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yanzhen.assessments import incumbent_rules, rules
+from yanzhen.assessments import incumbent_rules
 from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
     Grade,
-    IncumbentRule,
     ProposalState,
 )
 from yanzhen.assessments.page_helpers import (
     breadcrumb_of,
-    county_of,
+    date_or_none,
     division_code,
     division_from_query,
+    errors_by_field,
+    int_or_none,
     local_today,
+    other_errors,
     period_choices,
     period_from_query,
+    require_editor,
     require_reader,
 )
 from yanzhen.core.jurisdiction import get_scoped_or_404
@@ -50,37 +53,6 @@ BAND_FIELDS = ["excellent", "competent", "basic"]
 RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
 
 
-def _editor(request) -> None:
-    if not request.user.can_edit:
-        raise PermissionDenied
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date_or_none(value) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
-def _errors(invalid: ValidationError) -> dict[str, str]:
-    """A service's errors by field, each field's messages joined."""
-    if not hasattr(invalid, "error_dict"):
-        return {"__all__": "；".join(invalid.messages)}
-    return {field: "；".join(texts) for field, texts in invalid.message_dict.items()}
-
-
-def _others(errors: dict[str, str], shown: list[str]) -> list[str]:
-    """The messages of fields the page has no input for, shown above the form."""
-    return [message for field, message in errors.items() if field not in shown]
-
-
 def _village_url(village_code: str, month: date) -> str:
     return (
         reverse("assessments:incumbents", args=[village_code]) + "?" + urlencode({"month": f"{month:%Y-%m}"})
@@ -89,12 +61,12 @@ def _village_url(village_code: str, month: date) -> str:
 
 def _review_input(values: dict) -> services.ReviewInput:
     return services.ReviewInput(
-        year=_int_or_none(values.get("year")),  # type: ignore[arg-type]
+        year=int_or_none(values.get("year")),  # type: ignore[arg-type]
         report_text=values.get("report_text", ""),
-        satisfied=_int_or_none(values.get("satisfied")),  # type: ignore[arg-type]
-        basically_satisfied=_int_or_none(values.get("basically_satisfied")),  # type: ignore[arg-type]
-        dissatisfied=_int_or_none(values.get("dissatisfied")),  # type: ignore[arg-type]
-        reviewed_on=_date_or_none(values.get("reviewed_on")),  # type: ignore[arg-type]
+        satisfied=int_or_none(values.get("satisfied")),  # type: ignore[arg-type]
+        basically_satisfied=int_or_none(values.get("basically_satisfied")),  # type: ignore[arg-type]
+        dissatisfied=int_or_none(values.get("dissatisfied")),  # type: ignore[arg-type]
+        reviewed_on=date_or_none(values.get("reviewed_on")),  # type: ignore[arg-type]
     )
 
 
@@ -114,7 +86,7 @@ def incumbents(request, village: str):
     failed_term = None
     status = 200
     if request.method == "POST":
-        term = get_scoped_or_404(Term.objects.all(), request.user, pk=_int_or_none(request.POST.get("term")))
+        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
         if term.seat.village_id != division.code:
             raise Http404
         try:
@@ -138,7 +110,7 @@ def incumbents(request, village: str):
                 messages.success(request, _("The monthly score was saved."))
             return redirect(_village_url(division.code, month))
         except ValidationError as invalid:
-            errors = _errors(invalid)
+            errors = errors_by_field(invalid)
             failed_term = term.pk
             status = 422
     bands = selectors.Bands()
@@ -196,7 +168,7 @@ def batch(request, village: str):
     division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
     if not division.is_village:
         raise Http404
-    _editor(request)
+    require_editor(request)
     month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
     items = services.score_items(division.code)
     terms = [row.term for row in services.village_rows(request.user, division, month) if row.score is None]
@@ -210,7 +182,7 @@ def batch(request, village: str):
                 entries=_batch_entries(request.POST, terms, items),
             )
         except ValidationError as invalid:
-            errors = _errors(invalid)
+            errors = errors_by_field(invalid)
         else:
             messages.success(request, _("Monthly scores saved: %(count)d.") % {"count": len(saved)})
             return redirect(_village_url(division.code, month))
@@ -244,7 +216,7 @@ def batch(request, village: str):
 def score_edit(request, pk: int):
     """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""
     score = selectors.get_score(request.user, pk)
-    _editor(request)
+    require_editor(request)
     values = {f"score_{entry['item']}": entry["score"] for entry in score.items}
     note = score.note
     errors: dict[str, str] = {}
@@ -259,7 +231,7 @@ def score_edit(request, pk: int):
                 note=note,
             )
         except ValidationError as invalid:
-            errors = _errors(invalid)
+            errors = errors_by_field(invalid)
         else:
             messages.success(request, _("The monthly score was saved."))
             return redirect(_village_url(score.term.seat.village_id, score.month))
@@ -282,7 +254,7 @@ def score_edit(request, pk: int):
             "fields": fields,
             "note": note,
             "errors": errors,
-            "other_errors": _others(errors, [field["name"] for field in fields] + ["note"]),
+            "other_errors": other_errors(errors, [field["name"] for field in fields] + ["note"]),
             "division": village,
             "breadcrumb": village.ancestors(),
             "back": _village_url(village.code, score.month),
@@ -303,8 +275,8 @@ def score_delete(request, pk: int):
 # -- 双述双评 ------------------------------------------------------------------------------------------------
 
 
-def _year(request) -> int | None:
-    year = _int_or_none(request.GET.get("year"))
+def year_from_query(request) -> int | None:
+    year = int_or_none(request.GET.get("year"))
     return year if year is not None and 2000 <= year <= 2999 else None
 
 
@@ -312,7 +284,7 @@ def _year(request) -> int | None:
 def review_list(request):
     require_reader(request)
     division = division_from_query(request)
-    year = _year(request)
+    year = year_from_query(request)
     query = urlencode(
         {key: value for key, value in [("division", division_code(division)), ("year", year)] if value}
     )
@@ -333,7 +305,7 @@ def review_list(request):
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int):
     review = selectors.get_review(request.user, pk)
-    _editor(request)
+    require_editor(request)
     values = {name: getattr(review, name) for name in REVIEW_FIELDS}
     values["reviewed_on"] = review.reviewed_on.isoformat()
     errors: dict[str, str] = {}
@@ -344,7 +316,7 @@ def review_edit(request, pk: int):
                 actor=request.user, review=review, data=_review_input(values)
             )
         except ValidationError as invalid:
-            errors = _errors(invalid)
+            errors = errors_by_field(invalid)
         else:
             messages.success(request, _("The annual review was saved."))
             return redirect(_reviews_url(review.term.seat.village_id, review.year))
@@ -356,7 +328,7 @@ def review_edit(request, pk: int):
             "review": review,
             "values": values,
             "errors": errors,
-            "other_errors": _others(errors, REVIEW_FIELDS),
+            "other_errors": other_errors(errors, REVIEW_FIELDS),
             "division": village,
             "breadcrumb": village.ancestors(),
             "back": _reviews_url(village.code, review.year),
@@ -417,7 +389,7 @@ def proposal_detail(request, pk: int):
     failed = ""
     posted = {}
     if request.method == "POST":
-        _editor(request)
+        require_editor(request)
         action = request.POST.get("action")
         posted = request.POST
         try:
@@ -425,7 +397,7 @@ def proposal_detail(request, pk: int):
                 incumbent_rules.confirm_adjustment(
                     actor=request.user,
                     proposal=proposal,
-                    on=_date_or_none(request.POST.get("on")),
+                    on=date_or_none(request.POST.get("on")),
                     note=request.POST.get("note", ""),
                 )
             elif action == "reject":
@@ -435,7 +407,7 @@ def proposal_detail(request, pk: int):
             else:
                 return HttpResponseBadRequest("请选择确认或驳回", content_type="text/plain; charset=utf-8")
         except ValidationError as invalid:
-            errors, failed = _errors(invalid), action
+            errors, failed = errors_by_field(invalid), action
             if "end" in errors:  # the term's own rule on its end date (posts.services.end_term)
                 errors["on"] = "；".join(filter(None, [errors.get("on"), errors.pop("end")]))
         else:
@@ -451,133 +423,11 @@ def proposal_detail(request, pk: int):
             "can_decide": request.user.can_edit and proposal.state == ProposalState.PENDING,
             "errors": errors,
             "failed": failed,
-            "other_errors": _others(errors, ["on", "note", "reason"]),
+            "other_errors": other_errors(errors, ["on", "note", "reason"]),
             "posted": posted,
             "today": local_today(),
             "division": village,
             "breadcrumb": village.ancestors(),
-        },
-        status=422 if errors else 200,
-    )
-
-
-# -- the county's configuration: items, bands and rules ----------------------------------------------------
-
-
-def _parse_items(text: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
-    """One item a line, "name points" (the last whitespace-separated word is the points)."""
-    items: list[tuple[str, int]] = []
-    errors: dict[str, str] = {}
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        name, _sep, points = line.rpartition(" ")
-        try:
-            items.append((name.strip(), int(points)))
-        except ValueError:
-            errors[f"line_{number}"] = f"第 {number} 行：请按“项目名称 分值”填写，如“工作实绩 40”"
-    return items, errors
-
-
-def _county_admin(request) -> Division:
-    if not rules.may_change_settings(request.user):
-        raise PermissionDenied
-    county = county_of(request.user)
-    if county is None:
-        raise Http404
-    return county
-
-
-@require_http_methods(["GET", "POST"])
-def incumbent_items(request):
-    """The county's monthly scoring items of incumbents (月考评项目), summing to 100; administrators only."""
-    county = _county_admin(request)
-    current = services.score_items(county.code)
-    text = "\n".join(f"{item.name} {item.points}" for item in current)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        text = request.POST.get("items", "")
-        items, errors = _parse_items(text)
-        if not errors:
-            try:
-                services.save_score_items(actor=request.user, county=county, items=items)
-            except ValidationError as invalid:
-                errors = _errors(invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("assessments:incumbent-items")
-    return render(
-        request,
-        "assessments/incumbent_items.html",
-        {"county": county, "items": current, "text": text, "errors": errors},
-        status=422 if errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def incumbent_rules_page(request):
-    """The county's grade bands of monthly totals and its rules on consecutive monthly grades (each rule
-    switched on or off, never deleted); administrators of the county only."""
-    county = _county_admin(request)
-    settings = rules.settings_for(county)
-    bands = {
-        "excellent": settings.monthly_excellent_min,
-        "competent": settings.monthly_competent_min,
-        "basic": settings.monthly_basic_min,
-    }
-    new_rule = {"grade": Grade.INCOMPETENT.value, "months": 2}
-    errors: dict[str, str] = {}
-    failed = ""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "bands":
-                bands = {name: request.POST.get(name, "") for name in BAND_FIELDS}
-                incumbent_rules.save_bands(
-                    actor=request.user,
-                    county=county,
-                    **{name: _int_or_none(value) for name, value in bands.items()},
-                )
-                messages.success(request, _("The grade bands were saved."))
-            elif action == "add":
-                new_rule = {"grade": request.POST.get("grade", ""), "months": request.POST.get("months", "")}
-                incumbent_rules.add_rule(
-                    actor=request.user,
-                    county=county,
-                    grade=new_rule["grade"],
-                    months=_int_or_none(new_rule["months"]),
-                )
-                messages.success(request, _("The rule was added."))
-            elif action == "toggle":
-                rule = get_scoped_or_404(
-                    IncumbentRule.objects.filter(county=county),
-                    request.user,
-                    pk=_int_or_none(request.POST.get("rule")),
-                )
-                active = request.POST.get("active") == "1"
-                incumbent_rules.set_rule_active(actor=request.user, rule=rule, active=active)
-                messages.success(
-                    request, _("The rule was switched on.") if active else _("The rule was switched off.")
-                )
-            else:
-                return HttpResponseBadRequest("未知的操作", content_type="text/plain; charset=utf-8")
-        except ValidationError as invalid:
-            errors, failed = _errors(invalid), action
-        else:
-            return redirect("assessments:incumbent-rules")
-    return render(
-        request,
-        "assessments/incumbent_rules.html",
-        {
-            "county": county,
-            "bands": bands,
-            "new_rule": new_rule,
-            "grades": [(grade.value, grade.label) for grade in RULE_GRADES],
-            "rules": selectors.county_rules(request.user, county.code),
-            "errors": errors,
-            "failed": failed,
-            "other_errors": _others(errors, ["excellent", "competent", "basic", "grade", "months"]),
         },
         status=422 if errors else 200,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
@@ -81,3 +81,34 @@ def county_of(user) -> Division | None:
     if not user.division_id or len(user.division_id) < 6:
         return None
     return Division.objects.filter(code=user.division_id[:6]).first()
+
+
+def require_editor(request) -> None:
+    if not request.user.can_edit:
+        raise PermissionDenied
+
+
+def int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def date_or_none(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def errors_by_field(invalid: ValidationError) -> dict[str, str]:
+    """A service's errors by field, each field's messages joined."""
+    if not hasattr(invalid, "error_dict"):
+        return {"__all__": "；".join(invalid.messages)}
+    return {field: "；".join(texts) for field, texts in invalid.message_dict.items()}
+
+
+def other_errors(errors: dict[str, str], shown: list[str]) -> list[str]:
+    """The messages of fields the page has no input for, shown above the form."""
+    return [message for field, message in errors.items() if field not in shown]

@@ -5,6 +5,7 @@ from yanzhen.assessments import (
     exports,
     incumbent_exports,
     incumbent_import,
+    incumbent_settings_views,
     incumbent_views,
     report_views,
     views,
@@ -38,8 +39,8 @@ urlpatterns = [
         "commendations/<int:pk>/document", campaign_views.commendation_document, name="commendation-document"
     ),
     path("settings/", views.settings_page, name="settings"),
-    path("incumbents/items/", incumbent_views.incumbent_items, name="incumbent-items"),
-    path("incumbents/rules/", incumbent_views.incumbent_rules_page, name="incumbent-rules"),
+    path("incumbents/items/", incumbent_settings_views.incumbent_items, name="incumbent-items"),
+    path("incumbents/rules/", incumbent_settings_views.incumbent_rules_page, name="incumbent-rules"),
     path("incumbents/scores/template.xlsx", incumbent_import.score_template, name="incumbent-score-template"),
     path("incumbents/scores/import/", incumbent_import.score_import, name="incumbent-score-import"),
     path("incumbents/scores/<int:pk>/edit/", incumbent_views.score_edit, name="incumbent-score-edit"),
