@@ -56,7 +56,8 @@ def score_month(page, live_server, month: str, values: list[int]):
     form = page.locator("form", has=page.locator("input[name=action][value=score]"))
     for field, value in zip(form.locator("input[type=number]").all(), values, strict=True):
         field.fill(str(value))
-    form.get_by_role("button", name="保存月考评").click()
+    with page.expect_navigation():  # the page posts to itself: wait for the answer, not the old page
+        form.get_by_role("button", name="保存月考评").click()
     page.wait_for_url(f"**/assessment/incumbents/{HUAMACHI_VILLAGE}/?month={month}")
     row = page.locator("#incumbents tbody tr", has_text="杨建国")
     assert row.locator("strong").inner_text() == str(sum(values))
@@ -73,6 +74,7 @@ def test_two_low_months_lead_to_an_adjustment_the_clerk_confirms(page, live_serv
     score_month(page, live_server, "2024-04", [22, 16, 17])
 
     page.get_by_role("link", name="调整建议").first.click()
+    page.wait_for_url("**/assessment/incumbents/proposals/**")
     proposals = page.locator("table tbody tr", has_text="杨建国")
     assert "2024年3月至2024年4月连续 2 个月月考评为“不称职”（50、55 分）" in proposals.inner_text()
     proposals.get_by_role("link", name="杨建国").first.click()
@@ -81,8 +83,8 @@ def test_two_low_months_lead_to_an_adjustment_the_clerk_confirms(page, live_serv
     confirm = page.locator("#confirm-form")
     confirm.locator("#on").fill("2024-05-10")
     confirm.locator("#note").fill("乡镇党委研究决定")
-    confirm.get_by_role("button", name="确认调整").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        confirm.get_by_role("button", name="确认调整").click()
     assert "已确认调整" in page.locator("main").inner_text()
 
     term = Term.objects.get(pk=term.pk)
