@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from yanzhen.assessments import rules
+from yanzhen.assessments import proposals, rules
 from yanzhen.assessments.guards import TEXT_MAX, today
 from yanzhen.assessments.guards import check_score as _check_score
 from yanzhen.assessments.guards import raise_errors as _raise
@@ -132,7 +132,7 @@ def _sync_checkup_proposals(actor, checkup: Checkup, campaign: CheckupCampaign) 
     )
     if checkup.conclusion != Conclusion.REMOVE:
         for proposal in open_ones:
-            rules.withdraw_proposal(
+            proposals.withdraw(
                 actor, proposal, f"回头看结论已改为“{CONCLUSION_NAMES[Conclusion(checkup.conclusion)]}”"
             )
         return

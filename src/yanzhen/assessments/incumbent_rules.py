@@ -19,9 +19,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404
-from django.utils import timezone
 
-from yanzhen.assessments import chains, rules
+from yanzhen.assessments import chains, proposals, rules
+from yanzhen.assessments.guards import raise_errors
+from yanzhen.assessments.guards import today as local_today
 from yanzhen.assessments.models import (
     GRADE_NAMES,
     AdjustmentProposal,
@@ -36,15 +37,6 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts import services as post_services
 from yanzhen.posts.models import Term, TermEndReason
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _save(instance, actor) -> None:
@@ -76,13 +68,6 @@ def _basis_text(rule: IncumbentRule, run: list[MonthlyScore]) -> str:
     return (f"{first:%Y年%-m月}至{last:%Y年%-m月}连续 {len(run)} 个月月考评为“{floor}”（{totals} 分）")[:200]
 
 
-def _withdraw(actor, proposal: AdjustmentProposal, reason: str) -> None:
-    proposal.state = ProposalState.WITHDRAWN
-    proposal.withdrawn_at = timezone.now()
-    proposal.withdrawn_reason = reason[:200]
-    _save(proposal, actor)
-
-
 def _streak(rule: IncumbentRule, scores: list[MonthlyScore], settings: AssessmentSettings):
     return chains.latest_streak(
         scores,
@@ -101,7 +86,7 @@ def _sync(actor, term: Term, rule: IncumbentRule, run: list[MonthlyScore] | None
     if run is None:
         if pending is None:
             return 0
-        _withdraw(actor, pending, "月考评已变更或删除，连续月份不再符合规则")
+        proposals.withdraw(actor, pending, "月考评已变更或删除，连续月份不再符合规则")
         return 1
     first, last, text = run[0].month, run[-1].month, _basis_text(rule, run)
     if pending is not None and pending.first_month == first:
@@ -113,7 +98,7 @@ def _sync(actor, term: Term, rule: IncumbentRule, run: list[MonthlyScore] | None
         return 1
     changes = 0
     if pending is not None:
-        _withdraw(actor, pending, "依据的月考评已变更，按新的连续月份重新判断")
+        proposals.withdraw(actor, pending, "依据的月考评已变更，按新的连续月份重新判断")
         changes += 1
     decided = AdjustmentProposal.objects.filter(
         term=term,
@@ -145,7 +130,7 @@ def evaluate_term(term: Term | int, *, actor=None) -> int:
     if term.end is not None:
         changes = 0
         for proposal in pending:
-            _withdraw(actor, proposal, "该任期已结束")
+            proposals.withdraw(actor, proposal, "该任期已结束")
             changes += 1
         return changes
     county = rules.county_code(term.seat.village_id)
@@ -158,7 +143,7 @@ def evaluate_term(term: Term | int, *, actor=None) -> int:
     for rule in county_rules:
         if not rule.active:
             for proposal in pending.filter(rule=rule):
-                _withdraw(actor, proposal, "该规则已停用")
+                proposals.withdraw(actor, proposal, "该规则已停用")
                 changes += 1
             continue
         changes += _sync(actor, term, rule, _streak(rule, scores, settings))
@@ -202,7 +187,7 @@ def save_bands(*, actor, county: Division, excellent: int | None, competent: int
             errors[field] = f"“{label}”的最低分须为 1 到 100 的整数"
     if not errors and not excellent > competent > basic:  # type: ignore[operator]
         errors["bands"] = "分档须从高到低：优秀最低分 > 称职最低分 > 基本称职最低分"
-    _raise(errors)
+    raise_errors(errors)
     settings = AssessmentSettings.objects.select_for_update().filter(county=county).first()
     settings = settings or AssessmentSettings(county=county)
     settings.monthly_excellent_min, settings.monthly_competent_min, settings.monthly_basic_min = (
@@ -225,7 +210,7 @@ def add_rule(*, actor, county: Division, grade: str, months: int | None) -> Incu
         errors["months"] = "连续月数须为 2 到 12 的整数"
     if not errors and IncumbentRule.objects.filter(county=county, grade=grade, months=months).exists():
         errors["grade"] = "本县已有相同的规则（可在列表中启用或停用）"
-    _raise(errors)
+    raise_errors(errors)
     rule = IncumbentRule(county=county, grade=grade, months=months, created_by=actor)
     _save(rule, actor)
     apply_incumbent_rules(county, actor=actor)
@@ -275,12 +260,12 @@ def confirm_adjustment(
     errors: dict[str, str] = {}
     if on is None:
         errors["on"] = "请填写调整日期（任期结束日期）"
-    elif on > today():
+    elif on > local_today():
         errors["on"] = "调整日期不能晚于今天"
     note = (note or "").strip()
     if len(note) > 1000:
         errors["note"] = "说明不能超过 1000 字"
-    _raise(errors)
+    raise_errors(errors)
     post_services.end_term(
         actor=actor,
         term=proposal.term,
@@ -294,24 +279,11 @@ def confirm_adjustment(
     for other in AdjustmentProposal.objects.select_for_update().filter(
         term=proposal.term, state=ProposalState.PENDING
     ):
-        _withdraw(actor, other, "该任期已结束")
+        proposals.withdraw(actor, other, "该任期已结束")
     return proposal
 
 
 @transaction.atomic
 def reject_adjustment(*, actor, proposal: AdjustmentProposal, reason: str, on: date | None = None):
     proposal = _visible_proposal(actor, proposal)
-    reason = (reason or "").strip()
-    on = on or today()
-    errors: dict[str, str] = {}
-    if not reason:
-        errors["reason"] = "驳回调整建议须写明理由"
-    elif len(reason) > 1000:
-        errors["reason"] = "理由不能超过 1000 字"
-    if on > today():
-        errors["on"] = "处理日期不能晚于今天"
-    _raise(errors)
-    proposal.state = ProposalState.REJECTED
-    proposal.decided_by, proposal.decided_on, proposal.decision_note = actor, on, reason
-    _save(proposal, actor)
-    return proposal
+    return proposals.reject(actor, proposal, reason=reason, on=on, kind="调整建议")

@@ -16,23 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
 
 from yanzhen.assessments import incumbent_rules, rules
-from yanzhen.assessments.guards import TEXT_MAX
+from yanzhen.assessments.guards import TEXT_MAX, today
+from yanzhen.assessments.guards import raise_errors as _raise
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _visible_term(actor, term: Term) -> Term:

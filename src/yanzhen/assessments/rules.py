@@ -34,6 +34,7 @@ from yanzhen.assessments.models import (
     RemovalProposal,
 )
 from yanzhen.assessments.periods import Period
+from yanzhen.assessments.proposals import withdraw as withdraw_proposal
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -290,14 +291,6 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
             _event_date(candidacy, pair.second.assessed_on),
         )
     return 1
-
-
-def withdraw_proposal(actor, proposal: RemovalProposal, reason: str) -> None:
-    proposal.state = ProposalState.WITHDRAWN
-    proposal.withdrawn_at = timezone.now()
-    proposal.withdrawn_reason = reason[:200]
-    proposal._history_user = actor  # type: ignore[attr-defined]
-    proposal.save()
 
 
 def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:

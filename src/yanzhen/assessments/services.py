@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import rules
+from yanzhen.assessments import proposals, rules
 from yanzhen.assessments.guards import TEXT_MAX, today
 from yanzhen.assessments.guards import check_score as _check_score
 from yanzhen.assessments.guards import check_upload as _check_upload
@@ -503,7 +503,7 @@ def confirm_proposal(
     for other in RemovalProposal.objects.select_for_update().filter(
         candidacy=proposal.candidacy, state=ProposalState.PENDING
     ):
-        rules.withdraw_proposal(actor, other, "该人选已出库")
+        proposals.withdraw(actor, other, "该人选已出库")
     return proposal
 
 
@@ -514,21 +514,7 @@ def reject_proposal(
     """The clerk rejects the proposal with a reason; the same basis is never proposed again."""
     proposal = _visible_proposal(actor, proposal)
     _check_pending(proposal)
-    reason = (reason or "").strip()
-    errors: dict[str, str] = {}
-    if not reason:
-        errors["reason"] = "驳回出库建议须写明理由"
-    elif len(reason) > 1000:
-        errors["reason"] = "理由不能超过 1000 字"
-    on = on or today()
-    if on > today():
-        errors["on"] = "处理日期不能晚于今天"
-    _raise(errors)
-    proposal.state = ProposalState.REJECTED
-    proposal.decided_by, proposal.decided_on, proposal.decision_note = actor, on, reason
-    proposal._history_user = actor  # type: ignore[attr-defined]
-    proposal.save()
-    return proposal
+    return proposals.reject(actor, proposal, reason=reason, on=on, kind="出库建议")
 
 
 # The check-ups and commendations live in their own modules; re-exported so that `services` stays the app's
