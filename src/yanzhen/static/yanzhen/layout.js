@@ -24,13 +24,15 @@
   }
 
   // A short cell (a name, a date, a state) keeps one line and the box scrolls; a long one (a note, a list of
-  // skills) wraps, but never narrower than app.css allows.
+  // skills) wraps, but never narrower than app.css allows, and a very long one (the parts of a score) gets more.
   var SHORT = 16;
+  var VERY_LONG = 48;
   function markCells(table) {
     Array.prototype.forEach.call(table.querySelectorAll("td"), function (cell) {
       var length = cell.textContent.replace(/\s+/g, " ").trim().length;
       cell.classList.toggle("yz-short", length <= SHORT);
       cell.classList.toggle("yz-long", length > SHORT);
+      cell.classList.toggle("yz-very-long", length > VERY_LONG);
     });
     table.classList.add("yz-measured");
   }
