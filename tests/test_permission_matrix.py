@@ -163,6 +163,19 @@ MATRIX = {
     "assessments:self-service-link": row(
         "/assessment/me/link/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
     ),
+    # A reserve's own login from his archive: POST only (tests/test_reserve_logins.py covers the roles).
+    "assessments:reserve-login-create": row(
+        "/assessment/people/{reserve}/login/create/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-reset": row(
+        "/assessment/people/{reserve}/login/reset/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-disable": row(
+        "/assessment/people/{reserve}/login/disable/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-enable": row(
+        "/assessment/people/{reserve}/login/enable/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "api-v1:list_assessments": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:list_reports": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
