@@ -95,7 +95,7 @@ def test_import_divisions_reports_the_units_written(division_files):
 
 
 def test_roster_import_reports_rows_checked_then_the_write():
-    rows = [row(f"进度{i}", date(1990, 1, 1 + i), 100 + i) for i in range(3)]
+    rows = [row(f"进度{i}", date(1990, 1, 1 + i), 101 + 2 * i) for i in range(3)]  # odd: men
     calls = Calls()
     result = run(xlsx(rows), progress=calls)
     assert result.ok, result.summary_lines()
