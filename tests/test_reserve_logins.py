@@ -178,4 +178,6 @@ def test_the_reserve_must_change_the_password_first(client_for, reserve):
     user.refresh_from_db()
     assert user.must_change_password is False and user.check_password("Baikun#2027")
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, user=user).count() == 1
-    assert client.get("/assessment/me/").status_code == 200
+    own_page = client.get("/assessment/me/")
+    # He may change it again later from his own page.
+    assert own_page.status_code == 200 and 'href="/accounts/password/"' in own_page.content.decode()
