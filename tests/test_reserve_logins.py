@@ -79,11 +79,15 @@ def test_reset_disable_and_enable(client_for, reserve):
         True,
     )
 
+    logged_in = Client()
+    logged_in.force_login(user)
     response = clerk.post(url(reserve, "disable"))
     assert (response.status_code, response["Location"]) == (302, f"/people/{reserve.pk}/#self-service-login")
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["账号 baikunlin 已停用，不能再登录。"]
     user.refresh_from_db()
     assert user.is_active is False
+    # His open session ends with it.
+    assert logged_in.get("/assessment/me/")["Location"].startswith("/accounts/login/")
     assert clerk.post(url(reserve, "enable")).status_code == 302
     user.refresh_from_db()
     assert user.is_active is True

@@ -8,6 +8,7 @@ not (cron, CI, a pipe) or with --no-progress, so logs stay as they were.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,7 +69,12 @@ class _Bars:
         if self.bar is None or stage != self.stage:
             self.close()
             self.stage = stage
-            self.bar = tqdm(total=total, desc=stage, file=self.stream, dynamic_ncols=True, leave=True)
+            # The size once, from shutil: a terminal that reports 0×0 (some ssh and CI ptys) gets 80×24,
+            # where tqdm's own measuring would hide the bar.
+            size = shutil.get_terminal_size()
+            self.bar = tqdm(
+                total=total, desc=stage, file=self.stream, ncols=size.columns, nrows=size.lines, leave=True
+            )
         if self.bar.total != total:
             self.bar.total = total
         # update() rather than n=: tqdm then redraws at most ten times a second, whatever the call rate.
