@@ -99,7 +99,8 @@ def test_roster_import_reports_rows_checked_then_the_write():
     calls = Calls()
     result = run(xlsx(rows), progress=calls)
     assert result.ok, result.summary_lines()
-    assert calls.stages == ["检查行", "写入"]
+    assert calls.stages == ["读取行", "检查行", "写入"]
+    calls.assert_grows_to("读取行", 3)
     calls.assert_grows_to("检查行", 3)
     calls.assert_grows_to("写入", 4)
 

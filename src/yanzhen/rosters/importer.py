@@ -44,8 +44,10 @@ from yanzhen.rosters.reader import RosterFileError, Sheet, check_package, read_w
 from yanzhen.rosters.results import ImportResult, Outcome, Problem, RowResult
 from yanzhen.rosters.rows import ParsedRow, RowReader, _is_footer, _split_row
 
-# The console's progress bar (core.progress): rows checked, every PROGRESS_EVERY rows and the last; then the
-# write in its steps (persons, education records, candidacies, the import run and audit event).
+# The console's progress bar (core.progress): the sheets' rows read, then the rows checked against the
+# database, every PROGRESS_EVERY rows and the last; then the write in its steps (persons, education records,
+# candidacies, the import run and audit event).
+READING = "读取行"
 CHECKING = "检查行"
 WRITING = "写入"
 PROGRESS_EVERY = 100
@@ -172,8 +174,12 @@ def _plan(
 ) -> list[PersonPlan]:
     reader = RowReader(villages, PostIndex(), SourceIndex(), SkillIndex(), on)
     rows: list[ParsedRow] = []
+    in_sheets, read = sum(len(sheet.rows) for sheet in sheets), 0
     for sheet in sheets:
         for number, cells in sheet.rows:
+            read += 1
+            if read % PROGRESS_EVERY == 0 or read == in_sheets:
+                report(progress, read, in_sheets, READING)
             if _is_footer(cells):
                 text = next(C.compact(cell.value) for cell in cells if C.compact(cell.value))
                 result.rows.append(
