@@ -15,12 +15,15 @@ $(BIN)/yanzhen: pyproject.toml
 
 venv: $(BIN)/yanzhen
 
-## Serve the demo county 盐池县 on SQLite at http://127.0.0.1:$(PORT) until Ctrl-C.
+## Serve the demo county 盐池县 on SQLite at http://127.0.0.1:$(PORT) until Ctrl-C, in demo mode: Django's
+## DEBUG stays off (the app's own error pages), development keys. var/yanzhen.env records the demo mode, so
+## `.venv/bin/yanzhen ...` typed afterwards, from any folder, works on the same database.
 run: venv
-	mkdir -p var
-	YANZHEN_DEBUG=1 $(BIN)/yanzhen migrate --noinput
-	YANZHEN_DEBUG=1 $(BIN)/yanzhen demo
-	YANZHEN_DEBUG=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
+	mkdir -p var/static
+	printf '# Written by make run: the demo mode for .venv/bin/yanzhen. Delete it to leave demo mode.\nYANZHEN_DEMO=1\n' > var/yanzhen.env
+	YANZHEN_DEMO=1 $(BIN)/yanzhen migrate --noinput
+	YANZHEN_DEMO=1 $(BIN)/yanzhen demo
+	YANZHEN_DEMO=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
 
 ## Lint, system checks, migration check and the whole test suite (browser tests included).
 test: venv browser-deps

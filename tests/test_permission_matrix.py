@@ -31,6 +31,7 @@ MATRIX = {
     "village-edit": row(f"/divisions/{V}/edit/", 302, 200, 200, 404, 403, 403, 404),
     "login": row("/accounts/login/", 200, 302, 302, 302, 302, 302, 302),
     "logout": row("/accounts/logout/", 302, 405, 405, 405, 405, 405, 405),
+    "password-change": row("/accounts/password/", 302, 200, 200, 200, 200, 200, 200),
     "set_language": row("/i18n/setlang/", 302, 302, 302, 302, 302, 302, 302),
     "api-v1:api-root": row("/api/v1/", 404, 404, 404, 404, 404, 404, 404),
     "api-v1:openapi-json": row("/api/v1/openapi.json", 200, 200, 200, 200, 200, 200, 200),
@@ -162,6 +163,19 @@ MATRIX = {
     "assessments:self-service": row("/assessment/me/", 302, 403, 403, 403, 403, 403, 403),
     "assessments:self-service-link": row(
         "/assessment/me/link/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    # A reserve's own login from his archive: POST only (tests/test_reserve_logins.py covers the roles).
+    "assessments:reserve-login-create": row(
+        "/assessment/people/{reserve}/login/create/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-reset": row(
+        "/assessment/people/{reserve}/login/reset/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-disable": row(
+        "/assessment/people/{reserve}/login/disable/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "assessments:reserve-login-enable": row(
+        "/assessment/people/{reserve}/login/enable/", 302, 405, 405, 405, 405, 405, 405
     ),
     "api-v1:list_assessments": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),

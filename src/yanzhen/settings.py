@@ -1,35 +1,62 @@
-"""Settings of yanzhen, read from the environment.
+"""Settings of yanzhen, read from the environment (and from $YANZHEN_VAR_DIR/yanzhen.env, see yanzhen.config).
 
-Development (`make run`, `make test`) sets YANZHEN_DEBUG=1. Production leaves it unset and must give
-YANZHEN_SECRET_KEY and YANZHEN_DATABASE_URL; nothing secret has a default outside DEBUG.
+Three modes:
+- production: neither flag. YANZHEN_SECRET_KEY and YANZHEN_FIELD_KEYS must be given, or nothing starts;
+  DEBUG off, cookies over HTTPS only, static files collected and fingerprinted.
+- the demo, YANZHEN_DEMO=1 (`make run`): DEBUG stays off, so a 404, 403 or 500 shows the app's own Chinese
+  page as in production; development keys, cookies over plain http, static files served straight from the
+  apps, and `yanzhen demo` is allowed.
+- development, YANZHEN_DEBUG=1 (`make test`, a developer's runserver): the same defaults, and Django's DEBUG.
 """
 
 import os
-from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("YANZHEN_VAR_DIR", Path.cwd() / "var"))
+from yanzhen.config import (
+    PACKAGE_DIR,
+    SETTINGS_FILE_NAME,
+    MissingSetting,
+    missing_setting_message,
+    read_settings_file,
+    var_dir,
+)
 
-DEBUG = os.environ.get("YANZHEN_DEBUG", "0") == "1"
+VAR_DIR = var_dir()
+# Settings written next to the data (by `make run`); the environment wins over them.
+FILE_SETTINGS = read_settings_file(VAR_DIR / SETTINGS_FILE_NAME)
 
-SECRET_KEY = os.environ.get("YANZHEN_SECRET_KEY", "")
+
+def _setting(name: str, default: str = "") -> str:
+    return os.environ.get(name, FILE_SETTINGS.get(name, default))
+
+
+DEBUG = _setting("YANZHEN_DEBUG", "0") == "1"
+DEMO = _setting("YANZHEN_DEMO", "0") == "1"
+# Development defaults (keys, plain-http cookies, static files from the apps): the demo and DEBUG only.
+DEVELOPMENT_DEFAULTS = DEBUG or DEMO
+
+SECRET_KEY = _setting("YANZHEN_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("YANZHEN_SECRET_KEY must be set when YANZHEN_DEBUG is not 1.")
+    if not DEVELOPMENT_DEFAULTS:
+        raise MissingSetting(
+            missing_setting_message("YANZHEN_SECRET_KEY", " YANZHEN_SECRET_KEY（一个长随机串）")
+        )
     SECRET_KEY = "development-only-key-never-used-in-production"
 
 # Keys that encrypt ID numbers and phones at rest (Fernet, comma-separated; the first encrypts, all decrypt).
-# Generate one with `yanzhen generate-field-key`. Required outside DEBUG.
-FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("YANZHEN_FIELD_KEYS", "").split(",") if k]
-if not DEBUG and not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("YANZHEN_FIELD_KEYS must be set when YANZHEN_DEBUG is not 1.")
+# Generate one with `yanzhen generate-field-key`. Required outside the demo and DEBUG.
+FIELD_ENCRYPTION_KEYS = [k for k in _setting("YANZHEN_FIELD_KEYS").split(",") if k]
+if not DEVELOPMENT_DEFAULTS and not FIELD_ENCRYPTION_KEYS:
+    raise MissingSetting(
+        missing_setting_message(
+            "YANZHEN_FIELD_KEYS", " YANZHEN_FIELD_KEYS（用 yanzhen generate-field-key 生成，多个用逗号分隔）"
+        )
+    )
 
-ALLOWED_HOSTS = [h for h in os.environ.get("YANZHEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YANZHEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = [h for h in _setting("YANZHEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in _setting("YANZHEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -69,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "yanzhen.core.middleware.LoginRequiredMiddleware",
+    "yanzhen.accounts.middleware.PasswordChangeRequiredMiddleware",
     "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
     # Last: django-axes turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -94,7 +122,7 @@ TEMPLATES = [
     },
 ]
 
-_database_url = os.environ.get("YANZHEN_DATABASE_URL", "")
+_database_url = _setting("YANZHEN_DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
@@ -129,7 +157,7 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("YANZHEN_INSECURE_COOKIES", "0") != "1"
+SESSION_COOKIE_SECURE = not DEVELOPMENT_DEFAULTS and _setting("YANZHEN_INSECURE_COOKIES", "0") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Login lockout: 5 failures lock that username for 30 minutes, whether or not the user exists.
@@ -160,14 +188,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT_DEFAULTS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# In development and tests whitenoise serves straight from the apps' static folders; production runs
-# `yanzhen collectstatic` into STATIC_ROOT once per release.
-WHITENOISE_USE_FINDERS = DEBUG
+# In the demo, development and tests whitenoise serves straight from the apps' static folders (found once at
+# start, or on every request in DEBUG); production runs `yanzhen collectstatic` into STATIC_ROOT per release.
+WHITENOISE_USE_FINDERS = DEVELOPMENT_DEFAULTS
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
@@ -180,13 +208,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("YANZHEN_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _setting("YANZHEN_LOG_LEVEL", "WARNING")},
 }
 
 # Rows per page on list pages.
 PAGE_SIZE = 50
 
 # Roster imports (rosters app): the largest upload, and the zip-bomb limits checked before openpyxl reads it.
-ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("YANZHEN_ROSTER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+ROSTER_MAX_UPLOAD_BYTES = int(_setting("YANZHEN_ROSTER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 ROSTER_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 ROSTER_MAX_COMPRESSION_RATIO = 200

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yanzhen.accounts import views as accounts_views
 from yanzhen.api import api
 from yanzhen.core import views as core_views
 from yanzhen.core import vocabulary_views
@@ -23,6 +24,7 @@ urlpatterns = [
     path("matching/", include("yanzhen.matching.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts_views.password_change, name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

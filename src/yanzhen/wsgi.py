@@ -4,5 +4,13 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from yanzhen.config import MissingSetting, refuse_to_start
+
+# gunicorn's "worker failed to boot": the master stops instead of starting workers again and again.
+WORKER_BOOT_ERROR = 3
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanzhen.settings")
-application = get_wsgi_application()
+try:
+    application = get_wsgi_application()
+except MissingSetting as missing:
+    refuse_to_start(missing, WORKER_BOOT_ERROR)

@@ -39,6 +39,9 @@ class User(AbstractUser):
         help_text=_("The user sees and changes only records inside this division."),
     )
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when someone else chose the password (a reserve's login issued by a clerk, a reset): the user must
+    # choose his own before anything else (accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = ScopedUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

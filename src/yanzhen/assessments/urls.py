@@ -8,6 +8,7 @@ from yanzhen.assessments import (
     incumbent_settings_views,
     incumbent_views,
     report_views,
+    reserve_login_views,
     views,
 )
 
@@ -68,4 +69,9 @@ urlpatterns = [
     path("incumbents/<str:village>/batch/", incumbent_views.batch, name="incumbent-batch"),
     path("me/", report_views.self_service, name="self-service"),
     path("me/link/", report_views.self_service_link, name="self-service-link"),
+    # A reserve's own login, from his archive page (POST only).
+    path("people/<int:pk>/login/create/", reserve_login_views.create, name="reserve-login-create"),
+    path("people/<int:pk>/login/reset/", reserve_login_views.reset, name="reserve-login-reset"),
+    path("people/<int:pk>/login/disable/", reserve_login_views.disable, name="reserve-login-disable"),
+    path("people/<int:pk>/login/enable/", reserve_login_views.enable, name="reserve-login-enable"),
 ]

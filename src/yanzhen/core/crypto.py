@@ -8,7 +8,7 @@
   made by a holder of the field keys (the backup manifest, `ops.archive`).
 
 Keys come from the environment (YANZHEN_FIELD_KEYS, comma-separated Fernet keys); never from the repository.
-In DEBUG a development key is derived from the SECRET_KEY so `make run` needs no set-up.
+In the demo and DEBUG a development key is derived from the SECRET_KEY so `make run` needs no set-up.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _keys() -> tuple[bytes, ...]:
     configured = [k.strip() for k in getattr(settings, "FIELD_ENCRYPTION_KEYS", []) if k.strip()]
     if configured:
         return tuple(k.encode() for k in configured)
-    # Only reached in development and tests: settings refuse to start without keys outside DEBUG.
+    # Only reached in the demo, development and tests: settings refuse to start without keys otherwise.
     derived = hashlib.sha256(("yanzhen-dev-field-key:" + settings.SECRET_KEY).encode()).digest()
     return (base64.urlsafe_b64encode(derived),)
 

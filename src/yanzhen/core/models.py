@@ -17,6 +17,11 @@ class AuditAction(models.TextChoices):
     VIEW_FULL_PHONE = "view_full_phone", _("Viewed full phone number")
     IMPORT = "import", _("Import")
     TOKEN_CREATED = "token_created", _("API token created")
+    RESERVE_LOGIN_CREATED = "reserve_login_created", _("Reserve's login created")
+    RESERVE_PASSWORD_RESET = "reserve_password_reset", _("Reserve's password reset")
+    RESERVE_LOGIN_DISABLED = "reserve_login_disabled", _("Reserve's login disabled")
+    RESERVE_LOGIN_ENABLED = "reserve_login_enabled", _("Reserve's login enabled")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
 
 
 class AuditOutcome(models.TextChoices):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from yanzhen.core.progress import Progress, report
 from yanzhen.divisions.codes import CODE_LENGTH, InvalidCode, Level, level_of, parent_code, unit_kind
 from yanzhen.divisions.models import Division
 
@@ -33,6 +34,8 @@ FILES = (
     ("villages", Level.VILLAGE),
 )
 BATCH = 5000
+# The stage the console's progress bar names (see core.progress).
+WRITING = "写入区划"
 
 
 class DivisionImportError(Exception):
@@ -168,8 +171,11 @@ def _attached_codes(codes: set[str]) -> set[str]:
     return attached
 
 
-def import_divisions(path: Path | str, *, under: str = "", actor=None) -> ImportResult:
-    """Load the file(s) at `path`, restricted to `under` (a code prefix) when given."""
+def import_divisions(
+    path: Path | str, *, under: str = "", actor=None, progress: Progress | None = None
+) -> ImportResult:
+    """Load the file(s) at `path`, restricted to `under` (a code prefix) when given. `progress` hears how many
+    of the new and renamed units are written."""
     path = Path(path)
     under = under.strip()
     if under:
@@ -232,12 +238,14 @@ def import_divisions(path: Path | str, *, under: str = "", actor=None) -> Import
         if (not under or code.startswith(under)) and level_of(code) in levels and code not in seen
     }
 
+    to_write = len(to_create) + len(to_rename)
     with transaction.atomic():
         # With history: each unit's timeline starts with its creation by the import.
         for start in range(0, len(to_create), BATCH):
             bulk_create_with_history(
                 to_create[start : start + BATCH], Division, batch_size=BATCH, default_user=actor
             )
+            report(progress, min(start + BATCH, len(to_create)), to_write, WRITING)
         result.created = len(to_create)
         if to_rename:
             current = Division.objects.in_bulk([d.code for d in to_rename])
@@ -247,6 +255,7 @@ def import_divisions(path: Path | str, *, under: str = "", actor=None) -> Import
                 list(current.values()), Division, ["name"], batch_size=1000, default_user=actor
             )
             result.renamed = len(to_rename)
+            report(progress, to_write, to_write, WRITING)
         if missing:
             result.deleted, result.kept = _delete_missing(missing)
     return result

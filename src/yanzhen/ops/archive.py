@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import tarfile
 import time
 import zlib
@@ -18,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from yanzhen.core import crypto
+from yanzhen.core.progress import Progress, report
 
 FORMAT = "yanzhen-backup"
 FORMAT_VERSION = 1
@@ -29,6 +31,9 @@ SIGNATURE_PURPOSE = "backup-manifest"
 # The manifest and its signature are read into memory; a real one is far smaller (one line per file).
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
+# The stages the console's progress bar names (core.progress).
+VERIFYING = "校验备份"
+PACKING = "打包文件"
 
 
 class BackupError(Exception):
@@ -46,6 +51,28 @@ class _HashingReader:
         chunk = self.source.read(size)
         self.hash.update(chunk)
         return chunk
+
+
+class _CountingReader:
+    """Passes the archive file to tarfile and tells `progress` how many of its bytes have been read."""
+
+    def __init__(self, source: BinaryIO, size: int, progress: Progress):
+        self.source, self.size, self.progress = source, size, progress
+        self.reported = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        position = self.source.tell()
+        if position - self.reported >= CHUNK or position == self.size:
+            self.reported = position
+            self.progress(position, self.size, VERIFYING)
+        return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.source.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.source.tell()
 
 
 class ArchiveWriter:
@@ -91,19 +118,19 @@ def _is_allowed_name(name: str) -> bool:
     return name in (MANIFEST, SIGNATURE, DATA) or (path.parts[0] == MEDIA and len(path.parts) > 1)
 
 
-def read_verified(archive: Path, staging: Path | None) -> dict[str, Any]:
+def read_verified(archive: Path, staging: Path | None, progress: Progress | None = None) -> dict[str, Any]:
     """Reads every member, checks the signature and each checksum, and returns the manifest.
 
     With `staging`, `data.json` and the media files are written below it (the restore loads them from there);
     without, they are only hashed (the drill's first look). Raises BackupError naming the archive and the
-    member at fault; nothing outside `staging` is written.
+    member at fault; nothing outside `staging` is written. `progress` hears the bytes of the archive read.
     """
     label = archive.name
     found: dict[str, dict[str, Any]] = {}
     small: dict[str, bytes] = {}
     current = ""
     try:
-        with tarfile.open(archive, mode="r:gz") as tar:
+        with archive.open("rb") as raw, tarfile.open(fileobj=_reader(raw, progress), mode="r:gz") as tar:
             for member in tar:
                 current = member.name
                 if not _is_allowed_name(member.name) or not member.isfile():
@@ -124,6 +151,8 @@ def read_verified(archive: Path, staging: Path | None) -> dict[str, Any]:
                     small[member.name] = source.read()
                 else:
                     found[member.name] = _copy(source, staging / member.name if staging else None)
+        size = archive.stat().st_size
+        report(progress, size, size, VERIFYING)  # the whole file was read: its end, whatever the gzip trailer
     except BackupError:
         raise
     except FileNotFoundError:
@@ -136,6 +165,12 @@ def read_verified(archive: Path, staging: Path | None) -> dict[str, Any]:
     manifest = _verified_manifest(label, small)
     _compare(label, manifest["files"], found)
     return manifest
+
+
+def _reader(raw: BinaryIO, progress: Progress | None) -> BinaryIO:
+    if progress is None:
+        return raw
+    return _CountingReader(raw, os.fstat(raw.fileno()).st_size, progress)  # type: ignore[return-value]
 
 
 def _copy(source: BinaryIO, target: Path | None) -> dict[str, Any]:

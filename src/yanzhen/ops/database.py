@@ -27,8 +27,10 @@ from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 
+from yanzhen.core.progress import Progress, report
 from yanzhen.ops.archive import BackupError
 
 EXCLUDED_MODELS = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
@@ -48,6 +50,9 @@ SEEDED_BY_MIGRATIONS = frozenset(
     }
 )
 CHUNK_ROWS = 2000
+# The stages the console's progress bar names (core.progress).
+DUMPING = "导出记录"
+LOADING = "载入记录"
 
 
 def archived_models() -> list[type[models.Model]]:
@@ -87,7 +92,8 @@ class _Serializer(JSONSerializer):
         super().handle_m2m_field(obj, field)
 
 
-def _rows(counts: dict[str, int]) -> Iterator[models.Model]:
+def _rows(counts: dict[str, int], total: int, progress: Progress | None) -> Iterator[models.Model]:
+    done = 0
     for model in archived_models():
         label = model._meta.label_lower
         counts[label] = 0
@@ -98,10 +104,15 @@ def _rows(counts: dict[str, int]) -> Iterator[models.Model]:
             queryset = queryset.prefetch_related(*linked)
         for row in queryset.iterator(chunk_size=CHUNK_ROWS):
             counts[label] += 1
+            done += 1
+            if done % CHUNK_ROWS == 0:
+                # Rows written meanwhile by another server may pass the total counted at the start.
+                report(progress, done, max(total, done), DUMPING)
             yield row
+    report(progress, done, max(total, done), DUMPING)
 
 
-def dump(target: Path) -> dict[str, int]:
+def dump(target: Path, progress: Progress | None = None) -> dict[str, int]:
     """Writes every archived row to `target` and returns the rows per model.
 
     All reads happen in one transaction, a consistent snapshot while other app servers keep writing: SQLite
@@ -114,8 +125,9 @@ def dump(target: Path) -> dict[str, int]:
         if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        total = sum(model._base_manager.count() for model in archived_models()) if progress else 0
         with target.open("w", encoding="utf-8") as out:
-            _Serializer().serialize(_rows(counts), stream=out, cls=_Encoder)
+            _Serializer().serialize(_rows(counts, total, progress), stream=out, cls=_Encoder)
     return counts
 
 
@@ -179,12 +191,27 @@ def empty_tables() -> None:
     connection.ops.execute_sql_flush(statements)
 
 
-def load(data: Path) -> None:
+def load(data: Path, total: int = 0, progress: Progress | None = None) -> None:
     """Loads `data.json` with loaddata: its own savepoint, foreign keys checked at the end, sequences reset on
     PostgreSQL. History is paused: loaddata saves raw rows, which simple-history ignores, but then fills the
     many-to-many fields, and each of those changes would add a history row the archive already holds."""
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        call_command("loaddata", str(data), verbosity=0)
+    loaded = 0
+
+    def count(sender, raw=False, **kwargs):
+        # loaddata saves each deserialised row raw, sending post_save: one signal per row of data.json.
+        nonlocal loaded
+        if raw:
+            loaded += 1
+            if loaded % CHUNK_ROWS == 0 or loaded == total:
+                report(progress, loaded, max(total, loaded), LOADING)
+
+    if progress is not None:
+        post_save.connect(count, dispatch_uid="yanzhen-restore-progress")
+    try:
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", str(data), verbosity=0)
+    finally:
+        post_save.disconnect(dispatch_uid="yanzhen-restore-progress")
 
 
 def count_rows(labels) -> dict[str, int]:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 
+from yanzhen.core.progress import Progress
 from yanzhen.ops import database
 from yanzhen.ops.archive import BackupError, media_members, read_verified
 
@@ -73,14 +75,16 @@ def is_drill_database() -> bool:
     return connection.vendor == "sqlite" and name.parent.name.startswith(DRILL_PREFIX)
 
 
-def run_drill(archive: Path) -> DrillResult:
+def run_drill(archive: Path, progress: Progress | None = None) -> DrillResult:
     # Checked here first so a bad archive is refused at once, with the same message as a restore.
-    manifest = read_verified(archive, staging=None)
+    manifest = read_verified(archive, staging=None, progress=progress)
     database.check_heads(manifest)
     with tempfile.TemporaryDirectory(prefix=DRILL_PREFIX) as directory:
         work = Path(directory)
         drill_database = work / "drill.sqlite3"
         environment = {
+            # The live settings file stays behind with the live var/: its settings (the demo's mode) go along.
+            **settings.FILE_SETTINGS,
             **os.environ,
             "YANZHEN_DATABASE_URL": f"sqlite:///{drill_database}",
             "YANZHEN_VAR_DIR": str(work / "var"),

@@ -22,12 +22,14 @@ from django.utils import timezone
 from yanzhen import __version__
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction
+from yanzhen.core.progress import Progress, report
 from yanzhen.ops import database
 from yanzhen.ops.archive import (
     DATA,
     FORMAT,
     FORMAT_VERSION,
     MEDIA,
+    PACKING,
     ArchiveWriter,
     BackupError,
     file_sha256,
@@ -78,10 +80,11 @@ def _media_files(root: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def create_backup(*, output: Path | None = None) -> BackupResult:
+def create_backup(*, output: Path | None = None, progress: Progress | None = None) -> BackupResult:
     """Writes the archive: the rows first, then the uploads (a file a dumped row names was saved before the
     row, so it is there when the directory is read), the signed manifest last. The file appears under its
-    name only once complete, readable by its owner only: it holds names and family data in clear."""
+    name only once complete, readable by its owner only: it holds names and family data in clear.
+    `progress` hears the rows dumped, then the files packed (data.json and each upload)."""
     database.require_migrated()
     output = (output or default_output()).absolute()
     media_root = Path(settings.MEDIA_ROOT).absolute()
@@ -94,14 +97,16 @@ def create_backup(*, output: Path | None = None) -> BackupResult:
     try:
         with tempfile.TemporaryDirectory(prefix=".backup-", dir=output.parent) as work:
             data = Path(work) / DATA
-            counts = database.dump(data)
+            counts = database.dump(data, progress)
             media = _media_files(media_root)
+            packed, to_pack = 0, 1 + len(media)
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as target:
                 writer = ArchiveWriter(target)
-                writer.add_file(DATA, data)
-                for name, path in media:
-                    writer.add_file(f"{MEDIA}/{name}", path)
+                for name, path in [(DATA, data), *((f"{MEDIA}/{name}", path) for name, path in media)]:
+                    writer.add_file(name, path)
+                    packed += 1
+                    report(progress, packed, to_pack, PACKING)
                 writer.finish(
                     {
                         "format": FORMAT,
@@ -170,18 +175,21 @@ def _place_media(staging: Path, media_root: Path, names: list[str]) -> int:
     return kept
 
 
-def restore_backup(*, archive: Path, force: bool = False, audit_event: bool = True) -> RestoreResult:
+def restore_backup(
+    *, archive: Path, force: bool = False, audit_event: bool = True, progress: Progress | None = None
+) -> RestoreResult:
     """Verifies the archive completely, then replaces the database's rows with the archive's in one
     transaction (emptying, loading, the count check, the uploads and the audit event: all or nothing).
 
     `audit_event=False` is for the drill's throwaway database, which must hold exactly the archive.
+    `progress` hears the bytes of the archive verified, then the rows loaded.
     """
     var_dir = Path(settings.VAR_DIR)
     var_dir.mkdir(parents=True, exist_ok=True)
     # Staged in the var directory, which usually holds the uploads too: placing them is then a rename.
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=var_dir) as work:
         staging = Path(work)
-        manifest = read_verified(archive, staging)
+        manifest = read_verified(archive, staging, progress)
         database.check_heads(manifest)
         database.require_migrated()
         occupied = database.operator_data()
@@ -191,7 +199,7 @@ def restore_backup(*, archive: Path, force: bool = False, audit_event: bool = Tr
         names = media_members(manifest)
         with transaction.atomic():
             database.empty_tables()
-            database.load(staging / DATA)
+            database.load(staging / DATA, sum(expected.values()), progress)
             counts = database.count_rows(expected)
             wrong = [label for label in expected if counts[label] != expected[label]]
             if wrong:

@@ -32,6 +32,7 @@ from yanzhen.candidacies import workflow
 from yanzhen.core import audit, crypto
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction, AuditOutcome
+from yanzhen.core.progress import Progress, report
 from yanzhen.divisions.models import Division
 from yanzhen.people.idcard import mask_id_number
 from yanzhen.people.models import EducationRecord, Person
@@ -42,6 +43,15 @@ from yanzhen.rosters.planner import BATCH, PERSON_FIELDS, PersonPlan, Planner
 from yanzhen.rosters.reader import RosterFileError, Sheet, check_package, read_workbook, sha256_of
 from yanzhen.rosters.results import ImportResult, Outcome, Problem, RowResult
 from yanzhen.rosters.rows import ParsedRow, RowReader, _is_footer, _split_row
+
+# The console's progress bar (core.progress): the sheets' rows read, then the rows checked against the
+# database, every PROGRESS_EVERY rows and the last; then the write in its steps (persons, education records,
+# candidacies, the import run and audit event).
+READING = "读取行"
+CHECKING = "检查行"
+WRITING = "写入"
+PROGRESS_EVERY = 100
+WRITE_STEPS = 4
 
 # Columns a roster must have (村 only when the import is for more than one village).
 REQUIRED_COLUMNS = ("name", "id_number", "political_status", "target_posts")
@@ -123,8 +133,10 @@ def import_roster(
     dry_run: bool = False,
     request=None,
     on: date | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate a roster and, when every row is right and this is no dry run, write it in one transaction."""
+    """Validate a roster and, when every row is right and this is no dry run, write it in one transaction.
+    `progress` hears the rows checked, then the steps of the write."""
     check_scope(actor, division)
     on = on or timezone.localdate()
     result = ImportResult(file_name, sha256_of(content), division.code, division.name, dry_run)
@@ -149,19 +161,25 @@ def import_roster(
         _audit_failure(actor, result, request)
         return result
     with transaction.atomic():
-        plans = _plan(actor, division, on, villages, sheets, result)
+        plans = _plan(actor, division, on, villages, sheets, result, progress)
         if not result.problems and not dry_run:
-            _write(actor, division, plans, result, request)
+            _write(actor, division, plans, result, request, progress)
     if not dry_run:
         _audit_failure(actor, result, request)
     return result
 
 
-def _plan(actor, division, on, villages, sheets: list[Sheet], result: ImportResult) -> list[PersonPlan]:
+def _plan(
+    actor, division, on, villages, sheets: list[Sheet], result: ImportResult, progress: Progress | None = None
+) -> list[PersonPlan]:
     reader = RowReader(villages, PostIndex(), SourceIndex(), SkillIndex(), on)
     rows: list[ParsedRow] = []
+    in_sheets, read = sum(len(sheet.rows) for sheet in sheets), 0
     for sheet in sheets:
         for number, cells in sheet.rows:
+            read += 1
+            if read % PROGRESS_EVERY == 0 or read == in_sheets:
+                report(progress, read, in_sheets, READING)
             if _is_footer(cells):
                 text = next(C.compact(cell.value) for cell in cells if C.compact(cell.value))
                 result.rows.append(
@@ -199,7 +217,9 @@ def _plan(actor, division, on, villages, sheets: list[Sheet], result: ImportResu
         )
     )
     plans = []
-    for row in rows:
+    for checked, row in enumerate(rows, start=1):
+        if checked % PROGRESS_EVERY == 0 or checked == len(rows):
+            report(progress, checked, len(rows), CHECKING)
         plan = planner.plan(row)
         if row.problems:
             position = {column.header: column.index for column in row.sheet.columns}
@@ -255,7 +275,9 @@ def _m2m_snapshot(history_rows: list) -> None:
         )
 
 
-def _write(actor, division: Division, plans: list[PersonPlan], result: ImportResult, request) -> None:
+def _write(
+    actor, division: Division, plans: list[PersonPlan], result: ImportResult, request, progress=None
+) -> None:
     run = ImportRun.objects.create(
         kind=ImportKind.ROSTER,
         user=actor,
@@ -300,6 +322,7 @@ def _write(actor, division: Division, plans: list[PersonPlan], result: ImportRes
     )
     _m2m_snapshot(Person.history.bulk_history_create(created, **history))
     _m2m_snapshot(Person.history.bulk_history_create(updated, update=True, **history))
+    report(progress, 1, WRITE_STEPS, WRITING)
 
     # Education records.
     new_records = [record for plan in plans for record in plan.new_educations]
@@ -311,12 +334,14 @@ def _write(actor, division: Division, plans: list[PersonPlan], result: ImportRes
     changed_records = [record for plan in plans for record in plan.changed_educations]
     EducationRecord.objects.bulk_update(changed_records, ["school", "major"], batch_size=BATCH)
     EducationRecord.history.bulk_history_create(changed_records, update=True, **history)
+    report(progress, 2, WRITE_STEPS, WRITING)
 
     # Candidacies, through the pipeline's own module.
     entries = [plan.pool_entry for plan in plans if plan.pool_entry is not None]
     workflow.import_many_into_pool(actor=actor, entries=entries, import_run=run, change_reason=reason)
     amendments = [plan.pool_amendment for plan in plans if plan.pool_amendment is not None]
     workflow.amend_imported_pool(actor=actor, amendments=amendments, import_run=run, change_reason=reason)
+    report(progress, 3, WRITE_STEPS, WRITING)
 
     run.rows = result.data_rows
     run.persons_created = result.persons_created
@@ -341,6 +366,7 @@ def _write(actor, division: Division, plans: list[PersonPlan], result: ImportRes
             **result.counts(),
         },
     )
+    report(progress, WRITE_STEPS, WRITE_STEPS, WRITING)
 
 
 def _audit_failure(actor, result: ImportResult, request) -> None:

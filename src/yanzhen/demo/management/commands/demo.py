@@ -13,13 +13,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="also outside DEBUG (a test server); never on production data",
+            help="also outside the demo mode and DEBUG (a test server); never on production data",
         )
 
     def handle(self, *args, force: bool, **options):
-        if not settings.DEBUG and not force:
+        if not (settings.DEMO or settings.DEBUG) and not force:
             raise CommandError(
-                "演示数据带有公开的演示密码，只能在开发环境 (YANZHEN_DEBUG=1) 或加 --force 时加载。"
+                "演示数据带有公开的演示密码，只能在演示模式 (YANZHEN_DEMO=1) 或开发环境 (YANZHEN_DEBUG=1) "
+                "下加载，或加 --force。"
             )
         accounts = build_demo()
         self.stdout.write("演示县 盐池县 (640323) 已就绪。演示账号 (demo accounts)：")

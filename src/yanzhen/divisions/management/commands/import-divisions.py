@@ -1,7 +1,8 @@
-"""yanzhen import-divisions PATH [--under CODE]: load the statistical division codes."""
+"""yanzhen import-divisions PATH [--under CODE] [--no-progress]: load the statistical division codes."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.divisions.importer import DivisionImportError, import_divisions
 
 
@@ -15,10 +16,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--under", default="", help="only this division and what lies below it (a code prefix)"
         )
+        add_progress_argument(parser)
 
     def handle(self, *args, path: str, under: str, **options):
         try:
-            result = import_divisions(path, under=under)
+            with command_progress(options) as progress:
+                result = import_divisions(path, under=under, progress=progress)
         except DivisionImportError as failed:
             raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(failed.errors)) from None
         self.stdout.write(result.summary())

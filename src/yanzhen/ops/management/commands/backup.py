@@ -1,4 +1,4 @@
-"""yanzhen backup [--output PATH]: one archive of the whole database and the uploaded files.
+"""yanzhen backup [--output PATH] [--no-progress]: one archive of the whole database and the uploaded files.
 
 Writes var/backups/yanzhen-YYYYmmdd-HHMMSS.tar.gz unless told otherwise. The field keys are not in it.
 """
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.ops.archive import BackupError
 from yanzhen.ops.services import create_backup
 
@@ -18,10 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", help="the archive to write (default: var/backups/yanzhen-YYYYmmdd-HHMMSS.tar.gz)"
         )
+        add_progress_argument(parser)
 
     def handle(self, *args, output: str | None, **options):
         try:
-            result = create_backup(output=Path(output) if output else None)
+            with command_progress(options) as progress:
+                result = create_backup(output=Path(output) if output else None, progress=progress)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         rows = sum(result.counts.values())

@@ -1,4 +1,4 @@
-"""yanzhen restore ARCHIVE [--force] | yanzhen restore ARCHIVE --check
+"""yanzhen restore ARCHIVE [--force] [--no-progress] | yanzhen restore ARCHIVE --check
 
 Restores an archive of `yanzhen backup`: the signature and every checksum first, the migrations next, then
 all rows and uploads in one transaction. `--check` is the restore drill: the archive is restored into a
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.ops import database
 from yanzhen.ops.archive import BackupError
 from yanzhen.ops.drill import is_drill_database, run_drill
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             action="store_true",
             help="restore drill into a throwaway database; the live one is untouched",
         )
+        add_progress_argument(parser)
         # The drill's own child process, restoring into its throwaway database: no audit event there, so
         # that database holds exactly the archive's rows.
         parser.add_argument("--drill-target", action="store_true", help=argparse.SUPPRESS)
@@ -50,15 +52,16 @@ class Command(BaseCommand):
         if drill_target and not is_drill_database():
             raise CommandError("--drill-target 只供恢复演练内部使用。")
         try:
-            if check:
-                self._drill(path)
-            else:
-                self._restore(path, force=force, audit_event=not drill_target)
+            with command_progress(options) as progress:
+                if check:
+                    self._drill(path, progress)
+                else:
+                    self._restore(path, force=force, audit_event=not drill_target, progress=progress)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
 
-    def _restore(self, path: Path, *, force: bool, audit_event: bool) -> None:
-        result = restore_backup(archive=path, force=force, audit_event=audit_event)
+    def _restore(self, path: Path, *, force: bool, audit_event: bool, progress) -> None:
+        result = restore_backup(archive=path, force=force, audit_event=audit_event, progress=progress)
         rows = [(label, str(count)) for label, count in sorted(result.counts.items()) if count]
         self._table(("模型", "记录数"), rows)
         empty = sum(1 for count in result.counts.values() if not count)
@@ -70,11 +73,11 @@ class Command(BaseCommand):
         if result.kept_media_files:
             self.stdout.write(f"上传目录中另有 {result.kept_media_files} 个文件不在备份中，已保留未删除。")
 
-    def _drill(self, path: Path) -> None:
+    def _drill(self, path: Path, progress) -> None:
         self.stdout.write(
             f"恢复演练：把 {path.name} 载入临时目录中的新数据库（先执行 migrate，需要一些时间）……"
         )
-        result = run_drill(path)
+        result = run_drill(path, progress)
         rows = [
             (label, str(expected), str(found), "" if expected == found else "不一致")
             for label, expected, found in result.rows

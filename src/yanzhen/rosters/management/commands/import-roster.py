@@ -1,4 +1,4 @@
-"""yanzhen import-roster FILE.xlsx --division CODE [--dry-run] [--report OUT.xlsx] [--user USERNAME]
+"""yanzhen import-roster FILE.xlsx --division CODE [--dry-run] [--report OUT.xlsx] [--user USERNAME] [--no-progress]
 
 Imports a hand-made roster (花名册) of reserves: all rows or none. Exit status 0 only when the import (or
 the dry run) found no error. Without --user the console operator imports, with no jurisdiction limit; with
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from yanzhen.accounts.models import User
+from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.divisions.codes import candidate_codes
 from yanzhen.divisions.models import Division
 from yanzhen.rosters.importer import import_roster
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
         parser.add_argument("--report", help="write the row-by-row report to this .xlsx file")
         parser.add_argument("--user", help="import as this user (his jurisdiction and role apply)")
+        add_progress_argument(parser)
 
     def handle(self, *args, file: str, division: str, dry_run: bool, report: str | None, user, **options):
         path = Path(file)
@@ -42,9 +44,15 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"找不到区划代码 {division}")
         try:
-            result = import_roster(
-                actor=actor, content=path.read_bytes(), file_name=path.name, division=target, dry_run=dry_run
-            )
+            with command_progress(options) as progress:
+                result = import_roster(
+                    actor=actor,
+                    content=path.read_bytes(),
+                    file_name=path.name,
+                    division=target,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
         except Http404:
             raise CommandError(f"{target.name}（{target.code}）不在用户 {user} 的辖区内，拒绝导入") from None
         except PermissionDenied:
