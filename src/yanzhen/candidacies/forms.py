@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yanzhen.candidacies.models import (
     Candidacy,
@@ -213,7 +214,10 @@ class NominationForm(BootstrapForm):
 
 
 CLEAR, FOUND = "clear", "found"
-VETTING_CHOICES = [(CLEAR, _("Not the case")), (FOUND, _("The case"))]
+VETTING_CHOICES = [
+    (CLEAR, pgettext_lazy("vetting", "Not the case")),
+    (FOUND, pgettext_lazy("vetting", "The case")),
+]
 
 
 class VettingForm(BootstrapForm):
