@@ -79,7 +79,7 @@ def test_the_board_filters_and_its_query_count(client_for):
     assert text(client.get("/reserves/?view=board&in=640323101")).count('class="yz-card') == 0
     # A state is a filter of the list: six rows, no cards.
     only_pool = text(client.get("/reserves/?state=in_pool"))
-    assert only_pool.count('class="form-check-input yz-row"') == 6 and 'class="yz-card' not in only_pool
+    assert only_pool.count("data-list-select ") == 6 and 'class="yz-card' not in only_pool
 
 
 def test_the_navigation_leads_to_the_board(client_for):

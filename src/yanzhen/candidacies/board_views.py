@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,38 +27,39 @@ from yanzhen.accounts.roles import Role
 from yanzhen.candidacies import selectors, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit
+from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 
 State = CandidacyState
 VIEWS = ("board", "list")
-PAGE_SIZES = (20, 50, 100)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The list's columns: (order key or "" when it does not sort, label).
-LIST_COLUMNS = [
-    ("name", _("full name")),
-    ("village", _("village")),
-    ("", _("target posts")),
-    ("state", _("state")),
-    ("readiness", _("readiness")),
-    ("nominated_on", _("nominated on")),
-    ("entered_pool_on", _("entered the pool on")),
-]
+# The table's sortable columns (the list component's whitelist); state and readiness sort in the order of
+# the procedure, annotated by `selectors.candidacy_list`.
+CANDIDACIES = ListSpec(
+    sorts={
+        "name": ("person__name_pinyin", "person__name"),
+        "village": ("village_id", "person__name_pinyin"),
+        "state": ("state_rank", "village_id", "person__name_pinyin"),
+        "readiness": ("readiness_rank", "village_id"),
+        "nominated_on": ("nominated_on",),
+        "entered_pool_on": ("entered_pool_on",),
+    },
+    default_sort="village",
+)
 
 
 @dataclass
 class Filters:
-    """The query of /reserves/: which view, where, what, in which order, which page."""
+    """What /reserves/ shows: which view, where (township, village), which state, what search. Sort, page
+    and page size belong to the list component (`core.listing`)."""
 
     view: str = ""
     township: str = ""
     village: str = ""
     state: str = ""
     q: str = ""
-    order: str = selectors.DEFAULT_LIST_ORDER
-    page: str = "1"
-    size: int = PAGE_SIZES[0]
 
     @classmethod
     def from_query(cls, query) -> Filters:
@@ -67,83 +69,38 @@ class Filters:
         if within and not (township or village):
             township = within[: CODE_LENGTH[Level.TOWNSHIP]] if len(within) >= 9 else ""
             village = within if len(within) == 12 else ""
-        if village and not village.startswith(township):
+        if village and township and not village.startswith(township):
             village = ""
         state = query.get("state", "")
         view = query.get("view", "")
-        order = query.get("order", "")
-        try:
-            size = int(query.get("size", PAGE_SIZES[0]))
-        except ValueError:
-            size = PAGE_SIZES[0]
         return cls(
             view=view if view in VIEWS else "",
             township=township,
             village=village,
             state=state if state in State.values else "",
             q=query.get("q", "").strip()[:50],
-            order=order if order.lstrip("-") in selectors.LIST_ORDERINGS else selectors.DEFAULT_LIST_ORDER,
-            page=query.get("page", "1"),
-            size=size if size in PAGE_SIZES else PAGE_SIZES[0],
         )
-
-    def hidden(self, *names: str) -> list[tuple[str, str]]:
-        """(name, value) of the given parameters that are set, for a form's hidden inputs."""
-        values = {name: str(getattr(self, name)) for name in names}
-        if values.get("order") == selectors.DEFAULT_LIST_ORDER:
-            values.pop("order")
-        if values.get("size") == str(PAGE_SIZES[0]):
-            values.pop("size")
-        return [(name, value) for name, value in values.items() if value]
 
     @property
     def within(self) -> str:
         return self.village or self.township
 
+    @property
+    def place(self) -> SimpleNamespace | None:
+        """The chosen division for the 乡镇 → 村 widget, which reads it from its code (None: from the query)."""
+        return SimpleNamespace(code=self.within) if self.within else None
+
     def url(self, **changes) -> str:
-        """This query with some values changed, as "?…" (defaults left out, so URLs stay short)."""
+        """These filters with some changed, as "?…" (empty values left out, so URLs stay short)."""
         values = {
             "view": self.view,
             "township": self.township,
             "village": self.village,
             "state": self.state,
             "q": self.q,
-            "order": self.order if self.order != selectors.DEFAULT_LIST_ORDER else "",
-            "size": self.size if self.size != PAGE_SIZES[0] else "",
-            "page": self.page if self.page != "1" else "",
         }
         values.update(changes)
-        return "?" + urlencode({key: value for key, value in values.items() if value not in ("", None)})
-
-
-def _sort_headers(filters: Filters) -> list[dict]:
-    headers = []
-    for key, label in LIST_COLUMNS:
-        header = {"label": label, "key": key, "url": "", "direction": ""}
-        if key:
-            current = filters.order.lstrip("-") == key
-            descending = filters.order.startswith("-")
-            header["direction"] = ("desc" if descending else "asc") if current else ""
-            header["url"] = filters.url(
-                view="list", order=f"-{key}" if current and not descending else key, page=""
-            )
-        headers.append(header)
-    return headers
-
-
-def _page_links(filters: Filters, page) -> list[tuple[str, str]]:
-    """(label, url) of the pages around the current one, with the first and the last."""
-    numbers = sorted(
-        {1, page.paginator.num_pages}
-        | {n for n in range(page.number - 2, page.number + 3) if 1 <= n <= page.paginator.num_pages}
-    )
-    links, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            links.append(("…", ""))
-        links.append((str(number), filters.url(view="list", page=str(number))))
-        previous = number
-    return links
+        return "?" + urlencode({key: value for key, value in values.items() if value})
 
 
 @require_GET
@@ -156,38 +113,41 @@ def board(request):
     show_list = filters.view in ("", "list")
     context = {
         "filters": filters,
-        "townships": selectors.township_choices(user),
-        "villages": selectors.village_choices(user, filters.township),
         "state_choices": State.choices,
         "can_nominate": user.can_edit or user.has_role(Role.VILLAGE_SECRETARY),
         "can_decide": workflow.may_decide(user),
-        "board_url": filters.url(view="board", state="", page=""),
+        "board_url": filters.url(view="board", state=""),
         "list_url": filters.url(view="list"),
-        "can_export": user.can_edit,
+        "show_board": show_board,
+        "show_list": show_list,
     }
     if show_board:
         columns = selectors.board(user, within=filters.within, q=filters.q)
         for column in columns:
-            column.list_url = filters.url(view="list", state=column.state, page="")  # type: ignore[attr-defined]
+            column.list_url = filters.url(view="list", state=column.state)  # type: ignore[attr-defined]
         context["columns"] = [column for column in columns if not column.terminal]
         context["finished"] = [column for column in columns if column.terminal]
     if show_list:
-        candidacies = selectors.candidacy_list(
-            user, within=filters.within, state=filters.state, q=filters.q, order=filters.order
-        )
-        page = Paginator(candidacies, filters.size).get_page(filters.page)
+        candidacies = selectors.candidacy_list(user, within=filters.within, state=filters.state, q=filters.q)
+        listing = CANDIDACIES.page(request, candidacies)
+        actions = []
+        if workflow.may_decide(user):
+            actions.append(
+                {
+                    "url": reverse("candidacies:notice-start"),
+                    "label": pgettext("pipeline", "Start the public notice of the selected"),
+                    "css": "btn-danger",
+                }
+            )
+        if user.can_edit:
+            actions.append(
+                {"url": reverse("candidacies:export"), "label": pgettext("pipeline", "Export selected")}
+            )
         context.update(
-            page=page,
-            headers=_sort_headers(filters),
-            page_links=_page_links(filters, page),
-            bulk_hidden=filters.hidden("township", "village", "state", "q", "order"),
-            jump_hidden=[
-                ("view", "list"),
-                *filters.hidden("township", "village", "state", "q", "order", "size"),
-            ],
-            size_urls=[(size, filters.url(view="list", size=size, page="")) for size in PAGE_SIZES],
+            listing=listing,
+            bulk_actions=actions,
+            export_url=f"{reverse('candidacies:export')}?{listing.filter_query()}" if user.can_edit else "",
         )
-    context["show_board"], context["show_list"] = show_board, show_list
     return render(request, "candidacies/board.html", context)
 
 
@@ -238,21 +198,19 @@ def export_row(candidacy: Candidacy) -> list:
 
 @require_GET
 def export(request):
-    """The ticked candidacies (`ids`) as xlsx, or the filtered list when none is ticked. Exports leave the
-    system: only the roles that manage the pipeline take one, and each is in the audit log."""
+    """The ticked candidacies (`selected`) as xlsx, or the filtered list when none is ticked, in the list's
+    order. Exports leave the system: only the roles that manage the pipeline take one, and each is in the
+    audit log."""
     user = request.user
     if not user.can_edit:
         raise PermissionDenied
-    ids = [int(value) for value in request.GET.getlist("ids") if value.isdigit()]
     filters = Filters.from_query(request.GET)
+    ids = selected_ids(request)
+    candidacies = selectors.candidacy_list(user, within=filters.within, state=filters.state, q=filters.q)
     if ids:
-        candidacies = selectors.selected_candidacies(user, ids)
-    else:
-        candidacies = list(
-            selectors.candidacy_list(
-                user, within=filters.within, state=filters.state, q=filters.q, order=filters.order
-            )
-        )
+        # The ticked rows are looked for in the user's jurisdiction only, whatever the filters say.
+        candidacies = selectors.candidacy_list(user).filter(pk__in=ids)
+    candidacies = list(CANDIDACIES.order(request, candidacies))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("后备力量人选")
     sheet.append(EXPORT_HEADER)

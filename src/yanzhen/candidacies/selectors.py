@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
 from yanzhen.candidacies.models import (
@@ -113,41 +113,20 @@ def _rank(field: str, values: list[str]) -> Case:
     )
 
 
-# The list's sortable columns, each with the orderings that make it stable. Dates without a value go last.
-LIST_ORDERINGS: dict[str, list] = {
-    "name": [F("person__name_pinyin"), F("person__name"), F("id")],
-    "village": [F("village_id"), F("person__name_pinyin"), F("id")],
-    "state": [_rank("state", CandidacyState.values), F("village_id"), F("person__name_pinyin"), F("id")],
-    "readiness": [_rank("readiness", Readiness.values), F("village_id"), F("id")],
-    "nominated_on": [F("nominated_on"), F("id")],
-    "entered_pool_on": [F("entered_pool_on"), F("id")],
-}
-DEFAULT_LIST_ORDER = "village"
-
-
-def list_ordering(order: str) -> list:
-    """`order` is a column of LIST_ORDERINGS, "-" in front for descending (unknown: the default)."""
-    descending = order.startswith("-")
-    expressions = LIST_ORDERINGS.get(order.lstrip("-")) or LIST_ORDERINGS[DEFAULT_LIST_ORDER]
-    return [
-        expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-        for expression in expressions
-    ]
-
-
-def candidacy_list(
-    user, *, within: str = "", state: str = "", q: str = "", order: str = DEFAULT_LIST_ORDER
-) -> CandidacyQuerySet:
-    """The table view of the pipeline: the candidacies in the user's jurisdiction, filtered and sorted."""
+def candidacy_list(user, *, within: str = "", state: str = "", q: str = "") -> CandidacyQuerySet:
+    """The table view of the pipeline: the candidacies in the user's jurisdiction, filtered, with the ranks
+    the table sorts state and readiness by (the order of the procedure, not the alphabet)."""
     candidacies = search(within_filter(visible_candidacies(user), within), q)
     if state:
         candidacies = candidacies.filter(state=state)
-    return candidacies.order_by(*list_ordering(order))
+    return candidacies.annotate(
+        state_rank=_rank("state", CandidacyState.values), readiness_rank=_rank("readiness", Readiness.values)
+    )
 
 
 def selected_candidacies(user, ids: list[int]) -> list[Candidacy]:
     """The candidacies ticked on the list, in its default order; one outside the jurisdiction is not found."""
-    found = list(visible_candidacies(user).filter(pk__in=ids).order_by(*list_ordering(DEFAULT_LIST_ORDER)))
+    found = list(visible_candidacies(user).filter(pk__in=ids).order_by("village_id", "person__name", "id"))
     if len(found) != len(set(ids)):
         raise Http404
     return found

@@ -34,6 +34,7 @@ from yanzhen.candidacies.models import CandidacyState, Document, Objection
 from yanzhen.candidacies.rules import rules_for, working_days
 from yanzhen.core.history import timeline
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.listing import SELECTED_PARAM
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 
@@ -328,12 +329,12 @@ def _rules_division(user, townships):
 @require_http_methods(["GET", "POST"])
 def notice_start(request):
     """Start one 公示 for every decided candidacy of a township, or for the candidacies ticked on the list
-    (`ids`: one notice per township, all or none)."""
+    (`selected`: one notice per township, all or none)."""
     user = request.user
     if not workflow.may_decide(user):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    ids = [int(value) for value in source.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in source.getlist(SELECTED_PARAM)[:5000] if value.isdigit()]
     selected = selectors.selected_candidacies(user, ids) if ids else None
     waiting = selectors.decided_by_township(user)
     all_townships = selectors.township_choices(user)
