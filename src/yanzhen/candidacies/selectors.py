@@ -74,7 +74,7 @@ class Column:
         return self.count - len(self.cards)
 
 
-def board(user, *, within: str = "", q: str = "", limit: int = BOARD_LIMIT) -> list[Column]:
+def board(user, *, within: str = "", q: str = "", limit: int | None = None) -> list[Column]:
     """The pipeline by state: one column per state with its count. The states still in progress carry their
     first cards (a column scrolls on its own, the rest is one click away in the list); the finished states
     (TERMINAL_STATES) only their count. `within` narrows to a township or village code, `q` to a search."""
@@ -87,7 +87,7 @@ def board(user, *, within: str = "", q: str = "", limit: int = BOARD_LIMIT) -> l
         column = Column(choice.value, str(choice.label), counts.get(choice.value, 0))
         if column.count and not column.terminal:
             cards = candidacies.filter(state=choice).order_by("village_id", "person__name", "id")
-            column.cards = list(cards[:limit])
+            column.cards = list(cards[: limit or BOARD_LIMIT])
         columns.append(column)
     return columns
 
