@@ -489,3 +489,12 @@ def test_starting_a_notice_links_to_its_print(client_for):
     )
     notice = PublicNotice.objects.get()
     assert f'href="/reserves/notices/{notice.pk}/">打印公示 →</a>' in text(response)
+
+
+def test_an_objection_defaults_to_a_day_of_the_notice(client_for, today):
+    candidacy = candidacy_in(State.IN_NOTICE)  # 2024-03-20 to 2024-03-26
+    client = client_for("huamachi")
+    today(date(2024, 3, 22))
+    assert value_of(text(client.get(f"/reserves/{candidacy.pk}/")), "objection-received_on") == "2024-03-22"
+    today(date(2024, 3, 27))
+    assert value_of(text(client.get(f"/reserves/{candidacy.pk}/")), "objection-received_on") == "2024-03-26"

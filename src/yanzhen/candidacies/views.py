@@ -135,13 +135,20 @@ def _detail(request, candidacy, *, bound=None, status=200):
         "can_add_documents": can_decide or workflow.may_nominate(request.user, candidacy.village),
         "objection_form": bound[1]
         if bound and bound[0] == "objection"
-        else ObjectionForm(prefix="objection"),
+        else ObjectionForm(prefix="objection", initial=_objection_initial(notice)),
         "resolve_form": ResolveObjectionForm(prefix="resolve"),
         "document_form": bound[1] if bound and bound[0] == "document" else DocumentForm(prefix="document"),
         "error_objection": bound[2] if bound and bound[0] == "resolve" else None,
         "bound_resolve": bound[1] if bound and bound[0] == "resolve" else None,
     }
     return render(request, "candidacies/detail.html", context, status=status)
+
+
+def _objection_initial(notice) -> dict:
+    """An objection is received during the notice: today, or the notice's last day once it is over."""
+    if notice is None:
+        return {}
+    return {"received_on": min(workflow.today(), notice.end)}
 
 
 def detail(request, pk: int):

@@ -27,7 +27,7 @@ document.addEventListener("change", (event) => {
   fetch(url, { headers: { Accept: "application/json" } })
     .then((response) => (response.ok ? response.json() : null))
     .then((body) => {
-      if (body && body.end) end.value = body.end;
+      if (body && body.end && !end.dataset.touched) end.value = body.end;
     });
 });
 document.addEventListener("input", (event) => {
