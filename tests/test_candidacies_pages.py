@@ -45,6 +45,11 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def all_clear(prefix: str = "") -> dict[str, str]:
+    """Every item of the negative list answered 无此情形."""
+    return {f"{prefix}item_{pk}": "clear" for pk in NegativeListItem.objects.values_list("pk", flat=True)}
+
+
 # --- the board ---------------------------------------------------------------------------------------
 
 
@@ -70,9 +75,11 @@ def test_the_board_filters_and_its_query_count(client_for):
         response = client.get("/reserves/?in=640323100")
     assert response.status_code == 200
     assert len(queries) <= 30, [q["sql"] for q in queries]
+    assert text(client.get("/reserves/?view=board")).count('class="yz-card') == 6
+    assert text(client.get("/reserves/?view=board&in=640323101")).count('class="yz-card') == 0
+    # A state is a filter of the list: six rows, no cards.
     only_pool = text(client.get("/reserves/?state=in_pool"))
-    assert only_pool.count('class="yz-card') == 6
-    assert text(client.get("/reserves/?in=640323101")).count('class="yz-card') == 0
+    assert only_pool.count("data-list-select ") == 6 and 'class="yz-card' not in only_pool
 
 
 def test_the_navigation_leads_to_the_board(client_for):
@@ -180,7 +187,7 @@ def test_the_village_secretary_sees_only_his_villagers_in_the_form(client_for):
 @pytest.mark.parametrize(
     "state,offered",
     [
-        ("nominated", ["vetted", "rejected"]),
+        ("nominated", ["vetted"]),  # one vetting form: its answers decide passed or not
         ("vetted", ["inspected"]),
         ("inspected", ["decided", "rejected"]),
         ("decided", ["in_notice"]),
@@ -224,7 +231,7 @@ def test_the_whole_path_through_the_pages(client_for):
         assert response.status_code == 302, text(response)
         return Candidacy.objects.get(pk=candidacy.pk).state
 
-    assert post_step("vetted", {"on": "2024-03-05"}) == "vetted"
+    assert post_step("vetted", {"on": "2024-03-05", **all_clear()}) == "vetted"
     inspection = {
         "on": "2024-03-12",
         "inspectors": "张三、李四",
@@ -236,7 +243,10 @@ def test_the_whole_path_through_the_pages(client_for):
     }
     assert post_step("inspected", inspection) == "inspected"
     assert post_step("decided", {"on": "2024-03-19"}) == "decided"
-    assert post_step("in_notice", {"start": "2024-03-20", "end": "2024-03-26"}) == "in_notice"
+    assert (
+        post_step("in_notice", {"start": "2024-03-20", "end": "2024-03-26", "supervision_phone": "0953-1"})
+        == "in_notice"
+    )
     assert post_step("in_pool", {"on": "2024-03-27"}) == "in_pool"
     seat = make_seat()
     assert post_step("promoted", {"seat": seat.pk, "on": "2024-04-10"}) == "promoted"
@@ -249,7 +259,7 @@ def test_a_form_error_is_shown_and_nothing_written(client_for):
     before = footprint(candidacy)
     response = client_for("huamachi").post(
         f"/reserves/{candidacy.pk}/to/in_notice/",
-        {"in_notice-start": "2024-09-30", "in_notice-end": "2024-10-10"},
+        {"in_notice-start": "2024-09-30", "in_notice-end": "2024-10-10", "in_notice-supervision_phone": "1"},
     )
     assert response.status_code == 200
     assert "最早可于 2024-10-11 结束" in text(response)
@@ -270,7 +280,7 @@ def test_removal_without_reason_through_the_page(client_for):
     candidacy = candidacy_in(State.IN_POOL)
     before = footprint(candidacy)
     response = client_for("huamachi").post(
-        f"/reserves/{candidacy.pk}/to/removed/", {"removed-on": "2024-05-06"}
+        f"/reserves/{candidacy.pk}/to/removed/", {"removed-on": "2024-05-06", "removed-confirm": "on"}
     )
     assert response.status_code == 200 and "出库须选择原因" in text(response)
     assert footprint(candidacy) == before
@@ -342,7 +352,12 @@ def test_batch_notice_and_its_print(client_for):
     assert "花马池镇" in page
     response = client.post(
         "/reserves/notices/start/",
-        {"township": "640323100", "start": NOTICE_START.isoformat(), "end": NOTICE_END.isoformat()},
+        {
+            "township": "640323100",
+            "start": NOTICE_START.isoformat(),
+            "end": NOTICE_END.isoformat(),
+            "supervision_phone": "0953-6012345",
+        },
     )
     notice = PublicNotice.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reserves/notices/{notice.pk}/"
@@ -368,7 +383,8 @@ def test_batch_notice_too_short_writes_nothing(client_for):
     candidacy = candidacy_in(State.DECIDED)
     before = footprint(candidacy)
     response = client_for("huamachi").post(
-        "/reserves/notices/start/", {"township": "640323100", "start": "2024-03-20", "end": "2024-03-22"}
+        "/reserves/notices/start/",
+        {"township": "640323100", "start": "2024-03-20", "end": "2024-03-22", "supervision_phone": "1"},
     )
     assert response.status_code == 200 and "公示期须至少 5 个工作日" in text(response)
     assert footprint(candidacy) == before

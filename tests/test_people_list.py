@@ -222,7 +222,7 @@ def test_list_shows_masked_numbers_and_links_to_the_archive(client_for, people):
     assert NUMBERS["祝心灵"] not in page and "13812345678" not in page
     assert f'href="/people/{person.pk}/"' in page
     for header in ("姓名", "性别", "年龄", "民族", "政治面貌", "最高学历", "来源", "居住村"):
-        assert f"<th>{header}</th>" in page
+        assert f'>{header}<span class="sort-arrow"' in page  # a sortable column header
     assert "中共党员" in page and "大学专科毕业" in page and "致富带头人" in page and "长城村委会" in page
 
 

@@ -238,6 +238,11 @@ MATRIX = {
     # `known_candidacy`); POST-only URLs answer GET with 405.
     "candidacies:board": row("/reserves/", 302, 200, 200, 200, 200, 200, 200),
     "candidacies:nominate": row("/reserves/nominate/", 302, 200, 200, 200, 200, 403, 200),
+    "candidacies:nominate-targets": row("/reserves/nominate/targets/", 302, 200, 200, 200, 200, 403, 200),
+    "candidacies:export": row("/reserves/export/", 302, 200, 200, 200, 403, 403, 200),
+    "candidacies:notice-earliest-end": row(
+        f"/reserves/notices/earliest-end/?start=2024-09-27&in={V}", 302, 200, 200, 404, 200, 200, 404
+    ),
     "candidacies:detail": row("/reserves/{candidacy}/", 302, 200, 200, 404, 200, 200, 404),
     "candidacies:transition": row("/reserves/{candidacy}/to/in_pool/", 302, 405, 405, 405, 405, 405, 405),
     "candidacies:objection-add": row("/reserves/{candidacy}/objections/", 302, 405, 405, 405, 405, 405, 405),

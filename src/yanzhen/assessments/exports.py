@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from yanzhen.assessments import selectors
+from yanzhen.assessments import lists, selectors
 from yanzhen.assessments.page_helpers import (
     division_code,
     division_from_query,
@@ -23,6 +23,7 @@ from yanzhen.assessments.page_helpers import (
     period_from_query,
 )
 from yanzhen.core import audit
+from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.people.views.list import XLSX, content_disposition
 
@@ -87,7 +88,12 @@ def assessments_export(request):
     division = division_from_query(request)
     period = period_from_query(request, division)
     rows = []
-    for row in selectors.assessment_rows(request.user, period, division_code(division)):
+    chosen = selected_ids(request)
+    listed = lists.ASSESSMENTS.order(
+        request,
+        lists.only_selected(selectors.assessment_rows(request.user, period, division_code(division)), chosen),
+    )
+    for row in listed:
         assessment = row.assessment
         values = _place(row.person) + [period.name]
         if assessment is None:
@@ -116,6 +122,7 @@ def assessments_export(request):
             "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
+            **({"selected": len(chosen)} if chosen else {}),
         },
     )
     content = _workbook("考核结果", ASSESSMENT_HEADER, rows)
@@ -132,9 +139,11 @@ def overdue_export(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
     today = local_today()
+    chosen = selected_ids(request)
+    overdue = selectors.overdue_reports(request.user, period, today, division_code(division))
     rows = [
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
-        for row in selectors.overdue_reports(request.user, period, today, division_code(division))
+        for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
     ]
     place = division.name if division is not None else "全部"
     audit.record(
@@ -148,6 +157,7 @@ def overdue_export(request):
             "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
+            **({"selected": len(chosen)} if chosen else {}),
         },
     )
     content = _workbook("逾期未交汇报", OVERDUE_HEADER, rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from yanzhen.assessments import incumbent_selectors as selectors
+from yanzhen.assessments import lists
 from yanzhen.assessments.exports import _response, _workbook
 from yanzhen.assessments.incumbent_views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
@@ -19,6 +20,7 @@ from yanzhen.assessments.page_helpers import (
     require_editor,
 )
 from yanzhen.core import audit
+from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 
 REVIEW_HEADER = [
@@ -41,7 +43,13 @@ def review_export(request):
     require_editor(request)
     year = year_from_query(request)
     rows = []
-    for review in selectors.annual_reviews(request.user, under=division_code(division), year=year):
+    reviews = lists.ANNUAL_REVIEWS.order(
+        request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
+    )
+    chosen = selected_ids(request)
+    if chosen:
+        reviews = reviews.filter(pk__in=chosen)  # the ticked rows, still inside the jurisdiction
+    for review in reviews:
         village = review.term.seat.village
         rows.append(
             [
@@ -70,6 +78,7 @@ def review_export(request):
             "division": division_code(division),
             "year": year,
             "rows": len(rows),
+            **({"selected": len(chosen)} if chosen else {}),
         },
     )
     return _response(
@@ -90,7 +99,9 @@ def analysis_export(request):
         header += [f"{month.month}月得分", f"{month.month}月等次"]
     header += ["平均分", "基本称职及以下月数", "待处理调整建议"]
     rows = []
-    for row in selectors.half_year_analysis(request.user, period, division_code(division)):
+    chosen = selected_ids(request)
+    analysis = selectors.half_year_analysis(request.user, period, division_code(division))
+    for row in lists.ANALYSIS.order(request, lists.only_selected_terms(analysis, chosen)):
         village = row.term.seat.village
         values = [
             village.parent.name if village.parent_id else "",
@@ -118,6 +129,7 @@ def analysis_export(request):
             "division": division_code(division),
             "period": period.key,
             "rows": len(rows),
+            **({"selected": len(chosen)} if chosen else {}),
         },
     )
     return _response(

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yanzhen.assessments import incumbent_rules
+from yanzhen.assessments import incumbent_rules, lists
 from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.models import (
@@ -285,8 +285,8 @@ def review_list(request):
     require_reader(request)
     division = division_from_query(request)
     year = year_from_query(request)
-    query = urlencode(
-        {key: value for key, value in [("division", division_code(division)), ("year", year)] if value}
+    listing = lists.ANNUAL_REVIEWS.page(
+        request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
     )
     return render(
         request,
@@ -295,9 +295,12 @@ def review_list(request):
             "division": division,
             "breadcrumb": breadcrumb_of(division)[:-1],
             "year": year,
-            "reviews": selectors.annual_reviews(request.user, under=division_code(division), year=year),
+            "listing": listing,
+            "reviews": listing.rows,
             "can_edit": request.user.can_edit,
-            "query": query,
+            "bulk_actions": lists.export_selected(
+                request.user.can_edit, "assessments:incumbent-reviews-export"
+            ),
         },
     )
 
@@ -448,6 +451,9 @@ def analysis(request):
     scores_excel = (
         request.user.can_edit and division is not None and division.level in (Level.TOWNSHIP, Level.VILLAGE)
     )
+    listing = lists.ANALYSIS.page(
+        request, selectors.half_year_analysis(request.user, period, division_code(division))
+    )
     return render(
         request,
         "assessments/incumbent_analysis.html",
@@ -457,8 +463,12 @@ def analysis(request):
             "period": period,
             "periods": period_choices(division, halves_only=True),
             "months": months,
-            "rows": selectors.half_year_analysis(request.user, period, division_code(division)),
+            "listing": listing,
+            "rows": listing.rows,
             "can_export": request.user.can_edit,
+            "bulk_actions": lists.export_selected(
+                request.user.can_edit, "assessments:incumbent-analysis-export"
+            ),
             "scores_excel": scores_excel,
             "excel_month": max([month for month in months if month <= current], default=months[0]),
         },

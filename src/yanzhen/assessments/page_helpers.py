@@ -26,7 +26,12 @@ def local_today() -> date:
 
 
 def division_from_query(request) -> Division | None:
-    return selectors.scope_division(request.user, request.GET.get("division", "").strip())
+    """The division a list is narrowed to: the village or township of the 乡镇 → 村 filter, else `division`."""
+    for name in ("village", "township", "division"):
+        code = request.GET.get(name, "").strip()
+        if code:
+            return selectors.scope_division(request.user, code)
+    return selectors.scope_division(request.user, "")
 
 
 def division_code(division: Division | None) -> str:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import rules, selectors, services
+from yanzhen.assessments import lists, rules, selectors, services
 from yanzhen.assessments.forms import (
     ReportForm,
     ReviewForm,
@@ -45,6 +45,7 @@ def report_list(request):
     require_reader(request)
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
+    listing = lists.REPORTS.page(request, selectors.reports(request.user, period, division_code(division)))
     return render(
         request,
         "assessments/report_list.html",
@@ -53,7 +54,8 @@ def report_list(request):
             "breadcrumb": breadcrumb_of(division)[:-1],
             "period": period,
             "periods": period_choices(division, halves_only=True),
-            "reports": selectors.reports(request.user, period, division_code(division)),
+            "listing": listing,
+            "reports": listing.rows,
             "due_on": rules.report_due_on(period, rules.settings_for(division_code(division))),
         },
     )
@@ -64,6 +66,9 @@ def overdue(request):
     require_reader(request)
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
+    listing = lists.OVERDUE.page(
+        request, selectors.overdue_reports(request.user, period, local_today(), division_code(division))
+    )
     return render(
         request,
         "assessments/overdue.html",
@@ -72,7 +77,11 @@ def overdue(request):
             "breadcrumb": breadcrumb_of(division)[:-1],
             "period": period,
             "periods": period_choices(division, halves_only=True),
-            "rows": selectors.overdue_reports(request.user, period, local_today(), division_code(division)),
+            "listing": listing,
+            "rows": listing.rows,
+            "bulk_actions": lists.export_selected(
+                rules.may_enter_report(request.user), "assessments:overdue-export"
+            ),
             "today": local_today(),
             "can_enter": rules.may_enter_report(request.user),
         },

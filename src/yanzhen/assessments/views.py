@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import incumbent_selectors, rules, selectors, services
+from yanzhen.assessments import incumbent_selectors, lists, rules, selectors, services
 from yanzhen.assessments.forms import (
     AssessmentForm,
     BatchForm,
@@ -77,6 +77,7 @@ def assessment_list(request):
     division = division_from_query(request)
     period = period_from_query(request, division)
     rows = selectors.assessment_rows(request.user, period, division_code(division))
+    listing = lists.ASSESSMENTS.page(request, rows)
     return render(
         request,
         "assessments/assessment_list.html",
@@ -86,6 +87,8 @@ def assessment_list(request):
             "period": period,
             "periods": period_choices(division),
             "rows": rows,
+            "listing": listing,
+            "bulk_actions": lists.export_selected(request.user.can_edit, "assessments:export"),
             "counts": [(Grade(grade).label, count) for grade, count in selectors.grade_counts(rows).items()],
             "assessed": sum(1 for row in rows if row.assessment is not None),
             "may_assess_any": request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),

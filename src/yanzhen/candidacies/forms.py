@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yanzhen.candidacies.models import (
     Candidacy,
@@ -17,7 +20,8 @@ from yanzhen.candidacies.models import (
     Readiness,
     RemovalReason,
 )
-from yanzhen.candidacies.workflow import today
+from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for
+from yanzhen.candidacies.workflow import SECRETARY, state_name, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType, Seat
@@ -40,18 +44,119 @@ def note_field(label=None) -> forms.CharField:
     return forms.CharField(label=label or _("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def confirm_field(label) -> forms.BooleanField:
+    """The server's half of the confirmation of an irreversible step (the page also asks in a dialog):
+    without the box ticked the form is refused and nothing is written."""
+    return forms.BooleanField(label=label, required=False)
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap's classes on every widget, and `is-invalid` on each field with an error, whether the form
+    or the workflow found it: the wrong field is highlighted and keeps what was typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def require_confirmation(self, message: str) -> None:
+        if not self.cleaned_data.get("confirm"):
+            self.add_error("confirm", message)
+
+
+def follow_start(form: forms.Form, division: Division) -> None:
+    """The end date follows the start date on the page (candidacies.js asks the server for the earliest
+    legal end) until the clerk types an end of his own."""
+    from django.urls import reverse
+
+    url = f"{reverse('candidacies:notice-earliest-end')}?in={division.code}"
+    form.fields["start"].widget.attrs.update(
+        {"data-notice-end-url": url, "data-notice-end": f"#{form['end'].auto_id}"}
+    )
+    form.fields["end"].widget.attrs["data-notice-end-target"] = "1"
+
+
+def notice_end_for(division: Division, start: date) -> date | None:
+    """The earliest legal end of a 公示 starting on `start`: the county's working days counted with the
+    public holidays and make-up working days. None when the calendar does not know the year."""
+    try:
+        return earliest_notice_end(start, rules_for(division).notice_working_days)
+    except ValidationError:
+        return None
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name}（{obj.village.name}，{obj.birth_date:%Y.%m}）"
 
 
-class NominationForm(forms.Form):
+class TargetPostsWidget(forms.CheckboxSelectMultiple):
+    """The target posts, each with the reason the rules refuse it for the chosen nominee; the whole box
+    is drawn again (HTMX) when the nominee or the date changes."""
+
+    template_name = "candidacies/widgets/target_posts.html"
+    option_template_name = "candidacies/widgets/target_post_option.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.hints: dict[str, str] = {}
+        self.refresh_url = ""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(str(value), "")
+        return option
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["refresh_url"] = self.refresh_url
+        return context
+
+
+def target_post_hints(person: Person, village: Division, on: date) -> dict[str, str]:
+    """Why a post may not be chosen for this nominee, by post type id: the secretary rules of the county
+    (age on the nomination date, party membership) and a candidacy already active for the post."""
+    hints: dict[str, str] = {}
+    secretary = PostType.objects.filter(code=SECRETARY).first()
+    if secretary is not None:
+        problems = check_secretary_rules(rules_for(village), person, on)
+        if problems:
+            hints[str(secretary.pk)] = "；".join(problems)
+    from yanzhen.candidacies.models import CandidacyTarget
+
+    for target in CandidacyTarget.objects.filter(person=person, village=village, active=True).select_related(
+        "candidacy"
+    ):
+        hints.setdefault(
+            str(target.post_type_id), f"已是本职位的后备人选（当前：{state_name(target.candidacy.state)}）"
+        )
+    return hints
+
+
+class NominationForm(BootstrapForm):
     person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
     post_types = forms.ModelMultipleChoiceField(
         label=_("target posts"),
         queryset=PostType.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=TargetPostsWidget,
     )
     nomination_way = forms.ChoiceField(label=_("nomination way"), choices=NominationWay.choices)
     recommender = forms.CharField(label=_("recommender"), max_length=100, required=False)
@@ -79,26 +184,88 @@ class NominationForm(forms.Form):
         if user.division_id and len(user.division_id) == 12:
             people = people.filter(village_id=user.division_id)
         self.fields["person"].queryset = people.order_by("village_id", "name")
-        self.fields["post_types"].initial = list(PostType.objects.filter(is_key=True))
+        self._suggest_targets()
+
+    def _chosen(self, name: str):
+        """The nominee or the date as submitted or as pre-filled, or None when not (validly) given."""
+        field = self.fields[name]
+        raw = self[name].value()
+        try:
+            return field.clean(raw) if raw not in (None, "") else None
+        except ValidationError:
+            return None
+
+    def _suggest_targets(self) -> None:
+        """Pre-tick only the key posts the rules allow for the chosen nominee (none before one is chosen),
+        and say next to each refused box why. A submitted form keeps the boxes the clerk ticked."""
+        from django.urls import reverse
+
+        widget = self.fields["post_types"].widget
+        widget.refresh_url = reverse("candidacies:nominate-targets")
+        person = self._chosen("person")
+        if person is None:
+            self.fields["post_types"].initial = []
+            return
+        on = self._chosen("on") or today()
+        widget.hints = target_post_hints(person, person.village, on)
+        self.fields["post_types"].initial = [
+            post for post in PostType.objects.filter(is_key=True) if str(post.pk) not in widget.hints
+        ]
 
 
-class VetForm(forms.Form):
+CLEAR, FOUND = "clear", "found"
+VETTING_CHOICES = [
+    (CLEAR, pgettext_lazy("vetting", "Not the case")),
+    (FOUND, pgettext_lazy("vetting", "The case")),
+]
+
+
+class VettingForm(BootstrapForm):
+    """资格审查: every item of the negative list answered one by one, 无此情形 or 存在此情形 (nothing is
+    pre-answered). All clear, the vetting is passed; any item found, it is not passed, which cannot be
+    undone and so must be confirmed."""
+
     on = date_field(_("date of the vetting"))
     note = note_field()
+    confirm = confirm_field(_("I confirm the vetting is not passed (this cannot be undone)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(NegativeListItem.objects.all())
+        fields = {}
+        for item in self.items:
+            fields[self.item_field(item)] = forms.ChoiceField(
+                label=item.name,
+                choices=VETTING_CHOICES,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Answer this item: not the case, or the case.")},
+            )
+        # The items first, in the order of the list, then the date, the note and the confirmation.
+        self.fields = {**fields, **self.fields}
+
+    @staticmethod
+    def item_field(item: NegativeListItem) -> str:
+        return f"item_{item.pk}"
+
+    def item_fields(self):
+        return [self[self.item_field(item)] for item in self.items]
+
+    def other_fields(self):
+        return [self[name] for name in ("on", "note", "confirm")]
+
+    @property
+    def found_items(self) -> list[NegativeListItem]:
+        data = getattr(self, "cleaned_data", {})
+        return [item for item in self.items if data.get(self.item_field(item)) == FOUND]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.found_items:
+            self.require_confirmation(_("Not passing the vetting cannot be undone: tick the box to confirm."))
+        return cleaned
 
 
-class VetRejectForm(forms.Form):
-    failed_items = forms.ModelMultipleChoiceField(
-        label=_("negative-list items not met"),
-        queryset=NegativeListItem.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    on = date_field(_("date of the vetting"))
-    note = note_field()
-
-
-class InspectionForm(forms.Form):
+class InspectionForm(BootstrapForm):
     on = date_field(_("date of the inspection"))
     inspectors = forms.CharField(label=_("inspectors"), max_length=200, required=False)
     people_talked_to = forms.IntegerField(label=_("people talked to"), min_value=0, required=False)
@@ -108,32 +275,82 @@ class InspectionForm(forms.Form):
     findings = forms.CharField(label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BootstrapForm):
     on = date_field(_("meeting date"))
     note = note_field(_("reasons"))
 
 
-class NoticeForm(forms.Form):
+class DecisionRejectForm(DecisionForm):
+    confirm = confirm_field(_("I confirm the committee did not pass the nominee (this cannot be undone)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.require_confirmation(_("Not passing cannot be undone: tick the box to confirm."))
+        return cleaned
+
+
+class NoticeForm(BootstrapForm):
+    """One candidacy's 公示: from today to the earliest legal end, with the county's supervision phone."""
+
     start = date_field(_("notice start"))
     end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
+    supervision_phone = forms.CharField(
+        label=_("supervision phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Printed on the notice; the county's by default."),
+    )
     note = note_field()
 
+    def __init__(self, *args, candidacy: Candidacy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end"].initial = notice_end_for(candidacy.village, today())
+        self.fields["supervision_phone"].initial = rules_for(candidacy.village).supervision_phone
+        follow_start(self, candidacy.village)
 
-class EnterPoolForm(forms.Form):
+    def clean_supervision_phone(self):
+        phone = self.cleaned_data["supervision_phone"].strip()
+        if not phone:
+            raise ValidationError(_("Give the supervision phone: the notice must print it."))
+        return phone
+
+
+class EnterPoolForm(BootstrapForm):
+    """入库 on the day after the notice ends, the first legal day."""
+
     on = date_field(_("entered the pool on"))
     note = note_field()
 
+    def __init__(self, *args, candidacy: Candidacy, **kwargs):
+        super().__init__(*args, **kwargs)
+        notice = candidacy.public_notice
+        if notice is not None:
+            first_day = notice.end + timedelta(days=1)
+            self.fields["on"].initial = first_day
+            if first_day > today():
+                self.fields["on"].help_text = _(
+                    "The notice runs until %(end)s: the candidacy may enter the pool from %(first)s."
+                ) % {"end": f"{notice.end:%Y-%m-%d}", "first": f"{first_day:%Y-%m-%d}"}
 
-class RejectByObjectionForm(forms.Form):
+
+class RejectByObjectionForm(BootstrapForm):
     objection = forms.ModelChoiceField(label=_("upheld objection"), queryset=None, required=False)
     on = date_field(_("date of the resolution"))
     resolution = forms.CharField(
         label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm = confirm_field(
+        _("I confirm the objection is upheld and the candidacy is cancelled (this cannot be undone)")
+    )
 
     def __init__(self, *args, candidacy: Candidacy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objection"].queryset = candidacy.objections.filter(resolved_on__isnull=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.require_confirmation(_("Cancelling the candidacy cannot be undone: tick the box to confirm."))
+        return cleaned
 
 
 class SeatChoiceField(forms.ModelChoiceField):
@@ -142,7 +359,7 @@ class SeatChoiceField(forms.ModelChoiceField):
         return f"{obj}（{current.person.name if current else _('vacant')}）"
 
 
-class PromotionForm(forms.Form):
+class PromotionForm(BootstrapForm):
     seat = SeatChoiceField(label=_("post to take"), queryset=None, required=False)
     on = date_field(_("promoted on"))
     note = note_field()
@@ -154,45 +371,74 @@ class PromotionForm(forms.Form):
         )
 
 
-class RemovalForm(forms.Form):
+class RemovalForm(BootstrapForm):
     reason = forms.ChoiceField(
         label=_("removal reason"), choices=[("", "---------"), *RemovalReason.choices], required=False
     )
     on = date_field(_("removed on"))
     note = note_field()
+    confirm = confirm_field(_("I confirm the removal from the pool (this cannot be undone)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.require_confirmation(_("A removal cannot be undone: tick the box to confirm."))
+        return cleaned
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(BootstrapForm):
     received_on = date_field(_("received on"))
     content = forms.CharField(label=_("content"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ResolveObjectionForm(forms.Form):
+class ResolveObjectionForm(BootstrapForm):
     on = date_field(_("date of the resolution"))
     resolution = forms.CharField(
         label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(BootstrapForm):
     title = forms.CharField(label=_("title"), max_length=100, required=False)
     file = forms.FileField(label=_("document (PDF, JPG, PNG, DOC, DOCX; at most 10 MB)"))
 
 
-class BatchNoticeForm(forms.Form):
+class BatchNoticeForm(BootstrapForm):
+    """The 公示 of a township's decided candidacies, or of those ticked on the list (`selected`): from today
+    to the earliest legal end, with the county's supervision phone."""
+
     township = forms.ModelChoiceField(label=_("township"), queryset=Division.objects.none())
     start = date_field(_("notice start"))
     end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
+    supervision_phone = forms.CharField(
+        label=_("supervision phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Printed on the notice; the county's by default."),
+    )
     note = note_field()
 
-    def __init__(self, *args, townships, **kwargs):
+    def __init__(self, *args, townships, county: Division | None = None, selected: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Division.objects.filter(code__in=[t.code for t in townships])
-        if len(townships) == 1:
-            self.fields["township"].initial = townships[0].pk
+        if selected:
+            # The ticked candidacies name their townships themselves.
+            del self.fields["township"]
+        else:
+            self.fields["township"].queryset = Division.objects.filter(code__in=[t.code for t in townships])
+            if len(townships) == 1:
+                self.fields["township"].initial = townships[0].pk
+        if county is not None:
+            self.fields["end"].initial = notice_end_for(county, today())
+            self.fields["supervision_phone"].initial = rules_for(county).supervision_phone
+            follow_start(self, county)
+
+    def clean_supervision_phone(self):
+        phone = self.cleaned_data["supervision_phone"].strip()
+        if not phone:
+            raise ValidationError(_("Give the supervision phone: the notice must print it."))
+        return phone
 
 
-class CountyRulesForm(forms.Form):
+class CountyRulesForm(BootstrapForm):
     notice_working_days = forms.IntegerField(label=_("minimum working days of the public notice"))
     secretary_minimum_age = forms.IntegerField(label=_("minimum age of a secretary reserve"))
     secretary_maximum_age = forms.IntegerField(label=_("maximum age of a secretary reserve"))
@@ -204,7 +450,9 @@ class CountyRulesForm(forms.Form):
 
 @dataclass(frozen=True)
 class Step:
-    """A transition offered on the candidacy page: from a state to another, with its form."""
+    """A transition offered on the candidacy page: from a state to another, with its form. `confirm` is
+    the question the page asks before an irreversible step (`confirm_if`: only when that selector matches
+    inside the form); `shown` False keeps a step reachable by its URL without a card of its own."""
 
     from_state: str
     to_state: str
@@ -212,22 +460,40 @@ class Step:
     form: type[forms.Form]
     button: str = "btn-danger"
     needs_candidacy: bool = False
+    confirm: str = ""
+    confirm_if: str = ""
+    shown: bool = True
+    prefix: str = ""
+    template: str = "candidacies/_form_fields.html"
 
+
+VETTING = dict(form=VettingForm, prefix="vetted", template="candidacies/_vetting_fields.html")
 
 STEPS = [
-    Step(State.NOMINATED, State.VETTED, _("Vetting passed"), VetForm),
-    Step(State.NOMINATED, State.REJECTED, _("Vetting failed"), VetRejectForm, "btn-outline-secondary"),
+    Step(
+        State.NOMINATED,
+        State.VETTED,
+        _("Vetting against the negative list"),
+        confirm=_(
+            "An item is marked as the case: the vetting is not passed, and this cannot be undone. Go on?"
+        ),
+        confirm_if='input[value="found"]:checked',
+        **VETTING,
+    ),
+    # The same form: posted here, it must find at least one item (the page posts to the step above).
+    Step(State.NOMINATED, State.REJECTED, _("Vetting failed"), shown=False, **VETTING),
     Step(State.VETTED, State.INSPECTED, _("Record the inspection"), InspectionForm),
     Step(State.INSPECTED, State.DECIDED, _("Decided by the township committee"), DecisionForm),
     Step(
         State.INSPECTED,
         State.REJECTED,
         _("Not passed by the township committee"),
-        DecisionForm,
+        DecisionRejectForm,
         "btn-outline-secondary",
+        confirm=_("The nominee is not passed: this cannot be undone. Go on?"),
     ),
-    Step(State.DECIDED, State.IN_NOTICE, _("Start the public notice"), NoticeForm),
-    Step(State.IN_NOTICE, State.IN_POOL, _("Enter the pool"), EnterPoolForm),
+    Step(State.DECIDED, State.IN_NOTICE, _("Start the public notice"), NoticeForm, needs_candidacy=True),
+    Step(State.IN_NOTICE, State.IN_POOL, _("Enter the pool"), EnterPoolForm, needs_candidacy=True),
     Step(
         State.IN_NOTICE,
         State.REJECTED,
@@ -235,9 +501,17 @@ STEPS = [
         RejectByObjectionForm,
         "btn-outline-secondary",
         needs_candidacy=True,
+        confirm=_("The objection is upheld and the candidacy cancelled: this cannot be undone. Go on?"),
     ),
     Step(State.IN_POOL, State.PROMOTED, _("Promote into a post"), PromotionForm, needs_candidacy=True),
-    Step(State.IN_POOL, State.REMOVED, _("Remove from the pool"), RemovalForm, "btn-outline-secondary"),
+    Step(
+        State.IN_POOL,
+        State.REMOVED,
+        _("Remove from the pool"),
+        RemovalForm,
+        "btn-outline-secondary",
+        confirm=_("The reserve leaves the pool: this cannot be undone. Go on?"),
+    ),
 ]
 
 
@@ -246,7 +520,7 @@ def step_for(from_state: str, to_state: str) -> Step | None:
 
 
 def make_form(step: Step, candidacy: Candidacy, data=None) -> forms.Form:
-    prefix = f"{step.to_state}"
+    prefix = step.prefix or step.to_state
     if step.needs_candidacy:
         return step.form(data, candidacy=candidacy, prefix=prefix)  # type: ignore[call-arg]
     return step.form(data, prefix=prefix)

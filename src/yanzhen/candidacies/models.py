@@ -352,7 +352,7 @@ class VettingItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["vetting", "item"], name="vetting_item_once")]
 
     def __str__(self) -> str:
-        return f"{self.item} {'✓' if self.passed else '✗'}"
+        return f"{self.item}：{'无此情形' if self.passed else '存在此情形'}"
 
 
 class Inspection(models.Model):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.http import Http404
 
 from yanzhen.candidacies.models import (
     TERMINAL_STATES,
@@ -15,11 +16,14 @@ from yanzhen.candidacies.models import (
     CandidacyState,
     CandidacyTarget,
     PublicNotice,
+    Readiness,
 )
 from yanzhen.candidacies.workflow import today
 from yanzhen.core.jurisdiction import get_scoped_or_404
-from yanzhen.divisions.codes import Level
+from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
+from yanzhen.people.models import Person
+from yanzhen.people.selectors import search_condition
 from yanzhen.posts.models import PostType
 
 BOARD_LIMIT = 50  # cards per column; the rest behind "show all"
@@ -70,26 +74,73 @@ class Column:
         return self.count - len(self.cards)
 
 
-def board(user, *, within: str = "", state: str = "", limit: int = BOARD_LIMIT) -> list[Column]:
-    """The pipeline by state: one column per state with its count and its first cards (the newest first for
-    ended candidacies). `within` narrows to a township or village code; `state` to one column, uncapped."""
-    candidacies = visible_candidacies(user)
-    if within:
-        candidacies = candidacies.filter(village__code__startswith=within)
+def board(user, *, within: str = "", q: str = "", limit: int | None = None) -> list[Column]:
+    """The pipeline by state: one column per state with its count. The states still in progress carry their
+    first cards (a column scrolls on its own, the rest is one click away in the list); the finished states
+    (TERMINAL_STATES) only their count. `within` narrows to a township or village code, `q` to a search."""
+    candidacies = search(within_filter(visible_candidacies(user), within), q)
     counts = dict(
         candidacies.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
     columns = []
     for choice in CandidacyState:
-        if state and choice != state:
-            continue
         column = Column(choice.value, str(choice.label), counts.get(choice.value, 0))
-        if column.count:
-            ordering = ["-id"] if choice in TERMINAL_STATES else ["village_id", "person__name", "id"]
-            cards = candidacies.filter(state=choice).order_by(*ordering)
-            column.cards = list(cards if state else cards[:limit])
+        if column.count and not column.terminal:
+            cards = candidacies.filter(state=choice).order_by("village_id", "person__name", "id")
+            column.cards = list(cards[: limit or BOARD_LIMIT])
         columns.append(column)
     return columns
+
+
+def within_filter(candidacies: CandidacyQuerySet, within: str) -> CandidacyQuerySet:
+    return candidacies.filter(village__code__startswith=within) if within else candidacies
+
+
+def search(candidacies: CandidacyQuerySet, q: str) -> CandidacyQuerySet:
+    """The search box of the board and the list: what the person list's box finds (name, pinyin initials
+    or full pinyin, village name, last characters of the ID number)."""
+    condition = search_condition(q or "")
+    if condition is None:
+        return candidacies
+    return candidacies.filter(person__in=Person.objects.filter(condition).values("pk"))
+
+
+def _rank(field: str, values: list[str]) -> Case:
+    return Case(
+        *[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def candidacy_list(user, *, within: str = "", state: str = "", q: str = "") -> CandidacyQuerySet:
+    """The table view of the pipeline: the candidacies in the user's jurisdiction, filtered, with the ranks
+    the table sorts state and readiness by (the order of the procedure, not the alphabet)."""
+    candidacies = search(within_filter(visible_candidacies(user), within), q)
+    if state:
+        candidacies = candidacies.filter(state=state)
+    return candidacies.annotate(
+        state_rank=_rank("state", CandidacyState.values), readiness_rank=_rank("readiness", Readiness.values)
+    )
+
+
+def selected_candidacies(user, ids: list[int]) -> list[Candidacy]:
+    """The candidacies ticked on the list, in its default order; one outside the jurisdiction is not found."""
+    found = list(visible_candidacies(user).filter(pk__in=ids).order_by("village_id", "person__name", "id"))
+    if len(found) != len(set(ids)):
+        raise Http404
+    return found
+
+
+def village_choices(user, township: str) -> list[Division]:
+    """The villages of a township, for the list's village filter."""
+    if len(township) != CODE_LENGTH[Level.TOWNSHIP]:
+        return []
+    return list(
+        Division.objects.restrict(user)
+        .filter(level=Level.VILLAGE, code__startswith=township)
+        .order_by("code")
+    )
 
 
 def township_choices(user) -> list[Division]:

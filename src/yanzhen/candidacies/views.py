@@ -3,17 +3,20 @@ batch 公示 and its printable notice, the county's rules. Views parse input and
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.candidacies import selectors, services, workflow
+from yanzhen.candidacies import consequences, selectors, services, workflow
 from yanzhen.candidacies.forms import (
     STEPS,
     BatchNoticeForm,
@@ -22,13 +25,16 @@ from yanzhen.candidacies.forms import (
     NominationForm,
     ObjectionForm,
     ResolveObjectionForm,
+    VettingForm,
     make_form,
+    notice_end_for,
     step_for,
 )
 from yanzhen.candidacies.models import CandidacyState, Document, Objection
 from yanzhen.candidacies.rules import rules_for, working_days
 from yanzhen.core.history import timeline
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.listing import SELECTED_PARAM
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 
@@ -40,27 +46,6 @@ def _add_errors(form, invalid: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages_:
             form.add_error(target, message)
-
-
-def board(request):
-    within = request.GET.get("in", "").strip()[:12]
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    columns = selectors.board(request.user, within=within, state=state)
-    return render(
-        request,
-        "candidacies/board.html",
-        {
-            "columns": columns,
-            "within": within,
-            "state": state,
-            "state_choices": State.choices,
-            "townships": selectors.township_choices(request.user),
-            "can_nominate": request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),
-            "can_decide": workflow.may_decide(request.user),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,13 +92,25 @@ def nominate(request):
     return render(request, "candidacies/nominate.html", {"form": form})
 
 
+@require_GET
+def nominate_targets(request):
+    """The target-post boxes for the nominee and date being typed (HTMX): the key posts the rules allow
+    ticked, each refused one with its reason."""
+    user = request.user
+    if not (user.can_edit or user.has_role(Role.VILLAGE_SECRETARY)):
+        raise PermissionDenied
+    initial = {key: request.GET[key] for key in ("person", "on") if request.GET.get(key)}
+    form = NominationForm(initial=initial, user=user)
+    return HttpResponse(str(form["post_types"]))
+
+
 def _detail(request, candidacy, *, bound=None, status=200):
     """The candidacy page; `bound` is (to_state, form) or (kind, form) of a submitted form with errors."""
     can_decide = workflow.may_decide(request.user)
     steps = []
     if can_decide:
         for step in STEPS:
-            if step.from_state != candidacy.state:
+            if step.from_state != candidacy.state or not step.shown:
                 continue
             form = bound[1] if bound and bound[0] == step.to_state else make_form(step, candidacy)
             steps.append((step, form))
@@ -138,13 +135,20 @@ def _detail(request, candidacy, *, bound=None, status=200):
         "can_add_documents": can_decide or workflow.may_nominate(request.user, candidacy.village),
         "objection_form": bound[1]
         if bound and bound[0] == "objection"
-        else ObjectionForm(prefix="objection"),
+        else ObjectionForm(prefix="objection", initial=_objection_initial(notice)),
         "resolve_form": ResolveObjectionForm(prefix="resolve"),
         "document_form": bound[1] if bound and bound[0] == "document" else DocumentForm(prefix="document"),
         "error_objection": bound[2] if bound and bound[0] == "resolve" else None,
         "bound_resolve": bound[1] if bound and bound[0] == "resolve" else None,
     }
     return render(request, "candidacies/detail.html", context, status=status)
+
+
+def _objection_initial(notice) -> dict:
+    """An objection is received during the notice: today, or the notice's last day once it is over."""
+    if notice is None:
+        return {}
+    return {"received_on": min(workflow.today(), notice.end)}
 
 
 def detail(request, pk: int):
@@ -165,8 +169,12 @@ def transition(request, pk: int, to: str):
         return redirect("candidacies:detail", pk=candidacy.pk)
     form = make_form(step, candidacy, request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        if isinstance(form, VettingForm):
+            data["found_items"] = form.found_items
+        before = consequences.snapshot(request.user, candidacy)
         try:
-            _apply(request.user, candidacy, step.to_state, form.cleaned_data)
+            _apply(request.user, candidacy, step.to_state, data)
         except ValidationError as invalid:
             _add_errors(form, invalid)
         except workflow.WorkflowConflict as conflict:
@@ -174,21 +182,24 @@ def transition(request, pk: int, to: str):
             return redirect("candidacies:detail", pk=candidacy.pk)
         else:
             messages.success(request, _("Saved."))
+            after = selectors.get_candidacy(request.user, candidacy.pk)
+            for level, message in consequences.describe(request.user, before, after):
+                messages.add_message(request, level, message)
             return redirect("candidacies:detail", pk=candidacy.pk)
-    return _detail(request, candidacy, bound=(step.to_state, form))
+    shown = step if step.shown else step_for(candidacy.state, State.VETTED)
+    return _detail(request, candidacy, bound=(shown.to_state if shown else step.to_state, form))
 
 
 def _apply(actor, candidacy, to: str, data: dict) -> None:
     current = candidacy.state
     note = data.get("note", "")
     if current == State.NOMINATED:
+        # One vetting form: its answers decide the outcome (any item found: not passed).
+        found = list(data.get("found_items") or [])
+        if to == State.REJECTED and not found:
+            raise ValidationError({"__all__": "资格审查不通过时须标记存在此情形的负面清单项目"})
         workflow.vet(
-            actor=actor,
-            candidacy=candidacy,
-            passed=to == State.VETTED,
-            failed_items=list(data.get("failed_items") or []),
-            on=data["on"],
-            note=note,
+            actor=actor, candidacy=candidacy, passed=not found, failed_items=found, on=data["on"], note=note
         )
     elif to == State.INSPECTED:
         workflow.inspect(
@@ -208,7 +219,12 @@ def _apply(actor, candidacy, to: str, data: dict) -> None:
         )
     elif to == State.IN_NOTICE:
         workflow.start_notice(
-            actor=actor, candidacy=candidacy, start=data["start"], end=data["end"], note=note
+            actor=actor,
+            candidacy=candidacy,
+            start=data["start"],
+            end=data["end"],
+            note=note,
+            supervision_phone=data["supervision_phone"],
         )
     elif to == State.IN_POOL:
         workflow.enter_pool(actor=actor, candidacy=candidacy, on=data["on"], note=note)
@@ -312,38 +328,104 @@ def document(request, pk: int):
     )
 
 
+def _rules_division(user, townships):
+    """The division whose county rules give the defaults of a 公示 form (working days, phone)."""
+    return user.division or (townships[0] if townships else None)
+
+
 @require_http_methods(["GET", "POST"])
 def notice_start(request):
-    """Start one 公示 for every decided candidacy of a township."""
-    if not workflow.may_decide(request.user):
+    """Start one 公示 for every decided candidacy of a township, or for the candidacies ticked on the list
+    (`selected`: one notice per township, all or none)."""
+    user = request.user
+    if not workflow.may_decide(user):
         raise PermissionDenied
-    waiting = selectors.decided_by_township(request.user)
-    townships = [township for township, _count in waiting] or selectors.township_choices(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [int(value) for value in source.getlist(SELECTED_PARAM)[:5000] if value.isdigit()]
+    selected = selectors.selected_candidacies(user, ids) if ids else None
+    waiting = selectors.decided_by_township(user)
+    all_townships = selectors.township_choices(user)
+    townships = [township for township, _count in waiting] or all_townships
+    form_options = {
+        "townships": all_townships,
+        "county": _rules_division(user, all_townships),
+        "selected": selected is not None,
+    }
     if request.method == "POST":
-        form = BatchNoticeForm(request.POST, townships=selectors.township_choices(request.user))
+        form = BatchNoticeForm(request.POST, **form_options)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                notice = workflow.start_notices_for_township(
-                    actor=request.user,
-                    township=data["township"],
-                    start=data["start"],
-                    end=data["end"],
-                    note=data["note"],
-                )
+                if selected is not None:
+                    notices = workflow.start_notices_for_selected(
+                        actor=user,
+                        candidacies=selected,
+                        start=data["start"],
+                        end=data["end"],
+                        note=data["note"],
+                        supervision_phone=data["supervision_phone"],
+                    )
+                else:
+                    notices = [
+                        workflow.start_notices_for_township(
+                            actor=user,
+                            township=data["township"],
+                            start=data["start"],
+                            end=data["end"],
+                            note=data["note"],
+                            supervision_phone=data["supervision_phone"],
+                        )
+                    ]
             except ValidationError as invalid:
                 _add_errors(form, invalid)
             else:
                 messages.success(request, _("The public notice has started."))
-                return redirect("candidacies:notice-print", pk=notice.pk)
+                if len(notices) == 1:
+                    return redirect("candidacies:notice-print", pk=notices[0].pk)
+                for notice in notices:
+                    messages.info(
+                        request,
+                        format_html(
+                            '{}：<a class="alert-link" href="{}">{} →</a>',
+                            notice.township.name,
+                            reverse("candidacies:notice-print", args=[notice.pk]),
+                            _("Print the notice"),
+                        ),
+                    )
+                return redirect(reverse("candidacies:board") + "?view=list&state=in_notice")
     else:
-        form = BatchNoticeForm(townships=townships)
+        form = BatchNoticeForm(
+            initial={"township": townships[0].pk} if len(townships) == 1 else None, **form_options
+        )
     rules = [(township, rules_for(township)) for township, _count in waiting]
     return render(
         request,
         "candidacies/notice_start.html",
-        {"form": form, "waiting": waiting, "rules": rules},
+        {
+            "form": form,
+            "waiting": waiting,
+            "rules": rules,
+            "selected": selected,
+            "selected_waiting": [c for c in selected or [] if c.state == State.DECIDED],
+            "selected_other": [c for c in selected or [] if c.state != State.DECIDED],
+        },
     )
+
+
+@require_GET
+def notice_earliest_end(request):
+    """{"end": the earliest legal end of a 公示 starting on `start`} under the county of `in` (or the
+    user's), for the notice forms to follow the start date."""
+    try:
+        start = date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        return JsonResponse({"end": None})
+    code = request.GET.get("in", "")
+    division = division_selectors.get_division(request.user, code) if code else request.user.division
+    if division is None:
+        return JsonResponse({"end": None})
+    end = notice_end_for(division, start)
+    return JsonResponse({"end": end.isoformat() if end else None})
 
 
 def notice_print(request, pk: int):

@@ -476,10 +476,20 @@ def _issuer(township: Division) -> str:
 
 
 def _start_notices(
-    actor, candidacies: list[Candidacy], township: Division, start, end, note: str
+    actor,
+    candidacies: list[Candidacy],
+    township: Division,
+    start,
+    end,
+    note: str,
+    supervision_phone: str | None = None,
 ) -> PublicNotice:
     rules = rules_for(township)
     errors = check_notice_period(rules, start, end)
+    # The notice prints the phone the clerk gave, else the county's: the API may leave it out.
+    phone = rules.supervision_phone if supervision_phone is None else supervision_phone.strip()
+    if len(phone) > 40:
+        errors["supervision_phone"] = "监督电话不能超过 40 个字符"
     if "start" not in errors:
         for candidacy in candidacies:
             previous = last_step_on(candidacy)
@@ -493,7 +503,7 @@ def _start_notices(
         township=township,
         start=start,
         end=end,
-        supervision_phone=rules.supervision_phone,
+        supervision_phone=phone,
         issuer=_issuer(township),
         created_by=actor,
     )
@@ -516,16 +526,63 @@ def _township_of(village: Division) -> Division:
 
 
 @transaction.atomic
-def start_notice(*, actor, candidacy: Candidacy, start: date, end: date, note: str = "") -> Candidacy:
-    """Start the 公示 of one decided candidacy; the period must hold the county's working days."""
+def start_notice(
+    *,
+    actor,
+    candidacy: Candidacy,
+    start: date,
+    end: date,
+    note: str = "",
+    supervision_phone: str | None = None,
+) -> Candidacy:
+    """Start the 公示 of one decided candidacy; the period must hold the county's working days. Without a
+    supervision phone the notice prints the county's."""
     candidacy = _lock(actor, candidacy, State.DECIDED, State.IN_NOTICE)
-    _start_notices(actor, [candidacy], _township_of(candidacy.village), start, end, note)
+    _start_notices(actor, [candidacy], _township_of(candidacy.village), start, end, note, supervision_phone)
     return candidacy
 
 
 @transaction.atomic
+def start_notices_for_selected(
+    *,
+    actor,
+    candidacies: Sequence[Candidacy],
+    start: date,
+    end: date,
+    note: str = "",
+    supervision_phone: str | None = None,
+) -> list[PublicNotice]:
+    """Start the 公示 of chosen decided candidacies (the list's bulk action): one notice per township, as
+    on the village notice boards; all of them or none."""
+    if not candidacies:
+        raise ValidationError({"candidacies": "请至少勾选一名已研究确定、待公示的后备人选"})
+    # Locked in one order, so two clerks' overlapping selections cannot deadlock.
+    locked = [_fetch_locked(actor, candidacy) for candidacy in sorted(candidacies, key=lambda c: c.pk)]
+    waiting = [candidacy for candidacy in locked if candidacy.state != State.DECIDED]
+    if waiting:
+        names = "、".join(
+            f"{candidacy.person.name}（{state_name(candidacy.state)}）" for candidacy in waiting[:5]
+        )
+        raise ValidationError({"candidacies": f"只有“研究确定”的后备人选才能开始公示，所选人员中{names}不是"})
+    by_township: dict[str, list[Candidacy]] = {}
+    for candidacy in sorted(locked, key=lambda c: (c.village_id, c.person.name, c.pk)):
+        by_township.setdefault(candidacy.village_id[: CODE_LENGTH[Level.TOWNSHIP]], []).append(candidacy)
+    townships = Division.objects.in_bulk(list(by_township))
+    return [
+        _start_notices(actor, group, townships[code], start, end, note, supervision_phone)
+        for code, group in sorted(by_township.items())
+    ]
+
+
+@transaction.atomic
 def start_notices_for_township(
-    *, actor, township: Division, start: date, end: date, note: str = ""
+    *,
+    actor,
+    township: Division,
+    start: date,
+    end: date,
+    note: str = "",
+    supervision_phone: str | None = None,
 ) -> PublicNotice:
     """Start one 公示 for every decided candidacy of the township's villages: all of them or none."""
     _check_access(actor, township.code)
@@ -548,7 +605,7 @@ def start_notices_for_township(
     )
     if not candidacies:
         raise ValidationError({"township": f"{township.name}没有已研究确定、待公示的后备人选"})
-    return _start_notices(actor, candidacies, township, start, end, note)
+    return _start_notices(actor, candidacies, township, start, end, note, supervision_phone)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanzhen.cultivation.views import common, cyclic, growth, mentoring, placement, training
+from yanzhen.cultivation.views import common, cyclic, enrol_selected, growth, mentoring, placement, training
 
 app_name = "cultivation"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("trainings/<int:pk>/roster/", training.training_roster, name="training-roster"),
     path("trainings/<int:pk>/roster.xlsx", training.training_export, name="training-export"),
     path("hours/", training.hours, name="hours"),
+    path("trainings/enrol-selected/", enrol_selected.enrol_selected, name="enrol-selected"),
     # Mentoring.
     path("mentors/", mentoring.mentor_list, name="mentor-list"),
     path("mentors/new/", mentoring.mentor_create, name="mentor-create"),

@@ -14,7 +14,6 @@ from io import BytesIO
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -29,7 +28,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from yanzhen.core import audit
+from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
+from yanzhen.divisions.place_filter import place_filter
 from yanzhen.people import selectors
 from yanzhen.people.codes import Education, EducationBand, Ethnicity, Gender, PoliticalStatus
 from yanzhen.people.models import Skill, Source
@@ -115,34 +116,12 @@ class PersonFilterForm(forms.Form):
 
     def controls(self) -> list[dict]:
         """The filter controls for the template, which draws them with plain loops: Django's widget
-        templates render a template per option, most of the page's time with a county's 120 villages.
-
-        Townships and villages are offered as lists when the jurisdiction is small enough to list them (a
-        county and below); above that the code is typed (`options` None)."""
-        township = str(self["township"].value() or "")
-        places = {
-            "township": [(t.code, t.name) for t in selectors.filter_townships(self.user)],
-            "village": [
-                (v.code, v.name)
-                for v in selectors.filter_villages(self.user, township if len(township) == 9 else "")
-            ],
-        }
+        templates render a template per option. The township and village come from `place()`."""
         controls = []
-        for name in (
-            "age_band",
-            "education_band",
-            "gender",
-            "political_status",
-            "source",
-            "township",
-            "village",
-        ):
+        for name in ("age_band", "education_band", "gender", "political_status", "source"):
             bound = self[name]
             value = str(bound.value() or "")
-            if name in places:
-                choices = _with_empty(places[name]) if places[name] else None
-            else:
-                choices = [(str(key), label) for key, label in self.fields[name].choices]
+            choices = [(str(key), label) for key, label in self.fields[name].choices]
             controls.append(
                 {
                     "name": name,
@@ -150,10 +129,14 @@ class PersonFilterForm(forms.Form):
                     "label": bound.label,
                     "value": value,
                     "errors": bound.errors,
-                    "options": None if choices is None else _options_html(choices, {value}),
+                    "options": _options_html(choices, {value}),
                 }
             )
         return controls
+
+    def place(self) -> dict:
+        """The 乡镇 → 村 filter shared by every list (`divisions.place_filter`)."""
+        return place_filter(self.user, self.data, errors={n: self[n].errors for n in ("township", "village")})
 
     def skill_options(self) -> list[tuple[str, str, bool]]:
         chosen = set(self.data.getlist("skills")) if self.is_bound else set()
@@ -225,10 +208,21 @@ def list_row(person, on: date, archive_url: str = "") -> dict:
     }
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+# The sortable columns (whitelist) and their order_by terms. Names sort by pinyin, as a clerk reads them;
+# age ascending is the youngest first; the village sorts by code, that is township by township.
+PEOPLE_LIST = ListSpec(
+    sorts={
+        "name": ("name_pinyin", "name"),
+        "gender": ("gender",),
+        "age": ("-birth_date",),
+        "ethnicity": ("ethnicity",),
+        "political_status": ("political_status",),
+        "highest_education": ("highest_education",),
+        "source": ("source__name",),
+        "village": ("village_id", "name_pinyin"),
+    },
+    default_sort="village",
+)
 
 
 @require_GET
@@ -236,18 +230,30 @@ def person_list(request):
     form = PersonFilterForm(request.user, request.GET or None)
     if form.is_bound:
         form.is_valid()  # the valid filters apply; the wrong ones are shown with their errors
-    page = selectors.person_page(request.user, request.GET.get("page"), settings.PAGE_SIZE, **form.filters())
+    # The page is counted and cut on the ids alone (the list index, no joins), then its people are fetched:
+    # three queries whatever the page size.
+    ids = selectors.search_people(request.user, **form.filters()).values_list("pk", flat=True)
+    listing = PEOPLE_LIST.page(request, ids)
     today = timezone.localdate()
     archive_url = reverse("people:archive", args=[URL_PLACEHOLDER])
+    listing.page.object_list = selectors.people_in_order(listing.page.object_list)
+    listing.rows = [list_row(person, today, archive_url) for person in listing.page.object_list]
+    can_export = can_export_people(request.user)
+    bulk_actions = []
+    if can_export:
+        bulk_actions = [
+            {"url": reverse("people:export"), "label": _("Export selected"), "css": "btn-outline-success"},
+            {"url": reverse("cultivation:enrol-selected"), "label": _("Add to a training…")},
+        ]
     return render(
         request,
         "people/list.html",
         {
             "form": form,
-            "page": page,
-            "rows": [list_row(person, today, archive_url) for person in page],
-            "query": _query_without_page(request),
-            "can_export": can_export_people(request.user),
+            "listing": listing,
+            "page": listing.page,
+            "can_export": can_export,
+            "bulk_actions": bulk_actions,
         },
     )
 
@@ -297,6 +303,11 @@ def export(request):
         return HttpResponseBadRequest("筛选条件有误，未导出", content_type="text/plain; charset=utf-8")
     today = timezone.localdate()
     people = selectors.person_list(request.user, **form.filters()).prefetch_related("skills")
+    chosen = selected_ids(request)
+    if chosen:
+        # Only the ticked rows, still inside the jurisdiction and the filters: another id selects nothing.
+        people = people.filter(pk__in=chosen)
+    people = PEOPLE_LIST.order(request, people)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人员名单")
     sheet.append(EXPORT_HEADER)
@@ -311,7 +322,7 @@ def export(request):
         user=request.user,
         request=request,
         object_repr="人员名单",
-        detail={"rows": rows, "filters": form.describe()},
+        detail={"rows": rows, "filters": form.describe(), **({"selected": len(chosen)} if chosen else {})},
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition(

@@ -1,0 +1,104 @@
+"""What else a step of the pipeline set off, said to the clerk with a link: the notice that went up, the
+term that started, a key post of the village that gained or lost its reserve (一村一职一备).
+
+The candidacy page compares a snapshot taken before the step with the candidacy after it; nothing here
+writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from yanzhen.candidacies import selectors
+from yanzhen.candidacies.models import Candidacy, CandidacyState
+
+State = CandidacyState
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    state: str
+    covered: frozenset[str]
+
+
+def _covered(user, candidacy: Candidacy) -> frozenset[str]:
+    """The key posts of the candidacy's village that have a reserve in the pool today."""
+    return frozenset(
+        row.post_type.name for row in selectors.village_coverage(user, candidacy.village) if row.covered
+    )
+
+
+def snapshot(user, candidacy: Candidacy) -> Snapshot:
+    """The state, and the village's covered key posts when the step may change them (entering or leaving
+    the pool)."""
+    changes_coverage = candidacy.state in (State.IN_NOTICE, State.IN_POOL)
+    return Snapshot(candidacy.state, _covered(user, candidacy) if changes_coverage else frozenset())
+
+
+def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
+    """(level, safe HTML message) for each consequence of the step from `before` to `after`."""
+    if before.state == after.state:
+        return []
+    found: list[tuple[int, str]] = []
+    village_url = reverse("division-detail", args=[after.village_id]) + "#village-coverage"
+    place = f"{after.village.parent.name if after.village.parent else ''}{after.village.name}"
+    if after.state == State.IN_NOTICE and after.public_notice_id:
+        notice = after.public_notice
+        found.append(
+            (
+                messages.INFO,
+                format_html(
+                    '公示已开始，至 {} 结束，监督电话 {}。<a class="alert-link" href="{}">打印公示 →</a>',
+                    f"{notice.end:%Y-%m-%d}",
+                    notice.supervision_phone or "未填写",
+                    reverse("candidacies:notice-print", args=[notice.pk]),
+                ),
+            )
+        )
+    if after.state == State.IN_POOL:
+        targets = {target.post_type.name for target in after.targets.all() if target.post_type.is_key}
+        covered = sorted((targets & _covered(user, after)) - before.covered)
+        if covered:
+            found.append(
+                (
+                    messages.INFO,
+                    format_html(
+                        '{}的{}岗位已有在库后备人选（一村一职一备）。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
+                        place,
+                        "、".join(covered),
+                        village_url,
+                    ),
+                )
+            )
+    if after.state == State.PROMOTED and after.term_id:
+        term = after.term
+        found.append(
+            (
+                messages.INFO,
+                format_html(
+                    '已任{}，任期自 {} 起。<a class="alert-link" href="{}">查看村班子 →</a>',
+                    term.seat,
+                    f"{term.start:%Y-%m-%d}",
+                    reverse("division-detail", args=[after.village_id]),
+                ),
+            )
+        )
+    if before.state == State.IN_POOL and after.state in (State.PROMOTED, State.REMOVED):
+        targets = {target.post_type.name for target in after.targets.all() if target.post_type.is_key}
+        uncovered = sorted((targets & before.covered) - _covered(user, after))
+        if uncovered:
+            found.append(
+                (
+                    messages.WARNING,
+                    format_html(
+                        '{}的{}岗位已没有在库的后备人选，请及时推荐。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
+                        place,
+                        "、".join(uncovered),
+                        village_url,
+                    ),
+                )
+            )
+    return found
