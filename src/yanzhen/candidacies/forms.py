@@ -20,6 +20,7 @@ from yanzhen.candidacies.models import (
 from yanzhen.candidacies.workflow import today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
+from yanzhen.pickers.fields import PersonPickerField
 from yanzhen.posts.models import PostType, Seat
 
 State = CandidacyState
@@ -40,9 +41,8 @@ def note_field(label=None) -> forms.CharField:
     return forms.CharField(label=label or _("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.village.name}，{obj.birth_date:%Y.%m}）"
+# The county holds hundreds of people: the nominee is chosen by typing (yanzhen.pickers).
+PersonChoiceField = PersonPickerField
 
 
 class NominationForm(forms.Form):
@@ -75,7 +75,7 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Person.objects.restrict(user).select_related("village")
+        people = Person.objects.restrict(user).select_related("village", "village__parent")
         if user.division_id and len(user.division_id) == 12:
             people = people.filter(village_id=user.division_id)
         self.fields["person"].queryset = people.order_by("village_id", "name")
