@@ -32,7 +32,10 @@
       preload: "focus",
       loadThrottle: 250,
       closeAfterSelect: !select.multiple,
-      shouldLoad: function () { return true; },
+      clearAfterSelect: true,  // with several people, the next one is typed afresh
+      // The first answer comes on focus (preload); after that only typed text asks the server, so
+      // clearing the text after a choice does not reopen the dropdown.
+      shouldLoad: function (query) { return query.length > 0; },
       load: function (query, callback) {
         var self = this;
         fetch(endpoint(texts.picker, query), {
@@ -44,6 +47,14 @@
             return response.json();
           })
           .then(function (data) {
+            var closed = !self.isOpen;
+            if (query !== self.lastValue) {
+              // A late answer to text typed before a choice (or before more typing): drop it, and do
+              // not let Tom Select reopen a dropdown the user has just closed by choosing.
+              callback();
+              if (closed) self.close();
+              return;
+            }
             // Forget the previous answers (kept options are only the chosen ones): each query asks again.
             self.clearOptions();
             more.hidden = !data.more;
