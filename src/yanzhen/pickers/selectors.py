@@ -84,14 +84,15 @@ def division_option(division) -> dict:
     }
 
 
-DIVISION_KINDS = ("", "host")
+DIVISION_KINDS = ("", "host", "village")
 
 
 def divisions(user, q: str = "", *, kind: str = "", limit: int = LIMIT) -> Options:
     """Townships and villages whose name (or whose township's name) contains `q`, a township before its
-    villages. Kind "host": the townships and villages of the user's county, model villages first."""
+    villages. Kind "host": the townships and villages of the user's county, model villages first; kind
+    "village": villages only."""
     q = "".join((q or "").split())[:QUERY_MAX_LENGTH]
-    levels = [Level.TOWNSHIP, Level.VILLAGE]
+    levels = [Level.VILLAGE] if kind == "village" else [Level.TOWNSHIP, Level.VILLAGE]
     if kind == "host":
         county = cultivation_selectors.user_county(user)
         if not county:
