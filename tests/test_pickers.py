@@ -293,3 +293,30 @@ def test_a_village_without_reserves_says_so_and_writes_nothing(client_for, peopl
     )
     assert "长城村委会目前没有在库的后备力量" in response.content.decode()
     assert enrolled(training) == set()
+
+
+def test_the_people_endpoint_reads_people_in_one_query(client_for, people):
+    """Village and township come in the same query: no query per result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = client_for("county")
+    for number in range(5):
+        person(f"祝{number}号")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(offered(clerk, q="z")) == 8
+    reads = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert sum("people_person" in sql for sql in reads) == 1
+    assert len(reads) == 4  # the session, the user, his roles, the people
+
+
+def test_odd_input_answers_an_empty_or_plain_list(client_for, people):
+    county = client_for("county")
+    assert offered(county, q="z" * 500) == []
+    assert offered(county, q="zxl", within="not-a-code") == [
+        people["zxl"].pk,
+        people["zxl2"].pk,
+        people["far"].pk,
+    ]
+    assert offered(county, "/pick/divisions/", q="<script>") == []
+    assert client_for("county").post("/pick/people/", {"q": "zxl"}).status_code == 405
