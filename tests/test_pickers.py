@@ -320,3 +320,18 @@ def test_odd_input_answers_an_empty_or_plain_list(client_for, people):
     ]
     assert offered(county, "/pick/divisions/", q="<script>") == []
     assert client_for("county").post("/pick/people/", {"q": "zxl"}).status_code == 405
+
+
+def test_the_appointment_form_searches_the_seats_township(client_for, people):
+    from yanzhen.posts.models import PostType
+    from yanzhen.posts.services import ensure_seats
+
+    [seat] = ensure_seats(
+        actor=actor("county"),
+        village=Division.objects.get(code=HUAMACHI_VILLAGE),
+        post_type=PostType.objects.get(code="secretary"),
+        count=1,
+    )
+    page = client_for("huamachi").get(f"/posts/seats/{seat.pk}/appoint/").content.decode()
+    assert f'data-picker="/pick/people/?within={HUAMACHI}"' in page
+    assert selected(page) == [] and "祝心灵" not in page
