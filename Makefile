@@ -57,6 +57,8 @@ assets:
 	cp node_modules/echarts/dist/echarts.min.js src/yanzhen/static/vendor/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map src/yanzhen/static/vendor/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map src/yanzhen/static/vendor/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map src/yanzhen/static/vendor/
+	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map src/yanzhen/static/vendor/
 
 ## Recompile translations after editing src/yanzhen/locale/*/LC_MESSAGES/django.po.
 messages: venv

@@ -175,10 +175,17 @@ def test_a_document_of_the_wrong_kind_is_refused(client_for):
 def test_the_village_secretary_sees_only_his_villagers_in_the_form(client_for):
     mine = make_person("本村人")
     other = make_person("外村人", code="640323100201")
-    page = text(client_for("cunshuji").get("/reserves/nominate/"))
-    assert "本村人" in page and "外村人" not in page
+    secretary = client_for("cunshuji")
+    # The nominee is picked by typing: the page points at the people picker, which offers only his village.
+    assert 'data-picker="/pick/people/"' in text(secretary.get("/reserves/nominate/"))
+    offered = [row["id"] for row in secretary.get("/pick/people/", {"q": "村人"}).json()["results"]]
+    assert offered == [mine.pk]
+    # Posting someone of another village is refused as an invalid choice, whatever the picker offered.
+    response = secretary.post(
+        "/reserves/nominate/", {"person": other.pk, "nomination_way": "self", "on": "2024-03-01"}
+    )
+    assert response.status_code == 200 and not Candidacy.objects.exists()
     assert client_for("auditor").get("/reserves/nominate/").status_code == 403
-    assert other.pk != mine.pk
 
 
 # --- the candidacy page and its transitions ---------------------------------------------------------

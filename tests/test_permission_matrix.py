@@ -378,6 +378,10 @@ MATRIX = {
     "api-v1:rank_for_post": row(
         f"/api/v1/matching/villages/{V}/posts/secretary", 401, 200, 200, 404, 200, 200, 404
     ),
+    # Type-ahead pickers: every reader gets his own jurisdiction (tests/test_pickers.py checks what).
+    "pickers:people": row("/pick/people/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    "pickers:divisions": row("/pick/divisions/?q=村", 302, 200, 200, 200, 200, 200, 200),
+    "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
 }
 
 

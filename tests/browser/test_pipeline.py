@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from tests.browser.test_pickers import pick
 from tests.browser.test_township_clerk import log_in
 from yanzhen.candidacies.models import Candidacy
 from yanzhen.posts.models import Term
@@ -62,7 +63,7 @@ def test_the_whole_pipeline_through_the_pages(page, live_server, pipeline_world)
     page.wait_for_url(f"{live_server.url}/reserves/nominate/")
 
     # 推荐
-    page.select_option("#id_person", str(person.pk))
+    pick(page, "id_person", "fxy", "冯晓燕")  # the nominee is picked by typing his pinyin initials
     page.locator('#nomination-form input[name="post_types"]').first.check()  # 村党组织书记 (first key post)
     page.select_option("#id_nomination_way", "village_party")
     page.fill("#id_recommender", "党支部")

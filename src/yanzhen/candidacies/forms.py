@@ -24,6 +24,7 @@ from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end
 from yanzhen.candidacies.workflow import SECRETARY, state_name, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
+from yanzhen.pickers.fields import PersonPickerField
 from yanzhen.posts.models import PostType, Seat
 
 State = CandidacyState
@@ -102,9 +103,8 @@ def notice_end_for(division: Division, start: date) -> date | None:
         return None
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.village.name}，{obj.birth_date:%Y.%m}）"
+# The county holds hundreds of people: the nominee is chosen by typing (yanzhen.pickers).
+PersonChoiceField = PersonPickerField
 
 
 class TargetPostsWidget(forms.CheckboxSelectMultiple):
@@ -180,7 +180,7 @@ class NominationForm(BootstrapForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Person.objects.restrict(user).select_related("village")
+        people = Person.objects.restrict(user).select_related("village", "village__parent")
         if user.division_id and len(user.division_id) == 12:
             people = people.filter(village_id=user.division_id)
         self.fields["person"].queryset = people.order_by("village_id", "name")

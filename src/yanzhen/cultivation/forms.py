@@ -22,6 +22,12 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.codes import Degree, Education
 from yanzhen.people.models import Skill
+from yanzhen.pickers.fields import (
+    DivisionPickerField,
+    MentorsPickerField,
+    PeoplePickerField,
+    PersonPickerField,
+)
 from yanzhen.posts.models import PostType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,14 +59,9 @@ class StyledForm(forms.Form):
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.name}（{person.village.parent.name if person.village.parent else ''}{person.village.name}）"
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.name}（{person.village.name}）"
+# A county holds hundreds of people: each is chosen by typing (yanzhen.pickers), never from a long list.
+PersonChoiceField = PersonPickerField
+PeopleChoiceField = PeoplePickerField
 
 
 class DivisionChoiceField(forms.ModelChoiceField):
@@ -127,13 +128,34 @@ class EnrolForm(StyledForm):
     people = PeopleChoiceField(
         label=_("participants"),
         queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 15}),
-        help_text=_("Hold Ctrl to choose several."),
+        help_text=_(
+            "Type a name, pinyin initials or the last digits of the ID number; choose one after another."
+        ),
     )
 
     def __init__(self, *args, user, training, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people_of(user).exclude(enrolments__training=training)
+
+
+def enrolment_units(user):
+    """The townships and villages whose reserves a user may enrol at once."""
+    return Division.objects.restrict(user).filter(level__in=[Level.TOWNSHIP, Level.VILLAGE])
+
+
+class EnrolUnitForm(StyledForm):
+    """Chooses the village or township whose reserves in the pool are enrolled at once (GET: the page then
+    shows how many before the clerk confirms)."""
+
+    unit = DivisionPickerField(
+        label=_("village or township"),
+        queryset=None,
+        help_text=_("All its reserves in the pool; those already enrolled are skipped."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = enrolment_units(user).select_related("parent")
 
 
 # -- mentoring ---------------------------------------------------------------------------------------------
@@ -158,7 +180,7 @@ class MentorForm(StyledForm):
     )
     name = forms.CharField(label=_("name"), max_length=50, required=False)
     unit = forms.CharField(label=_("work unit and post"), max_length=100, required=False)
-    division = DivisionChoiceField(
+    division = DivisionPickerField(
         label=_("serves in"),
         queryset=None,
         required=False,
@@ -178,7 +200,7 @@ class MentorForm(StyledForm):
 
 class MentorshipForm(StyledForm):
     mentee = PersonChoiceField(label=_("mentee"), queryset=None)
-    mentors = forms.ModelMultipleChoiceField(
+    mentors = MentorsPickerField(
         label=_("mentors"),
         queryset=None,
         help_text=_("One mentor makes a 1+1 pairing, several a 1+N pairing."),
@@ -219,8 +241,11 @@ class SecondmentForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     kind = forms.ChoiceField(label=_("kind"), choices=SecondmentKind.choices)
     mode = forms.ChoiceField(label=_("mode"), choices=SecondmentMode.choices)
-    host = forms.ChoiceField(
-        label=_("host"), help_text=_("Model villages (示范村, 明星村) first; a township for shadowing.")
+    host = DivisionPickerField(
+        label=_("host"),
+        queryset=None,
+        kind="host",
+        help_text=_("Model villages (示范村, 明星村) first; a township for shadowing."),
     )
     post_title = forms.CharField(label=_("post held at the host"), max_length=50, required=False)
     start = forms.DateField(label=_("start"), widget=DATE)
@@ -236,25 +261,13 @@ class SecondmentForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people_of(user)
+        # Hosts are the county's villages and townships (not personal data: see selectors.host_choices).
         county = selectors.user_county(user)
-        villages = selectors.host_choices(county)
-        townships = selectors.host_choices(county, Level.TOWNSHIP)
-        model_label = str(_("Model villages"))
-        other_label = str(_("Other villages"))
-        model = [(d.code, f"{d.parent.name}{d.name}") for d in villages if d.is_model]
-        other = [(d.code, f"{d.parent.name}{d.name}") for d in villages if not d.is_model]
-        self.fields["host"].choices = [("", "---------")] + [
-            group
-            for group in [
-                (model_label, model),
-                (str(_("Townships (shadowing)")), [(d.code, d.name) for d in townships]),
-                (other_label, other),
-            ]
-            if group[1]
-        ]
-
-    def clean_host(self):
-        return Division.objects.filter(code=self.cleaned_data["host"]).first()
+        self.fields["host"].queryset = (
+            Division.objects.filter(code__startswith=county, level__in=[Level.TOWNSHIP, Level.VILLAGE])
+            if county
+            else Division.objects.none()
+        ).select_related("parent")
 
 
 class ReportForm(StyledForm):
@@ -291,9 +304,7 @@ class CyclicProgrammeForm(StyledForm):
     organiser = forms.CharField(label=_("organiser"), max_length=100)
     division = DivisionChoiceField(label=_("organising division"), queryset=None)
     start = forms.DateField(label=_("start"), widget=DATE)
-    trainees = PeopleChoiceField(
-        label=_("trainees"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 15})
-    )
+    trainees = PeopleChoiceField(label=_("trainees"), queryset=None)
     description = forms.CharField(label=_("description"), widget=TEXT, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.people.models import Person
+from yanzhen.pickers.fields import PersonPickerField, people_endpoint
 from yanzhen.posts.models import PostType, TermEndReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,9 +29,8 @@ class StyledForm(forms.Form):
             widget.attrs["class"] = css
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.name}（{person.village.name}，{person.birth_date:%Y-%m}）"
+# A township holds hundreds of people: the person is chosen by typing (yanzhen.pickers).
+PersonChoiceField = PersonPickerField
 
 
 class AppointForm(StyledForm):
@@ -49,7 +49,7 @@ class AppointForm(StyledForm):
         self.fields["person"].queryset = (
             Person.objects.restrict(user)
             .filter(village__code__startswith=seat.village_id[:9])
-            .select_related("village")
+            .select_related("village", "village__parent")
             .annotate(
                 elsewhere=Case(
                     When(village_id=seat.village_id, then=Value(0)),
@@ -59,6 +59,7 @@ class AppointForm(StyledForm):
             )
             .order_by("elsewhere", "village_id", "name_pinyin", "id")
         )
+        self.fields["person"].widget.url = people_endpoint(within=seat.village_id[:9])
         if occupied:
             self.fields["reason"].required = True
         else:

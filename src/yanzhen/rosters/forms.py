@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from yanzhen.divisions.codes import Level, candidate_codes
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import PoliticalStatus
-from yanzhen.people.forms import VillageChoiceField
+from yanzhen.pickers.fields import DivisionPickerField
 
 
 def division_choices(user, limit: int = 300) -> list[Division]:
@@ -82,11 +82,12 @@ class LrmxImportForm(forms.Form):
         label=_("Cadre form (.lrmx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".lrmx", "class": "form-control"}),
     )
-    village = VillageChoiceField(
+    # 120 villages in a county: chosen by typing (yanzhen.pickers), the queryset below validates.
+    village = DivisionPickerField(
         label=_("Village of residence (new person only)"),
         queryset=Division.objects.none(),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        kind="village",
     )
     political_status = forms.ChoiceField(
         label=_("Political status (new person only)"),
@@ -97,6 +98,7 @@ class LrmxImportForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["village"].widget.attrs["class"] = "form-select"
         self.fields["village"].queryset = (
             Division.objects.restrict(user)
             .filter(level=Level.VILLAGE)

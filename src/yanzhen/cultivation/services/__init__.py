@@ -52,11 +52,18 @@ from yanzhen.cultivation.services.training import (
     update_training,
     withdraw,
 )
+from yanzhen.cultivation.services.unit_enrolment import (
+    UnitEnrolment,
+    enrol_unit,
+    plan_unit_enrolment,
+    reserves_of_unit,
+)
 
 __all__ = [
     "AttendanceInput",
     "SecondmentInput",
     "TrainingInput",
+    "UnitEnrolment",
     "add_months",
     "add_plan_item",
     "add_round",
@@ -71,6 +78,7 @@ __all__ = [
     "end_mentorship",
     "end_practice_post",
     "enrol",
+    "enrol_unit",
     "evaluate_secondment",
     "finish_degree_study",
     "judge_assignment",
@@ -78,7 +86,9 @@ __all__ = [
     "log_guidance",
     "may_log_guidance",
     "peak_mentees",
+    "plan_unit_enrolment",
     "record_attendance",
+    "reserves_of_unit",
     "rules_for",
     "save_growth_plan",
     "save_rules",

@@ -6,17 +6,19 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from yanzhen.core import audit
+from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.models import AuditAction
 from yanzhen.cultivation import selectors, services
-from yanzhen.cultivation.forms import EnrolForm, TrainingForm
+from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, enrolment_units
 from yanzhen.cultivation.models import TrainingKind
 from yanzhen.cultivation.views.common import (
     date_param,
@@ -26,6 +28,7 @@ from yanzhen.cultivation.views.common import (
     run,
     saved,
 )
+from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Gender
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,11 +177,69 @@ def training_roster(request, pk: int):
     return saved(request, "cultivation:training-detail", training.pk)
 
 
+def _preselected(request, form) -> tuple[list[int], list[str]]:
+    """`?person=<id>&person=<id>…` (the people list's 加入培训): the ids the form may take; ids outside the
+    user's jurisdiction are dropped silently, the names of people already enrolled are returned."""
+    ids = list(dict.fromkeys(int(raw) for raw in request.GET.getlist("person") if raw.isdigit()))
+    if not ids:
+        return [], []
+    choosable = set(form.fields["people"].queryset.filter(pk__in=ids).values_list("pk", flat=True))
+    visible = selectors.visible_people(request.user).filter(pk__in=set(ids) - choosable)
+    return [pk for pk in ids if pk in choosable], sorted(person.name for person in visible)
+
+
+def _unit_plan(request, training):
+    """The village or township asked for with ?unit=<code> and what enrolling it would do (404 outside the
+    user's jurisdiction)."""
+    code = request.GET.get("unit", "")
+    if not code:
+        return None
+    unit = get_scoped_or_404(enrolment_units(request.user).select_related("parent"), request.user, code=code)
+    return services.plan_unit_enrolment(request.user, training, unit)
+
+
+def _enrol_unit(request, training):
+    unit = get_scoped_or_404(Division.objects.all(), request.user, code=request.POST.get("unit", ""))
+    try:
+        result = services.enrol_unit(actor=request.user, training=training, unit=unit)
+    except ValidationError as invalid:
+        for message in invalid.messages:
+            messages.error(request, message)
+        return redirect("cultivation:training-enrol", training.pk)
+    messages.success(request, _unit_summary(result))
+    return redirect("cultivation:training-detail", training.pk)
+
+
+def _names(people) -> str:
+    return "、".join(person.name for person in people)
+
+
+def _unit_summary(result) -> str:
+    parts = [_("%(unit)s: %(count)s enrolled.") % {"unit": result.unit.name, "count": len(result.to_enrol)}]
+    if result.already:
+        parts.append(_("Already enrolled, skipped: %(names)s.") % {"names": _names(result.already)})
+    if result.seconded:
+        parts.append(
+            _("On a full-time secondment during the training, skipped: %(names)s.")
+            % {"names": _names(result.seconded)}
+        )
+    return " ".join(parts)
+
+
 @require_http_methods(["GET", "POST"])
 def training_enrol(request, pk: int):
+    """Enrol participants: people chosen by typing (or handed over with ?person=…), or the reserves in the
+    pool of a whole village or township, counted before the clerk confirms."""
     training = selectors.get_training(request.user, pk)
     require_manager(request.user, training.division_id)
+    if request.method == "POST" and request.POST.get("action") == "unit":
+        return _enrol_unit(request, training)
     form = EnrolForm(request.POST or None, user=request.user, training=training)
+    skipped: list[str] = []
+    if request.method == "GET":
+        ids, skipped = _preselected(request, form)
+        if ids:
+            form = EnrolForm(initial={"people": ids}, user=request.user, training=training)
     if request.method == "POST" and form.is_valid():
         if run(
             form,
@@ -186,13 +247,22 @@ def training_enrol(request, pk: int):
                 actor=request.user, training=training, people=list(form.cleaned_data["people"])
             ),
         ):
-            return saved(request, "cultivation:training-detail", training.pk)
-    return form_page(
+            count = len(form.cleaned_data["people"])
+            messages.success(request, _("%(count)s enrolled.") % {"count": count})
+            return redirect("cultivation:training-detail", training.pk)
+    plan = _unit_plan(request, training) if request.method == "GET" else None
+    unit_form = EnrolUnitForm(initial={"unit": plan.unit.code} if plan else None, user=request.user)
+    return render(
         request,
-        form,
-        title=_("Enrol in %(training)s") % {"training": training.name},
-        cancel="cultivation:training-list",
-        intro=_("A person on a full-time secondment during the training cannot take part."),
+        "cultivation/enrol.html",
+        {
+            "training": training,
+            "form": form,
+            "unit_form": unit_form,
+            "plan": plan,
+            "skipped": skipped,
+        },
+        status=400 if form.errors else 200,
     )
 
 
