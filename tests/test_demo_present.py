@@ -51,8 +51,8 @@ def built(django_db_setup, django_db_blocker):
 
 def test_what_present_creates_on_the_day(built):
     assert built == {
-        "reports": 3864,
-        "assessments": 3868,
+        "reports": 3847,
+        "assessments": 3851,
         "rules": 5,
         "trainings": 1,
         "enrolments": 354,
@@ -101,11 +101,13 @@ def test_both_rules_fired(built):
         .values_list("grade", flat=True)
     )
     assert grades[-2:] == [Grade.INCOMPETENT, Grade.INCOMPETENT]
+    last = Assessment.objects.filter(person_id=removed.person_id).order_by("year", "half").last()
+    assert last.period.end < removed.removed_on <= last.period.end + timedelta(days=184)
     assert not RemovalProposal.objects.filter(person_id=removed.person_id).exists()
 
 
-def test_a_notice_in_progress_and_last_years_batch_in_the_pool(built):
-    notice = PublicNotice.objects.get(start__gt=date(2026, 1, 1))
+def test_a_notice_in_progress_and_a_recent_batch_in_the_pool(built):
+    notice = PublicNotice.objects.get(start__gt=date(2026, 11, 1))
     assert (notice.start, notice.end, notice.township_id) == (
         date(2026, 12, 3),
         date(2026, 12, 9),
@@ -115,21 +117,21 @@ def test_a_notice_in_progress_and_last_years_batch_in_the_pool(built):
     assert working_days(notice.start, notice.end) == 5
     in_notice = Candidacy.objects.filter(public_notice=notice, state=CandidacyState.IN_NOTICE)
     assert in_notice.count() == 4 and {c.village_id[:9] for c in in_notice} == {"640323100"}
-    last_year = Candidacy.objects.filter(entered_pool_on__year=2025)
-    assert last_year.count() == 6 and {c.state for c in last_year} == {CandidacyState.IN_POOL}
-    assert {c.public_notice.start for c in last_year} == {date(2025, 4, 10)}
-    # They report and are assessed from their first half-year in the pool.
-    assert set(Assessment.objects.filter(person__candidacies__in=last_year).values_list("year", "half")) == {
-        (2025, 1),
-        (2025, 2),
-        (2026, 1),
+    recent = Candidacy.objects.filter(entered_pool_on__year=2026)
+    assert recent.count() == 6 and {c.state for c in recent} == {CandidacyState.IN_POOL}
+    assert {(c.public_notice.start, c.public_notice.end, c.entered_pool_on) for c in recent} == {
+        (date(2026, 4, 10), date(2026, 4, 16), date(2026, 4, 23))
     }
+    # They report and are assessed from their first half-year in the pool.
+    people = [c.person_id for c in recent]
+    assert set(Assessment.objects.filter(person__in=people).values_list("year", "half")) == {(2026, 1)}
+    assert SemiannualReport.objects.filter(person__in=people, year=2026, half=1).count() <= 6
     # The half-year trend shows them entering, on its own axis (see the browser test of the dashboard).
     scope = Scope(None, Division.objects.get(code="640323"), DAY)
     trends = selectors.trends(scope)
     assert trends["labels"][-1] == "2026-12-06"
-    assert dict(zip(trends["labels"], trends["entered"], strict=True))["2025-06-30"] == 6
-    assert trends["pool"][-1] == 353 - 5 + 6
+    assert trends["entered"] == [0, 0, 0, 0, 0, 6, 0] and trends["promoted"] == [0, 1, 0, 0, 0, 0, 0]
+    assert trends["pool"] == [349, 348, 348, 348, 348, 354, 354]  # 353, four removed, one used, six new
 
 
 @pytest.mark.parametrize("offset", range(365))  # every day of 2026

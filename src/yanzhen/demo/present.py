@@ -13,10 +13,10 @@ trainings of 2019–2021); this part adds what keeps going every year, relative 
   people by `assessments.rules.evaluate_person`, the same call the assessment service makes.
 - This year's county rotation class (32 hours) for the whole pool, with attendance: almost all attend, a few
   miss it (the dashboard's "without training hours this year").
-- New reserves: last year's batch of one township (`LAST_YEAR`: 公示 in April, in the pool since May, so the
-  half-year trend shows an entry) and this year's of another (`IN_NOTICE`), in a 公示 that started
-  `NOTICE_STARTED_WORKDAYS` working days before today and ends after it. New people, planned after the demo's
-  own by the same planner, so the 353 reserves of seed 000 and their figures stay as they are.
+- New reserves: a recent batch of one township (`RECENT`: 公示 about eight months ago, in the pool since, so
+  the dashboard's "last year" and the half-year trend show an entry) and the next of another (`IN_NOTICE`), in
+  a 公示 that started `NOTICE_STARTED_WORKDAYS` working days before today and ends after it. New people, planned
+  after the demo's own by the same planner, so the 353 reserves of seed 000 and their figures stay as they are.
 
 Reports and assessments are written in bulk (some 4,000 each, with their history, like `people`): through the
 services they would take minutes. Each row is checked as the services check it (in the pool during the period,
@@ -94,9 +94,10 @@ def periods_through(today: date) -> list[Period]:
     return found[::-1]
 
 
-def _in_pool_during(stint: Stint, period: Period) -> bool:
-    """`assessments.rules.in_pool_during` for one stint: in the pool on at least one day of the period."""
-    return stint.entered <= period.end and (stint.left is None or stint.left > period.start)
+def _assessed(stint: Stint, period: Period) -> bool:
+    """Reports and an assessment for the period: in the pool during it (`assessments.rules.in_pool_during`, at
+    least one day) and not gone before its end (the half-year a reserve was used or removed in goes without)."""
+    return stint.entered <= period.end and (stint.left is None or stint.left > period.end)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -122,7 +123,7 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
     for stint in found:
         previous = None
         for period in periods:
-            if not _in_pool_during(stint, period):
+            if not _assessed(stint, period):
                 previous = None
                 continue
             grade = rng.choices(list(GRADES), weights=list(GRADES.values()))[0]
@@ -147,7 +148,7 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
     for stint in found:
         if stint.left is None or stint.person.pk not in removed_incompetent:
             continue
-        mine = [p for p in periods if (stint.person.pk, p) in grades and p.end < stint.left]
+        mine = [p for p in periods if (stint.person.pk, p) in grades]
         for period in mine[-2:]:
             grades[(stint.person.pk, period)] = Grade.INCOMPETENT
         if len(mine) >= 3 and grades[(stint.person.pk, mine[-3])] == Grade.INCOMPETENT:
@@ -368,14 +369,16 @@ class Batch:
     ages: range  # on 2021-04-19 (the date the people planner counts ages on)
 
 
-LAST_YEAR = Batch("last-year", 6, ("640323101", "640323102", "640323103"), range(24, 31))
+RECENT = Batch("recent", 6, ("640323101", "640323102", "640323103"), range(24, 31))
+RECENT_DAYS = 240  # the recent batch's 公示 began about eight months ago
 IN_NOTICE = Batch("in-notice", 4, ("640323100", "640323102", "640323103"), range(22, 29))
 
 
-def last_year_dates(today: date) -> tuple[date, date, date]:
-    """Last year's batch: a 公示 from the first working day on or after 10 April, the pool entry a week after
-    its end; (start, end, entered)."""
-    start = date(today.year - 1, 4, 10)
+def recent_dates(today: date) -> tuple[date, date, date]:
+    """The recent batch: a 公示 from the first working day on or after `RECENT_DAYS` before today, the pool entry
+    a week after its end (so the dashboard's "last year" and the half-year trend show an entry); (start, end,
+    entered)."""
+    start = today - timedelta(days=RECENT_DAYS)
     while not working_days(start, start):
         start += timedelta(days=1)
     end = earliest_notice_end(start, _notice_working_days())
@@ -398,7 +401,7 @@ def plan_batches(villages: list[str]) -> dict[str, list]:
     planner.rng = _rng("batches")
     rng = planner.rng
     found = {}
-    for batch in (LAST_YEAR, IN_NOTICE):
+    for batch in (RECENT, IN_NOTICE):
         first = len(planner.plan.people)
         for _ in range(batch.size):
             planner.person(
@@ -492,10 +495,10 @@ def build_batch(actor, batch: Batch, planned: list, found: list[Stint], dates) -
 
 
 def build_batches(actor, found: list[Stint], today: date) -> list[Person]:
-    """Last year's batch (in the pool since) and this one (in 公示 now); returns last year's people."""
+    """The recent batch (in the pool since) and this one (in 公示 now); returns the recent batch's people."""
     planned = plan_batches(demo_villages())
     built: dict[str, list[Person]] = {}
-    for batch, dates in ((LAST_YEAR, last_year_dates), (IN_NOTICE, lambda day: (*notice_dates(day), None))):
+    for batch, dates in ((RECENT, recent_dates), (IN_NOTICE, lambda day: (*notice_dates(day), None))):
         try:
             with transaction.atomic():
                 built[batch.key] = build_batch(actor, batch, planned[batch.key], found, dates(today))
@@ -503,7 +506,7 @@ def build_batches(actor, found: list[Stint], today: date) -> list[Person]:
             # The working days of a 公示 come from chinese_calendar, which knows the holidays only up to the
             # year its release covers; beyond it the workflow refuses any 公示, and the demo goes without.
             built[batch.key] = []
-    return built[LAST_YEAR.key]
+    return built[RECENT.key]
 
 
 # -- the whole ---------------------------------------------------------------------------------------------
@@ -525,8 +528,8 @@ def build_present(
     today = today or timezone.localdate()
     in_county = {"village__code__startswith": DEMO_COUNTY}
     before = (Person.objects.filter(**in_county).count(), Candidacy.objects.filter(**in_county).count())
-    last_year = build_batches(actor, stints(reserves), today)
-    found = stints(reserves + last_year)
+    recent = build_batches(actor, stints(reserves), today)
+    found = stints(reserves + recent)
     return (
         build_assessments(actor, found, today)
         | build_training(actor, found, today)
