@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yanzhen.assessments.models import (
     Assessment,
@@ -187,8 +188,8 @@ class ProposalDecisionForm(StyledForm):
 
 class CampaignForm(StyledForm):
     title = forms.CharField(label=_("title"), max_length=100)
-    start = forms.DateField(label=_("start"), widget=DATE)
-    end = forms.DateField(label=_("end"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("campaign", "start"), widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("campaign", "end"), widget=DATE)
 
 
 class CheckupForm(StyledForm):

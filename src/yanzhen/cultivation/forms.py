@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yanzhen.cultivation import selectors
 from yanzhen.cultivation.models import (
@@ -178,7 +179,7 @@ class MentorForm(StyledForm):
         required=False,
         help_text=_("Leave empty for a mentor who has no archive, and type the name."),
     )
-    name = forms.CharField(label=_("name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
     unit = forms.CharField(label=_("work unit and post"), max_length=100, required=False)
     division = DivisionPickerField(
         label=_("serves in"),
@@ -205,9 +206,12 @@ class MentorshipForm(StyledForm):
         queryset=None,
         help_text=_("One mentor makes a 1+1 pairing, several a 1+N pairing."),
     )
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("mentorship", "start"), widget=DATE)
     end = forms.DateField(
-        label=_("end"), widget=DATE, required=False, help_text=_("The last day; empty while it goes on.")
+        label=pgettext_lazy("mentorship", "end"),
+        widget=DATE,
+        required=False,
+        help_text=_("The last day; empty while it goes on."),
     )
     goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
 
@@ -248,7 +252,7 @@ class SecondmentForm(StyledForm):
         help_text=_("Model villages (示范村, 明星村) first; a township for shadowing."),
     )
     post_title = forms.CharField(label=_("post held at the host"), max_length=50, required=False)
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("secondment", "start"), widget=DATE)
     planned_end = forms.DateField(label=_("planned end"), widget=DATE, help_text=_("The last planned day."))
     goals = forms.CharField(label=_("goals"), widget=TEXT)
     override_reason = forms.CharField(
@@ -288,7 +292,7 @@ class PracticePostForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     post_type = forms.ModelChoiceField(label=_("post"), queryset=PostType.objects.filter(is_practice=True))
     duties = forms.CharField(label=_("duties"), widget=TEXT)
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("practice post", "start"), widget=DATE)
     planned_end = forms.DateField(label=_("planned end"), widget=DATE, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -303,7 +307,7 @@ class CyclicProgrammeForm(StyledForm):
     name = forms.CharField(label=_("name"), max_length=80)
     organiser = forms.CharField(label=_("organiser"), max_length=100)
     division = DivisionChoiceField(label=_("organising division"), queryset=None)
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("programme", "start"), widget=DATE)
     trainees = PeopleChoiceField(label=_("trainees"), queryset=None)
     description = forms.CharField(label=_("description"), widget=TEXT, required=False)
 
@@ -348,7 +352,7 @@ class DegreeStudyForm(StyledForm):
     major = forms.CharField(label=_("major"), max_length=100, required=False)
     education = forms.ChoiceField(label=_("education aimed at"), choices=Education.choices)
     degree = forms.ChoiceField(label=_("degree"), choices=Degree.choices, initial=Degree.NONE)
-    start = forms.DateField(label=_("start"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("degree study", "start"), widget=DATE)
     expected_end = forms.DateField(label=_("expected end"), widget=DATE)
     funding = forms.ChoiceField(label=_("funding"), choices=Funding.choices)
     note = forms.CharField(label=_("note"), max_length=200, required=False)

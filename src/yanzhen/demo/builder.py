@@ -20,6 +20,7 @@ from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
+from yanzhen.demo.present import build_present
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -107,4 +108,5 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_pipeline(reserves)  # the 353 reserves through the pipeline into the pool (一村一职一备 98.04%)
     build_cultivation(reserves)  # trainings, mentoring, practice posts, secondments, degrees, growth plans
     build_incumbents()  # 月考评 items, six months of scores in four townships, 双述双评 of last year
+    build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
     return accounts

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core import crypto
@@ -71,7 +72,7 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     jurisdiction_path = "village__code"
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(
         _("name in pinyin"), max_length=200, blank=True, db_index=True, editable=False
     )
@@ -236,7 +237,7 @@ class FamilyMember(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="family"
     )
     relation = models.CharField(_("relation"), max_length=20)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     political_status = models.CharField(
         _("political status"), max_length=2, choices=PoliticalStatus.choices, blank=True

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
@@ -490,8 +491,8 @@ class CheckupCampaign(models.Model):
         "divisions.Division", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=100)
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = models.DateField(pgettext_lazy("campaign", "start"))
+    end = models.DateField(pgettext_lazy("campaign", "end"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opened by"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -31,7 +32,7 @@ class CyclicProgramme(models.Model):
         on_delete=models.PROTECT,
         related_name="cyclic_programmes",
     )
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("programme", "start"))
     description = models.TextField(_("description"), blank=True)
     trainees = models.ManyToManyField(
         "people.Person", verbose_name=_("trainees"), blank=True, related_name="cyclic_programmes"

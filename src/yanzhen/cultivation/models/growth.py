@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -47,7 +48,7 @@ class DegreeStudy(models.Model):
     major = models.CharField(_("major"), max_length=100, blank=True)
     education = models.CharField(_("education aimed at"), max_length=2, choices=Education.choices)
     degree = models.CharField(_("degree"), max_length=1, choices=Degree.choices, default=Degree.NONE)
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("degree study", "start"))
     expected_end = models.DateField(_("expected end"))
     funding = models.CharField(_("funding"), max_length=10, choices=Funding.choices)
     state = models.CharField(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -46,7 +47,7 @@ class Mentor(models.Model):
         on_delete=models.PROTECT,
         related_name="mentor",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     unit = models.CharField(_("work unit and post"), max_length=100, blank=True)
     division = models.ForeignKey(
         "divisions.Division", verbose_name=_("serves in"), on_delete=models.PROTECT, related_name="mentors"
@@ -92,9 +93,12 @@ class Mentorship(models.Model):
     )
     mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), related_name="mentorships")
     pairing = models.CharField(_("pairing style"), max_length=4, choices=Pairing.choices, editable=False)
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("mentorship", "start"))
     end = models.DateField(
-        _("end"), null=True, blank=True, help_text=_("The last day; empty while it goes on.")
+        pgettext_lazy("mentorship", "end"),
+        null=True,
+        blank=True,
+        help_text=_("The last day; empty while it goes on."),
     )
     goals = models.TextField(_("goals"), blank=True)
     end_note = models.CharField(_("note on the end"), max_length=200, blank=True)

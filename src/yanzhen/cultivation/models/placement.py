@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -66,7 +67,7 @@ class Secondment(models.Model):
     post_title = models.CharField(
         _("post held at the host"), max_length=50, blank=True, help_text=_("e.g. 党支部副书记")
     )
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("secondment", "start"))
     planned_end = models.DateField(_("planned end"), help_text=_("The last planned day."))
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     goals = models.TextField(_("goals"))
@@ -133,9 +134,11 @@ class PracticePost(models.Model):
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
     duties = models.TextField(_("duties"))
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("practice post", "start"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    end = models.DateField(_("end"), null=True, blank=True, help_text=_("The last day held."))
+    end = models.DateField(
+        pgettext_lazy("practice post", "end"), null=True, blank=True, help_text=_("The last day held.")
+    )
     end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
     term = models.OneToOneField(
         "posts.Term",

@@ -48,13 +48,21 @@
       ]
     });
 
+    // The level names go in the legend under the donut and the slices carry only their share: an outside
+    // label with the name does not fit a quarter-width card at 1366 px (ECharts cut it to "中…").
     chart("chart-education", {
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", formatter: "{b}：{c} 人（{d}%）" },
+      legend: { bottom: 0, left: "center", itemWidth: 10, itemHeight: 10, itemGap: 8, textStyle: { fontSize: 12 } },
       series: [{
         type: "pie",
-        radius: ["35%", "65%"],
+        radius: ["28%", "52%"],
+        center: ["50%", "40%"],
+        label: { formatter: "{d}%", overflow: "none", fontSize: 11 },
+        labelLine: { length: 6, length2: 6 },
         data: data.education.labels.map(function (label, index) {
-          return { name: label, value: data.education.values[index] };
+          var value = data.education.values[index];
+          // An empty level stays in the legend but gets no "0%" crowding its neighbours' labels.
+          return value ? { name: label, value: value } : { name: label, value: 0, label: { show: false }, labelLine: { show: false } };
         })
       }]
     });
@@ -82,18 +90,23 @@
       ]
     }, data.coverage.links);
 
+    // The pool (a few hundred) and the half-year's flows (a handful) on their own axes: on one axis the
+    // flows were drawn flat at 0.
     var trends = data.trends;
     chart("chart-trends", {
       tooltip: { trigger: "axis" },
       legend: { data: ["在库", "入库", "使用", "出库"], top: 0 },
-      grid: { left: 50, right: 20, top: 36, bottom: 30 },
+      grid: { left: 50, right: 50, top: 48, bottom: 30 },
       xAxis: { type: "category", data: trends.labels },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: [
+        { type: "value", name: "在库（人）", minInterval: 1, scale: true },
+        { type: "value", name: "流动（人）", minInterval: 1, position: "right", splitLine: { show: false } }
+      ],
       series: [
-        { name: "在库", type: "line", data: trends.pool, itemStyle: { color: "#9b1c1c" } },
-        { name: "入库", type: "bar", data: trends.entered },
-        { name: "使用", type: "bar", data: trends.promoted },
-        { name: "出库", type: "bar", data: trends.removed }
+        { name: "在库", type: "line", yAxisIndex: 0, data: trends.pool, itemStyle: { color: "#9b1c1c" } },
+        { name: "入库", type: "bar", yAxisIndex: 1, data: trends.entered, itemStyle: { color: "#2e7d32" } },
+        { name: "使用", type: "bar", yAxisIndex: 1, data: trends.promoted, itemStyle: { color: "#3b6fb6" } },
+        { name: "出库", type: "bar", yAxisIndex: 1, data: trends.removed, itemStyle: { color: "#a0a0a0" } }
       ]
     });
 
