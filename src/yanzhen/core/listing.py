@@ -45,6 +45,13 @@ def _flip(term: str) -> str:
     return term[1:] if term.startswith("-") else f"-{term}"
 
 
+def _page_number(raw: str) -> int:
+    """The page asked for: a number from 1 (0 or a negative one or no number is page 1; past the end, the
+    paginator answers the last page)."""
+    raw = (raw or "").strip()
+    return max(int(raw), 1) if raw.isdigit() and len(raw) < 10 else 1
+
+
 def selected_ids(request, param: str = SELECTED_PARAM) -> list[int]:
     """The ids of the rows ticked in the list (`?selected=1&selected=7`), numbers only, at most 5000.
 
@@ -106,7 +113,7 @@ class ListSpec:
         key, descending = self.sort_of(request.GET)
         page_size = self.page_size_of(request.GET)
         paginator = Paginator(self.order(request, data), page_size)
-        page = paginator.get_page(request.GET.get(PAGE_PARAM))
+        page = paginator.get_page(_page_number(request.GET.get(PAGE_PARAM, "")))
         return Listing(
             page=page,
             params=request.GET.copy(),
