@@ -585,3 +585,23 @@ def test_supply_list_sorts_by_age_filters_by_village_and_exports_selected(client
     )
     assert [row[0] for row in rows[1:]] == ["老人", "少年"]
     assert http.get("/matching/supply/?village=12").status_code == 200  # a wrong code: its error, no 500
+
+
+def test_removal_proposals_sort_by_name_both_ways(client_for, persona):
+    actor = persona("huamachi")
+    made = []
+    for name in ("甲乙", "丙丁"):
+        person, _candidacy = make_reserve(actor, name, HUAMACHI_VILLAGE)
+        assess(actor, person, 2022, 1, "incompetent")
+        assess(actor, person, 2022, 2, "incompetent")
+        made.append(person)
+    by_pinyin = [p.name for p in sorted(made, key=lambda p: p.name_pinyin)]
+    http = client_for("huamachi")
+
+    def order(query):
+        return [p.person.name for p in http.get(f"/assessment/proposals/?{query}").context["proposals"]]
+
+    assert order("sort=name") == by_pinyin
+    assert order("sort=-name") == by_pinyin[::-1]
+    page = http.get("/assessment/proposals/?state=all&sort=name").content.decode()
+    assert "共 2 条" in page and all("state=all" in href for href in links(page, "sort-link"))
