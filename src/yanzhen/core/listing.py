@@ -103,10 +103,11 @@ class ListSpec:
         if isinstance(data, QuerySet):
             terms = [_flip(term) if descending else term for term in spec]
             return data.order_by(*terms, *self.tiebreak)
-        rows = list(data)
-        present = [row for row in rows if spec(row) is not None and spec(row) != ""]
-        empty = [row for row in rows if spec(row) is None or spec(row) == ""]
-        return sorted(present, key=spec, reverse=descending) + empty
+        keyed = [(spec(row), row) for row in data]  # each key computed once (a pinyin is not free)
+        present = [pair for pair in keyed if pair[0] is not None and pair[0] != ""]
+        empty = [row for key, row in keyed if key is None or key == ""]
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        return [row for _key, row in present] + empty
 
     def page(self, request, data) -> Listing:
         """One page of the ordered data, with what the headers and the pager need."""
