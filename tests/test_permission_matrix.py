@@ -27,6 +27,10 @@ MATRIX = {
     "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
+    # The 乡镇 → 村 filter's villages of a township: another township (or county) answers 404.
+    "division-village-options": row(
+        "/divisions/filter/villages/?township=640323100", 302, 200, 200, 404, 404, 200, 404
+    ),
     "division-detail": row(f"/divisions/{V}/", 302, 200, 200, 404, 200, 200, 404),
     "village-edit": row(f"/divisions/{V}/edit/", 302, 200, 200, 404, 403, 403, 404),
     "login": row("/accounts/login/", 200, 302, 302, 302, 302, 302, 302),
@@ -52,6 +56,10 @@ MATRIX = {
     # The person list, its export and the persons API; create/update share the paths of list/get (GET here).
     "people:list": row("/people/", 302, 200, 200, 200, 200, 200, 200),
     "people:export": row("/people/export.xlsx", 302, 200, 200, 200, 403, 403, 200),
+    # 加入培训… of the ticked people: a person outside the jurisdiction is not selected (400: no one).
+    "cultivation:enrol-selected": row(
+        "/cultivation/trainings/enrol-selected/?selected={person}", 302, 200, 200, 400, 403, 403, 400
+    ),
     "api-v1:list_persons": row("/api/v1/persons", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_person": row("/api/v1/persons", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:get_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),

@@ -367,15 +367,20 @@ def proposal_list(request):
     state = request.GET.get("state", ProposalState.PENDING)
     if state not in ProposalState.values and state != "all":
         state = ProposalState.PENDING
+    listing = lists.ADJUSTMENT_PROPOSALS.page(
+        request,
+        selectors.adjustment_proposals(
+            request.user, state=None if state == "all" else state, under=division_code(division)
+        ),
+    )
     return render(
         request,
         "assessments/incumbent_proposals.html",
         {
             "division": division,
             "breadcrumb": breadcrumb_of(division)[:-1],
-            "proposals": selectors.adjustment_proposals(
-                request.user, state=None if state == "all" else state, under=division_code(division)
-            ),
+            "listing": listing,
+            "proposals": listing.rows,
             "state": state,
             "states": [(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
         },

@@ -97,3 +97,25 @@ def only_selected_terms(rows, chosen: list[int]):
         return rows
     wanted = set(chosen)
     return [row for row in rows if row.term.pk in wanted]
+
+
+# `selectors.proposals` (出库建议) and `incumbent_selectors.adjustment_proposals` (调整建议).
+REMOVAL_PROPOSALS = ListSpec(
+    sorts={
+        "village": ("candidacy__village_id", "person__name_pinyin"),
+        "name": ("person__name_pinyin",),
+        "state": ("state",),
+        "created_at": ("created_at",),
+    },
+    default_sort="village",
+)
+ADJUSTMENT_PROPOSALS = ListSpec(
+    sorts={
+        "village": ("term__seat__village_id", "person__name_pinyin"),
+        "name": ("person__name_pinyin",),
+        "post": ("term__seat__post_type__order",),
+        "state": ("state",),
+        "created_at": ("created_at",),
+    },
+    default_sort="village",
+)

@@ -255,15 +255,17 @@ def proposal_list(request):
     state = request.GET.get("state", ProposalState.PENDING)
     if state not in ProposalState.values and state != "all":
         state = ProposalState.PENDING
+    listing = lists.REMOVAL_PROPOSALS.page(
+        request, selectors.proposals(request.user, None if state == "all" else state, division_code(division))
+    )
     return render(
         request,
         "assessments/proposal_list.html",
         {
             "division": division,
             "breadcrumb": breadcrumb_of(division)[:-1],
-            "proposals": selectors.proposals(
-                request.user, None if state == "all" else state, division_code(division)
-            ),
+            "listing": listing,
+            "proposals": listing.rows,
             "state": state,
             "states": [(value, label) for value, label in ProposalState.choices] + [("all", _("All"))],
         },

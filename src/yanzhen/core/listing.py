@@ -45,6 +45,13 @@ def _flip(term: str) -> str:
     return term[1:] if term.startswith("-") else f"-{term}"
 
 
+def _page_number(raw: str) -> int:
+    """The page asked for: a number from 1 (0 or a negative one or no number is page 1; past the end, the
+    paginator answers the last page)."""
+    raw = (raw or "").strip()
+    return max(int(raw), 1) if raw.isdigit() and len(raw) < 10 else 1
+
+
 def selected_ids(request, param: str = SELECTED_PARAM) -> list[int]:
     """The ids of the rows ticked in the list (`?selected=1&selected=7`), numbers only, at most 5000.
 
@@ -96,17 +103,18 @@ class ListSpec:
         if isinstance(data, QuerySet):
             terms = [_flip(term) if descending else term for term in spec]
             return data.order_by(*terms, *self.tiebreak)
-        rows = list(data)
-        present = [row for row in rows if spec(row) is not None and spec(row) != ""]
-        empty = [row for row in rows if spec(row) is None or spec(row) == ""]
-        return sorted(present, key=spec, reverse=descending) + empty
+        keyed = [(spec(row), row) for row in data]  # each key computed once (a pinyin is not free)
+        present = [pair for pair in keyed if pair[0] is not None and pair[0] != ""]
+        empty = [row for key, row in keyed if key is None or key == ""]
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        return [row for _key, row in present] + empty
 
     def page(self, request, data) -> Listing:
         """One page of the ordered data, with what the headers and the pager need."""
         key, descending = self.sort_of(request.GET)
         page_size = self.page_size_of(request.GET)
         paginator = Paginator(self.order(request, data), page_size)
-        page = paginator.get_page(request.GET.get(PAGE_PARAM))
+        page = paginator.get_page(_page_number(request.GET.get(PAGE_PARAM, "")))
         return Listing(
             page=page,
             params=request.GET.copy(),

@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditEvent
 from yanzhen.divisions import selectors as division_selectors
 
@@ -28,6 +28,21 @@ def search(request):
     return render(request, template, {"query": query, "divisions": results})
 
 
+# The sortable columns of the audit log; by default the latest first.
+AUDIT_LOG = ListSpec(
+    sorts={
+        "at": ("at",),
+        "username": ("username",),
+        "division_code": ("division_code",),
+        "ip_address": ("ip_address",),
+        "action": ("action",),
+        "outcome": ("outcome",),
+        "object": ("object_repr",),
+    },
+    default_sort="-at",
+)
+
+
 def audit_log(request):
     if not request.user.can_read_audit:
         raise PermissionDenied
@@ -35,11 +50,16 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action:
         events = events.filter(action=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    listing = AUDIT_LOG.page(request, events)
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "action": action, "actions": AuditEvent._meta.get_field("action").choices},
+        {
+            "listing": listing,
+            "page": listing.page,
+            "action": action,
+            "actions": AuditEvent._meta.get_field("action").choices,
+        },
     )
 
 

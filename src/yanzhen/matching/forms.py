@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import Readiness
@@ -98,16 +99,29 @@ class WeightsForm(StyledForm):
 
 
 class SupplyFilterForm(StyledForm):
-    within = forms.ChoiceField(label=_("Township"), required=False)
+    """The filters of the supply list. The township and village (the village a reserve stands for) are drawn
+    by the shared 乡镇 → 村 widget (`divisions.place_filter`), the other fields by the form loop."""
+
+    PLACE_FIELDS = ("township", "village")
+
+    township = forms.CharField(
+        label=_("Township"),
+        required=False,
+        validators=[RegexValidator(r"^\d{9}$", _("A township code has 9 digits."))],
+    )
+    village = forms.CharField(
+        label=_("Village"),
+        required=False,
+        validators=[RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))],
+    )
     skill = forms.ChoiceField(label=_("Skill"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     readiness = forms.ChoiceField(
         label=_("Readiness"), choices=_with_empty(Readiness.choices, _("All")), required=False
     )
 
-    def __init__(self, *args, townships=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["within"].choices = [("", _("All")), *((t.code, t.name) for t in townships)]
         self.fields["skill"].choices = [
             ("", _("All")),
             *((n, n) for n in Skill.objects.values_list("name", flat=True)),
@@ -116,6 +130,16 @@ class SupplyFilterForm(StyledForm):
             ("", _("All")),
             *((n, n) for n in Industry.objects.values_list("name", flat=True)),
         ]
+
+    def other_fields(self):
+        return [field for field in self if field.name not in self.PLACE_FIELDS]
+
+    def filters(self) -> dict:
+        """The valid filters as `selectors.SupplyFilters` keywords: the village, else the township, narrows."""
+        data = dict(self.cleaned_data)
+        within = data.pop("village", "") or data.pop("township", "")
+        data.pop("township", None)
+        return {**data, "within": within}
 
 
 class DivisionChoiceField(forms.ModelChoiceField):

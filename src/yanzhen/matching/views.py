@@ -12,13 +12,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
+from yanzhen.candidacies.models import Readiness
 from yanzhen.core import audit
+from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
@@ -149,31 +153,65 @@ def ranking(request, code: str, post: str):
 
 
 def _supply_filters(request) -> tuple[SupplyFilterForm, selectors.SupplyFilters]:
-    townships = _townships(request.user)
-    form = SupplyFilterForm(request.GET or None, townships=townships)
+    form = SupplyFilterForm(request.GET or None)
     filters = selectors.SupplyFilters()
     if form.is_valid():
-        filters = selectors.SupplyFilters(**form.cleaned_data)
+        filters = selectors.SupplyFilters(**form.filters())
     return form, filters
+
+
+def _pinyin(name: str) -> str:
+    return "".join(lazy_pinyin(name)).lower()
+
+
+READINESS_ORDER = {value: rank for rank, value in enumerate(Readiness.values)}
+
+# The supply rows are computed in Python (`selectors.supply`), so the sorts are key functions. Names sort
+# by pinyin as a clerk reads them; by default the selector's order (home village, name).
+SUPPLY_LIST = ListSpec(
+    sorts={
+        "name": lambda row: _pinyin(row.reserve.name),
+        "gender": lambda row: row.reserve.gender,
+        "age": lambda row: row.reserve.age,
+        "education": lambda row: row.reserve.education,
+        "home": lambda row: row.reserve.village_code,
+        "readiness": lambda row: READINESS_ORDER.get(row.reserve.readiness),
+        "trainings": lambda row: row.reserve.trainings_completed,
+    },
+)
+
+
+def _only_selected(request, rows):
+    """The rows of the ticked people (`selected=<person id>`), all rows when none is ticked."""
+    chosen = set(selected_ids(request))
+    return [row for row in rows if row.reserve.person_id in chosen] if chosen else rows
 
 
 @require_GET
 def supply(request):
     """人才供给清单: the pool with what each reserve brings."""
     form, filters = _supply_filters(request)
-    rows = selectors.supply(request.user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = SUPPLY_LIST.page(request, selectors.supply(request.user, filters))
     return render(
         request,
         "matching/supply.html",
         {
             "form": form,
-            "page": page,
-            "count": len(rows),
-            "query": query.urlencode(),
+            "listing": listing,
+            "page": listing.page,
+            "count": listing.count,
             "can_export": request.user.can_edit,
+            "bulk_actions": (
+                [
+                    {
+                        "url": reverse("matching:supply-export"),
+                        "label": _("Export selected"),
+                        "css": "btn-outline-success",
+                    }
+                ]
+                if request.user.can_edit
+                else []
+            ),
         },
     )
 
@@ -212,7 +250,7 @@ def supply_export(request):
     take exports out of the system (as for the person list)."""
     _require_editor(request.user)
     _form, filters = _supply_filters(request)
-    rows = selectors.supply(request.user, filters)
+    rows = SUPPLY_LIST.order(request, _only_selected(request, selectors.supply(request.user, filters)))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人才供给清单")
     sheet.append(SUPPLY_HEADER)
@@ -248,6 +286,7 @@ def supply_export(request):
         detail={
             "rows": len(rows),
             "filters": {k: v for k, v in vars(filters).items() if v},
+            **({"selected": len(selected_ids(request))} if selected_ids(request) else {}),
         },
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

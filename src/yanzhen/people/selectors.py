@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -176,18 +175,6 @@ def person_list(user, **filters) -> PersonQuerySet:
     return search_people(user, **filters).select_related(*PERSON_LIST_RELATED)
 
 
-def person_page(user, number, per_page: int, **filters) -> Page:
-    """One page of `search_people`, in three queries whatever the page size: the count, the ids of the
-    page (answered from the list index, without joins), then those people with their village and source.
-    """
-    paginator = Paginator(search_people(user, **filters).values_list("pk", flat=True), per_page)
-    page = paginator.get_page(number)
-    ids = list(page.object_list)
-    by_id = Person.objects.select_related(*PERSON_LIST_RELATED).in_bulk(ids)
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-    return page
-
-
 def people_in_order(ids) -> list[Person]:
     """The people of a page of ids (already restricted and ordered), with what a list row shows, in the
     ids' order: one query whatever the page size."""
@@ -203,24 +190,3 @@ def get_person(user, pk) -> Person:
         user,
         pk=pk,
     )
-
-
-def filter_townships(user, limit: int = 200) -> list[Division]:
-    """The townships a user may filter by: those under his division, when there are few enough to list."""
-    root = user.division_id or ""
-    if len(root) >= 9:
-        return []
-    townships = list(
-        Division.objects.restrict(user).filter(level=Level.TOWNSHIP, code__startswith=root)[: limit + 1]
-    )
-    return townships if len(townships) <= limit else []
-
-
-def filter_villages(user, township: str = "", limit: int = 300) -> list[Division]:
-    """The villages a user may filter by: those of the chosen township, or under his division when few."""
-    root = user.division_id or ""
-    prefix = township if township and township.startswith(root) else root
-    villages = list(
-        Division.objects.restrict(user).filter(level=Level.VILLAGE, code__startswith=prefix)[: limit + 1]
-    )
-    return villages if len(villages) <= limit else []

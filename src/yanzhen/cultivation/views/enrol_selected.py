@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from yanzhen.core.listing import selected_ids
-from yanzhen.cultivation import selectors, services
+from yanzhen.cultivation import selectors
 from yanzhen.cultivation.views.common import require_editor, require_manager
 from yanzhen.people.models import Person
 
@@ -19,9 +19,8 @@ MAX_TRAININGS = 200
 
 
 def trainings_to_enrol_into(user) -> list:
-    """The trainings the user may enrol people into, the newest first: those he manages, from last year on."""
-    since = services.today().year - 1
-    trainings = selectors.trainings(user).filter(end__year__gte=since).order_by("-start", "-id")
+    """The trainings the user may enrol people into (those he manages), the newest first."""
+    trainings = selectors.trainings(user).order_by("-start", "-id")
     return [t for t in trainings[: MAX_TRAININGS * 2] if selectors.can_manage(user, t.division_id)][
         :MAX_TRAININGS
     ]

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from yanzhen.core import audit
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditAction
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, enrolment_units
@@ -68,16 +69,32 @@ def _year_choices(user, *, ahead: int) -> list[int]:
     return sorted(recent | set(selectors.training_years(user)), reverse=True)
 
 
+# The sortable columns of the training list; by default the latest first.
+TRAINING_LIST = ListSpec(
+    sorts={
+        "name": ("name",),
+        "kind": ("kind",),
+        "organiser": ("organiser",),
+        "start": ("start",),
+        "hours": ("hours",),
+        "participants": ("participants",),
+    },
+    default_sort="-start",
+)
+
+
 @require_GET
 def training_list(request):
     year = _year(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TrainingKind.values else ""
+    listing = TRAINING_LIST.page(request, selectors.trainings(request.user, year=year, kind=kind))
     return render(
         request,
         "cultivation/training_list.html",
         {
-            "trainings": selectors.trainings(request.user, year=year, kind=kind).order_by("-start", "-id"),
+            "listing": listing,
+            "trainings": listing.rows,
             "year": year,
             "years": _year_choices(request.user, ahead=1),
             "kind": kind,
