@@ -94,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form marks its invalid fields with Bootstrap's is-invalid (core/form_rendering.py).
+FORM_RENDERER = "yanzhen.core.form_rendering.BootstrapRenderer"
+
 _database_url = os.environ.get("YANZHEN_DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}

@@ -130,7 +130,7 @@ def assessments_export(request):
 def overdue_export(request):
     _exporter(request)
     division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    period = period_from_query(request, division, halves_only=True, finished=True)
     today = local_today()
     rows = [
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
