@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "yanzhen.core.middleware.LoginRequiredMiddleware",
     "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
+    # Tells the page that a requested download has started (the busy button unlocks): core/downloads.py.
+    "yanzhen.core.downloads.DownloadTokenMiddleware",
     # Last: django-axes turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
