@@ -100,11 +100,10 @@
       field.value = token;
       form.appendChild(field);
     }
-    // Locked after the browser has collected the form's values (a disabled button would not be sent).
-    window.setTimeout(function () {
-      var state = lock(submitter, text);
-      if (token) unlockWhenDownloaded(state, token);
-    }, 0);
+    // Locked at once: the browser collects the form's values after this event (the button's own name and
+    // value ride in the hidden field above), and a timer may not run again before the next page.
+    var state = lock(submitter, text);
+    if (token) unlockWhenDownloaded(state, token);
   });
 
   document.addEventListener("click", function (event) {
