@@ -110,7 +110,7 @@ def test_attendance_hours_default_to_the_course_hours_once_it_has_begun(client_f
     page = client_for("huamachi").get(f"/cultivation/trainings/{training.pk}/").content.decode()
     for someone in people:
         assert 'value="16"' in input_tag(page, f"hours_{someone.pk}")
-    assert "培训开始后，出勤学时默认为培训班总学时 16.0" in page
+    assert "培训开始后，出勤学时默认为培训班总学时 16：只需修改缺课学员的学时。" in page
 
     later = cultivation.create_training(
         actor=actor("huamachi"),
