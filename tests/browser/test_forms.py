@@ -60,8 +60,7 @@ def test_attendance_with_one_wrong_row_keeps_every_other_typed_hour(page, live_s
     assert "is-invalid" in wrong.get_attribute("class")
     assert "is-invalid" not in page.locator(f"[name=hours_{second.pk}]").get_attribute("class")
     assert page.locator(f"#roster-error-{third.pk}").inner_text() == "周建国的出勤学时 30 超过培训班总学时 16"
-    if size[0] == 1366:
-        page.screenshot(path=str(SCREENSHOTS / "forms-attendance-error-1366.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"forms-attendance-error-{size[0]}.png"))
     assert not Enrolment.objects.exclude(attended_hours=None).exists()
 
     # Corrected, the whole roster is saved as typed.
@@ -131,3 +130,59 @@ def test_the_upload_button_is_locked_while_the_server_checks(page, live_server, 
     assert lock == {"text": "正在检查…", "spinner": True, "busy": "true"}
     assert calls == ["花名册.xlsx"]  # the server was asked once
     assert "已检查：1 行（全部）。" in page.locator("#preview-progress").inner_text()
+
+
+def test_a_second_incompetent_grade_says_removal_proposed_and_links_to_it(page, live_server, world):
+    from tests.assessment_helpers import assess, make_reserve
+    from tests.conftest import HUAMACHI_VILLAGE
+    from yanzhen.accounts.models import User
+
+    county = User.objects.get(username="county")
+    someone, _candidacy = make_reserve(county, "王立新", HUAMACHI_VILLAGE)
+    assess(county, someone, 2023, 2, "incompetent")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "huamachi")
+    page.goto(f"{live_server.url}/assessment/assessments/new/?person={someone.pk}&period=2024H1")
+    grade = page.locator("[name=grade]")
+    assert grade.input_value() == ""  # nothing pre-selected: the clerk chooses
+    grade.select_option("incompetent")
+    page.fill("[name=assessed_on]", "2024-07-05")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    message = page.locator(".alert-warning", has_text="已生成出库建议：王立新")
+    assert message.count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "forms-rule-fired-1366.png"))
+    with page.expect_navigation():
+        message.get_by_role("link", name="查看建议 →").click()
+    assert "/assessment/proposals/" in page.url
+    assert "2023年下半年、2024年上半年连续两次考核为“不称职”" in page.locator("#proposal").inner_text()
+
+
+def test_a_clerk_discards_the_failed_uploads_after_confirming(page, live_server, world, tmp_path):
+    from yanzhen.rosters.models import RosterUpload
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "huamachi")
+    for name, gender in (("错一.xlsx", "女"), ("错二.xlsx", "女"), ("正确.xlsx", "男")):
+        sheet = tmp_path / name
+        sheet.write_bytes(xlsx([row("甲", date(1990, 5, 12), 11, gender=gender)]))
+        page.goto(f"{live_server.url}/rosters/")
+        page.set_input_files("#roster-upload input[type=file]", str(sheet))
+        with page.expect_navigation():
+            page.click("#upload-button")
+    page.goto(f"{live_server.url}/rosters/")
+    assert page.locator("#pending-uploads tbody tr").count() == 3
+    page.screenshot(path=str(SCREENSHOTS / "forms-rosters-pending-1366.png"))
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#discard-failed")
+    page.wait_for_timeout(300)
+    assert questions == ["放弃 2 个有错误的上传？文件将被删除，审计日志保留记录。"]
+    assert RosterUpload.objects.count() == 3  # cancelled: nothing happened
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#discard-failed")
+    assert "已放弃有错误的上传：2 个。" in page.locator("main").inner_text()
+    assert list(RosterUpload.objects.values_list("file_name", flat=True)) == ["正确.xlsx"]
