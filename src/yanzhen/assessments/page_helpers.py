@@ -172,10 +172,17 @@ def _fired_message(outcome: str, records: list) -> tuple[str, str, str]:
 
 def announce_fired(request, collected: list[fired.Fired]) -> None:
     """One message per kind of record the rules created, linking to it (or to its list when many)."""
+    # Only what is still there: a record of a save that was rolled back is not announced (one query a model).
+    asked: dict[type, set[int]] = {}
+    for item in collected:
+        asked.setdefault(type(item.record), set()).add(item.record.pk)
+    present = {
+        model: set(model.objects.filter(pk__in=pks).values_list("pk", flat=True))
+        for model, pks in asked.items()
+    }
     by_outcome: dict[str, list] = {}
     for item in collected:
-        # Only what is still there: a record of a save that was rolled back is not announced.
-        if type(item.record).objects.filter(pk=item.record.pk).exists():
+        if item.record.pk in present[type(item.record)]:
             by_outcome.setdefault(item.outcome, []).append(item.record)
     for outcome, records in by_outcome.items():
         text, link, url = _fired_message(outcome, records)
