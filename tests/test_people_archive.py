@@ -245,9 +245,10 @@ def test_bad_input_shows_the_chinese_message_and_writes_nothing(client_for, over
     assert response.status_code == 400
     assert message in page
     assert "身份证号：身份证号" not in page and "出生日期：出生日期" not in page and "手机：手机" not in page
-    # What the clerk typed is not echoed back into the page.
-    assert overrides.get("id_number", NUMBER) not in page and PHONE not in page
-    assert "为保护个人信息不再显示，请重新输入。" in page
+    # Nothing typed is lost: the ID number and phone come back as typed, in a page nobody caches.
+    assert f'value="{overrides.get("id_number", NUMBER)}"' in page
+    assert f'value="{overrides.get("phone", PHONE)}"' in page
+    assert "no-store" in response["Cache-Control"]
     assert Person.objects.count() == 0
     assert Person.history.count() == 0
 

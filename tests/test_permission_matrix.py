@@ -239,6 +239,8 @@ MATRIX = {
     "rosters:preview": row("/rosters/uploads/{upload}/", 302, 404, 200, 404, 404, 404, 404),
     "rosters:confirm": row("/rosters/uploads/{upload}/confirm/", 302, 405, 405, 405, 405, 405, 405),
     "rosters:report": row("/rosters/uploads/{upload}/report.xlsx", 302, 404, 200, 404, 404, 404, 404),
+    "rosters:discard": row("/rosters/uploads/{upload}/discard/", 302, 405, 405, 405, 405, 405, 405),
+    "rosters:discard-failed": row("/rosters/uploads/discard-failed/", 302, 405, 405, 405, 405, 405, 405),
     "rosters:template": row("/rosters/template.xlsx", 302, 200, 200, 200, 200, 200, 200),
     "rosters:export": row("/rosters/export.xlsx", 302, 200, 200, 200, 403, 403, 200),
     "rosters:lrmx": row("/rosters/lrmx/", 302, 200, 200, 200, 403, 403, 200),

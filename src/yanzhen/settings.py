@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "yanzhen.core.middleware.LoginRequiredMiddleware",
     "yanzhen.accounts.middleware.PasswordChangeRequiredMiddleware",
     "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
+    # Tells the page that a requested download has started (the busy button unlocks): core/downloads.py.
+    "yanzhen.core.downloads.DownloadTokenMiddleware",
     # Last: django-axes turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form marks its invalid fields with Bootstrap's is-invalid (core/form_rendering.py).
+FORM_RENDERER = "yanzhen.core.form_rendering.BootstrapRenderer"
 
 _database_url = _setting("YANZHEN_DATABASE_URL")
 if _database_url:

@@ -83,8 +83,11 @@ def test_two_low_months_lead_to_an_adjustment_the_clerk_confirms(page, live_serv
     confirm = page.locator("#confirm-form")
     confirm.locator("#on").fill("2024-05-10")
     confirm.locator("#note").fill("乡镇党委研究决定")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         confirm.get_by_role("button", name="确认调整").click()
+    assert questions == ["结束杨建国的任期？此操作不可撤销。"]
     assert "已确认调整" in page.locator("main").inner_text()
 
     term = Term.objects.get(pk=term.pk)

@@ -23,6 +23,7 @@ from yanzhen.assessments.models import (
     Conclusion,
 )
 from yanzhen.assessments.page_helpers import (
+    announces_fired_rules,
     county_of,
     division_code,
     division_from_query,
@@ -98,6 +99,7 @@ def campaign_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def checkup(request, pk: int, person: int):
     campaign = selectors.get_campaign(request.user, pk)
     person_record = get_scoped_or_404(Person.objects.select_related("village"), request.user, pk=person)

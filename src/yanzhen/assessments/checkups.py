@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from yanzhen.assessments import proposals, rules
+from yanzhen.assessments import fired, proposals, rules
 from yanzhen.assessments.guards import TEXT_MAX, today
 from yanzhen.assessments.guards import check_score as _check_score
 from yanzhen.assessments.guards import raise_errors as _raise
@@ -156,3 +156,4 @@ def _sync_checkup_proposals(actor, checkup: Checkup, campaign: CheckupCampaign) 
         )
         proposal._history_user = actor  # type: ignore[attr-defined]
         proposal.save()
+        fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)

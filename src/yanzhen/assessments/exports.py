@@ -137,7 +137,7 @@ def assessments_export(request):
 def overdue_export(request):
     _exporter(request)
     division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    period = period_from_query(request, division, halves_only=True, finished=True)
     today = local_today()
     chosen = selected_ids(request)
     overdue = selectors.overdue_reports(request.user, period, today, division_code(division))

@@ -22,6 +22,8 @@ from yanzhen.candidacies.models import RemovalReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_TYPES = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
+# The blank first option of a judgement (grade, conclusion): required, so it must be chosen.
+CHOOSE = [("", _("— choose —"))]
 
 
 def label(model, name: str):
@@ -75,7 +77,8 @@ def _text(model, name: str, rows: int = 3, required: bool = False) -> forms.Char
 class AssessmentForm(StyledForm):
     year = forms.IntegerField(label=label(Assessment, "year"))
     half = forms.TypedChoiceField(label=label(Assessment, "half"), choices=Half.choices, coerce=int)
-    grade = forms.ChoiceField(label=label(Assessment, "grade"), choices=Grade.choices)
+    # No grade is pre-selected: the clerk chooses (a pre-selected 优秀 was saved unread).
+    grade = forms.ChoiceField(label=label(Assessment, "grade"), choices=CHOOSE + list(Grade.choices))
     political_score = _score_field(Assessment, "political_score")
     ability_score = _score_field(Assessment, "ability_score")
     conduct_score = _score_field(Assessment, "conduct_score")
@@ -197,7 +200,9 @@ class CheckupForm(StyledForm):
     ability_score = _score_field(Checkup, "ability_score", required=True)
     conduct_score = _score_field(Checkup, "conduct_score", required=True)
     reputation_score = _score_field(Checkup, "reputation_score", required=True)
-    conclusion = forms.ChoiceField(label=label(Checkup, "conclusion"), choices=Conclusion.choices)
+    conclusion = forms.ChoiceField(
+        label=label(Checkup, "conclusion"), choices=CHOOSE + list(Conclusion.choices)
+    )
     filled_on = forms.DateField(label=label(Checkup, "filled_on"), widget=DATE)
     note = _text(Checkup, "note")
 

@@ -36,7 +36,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.exports import _response
 from yanzhen.assessments.models import IncumbentScoreItem
-from yanzhen.assessments.page_helpers import breadcrumb_of, local_today, require_reader
+from yanzhen.assessments.page_helpers import (
+    announces_fired_rules,
+    breadcrumb_of,
+    local_today,
+    require_reader,
+)
 from yanzhen.assessments.periods import half_containing
 from yanzhen.core import audit
 from yanzhen.core.jurisdiction import get_scoped_or_404
@@ -481,6 +486,7 @@ def score_template(request):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def score_import(request):
     """Upload the filled template: checked in full, saved all or nothing (or only checked: 仅检查)."""
     division, month = _scope(request)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404
 
-from yanzhen.assessments import chains, proposals, rules
+from yanzhen.assessments import chains, fired, proposals, rules
 from yanzhen.assessments.guards import raise_errors
 from yanzhen.assessments.guards import today as local_today
 from yanzhen.assessments.models import (
@@ -117,6 +117,7 @@ def _sync(actor, term: Term, rule: IncumbentRule, run: list[MonthlyScore] | None
         basis_text=text,
     )
     _save(proposal, actor)
+    fired.note(fired.Outcome.ADJUSTMENT_PROPOSED, proposal)
     return changes + 1
 
 

@@ -30,6 +30,7 @@ from yanzhen.assessments.models import (
     ProposalState,
 )
 from yanzhen.assessments.page_helpers import (
+    announces_fired_rules,
     breadcrumb_of,
     date_or_none,
     division_code,
@@ -74,6 +75,7 @@ def _review_input(values: dict) -> services.ReviewInput:
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def incumbents(request, village: str):
     """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
     form."""
@@ -161,6 +163,7 @@ def _batch_entries(post, terms: list[Term], items) -> list[services.BatchEntry]:
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def batch(request, village: str):
     """批量录入: the month's scores of every incumbent of the village not yet scored, in one form; saved all
     or nothing."""
@@ -213,6 +216,7 @@ def batch(request, village: str):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def score_edit(request, pk: int):
     """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""
     score = selectors.get_score(request.user, pk)
@@ -264,6 +268,7 @@ def score_edit(request, pk: int):
 
 
 @require_POST
+@announces_fired_rules
 def score_delete(request, pk: int):
     score = selectors.get_score(request.user, pk)
     back = _village_url(score.term.seat.village_id, score.month)

@@ -3,14 +3,27 @@ division, period and person from the query string (jurisdiction first: 404 outsi
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from yanzhen.assessments import rules, selectors
-from yanzhen.assessments.periods import Half, Period, half_containing, last_finished_period, parse_period
+from yanzhen.assessments import fired, rules, selectors
+from yanzhen.assessments.periods import (
+    Half,
+    Period,
+    half_containing,
+    last_finished_period,
+    parse_period,
+    period_containing,
+)
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -42,13 +55,19 @@ def breadcrumb_of(division: Division | None) -> list[Division]:
     return (division.ancestors() + [division]) if division is not None else []
 
 
-def period_from_query(request, division: Division | None, *, halves_only: bool = False) -> Period:
-    """The period asked for (?period=2024H1, 2024H2 or 2024), else the last one that has ended."""
+def period_from_query(
+    request, division: Division | None, *, halves_only: bool = False, finished: bool = False
+) -> Period:
+    """The period asked for (?period=2024H1, 2024H2 or 2024), else the current one: a report or an
+    assessment of the half-year under way is found without changing the chooser. `finished` pages (the
+    overdue reports: nothing of the current period is due yet) start from the last period that has ended."""
     asked = parse_period(request.GET.get("period", ""))
     if asked is not None and (not halves_only or not asked.is_year):
         return asked
-    kind = rules.settings_for(division_code(division)).period_kind
-    return last_finished_period(local_today(), "half_year" if halves_only else kind)
+    kind = "half_year" if halves_only else rules.settings_for(division_code(division)).period_kind
+    if finished:
+        return last_finished_period(local_today(), kind)
+    return period_containing(local_today(), kind)
 
 
 def period_choices(division: Division | None, *, halves_only: bool = False) -> list[Period]:
@@ -117,3 +136,74 @@ def errors_by_field(invalid: ValidationError) -> dict[str, str]:
 def other_errors(errors: dict[str, str], shown: list[str]) -> list[str]:
     """The messages of fields the page has no input for, shown above the form."""
     return [message for field, message in errors.items() if field not in shown]
+
+
+# -- what the rules did -----------------------------------------------------------------------------------
+
+ONE_BY_ONE = 3  # more records of one kind than this: one message with the count and a link to the list
+
+
+def _fired_message(outcome: str, records: list) -> tuple[str, str, str]:
+    """(text, link text, url) of the message about records of one kind the rules have just created."""
+    if len(records) > ONE_BY_ONE:
+        count = len(records)
+        if outcome == fired.Outcome.REMOVAL_PROPOSED:
+            text = _("%(count)d removal proposals were generated") % {"count": count}
+            return text, _("Open the removal proposals"), reverse("assessments:proposals")
+        if outcome == fired.Outcome.KEY_CULTIVATION:
+            text = _("%(count)d reserves are now listed for key cultivation") % {"count": count}
+            return text, _("Open the notice board"), reverse("assessments:notice-board")
+        text = _("%(count)d adjustment proposals were generated") % {"count": count}
+        return text, _("Open the adjustment proposals"), reverse("assessments:incumbent-proposals")
+    names = "、".join(record.person.name for record in records)
+    if outcome == fired.Outcome.REMOVAL_PROPOSED:
+        url = (
+            reverse("assessments:proposal-detail", args=[records[0].pk])
+            if len(records) == 1
+            else reverse("assessments:proposals")
+        )
+        return _("Removal proposal generated: %(names)s") % {"names": names}, _("Open the proposal"), url
+    if outcome == fired.Outcome.KEY_CULTIVATION:
+        village = records[0].candidacy.village_id
+        url = reverse("assessments:notice-board") + "?" + urlencode({"division": village})
+        return _("Listed for key cultivation: %(names)s") % {"names": names}, _("Open the notice board"), url
+    url = (
+        reverse("assessments:incumbent-proposal-detail", args=[records[0].pk])
+        if len(records) == 1
+        else reverse("assessments:incumbent-proposals")
+    )
+    return _("Adjustment proposal generated: %(names)s") % {"names": names}, _("Open the proposal"), url
+
+
+def announce_fired(request, collected: list[fired.Fired]) -> None:
+    """One message per kind of record the rules created, linking to it (or to its list when many)."""
+    # Only what is still there: a record of a save that was rolled back is not announced (one query a model).
+    asked: dict[type, set[int]] = {}
+    for item in collected:
+        asked.setdefault(type(item.record), set()).add(item.record.pk)
+    present = {
+        model: set(model.objects.filter(pk__in=pks).values_list("pk", flat=True))
+        for model, pks in asked.items()
+    }
+    by_outcome: dict[str, list] = {}
+    for item in collected:
+        if item.record.pk in present[type(item.record)]:
+            by_outcome.setdefault(item.outcome, []).append(item.record)
+    for outcome, records in by_outcome.items():
+        text, link, url = _fired_message(outcome, records)
+        messages.warning(request, format_html('{} <a class="alert-link" href="{}">{} →</a>', text, url, link))
+
+
+def announces_fired_rules(view):
+    """A page whose save may make a rule fire: what the rules created is said after a successful save (a
+    redirect), with a link (已生成出库建议 →, 已列为重点培养对象 →, 已生成调整建议 →)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with fired.collecting() as collected:
+            response = view(request, *args, **kwargs)
+        if collected and 300 <= response.status_code < 400:
+            announce_fired(request, collected)
+        return response
+
+    return wrapper

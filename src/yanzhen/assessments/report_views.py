@@ -65,7 +65,7 @@ def report_list(request):
 def overdue(request):
     require_reader(request)
     division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    period = period_from_query(request, division, halves_only=True, finished=True)
     listing = lists.OVERDUE.page(
         request, selectors.overdue_reports(request.user, period, local_today(), division_code(division))
     )
@@ -93,7 +93,9 @@ def report_create(request):
     person = person_from_query(request)
     if not rules.may_enter_report(request.user):
         raise PermissionDenied
-    period = last_finished_period(local_today(), "half_year")
+    # The half-year asked for (the overdue list links with its period), else the current one.
+    asked = parse_period(request.GET.get("period", ""))
+    period = asked if asked is not None and not asked.is_year else half_containing(local_today())
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": period.year, "half": period.half}
     )

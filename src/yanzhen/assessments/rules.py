@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import chains
+from yanzhen.assessments import chains, fired
 from yanzhen.assessments.models import (
     GRADE_NAMES,
     Assessment,
@@ -282,6 +282,7 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
     )
     entry._history_user = actor  # type: ignore[attr-defined]
     entry.save()
+    fired.note(fired.Outcome.KEY_CULTIVATION, entry)
     if not candidacy.key_cultivation:
         _set_key_cultivation(
             actor,
@@ -324,6 +325,7 @@ def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
     )
     proposal._history_user = actor  # type: ignore[attr-defined]
     proposal.save()
+    fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
     return changes + 1
 
 

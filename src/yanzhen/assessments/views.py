@@ -29,6 +29,7 @@ from yanzhen.assessments.models import (
     ProposalState,
 )
 from yanzhen.assessments.page_helpers import (
+    announces_fired_rules,
     breadcrumb_of,
     county_of,
     division_code,
@@ -39,7 +40,7 @@ from yanzhen.assessments.page_helpers import (
     person_from_query,
     require_reader,
 )
-from yanzhen.assessments.periods import Period, last_finished_period, parse_period
+from yanzhen.assessments.periods import Period, last_finished_period, parse_period, period_containing
 from yanzhen.people.models import Person
 
 # -- overview ----------------------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ def assessment_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def assessment_batch(request):
     """Batch entry: the grades of every reserve of a village or township not yet assessed in the period."""
     require_reader(request)
@@ -186,12 +188,13 @@ def _back_to_list(person: Person, period: Period):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def assessment_create(request):
     person = person_from_query(request)
     if not rules.may_assess(request.user, person.village_id):
         raise PermissionDenied
     settings = rules.settings_for(person.village_id)
-    period = parse_period(request.GET.get("period", "")) or last_finished_period(
+    period = parse_period(request.GET.get("period", "")) or period_containing(
         local_today(), settings.period_kind
     )
     initial = {
@@ -215,6 +218,7 @@ def assessment_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@announces_fired_rules
 def assessment_edit(request, pk: int):
     assessment = selectors.get_assessment(request.user, pk)
     person = assessment.person
@@ -237,6 +241,7 @@ def assessment_edit(request, pk: int):
 
 
 @require_POST
+@announces_fired_rules
 def assessment_delete(request, pk: int):
     assessment = selectors.get_assessment(request.user, pk)
     person, period = assessment.person, assessment.period

@@ -283,7 +283,10 @@ class ReportForm(StyledForm):
 
 
 class EvaluationForm(StyledForm):
-    grade = forms.ChoiceField(label=_("host's grade"), choices=HostGrade.choices)
+    # A judgement: nothing pre-selected, the clerk chooses.
+    grade = forms.ChoiceField(
+        label=_("host's grade"), choices=[("", _("— choose —"))] + list(HostGrade.choices)
+    )
     evaluation = forms.CharField(label=_("host's evaluation"), widget=TEXT)
     evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE)
 

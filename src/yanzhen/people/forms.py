@@ -24,14 +24,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class NoEchoInput(forms.TextInput):
-    """A text input that never writes the value back into the page: the full ID number or phone a clerk
-    typed is not echoed when the form comes back with an error."""
-
-    def get_context(self, name, value, attrs):
-        return super().get_context(name, None, attrs)
-
-
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village: Division) -> str:
         township = village.parent.name if village.parent_id and village.parent else ""
@@ -53,7 +45,9 @@ class PersonForm(forms.Form):
         widget=DateInput(),
         help_text=_("Taken from the ID number when left empty."),
     )
-    id_number = forms.CharField(label=_("ID number"), max_length=30, widget=NoEchoInput())
+    # The ID number and phone a clerk typed come back after an error (nothing typed is lost); the stored
+    # ones never go into the page: `initial_for` leaves them out, the edit form says "leave empty to keep".
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
     native_place = forms.CharField(label=label(Person, "native_place"), max_length=100, required=False)
     political_status = forms.ChoiceField(
         label=label(Person, "political_status"), choices=BLANK + PoliticalStatus.choices
@@ -62,7 +56,7 @@ class PersonForm(forms.Form):
         label=label(Person, "party_join_date"), required=False, widget=DateInput()
     )
     degree = forms.ChoiceField(label=label(Person, "degree"), choices=Degree.choices, initial=Degree.NONE)
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False, widget=NoEchoInput())
+    phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
     village = VillageChoiceField(label=label(Person, "village"), queryset=Division.objects.none())
     source = forms.ModelChoiceField(
         label=label(Person, "source"), queryset=Source.objects.all(), required=False
@@ -116,10 +110,6 @@ class PersonForm(forms.Form):
             order.remove("clear_phone")
             order.insert(order.index("phone") + 1, "clear_phone")
             self.order_fields(order)
-        if self.is_bound:
-            for name in ("id_number", "phone"):
-                if self.data.get(name):
-                    self.fields[name].help_text = _("Not shown again for safety: type it again.")
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yanzhen.core import crypto
+from yanzhen.core import audit, crypto
+from yanzhen.core.models import AuditAction, AuditOutcome
 from yanzhen.rosters.exporter import build_template, export_roster
 from yanzhen.rosters.forms import ExportForm, LrmxImportForm, RosterUploadForm
 from yanzhen.rosters.importer import import_roster
@@ -90,14 +92,19 @@ def _content_of(upload: RosterUpload) -> bytes:
 
 def _index_context(request, upload_form=None) -> dict:
     user = request.user
-    return {
+    context = {
         "can_import": user.can_edit,
         "upload_form": upload_form or (RosterUploadForm(user) if user.can_edit else None),
         "export_form": ExportForm(user) if user.can_edit else None,
         "runs": ImportRun.objects.restrict(user).select_related("division", "user")[:20],
-        "uploads": RosterUpload.objects.filter(user=user).select_related("division")[:10],
+        "uploads": [
+            (upload, len(upload.preview.get("problems", [])), len(upload.preview.get("rows", [])))
+            for upload in RosterUpload.objects.filter(user=user).select_related("division")[:10]
+        ],
         "max_mb": max_upload_bytes() // (1024 * 1024),
     }
+    context["failed_uploads"] = sum(1 for _upload, problems, _rows in context["uploads"] if problems)
+    return context
 
 
 @require_GET
@@ -187,7 +194,57 @@ def confirm(request, pk: int):
         messages.error(request, _("The roster has errors now; nothing was imported."))
         return redirect("rosters:preview", pk=staged.pk)
     staged.delete()
-    messages.success(request, " ".join(result.summary_lines()[1:]))
+    # The whole summary: the file, how many rows were read, and what was written.
+    messages.success(request, " ".join(result.summary_lines()))
+    return redirect("rosters:index")
+
+
+def _discard(request, staged: RosterUpload) -> None:
+    """Delete an unconfirmed upload (its encrypted file goes with the row); the audit log keeps what it was."""
+    result = from_json(staged.preview)
+    audit.record(
+        action=AuditAction.IMPORT,
+        outcome=AuditOutcome.FAILURE,
+        user=request.user,
+        request=request,
+        object_repr=f"放弃未确认的花名册上传：{staged.file_name}",
+        detail={
+            "discarded": True,
+            "file": staged.file_name,
+            "sha256": staged.sha256,
+            "division": staged.division_id,
+            "rows": len(result.rows),
+            "problems": len(result.problems),
+            "uploaded_at": staged.created_at.isoformat(),
+        },
+    )
+    staged.delete()
+
+
+@require_POST
+def discard(request, pk: int):
+    """放弃 an upload awaiting confirmation (a confirmed one no longer exists: 404)."""
+    _require_editor(request.user)
+    staged = _staged(request, pk)
+    with transaction.atomic():
+        _discard(request, staged)
+    messages.success(request, _("The upload %(file)s was discarded.") % {"file": staged.file_name})
+    return redirect("rosters:index")
+
+
+@require_POST
+def discard_failed(request):
+    """Discard at once every upload of the user whose check found errors (they can never be imported)."""
+    _require_editor(request.user)
+    failed = [
+        staged
+        for staged in RosterUpload.objects.filter(user=request.user).select_related("division")
+        if staged.preview.get("problems")
+    ]
+    with transaction.atomic():
+        for staged in failed:
+            _discard(request, staged)
+    messages.success(request, _("Uploads with errors discarded: %(count)d.") % {"count": len(failed)})
     return redirect("rosters:index")
 
 

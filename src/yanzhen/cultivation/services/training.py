@@ -189,23 +189,26 @@ class AttendanceInput:
 
 
 def _attendance_errors(training: Training, enrolment: Enrolment | None, row: AttendanceInput):
+    """(message, column, hours, score): the first problem of the row and the column it is in (hours, score
+    or note; None for the whole row), else the parsed hours and score."""
     if enrolment is None:
-        return f"{row.person.name}未报名该培训班，不能登记出勤", None, None
+        return f"{row.person.name}未报名该培训班，不能登记出勤", None, None, None
     hours, message = check_hours(row.attended_hours, days=training.days, field_label="出勤学时")
     if message:
-        return message, None, None
+        return message, "hours", None, None
     if hours is not None and hours > training.hours:
         return (
             f"{row.person.name}的出勤学时 {hours.normalize():f} 超过培训班总学时 {training.hours.normalize():f}",
+            "hours",
             None,
             None,
         )
     score, message = check_score(row.score)
     if message:
-        return f"{row.person.name}：{message}", None, None
+        return f"{row.person.name}：{message}", "score", None, None
     if len(row.note or "") > 200:
-        return f"{row.person.name}：备注不能超过 200 字", None, None
-    return None, hours, score
+        return f"{row.person.name}：备注不能超过 200 字", "note", None, None
+    return None, None, hours, score
 
 
 @transaction.atomic
@@ -218,12 +221,13 @@ def record_attendance(*, actor, training: Training, rows: list[AttendanceInput])
         enrolment.person_id: enrolment
         for enrolment in Enrolment.objects.filter(training=training, person__in=[row.person for row in rows])
     }
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     changes = []
     for row in rows:
-        message, hours, score = _attendance_errors(training, enrolments.get(row.person.pk), row)
+        message, column, hours, score = _attendance_errors(training, enrolments.get(row.person.pk), row)
         if message:
-            errors[f"attendance.{row.person.pk}"] = message
+            # The column rides on the error's code, so that the page can mark the cell.
+            errors[f"attendance.{row.person.pk}"] = ValidationError(message, code=column or "row")
             continue
         changes.append((enrolments[row.person.pk], hours, score, row))
     if errors:

@@ -39,8 +39,18 @@ def require_manager(user, division_code: str) -> None:
         raise PermissionDenied
 
 
-def form_page(request, form, *, title: str, cancel: str, intro: str = "", breadcrumb=None, extra=None):
-    context = {"form": form, "title": title, "cancel": cancel, "intro": intro, "breadcrumb": breadcrumb or []}
+def form_page(
+    request, form, *, title: str, cancel: str, intro: str = "", breadcrumb=None, extra=None, confirm: str = ""
+):
+    """The one form page of 育; `confirm` is the question asked before an irreversible save."""
+    context = {
+        "form": form,
+        "title": title,
+        "cancel": cancel,
+        "intro": intro,
+        "breadcrumb": breadcrumb or [],
+        "confirm": confirm,
+    }
     context.update(extra or {})
     return render(request, "cultivation/form.html", context, status=400 if form.errors else 200)
 

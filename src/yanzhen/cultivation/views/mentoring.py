@@ -127,4 +127,6 @@ def mentorship_end(request, pk: int):
         form,
         title=_("End the mentorship of %(name)s") % {"name": mentorship.mentee.name},
         cancel="cultivation:mentorship-list",
+        confirm=_("End the mentorship of %(name)s? This cannot be undone.")
+        % {"name": mentorship.mentee.name},
     )

@@ -173,4 +173,6 @@ def practice_end(request, pk: int):
         form,
         title=_("End the practice post of %(name)s") % {"name": practice_post.person.name},
         cancel="cultivation:practice-list",
+        confirm=_("End the practice post of %(name)s? This cannot be undone.")
+        % {"name": practice_post.person.name},
     )

@@ -3,6 +3,7 @@ list under the county's minimum, and the roster export (masked numbers, audited)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from urllib.parse import quote
 
@@ -150,16 +151,80 @@ def _roster_rows(user, training):
     return [(enrolment, year_hours.get(enrolment.person_id, (0, 0))[0]) for enrolment in enrolments]
 
 
-def _detail_page(request, training, *, errors=None, status=200):
+def _number(value) -> str:
+    """A decimal as a number input shows it: 16, 7.5."""
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+@dataclass
+class RosterRow:
+    """One participant's line of the attendance form: what is stored, or what was typed when the form
+    came back with an error (then `error` and the wrong `column`: hours, score, note or row)."""
+
+    enrolment: object
+    year_hours: object
+    hours: str
+    completed: bool
+    score: str
+    note: str
+    error: str = ""
+    column: str = ""
+
+
+def _page_rows(request, training, *, posted=None, invalid: ValidationError | None = None) -> list[RosterRow]:
+    """The roster as stored; unrecorded hours default to the training's hours once it has started (the
+    legal answer for whoever attended it all). After an error, every typed value comes back as typed."""
+    errors = invalid.error_dict if invalid is not None and hasattr(invalid, "error_dict") else {}
+    default_hours = _number(training.hours) if training.start <= services.today() else ""
+    rows = []
+    for enrolment, year_hours in _roster_rows(request.user, training):
+        key = enrolment.person_id
+        if posted is not None:
+            row = RosterRow(
+                enrolment,
+                year_hours,
+                hours=posted.get(f"hours_{key}", "").strip(),
+                completed=posted.get(f"completed_{key}") == "on",
+                score=posted.get(f"score_{key}", "").strip(),
+                note=posted.get(f"note_{key}", ""),
+            )
+        else:
+            row = RosterRow(
+                enrolment,
+                year_hours,
+                hours=_number(enrolment.attended_hours)
+                if enrolment.attended_hours is not None
+                else default_hours,
+                completed=enrolment.completed,
+                score=_number(enrolment.score),
+                note=enrolment.note,
+            )
+        for error in errors.get(f"attendance.{key}", []):
+            row.error = "；".join(error.messages)
+            row.column = error.code or "row"
+        rows.append(row)
+    return rows
+
+
+def _detail_page(request, training, *, posted=None, invalid=None, status=200):
+    rows = _page_rows(request, training, posted=posted, invalid=invalid)
+    listed = {f"attendance.{row.enrolment.person_id}" for row in rows}
+    other_errors = [
+        message
+        for key, messages in (invalid.message_dict.items() if invalid is not None else [])
+        if key not in listed
+        for message in messages
+    ]
     return render(
         request,
         "cultivation/training_detail.html",
         {
             "training": training,
-            "rows": _roster_rows(request.user, training),
+            "rows": rows,
+            "row_errors": [row.error for row in rows if row.error],
+            "other_errors": other_errors,
             "can_manage": selectors.can_manage(request.user, training.division_id),
             "can_export": request.user.can_edit,
-            "errors": errors or {},
         },
         status=status,
     )
@@ -190,7 +255,7 @@ def training_roster(request, pk: int):
     try:
         services.record_attendance(actor=request.user, training=training, rows=rows)
     except ValidationError as invalid:
-        return _detail_page(request, training, errors=invalid.message_dict, status=400)
+        return _detail_page(request, training, posted=request.POST, invalid=invalid, status=400)
     return saved(request, "cultivation:training-detail", training.pk)
 
 

@@ -222,6 +222,8 @@ def _show_errors(invalid: ValidationError, form: PersonForm, section_errors: dic
             form.add_error(None, texts)
 
 
+# never_cache: a form that comes back with an error carries the ID number the clerk typed.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def person_form(request, pk: int | None = None):
     person = get_person(request.user, pk) if pk is not None else None
