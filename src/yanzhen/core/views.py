@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from yanzhen.core.models import AuditEvent
+from yanzhen.core.search import PAGE_LIMIT, POPUP_LIMIT, search_everything
 from yanzhen.divisions import selectors as division_selectors
 
 
@@ -22,10 +23,13 @@ def home(request):
 
 
 def search(request):
-    query = request.GET.get("q", "")[:50]
-    results = division_selectors.search_divisions(request.user, query)
-    template = "core/search_results.html" if request.headers.get("HX-Request") else "core/search.html"
-    return render(request, template, {"query": query, "divisions": results})
+    """The top search box: a popup of grouped matches as the user types (HTMX), the full results on Enter."""
+    popup = bool(request.headers.get("HX-Request"))
+    found = search_everything(
+        request.user, request.GET.get("q", ""), limit=POPUP_LIMIT if popup else PAGE_LIMIT
+    )
+    template = "core/search_popup.html" if popup else "core/search.html"
+    return render(request, template, {"query": found.query, "found": found, "popup": popup})
 
 
 def audit_log(request):
