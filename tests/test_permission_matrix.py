@@ -26,6 +26,7 @@ MATRIX = {
     "system": row("/system/", 302, 200, 403, 403, 403, 403, 200),
     "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
+    "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
     "division-detail": row(f"/divisions/{V}/", 302, 200, 200, 404, 200, 200, 404),
     "village-edit": row(f"/divisions/{V}/edit/", 302, 200, 200, 404, 403, 403, 404),

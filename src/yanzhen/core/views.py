@@ -1,7 +1,11 @@
+from pathlib import Path
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from yanzhen.core.models import AuditEvent
 from yanzhen.core.search import PAGE_LIMIT, POPUP_LIMIT, search_everything
@@ -45,6 +49,16 @@ def audit_log(request):
         "core/audit_log.html",
         {"page": page, "action": action, "actions": AuditEvent._meta.get_field("action").choices},
     )
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "yanzhen" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links to (pages link the SVG in static)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 def healthz(request):
