@@ -57,6 +57,7 @@ MATRIX = {
     "api-v1:get_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
     "api-v1:update_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
     # Village posts: {seat} and {term} are a secretary seat of V and its incumbent's term (fixture `known_post`).
+    "posts:index": row("/posts/", 302, 200, 200, 200, 200, 200, 200),
     "posts:village-seats": row(f"/posts/villages/{V}/seats/", 302, 200, 200, 404, 403, 403, 404),
     "posts:appoint": row("/posts/seats/{seat}/appoint/", 302, 200, 200, 404, 403, 403, 404),
     "posts:end-term": row("/posts/terms/{term}/end/", 302, 200, 200, 404, 403, 403, 404),
