@@ -26,6 +26,7 @@ MATRIX = {
     "system": row("/system/", 302, 200, 403, 403, 403, 403, 200),
     "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
+    "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
     # The 乡镇 → 村 filter's villages of a township: another township (or county) answers 404.
     "division-village-options": row(
@@ -65,6 +66,7 @@ MATRIX = {
     "api-v1:get_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
     "api-v1:update_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
     # Village posts: {seat} and {term} are a secretary seat of V and its incumbent's term (fixture `known_post`).
+    "posts:index": row("/posts/", 302, 200, 200, 200, 200, 200, 200),
     "posts:village-seats": row(f"/posts/villages/{V}/seats/", 302, 200, 200, 404, 403, 403, 404),
     "posts:appoint": row("/posts/seats/{seat}/appoint/", 302, 200, 200, 404, 403, 403, 404),
     "posts:end-term": row("/posts/terms/{term}/end/", 302, 200, 200, 404, 403, 403, 404),

@@ -164,6 +164,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEVELOPMENT_DEFAULTS and _setting("YANZHEN_INSECURE_COOKIES", "0") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A form sent from a stale page gets the app's own Chinese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "yanzhen.core.errors.csrf_failure"
 
 # Login lockout: 5 failures lock that username for 30 minutes, whether or not the user exists.
 AXES_FAILURE_LIMIT = 5

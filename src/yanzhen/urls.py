@@ -13,6 +13,7 @@ urlpatterns = [
     path("system/", vocabulary_views.vocabulary_index, name="system"),
     path("system/vocabularies/<slug:key>/", vocabulary_views.vocabulary_detail, name="vocabulary-detail"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("divisions/", include("yanzhen.divisions.urls")),
     path("people/", include("yanzhen.people.urls")),
     path("posts/", include("yanzhen.posts.urls")),
@@ -29,3 +30,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
+
+# The app's own error pages, in Chinese with the navigation; JSON under /api/ (core/errors.py).
+handler400 = "yanzhen.core.errors.bad_request"
+handler403 = "yanzhen.core.errors.permission_denied"
+handler404 = "yanzhen.core.errors.page_not_found"
+handler500 = "yanzhen.core.errors.server_error"

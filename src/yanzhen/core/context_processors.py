@@ -27,6 +27,7 @@ def navigation(request):
         return {}
     if is_self_service_only(user):
         # A reserve's login has one page, his own reports: no links to places that would send him back.
+        # Nor a search box: it would only send him back too.
         url = reverse("assessments:self-service")
         return {
             "navigation": [{"label": _("Assessment"), "url": url, "active": request.path.startswith(url)}]
@@ -38,4 +39,4 @@ def navigation(request):
         url = reverse(url_name) if url_name else None
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})
-    return {"navigation": items}
+    return {"navigation": items, "search_box": True}

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz")
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:
@@ -42,7 +42,7 @@ class LanguageMiddleware:
 
 
 # What a reserve's self-service login may reach: his own page, logging out, the language switch, assets.
-SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", "/healthz")
+SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
 SELF_SERVICE_HOME = "/assessment/me/"
 
 

@@ -1,9 +1,14 @@
+from pathlib import Path
+
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditEvent
+from yanzhen.core.search import PAGE_LIMIT, POPUP_LIMIT, search_everything
 from yanzhen.divisions import selectors as division_selectors
 
 
@@ -22,10 +27,13 @@ def home(request):
 
 
 def search(request):
-    query = request.GET.get("q", "")[:50]
-    results = division_selectors.search_divisions(request.user, query)
-    template = "core/search_results.html" if request.headers.get("HX-Request") else "core/search.html"
-    return render(request, template, {"query": query, "divisions": results})
+    """The top search box: a popup of grouped matches as the user types (HTMX), the full results on Enter."""
+    popup = bool(request.headers.get("HX-Request"))
+    found = search_everything(
+        request.user, request.GET.get("q", ""), limit=POPUP_LIMIT if popup else PAGE_LIMIT
+    )
+    template = "core/search_popup.html" if popup else "core/search.html"
+    return render(request, template, {"query": found.query, "found": found, "popup": popup})
 
 
 # The sortable columns of the audit log; by default the latest first.
@@ -61,6 +69,16 @@ def audit_log(request):
             "actions": AuditEvent._meta.get_field("action").choices,
         },
     )
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "yanzhen" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links to (pages link the SVG in static)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 def healthz(request):

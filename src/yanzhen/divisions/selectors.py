@@ -55,14 +55,19 @@ def tree(user, division: Division | None) -> list[tuple[Division, list[Division]
     return [(child, grandchildren[child.code]) for child in children]
 
 
-def search_divisions(user, query: str, limit: int = 20) -> DivisionQuerySet:
+def search_divisions(user, query: str, *, level: Level | None = None) -> DivisionQuerySet:
+    """Divisions inside the user's jurisdiction whose name contains the query or whose code starts with it
+    (digits), optionally of one level, in code order."""
     query = query.strip()
     if not query:
         return Division.objects.none()
     condition = Q(name__contains=query)
     if query.isdigit():
         condition |= Q(code__startswith=query)
-    return visible_divisions(user).filter(condition).order_by("level", "code")[:limit]
+    queryset = visible_divisions(user).filter(condition)
+    if level is not None:
+        queryset = queryset.filter(level=level)
+    return queryset.order_by("level", "code")
 
 
 def village_counts(user, division: Division) -> dict[str, int]:

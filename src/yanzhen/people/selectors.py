@@ -15,10 +15,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core import crypto
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, EducationBand
+from yanzhen.people.idcard import IdNumberError, parse_id_number
 from yanzhen.people.models import Person, PersonQuerySet
 
 
@@ -190,3 +192,27 @@ def get_person(user, pk) -> Person:
         user,
         pk=pk,
     )
+
+
+def holder_of_id_number(user, id_number: str, *, exclude: Person | None = None) -> Person | None:
+    """The person inside the user's jurisdiction registered with this ID number (15 or 18 digits, looked up by
+    its keyed hash), else None: also when he exists outside it, which the caller must not reveal."""
+    try:
+        number = parse_id_number(id_number).number
+    except IdNumberError:
+        return None
+    holders = Person.objects.restrict(user).filter(id_number_hash=crypto.keyed_hash(number))
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude.pk)
+    return holders.select_related("village").first()
+
+
+def filter_townships(user, limit: int = 200) -> list[Division]:
+    """The townships a user may filter by: those under his division, when there are few enough to list."""
+    root = user.division_id or ""
+    if len(root) >= 9:
+        return []
+    townships = list(
+        Division.objects.restrict(user).filter(level=Level.TOWNSHIP, code__startswith=root)[: limit + 1]
+    )
+    return townships if len(townships) <= limit else []

@@ -8,7 +8,7 @@ from datetime import date
 from django.http import Http404
 from django.utils import timezone
 
-from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, PoliticalStatus, education_band, education_rank
 from yanzhen.people.models import Person
@@ -152,6 +152,23 @@ def seat_rows(user, code: str, on: date | None = None) -> list[SeatRow]:
                 (village, CHAIR), set()
             )
             row.yijiantiao = row.incumbent.person_id in both
+    return rows
+
+
+def seat_list(
+    user, *, within: str = "", post_type: str = "", vacant_only: bool = False, on: date | None = None
+) -> list[SeatRow]:
+    """The seats of every village inside the user's jurisdiction (or under `within`, a code inside it), with
+    their incumbents on the date: the county's page of posts (`/posts/`). `post_type` is a post type code."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return []
+    code = within if within and within.startswith(prefix) else prefix
+    rows = seat_rows(user, code, on)
+    if post_type:
+        rows = [row for row in rows if row.post_type.code == post_type]
+    if vacant_only:
+        rows = [row for row in rows if row.vacant]
     return rows
 
 

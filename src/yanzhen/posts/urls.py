@@ -5,6 +5,7 @@ from yanzhen.posts import views
 app_name = "posts"
 
 urlpatterns = [
+    path("", views.post_list, name="index"),
     path("villages/<str:code>/seats/", views.village_seats, name="village-seats"),
     path("seats/<int:pk>/appoint/", views.appoint, name="appoint"),
     path("terms/<int:pk>/end/", views.end_term, name="end-term"),

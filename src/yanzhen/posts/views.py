@@ -1,16 +1,63 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.selectors import get_division
+from yanzhen.people.selectors import filter_townships
 from yanzhen.posts import selectors, services
 from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, VillageSeatsForm, add_service_errors
 from yanzhen.posts.models import PostType, Seat, Term
+
+POSTS_PER_PAGE = 50
+
+
+@require_GET
+def post_list(request):
+    """职位一览: every seat of the user's villages with its incumbent today, vacancies and 一肩挑; filters by
+    township, post type and vacancy, kept in the URL."""
+    township = request.GET.get("township", "").strip()
+    townships = filter_townships(request.user)
+    if township not in {division.code for division in townships}:
+        township = ""
+    post_type = request.GET.get("post_type", "").strip()
+    types = list(selectors.post_types())
+    if post_type not in {kind.code for kind in types}:
+        post_type = ""
+    vacant_only = request.GET.get("vacant") == "1"
+    rows = selectors.seat_list(request.user, within=township, post_type=post_type, vacant_only=vacant_only)
+    page = Paginator(rows, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode(
+        {key: value for key, value in {"township": township, "post_type": post_type}.items() if value}
+        | ({"vacant": "1"} if vacant_only else {})
+    )
+    committee_rows = [row for row in rows if not row.post_type.is_practice]
+    return render(
+        request,
+        "posts/post_list.html",
+        {
+            "page": page,
+            "query": query,
+            "township": township,
+            "townships": townships,
+            "post_type": post_type,
+            "post_types": types,
+            "vacant_only": vacant_only,
+            "summary": {
+                "seats": len(rows),
+                "vacant": sum(1 for row in committee_rows if row.vacant),
+                "yijiantiao": len({row.seat.village_id for row in rows if row.yijiantiao}),
+            },
+            "is_admin": request.user.has_role(Role.ADMIN),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yanzhen.accounts.roles import EXPORTER_ROLES
 from yanzhen.core.history import timeline
 from yanzhen.divisions.models import Division
-from yanzhen.people import lrmx, services
+from yanzhen.people import lrmx, selectors, services
 from yanzhen.people.codes import EducationKind, Relation
 from yanzhen.people.forms import EducationFormSet, FamilyFormSet, PersonForm, ResumeFormSet
 from yanzhen.people.models import Attachment, Person, Source
@@ -222,6 +223,10 @@ def _show_errors(invalid: ValidationError, form: PersonForm, section_errors: dic
             form.add_error(None, texts)
 
 
+# Where the new-archive form may lead after saving (`?then=`): only named steps, never a URL from the request.
+THEN_NOMINATE = "nominate"
+
+
 # never_cache: a form that comes back with an error carries the ID number the clerk typed.
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -229,13 +234,23 @@ def person_form(request, pk: int | None = None):
     person = get_person(request.user, pk) if pk is not None else None
     if not request.user.can_edit:
         raise PermissionDenied
+    # 新建并推荐: the nomination page sends here with then=nominate; after saving, step 2 is the nomination.
+    then = (
+        THEN_NOMINATE
+        if person is None and request.GET.get("then", request.POST.get("then")) == THEN_NOMINATE
+        else ""
+    )
+    initial = _initial(person)
+    if person is None and request.GET.get("village", "").isdigit():
+        initial["village"] = request.GET["village"]  # from a village's page; the choices are scoped anyway
     if request.method == "POST":
-        form = PersonForm(request.POST, user=request.user, person=person, initial=_initial(person))
+        form = PersonForm(request.POST, user=request.user, person=person, initial=initial)
     else:
-        form = PersonForm(user=request.user, person=person, initial=_initial(person))
+        form = PersonForm(user=request.user, person=person, initial=initial)
     formsets = _formsets(request, person)
     section_errors: dict[str, list[str]] = {"educations": [], "family": [], "resume": []}
     status = 200
+    duplicate = None
     if request.method == "POST":
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
             data = _person_input(form, formsets, person)
@@ -247,8 +262,20 @@ def person_form(request, pk: int | None = None):
             except ValidationError as invalid:
                 _show_errors(invalid, form, section_errors)
             else:
+                if then == THEN_NOMINATE:
+                    messages.success(
+                        request,
+                        _("Archive of %(name)s saved. Step 2: the nomination.") % {"name": saved.name},
+                    )
+                    return redirect(f"{reverse('candidacies:nominate')}?person={saved.pk}")
                 messages.success(request, _("Saved."))
                 return redirect("people:archive", pk=saved.pk)
+        if "id_number" in form.errors:
+            # The number is already registered: lead to that archive when the user may open it. Outside his
+            # jurisdiction the service's message says only that it exists, and no link is offered.
+            duplicate = selectors.holder_of_id_number(
+                request.user, request.POST.get("id_number", ""), exclude=person
+            )
         status = 400
     return render(
         request,
@@ -259,6 +286,8 @@ def person_form(request, pk: int | None = None):
             "formsets": formsets,
             "section_errors": section_errors,
             "relations": Relation.values,
+            "then": then,
+            "duplicate": duplicate,
         },
         status=status,
     )
