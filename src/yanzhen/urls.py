@@ -5,6 +5,9 @@ from yanzhen.api import api
 from yanzhen.core import views as core_views
 from yanzhen.core import vocabulary_views
 
+# Malformed parameters and oversized bodies: the Chinese reason, 413 for a body over the limit.
+handler400 = "yanzhen.core.bad_input.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
