@@ -219,3 +219,10 @@ def test_skills_above_64_bits_in_put_person_are_422_and_nothing_changes(client_f
     assert response.json()["detail"] == "请求参数有误"
     person.refresh_from_db()
     assert person.name == "韩照片" and person.history.count() == 1
+
+
+def test_a_3_mb_form_to_the_login_page_is_the_413_page_without_login(client):
+    response = client.post("/accounts/login/", {"username": "huamachi", "password": "注" * (1024 * 1024)})
+    assert response.status_code == 413
+    assert "请求内容过大，上限为 2.5 MB，未保存任何内容" in chinese_detail(response)
+    assert AuditEvent.objects.count() == 0
