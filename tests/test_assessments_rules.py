@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.assessment_helpers import assess, grade_input, into_pool, make_reserve
-from tests.conftest import HUAMACHI, HUAMACHI_VILLAGE
+from tests.conftest import DASHUIKENG, DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
 from yanzhen.assessments import rules, services
 from yanzhen.assessments.models import (
     Grade,
@@ -19,7 +19,7 @@ from yanzhen.assessments.models import (
     RemovalProposal,
 )
 from yanzhen.candidacies import workflow
-from yanzhen.candidacies.models import CandidacyEvent, CandidacyState, RemovalReason
+from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState, RemovalReason
 from yanzhen.divisions.models import Division
 
 pytestmark = pytest.mark.django_db
@@ -316,3 +316,19 @@ def test_a_candidacy_that_left_the_pool_has_its_open_proposal_withdrawn(clerk):
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.WITHDRAWN and proposal.withdrawn_reason == "该人选已不在库"
     assert rules.apply_rules(Division.objects.get(code=HUAMACHI)) == 0
+
+
+def test_apply_rules_picks_reserves_by_the_village_of_the_candidacy_not_of_residence(clerk):
+    """A reserve living in 花马池镇 but in the pool for a 大水坑镇 village belongs to 大水坑镇."""
+    person, candidacy = make_reserve(clerk, "冯跨", HUAMACHI_VILLAGE)
+    Candidacy.objects.filter(pk=candidacy.pk).update(village_id=DASHUIKENG_VILLAGE)
+    assess(clerk, person, 2022, 1, INCOMPETENT)
+    assess(clerk, person, 2022, 2, INCOMPETENT)
+    RemovalProposal.objects.all().delete()  # as if typed before the rules existed
+
+    assert "0 changes" in apply_rules_output(HUAMACHI)
+    assert pending(person) == []
+    assert "1 changes" in apply_rules_output(DASHUIKENG)
+    [proposal] = pending(person)
+    assert proposal.candidacy_id == candidacy.pk
+    assert "0 changes" in apply_rules_output(DASHUIKENG_VILLAGE)

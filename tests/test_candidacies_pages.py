@@ -4,12 +4,14 @@ coverage on the village page."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from yanzhen.candidacies.models import (
     Candidacy,
@@ -105,7 +107,9 @@ def test_nominate_through_the_form(client_for):
             "key_cultivation": "on",
             "on": "2024-03-01",
             "document_title": "推荐表",
-            "document": SimpleUploadedFile("tuijian.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+            "document": SimpleUploadedFile(
+                "tuijian.pdf", b"%PDF-1.4 test\n%%EOF\n", content_type="application/pdf"
+            ),
         },
     )
     candidacy = Candidacy.objects.get(person=person)
@@ -333,12 +337,19 @@ def test_objections_through_the_page(client_for):
     assert Candidacy.objects.get(pk=candidacy.pk).state == "in_pool"
 
 
+def png_bytes() -> bytes:
+    """A real image: attachments are decoded by Pillow before they are accepted."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_documents_are_downloaded_only_inside_the_jurisdiction(client_for):
     candidacy = candidacy_in(State.NOMINATED)
     client = client_for("huamachi")
     response = client.post(
         f"/reserves/{candidacy.pk}/documents/",
-        {"document-title": "考察材料", "document-file": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n...")},
+        {"document-title": "考察材料", "document-file": SimpleUploadedFile("a.png", png_bytes())},
     )
     assert response.status_code == 302
     document = Document.objects.get()

@@ -4,7 +4,7 @@ Authentication: the browser session (with CSRF on writes) or `Authorization: Bea
 `yanzhen create-token`. Errors are JSON `{"detail": "<Chinese message>"}` with the true HTTP status.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from yanzhen.accounts.models import ApiToken, hash_token
+from yanzhen.core.bad_input import BadInput, too_big_message
 from yanzhen.core.middleware import is_self_service_only
 
 
@@ -56,6 +57,16 @@ def forbidden(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(BadInput)
+def bad_input(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(request, {"detail": too_big_message()}, status=413)
 
 
 def _register_routers() -> None:

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
+from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
 
@@ -95,7 +96,7 @@ class AssessmentPage(Schema):
 class AssessmentFilters(Schema):
     period: str | None = Field(None, pattern=r"^\d{4}(H[12])?$", description="2024H1、2024H2 或 2024")
     division: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下的人员")
-    person: int | None = None
+    person: Id | None = None
 
 
 class AssessmentIn(Schema):
@@ -130,7 +131,7 @@ def list_assessments(
     request,
     filters: Query[AssessmentFilters],
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     division = selectors.scope_division(request.user, filters.division) if filters.division else None
     period = parse_period(filters.period or "")
@@ -212,7 +213,7 @@ class ReportFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     half: int | None = Field(None, ge=1, le=2, description="1 上半年，2 下半年")
     village: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下村的汇报")
-    person: int | None = None
+    person: Id | None = None
 
 
 class ReportIn(Schema):
@@ -227,7 +228,7 @@ def list_reports(
     request,
     filters: Query[ReportFilters],
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     queryset = SemiannualReport.objects.restrict(request.user).select_related("person__village")
     if filters.village:

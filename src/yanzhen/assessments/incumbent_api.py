@@ -26,6 +26,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
+from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -128,8 +129,8 @@ class MonthlyScoreFilters(Schema):
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM")
     from_month: str | None = Field(None, alias="from", pattern=MONTH_PATTERN, description="起始月份（含）")
     to_month: str | None = Field(None, alias="to", pattern=MONTH_PATTERN, description="截止月份（含）")
-    term: int | None = None
-    person: int | None = None
+    term: Id | None = None
+    person: Id | None = None
 
 
 class ItemScoreIn(Schema):
@@ -204,7 +205,7 @@ def list_monthly_scores(
     request,
     filters: Query[MonthlyScoreFilters],
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     queryset = _monthly_scores(request.user)
     if filters.division:
@@ -322,8 +323,8 @@ class AnnualReviewPage(Schema):
 class AnnualReviewFilters(Schema):
     division: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下村的评议")
     year: int | None = Field(None, ge=2000, le=2100)
-    term: int | None = None
-    person: int | None = None
+    term: Id | None = None
+    person: Id | None = None
 
 
 class AnnualReviewUpdateIn(Schema):
@@ -354,7 +355,7 @@ def list_annual_reviews(
     request,
     filters: Query[AnnualReviewFilters],
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     queryset = _annual_reviews(request.user)
     if filters.division:
@@ -463,7 +464,7 @@ class ProposalFilters(Schema):
         description="pending 待处理、confirmed 已确认调整、rejected 已驳回、withdrawn 已撤回",
     )
     division: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下村的建议")
-    person: int | None = None
+    person: Id | None = None
 
 
 class ConfirmIn(Schema):
@@ -489,7 +490,7 @@ def list_adjustment_proposals(
     request,
     filters: Query[ProposalFilters],
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     queryset = _proposals(request.user)
     if filters.division:

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.bad_input import BadInput
+
 
 class Half(models.IntegerChoices):
     YEAR = 0, _("Whole year")  # 年度
@@ -89,18 +91,35 @@ class Period:
         )
 
 
+# The years a period may name: from the founding of the PRC to a far horizon. Outside them `date()` fails
+# (year 0, 10000) or the value is a typo; either way the request is refused here, in one place.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+class PeriodOutOfRange(BadInput):
+    """A ?period= whose year no period can have: answered 400 with the reason."""
+
+
 def parse_period(key: str) -> Period | None:
-    """2024H1 → Period(2024, 1); 2024 → Period(2024, 0); anything else → None."""
-    key = (key or "").strip().upper()
+    """2024H1 → Period(2024, 1); 2024 → Period(2024, 0); anything else → None.
+
+    A key that reads as a period but names a year outside FIRST_YEAR..LAST_YEAR (0, -5H1, 20261201)
+    raises PeriodOutOfRange."""
+    raw = (key or "").strip()
+    key = raw.upper()
     try:
         if "H" in key:
             year, half = key.split("H", 1)
             if half not in ("1", "2"):
                 return None
-            return Period(int(year), int(half))
-        return Period(int(key), Half.YEAR) if key else None
+            period = Period(int(year), int(half))
+        else:
+            period = Period(int(key), Half.YEAR) if key else None
     except ValueError:
         return None
+    if period is not None and not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise PeriodOutOfRange(f"考核期“{raw[:20]}”有误：年份须在 {FIRST_YEAR} 至 {LAST_YEAR} 之间")
+    return period
 
 
 def half_containing(on: date) -> Period:

@@ -359,14 +359,14 @@ def evaluate_person(person: Person | int, *, actor=None) -> int:
 
 
 def apply_rules(division: Division, *, actor=None) -> int:
-    """Evaluate every person of the division who is in the pool or has an open proposal or listing."""
-    in_pool = Candidacy.objects.filter(
-        state=CandidacyState.IN_POOL, person__village__code__startswith=division.code
-    )
+    """Evaluate every person in the pool for a village of the division, or with an open proposal or listing
+    there. The village is the candidacy's (the posts it is for), as in the statistics, not where the
+    person lives: a reserve of 花马池镇 in the pool for a 大水坑镇 village belongs to 大水坑镇."""
+    in_pool = Candidacy.objects.filter(state=CandidacyState.IN_POOL, village__code__startswith=division.code)
     pending = RemovalProposal.objects.filter(
-        state=ProposalState.PENDING, person__village__code__startswith=division.code
+        state=ProposalState.PENDING, candidacy__village__code__startswith=division.code
     )
-    listed = NoticeBoardEntry.objects.filter(active=True, person__village__code__startswith=division.code)
+    listed = NoticeBoardEntry.objects.filter(active=True, candidacy__village__code__startswith=division.code)
     person_ids = sorted(
         set(in_pool.values_list("person_id", flat=True))
         | set(pending.values_list("person_id", flat=True))

@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from yanzhen.candidacies import selectors, services, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
 from yanzhen.candidacies.services import TransitionData
+from yanzhen.core.ids import Count, Offset
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
@@ -134,7 +135,7 @@ def _call(action):
 
 
 @router.get("", response=list[CandidacyOut], summary="Candidacies inside the caller's jurisdiction")
-def list_candidacies(request, state: str = "", village: str = "", limit: int = 100, offset: int = 0):
+def list_candidacies(request, state: str = "", village: str = "", limit: Count = 100, offset: Offset = 0):
     candidacies = selectors.visible_candidacies(request.user).order_by("village_id", "person__name", "id")
     if state:
         candidacies = candidacies.filter(state=state)

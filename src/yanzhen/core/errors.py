@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from yanzhen.core.bad_input import BadInput, too_big_message
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,7 @@ API_PREFIX = "/api/"
 # The API's own wording (django-ninja answers {"detail": ...} for its errors), in Chinese like its messages.
 API_DETAIL = {
     400: "请求有误",
+    413: "请求内容过大",
     403: "无权执行此操作",
     404: "不存在或不在您的辖区内",
     500: "服务器内部错误，已记录",
@@ -49,7 +53,16 @@ def _answer(request, status: int, template: str, context: dict | None = None) ->
 
 
 def bad_request(request, exception=None):
-    return _answer(request, 400, "400.html")
+    """A malformed request: the Chinese reason when the app gave one (BadInput), 413 for a body over the limit."""
+    if isinstance(exception, RequestDataTooBig):
+        status, message = 413, too_big_message()
+    elif isinstance(exception, BadInput):
+        status, message = 400, str(exception)
+    else:
+        status, message = 400, ""
+    if _is_api(request):
+        return JsonResponse({"detail": message or API_DETAIL[status]}, status=status)
+    return render(request, "400.html", {"status": status, "message": message}, status=status)
 
 
 def permission_denied(request, exception=None):

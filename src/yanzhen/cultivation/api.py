@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 
+from yanzhen.core.ids import Offset
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
 from yanzhen.divisions.models import Division
@@ -101,7 +102,7 @@ def list_trainings(
     year: int | None = Query(None, ge=2000, le=2100),
     kind: TrainingKind | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     queryset = selectors.trainings(request.user, year=year, kind=kind or "").order_by("-start", "-id")
     return {
@@ -187,7 +188,7 @@ def list_mentorships(
     request,
     active_on: date | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     """`active_on`: only the mentorships going on that day."""
     queryset = selectors.mentorships(request.user, active_on=active_on)
@@ -298,7 +299,7 @@ def list_secondments(
     overdue: bool = Query(False, description="只列出已过计划结束日期仍未提交总结的"),
     kind: SecondmentKind | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     on = services.today()
     queryset = selectors.secondments(request.user, overdue_on=on if overdue else None, kind=kind or "")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
 from ninja import Field, Query, Router, Schema, Status
 
+from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
 from yanzhen.people.codes import EducationBand, Gender, PoliticalStatus
@@ -36,8 +37,8 @@ class PersonFilters(Schema):
     education_band: EducationBand | None = None
     gender: Gender | None = None
     political_status: PoliticalStatus | None = None
-    source: int | None = None
-    skills: list[int] = Field(default_factory=list, description="任一特长")
+    source: Id | None = None
+    skills: list[Id] = Field(default_factory=list, description="任一特长")
     township: str | None = Field(None, pattern=r"^\d{9}$")
     village: str | None = Field(None, pattern=r"^\d{12}$")
 
@@ -202,9 +203,9 @@ class PersonIn(Schema):
     party_join_date: date | None = None
     degree: str = "0"
     phone: str | None = Field(None, description="手机号码；修改时不传（null）则保留原号码")
-    source: int | None = None
-    skills: list[int] = []
-    industries: list[int] = []
+    source: Id | None = None
+    skills: list[Id] = []
+    industries: list[Id] = []
     skills_text: str = ""
     has_industry_experience: bool = False
     rewards_and_punishments: str = ""
@@ -303,7 +304,7 @@ def list_persons(
     request,
     filters: Query[PersonFilters],
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     ids = selectors.search_people(request.user, **filters.as_keywords()).values_list("pk", flat=True)
     page = list(ids[offset : offset + limit])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.ids import IdsField
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.codes import Degree, Education, EducationKind, Ethnicity, Gender, PoliticalStatus
 from yanzhen.people.models import EducationRecord, FamilyMember, Person, ResumeLine, Skill, Source
@@ -61,13 +62,13 @@ class PersonForm(forms.Form):
     source = forms.ModelChoiceField(
         label=label(Person, "source"), queryset=Source.objects.all(), required=False
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsField(
         label=label(Person, "skills"),
         queryset=Skill.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdsField(
         label=label(Person, "industries"),
         queryset=Industry.objects.all(),
         required=False,

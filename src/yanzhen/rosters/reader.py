@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -134,12 +135,31 @@ def open_workbook(content: bytes):
     try:
         return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as broken:  # noqa: BLE001  (openpyxl raises many kinds on a malformed package)
-        raise RosterFileError(f"无法读取工作簿：{type(broken).__name__}") from None
+        raise RosterFileError(f"文件不是有效的 Excel 工作簿（无法读取：{type(broken).__name__}）") from None
 
 
 def sheet_rows(worksheet):
     """(row number in the sheet, the cells of the row as `CellValue`s) of every row of a worksheet."""
-    for number, row in enumerate(worksheet.iter_rows(), start=1):
+    rows = enumerate(worksheet.iter_rows(), start=1)
+    while True:
+        # A read-only sheet is parsed as it is walked: a malformed part (a lone surrogate `&#xD800;`, broken
+        # XML, a truncated member) fails here, mid-walk, and is refused like a package that does not open.
+        try:
+            number, row = next(rows)
+        except StopIteration:
+            return
+        except (
+            SyntaxError,
+            ValueError,
+            KeyError,
+            EOFError,
+            OSError,
+            zipfile.BadZipFile,
+            zlib.error,
+        ) as broken:
+            raise RosterFileError(
+                f"文件不是有效的 Excel 工作簿（无法读取：{type(broken).__name__}）"
+            ) from None
         yield number, tuple(_cell(cell) for cell in row)
 
 

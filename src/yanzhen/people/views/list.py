@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from yanzhen.core import audit
+from yanzhen.core.ids import IdsField
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.place_filter import place_filter
@@ -93,7 +94,7 @@ class PersonFilterForm(forms.Form):
     source = forms.ModelChoiceField(
         label=_("Source"), queryset=Source.objects.all(), required=False, empty_label=ALL
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsField(
         label=_("Skills (any of)"),
         queryset=Skill.objects.all(),
         required=False,
