@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from yanzhen.core import audit
 from yanzhen.core.models import AuditEvent
 from yanzhen.divisions import selectors as division_selectors
 
@@ -31,7 +32,7 @@ def search(request):
 def audit_log(request):
     if not request.user.can_read_audit:
         raise PermissionDenied
-    events = AuditEvent.objects.restrict(request.user).select_related("user")
+    events = audit.visible_events(request.user).select_related("user")
     action = request.GET.get("action", "")
     if action:
         events = events.filter(action=action)
