@@ -186,7 +186,7 @@ def test_backup_writes_one_signed_archive_without_keys_or_clear_numbers(records,
         members = {name: tar.extractfile(name).read() for name in tar.getnames()}
     assert list(members) == ["data.json", f"media/{attachment.file.name}", "manifest.json", "manifest.sig"]
     manifest = json.loads(members["manifest.json"])
-    assert manifest["format"] == "yanzhen-backup" and manifest["format_version"] == 1
+    assert manifest["format"] == "yanzhen-backup" and manifest["format_version"] == 2
     assert manifest["yanzhen_version"] == yanzhen.__version__
     assert manifest["counts"] == counts
     assert manifest["migrations"]["people"] == [people_head()]
@@ -322,6 +322,14 @@ def rewrite(archive: Path, change: Callable[[dict[str, bytes]], None]) -> None:
             target.addfile(info, io.BytesIO(content))
 
 
+def seal(archive: Path) -> None:
+    """Appends the seal a holder of the keys would write (see yanzhen.ops.archive)."""
+    signer = crypto.signers("backup-archive")[0]
+    signer.update(archive.read_bytes())
+    with archive.open("ab") as handle:
+        handle.write(b"\nYANZHEN-BACKUP-SEAL-1 " + signer.hexdigest().encode() + b"\n")
+
+
 def edit_json(members: dict[str, bytes], name: str, edit: Callable[[object], None]) -> None:
     content = json.loads(members[name])
     edit(content)
@@ -343,49 +351,53 @@ def truncate(archive: Path) -> None:
     archive.write_bytes(content[: len(content) // 2])
 
 
-TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "data changed": (
-        lambda archive: rewrite(archive, lambda m: edit_json(m, "data.json", rename_person)),
-        "data.json 的 SHA-256 与清单不符",
+def flip(where: Callable[[int], int]) -> Callable[[Path], None]:
+    """Inverts one byte of the archive, at the offset `where` picks from the file's size."""
+
+    def damage(archive: Path) -> None:
+        content = bytearray(archive.read_bytes())
+        content[where(len(content))] ^= 0xFF
+        archive.write_bytes(bytes(content))
+
+    return damage
+
+
+SEAL = len(b"\nYANZHEN-BACKUP-SEAL-1 ") + 64 + 1
+TAMPERINGS: dict[str, Callable[[Path], None]] = {
+    # The gzip header's modification time: no member changes, the manifest still verifies.
+    "gzip header": flip(lambda size: 5),
+    "middle": flip(lambda size: size // 2),
+    # The gzip trailer (CRC-32 and length), just before the seal line: nothing reads it to the end.
+    "gzip trailer": flip(lambda size: size - SEAL - 2),
+    "seal line": flip(lambda size: size - 10),
+    "seal cut off": lambda archive: archive.write_bytes(archive.read_bytes()[:-SEAL]),
+    "byte appended": lambda archive: archive.write_bytes(archive.read_bytes() + b"\0"),
+    "data changed": lambda archive: rewrite(archive, lambda m: edit_json(m, "data.json", rename_person)),
+    "upload changed": lambda archive: rewrite(
+        archive, lambda m: m.update({name: b"%PDF-evil" for name in uploads(m)})
     ),
-    "upload changed": (
-        lambda archive: rewrite(archive, lambda m: m.update({name: b"%PDF-evil" for name in uploads(m)})),
-        "media/attachments/",
-    ),
-    "upload missing": (
-        lambda archive: rewrite(archive, lambda m: [m.pop(name) for name in uploads(m)]),
-        "在清单中但不在备份文件里",
-    ),
-    "file added": (
-        lambda archive: rewrite(archive, lambda m: m.update({"media/extra.pdf": PDF})),
-        "media/extra.pdf 不在清单中",
-    ),
-    "path outside": (
-        lambda archive: rewrite(archive, lambda m: m.update({"../escape.txt": b"x"})),
-        "含有不应有的条目 ../escape.txt",
-    ),
-    "manifest changed": (
-        lambda archive: rewrite(
-            archive,
-            lambda m: edit_json(
-                m, "manifest.json", lambda manifest: manifest["counts"].update({"people.person": 0})
-            ),
+    "upload missing": lambda archive: rewrite(archive, lambda m: [m.pop(name) for name in uploads(m)]),
+    "file added": lambda archive: rewrite(archive, lambda m: m.update({"media/extra.pdf": PDF})),
+    "path outside": lambda archive: rewrite(archive, lambda m: m.update({"../escape.txt": b"x"})),
+    "manifest changed": lambda archive: rewrite(
+        archive,
+        lambda m: edit_json(
+            m, "manifest.json", lambda manifest: manifest["counts"].update({"people.person": 0})
         ),
-        "manifest.json 签名不符",
     ),
-    "signature missing": (
-        lambda archive: rewrite(archive, lambda m: m.pop("manifest.sig")),
-        "manifest.json 签名不符",
-    ),
-    "truncated": (truncate, "已损坏"),
+    "signature missing": lambda archive: rewrite(archive, lambda m: m.pop("manifest.sig")),
+    "truncated": truncate,
 }
+TAMPERED = (
+    "备份文件已损坏或被篡改（backup.tar.gz）：内容与签名不符，或备份时使用的是另一组 YANZHEN_FIELD_KEYS。"
+    "拒绝恢复，未写入任何数据。"
+)
 
 
 @pytest.mark.parametrize("how", TAMPERINGS)
 def test_a_damaged_or_tampered_archive_is_refused_and_nothing_changes(records, var, media, how):
     archive = backup(var)
-    damage, reason = TAMPERINGS[how]
-    damage(archive)
+    TAMPERINGS[how](archive)
     create_person(  # so that the database differs from the archive
         actor=User.objects.get(username="huamachi"),
         data=person_input(name="王小二", id_number=make_id_number("640323", date(1991, 3, 1), 2), phone=""),
@@ -393,12 +405,45 @@ def test_a_damaged_or_tampered_archive_is_refused_and_nothing_changes(records, v
     state, state_files = snapshot(), files_under(media)
 
     for arguments in (("--force",), ("--check",)):
-        message = refused("restore", str(archive), *arguments)
-        assert "backup.tar.gz" in message and reason in message, message
-        assert "未写入任何数据" in message or "已损坏" in message
+        assert refused("restore", str(archive), *arguments) == TAMPERED
 
     assert snapshot() == state and files_under(media) == state_files
     assert sorted(path.name for path in var.iterdir()) == ["backup.tar.gz", "media"]  # no staging left
+
+
+def test_the_seal_is_one_line_after_the_gzip_stream(records, var):
+    content = backup(var).read_bytes()
+    stream, line = content[:-SEAL], content[-SEAL:]
+    assert line.startswith(b"\nYANZHEN-BACKUP-SEAL-1 ") and line.endswith(b"\n")
+    expected = crypto.signers("backup-archive")[0]
+    expected.update(stream)
+    assert line[len(b"\nYANZHEN-BACKUP-SEAL-1 ") : -1].decode() == expected.hexdigest()
+    assert stream[:2] == b"\x1f\x8b"
+
+
+def as_format_1(members: dict[str, bytes]) -> None:
+    """What `yanzhen backup` wrote before the seal: format 1 in the manifest, no seal line."""
+    edit_json(members, "manifest.json", lambda manifest: manifest.update({"format_version": 1}))
+    members["manifest.sig"] = crypto.sign(members["manifest.json"], purpose="backup-manifest").encode()
+
+
+def test_an_archive_of_format_1_without_seal_is_still_restored(records, var, media):
+    archive = backup(var)
+    rewrite(archive, as_format_1)
+    state = snapshot()
+    state.pop("core.auditevent")
+
+    run("restore", str(archive), "--force")
+
+    after = snapshot()
+    after.pop("core.auditevent")
+    assert after == state
+
+
+def test_a_format_2_manifest_without_its_seal_is_refused(records, var):
+    archive = backup(var)
+    rewrite(archive, lambda members: None)  # same members, manifest still signed, seal gone
+    assert refused("restore", str(archive), "--check") == TAMPERED
 
 
 def test_an_archive_from_other_migrations_is_refused(records, var, media):
@@ -414,6 +459,7 @@ def test_an_archive_from_other_migrations_is_refused(records, var, media):
         members["manifest.sig"] = crypto.sign(members["manifest.json"], purpose="backup-manifest").encode()
 
     rewrite(archive, from_newer_code)
+    seal(archive)
     state = snapshot()
 
     message = refused("restore", str(archive), "--force")

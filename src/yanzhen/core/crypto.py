@@ -75,5 +75,11 @@ def signature_matches(data: bytes, signature: str, *, purpose: str) -> bool:
     )
 
 
+def signers(purpose: str) -> list[hmac.HMAC]:
+    """Running HMACs, one per configured key (the first signs), for files too large to hold in memory
+    (the whole backup archive): feed each the same bytes, then compare with any of them."""
+    return [hmac.new(_signing_key(key, purpose), digestmod=hashlib.sha256) for key in _keys()]
+
+
 def generate_key() -> str:
     return Fernet.generate_key().decode()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -42,17 +43,21 @@ class AuditEventQuerySet(ScopedQuerySet):
 
 
 class AuditEvent(models.Model):
-    """One security event. Rows are only ever inserted: saving an existing row or deleting raises."""
+    """One security event. Rows are only ever inserted: saving an existing row or deleting raises, and on
+    PostgreSQL a trigger refuses UPDATE and DELETE in the database itself (migration 0004)."""
 
     jurisdiction_path = "division_code"
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set before the insert (not auto_now_add), so the row's hash can cover it.
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Deleting a user leaves the row as written (SET_NULL would UPDATE it, breaking the chain and the
+        # database's append-only trigger); username and division_code keep naming the author.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -63,6 +68,9 @@ class AuditEvent(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=AuditOutcome.choices)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The hash chain (core.audit_chain): the previous row's hash, and SHA-256 over it and this row's content.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

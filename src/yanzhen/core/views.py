@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from yanzhen.core import audit
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditEvent
 from yanzhen.core.search import PAGE_LIMIT, POPUP_LIMIT, search_everything
@@ -54,7 +55,7 @@ AUDIT_LOG = ListSpec(
 def audit_log(request):
     if not request.user.can_read_audit:
         raise PermissionDenied
-    events = AuditEvent.objects.restrict(request.user).select_related("user")
+    events = audit.visible_events(request.user).select_related("user")
     action = request.GET.get("action", "")
     if action:
         events = events.filter(action=action)

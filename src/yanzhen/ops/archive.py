@@ -4,14 +4,21 @@ The manifest lists the SHA-256 and size of every other member; `manifest.sig` is
 a key derived from the field keys (`core.crypto.sign`). A checksum alone is recomputed by whoever edits the
 archive; the signature can only be made by a holder of YANZHEN_FIELD_KEYS, whom a restore needs anyway to read
 the encrypted ID numbers and phones. Reading checks everything before anything is written to the database.
+
+The manifest covers the members, not the bytes around them (the gzip header and trailer, the tar padding):
+so the whole file is sealed too. An HMAC over every byte of the .tar.gz is appended as one fixed-length
+line (`SEAL_MAGIC` + 64 hex digits + newline) after the gzip stream; the reader checks it first, and any
+changed, added or removed byte is refused with one sentence, "备份文件已损坏或被篡改". Archives of format 1
+(before the seal) have no such line and are still read with the member checks alone; a format-2 manifest
+without its seal is a stripped seal, refused like any other change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
-import os
 import tarfile
 import time
 import zlib
@@ -22,12 +29,18 @@ from yanzhen.core import crypto
 from yanzhen.core.progress import Progress, report
 
 FORMAT = "yanzhen-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Format 1 archives (no seal) are still restorable: their members are covered by the signed manifest.
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 DATA = "data.json"
 MEDIA = "media"
 SIGNATURE_PURPOSE = "backup-manifest"
+SEAL_PURPOSE = "backup-archive"
+SEAL_MAGIC = b"\nYANZHEN-BACKUP-SEAL-1 "
+SEAL_LENGTH = len(SEAL_MAGIC) + 64 + 1
+TAMPERED = "备份文件已损坏或被篡改"
 # The manifest and its signature are read into memory; a real one is far smaller (one line per file).
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -38,6 +51,86 @@ PACKING = "打包文件"
 
 class BackupError(Exception):
     """A backup or restore refused, with the Chinese sentence the operator reads."""
+
+
+def tampered(label: str) -> BackupError:
+    return BackupError(
+        f"{TAMPERED}（{label}）：内容与签名不符，或备份时使用的是另一组 YANZHEN_FIELD_KEYS。"
+        "拒绝恢复，未写入任何数据。"
+    )
+
+
+class _SealingWriter:
+    """Passes the gzip stream through to the file while computing the seal over every byte written."""
+
+    def __init__(self, target: BinaryIO):
+        self.target = target
+        self.seal = crypto.signers(SEAL_PURPOSE)[0]
+
+    def write(self, data) -> int:
+        self.seal.update(data)
+        return self.target.write(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+class _Bounded(io.RawIOBase):
+    """The first `limit` bytes of a file: the sealed gzip stream, without the seal line after it."""
+
+    def __init__(self, source: BinaryIO, limit: int):
+        self.source, self.limit, self.position = source, limit, 0
+        source.seek(0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.limit}[whence]
+        self.position = max(0, min(self.limit, base + offset))
+        self.source.seek(self.position)
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        wanted = min(len(buffer), self.limit - self.position)
+        if wanted <= 0:
+            return 0
+        data = self.source.read(wanted)
+        buffer[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
+def _sealed_length(handle: BinaryIO, label: str) -> int | None:
+    """Checks the seal line at the end of the file against every byte before it and returns the length of
+    the gzip stream; None for a file without a seal line (format 1). A wrong seal is a changed file."""
+    size = handle.seek(0, io.SEEK_END)
+    if size < SEAL_LENGTH:
+        return None
+    handle.seek(size - SEAL_LENGTH)
+    line = handle.read(SEAL_LENGTH)
+    if not (line.startswith(SEAL_MAGIC) and line.endswith(b"\n")):
+        return None
+    expected = line[len(SEAL_MAGIC) : -1]
+    signers = crypto.signers(SEAL_PURPOSE)
+    handle.seek(0)
+    remaining = size - SEAL_LENGTH
+    while remaining > 0:
+        chunk = handle.read(min(CHUNK, remaining))
+        if not chunk:
+            raise tampered(label)
+        for signer in signers:
+            signer.update(chunk)
+        remaining -= len(chunk)
+    if not any(hmac.compare_digest(signer.hexdigest().encode(), expected) for signer in signers):
+        raise tampered(label)
+    return size - SEAL_LENGTH
 
 
 class _HashingReader:
@@ -79,7 +172,9 @@ class ArchiveWriter:
     """Writes members one by one and remembers their checksums for the manifest, which goes last."""
 
     def __init__(self, target: BinaryIO):
-        self._tar = tarfile.open(fileobj=target, mode="w:gz")
+        self._target = target
+        self._sealing = _SealingWriter(target)
+        self._tar = tarfile.open(fileobj=self._sealing, mode="w:gz")
         self.files: dict[str, dict[str, Any]] = {}
 
     def add_file(self, name: str, source: Path) -> None:
@@ -97,6 +192,7 @@ class ArchiveWriter:
         self._add_bytes(MANIFEST, body.encode())
         self._add_bytes(SIGNATURE, crypto.sign(body.encode(), purpose=SIGNATURE_PURPOSE).encode())
         self._tar.close()
+        self._target.write(SEAL_MAGIC + self._sealing.seal.hexdigest().encode() + b"\n")
 
     def _add_bytes(self, name: str, data: bytes) -> None:
         info = tarfile.TarInfo(name)
@@ -126,11 +222,32 @@ def read_verified(archive: Path, staging: Path | None, progress: Progress | None
     member at fault; nothing outside `staging` is written. `progress` hears the bytes of the archive read.
     """
     label = archive.name
+    length = None
+    try:
+        with archive.open("rb") as handle:
+            length = _sealed_length(handle, label)
+            stream = io.BufferedReader(_Bounded(handle, length)) if length is not None else handle
+            stream.seek(0)
+            manifest = _read_members(label, stream, staging, progress, archive.stat().st_size)
+    except FileNotFoundError:
+        raise BackupError(f"找不到备份文件 {archive}") from None
+    except BackupError:
+        if length is not None:  # the bytes are the ones sealed: whatever is wrong was written so
+            raise
+        raise tampered(label) from None
+    if length is None and manifest["format_version"] != 1:
+        raise tampered(label)  # the seal line was cut off
+    return manifest
+
+
+def _read_members(
+    label: str, stream: BinaryIO, staging: Path | None, progress: Progress | None, size: int
+) -> dict[str, Any]:
     found: dict[str, dict[str, Any]] = {}
     small: dict[str, bytes] = {}
     current = ""
     try:
-        with archive.open("rb") as raw, tarfile.open(fileobj=_reader(raw, progress), mode="r:gz") as tar:
+        with tarfile.open(fileobj=_reader(stream, size, progress), mode="r:gz") as tar:
             for member in tar:
                 current = member.name
                 if not _is_allowed_name(member.name) or not member.isfile():
@@ -151,12 +268,9 @@ def read_verified(archive: Path, staging: Path | None, progress: Progress | None
                     small[member.name] = source.read()
                 else:
                     found[member.name] = _copy(source, staging / member.name if staging else None)
-        size = archive.stat().st_size
         report(progress, size, size, VERIFYING)  # the whole file was read: its end, whatever the gzip trailer
     except BackupError:
         raise
-    except FileNotFoundError:
-        raise BackupError(f"找不到备份文件 {archive}") from None
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         where = f"读取 {current} 时" if current else "打开时"
         raise BackupError(
@@ -167,10 +281,10 @@ def read_verified(archive: Path, staging: Path | None, progress: Progress | None
     return manifest
 
 
-def _reader(raw: BinaryIO, progress: Progress | None) -> BinaryIO:
+def _reader(raw: BinaryIO, size: int, progress: Progress | None) -> BinaryIO:
     if progress is None:
         return raw
-    return _CountingReader(raw, os.fstat(raw.fileno()).st_size, progress)  # type: ignore[return-value]
+    return _CountingReader(raw, size, progress)  # type: ignore[return-value]
 
 
 def _copy(source: BinaryIO, target: Path | None) -> dict[str, Any]:
@@ -202,7 +316,7 @@ def _verified_manifest(label: str, small: dict[str, bytes]) -> dict[str, Any]:
             "拒绝恢复，未写入任何数据。"
         )
     manifest = json.loads(body)
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format") != FORMAT or manifest.get("format_version") not in READABLE_VERSIONS:
         raise BackupError(
             f"备份文件 {label} 的格式（{manifest.get('format')} 第 {manifest.get('format_version')} 版）"
             f"不是本程序能读的（{FORMAT} 第 {FORMAT_VERSION} 版）。未写入任何数据。"
