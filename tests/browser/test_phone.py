@@ -24,9 +24,9 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
 HUAMACHI_OTHER_VILLAGE = "640323100201"
 
-# Downloads, actions and pages that are not a clerk's screen.
+# Downloads, actions and pages that are not a clerk's screen (/reserves/export/ is a download without .xlsx).
 NOT_A_PAGE = re.compile(
-    r"/accounts/logout|\.xlsx|\.lrmx|/api/|/i18n/|/healthz|/photo/image|/attachment|/documents/\d|/me/link"
+    r"/accounts/logout|\.xlsx|/export/|\.lrmx|/api/|/i18n/|/healthz|/photo/image|/attachment|/documents/\d|/me/link"
 )
 WALK_LIMIT = 160
 
