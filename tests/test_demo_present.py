@@ -24,7 +24,7 @@ from yanzhen.assessments.models import (
     SemiannualReport,
 )
 from yanzhen.assessments.periods import Period
-from yanzhen.candidacies.models import Candidacy, CandidacyState, PublicNotice
+from yanzhen.candidacies.models import Candidacy, CandidacyState, CountyRules, PublicNotice
 from yanzhen.candidacies.rules import working_days
 from yanzhen.cultivation.models import Enrolment, Training
 from yanzhen.demo import builder, present
@@ -115,6 +115,8 @@ def test_a_notice_in_progress_and_a_recent_batch_in_the_pool(built):
     )
     assert working_days(notice.start, DAY - timedelta(days=1)) == present.NOTICE_STARTED_WORKDAYS
     assert working_days(notice.start, notice.end) == 5
+    # The demo county has a 监督电话, so its notices and the 公示 form never show it blank.
+    assert notice.supervision_phone == builder.DEMO_SUPERVISION_PHONE == "0953-6012345"
     in_notice = Candidacy.objects.filter(public_notice=notice, state=CandidacyState.IN_NOTICE)
     assert in_notice.count() == 4 and {c.village_id[:9] for c in in_notice} == {"640323100"}
     recent = Candidacy.objects.filter(entered_pool_on__year=2026)
@@ -173,3 +175,15 @@ def test_seed_000_figures_and_idempotence(built):
         model.objects.count()
         for model in (SemiannualReport, Assessment, Training, Enrolment, Person, Candidacy, PublicNotice)
     ] == counts
+
+
+def test_the_county_phone_is_set_once_and_kept(built):
+    rules = CountyRules.objects.get(county_id="640323")
+    assert rules.supervision_phone == "0953-6012345" and rules.notice_working_days == 5
+    rules.supervision_phone = "0953-1111111"  # a clerk's own number survives a rebuild
+    rules.save()
+    builder._county_rules()
+    assert CountyRules.objects.get(county_id="640323").supervision_phone == "0953-1111111"
+    CountyRules.objects.filter(county_id="640323").update(supervision_phone="")
+    builder._county_rules()
+    assert CountyRules.objects.values_list("supervision_phone", flat=True).get() == "0953-6012345"

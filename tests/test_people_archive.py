@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date
@@ -251,6 +252,14 @@ def test_bad_input_shows_the_chinese_message_and_writes_nothing(client_for, over
     assert "no-store" in response["Cache-Control"]
     assert Person.objects.count() == 0
     assert Person.history.count() == 0
+
+
+def test_the_skill_and_industry_boxes_have_bootstraps_look(client_for):
+    """Every box of 特长 and 产业 carries form-check-input (the merged form classes had left them bare)."""
+    html = client_for("huamachi").get("/people/new/").content.decode()
+    for name in ("skills", "industries"):
+        boxes = re.findall(rf'<input type="checkbox" name="{name}" value="\d+"[^>]*>', html)
+        assert boxes and all('class="form-check-input"' in box for box in boxes)
 
 
 def test_form_pages_never_carry_the_full_numbers(client_for, person):

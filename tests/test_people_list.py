@@ -161,6 +161,26 @@ def test_filters_on_the_page(client_for, people):
     assert listed(client, "township=640323100&age_band=over_50") == set()
 
 
+@pytest.mark.parametrize(
+    ("query", "open_on_a_phone"),
+    [
+        ("", False),
+        ("?sort=-age&page_size=50&page=2", False),  # sorting and paging are not filters
+        ("?q=&gender=&township=", False),  # an empty submitted form neither
+        ("?q=zxl", True),
+        ("?sort=name&township=640323100", True),
+    ],
+)
+def test_filters_fold_on_a_phone_unless_one_is_set(client_for, query, open_on_a_phone):
+    """Below 768 px the filter card is a Bootstrap collapse behind 筛选 (d-md-block keeps it shown on a desk);
+    it starts open when a filter is set, so the clerk sees what narrows the list."""
+    html = client_for("county").get(f"/people/{query}").content.decode()
+    classes = "card card-body mb-3 no-print collapse d-md-block" + (" show" if open_on_a_phone else "")
+    assert f'<form class="{classes}" method="get" id="person-filters">' in html
+    assert 'data-bs-target="#person-filters"' in html
+    assert f'aria-expanded="{"true" if open_on_a_phone else "false"}">筛选</button>' in html
+
+
 def test_wrong_filter_shows_an_error_and_applies_the_others(client_for, people):
     response = client_for("county").get("/people/?gender=2&township=6403")
     assert response.status_code == 200

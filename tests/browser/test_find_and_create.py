@@ -73,6 +73,11 @@ def test_search_a_person_by_pinyin_from_the_top_box_and_open_him(
     hits = popup.locator("a.yz-search-hit").all_inner_texts()
     assert any("马振华" in hit for hit in hits)
     assert any("马振东" in hit for hit in hits) is (username == "county")
+    # The popup stays on the screen, beside ☰ in the phone's top bar too, and the body does not scroll sideways.
+    box = page.locator("#search-popup").bounding_box()
+    viewport = page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     if username == "county" and size == "desktop":
         page.screenshot(path=str(SCREENSHOTS / "find-search-popup-1366.png"))
     if username == "huamachi" and size == "phone":

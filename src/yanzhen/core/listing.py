@@ -152,6 +152,17 @@ class Listing:
     def num_pages(self) -> int:
         return self.page.paginator.num_pages
 
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter is set (not only the sort, page or page size): a phone then shows the filters open."""
+        listing_params = {SORT_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM, SELECTED_PARAM}
+        return any(
+            value.strip()
+            for name, values in self.params.lists()
+            if name not in listing_params
+            for value in values
+        )
+
     def query(self, **changes) -> str:
         """The current querystring with some parameters changed (None removes one), without its "?"."""
         params = self.params.copy()

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
+from yanzhen.candidacies.models import CountyRules
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
@@ -29,6 +30,8 @@ SEED_COUNTIES = ("640323", "621202", "511903", "441825", "410926")
 DEMO_COUNTY = "640323"  # 宁夏 吴忠市 盐池县
 HUAMACHI = "640323100"  # 花马池镇
 DEMO_PASSWORD = "Yanzhen@2026"
+# The 监督电话 the county's 公示 print (a made-up number in 盐池's 0953 area code), so no demo notice is blank.
+DEMO_SUPERVISION_PHONE = "0953-6012345"
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,22 @@ def _village_attributes() -> None:
             village.tags.add(tags["软弱涣散村"])
 
 
+def _county_rules() -> None:
+    """The demo county's rules: the defaults plus a 监督电话; left alone once they exist (set by a user or an
+    earlier run), except a phone still blank."""
+    rules, _created = CountyRules.objects.get_or_create(
+        county_id=DEMO_COUNTY, defaults={"supervision_phone": DEMO_SUPERVISION_PHONE}
+    )
+    if not rules.supervision_phone:
+        rules.supervision_phone = DEMO_SUPERVISION_PHONE
+        rules.save(update_fields=["supervision_phone"])
+
+
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     for county in SEED_COUNTIES:
         import_divisions(SEED_DIR, under=county)
     _village_attributes()
+    _county_rules()
     accounts = demo_accounts()
     for account in accounts:
         create_or_update_user(

@@ -113,9 +113,8 @@ class PersonForm(forms.Form):
             self.order_fields(order)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
+            # Each box of 特长/产业 gets Bootstrap's look (form.html puts them in .form-check-inline), as a lone box.
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")

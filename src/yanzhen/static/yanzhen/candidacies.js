@@ -1,19 +1,7 @@
 // The pipeline's pages. An irreversible step (出库, 资格审查不通过, 异议成立取消资格, 研究未通过) asks in a dialog
-// before it is sent, unless its confirmation box is already ticked; accepting the dialog ticks the box. The
-// server refuses the step without the box, so a request that skips this script changes nothing either.
-document.addEventListener("submit", (event) => {
-  const form = event.target;
-  const question = form.dataset.confirm;
-  if (!question) return;
-  if (form.dataset.confirmIf && !form.querySelector(form.dataset.confirmIf)) return;
-  const box = form.querySelector('input[type="checkbox"][name$="confirm"]');
-  if (box && box.checked) return;
-  if (!window.confirm(question)) {
-    event.preventDefault();
-    return;
-  }
-  if (box) box.checked = true;
-});
+// before it is sent (data-confirm, data-confirm-if): forms.js asks, for every form of the app, and ticks the
+// step's confirmation box. The server refuses the step without the box, so a request that skips the script
+// changes nothing either.
 
 // A 公示's end follows its start: the earliest legal end is asked from the server (it knows the public
 // holidays), unless the clerk has typed an end of his own.

@@ -13,7 +13,9 @@
       if (!table.closest("main")) {
         return;
       }
-      if (!table.closest(".table-responsive")) {
+      // A list's table already scrolls in its .list-scroll box (listing.css): a second box inside it would
+      // nest two scrollbars.
+      if (!table.closest(".table-responsive, .list-scroll")) {
         var box = document.createElement("div");
         box.className = "table-responsive yz-table-box";
         table.parentNode.insertBefore(box, table);
