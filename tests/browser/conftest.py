@@ -60,7 +60,7 @@ def restore_migration_data() -> None:
     ):
         if type(migration).__module__.startswith("yanzhen."):
             for operation in migration.operations:
-                if isinstance(operation, RunPython):
+                if isinstance(operation, RunPython) and not operation.hints.get("ddl"):
                     operation.code(apps, None)
 
 

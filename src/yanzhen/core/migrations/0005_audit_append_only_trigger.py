@@ -33,4 +33,5 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("core", "0004_audit_authors_and_chain")]
 
-    operations = [migrations.RunPython(create, drop)]
+    # hints: DDL, not data: the browser tests' re-run of the data migrations (tests/browser/conftest.py) skips it.
+    operations = [migrations.RunPython(create, drop, hints={"ddl": True})]
