@@ -96,7 +96,7 @@ def build_template(
     sheet.title = SHEET_TITLE
     workbook.properties.title = f"{_place(division)} {month:%Y年%m月} 村干部月考评"
     workbook.properties.keywords = f"{MARK} {division.code} {month:%Y-%m}"
-    sheet.cell(1, 1, workbook.properties.title).font = Font(bold=True, size=14)
+    xlsx.harden(sheet.cell(1, 1, workbook.properties.title)).font = Font(bold=True, size=14)
     notes = sheet.cell(
         2,
         1,

@@ -68,10 +68,10 @@ def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
     sheet.title = "结构统计表"
     width = 4 + 2 * len(BANDS) + 2
     title = f"{scope.division.name}村级后备力量结构统计表"
-    sheet.cell(1, 1, title).font = Font(size=16, bold=True)
+    _safe(sheet, 1, 1, title).font = Font(size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = CENTRE
-    sheet.cell(2, 1, f"填报单位：{issued_by or scope.division.name}")
+    _safe(sheet, 2, 1, f"填报单位：{issued_by or scope.division.name}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width // 2)
     sheet.cell(2, width // 2 + 1, f"统计日期：{chinese_date(scope.as_of)}")
     sheet.merge_cells(start_row=2, start_column=width // 2 + 1, end_row=2, end_column=width)
@@ -164,7 +164,7 @@ def roster_workbook(scope: Scope, rows: list[selectors.PersonRow]) -> bytes:
     sheet = workbook.active
     sheet.title = "花名册"
     width = len(ROSTER_HEADER)
-    sheet.cell(1, 1, f"{scope.division.name}村级后备力量花名册").font = Font(size=16, bold=True)
+    _safe(sheet, 1, 1, f"{scope.division.name}村级后备力量花名册").font = Font(size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = CENTRE
     sheet.cell(2, 1, f"截至 {chinese_date(scope.as_of)}，共 {len(rows)} 人")
