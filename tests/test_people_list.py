@@ -227,8 +227,8 @@ def test_jurisdiction_in_the_list(client_for, persona, people):
     assert names(search_people(persona("dashuikeng"))) == {"王建国"}
     assert names(search_people(persona("cunshuji"))) == {"祝心灵", "马兰花"}
     assert names(search_people(persona("outsider"))) == set()
-    # Asking for the other township by filter or by search finds nothing either.
-    assert listed(client_for("huamachi"), "township=640323101") == set()
+    # Asking for the other township by filter answers 404 (as a foreign id), by search finds nothing.
+    assert client_for("huamachi").get("/people/?township=640323101").status_code == 404
     assert listed(client_for("huamachi"), "q=大水坑") == set()
     assert listed(client_for("huamachi"), f"q={NUMBERS['王建国'][-4:]}") == set()
     assert listed(client_for("auditor")) == {"祝心灵", "张晓丽", "王建国", "马兰花"}
@@ -378,7 +378,10 @@ def test_export_is_scoped(client_for, people):
         ["祝心灵", "马兰花", "张晓丽"]
     )
     assert [row[0] for row in rows_of(export(client_for("dashuikeng")))[1:]] == ["王建国"]
-    assert rows_of(export(client_for("huamachi"), "township=640323101"))[1:] == []
+    # A foreign township answers 404 and audits no export (issue 14).
+    before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
+    assert client_for("huamachi").get("/people/export.xlsx?township=640323101").status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before
 
 
 @pytest.mark.parametrize("username", ["auditor", "cunshuji"])

@@ -62,8 +62,8 @@ def test_the_county_sees_every_seat_with_incumbents_and_vacancies(client_for, co
 def test_a_township_clerk_sees_only_his_township(client_for, committees):
     html = client_for("huamachi").get("/posts/").content.decode()
     assert rows(html) == 2 and "seat-vacant" not in html
-    # Asking for the other township changes nothing: the filter stays inside the jurisdiction.
-    assert rows(client_for("huamachi").get(f"/posts/?township={DASHUIKENG}").content.decode()) == 2
+    # Asking for the other township answers 404, as a foreign id does (issue 14).
+    assert client_for("huamachi").get(f"/posts/?township={DASHUIKENG}").status_code == 404
     html = client_for("dashuikeng").get("/posts/").content.decode()
     assert rows(html) == 1 and "马振华" not in html
     assert rows(client_for("outsider").get("/posts/").content.decode()) == 0

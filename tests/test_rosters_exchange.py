@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from yanzhen.accounts.models import User
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent
+from yanzhen.core import xlsx as xlsx_writer
 from yanzhen.core.models import AuditAction, AuditEvent
 from yanzhen.divisions.models import Division
 from yanzhen.people.lrmx import build_lrmx
@@ -21,7 +22,6 @@ from yanzhen.rosters.columns import CANONICAL_HEADERS
 from yanzhen.rosters.exporter import in_pool_candidacies, roster_rows
 from yanzhen.rosters.lrmx_import import LrmxError, import_lrmx
 from yanzhen.rosters.models import ImportRun, RosterUpload
-from yanzhen.rosters.report import escape
 
 from .rosters_support import number, row, run, xlsx
 from .test_rosters import history_rows, messy_sheet
@@ -73,7 +73,10 @@ def test_the_export_re_imports_without_change(client_for):
     numbers = [r[header.index("身份证号")] for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert ma.reveal_id_number() in numbers
     notes = [r[header.index("备注")] for r in sheet.iter_rows(min_row=3, values_only=True)]
-    assert '\'=HYPERLINK("http://x")\n婚姻状况：已婚' in notes
+    # Kept as written, a quote-prefixed text cell (core.xlsx), never a formula.
+    assert '=HYPERLINK("http://x")\n婚姻状况：已婚' in notes
+    cell = next(c for c in sheet[3 + notes.index(ma.notes)] if c.value == ma.notes)
+    assert cell.data_type == "s" and cell.quotePrefix
     before, snapshot = history_rows(), list(Person.objects.order_by("pk").values())
     again = run(response.content, user="county")
     assert again.problem_texts() == []
@@ -110,7 +113,10 @@ def test_the_export_needs_an_editor_and_stays_in_the_jurisdiction(client_for):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_exported_cells_that_look_like_formulas_are_escaped(value):
-    assert escape(value) == "'" + value
+    from openpyxl import Workbook
+
+    cell = xlsx_writer.cell(Workbook(write_only=True).create_sheet("t"), value)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True)
 
 
 # -- the web: upload → preview → confirm -------------------------------------------------------------------

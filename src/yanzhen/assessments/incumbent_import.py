@@ -43,7 +43,7 @@ from yanzhen.assessments.page_helpers import (
     require_reader,
 )
 from yanzhen.assessments.periods import half_containing
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -83,8 +83,7 @@ def _place(division: Division) -> str:
 def _text(cell, value) -> None:
     """A cell holding `value`, shown as text when it begins like a formula (no formula injection)."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
+    xlsx.harden(cell)
 
 
 def build_template(
@@ -97,7 +96,7 @@ def build_template(
     sheet.title = SHEET_TITLE
     workbook.properties.title = f"{_place(division)} {month:%Y年%m月} 村干部月考评"
     workbook.properties.keywords = f"{MARK} {division.code} {month:%Y-%m}"
-    sheet.cell(1, 1, workbook.properties.title).font = Font(bold=True, size=14)
+    xlsx.harden(sheet.cell(1, 1, workbook.properties.title)).font = Font(bold=True, size=14)
     notes = sheet.cell(
         2,
         1,
@@ -110,7 +109,7 @@ def build_template(
     for row in (1, 2):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     for column, title in enumerate(header, start=1):
-        cell = sheet.cell(HEADER_ROW, column, title)
+        cell = xlsx.harden(sheet.cell(HEADER_ROW, column, title))
         cell.font = Font(bold=True)
         if column <= FIRST_ITEM:
             cell.fill = LOCKED_FILL

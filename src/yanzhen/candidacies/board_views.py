@@ -21,15 +21,15 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies import selectors, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
+from yanzhen.divisions.place_filter import code_of_jurisdiction
 
 State = CandidacyState
 VIEWS = ("board", "list")
@@ -62,13 +62,17 @@ class Filters:
     q: str = ""
 
     @classmethod
-    def from_query(cls, query) -> Filters:
+    def from_query(cls, query, user=None) -> Filters:
+        """The filters of the query; with `user`, a township or village outside his jurisdiction is a 404."""
         township = "".join(c for c in query.get("township", "") if c.isdigit())[:9]
         village = "".join(c for c in query.get("village", "") if c.isdigit())[:12]
         within = "".join(c for c in query.get("in", "") if c.isdigit())[:12]  # older links: one code
         if within and not (township or village):
             township = within[: CODE_LENGTH[Level.TOWNSHIP]] if len(within) >= 9 else ""
             village = within if len(within) == 12 else ""
+        if user is not None:
+            code_of_jurisdiction(user, township)
+            code_of_jurisdiction(user, village)
         if village and township and not village.startswith(township):
             village = ""
         state = query.get("state", "")
@@ -106,7 +110,7 @@ class Filters:
 @require_GET
 def board(request):
     user = request.user
-    filters = Filters.from_query(request.GET)
+    filters = Filters.from_query(request.GET, request.user)
     if filters.state and not filters.view:
         filters.view = "list"  # a state is a filter of the list (the board's "more" and count links)
     show_board = filters.view in ("", "board")
@@ -170,11 +174,8 @@ EXPORT_HEADER = [
 
 
 def _cell(sheet, value):
-    """A text cell Excel shows as text, even when a name begins with "=" (no formula injection)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
+    return xlsx.cell(sheet, value)
 
 
 def export_row(candidacy: Candidacy) -> list:
@@ -204,7 +205,7 @@ def export(request):
     user = request.user
     if not user.can_edit:
         raise PermissionDenied
-    filters = Filters.from_query(request.GET)
+    filters = Filters.from_query(request.GET, request.user)
     ids = selected_ids(request)
     candidacies = selectors.candidacy_list(user, within=filters.within, state=filters.state, q=filters.q)
     if ids:
@@ -213,7 +214,7 @@ def export(request):
     candidacies = list(CANDIDACIES.order(request, candidacies))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("后备力量人选")
-    sheet.append(EXPORT_HEADER)
+    xlsx.append(sheet, EXPORT_HEADER)
     for candidacy in candidacies:
         sheet.append([_cell(sheet, value) for value in export_row(candidacy)])
     buffer = BytesIO()

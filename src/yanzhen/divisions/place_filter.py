@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from yanzhen.core.jurisdiction import jurisdiction_prefix
+from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
@@ -92,3 +92,22 @@ def village_options(request):
             raise Http404
     villages = villages_for_filter(request.user, township)
     return HttpResponse(options_html(villages, request.GET.get("village", "")))
+
+
+def code_of_jurisdiction(user, code: str) -> str:
+    """A township or village code typed into a list's filter (or its export's URL): kept when it names a
+    division inside the user's jurisdiction; any other answers 404, as a foreign id does everywhere else
+    (not an empty list, and no export audited with 0 rows)."""
+    if code:
+        get_scoped_or_404(Division.objects.all(), user, code=code)
+    return code
+
+
+class JurisdictionPlaceMixin:
+    """For a filter form with `township`/`village` fields and a `user`: a foreign code answers 404."""
+
+    def clean_township(self):
+        return code_of_jurisdiction(self.user, self.cleaned_data.get("township", ""))
+
+    def clean_village(self):
+        return code_of_jurisdiction(self.user, self.cleaned_data.get("village", ""))

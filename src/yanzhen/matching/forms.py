@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yanzhen.candidacies.models import Readiness
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
+from yanzhen.divisions.place_filter import JurisdictionPlaceMixin
 from yanzhen.matching.models import MatchingWeights, PlacementKind
 from yanzhen.matching.services import WEIGHT_BOUNDS, WEIGHT_FIELDS
 from yanzhen.people.codes import EducationBand, Gender
@@ -98,7 +99,7 @@ class WeightsForm(StyledForm):
             self.fields[name].widget.attrs["class"] = "form-control"
 
 
-class SupplyFilterForm(StyledForm):
+class SupplyFilterForm(JurisdictionPlaceMixin, StyledForm):
     """The filters of the supply list. The township and village (the village a reserve stands for) are drawn
     by the shared 乡镇 → 村 widget (`divisions.place_filter`), the other fields by the form loop."""
 
@@ -120,8 +121,9 @@ class SupplyFilterForm(StyledForm):
         label=_("Readiness"), choices=_with_empty(Readiness.choices, _("All")), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["skill"].choices = [
             ("", _("All")),
             *((n, n) for n in Skill.objects.values_list("name", flat=True)),

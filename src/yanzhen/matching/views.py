@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -153,7 +152,7 @@ def ranking(request, code: str, post: str):
 
 
 def _supply_filters(request) -> tuple[SupplyFilterForm, selectors.SupplyFilters]:
-    form = SupplyFilterForm(request.GET or None)
+    form = SupplyFilterForm(request.GET or None, user=request.user)
     filters = selectors.SupplyFilters()
     if form.is_valid():
         filters = selectors.SupplyFilters(**form.filters())
@@ -237,11 +236,8 @@ SUPPLY_HEADER = [
 
 
 def _cell(sheet, value):
-    """A cell Excel shows as text, even when it begins with "=" (no formula injection)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
+    return xlsx.cell(sheet, value)
 
 
 @require_GET
@@ -253,7 +249,7 @@ def supply_export(request):
     rows = SUPPLY_LIST.order(request, _only_selected(request, selectors.supply(request.user, filters)))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人才供给清单")
-    sheet.append(SUPPLY_HEADER)
+    xlsx.append(sheet, SUPPLY_HEADER)
     for row in rows:
         reserve = row.reserve
         values = [

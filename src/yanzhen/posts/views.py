@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.divisions.place_filter import code_of_jurisdiction
 from yanzhen.divisions.selectors import get_division
 from yanzhen.people.selectors import filter_townships
 from yanzhen.posts import selectors, services
@@ -24,6 +25,8 @@ def post_list(request):
     """职位一览: every seat of the user's villages with its incumbent today, vacancies and 一肩挑; filters by
     township, post type and vacancy, kept in the URL."""
     township = request.GET.get("township", "").strip()
+    if len(township) == 9 and township.isdigit():
+        code_of_jurisdiction(request.user, township)  # a foreign township answers 404, garbage is ignored
     townships = filter_townships(request.user)
     if township not in {division.code for division in townships}:
         township = ""

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import ETHNICITY_NAMES, Degree, Education, EducationKind, PoliticalStatus
@@ -53,11 +53,11 @@ def build_template() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"
-    sheet.append(["村级后备力量花名册"])
+    xlsx.append(sheet, ["村级后备力量花名册"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(HEADERS)
+    xlsx.append(sheet, HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A3"

@@ -1,7 +1,7 @@
 """The import report (.xlsx): a summary, every error with row, column and reason, and every row's outcome.
 
-Also the one rule every spreadsheet we write follows: a text beginning with = + - @ gets a leading
-apostrophe, so no spreadsheet runs it as a formula (the importer takes the apostrophe off again).
+Its cells follow the one rule of every spreadsheet we write (core.xlsx): a text beginning with = + - @ is a
+quote-prefixed string cell, never a formula (the importer still takes off a leading apostrophe typed by hand).
 """
 
 from __future__ import annotations
@@ -12,25 +12,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from yanzhen.rosters.columns import FORMULA_STARTS
+from yanzhen.core import xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def escape(value):
-    """A text that a spreadsheet would read as a formula, made harmless with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def text_cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=escape(value))
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever it begins with
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+    """A cell kept text whatever it begins with (core.xlsx: no formula injection)."""
+    return xlsx.cell(sheet, value, **({"font": Font(bold=True)} if bold else {}))
 
 
 def _append(sheet, values, bold: bool = False) -> None:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from yanzhen.core import xlsx
 from yanzhen.divisions.models import Division
 from yanzhen.stats import figures, selectors
 from yanzhen.stats.figures import Scope
@@ -39,11 +40,9 @@ def chinese_date(on) -> str:
     return f"{on.year}年{on.month}月{on.day}日"
 
 
-def _safe(value):
-    """Text that Excel must not read as a formula stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def _safe(sheet, row: int, column: int, value):
+    """The cell at (row, column) holding `value`, text kept text (core.xlsx: no formula injection)."""
+    return xlsx.harden(sheet.cell(row, column, value))
 
 
 def structure_rows(scope: Scope) -> list[tuple[str, dict]]:
@@ -69,10 +68,10 @@ def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
     sheet.title = "结构统计表"
     width = 4 + 2 * len(BANDS) + 2
     title = f"{scope.division.name}村级后备力量结构统计表"
-    sheet.cell(1, 1, title).font = Font(size=16, bold=True)
+    _safe(sheet, 1, 1, title).font = Font(size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = CENTRE
-    sheet.cell(2, 1, f"填报单位：{issued_by or scope.division.name}")
+    _safe(sheet, 2, 1, f"填报单位：{issued_by or scope.division.name}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width // 2)
     sheet.cell(2, width // 2 + 1, f"统计日期：{chinese_date(scope.as_of)}")
     sheet.merge_cells(start_row=2, start_column=width // 2 + 1, end_row=2, end_column=width)
@@ -109,13 +108,13 @@ def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
     row_number = header_unit + 1
     for name, result in rows:
         reserves = result["reserves"]
-        values: list = [_safe(name), reserves["villages"], reserves["total"], reserves["per_village"]]
+        values: list = [name, reserves["villages"], reserves["total"], reserves["per_village"]]
         for _group, _band_name, path in BANDS:
             entry = _band(result, path)
             values += [entry["count"], entry["pct"] / 100]
         values += [result["coverage"]["villages_covered"], result["coverage"]["pct"] / 100]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row_number, column, value)
+            cell = _safe(sheet, row_number, column, value)
             if column > 4 and (column - 5) % 2 == 1 or column == width:
                 cell.number_format = PERCENT
         if name == "合计":
@@ -165,7 +164,7 @@ def roster_workbook(scope: Scope, rows: list[selectors.PersonRow]) -> bytes:
     sheet = workbook.active
     sheet.title = "花名册"
     width = len(ROSTER_HEADER)
-    sheet.cell(1, 1, f"{scope.division.name}村级后备力量花名册").font = Font(size=16, bold=True)
+    _safe(sheet, 1, 1, f"{scope.division.name}村级后备力量花名册").font = Font(size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = CENTRE
     sheet.cell(2, 1, f"截至 {chinese_date(scope.as_of)}，共 {len(rows)} 人")
@@ -195,7 +194,7 @@ def roster_workbook(scope: Scope, rows: list[selectors.PersonRow]) -> bytes:
             row.phone_masked,
         ]
         for column, value in enumerate(values, start=1):
-            sheet.cell(index + 3, column, _safe(value)).border = BOX
+            _safe(sheet, index + 3, column, value).border = BOX
     for column, size in enumerate([6, 14, 16, 10, 5, 8, 9, 5, 12, 14, 16, 30, 11, 12, 20, 14], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     sheet.freeze_panes = "A4"

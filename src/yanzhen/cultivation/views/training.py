@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditAction
@@ -358,14 +358,16 @@ def training_export(request, pk: int):
     rows = _roster_rows(request.user, training)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
-    sheet.append(
-        [f"{training.name}（{training.start:%Y-%m-%d} 至 {training.end:%Y-%m-%d}，{training.hours} 学时）"]
+    xlsx.append(
+        sheet,
+        [f"{training.name}（{training.start:%Y-%m-%d} 至 {training.end:%Y-%m-%d}，{training.hours} 学时）"],
     )
-    sheet.append(ROSTER_HEADER)
+    xlsx.append(sheet, ROSTER_HEADER)
     for number, (enrolment, year_hours) in enumerate(rows, start=1):
         person = enrolment.person
         village = person.village
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 number,
                 person.name,
@@ -379,7 +381,7 @@ def training_export(request, pk: int):
                 float(enrolment.score) if enrolment.score is not None else "",
                 float(year_hours),
                 enrolment.note,
-            ]
+            ],
         )
     buffer = BytesIO()
     workbook.save(buffer)

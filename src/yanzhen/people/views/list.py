@@ -25,13 +25,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from yanzhen.core import audit
+from yanzhen.core import audit, xlsx
 from yanzhen.core.ids import IdsField
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
-from yanzhen.divisions.place_filter import place_filter
+from yanzhen.divisions.place_filter import JurisdictionPlaceMixin, place_filter
 from yanzhen.people import selectors
 from yanzhen.people.codes import Education, EducationBand, Ethnicity, Gender, PoliticalStatus
 from yanzhen.people.models import Skill, Source
@@ -77,7 +76,7 @@ def _options_html(choices, selected: set[str]):
     )
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(JurisdictionPlaceMixin, forms.Form):
     """The search box and the filters of the list and the export (query parameters, all optional)."""
 
     q = forms.CharField(label=_("Search"), max_length=50, required=False)
@@ -260,11 +259,8 @@ def person_list(request):
 
 
 def _text_cell(sheet, value):
-    """A cell that Excel shows as text, even when a name begins with "=" (no formula injection)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
+    return xlsx.cell(sheet, value)
 
 
 EXPORT_COLUMNS = [
@@ -311,7 +307,7 @@ def export(request):
     people = PEOPLE_LIST.order(request, people)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人员名单")
-    sheet.append(EXPORT_HEADER)
+    xlsx.append(sheet, EXPORT_HEADER)
     rows = 0
     for row in export_rows(people.iterator(chunk_size=2000), today):
         sheet.append([_text_cell(sheet, value) for value in row])
