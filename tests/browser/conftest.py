@@ -72,3 +72,24 @@ def world(transactional_db):
 
     restore_migration_data()
     build_world()
+
+
+@pytest.fixture(autouse=True)
+def screenshots_stay_out_of_docs(monkeypatch, tmp_path):
+    """Browser tests take screenshots of what they walk through; the ones aimed at the committed gallery
+    (docs/screenshots) go to the test's temporary folder unless YANZHEN_SCREENSHOTS=1, so `make test` leaves
+    the checkout as it found it."""
+    if os.environ.get("YANZHEN_SCREENSHOTS") == "1":
+        return
+    from pathlib import Path
+
+    from playwright.sync_api import Page
+
+    original = Page.screenshot
+
+    def screenshot(self, *args, path=None, **kwargs):
+        if path is not None and "docs/screenshots" in Path(path).as_posix():
+            path = tmp_path / Path(path).name
+        return original(self, *args, path=path, **kwargs)
+
+    monkeypatch.setattr(Page, "screenshot", screenshot)
