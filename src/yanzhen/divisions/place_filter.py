@@ -7,11 +7,14 @@ below); above that the code is typed (`options` None)."""
 
 from __future__ import annotations
 
+from django import forms
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
@@ -103,8 +106,20 @@ def code_of_jurisdiction(user, code: str) -> str:
     return code
 
 
-class JurisdictionPlaceMixin:
-    """For a filter form with `township`/`village` fields and a `user`: a foreign code answers 404."""
+class JurisdictionPlaceMixin(forms.Form):
+    """The `township` and `village` fields of a list's filter form, declared once: a code that is not well
+    formed is a form error, a foreign one answers 404 (the form must carry the acting `user`)."""
+
+    township = forms.CharField(
+        label=gettext_lazy("Township"),
+        required=False,
+        validators=[RegexValidator(r"^\d{9}$", gettext_lazy("A township code has 9 digits."))],
+    )
+    village = forms.CharField(
+        label=gettext_lazy("Village"),
+        required=False,
+        validators=[RegexValidator(r"^\d{12}$", gettext_lazy("A village code has 12 digits."))],
+    )
 
     def clean_township(self):
         return code_of_jurisdiction(self.user, self.cleaned_data.get("township", ""))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import Readiness
@@ -105,16 +104,6 @@ class SupplyFilterForm(JurisdictionPlaceMixin, StyledForm):
 
     PLACE_FIELDS = ("township", "village")
 
-    township = forms.CharField(
-        label=_("Township"),
-        required=False,
-        validators=[RegexValidator(r"^\d{9}$", _("A township code has 9 digits."))],
-    )
-    village = forms.CharField(
-        label=_("Village"),
-        required=False,
-        validators=[RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))],
-    )
     skill = forms.ChoiceField(label=_("Skill"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     readiness = forms.ChoiceField(

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.validators import RegexValidator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -98,16 +97,6 @@ class PersonFilterForm(JurisdictionPlaceMixin, forms.Form):
         queryset=Skill.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    township = forms.CharField(
-        label=_("Township"),
-        required=False,
-        validators=[RegexValidator(r"^\d{9}$", _("A township code has 9 digits."))],
-    )
-    village = forms.CharField(
-        label=_("Village"),
-        required=False,
-        validators=[RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))],
     )
 
     def __init__(self, user, *args, **kwargs):
