@@ -39,8 +39,9 @@ lint: venv
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-## Benchmarks; writes docs/benchmarks.md.
+## Benchmarks (the load test with Locust included); writes docs/benchmarks.md.
 bench: venv
+	$(BIN)/pip install -q -e '.[dev,load]'
 	$(BIN)/python -m yanzhen.bench --write docs/benchmarks.md
 
 ## Debian's Chromium for the Playwright browser tests (never a downloaded browser).

@@ -38,10 +38,11 @@ class Measurement:
     budget: float
     command: str
     note: str = ""
+    failed: bool = False  # a run with errors fails whatever its time
 
     @property
     def verdict(self) -> str:
-        return "pass" if self.seconds <= self.budget else "FAIL"
+        return "pass" if self.seconds <= self.budget and not self.failed else "FAIL"
 
 
 def _yanzhen(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -346,6 +347,8 @@ def bench_stats(data: Path) -> list[Measurement]:
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanzhen.settings")
+    if not os.environ.get("YANZHEN_DEMO"):
+        os.environ.setdefault("YANZHEN_DEBUG", "1")  # the bench's own process: development keys
     import django
 
     django.setup()
@@ -520,6 +523,19 @@ def bench_roster(rows: int = ROSTER_ROWS) -> list[Measurement]:
     return results
 
 
+def bench_load() -> list[Measurement]:
+    """50 clerks against gunicorn for 60 s on each database (yanzhen.load.run)."""
+    from yanzhen.load.run import measure
+
+    results = []
+    for label, env, cleanup in _databases():
+        try:
+            results += measure(label, env, _yanzhen)
+        finally:
+            cleanup()
+    return results
+
+
 def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
     """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
     ran = {(m.benchmark, m.database) for m in measurements}
@@ -558,13 +574,20 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the table to this markdown file")
     parser.add_argument(
         "--only",
-        choices=["national-import", "person-list", "stats", "matching", "roster"],
+        choices=["national-import", "person-list", "stats", "matching", "roster", "load"],
         help="run one benchmark instead of all; with --write its rows replace their old ones, the others stay",
     )
     parser.add_argument("--person-list-worker", type=int, metavar="PEOPLE", help=argparse.SUPPRESS)
     parser.add_argument("--stats-worker", choices=["generate", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--matching-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--load-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load_worker:
+        _setup_django()
+        from yanzhen.load.run import prepare_accounts
+
+        prepare_accounts(args.load_worker)
+        return 0
     if args.matching_worker:
         _setup_django()
         from yanzhen.matching.benchdata import worker
@@ -590,6 +613,8 @@ def main() -> int:
         measurements += bench_matching()
     if args.only in (None, "roster"):
         measurements += bench_roster()
+    if args.only in (None, "load"):
+        measurements += bench_load()
     _setup_django()  # the table's date is the local date of the settings' time zone, whichever ran
     table = render(measurements)
     print(table)
