@@ -23,10 +23,11 @@ def _require_security_admin(request) -> None:
 
 
 def _county_of(user) -> Division | None:
+    """The county whose policy the user sets: his own division, when it is a county."""
     code = user.division_id or ""
-    if len(code) < 6:
+    if len(code) != 6:
         return None
-    return Division.objects.filter(code=code[:6], level=Level.COUNTY).first()
+    return Division.objects.filter(code=code, level=Level.COUNTY).first()
 
 
 @require_http_methods(["GET", "POST"])

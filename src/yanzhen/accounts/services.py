@@ -189,7 +189,7 @@ def save_account(
             refuse("username", f"用户名：{username} 已被使用")
     division = Division.objects.filter(code=(division_code or "").strip()).first()
     if division is None or not code_in_jurisdiction(actor, division.code):
-        refuse("division", "单位：请填写本辖区内的区划代码")
+        refuse("division_code", "单位：请填写本辖区内的区划代码")
     known = {str(role) for role in Role}
     unknown = [role for role in roles if role not in known]
     if unknown:
