@@ -131,6 +131,7 @@ def test_a_wrong_code_is_refused_audited_and_five_send_back_to_the_login(client)
         assert fresh.get("/people/").status_code == 302
     fifth = fresh.post("/accounts/two-factor/verify/", {"code": wrong})
     assert fifth.status_code == 302 and fifth.url == "/accounts/login/"
+    assert "验证码错误次数过多，请重新登录。" in fresh.get("/accounts/login/").content.decode()
     # Logged out: the page asks for the password again.
     assert fresh.get("/people/").url.startswith("/accounts/login/")
     failed = events(AuditAction.TWO_FACTOR_FAILED, "huamachi")
