@@ -48,7 +48,7 @@ def is_enrolled(user: User) -> bool:
 
 def pending_authenticator(user: User) -> TOTPDevice:
     """The unconfirmed authenticator being enrolled: the same secret on every visit until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
     return device
@@ -80,7 +80,7 @@ def normalise(code: str) -> str:
 def confirm_enrolment(*, user: User, code: str, request: HttpRequest | None = None) -> list[str] | None:
     """Confirm the pending authenticator with one code from it. Returns the recovery codes (shown once) or
     None when the code is wrong (audited)."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
     code = normalise(code)
     if device is None or not CODE_PATTERN.match(code) or not device.verify_token(code):
         audit.record(
@@ -91,8 +91,8 @@ def confirm_enrolment(*, user: User, code: str, request: HttpRequest | None = No
             detail={"stage": "enrolment"},
         )
         return None
-    # One authenticator per user: an earlier one (re-enrolment) is replaced.
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    # One authenticator per user: an earlier one (re-enrolment) and any other pending one are removed.
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record(action=AuditAction.TWO_FACTOR_ENROLLED, user=user, request=request)
