@@ -25,6 +25,23 @@ MATRIX = {
     "audit-log": row("/audit/", 302, 200, 403, 403, 403, 200, 200),
     "system": row("/system/", 302, 200, 403, 403, 403, 403, 200),
     "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
+    # 三员分立: the system administrator's accounts and the security administrator's pages; no persona here
+    # holds those roles (tests/test_separation_of_duties.py walks every URL for the three who do).
+    "system-users": row("/system/users/", 302, 403, 403, 403, 403, 403, 403),
+    "system-user-create": row("/system/users/new/", 302, 403, 403, 403, 403, 403, 403),
+    "system-user-edit": row("/system/users/1/", 302, 403, 403, 403, 403, 403, 403),
+    "security": row("/security/", 302, 403, 403, 403, 403, 403, 403),
+    "security-accounts": row("/security/accounts/", 302, 403, 403, 403, 403, 403, 403),
+    "security-unlock": row("/security/accounts/1/unlock/", 302, 405, 405, 405, 405, 405, 405),
+    "security-reset-two-factor": row(
+        "/security/accounts/1/reset-two-factor/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    # Two-factor login: everyone may enrol; the code page sends on whoever owes no code.
+    "two-factor": row("/accounts/two-factor/", 302, 200, 200, 200, 200, 200, 200),
+    "two-factor-verify": row("/accounts/two-factor/verify/", 302, 302, 302, 302, 302, 302, 302),
+    "two-factor-recovery-codes": row(
+        "/accounts/two-factor/recovery-codes/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),

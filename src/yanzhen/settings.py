@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "yanzhen.core",
     "yanzhen.divisions",
@@ -92,11 +95,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "yanzhen.core.middleware.LoginRequiredMiddleware",
+    # The one-time code after the password, or the enrolment a county's policy requires, before anything else.
+    "yanzhen.accounts.middleware.TwoFactorMiddleware",
     "yanzhen.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # 三员分立: a system, security or audit administrator reaches only his own pages (accounts/duties.py).
+    "yanzhen.accounts.middleware.DutyOnlyMiddleware",
     "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
     # Tells the page that a requested download has started (the busy button unlocks): core/downloads.py.
     "yanzhen.core.downloads.DownloadTokenMiddleware",
@@ -179,6 +188,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Two-factor login (django-otp): the issuer shown in the authenticator app, and the back-off after wrong codes
+# (1, 2, 4 … seconds per device); the verify page also sends a session back to the login after
+# TWO_FACTOR_MAX_FAILURES wrong codes (accounts/two_factor_views.py).
+OTP_TOTP_ISSUER = "雁阵"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_MAX_FAILURES = 5
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yanzhen.accounts import security_views, two_factor_views, user_views
 from yanzhen.accounts import views as accounts_views
 from yanzhen.api import api
 from yanzhen.core import views as core_views
@@ -12,6 +13,9 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit-log"),
     path("system/", vocabulary_views.vocabulary_index, name="system"),
     path("system/vocabularies/<slug:key>/", vocabulary_views.vocabulary_detail, name="vocabulary-detail"),
+    path("system/users/", user_views.user_list, name="system-users"),
+    path("system/users/new/", user_views.user_edit, name="system-user-create"),
+    path("system/users/<int:pk>/", user_views.user_edit, name="system-user-edit"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("divisions/", include("yanzhen.divisions.urls")),
@@ -27,6 +31,21 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts_views.password_change, name="password-change"),
+    path("accounts/two-factor/", two_factor_views.enrol, name="two-factor"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("security/", security_views.policy, name="security"),
+    path("security/accounts/", security_views.accounts, name="security-accounts"),
+    path("security/accounts/<int:pk>/unlock/", security_views.unlock, name="security-unlock"),
+    path(
+        "security/accounts/<int:pk>/reset-two-factor/",
+        security_views.reset_two_factor,
+        name="security-reset-two-factor",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

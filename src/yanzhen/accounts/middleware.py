@@ -1,11 +1,51 @@
-"""A user whose password someone else chose (a reserve's login issued by a clerk, a reset) changes it before
-doing anything else: every page leads to the password change until he has."""
+"""Before anything else: the second factor (when the user has one, or his county requires it), then the
+password someone else chose (a reserve's login issued by a clerk, a reset); and the three administrators of
+三员分立 stay on their own pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from yanzhen.accounts import duties
+from yanzhen.accounts.two_factor_state import ENROL, SESSION_KEY, VERIFY
 
 # Reachable meanwhile: the password change itself, logging out, the language switch, assets.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+# Reachable before the second factor: its own pages, logging out, the language switch, assets.
+TWO_FACTOR_OPEN_PREFIXES = (
+    "/accounts/two-factor/",
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+)
+
+
+class TwoFactorMiddleware:
+    """Reads the state the login left in the session (accounts.signals.on_login): "verify" sends every page to
+    the code page, "enrol" to the enrolment page; the API answers 403 JSON to such a session (API tokens carry
+    no session and are not affected)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        state = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if (
+            state in (VERIFY, ENROL)
+            and request.user.is_authenticated
+            and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先在网页完成两步验证"}, status=403)
+            if state == ENROL:
+                return redirect("two-factor")
+            return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:
@@ -22,4 +62,22 @@ class PasswordChangeRequiredMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "请先登录网页修改初始密码"}, status=403)
             return redirect("password-change")
+        return self.get_response(request)
+
+
+class DutyOnlyMiddleware:
+    """三员分立: a user holding only the system, security or audit administrator's role reaches his own pages
+    (accounts.duties); "/" leads there, anything else is refused (403), so no such role reads the archive."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        duty = duties.duty_of(request.user)
+        if duty is not None and not duties.may_reach(duty, request.path):
+            if request.path == "/":
+                return redirect(duties.home_of(duty))
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "三员账号不能使用业务接口"}, status=403)
+            raise PermissionDenied
         return self.get_response(request)

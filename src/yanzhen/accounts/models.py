@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,3 +104,82 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         raw = "yz_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, key_hash=hash_token(raw)), raw
+
+
+# The bounds of the county security policy (SecurityPolicy): the form, the service and the model agree.
+PASSWORD_MAX_AGE_DAYS = (30, 365)
+PASSWORD_REUSE_COUNT = (1, 24)
+DEFAULT_PASSWORD_MAX_AGE_DAYS = 90
+DEFAULT_PASSWORD_REUSE_COUNT = 5
+
+
+class SecurityPolicyQuerySet(ScopedQuerySet):
+    pass
+
+
+class SecurityPolicy(models.Model):
+    """One county's security policy, set by its security administrator (安全管理员). While a county has saved
+    none, the defaults below apply (`for_user` returns an unsaved instance)."""
+
+    jurisdiction_path = "county__code"
+
+    county = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("county"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="security_policy",
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("password maximum age (days)"),
+        default=DEFAULT_PASSWORD_MAX_AGE_DAYS,
+        validators=[MinValueValidator(PASSWORD_MAX_AGE_DAYS[0]), MaxValueValidator(PASSWORD_MAX_AGE_DAYS[1])],
+        help_text=_("A password older than this must be changed at the next login."),
+    )
+    password_reuse_count = models.PositiveSmallIntegerField(
+        _("passwords remembered"),
+        default=DEFAULT_PASSWORD_REUSE_COUNT,
+        validators=[MinValueValidator(PASSWORD_REUSE_COUNT[0]), MaxValueValidator(PASSWORD_REUSE_COUNT[1])],
+        help_text=_("A new password may not be one of this many previous passwords."),
+    )
+    two_factor_required = models.BooleanField(
+        _("two-factor login required"),
+        default=False,
+        help_text=_(
+            "Administrators, township clerks and the three system administrators log in with a one-time code."
+        ),
+    )
+    history = HistoricalRecords()
+
+    objects = SecurityPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policies")
+
+    def __str__(self) -> str:
+        return str(self.county_id)
+
+    @classmethod
+    def for_county_code(cls, code: str | None) -> SecurityPolicy:
+        """The policy of the county whose code begins `code` (a county, township or village); defaults when
+        that county has saved none or the code lies above any county."""
+        if code and len(code) >= 6:
+            saved = cls.objects.filter(county_id=code[:6]).first()
+            if saved is not None:
+                return saved
+        return cls()
+
+    @classmethod
+    def for_user(cls, user) -> SecurityPolicy:
+        """The policy of the county at or above the user's division (an unsaved default instance if none)."""
+        return cls.for_county_code(getattr(user, "division_id", None))
+
+    @staticmethod
+    def lockout_failures() -> int:
+        """django-axes' limit, global to the deployment (settings.AXES_FAILURE_LIMIT): shown, not set here."""
+        return int(settings.AXES_FAILURE_LIMIT)
+
+    @staticmethod
+    def lockout_minutes() -> int:
+        return round(float(settings.AXES_COOLOFF_TIME) * 60)

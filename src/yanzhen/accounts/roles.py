@@ -1,6 +1,7 @@
 """Roles a user may hold. Each role is a Django group of the same name, created by a data migration,
 so permissions can be attached to it later (two-factor, exports ...)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +12,32 @@ class Role(models.TextChoices):
     VILLAGE_SECRETARY = "village_secretary", _("Village party secretary")  # 村党组织书记
     RESERVE = "reserve", _("Reserve cadre")  # 后备力量 (self-service)
     AUDITOR = "auditor", _("Auditor")  # 只读审计
+    # 三员分立 (GB/T 22239-2019 level 3): three administrators of the system itself, none of whom reads the
+    # archive by that role (accounts.duties keeps them on their own pages).
+    SYSTEM_ADMIN = "system_admin", _("System administrator")  # 系统管理员: accounts and vocabularies
+    SECURITY_ADMIN = "security_admin", _("Security administrator")  # 安全管理员: policy, lockouts, 2FA
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")  # 审计管理员: reads the audit log
 
 
 # Roles that may change domain records inside their jurisdiction.
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK})
 # Roles that may read the security audit log.
-AUDIT_READER_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+AUDIT_READER_ROLES = frozenset({Role.ADMIN, Role.AUDITOR, Role.AUDIT_ADMIN})
 # Roles that may export personal records (masked unless they also hold the full-data permission).
 EXPORTER_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK, Role.VILLAGE_SECRETARY})
+# The three administrators of 三员分立: each must be the only role of its holder.
+DUTY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that must log in with a second factor when their county's security policy says so.
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK}) | DUTY_ROLES
+
+DUTY_CONFLICT_MESSAGE = (
+    "角色：系统管理员、安全管理员、审计管理员须由不同的人担任（三员分立），且不得兼任其他角色"
+)
+
+
+def check_role_combination(roles) -> None:
+    """三员分立: a duty role is its holder's only role. Raises ValidationError on the field `roles`."""
+    codes = {str(role) for role in roles}
+    duties = codes & {str(role) for role in DUTY_ROLES}
+    if duties and len(codes) > 1:
+        raise ValidationError({"roles": DUTY_CONFLICT_MESSAGE})

@@ -1,15 +1,25 @@
-"""Writes to accounts: users and API tokens."""
+"""Writes to accounts: users, API tokens, the county security policy and lockouts."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404, HttpRequest
 
-from yanzhen.accounts.models import ApiToken, User
-from yanzhen.accounts.roles import Role
+from yanzhen.accounts.models import (
+    PASSWORD_MAX_AGE_DAYS,
+    PASSWORD_REUSE_COUNT,
+    ApiToken,
+    SecurityPolicy,
+    User,
+)
+from yanzhen.accounts.roles import Role, check_role_combination
 from yanzhen.core import audit
+from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
+from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
 
@@ -24,6 +34,7 @@ def create_or_update_user(
     is_superuser: bool = False,
 ) -> tuple[User, bool]:
     """Create the user, or bring an existing one to the given division, roles and password."""
+    check_role_combination(roles)
     user = User.objects.filter(username=username).first()
     created = user is None
     if user is None:
@@ -43,3 +54,204 @@ def issue_token(*, user: User, name: str = "") -> str:
     token, raw = ApiToken.issue(user, name)
     audit.record(action=AuditAction.TOKEN_CREATED, user=user, object_repr=f"token {token.pk}")
     return raw
+
+
+POLICY_FIELDS = ("password_max_age_days", "password_reuse_count", "two_factor_required")
+
+
+@transaction.atomic
+def save_security_policy(
+    *,
+    actor: User,
+    county: Division,
+    password_max_age_days: int | None,
+    password_reuse_count: int | None,
+    two_factor_required: bool,
+    request: HttpRequest | None = None,
+) -> SecurityPolicy:
+    """The county's security administrator sets its policy (field history and an audit row with old and new
+    values). Values out of range are refused, naming the field, and nothing is written."""
+    if not code_in_jurisdiction(actor, county.code):
+        raise Http404
+    if not actor.has_role(Role.SECURITY_ADMIN):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if county.level != Level.COUNTY:
+        errors["county"] = f"{county.name} 不是县级单位"
+    low, high = PASSWORD_MAX_AGE_DAYS
+    if password_max_age_days is None or not low <= password_max_age_days <= high:
+        errors["password_max_age_days"] = f"密码有效期须在 {low} 到 {high} 天之间"
+    low, high = PASSWORD_REUSE_COUNT
+    if password_reuse_count is None or not low <= password_reuse_count <= high:
+        errors["password_reuse_count"] = f"不得重复使用的历史密码个数须在 {low} 到 {high} 之间"
+    if errors:
+        raise ValidationError(errors)
+    policy = SecurityPolicy.objects.select_for_update().filter(county=county).first()
+    before = {name: getattr(policy or SecurityPolicy(), name) for name in POLICY_FIELDS}
+    if policy is None:
+        policy = SecurityPolicy(county=county)
+    policy.password_max_age_days = password_max_age_days
+    policy.password_reuse_count = password_reuse_count
+    policy.two_factor_required = bool(two_factor_required)
+    after = {name: getattr(policy, name) for name in POLICY_FIELDS}
+    if not policy._state.adding and before == after:
+        return policy
+    policy._history_user = actor
+    policy.save()
+    audit.record(
+        action=AuditAction.SECURITY_POLICY_CHANGED,
+        user=actor,
+        request=request,
+        object_repr=f"security policy {county.code}",
+        detail={"county": county.code, "before": before, "after": after},
+    )
+    return policy
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Which of these usernames django-axes holds locked out now (its limit and cool-off, by username)."""
+    from axes.conf import settings as axes_settings
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(
+        username__in=list(usernames), failures_since_start__gte=axes_settings.AXES_FAILURE_LIMIT
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return set(attempts.values_list("username", flat=True))
+
+
+@transaction.atomic
+def clear_lockout(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+    """The security administrator unlocks an account django-axes locked (forgets its failed attempts)."""
+    from axes.utils import reset
+
+    _check_security_admin(actor, user)
+    removed = reset(username=user.username)
+    audit.record(
+        action=AuditAction.LOCKOUT_CLEARED,
+        user=actor,
+        request=request,
+        object_repr=f"user {user.pk} {user.username}",
+        detail={"user": user.username, "attempts": removed},
+    )
+    return removed
+
+
+def reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
+    """The security administrator removes a user's authenticator and recovery codes (a lost phone)."""
+    from yanzhen.accounts import two_factor
+
+    _check_security_admin(actor, user)
+    two_factor.reset(actor=actor, user=user, request=request)
+
+
+def _check_security_admin(actor: User, user: User) -> None:
+    if not user.division_id or not code_in_jurisdiction(actor, user.division_id):
+        raise Http404
+    if not actor.has_role(Role.SECURITY_ADMIN):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_account(
+    *,
+    actor: User,
+    user: User | None,
+    username: str,
+    display_name: str,
+    division_code: str,
+    roles: list[str],
+    is_active: bool,
+    password: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """The system administrator (系统管理员) creates or changes an account of his jurisdiction: division, roles
+    (三员分立 checked), active, and an initial password the user must change at his first login. Every problem
+    is named by its field and nothing is written."""
+    if not actor.has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+    if user is not None and (not user.division_id or not code_in_jurisdiction(actor, user.division_id)):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    username = (username or "").strip()
+    if user is None:
+        if not username:
+            refuse("username", "用户名：请填写")
+        elif User.objects.filter(username=username).exists():
+            refuse("username", f"用户名：{username} 已被使用")
+    division = Division.objects.filter(code=(division_code or "").strip()).first()
+    if division is None or not code_in_jurisdiction(actor, division.code):
+        refuse("division_code", "单位：请填写本辖区内的区划代码")
+    known = {str(role) for role in Role}
+    unknown = [role for role in roles if role not in known]
+    if unknown:
+        refuse("roles", f"角色：未知的角色 {'、'.join(unknown)}")
+    try:
+        check_role_combination(roles)
+    except ValidationError as conflict:
+        for message in conflict.message_dict["roles"]:
+            refuse("roles", message)
+    if user is not None and user.pk == actor.pk:
+        current = set(user.role_codes)
+        if set(roles) != current or not is_active:
+            refuse("roles", "角色：不能修改本人的角色或停用本人账号")
+    if user is None and not password:
+        refuse("password", "初始密码：请填写")
+    candidate = user or User(username=username)
+    if password:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as weak:
+            for message in weak.messages:
+                refuse("password", f"初始密码：{message}")
+    if errors:
+        raise ValidationError(errors)
+    created = user is None
+    before = (
+        {}
+        if created
+        else {
+            "division": user.division_id,
+            "roles": sorted(user.role_codes),
+            "is_active": user.is_active,
+            "display_name": user.display_name,
+        }
+    )
+    account = candidate
+    account.display_name = (display_name or "").strip()
+    account.division = division
+    account.is_active = bool(is_active)
+    if password:
+        account.set_password(password)
+        account.must_change_password = True
+    account._history_user = actor
+    account.save()
+    account.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+    after = {
+        "division": account.division_id,
+        "roles": sorted(roles),
+        "is_active": account.is_active,
+        "display_name": account.display_name,
+    }
+    audit.record(
+        action=AuditAction.USER_CHANGED,
+        user=actor,
+        request=request,
+        object_repr=f"user {account.pk} {account.username}",
+        detail={
+            "user": account.username,
+            "created": created,
+            "before": before,
+            "after": after,
+            "password_set": bool(password),
+        },
+    )
+    return account

@@ -12,6 +12,15 @@ from yanzhen.core.models import AuditAction, AuditOutcome
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit.record(action=AuditAction.LOGIN, user=user, request=request)
+    # The second factor still to come (accounts.middleware.TwoFactorMiddleware reads it on every request).
+    if request is not None and hasattr(request, "session"):
+        from yanzhen.accounts import two_factor_state
+
+        state = two_factor_state.decide(user)
+        if state is None:
+            two_factor_state.settle(request)
+        else:
+            request.session[two_factor_state.SESSION_KEY] = state
 
 
 @receiver(user_logged_out)

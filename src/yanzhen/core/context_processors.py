@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.accounts.duties import duty_of
 from yanzhen.accounts.roles import Role
 from yanzhen.core.middleware import is_self_service_only
 
@@ -32,11 +33,33 @@ def navigation(request):
         return {
             "navigation": [{"label": _("Assessment"), "url": url, "active": request.path.startswith(url)}]
         }
+    duty = duty_of(user)
+    if duty is not None:
+        # 三员分立: the system, security or audit administrator sees his own pages only, and no search box
+        # (it would search the archive he may not read).
+        return {"navigation": _items(request, DUTY_NAVIGATION[duty])}
+    navigation = list(NAVIGATION)
+    if user.has_role(Role.SECURITY_ADMIN):
+        navigation.append((_("Security"), "security"))
+    return {"navigation": _items(request, navigation, user), "search_box": True}
+
+
+# The navigation of each administrator of 三员分立 (accounts.duties keeps him on these pages).
+DUTY_NAVIGATION = {
+    Role.SYSTEM_ADMIN: [(_("Accounts"), "system-users"), (_("System"), "system")],
+    Role.SECURITY_ADMIN: [(_("Security"), "security")],
+    Role.AUDIT_ADMIN: [(_("Audit log"), "audit-log")],
+}
+
+
+def _items(request, navigation, user=None) -> list[dict]:
     items = []
-    for label, url_name in NAVIGATION:
-        if url_name == "system" and not user.has_role(Role.ADMIN):
+    for label, url_name in navigation:
+        if user is not None and url_name == "system" and not user.has_role(Role.ADMIN, Role.SYSTEM_ADMIN):
             url_name = "audit-log" if user.can_read_audit else None
         url = reverse(url_name) if url_name else None
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
+        if url_name == "system" and request.path.startswith("/system/users/"):
+            active = False
         items.append({"label": label, "url": url, "active": active})
-    return {"navigation": items, "search_box": True}
+    return items

@@ -23,6 +23,14 @@ class AuditAction(models.TextChoices):
     RESERVE_LOGIN_DISABLED = "reserve_login_disabled", _("Reserve's login disabled")
     RESERVE_LOGIN_ENABLED = "reserve_login_enabled", _("Reserve's login enabled")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SECURITY_POLICY_CHANGED = "security_policy_changed", _("Security policy changed")
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login enrolled")
+    TWO_FACTOR_VERIFIED = "two_factor_verified", _("Two-factor code accepted")
+    TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset")
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("Recovery codes issued")
+    LOCKOUT_CLEARED = "lockout_cleared", _("Lockout cleared")
+    USER_CHANGED = "user_changed", _("Account created or changed")
 
 
 class AuditOutcome(models.TextChoices):

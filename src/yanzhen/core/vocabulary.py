@@ -44,7 +44,7 @@ def get_vocabulary(key: str) -> Vocabulary | None:
 
 
 def _check(actor) -> None:
-    if not actor.has_role(Role.ADMIN):
+    if not actor.has_role(Role.ADMIN, Role.SYSTEM_ADMIN):
         raise PermissionDenied
 
 

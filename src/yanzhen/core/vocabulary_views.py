@@ -8,18 +8,29 @@ from django.shortcuts import redirect, render
 from yanzhen.accounts.roles import Role
 from yanzhen.core import vocabulary as service
 
+# The organisation department's administrator, as before, and the system administrator of 三员分立.
+VOCABULARY_ROLES = (Role.ADMIN, Role.SYSTEM_ADMIN)
+
 
 def vocabulary_index(request):
-    if not request.user.has_role(Role.ADMIN):
+    if not request.user.has_role(*VOCABULARY_ROLES):
         raise PermissionDenied
-    return render(request, "core/vocabulary_index.html", {"vocabularies": service.VOCABULARIES})
+    return render(
+        request,
+        "core/vocabulary_index.html",
+        {
+            "vocabularies": service.VOCABULARIES,
+            "can_manage_accounts": request.user.has_role(Role.SYSTEM_ADMIN),
+            "is_business_admin": request.user.has_role(Role.ADMIN),
+        },
+    )
 
 
 def vocabulary_detail(request, key: str):
     chosen = service.get_vocabulary(key)
     if chosen is None:
         raise Http404
-    if not request.user.has_role(Role.ADMIN):
+    if not request.user.has_role(*VOCABULARY_ROLES):
         raise PermissionDenied
     error = ""
     if request.method == "POST":

@@ -59,6 +59,12 @@ def demo_accounts() -> list[DemoAccount]:
             "cunshuji", "村党组织书记", first_village or HUAMACHI, Role.VILLAGE_SECRETARY, "花马池镇的一个村"
         ),
         DemoAccount("auditor", "审计员", DEMO_COUNTY, Role.AUDITOR, "盐池县，只读"),
+        # 三员分立: each reaches only his own pages, none reads the archive.
+        DemoAccount("xitong", "系统管理员", DEMO_COUNTY, Role.SYSTEM_ADMIN, "盐池县，账号与词表"),
+        DemoAccount(
+            "anquan", "安全管理员", DEMO_COUNTY, Role.SECURITY_ADMIN, "盐池县，安全策略、解锁、两步验证"
+        ),
+        DemoAccount("shenji", "审计管理员", DEMO_COUNTY, Role.AUDIT_ADMIN, "盐池县，审计日志"),
     ]
 
 

@@ -1,0 +1,81 @@
+"""The system administrator's account pages (系统管理员, 三员分立): the accounts of his jurisdiction, a new one,
+and changing one (division, roles, active, an initial password). Writes go through
+accounts.services.save_account."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yanzhen.accounts import services
+from yanzhen.accounts.forms import AccountForm
+from yanzhen.accounts.models import User
+from yanzhen.accounts.roles import Role
+from yanzhen.core.jurisdiction import get_scoped_or_404
+
+
+def _require_system_admin(request) -> None:
+    if not request.user.has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+
+
+def user_list(request):
+    _require_system_admin(request)
+    users = (
+        User.objects.restrict(request.user)
+        .select_related("division")
+        .prefetch_related("groups")
+        .order_by("division_id", "username")
+    )
+    labels = dict(Role.choices)
+    rows = [
+        (user, "、".join(str(labels.get(group.name, group.name)) for group in user.groups.all()))
+        for user in users
+    ]
+    return render(request, "accounts/user_list.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int | None = None):
+    _require_system_admin(request)
+    account = get_scoped_or_404(User.objects.all(), request.user, pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form = AccountForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.save_account(
+                    actor=request.user,
+                    user=account,
+                    username=data["username"] if account is None else account.username,
+                    display_name=data["display_name"],
+                    division_code=data["division_code"],
+                    roles=list(data["roles"]),
+                    is_active=data["is_active"],
+                    password=data["password"],
+                    request=request,
+                )
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, _("Saved %(user)s.") % {"user": saved.username})
+                return redirect("system-users")
+    elif account is not None:
+        form = AccountForm(
+            initial={
+                "username": account.username,
+                "display_name": account.display_name,
+                "division_code": account.division_id,
+                "roles": sorted(account.role_codes),
+                "is_active": account.is_active,
+            }
+        )
+    else:
+        form = AccountForm(initial={"division_code": request.user.division_id})
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {"form": form, "account": account},
+        status=400 if form.errors else 200,
+    )
