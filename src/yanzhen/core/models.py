@@ -23,6 +23,9 @@ class AuditAction(models.TextChoices):
     RESERVE_LOGIN_DISABLED = "reserve_login_disabled", _("Reserve's login disabled")
     RESERVE_LOGIN_ENABLED = "reserve_login_enabled", _("Reserve's login enabled")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SESSION_ENDED = "session_ended", _("Older session ended by a new login")
+    REAUTHENTICATED = "reauthenticated", _("Password entered again")
+    REAUTH_FAILED = "reauth_failed", _("Wrong password entered again")
 
 
 class AuditOutcome(models.TextChoices):
