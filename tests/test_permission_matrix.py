@@ -54,6 +54,7 @@ MATRIX = {
     "login": row("/accounts/login/", 200, 302, 302, 302, 302, 302, 302),
     "logout": row("/accounts/logout/", 302, 405, 405, 405, 405, 405, 405),
     "password-change": row("/accounts/password/", 302, 200, 200, 200, 200, 200, 200),
+    "reauthenticate": row("/accounts/reauth/?next=/people/", 302, 200, 200, 200, 200, 200, 200),
     "set_language": row("/i18n/setlang/", 302, 302, 302, 302, 302, 302, 302),
     "api-v1:api-root": row("/api/v1/", 404, 404, 404, 404, 404, 404, 404),
     "api-v1:openapi-json": row("/api/v1/openapi.json", 200, 200, 200, 200, 200, 200, 200),

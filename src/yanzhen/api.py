@@ -27,6 +27,8 @@ class BearerTokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
+        # A token's request is not asked to enter a password again (accounts.reauth.is_recent).
+        request.api_token = api_token
         return api_token.user
 
 

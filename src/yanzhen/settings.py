@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): the session passed the second factor (accounts/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Tells the browser of a session ended by a newer login why it is logged out (accounts.sessions).
+    "yanzhen.accounts.middleware.SessionEndedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "yanzhen.core.middleware.LoginRequiredMiddleware",
@@ -161,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "yanzhen.accounts.validators.CharacterClassValidator", "OPTIONS": {"required_classes": 3}},
+    # None of the last passwords (accounts.password_policy.reuse_count) again.
+    {"NAME": "yanzhen.accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -171,6 +175,12 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# One session per user: a new login ends his other sessions (accounts.sessions). YANZHEN_SINGLE_SESSION=0
+# allows several at once.
+YANZHEN_SINGLE_SESSION = _setting("YANZHEN_SINGLE_SESSION", "1") == "1"
+# Revealing a full ID number or phone, or exporting unmasked data, needs the password entered within this
+# many seconds (at login or on the 请再次输入密码 page, accounts.reauth).
+YANZHEN_REAUTH_SECONDS = 5 * 60
 SESSION_COOKIE_SECURE = not DEVELOPMENT_DEFAULTS and _setting("YANZHEN_INSECURE_COOKIES", "0") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A form sent from a stale page gets the app's own Chinese 403 page, not Django's English one.

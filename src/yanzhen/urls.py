@@ -46,6 +46,7 @@ urlpatterns = [
         security_views.reset_two_factor,
         name="security-reset-two-factor",
     ),
+    path("accounts/reauth/", accounts_views.reauthenticate, name="reauthenticate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

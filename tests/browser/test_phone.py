@@ -248,6 +248,9 @@ def test_the_main_pages_fit_a_desk(browser, live_server, small_county, username)
     assert page.locator(".yz-sidebar").bounding_box()["width"] == 200
     assert not page.locator(".yz-menu-button").is_visible()
     assert page.get_by_role("button", name="退出").is_visible()
+    # 修改密码 sits in the top bar, next to 退出.
+    change = page.locator(".yz-topbar a", has_text="修改密码")
+    assert change.is_visible() and change.get_attribute("href") == "/accounts/password/"
     starts = navigation_links(page)
     visited, problems = walk(page, live_server, starts + detail_pages(small_county), follow=False)
     context.close()
@@ -270,6 +273,7 @@ def test_the_menu_button_opens_the_navigation_on_a_phone(browser, live_server, s
     assert page.locator(".yz-topbar input[name=q]").bounding_box()["y"] < 20
     assert page.locator("main").bounding_box()["y"] < 120
     assert not page.get_by_role("button", name="退出").is_visible()
+    assert not page.locator("a", has_text="修改密码").first.is_visible()
 
     menu.click()
     page.wait_for_selector("#yz-nav.show")
@@ -277,9 +281,10 @@ def test_the_menu_button_opens_the_navigation_on_a_phone(browser, live_server, s
     assert links.all_inner_texts() == [
         "首页", "村情", "人员", "后备力量", "培养", "考核", "人岗相适", "统计", "导入导出", "系统",
     ]  # fmt: skip
-    # Who is logged in, the language and 退出 moved into the menu.
+    # Who is logged in, the language, 修改密码 and 退出 moved into the menu.
     assert page.locator("#yz-nav .yz-user").inner_text() == str(User.objects.get(username="huamachi"))
     assert page.get_by_role("button", name="退出").is_visible()
+    assert page.locator("#yz-nav a", has_text="修改密码").is_visible()
     assert page.locator("#yz-nav select[name=language]").is_visible()
 
     page.locator("#yz-nav a.nav-link", has_text="人员").click()

@@ -1,14 +1,22 @@
-"""Before anything else: the second factor (when the user has one, or his county requires it), then the
-password someone else chose (a reserve's login issued by a clerk, a reset); and the three administrators of
-三员分立 stay on their own pages."""
+"""What every request passes through once the user is known, in this order (settings.MIDDLEWARE):
 
+TwoFactorMiddleware: the second factor (when the user has one, or his county requires it) before anything else.
+PasswordChangeRequiredMiddleware: a user whose password someone else chose (a reserve's login issued by a
+clerk, a reset), or whose password is older than the county allows (accounts.passwords), changes it before
+doing anything else. An API token is not held (the middleware sees only the browser session's user).
+SessionEndedMiddleware: the browser of a session that a newer login of the same user ended
+(accounts.sessions) is told so on the login page it lands on.
+DutyOnlyMiddleware: the three administrators of 三员分立 stay on their own pages.
+"""
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from yanzhen.accounts import duties
+from yanzhen.accounts import duties, passwords, sessions
 from yanzhen.accounts.two_factor_state import ENROL, SESSION_KEY, VERIFY
 
 # Reachable meanwhile: the password change itself, logging out, the language switch, assets.
@@ -54,14 +62,27 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(OPEN_PREFIXES)
-        ):
+        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+            if getattr(user, "must_change_password", False):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "请先登录网页修改初始密码"}, status=403)
+                return redirect("password-change")
+            if passwords.is_expired(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "密码已过期，请先登录网页修改密码"}, status=403)
+                return redirect("password-change")
+        return self.get_response(request)
+
+
+class SessionEndedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and sessions.ended_by_other_login(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请先登录网页修改初始密码"}, status=403)
-            return redirect("password-change")
+                return JsonResponse({"detail": sessions.ENDED_MESSAGE}, status=401)
+            messages.warning(request, sessions.ENDED_MESSAGE)
         return self.get_response(request)
 
 

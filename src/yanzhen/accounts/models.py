@@ -76,6 +76,64 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def save(self, *args, **kwargs):
+        # set_password only hashes; the new hash is kept in the history once the user row is saved (a new
+        # user has no primary key before). AbstractBaseUser.save clears `_password`, so look before.
+        password_was_set = self._password is not None
+        super().save(*args, **kwargs)
+        if password_was_set:
+            PasswordHistory.remember(self)
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user had (his current one too), so that he cannot choose any of his last few
+    again (accounts.validators.PasswordHistoryValidator). Only the newest `password_policy.reuse_count`
+    entries of a user are kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password_hash = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user: User) -> None:
+        """Add the user's current hash and drop what is older than the last `reuse_count` passwords."""
+        from yanzhen.accounts import password_policy
+
+        if not user.has_usable_password():
+            return
+        cls.objects.create(user=user, password_hash=user.password)
+        keep = max(password_policy.reuse_count(user), 1)
+        kept = cls.objects.filter(user=user).order_by("-created_at", "-id").values_list("id", flat=True)
+        cls.objects.filter(user=user).exclude(id__in=list(kept[:keep])).delete()
+
+
+class UserSession(models.Model):
+    """Which browser session belongs to which user, written at login (accounts.sessions). A new login ends
+    the user's other sessions by these keys, on any app server, without decoding every session. A row whose
+    session was ended by a newer login keeps `ended_at`, so that browser is told why at its next request."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,10 +1,12 @@
 """Authentication events reach us only as signals (from django.contrib.auth and django-axes); they are
-written to the audit log here. Domain writes never use signals."""
+written to the audit log here. A login also starts the re-authentication window (accounts.reauth) and ends the
+user's older sessions (accounts.sessions); a logout forgets its session. Domain writes never use signals."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from yanzhen.accounts import reauth, sessions
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction, AuditOutcome
 
@@ -12,8 +14,10 @@ from yanzhen.core.models import AuditAction, AuditOutcome
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit.record(action=AuditAction.LOGIN, user=user, request=request)
-    # The second factor still to come (accounts.middleware.TwoFactorMiddleware reads it on every request).
     if request is not None and hasattr(request, "session"):
+        reauth.mark(request)
+        sessions.on_login(request, user)
+        # The second factor still to come (accounts.middleware.TwoFactorMiddleware reads it on every request).
         from yanzhen.accounts import two_factor_state
 
         state = two_factor_state.decide(user)
@@ -27,6 +31,7 @@ def on_login(sender, request, user, **kwargs):
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
         audit.record(action=AuditAction.LOGOUT, user=user, request=request)
+    sessions.on_logout(request)
 
 
 @receiver(user_login_failed)

@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("Recovery codes issued")
     LOCKOUT_CLEARED = "lockout_cleared", _("Lockout cleared")
     USER_CHANGED = "user_changed", _("Account created or changed")
+    SESSION_ENDED = "session_ended", _("Older session ended by a new login")
+    REAUTHENTICATED = "reauthenticated", _("Password entered again")
+    REAUTH_FAILED = "reauth_failed", _("Wrong password entered again")
 
 
 class AuditOutcome(models.TextChoices):

@@ -3,7 +3,8 @@
 Left out, and why:
 - content types and permissions: `migrate` creates them, with ids that differ from one database to the
   next. The rows pointing at them (the roles' permissions) name them by natural key instead.
-- sessions: a restored system starts with everyone logged out.
+- sessions, and which user each belongs to (accounts.usersession): a restored system starts with everyone
+  logged out.
 - django-axes: login failures and lockouts are 30-minute state; the audit log keeps the events.
 
 Every other row keeps its primary key, so history rows, audit rows and the references kept without a
@@ -33,7 +34,9 @@ from django.test.utils import override_settings
 from yanzhen.core.progress import Progress, report
 from yanzhen.ops.archive import BackupError
 
-EXCLUDED_MODELS = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
+EXCLUDED_MODELS = frozenset(
+    {"contenttypes.contenttype", "auth.permission", "sessions.session", "accounts.usersession"}
+)
 EXCLUDED_APPS = frozenset({"axes"})
 NATURAL_KEY_MODELS = (ContentType, Permission)
 # Rows a fresh `migrate` creates (data migrations: the roles, the vocabularies, the default post types).

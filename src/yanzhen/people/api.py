@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
 from ninja import Field, Query, Router, Schema, Status
 
+from yanzhen.accounts import reauth
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -325,11 +326,16 @@ def create_person(request, payload: PersonIn):
 
 
 @router.get(
-    "/{person_id}", response=PersonDetailOut, summary="One archive; reveal=id_number shows the number"
+    "/{person_id}",
+    response={200: PersonDetailOut, 403: ErrorOut},
+    summary="One archive; reveal=id_number shows the number",
 )
 def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | None = None):
     person = _detail(request, person_id)
     revealed = {}
+    if reveal and services.can_view_full_personal_data(request.user) and not reauth.is_recent(request):
+        # Over a browser session the password must have been entered lately (a token is not asked).
+        return Status(403, {"detail": reauth.API_MESSAGE})
     if reveal == "id_number":
         revealed["id_number"] = services.reveal_id_number(actor=request.user, person=person, request=request)
     elif reveal == "phone":

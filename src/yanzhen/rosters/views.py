@@ -18,8 +18,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.accounts import reauth
 from yanzhen.core import audit, crypto
 from yanzhen.core.models import AuditAction, AuditOutcome
+from yanzhen.people.services import can_view_full_personal_data
 from yanzhen.rosters.exporter import build_template, export_roster
 from yanzhen.rosters.forms import ExportForm, LrmxImportForm, RosterUploadForm
 from yanzhen.rosters.importer import import_roster
@@ -267,6 +269,9 @@ def export(request):
     if not form.is_valid():
         return HttpResponseBadRequest("区划有误，未导出", content_type="text/plain; charset=utf-8")
     division = form.cleaned_data["division"]
+    if can_view_full_personal_data(request.user) and not reauth.is_recent(request):
+        # The roster carries full ID numbers and phones for this user: his password first.
+        return reauth.ask(request, next_url=request.get_full_path(), download=True)
     content, _rows, _full = export_roster(actor=request.user, division=division, request=request)
     return _xlsx_response(content, f"{division.name}村级后备力量花名册_{timezone.localdate():%Y-%m-%d}.xlsx")
 

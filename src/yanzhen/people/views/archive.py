@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.accounts import reauth
 from yanzhen.accounts.roles import EXPORTER_ROLES
 from yanzhen.core.history import timeline
 from yanzhen.divisions.models import Division
@@ -305,6 +306,8 @@ def _initial(person: Person | None) -> dict:
 def reveal(request, pk: int):
     """The full ID number or phone as a small fragment (HTMX), for a user with the permission; audited."""
     person = get_person(request.user, pk)
+    if services.can_view_full_personal_data(request.user) and not reauth.is_recent(request):
+        return reauth.ask(request, next_url=reverse("people:archive", args=[pk]))
     which = request.POST.get("field", "id_number")
     if which == "phone":
         value = services.reveal_phone(actor=request.user, person=person, request=request)
@@ -394,6 +397,9 @@ def lrmx_export(request, pk: int):
     if not request.user.has_role(*EXPORTER_ROLES):
         # The auditor looks but exports nothing personal (DOMAIN.md, who uses it).
         raise PermissionDenied
+    if services.can_view_full_personal_data(request.user) and not reauth.is_recent(request):
+        # The file carries the full ID number for this user: his password first.
+        return reauth.ask(request, next_url=request.get_full_path(), download=True)
     content = lrmx.export_lrmx(actor=request.user, person=person, request=request)
     response = HttpResponse(content, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
