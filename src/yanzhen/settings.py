@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yanzhen.accounts",
     "yanzhen.people",
     "yanzhen.posts",
+    "yanzhen.holidays",
     "yanzhen.candidacies",
     "yanzhen.assessments",
     "yanzhen.cultivation",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", core_views.search, name="search"),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("system/", vocabulary_views.vocabulary_index, name="system"),
+    path("system/holidays/", include("yanzhen.holidays.urls")),
     path("system/vocabularies/<slug:key>/", vocabulary_views.vocabulary_detail, name="vocabulary-detail"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
