@@ -25,6 +25,9 @@ MATRIX = {
     "audit-log": row("/audit/", 302, 200, 403, 403, 403, 200, 200),
     "system": row("/system/", 302, 200, 403, 403, 403, 403, 200),
     "vocabulary-detail": row("/system/vocabularies/skills/", 302, 200, 403, 403, 403, 403, 200),
+    # The holiday schedule is nationwide: every administrator reads it (only the top one writes it).
+    "holidays:index": row("/system/holidays/", 302, 200, 403, 403, 403, 403, 200),
+    "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
