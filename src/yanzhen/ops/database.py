@@ -36,7 +36,8 @@ from yanzhen.ops.archive import BackupError
 EXCLUDED_MODELS = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
 EXCLUDED_APPS = frozenset({"axes"})
 NATURAL_KEY_MODELS = (ContentType, Permission)
-# Rows a fresh `migrate` creates (data migrations: the roles, the vocabularies, the default post types).
+# Rows a fresh `migrate` creates (data migrations: the roles, the vocabularies, the default post types, the
+# holiday schedule).
 # A database holding only these counts as empty: the restore replaces them with the archive's own.
 SEEDED_BY_MIGRATIONS = frozenset(
     {
@@ -47,6 +48,10 @@ SEEDED_BY_MIGRATIONS = frozenset(
         "people.skill",
         "posts.posttype",
         "candidacies.negativelistitem",
+        # The holiday schedule seeded from chinesecalendar; a year an administrator entered leaves its
+        # history row (holidays.historicalholidayyear), which counts as the operator's data.
+        "holidays.holidayyear",
+        "holidays.holidayday",
     }
 )
 CHUNK_ROWS = 2000
