@@ -266,3 +266,25 @@ def test_the_dashboard_warns_of_a_missing_schedule_with_the_entry_page_for_the_t
     assert enter_2027(county).status_code == 302
     today(date(2026, 12, 6))
     assert 'id="holiday-schedule-warning"' not in county.get("/statistics/").content.decode()
+
+
+def test_seed_holidays_adds_only_the_years_the_schedule_lacks():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    HolidayYear.objects.filter(year=2026).delete()
+    from yanzhen.holidays.services import save_year
+
+    save_year(actor=user("county"), year=2025, text="2025-10-01 国庆节 放假")
+    out = StringIO()
+    call_command("seed-holidays", stdout=out)
+    assert out.getvalue().strip() == "已从 chinesecalendar 补充 1 个年度：2026"
+    assert HolidayYear.objects.get(year=2026).source == ScheduleSource.PACKAGE
+    assert HolidayDay.objects.filter(schedule_id=2026).count() == len(
+        [d for d in {**chinese_calendar.holidays, **chinese_calendar.workdays} if d.year == 2026]
+    )
+    assert HolidayDay.objects.filter(schedule_id=2025).count() == 1  # the administrator's year kept
+    out = StringIO()
+    call_command("seed-holidays", stdout=out)
+    assert "无需补充" in out.getvalue()
