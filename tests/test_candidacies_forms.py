@@ -104,9 +104,10 @@ def test_the_notice_end_default_is_exactly_legal(client_for, today):
 def test_the_earliest_end_follows_the_start_on_the_page(client_for):
     client = client_for("huamachi")
     answer = client.get("/reserves/notices/earliest-end/", {"start": "2024-09-27", "in": HUAMACHI_VILLAGE})
-    assert answer.json() == {"end": "2024-10-09"}
+    assert answer.json() == {"end": "2024-10-09", "warning": ""}
     assert client.get("/reserves/notices/earliest-end/", {"start": "2024-10-08"}).json() == {
-        "end": "2024-10-12"  # 8, 9, 10, 11, and Saturday 12 October (a make-up working day)
+        "end": "2024-10-12",  # 8, 9, 10, 11, and Saturday 12 October (a make-up working day)
+        "warning": "",
     }
     assert client.get("/reserves/notices/earliest-end/", {"start": "nonsense"}).json() == {"end": None}
     outside = client.get("/reserves/notices/earliest-end/", {"start": "2024-09-27", "in": "640323101"})

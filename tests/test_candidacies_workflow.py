@@ -457,15 +457,20 @@ def test_a_notice_across_a_holiday_must_end_after_it(start, short_end, good_end)
     assert Candidacy.objects.get(pk=candidacy.pk).state == "in_notice"
 
 
-def test_a_year_the_calendar_does_not_know_is_refused_clearly():
+def test_a_year_without_a_holiday_schedule_counts_weekends_only():
     candidacy = candidacy_in(State.DECIDED)
     before = footprint(candidacy)
+    # 2099-03-02 is a Monday: no schedule, so Monday to Friday are the five working days.
     with pytest.raises(ValidationError) as refused:
         workflow.start_notice(
-            actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 13)
+            actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 5)
         )
-    assert "尚未收录 2099 年的法定节假日安排" in refused.value.message_dict["end"][0]
+    assert "只有 4 个工作日，最早可于 2099-03-06 结束" in refused.value.message_dict["end"][0]
     assert footprint(candidacy) == before
+    workflow.start_notice(
+        actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 6)
+    )
+    assert Candidacy.objects.get(pk=candidacy.pk).public_notice.end == date(2099, 3, 6)
 
 
 # --- the public notice: pool entry, objections ------------------------------------------------------

@@ -42,6 +42,9 @@ MATRIX = {
     "two-factor-recovery-codes": row(
         "/accounts/two-factor/recovery-codes/", 302, 405, 405, 405, 405, 405, 405
     ),
+    # The holiday schedule is nationwide: every administrator reads it (only the top one writes it).
+    "holidays:index": row("/system/holidays/", 302, 200, 403, 403, 403, 403, 200),
+    "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),

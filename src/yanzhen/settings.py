@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "yanzhen.accounts",
     "yanzhen.people",
     "yanzhen.posts",
+    "yanzhen.holidays",
     "yanzhen.candidacies",
     "yanzhen.assessments",
     "yanzhen.cultivation",

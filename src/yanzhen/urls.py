@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", core_views.search, name="search"),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("system/", vocabulary_views.vocabulary_index, name="system"),
+    path("system/holidays/", include("yanzhen.holidays.urls")),
     path("system/vocabularies/<slug:key>/", vocabulary_views.vocabulary_detail, name="vocabulary-detail"),
     path("system/users/", user_views.user_list, name="system-users"),
     path("system/users/new/", user_views.user_edit, name="system-user-create"),

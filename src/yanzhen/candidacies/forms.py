@@ -23,6 +23,7 @@ from yanzhen.candidacies.models import (
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for
 from yanzhen.candidacies.workflow import SECRETARY, state_name, today
 from yanzhen.divisions.models import Division
+from yanzhen.holidays.calendar import missing_note
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField
 from yanzhen.posts.models import PostType, Seat
@@ -94,13 +95,23 @@ def follow_start(form: forms.Form, division: Division) -> None:
     form.fields["end"].widget.attrs["data-notice-end-target"] = "1"
 
 
-def notice_end_for(division: Division, start: date) -> date | None:
+class NoticePeriodNote:
+    """The warning of a notice form whose period reaches into a year without a holiday schedule: for the
+    dates sent, or else for today and the proposed end (`candidacies/_calendar_note.html` shows it, and
+    candidacies.js refreshes it with the end it asks for)."""
+
+    @property
+    def calendar_note(self) -> str:
+        if self.is_bound:
+            data = getattr(self, "cleaned_data", None) or {}
+            return missing_note(data.get("start"), data.get("end"))
+        return missing_note(today(), self.fields["end"].initial)
+
+
+def notice_end_for(division: Division, start: date) -> date:
     """The earliest legal end of a 公示 starting on `start`: the county's working days counted with the
-    public holidays and make-up working days. None when the calendar does not know the year."""
-    try:
-        return earliest_notice_end(start, rules_for(division).notice_working_days)
-    except ValidationError:
-        return None
+    holiday schedule (weekends only in a year without one: `holidays.calendar.missing_note` says so)."""
+    return earliest_notice_end(start, rules_for(division).notice_working_days)
 
 
 # The county holds hundreds of people: the nominee is chosen by typing (yanzhen.pickers).
@@ -289,7 +300,7 @@ class DecisionRejectForm(DecisionForm):
         return cleaned
 
 
-class NoticeForm(BootstrapForm):
+class NoticeForm(NoticePeriodNote, BootstrapForm):
     """One candidacy's 公示: from today to the earliest legal end, with the county's supervision phone."""
 
     start = date_field(_("notice start"))
@@ -402,7 +413,7 @@ class DocumentForm(BootstrapForm):
     file = forms.FileField(label=_("document (PDF, JPG, PNG, DOC, DOCX; at most 10 MB)"))
 
 
-class BatchNoticeForm(BootstrapForm):
+class BatchNoticeForm(NoticePeriodNote, BootstrapForm):
     """The 公示 of a township's decided candidacies, or of those ticked on the list (`selected`): from today
     to the earliest legal end, with the county's supervision phone."""
 

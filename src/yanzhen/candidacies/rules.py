@@ -1,19 +1,19 @@
 """The rules of the pipeline a county sets (CountyRules), with the defaults when it has set none: the
-public notice's minimum working days (Chinese public holidays and make-up working days from the
-`chinese_calendar` library), and the age and party membership of a secretary reserve."""
+public notice's minimum working days (public holidays and make-up working days from the app's holiday
+schedule, `yanzhen.holidays.calendar`), and the age and party membership of a secretary reserve."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import chinese_calendar
-from django.core.exceptions import ValidationError
+from datetime import date
 
 from yanzhen.candidacies.models import CountyRules
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
+from yanzhen.holidays.calendar import earliest_notice_end, working_days
 from yanzhen.people.codes import PARTY_MEMBER_STATUSES, PoliticalStatus
 from yanzhen.people.models import Person, age_on
+
+__all__ = ["earliest_notice_end", "working_days"]  # re-exported: the pipeline's callers read them here
 
 
 def county_code(division: Division) -> str:
@@ -24,37 +24,6 @@ def rules_for(division: Division) -> CountyRules:
     """The county's rules, or the defaults (an unsaved row) when the county has set none."""
     code = county_code(division)
     return CountyRules.objects.filter(county_id=code).first() or CountyRules(county_id=code)
-
-
-def _is_workday(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise ValidationError(
-            {
-                "end": f"日历库尚未收录 {day.year} 年的法定节假日安排，无法计算公示期的工作日，请联系管理员更新 chinese_calendar"
-            }
-        ) from None
-
-
-def working_days(start: date, end: date) -> int:
-    """Working days from start to end, both included: weekends and public holidays do not count, make-up
-    working days (调休上班) do."""
-    count, day = 0, start
-    while day <= end:
-        count += _is_workday(day)
-        day += timedelta(days=1)
-    return count
-
-
-def earliest_notice_end(start: date, days: int) -> date:
-    """The first end date that gives the notice `days` working days."""
-    count, day = 0, start
-    while True:
-        count += _is_workday(day)
-        if count >= days:
-            return day
-        day += timedelta(days=1)
 
 
 def check_notice_period(rules: CountyRules, start: date | None, end: date | None) -> dict[str, str]:

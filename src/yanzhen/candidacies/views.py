@@ -37,6 +37,7 @@ from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.listing import SELECTED_PARAM
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
+from yanzhen.holidays.calendar import missing_note
 
 State = CandidacyState
 
@@ -127,6 +128,7 @@ def _detail(request, candidacy, *, bound=None, status=200):
         "decision": getattr(candidacy, "decision", None),
         "notice": notice,
         "notice_working_days": working_days(notice.start, notice.end) if notice else None,
+        "notice_calendar_note": missing_note(notice.start, notice.end) if notice else "",
         "objections": objections,
         "open_objections": open_objections,
         "documents": candidacy.documents.all(),
@@ -425,7 +427,7 @@ def notice_earliest_end(request):
     if division is None:
         return JsonResponse({"end": None})
     end = notice_end_for(division, start)
-    return JsonResponse({"end": end.isoformat() if end else None})
+    return JsonResponse({"end": end.isoformat(), "warning": missing_note(start, end)})
 
 
 def notice_print(request, pk: int):
@@ -438,6 +440,7 @@ def notice_print(request, pk: int):
             "notice": notice,
             "candidacies": selectors.notice_candidacies(notice),
             "working_days": working_days(notice.start, notice.end),
+            "calendar_note": missing_note(notice.start, notice.end),
         },
     )
 

@@ -503,8 +503,8 @@ def build_batches(actor, found: list[Stint], today: date) -> list[Person]:
             with transaction.atomic():
                 built[batch.key] = build_batch(actor, batch, planned[batch.key], found, dates(today))
         except ValidationError:
-            # The working days of a 公示 come from chinese_calendar, which knows the holidays only up to the
-            # year its release covers; beyond it the workflow refuses any 公示, and the demo goes without.
+            # A batch the workflow refuses (a county rule the demo's dates cannot meet) is left out; a year
+            # without a holiday schedule no longer refuses: it counts weekends only.
             built[batch.key] = []
     return built[RECENT.key]
 

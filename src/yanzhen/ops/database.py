@@ -39,7 +39,8 @@ EXCLUDED_MODELS = frozenset(
 )
 EXCLUDED_APPS = frozenset({"axes"})
 NATURAL_KEY_MODELS = (ContentType, Permission)
-# Rows a fresh `migrate` creates (data migrations: the roles, the vocabularies, the default post types).
+# Rows a fresh `migrate` creates (data migrations: the roles, the vocabularies, the default post types, the
+# holiday schedule).
 # A database holding only these counts as empty: the restore replaces them with the archive's own.
 SEEDED_BY_MIGRATIONS = frozenset(
     {
@@ -50,6 +51,10 @@ SEEDED_BY_MIGRATIONS = frozenset(
         "people.skill",
         "posts.posttype",
         "candidacies.negativelistitem",
+        # The holiday schedule seeded from chinesecalendar; a year an administrator entered leaves its
+        # history row (holidays.historicalholidayyear), which counts as the operator's data.
+        "holidays.holidayyear",
+        "holidays.holidayday",
     }
 )
 CHUNK_ROWS = 2000

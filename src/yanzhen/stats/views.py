@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
+from yanzhen.candidacies.models import PublicNotice
 from yanzhen.core import audit
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
+from yanzhen.holidays import calendar
+from yanzhen.holidays.services import may_edit_schedule
 from yanzhen.stats import figures, reports, selectors, warnings
 from yanzhen.stats.figures import Scope, StatsInputError
 from yanzhen.stats.forms import ThresholdsForm
@@ -116,11 +120,27 @@ def _dashboard_context(user, division: Division, as_of=None) -> dict:
         "query": query,
         "warnings": warnings.summary(user, division, scope=scope),
         "stats_breadcrumb": breadcrumb(user, division),
+        "holiday_schedule": holiday_schedule_warning(user),
         "village_coverage": (
             selectors.village_rows(scope)
             if division.level == Level.VILLAGE and division.is_administrative_village
             else []
         ),
+    }
+
+
+def holiday_schedule_warning(user) -> dict | None:
+    """The years without a holiday schedule that the 公示 of today need (`holidays.calendar.years_to_watch`),
+    with the entry page for the administrator who may enter them."""
+    today = figures.today()
+    latest = PublicNotice.objects.filter(end__gte=today).aggregate(latest=Max("end"))["latest"]
+    missing = calendar.years_to_watch(today, latest)
+    if not missing:
+        return None
+    return {
+        "years": missing,
+        "note": calendar.years_note(missing),
+        "url": reverse("holidays:year", args=[missing[0]]) if may_edit_schedule(user) else "",
     }
 
 

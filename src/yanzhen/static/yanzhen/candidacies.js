@@ -16,6 +16,12 @@ document.addEventListener("change", (event) => {
     .then((response) => (response.ok ? response.json() : null))
     .then((body) => {
       if (body && body.end && !end.dataset.touched) end.value = body.end;
+      // A year without its holiday schedule counts weekends only: the form says so.
+      const note = start.form.querySelector("[data-calendar-note]");
+      if (body && note) {
+        note.textContent = body.warning || "";
+        note.hidden = !body.warning;
+      }
     });
 });
 document.addEventListener("input", (event) => {
