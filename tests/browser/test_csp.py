@@ -1,0 +1,193 @@
+"""The Content-Security-Policy in Chromium at 1366×768 (docs/security.md, "Security headers"): the main pages load
+without a single console message, uncaught error or `securitypolicyviolation` event, and what the inline
+handlers used to do still works from the static scripts: the charts draw (and their tooltip shows), a
+confirmation dialog asks, the language select switches, the rows-per-page and year selects send their form,
+"Add a row" adds one, the error page's back button goes back, the search box answers through htmx, a progress
+bar takes its width and the print button prints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.test_township_clerk import log_in
+
+pytestmark = pytest.mark.browser
+
+DESK = {"width": 1366, "height": 768}
+
+# Reported by the page itself from the first script on, on every page of the context.
+WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ` +
+                        `${event.sourceFile}:${event.lineNumber} (${event.sample})`);
+});
+window.print = () => { window.__printed = (window.__printed || 0) + 1; };
+"""
+
+
+class Watched:
+    """What the browser said while the test walked: console messages, uncaught errors, policy violations."""
+
+    def __init__(self, context):
+        self.messages: list[str] = []
+        context.expose_binding(
+            "__cspViolation", lambda source, text: self.messages.append(f"violation: {text}")
+        )
+        context.add_init_script(WATCH)
+        self.page = context.new_page()
+        self.page.set_default_timeout(15000)
+        self.page.on(
+            "console", lambda message: self.messages.append(f"console {message.type}: {message.text}")
+        )
+        self.page.on("pageerror", lambda error: self.messages.append(f"error: {error}"))
+
+    def visit(self, url: str, expected: list[str] | None = None) -> None:
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        self.settled(expected)
+
+    def settled(self, expected: list[str] | None = None) -> None:
+        """Nothing was said since the last check, but for the expected messages."""
+        self.page.wait_for_timeout(100)
+        said, self.messages[:] = list(self.messages), []
+        assert said == (expected or []), f"{self.page.url}: {said}"
+
+
+@pytest.fixture
+def reserves(world):
+    """A reserve in the pool with a full candidacy (detail page, growth plan, print form), a decided one waiting
+    for its 公示, and a training of this year."""
+    from tests.candidacies_support import candidacy_in, make_person
+    from tests.cultivation_support import actor, training_input
+    from yanzhen.candidacies.models import CandidacyState
+    from yanzhen.cultivation.services.training import create_training
+
+    in_pool = candidacy_in(CandidacyState.IN_POOL, person=make_person("祝心灵", born=date(1990, 5, 12)))
+    candidacy_in(CandidacyState.DECIDED, person=make_person("马晓东", born=date(1988, 3, 2)))
+    year = timezone.localdate().year
+    create_training(
+        actor=actor("county"),
+        data=training_input(start=date(year, 1, 6), end=date(year, 1, 10)),
+    )
+    return in_pool
+
+
+def test_the_main_pages_run_under_the_policy(browser, live_server, reserves):
+    from yanzhen.candidacies.models import Candidacy
+
+    candidacy = reserves
+    person = candidacy.person
+    base = live_server.url
+    context = browser.new_context(viewport=DESK, locale="zh-CN")
+    watched = Watched(context)
+    page = watched.page
+
+    # The login page, anonymous, then the dashboard.
+    watched.visit(f"{base}/accounts/login/")
+    log_in(page, live_server, "county")
+    page.wait_for_function("() => document.querySelector('#chart-education canvas')")
+    page.wait_for_load_state("networkidle")
+    # The chart's tooltip is HTML that ECharts writes: it must not carry style attributes the policy refuses.
+    page.locator("#chart-pyramid canvas").first.hover()
+    page.mouse.move(
+        page.locator("#chart-pyramid").bounding_box()["x"] + 300,
+        page.locator("#chart-pyramid").bounding_box()["y"] + 150,
+    )
+    page.wait_for_timeout(400)
+    watched.settled()
+
+    # The statistics page draws its charts too.
+    watched.visit(f"{base}/statistics/")
+    assert page.locator("canvas").count() >= 1
+
+    # The person list; the rows-per-page select sends its form (data-autosubmit, not onchange=).
+    watched.visit(f"{base}/people/")
+    with page.expect_navigation():
+        page.locator("select[name=page_size]").select_option("100")
+    assert "page_size=100" in page.url
+    watched.settled()
+
+    # The archive, and a search through the top box (htmx with allowEval off).
+    watched.visit(f"{base}/people/{person.pk}/")
+    page.fill("#top-search-input", "祝心灵")
+    page.wait_for_selector("#search-popup a")
+    assert "祝心灵" in page.locator("#search-popup").inner_text()
+    watched.settled()
+
+    # The person form: "Add a row" adds a blank row (forms.js, formerly an inline script).
+    watched.visit(f"{base}/people/{person.pk}/edit/")
+    total = page.locator("#id_educations-TOTAL_FORMS")
+    before = int(total.input_value())
+    rows = page.locator('[data-rows="educations"] tr').count()
+    page.locator('[data-add-row="educations"]').click()
+    assert int(total.input_value()) == before + 1
+    assert page.locator('[data-rows="educations"] tr').count() == rows + 1
+    watched.settled()
+
+    # The reserves board, the candidacy's page: 出库 asks first, and dismissing it changes nothing.
+    watched.visit(f"{base}/reserves/")
+    watched.visit(f"{base}/reserves/{candidacy.pk}/")
+    card = page.locator('.yz-step[data-to="removed"]')
+    card.locator('[name="removed-reason"]').select_option("request")
+    card.locator('[name="removed-on"]').fill("2024-05-06")
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    card.locator("button[type=submit]").click()
+    page.wait_for_timeout(300)
+    assert questions == ["确定出库吗？此操作不可撤销。"]
+    assert Candidacy.objects.get(pk=candidacy.pk).state == "in_pool"
+    watched.settled()
+
+    # The 公示's start page asks the server for the earliest end (candidacies.js).
+    watched.visit(f"{base}/reserves/notices/start/")
+
+    # Trainings: the year select sends its form.
+    watched.visit(f"{base}/cultivation/trainings/")
+    year = str(timezone.localdate().year - 1)
+    with page.expect_navigation():
+        page.locator("select[name=year]").select_option(year)
+    assert f"year={year}" in page.url
+    watched.settled()
+
+    # The growth plan's progress bar takes its width from data-percent (no style attribute).
+    watched.visit(f"{base}/cultivation/people/{person.pk}/")
+    bar = page.locator("#growth-summary .progress-bar")
+    assert bar.evaluate("(bar) => bar.style.width") == bar.get_attribute("data-percent") + "%"
+
+    # The printable form prints from its button.
+    watched.visit(f"{base}/people/{person.pk}/print/")
+    page.locator("[data-print]").click()
+    assert page.evaluate("() => window.__printed") == 1
+    watched.settled()
+
+    # The error page (a foreign or missing record): its back button goes back. Chromium reports the 404 itself.
+    watched.visit(f"{base}/people/")
+    watched.visit(
+        f"{base}/people/999999/",
+        expected=[
+            "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"
+        ],
+    )
+    assert page.locator("#error-page").get_attribute("data-status") == "404"
+    with page.expect_navigation():
+        page.locator("[data-history-back]").click()
+    assert page.url == f"{base}/people/"
+    watched.settled()
+
+    # The language select switches the interface, and back.
+    with page.expect_navigation():
+        page.locator("header .yz-account select[name=language]").select_option("en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    with page.expect_navigation():
+        page.locator("header .yz-account select[name=language]").select_option("zh-hans")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    watched.settled()
+    context.close()
