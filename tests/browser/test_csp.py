@@ -146,8 +146,29 @@ def test_the_main_pages_run_under_the_policy(browser, live_server, reserves):
     assert Candidacy.objects.get(pk=candidacy.pk).state == "in_pool"
     watched.settled()
 
-    # The 公示's start page asks the server for the earliest end (candidacies.js).
+    # The 公示's start page asks the server for the earliest end (candidacies.js); its printed notice prints.
     watched.visit(f"{base}/reserves/notices/start/")
+    watched.visit(f"{base}/reserves/notices/{candidacy.public_notice_id}/")
+    page.locator("[data-print]").click()
+    assert page.evaluate("() => window.__printed") == 1
+    watched.settled()
+
+    # A picker (Tom Select) searches as one types.
+    watched.visit(f"{base}/reserves/nominate/")
+    page.locator(".ts-wrapper:has(#id_person-ts-control) .ts-control").click()
+    page.keyboard.type("马晓东", delay=60)
+    page.locator("#id_person-ts-dropdown .option", has_text="马晓东").first.wait_for()
+    watched.settled()
+
+    # Pages whose style attributes became classes.
+    for url in [
+        "/matching/",
+        "/cultivation/hours/",
+        "/cultivation/degrees/",
+        "/statistics/thresholds/",
+        "/accounts/password/",
+    ]:
+        watched.visit(f"{base}{url}")
 
     # Trainings: the year select sends its form.
     watched.visit(f"{base}/cultivation/trainings/")
