@@ -110,8 +110,12 @@ def test_the_main_pages_run_under_the_policy(browser, live_server, reserves):
     assert "page_size=100" in page.url
     watched.settled()
 
-    # The archive, and a search through the top box (htmx with allowEval off).
+    # The archive: the full ID number comes by an htmx POST (hx-vals and the CSRF header of hx-headers are read
+    # as JSON, allowEval off); then a search through the top box.
     watched.visit(f"{base}/people/{person.pk}/")
+    page.locator("#id_number-value button").click()
+    page.wait_for_function("() => !document.querySelector('#id_number-value button')")
+    assert person.reveal_id_number() in page.locator("main").inner_text()
     page.fill("#top-search-input", "祝心灵")
     page.wait_for_selector("#search-popup a")
     assert "祝心灵" in page.locator("#search-popup").inner_text()
