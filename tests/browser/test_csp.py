@@ -174,6 +174,11 @@ def test_the_main_pages_run_under_the_policy(browser, live_server, reserves):
     ]:
         watched.visit(f"{base}{url}")
 
+    # The API's documentation: Swagger UI from django-ninja's own static files, started by a script file too.
+    watched.visit(f"{base}/api/v1/docs")
+    page.locator("#swagger-ui .info .title").wait_for()
+    watched.settled()
+
     # Trainings: the year select sends its form.
     watched.visit(f"{base}/cultivation/trainings/")
     year = str(timezone.localdate().year - 1)
