@@ -283,3 +283,15 @@ def test_a_plain_http_trial_turns_redirect_and_hsts_off(tmp_path):
     assert found["SECURE_SSL_REDIRECT"] is False and found["SECURE_HSTS_SECONDS"] == 0
     assert found["SESSION_COOKIE_SECURE"] is False
     assert found["plain"] == [302, "/accounts/login/?next=/people/", None]
+
+
+def test_a_malformed_hsts_setting_is_one_chinese_line(tmp_path):
+    answer = run(
+        ["-m", "yanzhen", "check"],
+        production_environment(tmp_path, YANZHEN_HSTS_SECONDS="one year"),
+        tmp_path,
+    )
+    assert answer.returncode == 2
+    assert answer.stderr == (
+        "yanzhen: 设置 YANZHEN_HSTS_SECONDS 应为秒数（非负整数，例如 31536000），现在是“one year”。\n"
+    )

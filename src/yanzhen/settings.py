@@ -228,7 +228,12 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # One year by default; lower it (e.g. YANZHEN_HSTS_SECONDS=3600) while first trying HTTPS on a new host: a browser
 # that saw the header refuses plain http to this host for that long.
-SECURE_HSTS_SECONDS = int(_setting("YANZHEN_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS_ONLY else 0
+_hsts_seconds = _setting("YANZHEN_HSTS_SECONDS", str(365 * 24 * 3600)).strip()
+if not _hsts_seconds.isdigit():
+    raise MissingSetting(
+        f"设置 YANZHEN_HSTS_SECONDS 应为秒数（非负整数，例如 31536000），现在是“{_hsts_seconds}”。"
+    )
+SECURE_HSTS_SECONDS = int(_hsts_seconds) if HTTPS_ONLY else 0
 # The app's host name is its own (yanzhen.<county>.gov.cn); names under it serve nothing over plain http.
 # YANZHEN_HSTS_INCLUDE_SUBDOMAINS=0 leaves them out where that is not so.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _setting("YANZHEN_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
