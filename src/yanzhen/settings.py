@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "ninja",
     "yanzhen.core",
     "yanzhen.divisions",
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yanzhen.core.middleware.LanguageMiddleware",
@@ -182,7 +185,10 @@ YANZHEN_SINGLE_SESSION = _setting("YANZHEN_SINGLE_SESSION", "1") == "1"
 # Revealing a full ID number or phone, or exporting unmasked data, needs the password entered within this
 # many seconds (at login or on the 请再次输入密码 page, accounts.reauth).
 YANZHEN_REAUTH_SECONDS = 5 * 60
-SESSION_COOKIE_SECURE = not DEVELOPMENT_DEFAULTS and _setting("YANZHEN_INSECURE_COOKIES", "0") != "1"
+# Production is HTTPS only: secure cookies, plain-http requests redirected, HSTS. YANZHEN_INSECURE_COOKIES=1 is
+# the documented exception for a trial over plain http on an intranet: it turns all three off.
+HTTPS_ONLY = not DEVELOPMENT_DEFAULTS and _setting("YANZHEN_INSECURE_COOKIES", "0") != "1"
+SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A form sent from a stale page gets the app's own Chinese 403 page, not Django's English one.
 CSRF_FAILURE_VIEW = "yanzhen.core.errors.csrf_failure"
@@ -238,6 +244,50 @@ MEDIA_URL = "/media/"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS (docs/security.md, "Security headers"). Behind a reverse proxy that ends TLS (nginx, a load balancer)
+# the app sees plain http: YANZHEN_BEHIND_TLS_PROXY=1 makes it trust the proxy's X-Forwarded-Proto, else every
+# request would be redirected again and again. Set it only when the proxy overwrites that header and the app
+# server cannot be reached except through the proxy.
+if _setting("YANZHEN_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# A load balancer's health probe may ask over plain http: it gets its answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# One year by default; lower it (e.g. YANZHEN_HSTS_SECONDS=3600) while first trying HTTPS on a new host: a browser
+# that saw the header refuses plain http to this host for that long.
+_hsts_seconds = _setting("YANZHEN_HSTS_SECONDS", str(365 * 24 * 3600)).strip()
+if not _hsts_seconds.isdigit():
+    raise MissingSetting(
+        f"设置 YANZHEN_HSTS_SECONDS 应为秒数（非负整数，例如 31536000），现在是“{_hsts_seconds}”。"
+    )
+SECURE_HSTS_SECONDS = int(_hsts_seconds) if HTTPS_ONLY else 0
+# The app's host name is its own (yanzhen.<county>.gov.cn); names under it serve nothing over plain http.
+# YANZHEN_HSTS_INCLUDE_SUBDOMAINS=0 leaves them out where that is not so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _setting("YANZHEN_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+# No "preload": the preload list is asked for by the owner of the registrable domain (the government's), not by
+# one application under it; so Django's deploy check that suggests it is silenced (SILENCED_SYSTEM_CHECKS).
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+
+# Content-Security-Policy (django-csp): nothing runs or styles the page but files served by the app itself. No
+# inline script, no inline style, no eval (htmx's allowEval is off, base.html); the templates are checked for
+# inline scripts, handlers and styles by tests/test_security_headers.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for images made in the page: a chart saved as a picture, a QR code, Bootstrap's inline SVG icons.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -31,13 +31,15 @@ API_DETAIL = {
 }
 
 # When even the error page cannot be rendered: nothing here touches the database, templates or translations.
+# Plain HTML without style or script (the Content-Security-Policy allows neither inline): the browser's own
+# back button takes the user back.
 PLAIN_500 = """<!DOCTYPE html>
 <html lang="zh-hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>服务器内部错误 · 雁阵</title></head>
-<body style="font-family: sans-serif; margin: 3rem auto; max-width: 36rem; padding: 0 1rem">
-<h1 style="font-size: 1.4rem">服务器内部错误</h1>
+<body>
+<h1>服务器内部错误</h1>
 <p>出错的情况已记录。请稍后重试；如果反复出现，请联系系统管理员。</p>
-<p><a href="javascript:history.back()">返回上一页</a> · <a href="/">返回首页</a></p>
+<p>用浏览器的“后退”返回上一页，或 <a href="/">返回首页</a>。</p>
 </body></html>
 """
 

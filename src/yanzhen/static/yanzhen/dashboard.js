@@ -18,6 +18,11 @@
         return;
       }
       element.style.height = "300px";
+      // The tooltip is drawn on the canvas (richText): ECharts' HTML tooltip writes style="…" attributes, which
+      // the Content-Security-Policy refuses (docs/security.md, "Security headers").
+      if (option.tooltip) {
+        option.tooltip.renderMode = "richText";
+      }
       var instance = window.echarts.init(element);
       instance.setOption(option);
       if (links) {

@@ -1,4 +1,5 @@
-// The shared behaviour of forms, declared in the templates by attributes (no inline scripts):
+// The shared behaviour of forms, declared in the templates by attributes (no inline scripts: the
+// Content-Security-Policy refuses them):
 //
 //   <form data-confirm="删除该考核？">       asks before submitting (irreversible steps);
 //   <form data-confirm="…" data-confirm-when="decision=confirm">   only when that choice is made;
@@ -7,7 +8,8 @@
 //                                            the text and the seconds elapsed, so nobody submits twice;
 //   <button data-busy="正在导入…">           the same, with the text of the button pressed;
 //   <form data-busy="…" data-download>       a file download (GET): unlocked when the file starts coming
-//   <a data-busy="…" data-download href>     (core/downloads.py sets a cookie named by the token sent).
+//   <a data-busy="…" data-download href>     (core/downloads.py sets a cookie named by the token sent);
+//   <button type="button" data-add-row="family">   adds a blank row to that formset (people/_formset.html).
 (function () {
   "use strict";
   var COOKIE = "yz_download";
@@ -132,6 +134,18 @@
       unlockWhenDownloaded(state, token);
       window.location.href = url.toString();
     }
+  });
+
+  // "Add a row" (people/_formset.html: <button data-add-row="prefix">): copy the section's blank row, numbered
+  // as the next form of its formset.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-row]");
+    if (!button) return;
+    var prefix = button.getAttribute("data-add-row");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var html = document.getElementById(prefix + "-empty").innerHTML.replace(/__prefix__/g, total.value);
+    document.querySelector('[data-rows="' + prefix + '"]').insertAdjacentHTML("beforeend", html);
+    total.value = parseInt(total.value, 10) + 1;
   });
 
   // Back to a page kept by the browser (back button): nothing is running any more.
