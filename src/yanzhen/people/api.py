@@ -13,8 +13,10 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
 
+from yanzhen.core import versioning
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -327,8 +329,11 @@ def create_person(request, payload: PersonIn):
 @router.get(
     "/{person_id}", response=PersonDetailOut, summary="One archive; reveal=id_number shows the number"
 )
-def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | None = None):
+def get_person(
+    request, response: HttpResponse, person_id: int, reveal: Literal["id_number", "phone"] | None = None
+):
     person = _detail(request, person_id)
+    response["ETag"] = versioning.etag(person)
     revealed = {}
     if reveal == "id_number":
         revealed["id_number"] = services.reveal_id_number(actor=request.user, person=person, request=request)
@@ -337,11 +342,24 @@ def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | 
     return PersonDetailOut.of(person, **revealed)
 
 
-@router.put("/{person_id}", response={200: PersonDetailOut, 422: ErrorOut}, summary="Replace an archive")
-def update_person(request, person_id: int, payload: PersonIn):
+@router.put(
+    "/{person_id}",
+    response={200: PersonDetailOut, 412: ErrorOut, 422: ErrorOut},
+    summary="Replace an archive",
+)
+def update_person(
+    request,
+    response: HttpResponse,
+    person_id: int,
+    payload: PersonIn,
+    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+):
     person = _detail(request, person_id)
-    try:
-        person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
-    except DjangoValidationError as error:
-        return _invalid(error)
-    return Status(200, PersonDetailOut.of(_detail(request, person.pk)))
+    with versioning.if_match(if_match, Person, pk=person.pk):
+        try:
+            person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
+        except DjangoValidationError as error:
+            return _invalid(error)
+    saved = _detail(request, person.pk)
+    response["ETag"] = versioning.etag(saved)
+    return Status(200, PersonDetailOut.of(saved))
