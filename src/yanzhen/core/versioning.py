@@ -85,6 +85,16 @@ def track(form, record: models.Model | None) -> None:
     form.version_posted = posted or None
 
 
+class PageVersion:
+    """The version of an edit page built without a Django form (its inputs read from `request.POST`): pass it
+    to `saving` as the form, and to `core/_version.html` as `form`."""
+
+    def __init__(self, request, record: models.Model | None):
+        self.is_bound = request.method == "POST"
+        self.data = request.POST if self.is_bound else {}
+        track(self, record)
+
+
 def _display(record: models.Model, name: str) -> str:
     model_field = record._meta.get_field(name)
     if model_field.many_to_many:

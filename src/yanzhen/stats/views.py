@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
-from yanzhen.core import audit
+from yanzhen.core import audit, versioning
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions import selectors as division_selectors
@@ -26,6 +26,7 @@ from yanzhen.divisions.models import Division
 from yanzhen.stats import figures, reports, selectors, warnings
 from yanzhen.stats.figures import Scope, StatsInputError
 from yanzhen.stats.forms import ThresholdsForm
+from yanzhen.stats.models import WarningThresholds
 from yanzhen.stats.services import save_thresholds
 from yanzhen.stats.states import tuned
 
@@ -386,9 +387,11 @@ def thresholds(request):
     current = warnings.thresholds_for(county.code)
     if request.method == "POST":
         form = ThresholdsForm(request.POST)
+        versioning.track(form, current)
         if form.is_valid():
             try:
-                save_thresholds(actor=request.user, county=county, **form.cleaned_data)
+                with versioning.saving(form, WarningThresholds, pk=county.code):
+                    save_thresholds(actor=request.user, county=county, **form.cleaned_data)
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
@@ -401,4 +404,5 @@ def thresholds(request):
                 "committee_average_age": current.committee_average_age,
             }
         )
+        versioning.track(form, current)
     return render(request, "stats/thresholds.html", {"county": county, "form": form, "division": county})
