@@ -29,20 +29,26 @@ STALE = re.compile(
 
 
 class FormReader(HTMLParser):
-    """What a browser posts from the form `form_id` of a page: inputs, checked boxes, selected options,
-    textareas (buttons left out)."""
+    """What a browser posts from each form of a page: inputs, checked boxes, selected options, textareas
+    (buttons and files left out). `forms` holds (id, [(name, value)]) in page order."""
 
-    def __init__(self, form_id: str | None):
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.data = form_id, False, []
+        self.forms: list[tuple[str, list]] = []
+        self.inside = False
         self.select: str | None = None
         self.textarea: str | None = None
         self.text = ""
 
+    @property
+    def data(self) -> list:
+        return self.forms[-1][1]
+
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "form":
-            self.inside = self.form_id is None or attributes.get("id") == self.form_id
+            self.inside = True
+            self.forms.append((attributes.get("id") or "", []))
         if not self.inside:
             return
         name = attributes.get("name")
@@ -73,16 +79,27 @@ class FormReader(HTMLParser):
             self.textarea = None
 
 
-def opened_form(client, path: str, form_id: str | None = None) -> dict:
-    """Open the page and read its form as the browser would post it (lists for repeated names)."""
-    response = client.get(path)
-    assert response.status_code == 200, response.content.decode()
-    reader = FormReader(form_id)
-    reader.feed(response.content.decode())
+def form_of(page: str, form_id: str | None = None) -> dict:
+    """The form `form_id` of a page (else the one carrying a version) as the browser posts it: a list for a
+    repeated name."""
+    reader = FormReader()
+    reader.feed(page)
+    [fields] = [
+        fields
+        for found, fields in reader.forms
+        if (found == form_id if form_id else any(name == "version" for name, _ in fields))
+    ]
     data: dict = {}
-    for name, value in reader.data:
+    for name, value in fields:
         data.setdefault(name, []).append(value)
     return {name: values if len(values) > 1 else values[0] for name, values in data.items()}
+
+
+def opened_form(client, path: str, form_id: str | None = None) -> dict:
+    """Open the page and read its form as the browser would post it."""
+    response = client.get(path)
+    assert response.status_code == 200, response.content.decode()
+    return form_of(response.content.decode(), form_id)
 
 
 def refusal(response) -> re.Match:
@@ -142,14 +159,12 @@ def test_the_second_clerk_cannot_revert_the_first_ones_notes(client_for, person,
     # Nothing written: the notes stand, the native place is not changed, no history row added.
     assert person_row(person) == before
     # What the second clerk typed is still in the form, with the current version, so he can save again.
-    again = FormReader("person-form")
-    again.feed(page)
-    posted = dict(again.data)
+    posted = form_of(page, "person-form")
     assert posted["native_place"] == "宁夏灵武"
     assert posted["version"] == versioning.version_of(person) != seen_by_second["version"]
 
     # After reconciling (keeping the first clerk's notes), his save goes through.
-    response = second.post(path, {**dict(again.data), "notes": "拟推荐为村党支部书记人选"})
+    response = second.post(path, {**posted, "notes": "拟推荐为村党支部书记人选"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.notes, person.native_place) == ("拟推荐为村党支部书记人选", "宁夏灵武")
@@ -293,3 +308,255 @@ def test_openapi_declares_if_match_on_every_put(client_for):
         assert not headers["If-Match"].get("required", False)
         assert "不带此头的 PUT 照常保存" in headers["If-Match"]["description"]
         assert "412" in operation["responses"], path
+
+
+# -- the edit pages of the other apps ------------------------------------------------------------------------
+
+
+def more(value: str, by: int = 1) -> str:
+    return str(int(value) + by)
+
+
+def less(value: str) -> str:
+    return str(int(value) - 1)
+
+
+def _village():
+    from yanzhen.divisions.models import Division
+
+    return "/divisions/640323100200/edit/", Division, "640323100200"
+
+
+def _post_type():
+    from yanzhen.posts.models import PostType
+
+    post_type = PostType.objects.get(code="secretary")
+    return "/posts/types/secretary/edit/", PostType, post_type.pk
+
+
+def _training():
+    from tests.cultivation_support import training_input
+    from yanzhen.cultivation.models import Training
+    from yanzhen.cultivation.services import create_training
+
+    training = create_training(actor=User.objects.get(username="huamachi"), data=training_input())
+    return f"/cultivation/trainings/{training.pk}/edit/", Training, training.pk
+
+
+def _cultivation_rules():
+    from yanzhen.cultivation.models import CultivationRules
+
+    return "/cultivation/rules/", CultivationRules, {"county_id": "640323"}
+
+
+def _assessment():
+    from tests.assessment_helpers import assess, make_reserve
+    from yanzhen.assessments.models import Assessment, Grade
+
+    clerk = User.objects.get(username="huamachi")
+    reserve = make_reserve(clerk, "白坤林", HUAMACHI_VILLAGE)[0]
+    assessment = assess(clerk, reserve, 2022, 1, Grade.COMPETENT)
+    return f"/assessment/assessments/{assessment.pk}/edit/", Assessment, assessment.pk
+
+
+def _assessment_settings():
+    from yanzhen.assessments.models import AssessmentSettings
+
+    return "/assessment/settings/", AssessmentSettings, "640323"
+
+
+def _incumbent(kind: str):
+    from tests.test_incumbents_pages import ITEMS, make_term
+    from yanzhen.assessments import incumbents
+    from yanzhen.assessments.models import AnnualReview, MonthlyScore
+
+    county = User.objects.get(username="county")
+    items = incumbents.save_score_items(
+        actor=county, county=Division.objects.get(code="640323"), items=list(ITEMS)
+    )
+    term = make_term(county, "杨建国")
+    if kind == "score":
+        score = incumbents.record_monthly_score(
+            actor=county, term=term, month=date(2024, 3, 1), scores={item.pk: 20 for item in items}
+        )
+        return f"/assessment/incumbents/scores/{score.pk}/edit/", MonthlyScore, score.pk
+    review = incumbents.record_annual_review(
+        actor=county,
+        term=term,
+        data=incumbents.ReviewInput(
+            year=2023,
+            report_text="带领群众发展滩羊养殖",
+            satisfied=40,
+            basically_satisfied=7,
+            dissatisfied=3,
+            reviewed_on=date(2024, 1, 10),
+        ),
+    )
+    return f"/assessment/incumbents/reviews/{review.pk}/edit/", AnnualReview, review.pk
+
+
+def _bands():
+    from yanzhen.assessments.models import AssessmentSettings
+
+    return "/assessment/incumbents/rules/", AssessmentSettings, "640323"
+
+
+def _county_rules():
+    from yanzhen.candidacies.models import CountyRules
+
+    return "/reserves/rules/640323/", CountyRules, "640323"
+
+
+def _demand():
+    from yanzhen.matching.models import VillageDemand
+
+    return f"/matching/villages/{HUAMACHI_VILLAGE}/demand/", VillageDemand, HUAMACHI_VILLAGE
+
+
+def _weights():
+    from yanzhen.matching.models import MatchingWeights
+
+    return "/matching/weights/", MatchingWeights, "640323"
+
+
+def _thresholds():
+    from yanzhen.stats.models import WarningThresholds
+
+    return "/statistics/thresholds/", WarningThresholds, "640323"
+
+
+# name: (setup, who opens both forms, the first clerk's change, the second clerk's change, the model field
+# the first changed). A change is (form field, function of the value the form showed).
+PAGES = {
+    "village attributes": (
+        _village,
+        "huamachi",
+        ("collective_income", lambda v: "88.50"),
+        (("latitude", "longitude"), lambda v: "38.001"),
+        "collective_income",
+    ),
+    "post type": (_post_type, "county", ("name", lambda v: v + "（改）"), ("order", more), "name"),
+    "training": (
+        _training,
+        "huamachi",
+        ("place", lambda v: "盐池县委党校"),
+        ("notes", lambda v: "自带午餐"),
+        "place",
+    ),
+    "cultivation rules": (
+        _cultivation_rules,
+        "county",
+        ("yearly_minimum_hours", more),
+        ("mentee_cap", less),
+        "yearly_minimum_hours",
+    ),
+    "assessment": (
+        _assessment,
+        "huamachi",
+        ("industry_evidence", lambda v: "带动 80 亩枸杞种植"),
+        ("assessor", lambda v: "盐池县委组织部"),
+        "industry_evidence",
+    ),
+    "assessment settings": (
+        _assessment_settings,
+        "county",
+        ("report_due_days", more),
+        ("excellent_cap_percent", lambda v: "20"),
+        "report_due_days",
+    ),
+    "monthly score": (
+        lambda: _incumbent("score"),
+        "huamachi",
+        ("note", lambda v: "补记"),
+        ("score_{item}", less),
+        "note",
+    ),
+    "annual review": (
+        lambda: _incumbent("review"),
+        "huamachi",
+        ("report_text", lambda v: v + "，修路"),
+        ("satisfied", more),
+        "report_text",
+    ),
+    "grade bands": (_bands, "county", ("excellent", more), ("basic", less), "monthly_excellent_min"),
+    "county rules": (
+        _county_rules,
+        "county",
+        ("supervision_phone", lambda v: "0953-6012345"),
+        ("notice_working_days", more),
+        "supervision_phone",
+    ),
+    "demand list": (
+        _demand,
+        "huamachi",
+        ("notes", lambda v: "急需电商人才"),
+        ("minimum_age", lambda v: "25"),
+        "notes",
+    ),
+    "matching weights": (
+        _weights,
+        "county",
+        ("skill_points", more),
+        ("industry_points", less),
+        "skill_points",
+    ),
+    "warning thresholds": (
+        _thresholds,
+        "county",
+        ("secretary_age", less),
+        ("committee_average_age", less),
+        "secretary_age",
+    ),
+}
+
+
+def _names(form: dict, change) -> list[str]:
+    names = change[0] if isinstance(change[0], tuple) else (change[0],)
+    return [next(key for key in form if key.startswith("score_")) if "{item}" in n else n for n in names]
+
+
+def _changed(form: dict, change) -> dict:
+    return {**form, **{name: change[1](form[name]) for name in _names(form, change)}}
+
+
+def _state(model, key):
+    from django.forms.models import model_to_dict
+
+    lookup = key if isinstance(key, dict) else {"pk": key}
+    record = model._default_manager.filter(**lookup).first()
+    return (versioning.version_of(record), model_to_dict(record) if record else None)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_edit_page_refuses_a_stale_save_and_writes_nothing(client_for, named_clerks, page):
+    from django.utils import translation
+
+    setup, username, first_change, second_change, field = PAGES[page]
+    path, model, key = setup()
+    first, second = client_for(username), client_for(username)
+    seen_by_first = opened_form(first, path)
+    seen_by_second = opened_form(second, path)
+    assert seen_by_first["version"] == seen_by_second["version"] == _state(model, key)[0]
+
+    response = first.post(path, _changed(seen_by_first, first_change))
+    assert response.status_code == 302, response.content.decode()
+    saved = _state(model, key)
+    assert saved[0] != seen_by_second["version"]
+
+    typed = _changed(seen_by_second, second_change)
+    response = second.post(path, typed)
+    assert response.status_code in {200, 400, 422}
+    found = refusal(response)
+    with translation.override("zh-hans"):
+        label = str(model._meta.get_field(field).verbose_name)
+    assert found["who"] == ("张三" if username == "county" else "李四")
+    assert label in found["what"].split("、"), found["what"]
+    assert _state(model, key) == saved  # nothing written
+    # The form comes back with what the second clerk typed and the current version.
+    again = form_of(response.content.decode(), None)
+    assert again["version"] == saved[0]
+    for name in _names(typed, second_change):
+        assert again[name] == typed[name]
+    # Saving again from there goes through.
+    assert second.post(path, again).status_code == 302
+    assert _state(model, key) != saved

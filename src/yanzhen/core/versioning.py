@@ -142,6 +142,14 @@ def _refusal(model, record: models.Model | None, seen: str, current: str) -> Sta
     before = rows.filter(history_id=seen_id).first() if seen_id else None
     if before is not None and newer:
         names = [change.field for change in newer[-1].diff_against(before).changes]
+    elif seen == NEW:
+        # The clerk saw the defaults of a record not saved yet (a county's settings): what differs from them.
+        defaults = model(pk=record.pk)
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and getattr(defaults, f.attname) != getattr(record, f.attname)
+        ]
     elif newer:
         for older, row in zip(newer, newer[1:], strict=False):
             names += [change.field for change in row.diff_against(older).changes]

@@ -385,9 +385,10 @@ def thresholds(request):
     if county is None or county.level != Level.COUNTY:
         return render(request, "stats/thresholds.html", {"county": None})
     current = warnings.thresholds_for(county.code)
+    stored = WarningThresholds.objects.filter(pk=county.code).first()
     if request.method == "POST":
         form = ThresholdsForm(request.POST)
-        versioning.track(form, current)
+        versioning.track(form, stored)
         if form.is_valid():
             try:
                 with versioning.saving(form, WarningThresholds, pk=county.code):
@@ -404,5 +405,5 @@ def thresholds(request):
                 "committee_average_age": current.committee_average_age,
             }
         )
-        versioning.track(form, current)
+        versioning.track(form, stored)
     return render(request, "stats/thresholds.html", {"county": county, "form": form, "division": county})
