@@ -560,3 +560,61 @@ def test_each_edit_page_refuses_a_stale_save_and_writes_nothing(client_for, name
     # Saving again from there goes through.
     assert second.post(path, again).status_code == 302
     assert _state(model, key) != saved
+
+
+@pytest.mark.parametrize("kind", ["score", "review"])
+def test_api_incumbent_records_round_trip_their_etag_and_refuse_a_stale_put(client_for, named_clerks, kind):
+    path, model, pk = _incumbent(kind)
+    api_path = {
+        "score": "/api/v1/incumbents/monthly-scores/",
+        "review": "/api/v1/incumbents/annual-reviews/",
+    }[kind] + str(pk)
+    first, second = client_for("county"), client_for("huamachi")
+    response = first.get(api_path)
+    assert response.status_code == 200
+    tag = response["ETag"]
+    assert tag == versioning.etag(model.objects.get(pk=pk))
+    current = response.json()
+    if kind == "score":
+        first_body = {"scores": {str(i["item"]): i["score"] for i in current["items"]}, "note": "甲补记"}
+        second_body = {**first_body, "note": "乙的说明"}
+        field = "note"
+    else:
+        keep = ("year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on")
+        first_body = {**{k: current[k] for k in keep}, "report_text": "甲改的述职"}
+        second_body = {
+            **first_body,
+            "report_text": current["report_text"],
+            "satisfied": current["satisfied"] + 1,
+        }
+        field = "report_text"
+    response = api_put(first, api_path, first_body, HTTP_IF_MATCH=tag)
+    assert response.status_code == 200, response.content
+    new_tag = response["ETag"]
+    assert new_tag == versioning.etag(model.objects.get(pk=pk)) != tag
+    before = _state(model, pk)
+
+    response = api_put(second, api_path, second_body, HTTP_IF_MATCH=tag)
+    assert response.status_code == 412
+    body = response.json()
+    found = STALE.fullmatch(body["detail"])
+    assert found and found["who"] == "张三"
+    assert field in body["errors"] and response["ETag"] == new_tag
+    assert _state(model, pk) == before
+
+    assert api_put(second, api_path, second_body, HTTP_IF_MATCH=new_tag).status_code == 200
+    assert _state(model, pk) != before
+
+
+def test_api_incumbent_record_outside_the_jurisdiction_is_404_without_etag(client_for):
+    path, model, pk = _incumbent("score")
+    response = client_for("dashuikeng").get(f"/api/v1/incumbents/monthly-scores/{pk}")
+    assert response.status_code == 404 and "ETag" not in response
+    response = api_put(
+        client_for("dashuikeng"),
+        f"/api/v1/incumbents/monthly-scores/{pk}",
+        {"scores": {}, "note": "越权"},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 404
+    assert model.objects.get(pk=pk).note == ""
