@@ -6,6 +6,8 @@ Every write goes through `incumbents` or `incumbent_rules`, so the rules run as 
 services': outside the caller's jurisdiction 404 (like a record that does not exist), a reader (auditor,
 village secretary) 403, bad data 422 `{"detail": ..., "errors": {field: Chinese message}}`, and a refused call
 writes nothing. Deciding a proposal that is no longer pending is 409, like an illegal transition elsewhere.
+A monthly score or review read by id (`GET`) or corrected (`PUT`) carries its version as `ETag`; a `PUT` whose
+`If-Match` is no longer current is 412 and writes nothing (`core/versioning.py`).
 """
 
 from __future__ import annotations

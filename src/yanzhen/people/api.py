@@ -3,7 +3,9 @@
 Numbers travel masked (`id_number_masked`, `phone_masked`). `GET /persons/{id}?reveal=id_number` (or
 `reveal=phone`) adds the full value for a caller with the permission to see it, and the viewing is audited;
 without the permission the answer is 403. Writes go through `people.services`; their Chinese validation
-messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written.
+messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written. `GET` and `PUT`
+of one archive send its version as `ETag`; a `PUT` whose `If-Match` is no longer current is 412
+(`core/versioning.py`).
 """
 
 from __future__ import annotations
