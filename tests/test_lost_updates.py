@@ -425,6 +425,45 @@ def _thresholds():
     return "/statistics/thresholds/", WarningThresholds, "640323"
 
 
+def _growth_plan():
+    from tests.assessment_helpers import make_person
+    from yanzhen.cultivation.models import GrowthPlan
+
+    person = make_person(User.objects.get(username="huamachi"), "祝心灵", HUAMACHI_VILLAGE)
+    return f"/cultivation/people/{person.pk}/", GrowthPlan, {"person": person}
+
+
+def _checkup():
+    from tests.assessment_helpers import make_reserve
+    from yanzhen.assessments import checkups
+    from yanzhen.assessments.models import Checkup
+
+    county, clerk = User.objects.get(username="county"), User.objects.get(username="huamachi")
+    campaign = checkups.open_campaign(
+        actor=county,
+        county=Division.objects.get(code="640323"),
+        title="2022年回头看",
+        start=date(2022, 9, 1),
+        end=date(2022, 10, 31),
+    )
+    reserve = make_reserve(clerk, "白坤林", HUAMACHI_VILLAGE)[0]
+    checkups.save_checkup(
+        actor=clerk,
+        campaign=campaign,
+        person=reserve,
+        data=checkups.CheckupInput(
+            political_score=80,
+            ability_score=80,
+            conduct_score=80,
+            reputation_score=80,
+            conclusion="continue",
+            filled_on=date(2022, 9, 15),
+        ),
+    )
+    path = f"/assessment/campaigns/{campaign.pk}/people/{reserve.pk}/"
+    return path, Checkup, {"campaign": campaign, "person": reserve}
+
+
 # name: (setup, who opens both forms, the first clerk's change, the second clerk's change, the model field
 # the first changed). A change is (form field, function of the value the form showed).
 PAGES = {
@@ -500,6 +539,14 @@ PAGES = {
         ("industry_points", less),
         "skill_points",
     ),
+    "growth plan (first save)": (
+        _growth_plan,
+        "huamachi",
+        ("goals", lambda v: "两年内胜任村文书"),
+        ("drawn_up_on", lambda v: "2024-03-01"),
+        "goals",
+    ),
+    "check-up": (_checkup, "huamachi", ("note", lambda v: "表现稳定"), ("ability_score", less), "note"),
     "warning thresholds": (
         _thresholds,
         "county",

@@ -125,8 +125,11 @@ def _history_id(version: str) -> int | None:
     return int(version) if version.isdigit() and len(version) < 19 else None
 
 
-def _refusal(model, record: models.Model | None, seen: str, current: str) -> Stale:
-    """Who changed what since version `seen`, and the values stored now."""
+def _refusal(
+    model, record: models.Model | None, seen: str, current: str, only: frozenset[str] | None = None
+) -> Stale:
+    """Who changed what since version `seen`, and the values stored now. `only`: the fields of the form, the
+    ones compared with the defaults when the clerk opened a record not saved yet."""
     if _history_model(model) is None or record is None:
         return Stale("您打开此页后，此记录已被他人修改。请核对后再保存。", current, [])
     rows = _history_rows(model, record.pk).select_related("history_user").order_by("history_id")
@@ -148,7 +151,10 @@ def _refusal(model, record: models.Model | None, seen: str, current: str) -> Sta
         names = [
             f.name
             for f in model._meta.concrete_fields
-            if not f.primary_key and getattr(defaults, f.attname) != getattr(record, f.attname)
+            if not f.primary_key
+            and f.editable
+            and (only is None or f.name in only)
+            and getattr(defaults, f.attname) != getattr(record, f.attname)
         ]
     elif newer:
         for older, row in zip(newer, newer[1:], strict=False):
@@ -163,7 +169,7 @@ def _refusal(model, record: models.Model | None, seen: str, current: str) -> Sta
     return Stale(message, current, changes)
 
 
-def check(model, submitted: str | None, **lookup) -> models.Model | None:
+def check(model, submitted: str | None, only: frozenset[str] | None = None, **lookup) -> models.Model | None:
     """Lock the record and refuse (`Stale`) when its version is not `submitted`; call inside a transaction.
 
     A missing version (None or empty) is not checked. Returns the locked record (None when it does not exist)."""
@@ -172,7 +178,7 @@ def check(model, submitted: str | None, **lookup) -> models.Model | None:
         return record
     current = version_of(record)
     if current != submitted:
-        raise _refusal(model, record, submitted, current)
+        raise _refusal(model, record, submitted, current, only)
     return record
 
 
@@ -184,7 +190,9 @@ def saving(form, model, **lookup):
     is raised: the caller's `except ValidationError` shows its messages as the form's own errors."""
     with transaction.atomic():
         try:
-            record = check(model, getattr(form, "version_posted", None), **lookup)
+            fields = getattr(form, "fields", None)
+            only = frozenset(fields) if fields is not None else None
+            record = check(model, getattr(form, "version_posted", None), only, **lookup)
         except Stale as stale:
             form.version = stale.current
             form.stale = stale
