@@ -464,6 +464,18 @@ def _checkup():
     return path, Checkup, {"campaign": campaign, "person": reserve}
 
 
+def _secondment_report():
+    from tests.cultivation_support import person as reserve
+    from tests.test_cultivation_placement import secondment
+    from yanzhen.cultivation import services
+    from yanzhen.cultivation.models import Secondment
+
+    created = services.create_secondment(
+        actor=User.objects.get(username="huamachi"), data=secondment(reserve())
+    )
+    return f"/cultivation/secondments/{created.pk}/report/", Secondment, created.pk
+
+
 # name: (setup, who opens both forms, the first clerk's change, the second clerk's change, the model field
 # the first changed). A change is (form field, function of the value the form showed).
 PAGES = {
@@ -547,6 +559,13 @@ PAGES = {
         "goals",
     ),
     "check-up": (_checkup, "huamachi", ("note", lambda v: "表现稳定"), ("ability_score", less), "note"),
+    "secondment report": (
+        _secondment_report,
+        "huamachi",
+        ("report", lambda v: "学到了合作社的经营"),
+        ("report", lambda v: "学到了村务管理"),
+        "report",
+    ),
     "warning thresholds": (
         _thresholds,
         "county",
