@@ -105,13 +105,14 @@ def secondment_evaluation(request, pk: int):
     secondment = selectors.get_secondment(request.user, pk)
     require_editor(request.user)
     form = EvaluationForm(request.POST or None, initial={"evaluated_on": services.today()})
+    versioning.track(form, secondment)
+
+    def call():
+        with versioning.saving(form, Secondment, pk=secondment.pk):
+            services.evaluate_secondment(actor=request.user, secondment=secondment, **form.cleaned_data)
+
     if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.evaluate_secondment(
-                actor=request.user, secondment=secondment, **form.cleaned_data
-            ),
-        ):
+        if run(form, call):
             return saved(request, "cultivation:secondment-detail", secondment.pk)
     return form_page(
         request,
