@@ -684,3 +684,16 @@ def test_api_incumbent_record_outside_the_jurisdiction_is_404_without_etag(clien
     )
     assert response.status_code == 404
     assert model.objects.get(pk=pk).note == ""
+
+
+def test_a_long_value_is_shown_cut(client_for, person):
+    path = f"/people/{person.pk}/edit/"
+    stale = opened_form(client_for("huamachi"), path, "person-form")
+    first = client_for("county")
+    long_notes = "长" * 300
+    assert (
+        first.post(path, {**opened_form(first, path, "person-form"), "notes": long_notes}).status_code == 302
+    )
+    page = client_for("huamachi").post(path, {**stale, "native_place": "宁夏灵武"}).content.decode()
+    assert "现在保存的值：备注：" + "长" * (versioning.SHOWN_CHARACTERS - 1) + "…" in page
+    assert long_notes not in page.replace("\n", "")  # his own (empty) notes are what the textarea holds

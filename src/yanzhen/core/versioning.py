@@ -30,6 +30,7 @@ from django.utils import timezone
 from yanzhen.core.history import HIDDEN_SUFFIXES
 
 FIELD = "version"
+SHOWN_CHARACTERS = 120
 NEW = "0"
 # Kept by the services from other fields (the name's pinyin) or by the database: never named in a conflict.
 DERIVED_FIELDS = frozenset({"name_pinyin", "name_initials", "created_at", "updated_at"})
@@ -96,6 +97,12 @@ class PageVersion:
 
 
 def _display(record: models.Model, name: str) -> str:
+    """The value stored now, as the clerk reads it, cut to `SHOWN_CHARACTERS` (a long 备注 stays readable)."""
+    text = _plain(record, name)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def _plain(record: models.Model, name: str) -> str:
     model_field = record._meta.get_field(name)
     if model_field.many_to_many:
         return "、".join(str(item) for item in getattr(record, name).all()) or "—"
