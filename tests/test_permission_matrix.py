@@ -213,7 +213,8 @@ MATRIX = {
     "api-v1:list_reports": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_report": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
     # Incumbents (在职村干部): the county's items, monthly scores, 双述双评 and adjustment proposals. The paths
-    # taking an id are write-only (PUT, DELETE, POST): a GET is 405 whatever the id.
+    # of a proposal taking an id are write-only (POST): a GET is 405 whatever the id; a monthly score and a
+    # 双述双评 record are read by id too (GET, with the ETag a PUT sends back as If-Match).
     "api-v1:list_incumbent_score_items": row(
         "/api/v1/incumbents/items?county=640323", 401, 200, 200, 200, 200, 200, 404
     ),
@@ -223,11 +224,13 @@ MATRIX = {
     "api-v1:create_monthly_score": row(
         "/api/v1/incumbents/monthly-scores", 401, 200, 200, 200, 200, 200, 200
     ),
+    # One record by id (its ETag is the version a PUT sends as If-Match): no record 1 here, so 404.
+    "api-v1:get_monthly_score": row("/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404),
     "api-v1:update_monthly_score": row(
-        "/api/v1/incumbents/monthly-scores/1", 405, 405, 405, 405, 405, 405, 405
+        "/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404
     ),
     "api-v1:delete_monthly_score": row(
-        "/api/v1/incumbents/monthly-scores/1", 405, 405, 405, 405, 405, 405, 405
+        "/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404
     ),
     "api-v1:list_annual_reviews": row(
         f"/api/v1/incumbents/annual-reviews?division={V}", 401, 200, 200, 404, 200, 200, 404
@@ -235,11 +238,13 @@ MATRIX = {
     "api-v1:create_annual_review": row(
         "/api/v1/incumbents/annual-reviews", 401, 200, 200, 200, 200, 200, 200
     ),
+    # One record by id (its ETag is the version a PUT sends as If-Match): no record 1 here, so 404.
+    "api-v1:get_annual_review": row("/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404),
     "api-v1:update_annual_review": row(
-        "/api/v1/incumbents/annual-reviews/1", 405, 405, 405, 405, 405, 405, 405
+        "/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404
     ),
     "api-v1:delete_annual_review": row(
-        "/api/v1/incumbents/annual-reviews/1", 405, 405, 405, 405, 405, 405, 405
+        "/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404
     ),
     "api-v1:list_adjustment_proposals": row(
         f"/api/v1/incumbents/proposals?division={V}", 401, 200, 200, 404, 200, 200, 404

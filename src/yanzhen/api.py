@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from yanzhen.accounts.models import ApiToken, hash_token
+from yanzhen.core import versioning
 from yanzhen.core.bad_input import BadInput, too_big_message
 from yanzhen.core.middleware import is_self_service_only
 
@@ -59,6 +60,19 @@ def forbidden(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(versioning.Stale)
+def stale(request, exc):
+    """A PUT whose If-Match is not the current version (lost update refused): 412, nothing written; the body
+    names who changed what, `errors` the values stored now, `ETag` the current version."""
+    body = {
+        "detail": exc.message_text,
+        "errors": {name: f"{label}现为：{value}" for name, label, value in exc.changes},
+    }
+    response = api.create_response(request, body, status=412)
+    response["ETag"] = f'"{exc.current}"'
+    return response
 
 
 @api.exception_handler(BadInput)

@@ -32,6 +32,7 @@ from yanzhen.assessments.page_helpers import (
     person_from_query,
     require_reader,
 )
+from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
 
@@ -114,14 +115,16 @@ def checkup(request, pk: int, person: int):
         else {"filled_on": min(local_today(), campaign.end)}
     )
     form = CheckupForm(request.POST or None, initial=initial)
+    versioning.track(form, existing)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_checkup(
-                actor=request.user,
-                campaign=campaign,
-                person=person_record,
-                data=services.CheckupInput(**form.cleaned_data),
-            )
+            with versioning.saving(form, Checkup, campaign=campaign, person=person_record):
+                services.save_checkup(
+                    actor=request.user,
+                    campaign=campaign,
+                    person=person_record,
+                    data=services.CheckupInput(**form.cleaned_data),
+                )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
         else:

@@ -6,6 +6,8 @@ Every write goes through `incumbents` or `incumbent_rules`, so the rules run as 
 services': outside the caller's jurisdiction 404 (like a record that does not exist), a reader (auditor,
 village secretary) 403, bad data 422 `{"detail": ..., "errors": {field: Chinese message}}`, and a refused call
 writes nothing. Deciding a proposal that is no longer pending is 409, like an illegal transition elsewhere.
+A monthly score or review read by id (`GET`) or corrected (`PUT`) carries its version as `ETag`; a `PUT` whose
+`If-Match` is no longer current is 412 and writes nothing (`core/versioning.py`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
+from django.http import Http404, HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.assessments import incumbent_rules, incumbents, rules, selectors
 from yanzhen.assessments.api import MAX_LIMIT, ErrorOut, _invalid
@@ -26,6 +28,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
+from yanzhen.core import versioning
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
@@ -262,19 +265,38 @@ def create_monthly_score(request, payload: MonthlyScoreIn):
     return Status(201, _one_score(request, score.pk))
 
 
+@router.get(
+    "/monthly-scores/{score_id}",
+    response=MonthlyScoreOut,
+    summary="One monthly score; its ETag is the version a PUT sends back as If-Match",
+)
+def get_monthly_score(request, response: HttpResponse, score_id: int):
+    out = _one_score(request, score_id)
+    response["ETag"] = versioning.etag(MonthlyScore.objects.get(pk=score_id))
+    return out
+
+
 @router.put(
     "/monthly-scores/{score_id}",
-    response={200: MonthlyScoreOut, 422: ErrorOut},
+    response={200: MonthlyScoreOut, 412: ErrorOut, 422: ErrorOut},
     summary="Correct a monthly score (the items stay those it was scored on)",
 )
-def update_monthly_score(request, score_id: int, payload: MonthlyScoreUpdateIn):
+def update_monthly_score(
+    request,
+    response: HttpResponse,
+    score_id: int,
+    payload: MonthlyScoreUpdateIn,
+    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+):
     score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
-    try:
-        incumbents.update_monthly_score(
-            actor=request.user, score=score, scores=_scores_by_item(payload.scores), note=payload.note
-        )
-    except DjangoValidationError as error:
-        return _invalid(error)
+    with versioning.if_match(if_match, MonthlyScore, pk=score.pk):
+        try:
+            incumbents.update_monthly_score(
+                actor=request.user, score=score, scores=_scores_by_item(payload.scores), note=payload.note
+            )
+        except DjangoValidationError as error:
+            return _invalid(error)
+    response["ETag"] = versioning.etag(MonthlyScore.objects.get(pk=score_id))
     return Status(200, _one_score(request, score_id))
 
 
@@ -395,17 +417,36 @@ def create_annual_review(request, payload: AnnualReviewIn):
     return Status(201, _one_review(request, review.pk))
 
 
+@router.get(
+    "/annual-reviews/{review_id}",
+    response=AnnualReviewOut,
+    summary="One 双述双评 record; its ETag is the version a PUT sends back as If-Match",
+)
+def get_annual_review(request, response: HttpResponse, review_id: int):
+    out = _one_review(request, review_id)
+    response["ETag"] = versioning.etag(AnnualReview.objects.get(pk=review_id))
+    return out
+
+
 @router.put(
     "/annual-reviews/{review_id}",
-    response={200: AnnualReviewOut, 422: ErrorOut},
+    response={200: AnnualReviewOut, 412: ErrorOut, 422: ErrorOut},
     summary="Correct a 双述双评 record",
 )
-def update_annual_review(request, review_id: int, payload: AnnualReviewUpdateIn):
+def update_annual_review(
+    request,
+    response: HttpResponse,
+    review_id: int,
+    payload: AnnualReviewUpdateIn,
+    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+):
     review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
-    try:
-        incumbents.update_annual_review(actor=request.user, review=review, data=payload.review_input())
-    except DjangoValidationError as error:
-        return _invalid(error)
+    with versioning.if_match(if_match, AnnualReview, pk=review.pk):
+        try:
+            incumbents.update_annual_review(actor=request.user, review=review, data=payload.review_input())
+        except DjangoValidationError as error:
+            return _invalid(error)
+    response["ETag"] = versioning.etag(AnnualReview.objects.get(pk=review_id))
     return Status(200, _one_review(request, review_id))
 
 

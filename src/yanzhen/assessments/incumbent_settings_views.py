@@ -14,6 +14,7 @@ from yanzhen.assessments import incumbent_rules, rules
 from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.models import (
+    AssessmentSettings,
     Grade,
     IncumbentRule,
 )
@@ -23,6 +24,7 @@ from yanzhen.assessments.page_helpers import (
     int_or_none,
     other_errors,
 )
+from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 
@@ -97,6 +99,7 @@ def incumbent_rules_page(request):
         "basic": settings.monthly_basic_min,
     }
     new_rule = {"grade": Grade.INCOMPETENT.value, "months": 2}
+    version = versioning.PageVersion(request, settings)
     errors: dict[str, str] = {}
     failed = ""
     if request.method == "POST":
@@ -104,11 +107,12 @@ def incumbent_rules_page(request):
         try:
             if action == "bands":
                 bands = {name: request.POST.get(name, "") for name in BAND_FIELDS}
-                incumbent_rules.save_bands(
-                    actor=request.user,
-                    county=county,
-                    **{name: int_or_none(value) for name, value in bands.items()},
-                )
+                with versioning.saving(version, AssessmentSettings, pk=settings.pk):
+                    incumbent_rules.save_bands(
+                        actor=request.user,
+                        county=county,
+                        **{name: int_or_none(value) for name, value in bands.items()},
+                    )
                 messages.success(request, _("The grade bands were saved."))
             elif action == "add":
                 new_rule = {"grade": request.POST.get("grade", ""), "months": request.POST.get("months", "")}
@@ -142,6 +146,7 @@ def incumbent_rules_page(request):
         {
             "county": county,
             "bands": bands,
+            "version": version,
             "new_rule": new_rule,
             "grades": [(grade.value, grade.label) for grade in RULE_GRADES],
             "rules": selectors.county_rules(request.user, county.code),

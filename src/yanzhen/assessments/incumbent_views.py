@@ -26,7 +26,9 @@ from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
+    AnnualReview,
     Grade,
+    MonthlyScore,
     ProposalState,
 )
 from yanzhen.assessments.page_helpers import (
@@ -44,6 +46,7 @@ from yanzhen.assessments.page_helpers import (
     require_editor,
     require_reader,
 )
+from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -224,16 +227,18 @@ def score_edit(request, pk: int):
     values = {f"score_{entry['item']}": entry["score"] for entry in score.items}
     note = score.note
     errors: dict[str, str] = {}
+    version = versioning.PageVersion(request, score)
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}
         note = request.POST.get("note", "")
         try:
-            services.update_monthly_score(
-                actor=request.user,
-                score=score,
-                scores={entry["item"]: values[f"score_{entry['item']}"] for entry in score.items},
-                note=note,
-            )
+            with versioning.saving(version, MonthlyScore, pk=score.pk):
+                services.update_monthly_score(
+                    actor=request.user,
+                    score=score,
+                    scores={entry["item"]: values[f"score_{entry['item']}"] for entry in score.items},
+                    note=note,
+                )
         except ValidationError as invalid:
             errors = errors_by_field(invalid)
         else:
@@ -255,6 +260,7 @@ def score_edit(request, pk: int):
         "assessments/incumbent_score_form.html",
         {
             "score": score,
+            "version": version,
             "fields": fields,
             "note": note,
             "errors": errors,
@@ -317,12 +323,14 @@ def review_edit(request, pk: int):
     values = {name: getattr(review, name) for name in REVIEW_FIELDS}
     values["reviewed_on"] = review.reviewed_on.isoformat()
     errors: dict[str, str] = {}
+    version = versioning.PageVersion(request, review)
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in REVIEW_FIELDS}
         try:
-            review = services.update_annual_review(
-                actor=request.user, review=review, data=_review_input(values)
-            )
+            with versioning.saving(version, AnnualReview, pk=review.pk):
+                review = services.update_annual_review(
+                    actor=request.user, review=review, data=_review_input(values)
+                )
         except ValidationError as invalid:
             errors = errors_by_field(invalid)
         else:
@@ -334,6 +342,7 @@ def review_edit(request, pk: int):
         "assessments/incumbent_review_form.html",
         {
             "review": review,
+            "version": version,
             "values": values,
             "errors": errors,
             "other_errors": other_errors(errors, REVIEW_FIELDS),

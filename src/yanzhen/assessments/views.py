@@ -24,6 +24,8 @@ from yanzhen.assessments.forms import (
 )
 from yanzhen.assessments.models import (
     DIMENSIONS,
+    Assessment,
+    AssessmentSettings,
     Grade,
     ProposalBasis,
     ProposalState,
@@ -41,6 +43,7 @@ from yanzhen.assessments.page_helpers import (
     require_reader,
 )
 from yanzhen.assessments.periods import Period, last_finished_period, parse_period, period_containing
+from yanzhen.core import versioning
 from yanzhen.people.models import Person
 
 # -- overview ----------------------------------------------------------------------------------------------
@@ -227,11 +230,13 @@ def assessment_edit(request, pk: int):
     settings = rules.settings_for(person.village_id)
     initial = {name: getattr(assessment, name) for name in AssessmentForm.base_fields}
     form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
+    versioning.track(form, assessment)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.update_assessment(
-                actor=request.user, assessment=assessment, data=_assessment_input(form)
-            )
+            with versioning.saving(form, Assessment, pk=assessment.pk):
+                assessment = services.update_assessment(
+                    actor=request.user, assessment=assessment, data=_assessment_input(form)
+                )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
         else:
@@ -355,9 +360,11 @@ def settings_page(request):
     current = rules.settings_for(county)
     initial = {name: getattr(current, name) for name in SettingsForm.base_fields}
     form = SettingsForm(request.POST or None, initial=initial)
+    versioning.track(form, current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_settings(actor=request.user, county=county, **form.cleaned_data)
+            with versioning.saving(form, AssessmentSettings, county_id=current.county_id):
+                services.save_settings(actor=request.user, county=county, **form.cleaned_data)
         except ValidationError as invalid:
             add_service_errors(form, invalid)
         else:

@@ -30,8 +30,9 @@ from yanzhen.candidacies.forms import (
     notice_end_for,
     step_for,
 )
-from yanzhen.candidacies.models import CandidacyState, Document, Objection
+from yanzhen.candidacies.models import CandidacyState, CountyRules, Document, Objection
 from yanzhen.candidacies.rules import rules_for, working_days
+from yanzhen.core import versioning
 from yanzhen.core.history import timeline
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.listing import SELECTED_PARAM
@@ -453,9 +454,11 @@ def county_rules(request, code: str):
     rules = rules_for(county)
     if request.method == "POST":
         form = CountyRulesForm(request.POST)
+        versioning.track(form, rules)
         if form.is_valid():
             try:
-                services.save_county_rules(actor=request.user, county=county, **form.cleaned_data)
+                with versioning.saving(form, CountyRules, pk=county.code):
+                    services.save_county_rules(actor=request.user, county=county, **form.cleaned_data)
             except ValidationError as invalid:
                 _add_errors(form, invalid)
             else:
@@ -471,6 +474,7 @@ def county_rules(request, code: str):
                 "supervision_phone": rules.supervision_phone,
             }
         )
+        versioning.track(form, rules)
     return render(
         request,
         "candidacies/county_rules.html",

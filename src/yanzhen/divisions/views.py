@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yanzhen.candidacies.selectors import village_coverage
+from yanzhen.core import versioning
 from yanzhen.core.history import timeline
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
+from yanzhen.divisions.models import Division
 from yanzhen.posts.selectors import village_committee
 
 
@@ -48,9 +50,13 @@ def village_edit(request, code: str):
         raise PermissionDenied
     if request.method == "POST":
         form = VillageAttributesForm(request.POST)
+        versioning.track(form, division)
         if form.is_valid():
             try:
-                services.update_village_attributes(actor=request.user, division=division, **form.cleaned_data)
+                with versioning.saving(form, Division, pk=division.pk):
+                    services.update_village_attributes(
+                        actor=request.user, division=division, **form.cleaned_data
+                    )
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
@@ -66,6 +72,7 @@ def village_edit(request, code: str):
                 "longitude": division.longitude,
             }
         )
+        versioning.track(form, division)
     return render(
         request,
         "divisions/edit.html",

@@ -20,7 +20,7 @@ from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, versioning, xlsx
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -33,7 +33,7 @@ from yanzhen.matching.forms import (
     WeightsForm,
     add_service_errors,
 )
-from yanzhen.matching.models import PlacementKind, PlanState
+from yanzhen.matching.models import MatchingWeights, PlacementKind, PlanState, VillageDemand
 from yanzhen.matching.scoring import part_text, weights_for
 from yanzhen.people.models import Skill
 from yanzhen.posts.models import PostType
@@ -101,11 +101,14 @@ def demand_edit(request, code: str):
     division = selectors.get_village(request.user, code)
     _require_editor(request.user)
     _place, demand, _saved = selectors.village_demand(request.user, division)
+    stored = VillageDemand.objects.filter(pk=division.code).first()
     if request.method == "POST":
         form = DemandForm(request.POST)
+        versioning.track(form, stored)
         if form.is_valid():
             try:
-                services.save_demand(actor=request.user, village=division, **form.cleaned_data)
+                with versioning.saving(form, VillageDemand, pk=division.code):
+                    services.save_demand(actor=request.user, village=division, **form.cleaned_data)
             except ValidationError as invalid:
                 add_service_errors(form, invalid)
             else:
@@ -124,6 +127,7 @@ def demand_edit(request, code: str):
                 "notes": demand.notes,
             }
         )
+        versioning.track(form, stored)
     return render(
         request,
         "matching/demand_form.html",
@@ -303,9 +307,11 @@ def weights(request):
     current = weights_for(county.code)
     if request.method == "POST":
         form = WeightsForm(request.POST)
+        versioning.track(form, current)
         if form.is_valid():
             try:
-                services.save_weights(actor=user, county=county, **form.cleaned_data)
+                with versioning.saving(form, MatchingWeights, pk=county.code):
+                    services.save_weights(actor=user, county=county, **form.cleaned_data)
             except ValidationError as invalid:
                 add_service_errors(form, invalid)
             else:
@@ -313,6 +319,7 @@ def weights(request):
                 return redirect("matching:weights")
     else:
         form = WeightsForm(initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS})
+        versioning.track(form, current)
     return render(
         request, "matching/weights.html", {"form": form, "county": county, "saved": not current._state.adding}
     )

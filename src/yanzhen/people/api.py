@@ -3,7 +3,9 @@
 Numbers travel masked (`id_number_masked`, `phone_masked`). `GET /persons/{id}?reveal=id_number` (or
 `reveal=phone`) adds the full value for a caller with the permission to see it, and the viewing is audited;
 without the permission the answer is 403. Writes go through `people.services`; their Chinese validation
-messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written.
+messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written. `GET` and `PUT`
+of one archive send its version as `ETag`; a `PUT` whose `If-Match` is no longer current is 412
+(`core/versioning.py`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
+from yanzhen.core import versioning
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -330,8 +334,11 @@ def create_person(request, payload: PersonIn):
     response={200: PersonDetailOut, 403: ErrorOut},
     summary="One archive; reveal=id_number shows the number",
 )
-def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | None = None):
+def get_person(
+    request, response: HttpResponse, person_id: int, reveal: Literal["id_number", "phone"] | None = None
+):
     person = _detail(request, person_id)
+    response["ETag"] = versioning.etag(person)
     revealed = {}
     if reveal and services.can_view_full_personal_data(request.user) and not reauth.is_recent(request):
         # Over a browser session the password must have been entered lately (a token is not asked).
@@ -343,11 +350,24 @@ def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | 
     return PersonDetailOut.of(person, **revealed)
 
 
-@router.put("/{person_id}", response={200: PersonDetailOut, 422: ErrorOut}, summary="Replace an archive")
-def update_person(request, person_id: int, payload: PersonIn):
+@router.put(
+    "/{person_id}",
+    response={200: PersonDetailOut, 412: ErrorOut, 422: ErrorOut},
+    summary="Replace an archive",
+)
+def update_person(
+    request,
+    response: HttpResponse,
+    person_id: int,
+    payload: PersonIn,
+    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+):
     person = _detail(request, person_id)
-    try:
-        person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
-    except DjangoValidationError as error:
-        return _invalid(error)
-    return Status(200, PersonDetailOut.of(_detail(request, person.pk)))
+    with versioning.if_match(if_match, Person, pk=person.pk):
+        try:
+            person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
+        except DjangoValidationError as error:
+            return _invalid(error)
+    saved = _detail(request, person.pk)
+    response["ETag"] = versioning.etag(saved)
+    return Status(200, PersonDetailOut.of(saved))

@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.place_filter import code_of_jurisdiction
 from yanzhen.divisions.selectors import get_division
@@ -191,9 +193,12 @@ def post_type_edit(request, code: str | None = None):
         else None
     )
     form = PostTypeForm(request.POST or None, initial=initial, editing=post_type is not None)
+    if post_type is not None:
+        versioning.track(form, post_type)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_post_type(actor=request.user, post_type=post_type, **form.cleaned_data)
+            with versioning.saving(form, PostType, pk=post_type.pk) if post_type else nullcontext():
+                services.save_post_type(actor=request.user, post_type=post_type, **form.cleaned_data)
         except ValidationError as invalid:
             add_service_errors(form, invalid)
         else:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import PublicNotice
-from yanzhen.core import audit
+from yanzhen.core import audit, versioning
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions import selectors as division_selectors
@@ -30,6 +30,7 @@ from yanzhen.holidays.services import may_edit_schedule
 from yanzhen.stats import figures, reports, selectors, warnings
 from yanzhen.stats.figures import Scope, StatsInputError
 from yanzhen.stats.forms import ThresholdsForm
+from yanzhen.stats.models import WarningThresholds
 from yanzhen.stats.services import save_thresholds
 from yanzhen.stats.states import tuned
 
@@ -404,11 +405,14 @@ def thresholds(request):
     if county is None or county.level != Level.COUNTY:
         return render(request, "stats/thresholds.html", {"county": None})
     current = warnings.thresholds_for(county.code)
+    stored = WarningThresholds.objects.filter(pk=county.code).first()
     if request.method == "POST":
         form = ThresholdsForm(request.POST)
+        versioning.track(form, stored)
         if form.is_valid():
             try:
-                save_thresholds(actor=request.user, county=county, **form.cleaned_data)
+                with versioning.saving(form, WarningThresholds, pk=county.code):
+                    save_thresholds(actor=request.user, county=county, **form.cleaned_data)
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
@@ -421,4 +425,5 @@ def thresholds(request):
                 "committee_average_age": current.committee_average_age,
             }
         )
+        versioning.track(form, stored)
     return render(request, "stats/thresholds.html", {"county": county, "form": form, "division": county})

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core import versioning
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import RulesForm, add_service_errors
+from yanzhen.cultivation.models import CultivationRules
 from yanzhen.divisions.models import Division
 
 RULE_FIELDS = [
@@ -96,8 +98,14 @@ def rules(request):
         raise Http404
     current = services.rules_for(county)
     form = RulesForm(request.POST or None, initial={name: getattr(current, name) for name in RULE_FIELDS})
+    versioning.track(form, current)
+
+    def call():
+        with versioning.saving(form, CultivationRules, county_id=county.code):
+            services.save_rules(actor=request.user, county=county, **form.cleaned_data)
+
     if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.save_rules(actor=request.user, county=county, **form.cleaned_data)):
+        if run(form, call):
             return saved(request, "cultivation:rules")
     return form_page(
         request,

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yanzhen.core import versioning
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import (
     AssignmentJudgeForm,
@@ -14,6 +15,7 @@ from yanzhen.cultivation.forms import (
     CyclicProgrammeForm,
     RoundForm,
 )
+from yanzhen.cultivation.models import PracticeAssignment
 from yanzhen.cultivation.views.common import form_page, require_editor, require_manager, run, saved
 
 
@@ -123,6 +125,8 @@ def assignment(request, pk: int):
             prefix="judge",
         ),
     }
+    for form in forms.values():
+        versioning.track(form, item)
     calls = {
         "task": lambda data: services.set_assignment_task(actor=request.user, assignment=item, **data),
         "submit": lambda data: services.submit_assignment(actor=request.user, assignment=item, **data),
@@ -131,7 +135,12 @@ def assignment(request, pk: int):
     if request.method == "POST":
         require_manager(request.user, programme.division_id)
         form = forms.get(action)
-        if form is not None and form.is_valid() and run(form, lambda: calls[action](form.cleaned_data)):
+
+        def call():
+            with versioning.saving(form, PracticeAssignment, pk=item.pk):
+                calls[action](form.cleaned_data)
+
+        if form is not None and form.is_valid() and run(form, call):
             return saved(request, "cultivation:assignment", item.pk)
     errors = any(form.errors for form in forms.values())
     return render(

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import (
@@ -17,7 +18,7 @@ from yanzhen.cultivation.forms import (
     ItemDoneForm,
     PlanItemForm,
 )
-from yanzhen.cultivation.models import GrowthPlanItem, StudyState
+from yanzhen.cultivation.models import GrowthPlan, GrowthPlanItem, StudyState
 from yanzhen.cultivation.views.common import date_param, form_page, require_editor, run, saved
 
 
@@ -77,12 +78,14 @@ def _plan_page(request, person, *, plan_form=None, item_form=None, status=200):
     growth = selectors.growth(request.user, person, date_param(request))
     can_edit = request.user.can_edit
     if can_edit:
-        plan_form = plan_form or GrowthPlanForm(
-            initial={
-                "goals": growth.plan.goals if growth.plan else "",
-                "drawn_up_on": growth.plan.drawn_up_on if growth.plan else services.today(),
-            }
-        )
+        if plan_form is None:
+            plan_form = GrowthPlanForm(
+                initial={
+                    "goals": growth.plan.goals if growth.plan else "",
+                    "drawn_up_on": growth.plan.drawn_up_on if growth.plan else services.today(),
+                }
+            )
+            versioning.track(plan_form, growth.plan)
         item_form = item_form or PlanItemForm(growth=growth)
     village = person.village
     return render(
@@ -111,9 +114,13 @@ def growth_plan(request, pk: int):
     if not request.user.can_edit:
         raise PermissionDenied
     form = GrowthPlanForm(request.POST)
-    if form.is_valid() and run(
-        form, lambda: services.save_growth_plan(actor=request.user, person=person, **form.cleaned_data)
-    ):
+    versioning.track(form, GrowthPlan.objects.filter(person=person).first())
+
+    def call():
+        with versioning.saving(form, GrowthPlan, person=person):
+            services.save_growth_plan(actor=request.user, person=person, **form.cleaned_data)
+
+    if form.is_valid() and run(form, call):
         return saved(request, "cultivation:growth", person.pk)
     return _plan_page(request, person, plan_form=form, status=400)
 

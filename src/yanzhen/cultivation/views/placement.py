@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yanzhen.core import versioning
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EndForm, EvaluationForm, PracticePostForm, ReportForm, SecondmentForm
-from yanzhen.cultivation.models import SecondmentKind
+from yanzhen.cultivation.models import Secondment, SecondmentKind
 from yanzhen.cultivation.views.common import form_page, require_editor, run, saved
 
 
@@ -82,13 +83,14 @@ def secondment_report(request, pk: int):
         request.POST or None,
         initial={"report": secondment.report, "reported_on": secondment.reported_on or services.today()},
     )
+    versioning.track(form, secondment)
+
+    def call():
+        with versioning.saving(form, Secondment, pk=secondment.pk):
+            services.submit_secondment_report(actor=request.user, secondment=secondment, **form.cleaned_data)
+
     if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.submit_secondment_report(
-                actor=request.user, secondment=secondment, **form.cleaned_data
-            ),
-        ):
+        if run(form, call):
             return saved(request, "cultivation:secondment-detail", secondment.pk)
     return form_page(
         request,
@@ -103,13 +105,14 @@ def secondment_evaluation(request, pk: int):
     secondment = selectors.get_secondment(request.user, pk)
     require_editor(request.user)
     form = EvaluationForm(request.POST or None, initial={"evaluated_on": services.today()})
+    versioning.track(form, secondment)
+
+    def call():
+        with versioning.saving(form, Secondment, pk=secondment.pk):
+            services.evaluate_secondment(actor=request.user, secondment=secondment, **form.cleaned_data)
+
     if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.evaluate_secondment(
-                actor=request.user, secondment=secondment, **form.cleaned_data
-            ),
-        ):
+        if run(form, call):
             return saved(request, "cultivation:secondment-detail", secondment.pk)
     return form_page(
         request,

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, versioning, xlsx
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditAction
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, enrolment_units
-from yanzhen.cultivation.models import TrainingKind
+from yanzhen.cultivation.models import Training, TrainingKind
 from yanzhen.cultivation.views.common import (
     date_param,
     form_page,
@@ -124,6 +124,8 @@ def training_form(request, pk: int | None = None):
         require_editor(request.user)
         initial = {"division": request.user.division}
     form = TrainingForm(request.POST or None, user=request.user, initial=initial)
+    if training is not None:
+        versioning.track(form, training)
     if request.method == "POST" and form.is_valid():
         result = {}
 
@@ -131,9 +133,10 @@ def training_form(request, pk: int | None = None):
             if training is None:
                 result["training"] = services.create_training(actor=request.user, data=_training_input(form))
             else:
-                result["training"] = services.update_training(
-                    actor=request.user, training=training, data=_training_input(form)
-                )
+                with versioning.saving(form, Training, pk=training.pk):
+                    result["training"] = services.update_training(
+                        actor=request.user, training=training, data=_training_input(form)
+                    )
 
         if run(form, call):
             return saved(request, "cultivation:training-detail", result["training"].pk)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanzhen.accounts import reauth
 from yanzhen.accounts.roles import EXPORTER_ROLES
+from yanzhen.core import versioning
 from yanzhen.core.history import timeline
 from yanzhen.divisions.models import Division
 from yanzhen.people import lrmx, selectors, services
@@ -248,6 +249,8 @@ def person_form(request, pk: int | None = None):
         form = PersonForm(request.POST, user=request.user, person=person, initial=initial)
     else:
         form = PersonForm(user=request.user, person=person, initial=initial)
+    if person is not None:
+        versioning.track(form, person)
     formsets = _formsets(request, person)
     section_errors: dict[str, list[str]] = {"educations": [], "family": [], "resume": []}
     status = 200
@@ -259,7 +262,8 @@ def person_form(request, pk: int | None = None):
                 if person is None:
                     saved = services.create_person(actor=request.user, data=data)
                 else:
-                    saved = services.update_person(actor=request.user, person=person, data=data)
+                    with versioning.saving(form, Person, pk=person.pk):
+                        saved = services.update_person(actor=request.user, person=person, data=data)
             except ValidationError as invalid:
                 _show_errors(invalid, form, section_errors)
             else:
