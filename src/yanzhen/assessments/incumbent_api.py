@@ -18,7 +18,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.assessments import incumbent_rules, incumbents, rules, selectors
-from yanzhen.assessments.api import MAX_LIMIT, ErrorOut, _invalid
+from yanzhen.assessments.api import MAX_LIMIT, _invalid
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,
@@ -26,6 +26,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
+from yanzhen.core.api_errors import Error
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
@@ -82,7 +83,7 @@ class ScoreItemOut(Schema):
 
 @router.get(
     "/items",
-    response={200: list[ScoreItemOut], 422: ErrorOut},
+    response={200: list[ScoreItemOut], 422: Error},
     summary="The county's monthly scoring items (月考评项目)",
 )
 def list_incumbent_score_items(
@@ -198,7 +199,7 @@ def _month_filter(value: str | None, field: str) -> tuple[date | None, Status | 
 
 @router.get(
     "/monthly-scores",
-    response={200: MonthlyScorePage, 422: ErrorOut},
+    response={200: MonthlyScorePage, 422: Error},
     summary="Monthly scores (月考评) inside the caller's jurisdiction",
 )
 def list_monthly_scores(
@@ -241,7 +242,7 @@ def _one_score(request, score_id: int) -> MonthlyScoreOut:
 
 @router.post(
     "/monthly-scores",
-    response={201: MonthlyScoreOut, 422: ErrorOut},
+    response={201: MonthlyScoreOut, 422: Error},
     summary="Record a monthly score (月考评) of a term",
 )
 def create_monthly_score(request, payload: MonthlyScoreIn):
@@ -264,7 +265,7 @@ def create_monthly_score(request, payload: MonthlyScoreIn):
 
 @router.put(
     "/monthly-scores/{score_id}",
-    response={200: MonthlyScoreOut, 422: ErrorOut},
+    response={200: MonthlyScoreOut, 422: Error},
     summary="Correct a monthly score (the items stay those it was scored on)",
 )
 def update_monthly_score(request, score_id: int, payload: MonthlyScoreUpdateIn):
@@ -383,7 +384,7 @@ def _one_review(request, review_id: int) -> AnnualReviewOut:
 
 @router.post(
     "/annual-reviews",
-    response={201: AnnualReviewOut, 422: ErrorOut},
+    response={201: AnnualReviewOut, 422: Error},
     summary="Record a 双述双评 (report to the villagers and their rating) of a term",
 )
 def create_annual_review(request, payload: AnnualReviewIn):
@@ -397,7 +398,7 @@ def create_annual_review(request, payload: AnnualReviewIn):
 
 @router.put(
     "/annual-reviews/{review_id}",
-    response={200: AnnualReviewOut, 422: ErrorOut},
+    response={200: AnnualReviewOut, 422: Error},
     summary="Correct a 双述双评 record",
 )
 def update_annual_review(request, review_id: int, payload: AnnualReviewUpdateIn):
@@ -518,7 +519,7 @@ def _decision_refused(error: DjangoValidationError) -> Status:
 
 @router.post(
     "/proposals/{proposal_id}/confirm",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 409: Error, 422: Error},
     summary="Confirm an adjustment proposal: the term ends on `on` (reason 调整)",
 )
 def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
@@ -544,7 +545,7 @@ def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
 
 @router.post(
     "/proposals/{proposal_id}/reject",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 409: Error, 422: Error},
     summary="Reject an adjustment proposal (a reason is required)",
 )
 def reject_adjustment_proposal(request, proposal_id: int, payload: RejectIn):

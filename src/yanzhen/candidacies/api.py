@@ -16,17 +16,13 @@ from ninja import Router, Schema, Status
 from yanzhen.candidacies import selectors, services, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
 from yanzhen.candidacies.services import TransitionData
+from yanzhen.core.api_errors import Error
 from yanzhen.core.ids import Count, Offset
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
 
 
 class EventOut(Schema):
@@ -161,7 +157,7 @@ class NominationIn(Schema):
 
 @router.post(
     "",
-    response={201: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: CandidacyDetailOut, 409: Error, 422: Error},
     summary="Nominate a person (推荐)",
 )
 def create_candidacy(request, payload: NominationIn):
@@ -220,7 +216,7 @@ class TransitionIn(Schema):
 
 @router.post(
     "/{candidacy_id}/transitions",
-    response={200: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CandidacyDetailOut, 409: Error, 422: Error},
     summary="Move a candidacy to the next state with the data of that step",
 )
 def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
@@ -250,7 +246,7 @@ class ObjectionOut(Schema):
 
 @router.post(
     "/{candidacy_id}/objections",
-    response={201: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ObjectionOut, 409: Error, 422: Error},
     summary="Record an objection received during the public notice",
 )
 def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn):
@@ -273,7 +269,7 @@ class ResolutionIn(Schema):
 
 @router.post(
     "/{candidacy_id}/objections/{objection_id}/resolution",
-    response={200: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ObjectionOut, 409: Error, 422: Error},
     summary="Resolve an objection; upheld, it rejects the candidacy",
 )
 def resolve_candidacy_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 
+from yanzhen.core.api_errors import Error
 from yanzhen.core.ids import Offset
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
@@ -21,11 +22,6 @@ mentorships_router = Router()
 secondments_router = Router()
 
 MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 def _invalid(error: DjangoValidationError) -> Status:
@@ -111,7 +107,7 @@ def list_trainings(
     }
 
 
-@trainings_router.post("", response={201: TrainingOut, 422: ErrorOut}, summary="Create a training programme")
+@trainings_router.post("", response={201: TrainingOut, 422: Error}, summary="Create a training programme")
 def create_training(request, payload: TrainingIn):
     try:
         values = payload.model_dump()
@@ -200,7 +196,7 @@ def list_mentorships(
 
 @mentorships_router.post(
     "",
-    response={201: MentorshipOut, 422: ErrorOut},
+    response={201: MentorshipOut, 422: Error},
     summary="Pair a reserve with mentors (the cap is enforced)",
 )
 def create_mentorship(request, payload: MentorshipIn):
@@ -311,7 +307,7 @@ def list_secondments(
 
 @secondments_router.post(
     "",
-    response={201: SecondmentOut, 422: ErrorOut},
+    response={201: SecondmentOut, 422: Error},
     summary="Record a secondment (length and overlaps checked)",
 )
 def create_secondment(request, payload: SecondmentIn):

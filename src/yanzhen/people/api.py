@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
 from ninja import Field, Query, Router, Schema, Status
 
+from yanzhen.core.api_errors import Error
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -24,11 +25,6 @@ from yanzhen.people.models import Person, Skill, Source
 router = Router()
 
 MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 class PersonFilters(Schema):
@@ -315,7 +311,7 @@ def list_persons(
     }
 
 
-@router.post("", response={201: PersonDetailOut, 422: ErrorOut}, summary="Create an archive (一人一档)")
+@router.post("", response={201: PersonDetailOut, 422: Error}, summary="Create an archive (一人一档)")
 def create_person(request, payload: PersonIn):
     try:
         person = services.create_person(actor=request.user, data=_person_input(payload))
@@ -337,7 +333,7 @@ def get_person(request, person_id: int, reveal: Literal["id_number", "phone"] | 
     return PersonDetailOut.of(person, **revealed)
 
 
-@router.put("/{person_id}", response={200: PersonDetailOut, 422: ErrorOut}, summary="Replace an archive")
+@router.put("/{person_id}", response={200: PersonDetailOut, 422: Error}, summary="Replace an archive")
 def update_person(request, person_id: int, payload: PersonIn):
     person = _detail(request, person_id)
     try:
