@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
-from yanzhen.core.api_errors import Error
+from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
@@ -118,8 +118,7 @@ class AssessmentIn(Schema):
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 @router.get("", response=AssessmentPage, summary="Assessments inside the caller's jurisdiction")

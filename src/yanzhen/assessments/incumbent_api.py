@@ -26,7 +26,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
-from yanzhen.core.api_errors import Error
+from yanzhen.core.api_errors import Error, error_body
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
@@ -513,7 +513,7 @@ def _decision_refused(error: DjangoValidationError) -> Status:
     """A proposal already decided or withdrawn is a conflict (409); anything else is bad data (422)."""
     messages = error.message_dict
     if "proposal" in messages:
-        return Status(409, {"detail": "；".join(messages["proposal"])})
+        return Status(409, error_body("；".join(messages["proposal"])))
     return _invalid(error)
 
 

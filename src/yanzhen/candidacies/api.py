@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from yanzhen.candidacies import selectors, services, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
 from yanzhen.candidacies.services import TransitionData
-from yanzhen.core.api_errors import Error
+from yanzhen.core.api_errors import Error, error_body, field_errors
 from yanzhen.core.ids import Count, Offset
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.people.models import Person
@@ -44,7 +44,7 @@ class CandidacyOut(Schema):
     village_name: str
     state: str
     state_name: str
-    targets: list[str]
+    targets: list[str] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
     nomination_way: str
     recommender: str
     pairing: str
@@ -106,17 +106,11 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
 
 
 def _error(status: int, detail: str, errors: dict[str, str] | None = None) -> JsonResponse:
-    body: dict[str, Any] = {"detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(error_body(detail, errors), status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _invalid(invalid: ValidationError) -> JsonResponse:
-    if hasattr(invalid, "error_dict"):
-        errors = {field: "；".join(messages) for field, messages in invalid.message_dict.items()}
-    else:
-        errors = {"__all__": "；".join(invalid.messages)}
+    errors = field_errors(invalid)
     return _error(422, "；".join(errors.values()), errors)
 
 
@@ -143,7 +137,7 @@ def list_candidacies(request, state: str = "", village: str = "", limit: Count =
 
 class NominationIn(Schema):
     person: int
-    targets: list[str]
+    targets: list[str] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
     nomination_way: str
     on: date | None = None
     village: str | None = None

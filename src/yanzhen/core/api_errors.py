@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -58,6 +58,11 @@ def error_response(
 ) -> HttpResponse:
     """The one error answer: `Error` with the true HTTP status."""
     return api.create_response(request, error_body(detail, errors), status=status)
+
+
+def invalid(error: DjangoValidationError) -> Status:
+    """A service's refusal as the 422 answer, for an operation that returns it rather than raising it."""
+    return Status(422, error_body(INVALID, field_errors(error)))
 
 
 def field_errors(error: DjangoValidationError) -> dict[str, str]:

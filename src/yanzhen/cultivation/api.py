@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 
-from yanzhen.core.api_errors import Error
+from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Offset
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
@@ -25,12 +26,7 @@ MAX_LIMIT = 500
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    if not hasattr(error, "error_dict"):
-        return Status(
-            422, {"detail": "提交的数据有误，未保存", "errors": {"__all__": "；".join(error.messages)}}
-        )
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 def _division(code: str, field: str) -> Division:
@@ -76,7 +72,7 @@ class TrainingOut(Schema):
 class TrainingIn(Schema):
     name: str = Field(max_length=100)
     organiser: str = Field(max_length=100, description="主办单位，如 盐池县委组织部")
-    division: str = Field(description="组织培训的县或乡镇代码")
+    division: str = Field(pattern=r"^\d{2,12}$", description="组织培训的县或乡镇代码")
     kind: TrainingKind
     place: str = Field("", max_length=100)
     start: date
@@ -204,13 +200,7 @@ def create_mentorship(request, payload: MentorshipIn):
     mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
     missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
     if missing:
-        return Status(
-            422,
-            {
-                "detail": "提交的数据有误，未保存",
-                "errors": {"mentors": f"导师 {', '.join(map(str, missing))} 不存在"},
-            },
-        )
+        return _invalid(DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"}))
     try:
         mentorship = services.create_mentorship(
             actor=request.user,
@@ -275,8 +265,8 @@ class SecondmentOut(Schema):
 class SecondmentIn(Schema):
     person: int
     kind: SecondmentKind
-    mode: str = Field(description="full_time 全脱产 或 part_time 半脱产")
-    host: str = Field(description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
+    mode: Literal["full_time", "part_time"] = Field(description="full_time 全脱产 或 part_time 半脱产")
+    host: str = Field(pattern=r"^\d{9}(\d{3})?$", description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
     start: date
     planned_end: date = Field(description="计划的最后一天")
     goals: str

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField
 from ninja import Field, Query, Router, Schema, Status
 
-from yanzhen.core.api_errors import Error
+from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -190,7 +190,7 @@ class PersonIn(Schema):
 
     name: str
     id_number: str = Field("", description="18 位身份证号；修改时留空则保留原号码")
-    village: str = Field(description="居住村的 12 位代码")
+    village: str = Field(pattern=r"^\d{2,12}$", description="居住村的 12 位代码")
     political_status: str = Field(description="GB/T 4762 代码，如 01 中共党员、13 群众")
     gender: str = ""
     birth_date: date | None = None
@@ -287,8 +287,7 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 def _detail(request, pk: int) -> Person:
