@@ -220,3 +220,15 @@ def test_production_docs_page_sends_an_anonymous_browser_to_the_login(client, se
     logged_in = client_for("cunshuji")
     assert logged_in.get("/api/v1/docs").status_code == 200
     assert logged_in.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_a_union_field_is_named_without_pydantic_type_tags(client_for):
+    body = {"term_id": 1, "month": "2024-05", "scores": {"x": None}}
+    response = client_for("county").post(
+        "/api/v1/incumbents/monthly-scores", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "请求参数有误",
+        "errors": {"scores.x": "须为整数", "scores": "须为列表"},
+    }

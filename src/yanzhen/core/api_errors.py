@@ -119,7 +119,9 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def _field_name(location: Iterable[Any], body_names: set[str]) -> str:
-    parts = [str(part) for part in location]
+    # pydantic puts the member of a union it tried into the location (`dict[int,nullable[int]]`,
+    # `function-wrap[...]`, `[key]`): not a field, left out of the name.
+    parts = [str(part) for part in location if not any(mark in str(part) for mark in "[(")]
     if parts and parts[0] in _SOURCES:
         source, parts = parts[0], parts[1:]
         # The body parameter's own name (`payload`) is not a field of the body.
