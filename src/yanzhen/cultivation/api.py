@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Offset
@@ -23,6 +24,9 @@ mentorships_router = Router()
 secondments_router = Router()
 
 MAX_LIMIT = 500
+
+# A decimal as a JSON number or a numeric string; pydantic's own schema lets any string through.
+DECIMAL_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
 
 
 def _invalid(error: DjangoValidationError) -> Status:
@@ -77,7 +81,7 @@ class TrainingIn(Schema):
     place: str = Field("", max_length=100)
     start: date
     end: date
-    hours: Decimal = Field(description="学时，每天不超过 24")
+    hours: Annotated[Decimal, WithJsonSchema(DECIMAL_SCHEMA)] = Field(description="学时，每天不超过 24")
     notes: str = ""
 
 
