@@ -63,8 +63,8 @@ def test_revoked_token_is_refused(client, capsys):
     )
 
 
-def test_openapi_document(client):
-    response = client.get("/api/v1/openapi.json")
+def test_openapi_document(client_for):
+    response = client_for("auditor").get("/api/v1/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/divisions/{code}" in paths

@@ -228,7 +228,7 @@ def test_objections_through_the_api(client_for):
     assert response.status_code == 409
 
 
-def test_the_openapi_document_lists_the_routes(client):
-    paths = client.get("/api/v1/openapi.json").json()["paths"]
+def test_the_openapi_document_lists_the_routes(client_for):
+    paths = client_for("county").get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/candidacies" in paths
     assert "/api/v1/candidacies/{candidacy_id}/transitions" in paths

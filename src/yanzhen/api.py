@@ -1,19 +1,22 @@
 """The REST API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json.
 
 Authentication: the browser session (with CSRF on writes) or `Authorization: Bearer <token>` from
-`yanzhen create-token`. Errors are JSON `{"detail": "<Chinese message>"}` with the true HTTP status.
+`yanzhen create-token`. Errors are JSON `Error` `{"detail": "<Chinese message>", "errors": {field: message}}`
+with the true HTTP status, answered by the handlers of core/api_errors.py.
 """
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from yanzhen.accounts.models import ApiToken, hash_token
 from yanzhen.core import versioning
-from yanzhen.core.bad_input import BadInput, too_big_message
+from yanzhen.core.api_errors import UNAUTHENTICATED, document_errors, error_body, register_handlers
 from yanzhen.core.middleware import is_self_service_only
 
 
@@ -33,56 +36,48 @@ class BearerTokenAuth(HttpBearer):
         return api_token.user
 
 
+def docs_access(view):
+    """/api/v1/docs and /api/v1/openapi.json: open in DEBUG and in the demo; in production only for a login
+    (session) or a valid bearer token, so the map of the API is not handed to anyone who asks. An anonymous
+    browser on the docs page goes to the login page; the schema answers 401 in the API's error shape."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.DEBUG or settings.DEMO:
+            return view(request, *args, **kwargs)
+        user = request.user
+        if not (user.is_authenticated and not is_self_service_only(user)) and not BearerTokenAuth()(request):
+            if request.path.endswith(".json"):
+                return JsonResponse(
+                    error_body(UNAUTHENTICATED), status=401, json_dumps_params={"ensure_ascii": False}
+                )
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="雁阵 yanzhen API",
     version="1",
     description="村级后备力量与村“两委”干部管理系统 API。所有数据都限于调用者的辖区。",
     auth=[BearerTokenAuth(), django_auth],
     urls_namespace="api-v1",
+    docs_decorator=docs_access,
 )
 
 
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "不存在或不在您的辖区内"}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(request, {"detail": "您没有执行此操作的权限"}, status=403)
-
-
-@api.exception_handler(ValidationError)
-def invalid(request, exc):
-    return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=422)
+register_handlers(api)
 
 
 @api.exception_handler(versioning.Stale)
 def stale(request, exc):
     """A PUT whose If-Match is not the current version (lost update refused): 412, nothing written; the body
     names who changed what, `errors` the values stored now, `ETag` the current version."""
-    body = {
-        "detail": exc.message_text,
-        "errors": {name: f"{label}现为：{value}" for name, label, value in exc.changes},
-    }
-    response = api.create_response(request, body, status=412)
+    errors = {name: f"{label}现为：{value}" for name, label, value in exc.changes}
+    response = api.create_response(request, error_body(exc.message_text, errors), status=412)
     response["ETag"] = f'"{exc.current}"'
     return response
-
-
-@api.exception_handler(BadInput)
-def bad_input(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(RequestDataTooBig)
-def too_big(request, exc):
-    return api.create_response(request, {"detail": too_big_message()}, status=413)
 
 
 def _register_routers() -> None:
@@ -109,6 +104,22 @@ def _register_routers() -> None:
     api.add_router("/trainings", trainings_router, tags=["cultivation"])
     api.add_router("/mentorships", mentorships_router, tags=["cultivation"])
     api.add_router("/secondments", secondments_router, tags=["cultivation"])
+    document_errors(
+        [
+            divisions_router,
+            matching_router,
+            assessments_router,
+            reports_router,
+            incumbents_router,
+            candidacies_router,
+            people_router,
+            posts_router,
+            stats_router,
+            trainings_router,
+            mentorships_router,
+            secondments_router,
+        ]
+    )
 
 
 _register_routers()

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
+from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
@@ -22,11 +23,6 @@ from yanzhen.people.models import Person
 router = Router()
 
 MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 class AssessmentOut(Schema):
@@ -122,8 +118,7 @@ class AssessmentIn(Schema):
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 @router.get("", response=AssessmentPage, summary="Assessments inside the caller's jurisdiction")
@@ -149,7 +144,7 @@ def list_assessments(
     }
 
 
-@router.post("", response={201: AssessmentOut, 422: ErrorOut}, summary="Record an assessment (考核)")
+@router.post("", response={201: AssessmentOut, 422: Error}, summary="Record an assessment (考核)")
 def create_assessment(request, payload: AssessmentIn):
     person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
     data = services.AssessmentInput(**payload.model_dump(exclude={"person_id"}))
@@ -249,7 +244,7 @@ def list_reports(
 
 
 @reports_router.post(
-    "", response={201: ReportOut, 422: ErrorOut}, summary="Submit a semiannual report (思想工作汇报)"
+    "", response={201: ReportOut, 422: Error}, summary="Submit a semiannual report (思想工作汇报)"
 )
 def create_report(request, payload: ReportIn):
     person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)

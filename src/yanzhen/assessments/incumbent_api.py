@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.assessments import incumbent_rules, incumbents, rules, selectors
-from yanzhen.assessments.api import MAX_LIMIT, ErrorOut, _invalid
+from yanzhen.assessments.api import MAX_LIMIT, _invalid
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,
@@ -29,6 +29,7 @@ from yanzhen.assessments.models import (
     ProposalState,
 )
 from yanzhen.core import versioning
+from yanzhen.core.api_errors import Error, error_body
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
@@ -85,7 +86,7 @@ class ScoreItemOut(Schema):
 
 @router.get(
     "/items",
-    response={200: list[ScoreItemOut], 422: ErrorOut},
+    response={200: list[ScoreItemOut], 422: Error},
     summary="The county's monthly scoring items (月考评项目)",
 )
 def list_incumbent_score_items(
@@ -201,7 +202,7 @@ def _month_filter(value: str | None, field: str) -> tuple[date | None, Status | 
 
 @router.get(
     "/monthly-scores",
-    response={200: MonthlyScorePage, 422: ErrorOut},
+    response={200: MonthlyScorePage, 422: Error},
     summary="Monthly scores (月考评) inside the caller's jurisdiction",
 )
 def list_monthly_scores(
@@ -244,7 +245,7 @@ def _one_score(request, score_id: int) -> MonthlyScoreOut:
 
 @router.post(
     "/monthly-scores",
-    response={201: MonthlyScoreOut, 422: ErrorOut},
+    response={201: MonthlyScoreOut, 422: Error},
     summary="Record a monthly score (月考评) of a term",
 )
 def create_monthly_score(request, payload: MonthlyScoreIn):
@@ -278,7 +279,7 @@ def get_monthly_score(request, response: HttpResponse, score_id: int):
 
 @router.put(
     "/monthly-scores/{score_id}",
-    response={200: MonthlyScoreOut, 412: ErrorOut, 422: ErrorOut},
+    response={200: MonthlyScoreOut, 412: Error, 422: Error},
     summary="Correct a monthly score (the items stay those it was scored on)",
 )
 def update_monthly_score(
@@ -405,7 +406,7 @@ def _one_review(request, review_id: int) -> AnnualReviewOut:
 
 @router.post(
     "/annual-reviews",
-    response={201: AnnualReviewOut, 422: ErrorOut},
+    response={201: AnnualReviewOut, 422: Error},
     summary="Record a 双述双评 (report to the villagers and their rating) of a term",
 )
 def create_annual_review(request, payload: AnnualReviewIn):
@@ -430,7 +431,7 @@ def get_annual_review(request, response: HttpResponse, review_id: int):
 
 @router.put(
     "/annual-reviews/{review_id}",
-    response={200: AnnualReviewOut, 412: ErrorOut, 422: ErrorOut},
+    response={200: AnnualReviewOut, 412: Error, 422: Error},
     summary="Correct a 双述双评 record",
 )
 def update_annual_review(
@@ -553,13 +554,13 @@ def _decision_refused(error: DjangoValidationError) -> Status:
     """A proposal already decided or withdrawn is a conflict (409); anything else is bad data (422)."""
     messages = error.message_dict
     if "proposal" in messages:
-        return Status(409, {"detail": "；".join(messages["proposal"])})
+        return Status(409, error_body("；".join(messages["proposal"])))
     return _invalid(error)
 
 
 @router.post(
     "/proposals/{proposal_id}/confirm",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 409: Error, 422: Error},
     summary="Confirm an adjustment proposal: the term ends on `on` (reason 调整)",
 )
 def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
@@ -585,7 +586,7 @@ def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
 
 @router.post(
     "/proposals/{proposal_id}/reject",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 409: Error, 422: Error},
     summary="Reject an adjustment proposal (a reason is required)",
 )
 def reject_adjustment_proposal(request, proposal_id: int, payload: RejectIn):

@@ -11,22 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from yanzhen.candidacies import selectors, services, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
 from yanzhen.candidacies.services import TransitionData
+from yanzhen.core.api_errors import Error, error_body, field_errors
 from yanzhen.core.ids import Count, Offset
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
 
 
 class EventOut(Schema):
@@ -48,7 +44,7 @@ class CandidacyOut(Schema):
     village_name: str
     state: str
     state_name: str
-    targets: list[str]
+    targets: list[str] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
     nomination_way: str
     recommender: str
     pairing: str
@@ -110,17 +106,11 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
 
 
 def _error(status: int, detail: str, errors: dict[str, str] | None = None) -> JsonResponse:
-    body: dict[str, Any] = {"detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(error_body(detail, errors), status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _invalid(invalid: ValidationError) -> JsonResponse:
-    if hasattr(invalid, "error_dict"):
-        errors = {field: "；".join(messages) for field, messages in invalid.message_dict.items()}
-    else:
-        errors = {"__all__": "；".join(invalid.messages)}
+    errors = field_errors(invalid)
     return _error(422, "；".join(errors.values()), errors)
 
 
@@ -147,7 +137,7 @@ def list_candidacies(request, state: str = "", village: str = "", limit: Count =
 
 class NominationIn(Schema):
     person: int
-    targets: list[str]
+    targets: list[str] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
     nomination_way: str
     on: date | None = None
     village: str | None = None
@@ -161,7 +151,7 @@ class NominationIn(Schema):
 
 @router.post(
     "",
-    response={201: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: CandidacyDetailOut, 409: Error, 422: Error},
     summary="Nominate a person (推荐)",
 )
 def create_candidacy(request, payload: NominationIn):
@@ -220,7 +210,7 @@ class TransitionIn(Schema):
 
 @router.post(
     "/{candidacy_id}/transitions",
-    response={200: CandidacyDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CandidacyDetailOut, 409: Error, 422: Error},
     summary="Move a candidacy to the next state with the data of that step",
 )
 def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
@@ -250,7 +240,7 @@ class ObjectionOut(Schema):
 
 @router.post(
     "/{candidacy_id}/objections",
-    response={201: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ObjectionOut, 409: Error, 422: Error},
     summary="Record an objection received during the public notice",
 )
 def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn):
@@ -273,7 +263,7 @@ class ResolutionIn(Schema):
 
 @router.post(
     "/{candidacy_id}/objections/{objection_id}/resolution",
-    response={200: ObjectionOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ObjectionOut, 409: Error, 422: Error},
     summary="Resolve an objection; upheld, it rejects the candidacy",
 )
 def resolve_candidacy_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):

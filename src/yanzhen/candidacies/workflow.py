@@ -46,6 +46,7 @@ from yanzhen.candidacies.models import (
     VettingItem,
 )
 from yanzhen.candidacies.rules import check_notice_period, check_secretary_rules, rules_for
+from yanzhen.core.api_errors import Conflict
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
@@ -87,7 +88,7 @@ def chinese(label) -> str:
         return str(label)
 
 
-class WorkflowConflict(Exception):
+class WorkflowConflict(Conflict):
     """The candidacy's state does not allow this action (HTTP 409). The message is Chinese."""
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
+from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Offset
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
@@ -22,19 +25,12 @@ secondments_router = Router()
 
 MAX_LIMIT = 500
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
+# A decimal as a JSON number or a numeric string; pydantic's own schema lets any string through.
+DECIMAL_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    if not hasattr(error, "error_dict"):
-        return Status(
-            422, {"detail": "提交的数据有误，未保存", "errors": {"__all__": "；".join(error.messages)}}
-        )
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 def _division(code: str, field: str) -> Division:
@@ -80,12 +76,12 @@ class TrainingOut(Schema):
 class TrainingIn(Schema):
     name: str = Field(max_length=100)
     organiser: str = Field(max_length=100, description="主办单位，如 盐池县委组织部")
-    division: str = Field(description="组织培训的县或乡镇代码")
+    division: str = Field(pattern=r"^\d{2,12}$", description="组织培训的县或乡镇代码")
     kind: TrainingKind
     place: str = Field("", max_length=100)
     start: date
     end: date
-    hours: Decimal = Field(description="学时，每天不超过 24")
+    hours: Annotated[Decimal, WithJsonSchema(DECIMAL_SCHEMA)] = Field(description="学时，每天不超过 24")
     notes: str = ""
 
 
@@ -111,7 +107,7 @@ def list_trainings(
     }
 
 
-@trainings_router.post("", response={201: TrainingOut, 422: ErrorOut}, summary="Create a training programme")
+@trainings_router.post("", response={201: TrainingOut, 422: Error}, summary="Create a training programme")
 def create_training(request, payload: TrainingIn):
     try:
         values = payload.model_dump()
@@ -200,7 +196,7 @@ def list_mentorships(
 
 @mentorships_router.post(
     "",
-    response={201: MentorshipOut, 422: ErrorOut},
+    response={201: MentorshipOut, 422: Error},
     summary="Pair a reserve with mentors (the cap is enforced)",
 )
 def create_mentorship(request, payload: MentorshipIn):
@@ -208,13 +204,7 @@ def create_mentorship(request, payload: MentorshipIn):
     mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
     missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
     if missing:
-        return Status(
-            422,
-            {
-                "detail": "提交的数据有误，未保存",
-                "errors": {"mentors": f"导师 {', '.join(map(str, missing))} 不存在"},
-            },
-        )
+        return _invalid(DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"}))
     try:
         mentorship = services.create_mentorship(
             actor=request.user,
@@ -279,8 +269,8 @@ class SecondmentOut(Schema):
 class SecondmentIn(Schema):
     person: int
     kind: SecondmentKind
-    mode: str = Field(description="full_time 全脱产 或 part_time 半脱产")
-    host: str = Field(description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
+    mode: Literal["full_time", "part_time"] = Field(description="full_time 全脱产 或 part_time 半脱产")
+    host: str = Field(pattern=r"^\d{9}(\d{3})?$", description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
     start: date
     planned_end: date = Field(description="计划的最后一天")
     goals: str
@@ -311,7 +301,7 @@ def list_secondments(
 
 @secondments_router.post(
     "",
-    response={201: SecondmentOut, 422: ErrorOut},
+    response={201: SecondmentOut, 422: Error},
     summary="Record a secondment (length and overlaps checked)",
 )
 def create_secondment(request, payload: SecondmentIn):

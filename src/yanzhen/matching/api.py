@@ -10,14 +10,11 @@ from datetime import date
 
 from ninja import Query, Router, Schema
 
+from yanzhen.core.api_errors import Error
 from yanzhen.matching import selectors
 from yanzhen.matching.scoring import part_text
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class PartOut(Schema):
@@ -75,7 +72,7 @@ class RankingQuery(Schema):
 
 @router.get(
     "/villages/{code}/posts/{post}",
-    response={200: RankingOut, 404: ErrorOut},
+    response={200: RankingOut, 404: Error},
     url_name="rank_for_post",
     summary="Ranked reserves for a village post (hard filters, then weighted criteria with their parts)",
 )

@@ -20,6 +20,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
 from yanzhen.core import versioning
+from yanzhen.core.api_errors import Error, error_body, invalid
 from yanzhen.core.ids import Id, Offset
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
@@ -29,11 +30,6 @@ from yanzhen.people.models import Person, Skill, Source
 router = Router()
 
 MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 class PersonFilters(Schema):
@@ -199,7 +195,7 @@ class PersonIn(Schema):
 
     name: str
     id_number: str = Field("", description="18 位身份证号；修改时留空则保留原号码")
-    village: str = Field(description="居住村的 12 位代码")
+    village: str = Field(pattern=r"^\d{2,12}$", description="居住村的 12 位代码")
     political_status: str = Field(description="GB/T 4762 代码，如 01 中共党员、13 群众")
     gender: str = ""
     birth_date: date | None = None
@@ -296,8 +292,7 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    errors = {field: "；".join(messages) for field, messages in error.message_dict.items()}
-    return Status(422, {"detail": "提交的数据有误，未保存", "errors": errors})
+    return invalid(error)
 
 
 def _detail(request, pk: int) -> Person:
@@ -320,7 +315,7 @@ def list_persons(
     }
 
 
-@router.post("", response={201: PersonDetailOut, 422: ErrorOut}, summary="Create an archive (一人一档)")
+@router.post("", response={201: PersonDetailOut, 422: Error}, summary="Create an archive (一人一档)")
 def create_person(request, payload: PersonIn):
     try:
         person = services.create_person(actor=request.user, data=_person_input(payload))
@@ -331,7 +326,7 @@ def create_person(request, payload: PersonIn):
 
 @router.get(
     "/{person_id}",
-    response={200: PersonDetailOut, 403: ErrorOut},
+    response={200: PersonDetailOut, 403: Error},
     summary="One archive; reveal=id_number shows the number",
 )
 def get_person(
@@ -342,7 +337,7 @@ def get_person(
     revealed = {}
     if reveal and services.can_view_full_personal_data(request.user) and not reauth.is_recent(request):
         # Over a browser session the password must have been entered lately (a token is not asked).
-        return Status(403, {"detail": reauth.API_MESSAGE})
+        return Status(403, error_body(reauth.API_MESSAGE))
     if reveal == "id_number":
         revealed["id_number"] = services.reveal_id_number(actor=request.user, person=person, request=request)
     elif reveal == "phone":
@@ -352,7 +347,7 @@ def get_person(
 
 @router.put(
     "/{person_id}",
-    response={200: PersonDetailOut, 412: ErrorOut, 422: ErrorOut},
+    response={200: PersonDetailOut, 412: Error, 422: Error},
     summary="Replace an archive",
 )
 def update_person(

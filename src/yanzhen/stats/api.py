@@ -3,7 +3,7 @@ jurisdiction. A division outside it answers 404 like a missing one; a bad date 4
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from yanzhen.stats.figures import StatsInputError, compute
@@ -12,8 +12,8 @@ router = Router()
 
 
 class StatsQuery(Schema):
-    division: str
-    as_of: str = ""
+    division: str = Field(pattern=r"^\d{2,12}$", description="区划代码（县、乡镇或村）")
+    as_of: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="统计日期 YYYY-MM-DD，默认今天")
 
 
 @router.get("", url_name="stats", summary="统计数字（统计口径见 stats.figures）")
