@@ -18,6 +18,13 @@ from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
 from yanzhen.people.services import PersonInput, create_person
 
+
+@pytest.fixture(autouse=True)
+def _two_browsers_of_one_account(settings):
+    # Some cases play "two clerks" with one persona in two browsers; one session per user would end the first.
+    settings.YANZHEN_SINGLE_SESSION = False
+
+
 from .conftest import HUAMACHI_VILLAGE
 
 pytestmark = pytest.mark.django_db
