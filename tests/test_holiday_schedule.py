@@ -78,7 +78,7 @@ def test_a_notice_from_2026_12_28_counts_weekends_only_into_2027_and_says_so(cli
     assert "（5个工作日）" in printed
     # On the screen before printing, not on the paper that goes up on the village boards.
     assert (
-        'class="no-print alert alert-warning mx-auto my-2" style="max-width: 800px" id="notice-calendar-note">'
+        'class="no-print alert alert-warning mx-auto my-2 yz-notice-width" id="notice-calendar-note">'
         + NOTE_2027
         in printed
     )

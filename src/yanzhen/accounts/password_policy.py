@@ -6,9 +6,17 @@ from __future__ import annotations
 
 from yanzhen.accounts.models import DEFAULT_PASSWORD_MAX_AGE_DAYS as DEFAULT_MAX_AGE_DAYS
 from yanzhen.accounts.models import DEFAULT_PASSWORD_REUSE_COUNT as DEFAULT_REUSE_COUNT
-from yanzhen.accounts.models import SecurityPolicy
+from yanzhen.accounts.models import PASSWORD_MAX_AGE_DAYS, SecurityPolicy
 
-__all__ = ["DEFAULT_MAX_AGE_DAYS", "DEFAULT_REUSE_COUNT", "max_age_days", "reuse_count"]
+__all__ = [
+    "DEFAULT_MAX_AGE_DAYS",
+    "DEFAULT_REUSE_COUNT",
+    "SHORTEST_MAX_AGE_DAYS",
+    "max_age_days",
+    "reuse_count",
+]
+
+SHORTEST_MAX_AGE_DAYS = PASSWORD_MAX_AGE_DAYS[0]  # the least a county may set (an expiry of 0 turns it off)
 
 
 def _policy(user) -> SecurityPolicy:

@@ -36,8 +36,14 @@ def expires_at(user) -> datetime | None:
 
 
 def is_expired(user, now: datetime | None = None) -> bool:
+    """Checked on every request: a password younger than the shortest age a county may set cannot have
+    expired, so the county's policy is read only for older ones."""
+    now = now or timezone.now()
+    since = changed_at(user)
+    if since is not None and now - since < timedelta(days=password_policy.SHORTEST_MAX_AGE_DAYS):
+        return False
     deadline = expires_at(user)
-    return deadline is not None and (now or timezone.now()) >= deadline
+    return deadline is not None and now >= deadline
 
 
 def recent_hashes(user) -> list[str]:
