@@ -19,15 +19,15 @@ from yanzhen.people.models import Person
 from yanzhen.people.services import PersonInput, create_person
 
 
+from .conftest import HUAMACHI_VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(autouse=True)
 def _two_browsers_of_one_account(settings):
     # Some cases play "two clerks" with one persona in two browsers; one session per user would end the first.
     settings.YANZHEN_SINGLE_SESSION = False
-
-
-from .conftest import HUAMACHI_VILLAGE
-
-pytestmark = pytest.mark.django_db
 
 NUMBER = make_id_number("640323", date(1988, 3, 9), 31)
 STALE = re.compile(
