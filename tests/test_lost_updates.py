@@ -18,7 +18,6 @@ from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
 from yanzhen.people.services import PersonInput, create_person
 
-
 from .conftest import HUAMACHI_VILLAGE
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +27,7 @@ pytestmark = pytest.mark.django_db
 def _two_browsers_of_one_account(settings):
     # Some cases play "two clerks" with one persona in two browsers; one session per user would end the first.
     settings.YANZHEN_SINGLE_SESSION = False
+
 
 NUMBER = make_id_number("640323", date(1988, 3, 9), 31)
 STALE = re.compile(
