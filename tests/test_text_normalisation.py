@@ -296,5 +296,5 @@ def test_import_refuses_overlong_notes_naming_row_column_and_limit():
 
 
 def test_text_module_states_the_limits():
-    assert (text.NOTE_MAX, text.LONG_TEXT_MAX, text.REPORT_MAX) == (2000, 5000, 20000)
+    assert (text.NOTE_MAX, text.LONG_TEXT_MAX) == (2000, 5000)
     assert Person._meta.get_field("notes").max_length == 2000

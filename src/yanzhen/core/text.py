@@ -36,9 +36,8 @@ from django.utils.translation import gettext
 from pydantic import BeforeValidator
 
 # The text columns' limits, in characters (字). Single-line columns state their own `max_length`.
-NOTE_MAX = 2000  # 备注, remarks, comments, decisions' notes, short answers
-LONG_TEXT_MAX = 5000  # goals, duties, findings, evidence, objections: a page of text
-REPORT_MAX = 20000  # a report written in the app (述职报告, 半年汇报): about ten pages
+NOTE_MAX = 2000  # 备注, remarks, decisions' notes, short answers
+LONG_TEXT_MAX = 5000  # reports (述职报告, 半年汇报), goals, duties, findings, evidence, objections
 
 # Drawn as nothing although their category is a letter.
 _FILLERS = ("\u115f", "\u1160", "\u3164", "\uffa0")
@@ -213,8 +212,8 @@ class NormalisedCharField(_Normalised, models.CharField):
 
 
 class NormalisedTextField(_Normalised, models.TextField):
-    """A multi-line text column: normalised, newlines and tabs kept; `max_length` required (one of NOTE_MAX,
-    LONG_TEXT_MAX, REPORT_MAX), checked by forms, `full_clean`, the API and `save()` (not by the database)."""
+    """A multi-line text column: normalised, newlines and tabs kept; `max_length` required (NOTE_MAX or
+    LONG_TEXT_MAX), checked by forms, `full_clean`, the API and `save()` (not by the database)."""
 
     multiline = True
     _django_class = models.TextField

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, REPORT_MAX, NormalisedFormField
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.cultivation import selectors
 from yanzhen.cultivation.models import (
     Funding,
@@ -277,7 +277,7 @@ class SecondmentForm(StyledForm):
 
 class ReportForm(StyledForm):
     report = NormalisedFormField(
-        max_length=REPORT_MAX, label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6})
+        max_length=LONG_TEXT_MAX, label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6})
     )
     reported_on = forms.DateField(label=_("reported on"), widget=DATE)
     actual_end = forms.DateField(

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.text import REPORT_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
 
@@ -101,7 +101,7 @@ class AnnualReview(models.Model):
         "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="annual_reviews"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    report_text = NormalisedTextField(_("report to the villagers"), max_length=REPORT_MAX)
+    report_text = NormalisedTextField(_("report to the villagers"), max_length=LONG_TEXT_MAX)
     satisfied = models.PositiveIntegerField(_("satisfied"))
     basically_satisfied = models.PositiveIntegerField(_("basically satisfied"))
     dissatisfied = models.PositiveIntegerField(_("dissatisfied"))

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
-from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, REPORT_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -188,7 +188,7 @@ class SemiannualReport(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
-    text = NormalisedTextField(_("report"), max_length=REPORT_MAX)
+    text = NormalisedTextField(_("report"), max_length=LONG_TEXT_MAX)
     attachment = models.FileField(_("attachment"), upload_to="reports/%Y/", blank=True)
     attachment_content_type = NormalisedCharField(_("attachment content type"), max_length=100, blank=True)
     channel = models.CharField(_("submitted how"), max_length=10, choices=ReportChannel.choices)
@@ -209,7 +209,7 @@ class SemiannualReport(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = NormalisedTextField(_("review comment"), blank=True, max_length=NOTE_MAX)
+    review_comment = NormalisedTextField(_("review comment"), blank=True, max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -553,7 +553,7 @@ class Checkup(models.Model):
     conduct_score = _score(_("work style"))
     reputation_score = _score(_("reputation among villagers"))
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices)
-    note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
+    note = NormalisedTextField(_("note"), blank=True, max_length=LONG_TEXT_MAX)
     filled_on = models.DateField(_("date"))
     filled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.text import LONG_TEXT_MAX, REPORT_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
 class SecondmentKind(models.TextChoices):
@@ -75,7 +75,7 @@ class Secondment(models.Model):
     override_reason = NormalisedCharField(
         _("reason for departing from the length rule"), max_length=200, blank=True
     )
-    report = NormalisedTextField(_("secondment report"), blank=True, max_length=REPORT_MAX)
+    report = NormalisedTextField(_("secondment report"), blank=True, max_length=LONG_TEXT_MAX)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
     host_evaluation = NormalisedTextField(_("host's evaluation"), blank=True, max_length=LONG_TEXT_MAX)
