@@ -5,6 +5,7 @@ text column and every text field of every form."""
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import unicodedata
 from datetime import date
@@ -298,3 +299,31 @@ def test_import_refuses_overlong_notes_naming_row_column_and_limit():
 def test_text_module_states_the_limits():
     assert (text.NOTE_MAX, text.LONG_TEXT_MAX) == (2000, 5000)
     assert Person._meta.get_field("notes").max_length == 2000
+
+
+# -- any other API: its schema normalises, save() measures ----------------------------------------------------
+
+
+def test_another_api_normalises_and_save_refuses_the_overlong_with_422(client_for):
+    from yanzhen.candidacies.models import Objection
+
+    from .candidacies_support import State, candidacy_in
+
+    candidacy = candidacy_in(State.IN_NOTICE)
+    client = client_for("huamachi")
+    url = f"/api/v1/candidacies/{candidacy.pk}/objections"
+
+    def send(content):
+        body = json.dumps({"received_on": "2024-03-21", "content": content})
+        return client.post(url, body, content_type="application/json")
+
+    response = send("\u200b\u202e\ufeff")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"content": "请填写异议内容"}
+    response = send("异" * 5001)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"content": "内容不能超过 5000 字（现为 5001 字）"}
+    assert not Objection.objects.exists()
+    response = send("有\u202e违建\r\n")
+    assert response.status_code == 201
+    assert Objection.objects.get().content == "有违建"
