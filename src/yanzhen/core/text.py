@@ -14,14 +14,15 @@
 A name made only of invisible characters is empty after this, and a required field refuses it.
 
 The limits: every free-text column of the project has a `max_length`; the text columns (`TextField`) use the
-constants below. `NormalisedCharField` and `NormalisedTextField` carry the rule into the models, their form
-fields (the textarea gets `maxlength` and shows the limit) and their `save()` (last line of defence for writes
-that come through no form: the API, imports, services). `Line` and `Multiline` carry it into API schemas.
+constants below. `NormalisedCharField` and `NormalisedTextField` carry the rule into the models and their
+`save()` (the last line for writes that come through no form: the API, imports, services);
+`NormalisedFormField` into every form (a textarea gets `maxlength` and shows the limit); `Line` and
+`Multiline` into API schemas. docs/security.md, "Invisible and overlong text", has the table.
 """
 
 from __future__ import annotations
 
-import sys
+import re
 import unicodedata
 from functools import cache
 from typing import Annotated
@@ -40,32 +41,36 @@ NOTE_MAX = 2000  # 备注, remarks, decisions' notes, short answers
 LONG_TEXT_MAX = 5000  # reports (述职报告, 半年汇报), goals, duties, findings, evidence, objections
 
 # Drawn as nothing although their category is a letter.
-_FILLERS = ("\u115f", "\u1160", "\u3164", "\uffa0")
-_SINGLE_LINE_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+_FILLERS = "\u115f\u1160\u3164\uffa0"
+_SINGLE_LINE_BREAKS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_MULTI_LINE_BREAKS = "\x0b\x0c\u2028\u2029"
+# Where Unicode puts format characters: planes 0 and 1, and the tags of plane 14 (planes 2-13 hold letters).
+_PLANES_WITH_FORMAT_CHARACTERS = (range(0x20000), range(0xE0000, 0xE1000))
+
+
+def _character_class(characters) -> re.Pattern:
+    codes = sorted({ord(character) for character in characters})
+    ranges, start = [], None
+    for index, code in enumerate(codes):
+        start = code if start is None else start
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(code)) if code != start else ""))
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
 
 
 @cache
-def _table(multiline: bool) -> dict[int, str | None]:
-    """The `str.translate` table of one kind of field, built once per process (about 0.2 s)."""
-    table: dict[int, str | None] = {}
-    for code in range(sys.maxunicode + 1):
-        category = unicodedata.category(chr(code))
-        if category in ("Cf", "Cs"):
-            table[code] = None
-        elif category == "Cc":
-            table[code] = None
-        elif category in ("Zl", "Zp"):
-            table[code] = "\n" if multiline else " "
-    for filler in _FILLERS:
-        table[ord(filler)] = None
-    if multiline:
-        for kept in "\n\t":
-            del table[ord(kept)]
-        table[ord("\x0b")] = table[ord("\x0c")] = "\n"
-    else:
-        for space in _SINGLE_LINE_SPACES:
-            table[ord(space)] = " "
-    return table
+def _patterns(multiline: bool) -> tuple[re.Pattern, re.Pattern, str]:
+    """(what is dropped, what is a line break, what a line break becomes) for one kind of field; built once."""
+    breaks = _MULTI_LINE_BREAKS if multiline else _SINGLE_LINE_BREAKS
+    kept = "\n\t" if multiline else ""
+    dropped = set(_FILLERS)
+    for plane in _PLANES_WITH_FORMAT_CHARACTERS:
+        for code in plane:
+            character = chr(code)
+            if unicodedata.category(character) in ("Cf", "Cs", "Cc") and character not in breaks + kept:
+                dropped.add(character)
+    return _character_class(dropped), _character_class(breaks), "\n" if multiline else " "
 
 
 def normalise(value, multiline: bool = False):
@@ -74,8 +79,9 @@ def normalise(value, multiline: bool = False):
         return value
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if not value.isascii() or not value.isprintable():
-        value = unicodedata.normalize("NFC", value.translate(_table(multiline)))
+    if not (value.isascii() and value.isprintable()):
+        dropped, breaks, line_break = _patterns(multiline)
+        value = unicodedata.normalize("NFC", dropped.sub("", breaks.sub(line_break, value)))
     return value.strip()
 
 
@@ -177,14 +183,9 @@ class _Normalised:
         return normalise(super().to_python(value), multiline=self.multiline)
 
     def formfield(self, **kwargs):
-        defaults = {"form_class": NormalisedFormField, "multiline": self.multiline}
-        if self.multiline and self.max_length and not self.choices:
-            hint = _limit_hint(self.max_length)
-            defaults["help_text"] = f"{self.help_text}（{hint}）" if self.help_text else hint
-        defaults.update(kwargs)
         if self.choices:
-            defaults.pop("form_class"), defaults.pop("multiline")
-        return super().formfield(**defaults)
+            return super().formfield(**kwargs)
+        return super().formfield(**{"form_class": NormalisedFormField, "multiline": self.multiline, **kwargs})
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)
