@@ -333,7 +333,7 @@ def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attac
     and by the content, the size against 10 MB."""
     _check_actor(actor, person.village)
     errors: dict[str, str] = {}
-    title = (title or "").strip()
+    title = text.normalise(title or "")
     if not title:
         errors["title"] = "标题：不能为空"
     elif len(title) > 100:
