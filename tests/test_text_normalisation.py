@@ -328,3 +328,34 @@ def test_another_api_normalises_and_save_refuses_the_overlong_with_422(client_fo
     response = send("有\u202e违建\r\n")
     assert response.status_code == 201
     assert Objection.objects.get().content == "有违建"
+
+
+# -- the LRMX import (任免审批表) ----------------------------------------------------------------------------
+
+
+def test_an_lrmx_import_drops_invisible_characters_and_refuses_an_invisible_name():
+    from django.utils import timezone
+
+    from yanzhen.accounts.models import User
+    from yanzhen.divisions.models import Division
+    from yanzhen.people.lrmx import build_lrmx
+    from yanzhen.rosters.lrmx_import import import_lrmx
+
+    from .rosters_support import number
+    from .test_rosters_exchange import _full_person
+
+    source = _full_person()
+    county = User.objects.get(username="county")
+    other = number(date(1990, 5, 12), 13)
+    content = build_lrmx(source, id_number=other, on=timezone.localdate())
+    tag = "<XingMing>马小军</XingMing>".encode()
+    assert tag in content
+    village = Division.objects.get(code="640323100200")
+    invisible = content.replace(tag, "<XingMing>\u200b\ufeff</XingMing>".encode())
+    with pytest.raises(ValidationError) as refused:
+        import_lrmx(actor=county, content=invisible, file_name="a.lrmx", village=village)
+    assert refused.value.message_dict["name"] == ["姓名不能为空"]
+    assert Person.objects.count() == 1
+    hidden = content.replace(tag, "<XingMing>马\u202e小\u200b军</XingMing>".encode())
+    result = import_lrmx(actor=county, content=hidden, file_name="b.lrmx", village=village)
+    assert result.created and result.person.name == "马小军"
