@@ -1,6 +1,7 @@
 """Invisible and overlong text (issue 14): one rule (core.text) at every boundary that accepts text — the
-person form, the persons API, the roster import, and `save()` as the last line — and a stated limit on every
-text column and every text field of every form."""
+person form, the persons API and another API, the roster and LRMX imports, and `save()` as the last line — and
+a stated limit on every text column and every text field of every form. Refusals name the field (and the row)
+and write nothing."""
 
 from __future__ import annotations
 
