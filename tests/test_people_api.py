@@ -212,7 +212,7 @@ def test_create(client_for, persona):
         ({"village": "640323100999"}, {"village": "居住村代码 640323100999 不存在"}),
         ({"source": 99999}, {"source": "来源 99999 不存在"}),
         ({"skills": [99998, 99999]}, {"skills": "特长 99998, 99999 不存在"}),
-        ({"name": "长" * 51}, {"name": "长度不能超过 50 个字"}),
+        ({"name": "长" * 51}, {"name": "姓名不能超过 50 字（现为 51 字）"}),
     ],
 )
 def test_create_with_bad_input_is_422_and_writes_nothing(client_for, overrides, errors):

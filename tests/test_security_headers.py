@@ -197,7 +197,9 @@ def production_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 
     environment = {name: value for name, value in os.environ.items() if not name.startswith("YANZHEN_")}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest, never in production
+    environment.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests' conftest, never in production
     environment.update(
         YANZHEN_SECRET_KEY="k3Vq9-production-secret-for-the-deploy-check-x7Tn2LbWcR8yHs4Pd6Mf0Ga1",
         YANZHEN_FIELD_KEYS=generate_key(),

@@ -20,7 +20,13 @@ def test_admin_adds_a_village_tag(client_for):
 
 @pytest.mark.parametrize(
     "name,message",
-    [("示范村", "“示范村”已存在"), ("  ", "名称不能为空"), ("长" * 31, "名称不能超过 30 个字")],
+    [
+        ("示范村", "“示范村”已存在"),
+        ("  ", "名称不能为空"),
+        ("长" * 31, "名称不能超过 30 个字"),
+        ("\u200b\ufeff", "名称不能为空"),  # invisible characters only (core.text)
+        ("示范\u200b村\u202e", "“示范村”已存在"),  # the same name behind a zero-width space
+    ],
 )
 def test_bad_names_are_refused_and_nothing_written(client_for, name, message):
     before = names()

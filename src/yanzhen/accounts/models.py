@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.accounts.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NormalisedCharField
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -30,7 +31,7 @@ class User(AbstractUser):
 
     jurisdiction_path = "division__code"
 
-    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    display_name = NormalisedCharField(_("display name"), max_length=50, blank=True)
     division = models.ForeignKey(
         "divisions.Division",
         verbose_name=_("division"),
@@ -145,7 +146,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = NormalisedCharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

@@ -18,6 +18,7 @@ from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.text import Line, Multiline
 from yanzhen.people.models import Person
 
 router = Router()
@@ -103,14 +104,14 @@ class AssessmentIn(Schema):
         description="excellent 优秀、competent 称职、basically_competent 基本称职、incompetent 不称职"
     )
     assessed_on: date
-    assessor: str = ""
+    assessor: Line = ""
     political_score: int | None = None
     ability_score: int | None = None
     conduct_score: int | None = None
     reputation_score: int | None = None
-    industry_evidence: str = ""
-    mediation_evidence: str = ""
-    emergency_evidence: str = ""
+    industry_evidence: Multiline = ""
+    mediation_evidence: Multiline = ""
+    emergency_evidence: Multiline = ""
     votes_excellent: int | None = None
     votes_competent: int | None = None
     votes_basically_competent: int | None = None
@@ -215,7 +216,7 @@ class ReportIn(Schema):
     person_id: int
     year: int
     half: int = Field(description="1 上半年，2 下半年")
-    text: str
+    text: Multiline
 
 
 @reports_router.get("", response=ReportPage, summary="Semiannual reports inside the caller's jurisdiction")

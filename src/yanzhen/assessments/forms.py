@@ -19,6 +19,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Half, PeriodKind
 from yanzhen.candidacies.models import RemovalReason
+from yanzhen.core.text import NormalisedFormField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_TYPES = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
@@ -69,8 +70,11 @@ def _votes_field(name: str) -> forms.IntegerField:
 
 
 def _text(model, name: str, rows: int = 3, required: bool = False) -> forms.CharField:
-    return forms.CharField(
-        label=label(model, name), required=required, widget=forms.Textarea(attrs={"rows": rows})
+    return NormalisedFormField(
+        label=label(model, name),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=model._meta.get_field(name).max_length,
     )
 
 
@@ -90,7 +94,7 @@ class AssessmentForm(StyledForm):
     votes_competent = _votes_field("votes_competent")
     votes_basically_competent = _votes_field("votes_basically_competent")
     votes_incompetent = _votes_field("votes_incompetent")
-    assessor = forms.CharField(label=label(Assessment, "assessor"), max_length=100, required=False)
+    assessor = NormalisedFormField(label=label(Assessment, "assessor"), max_length=100, required=False)
     assessed_on = forms.DateField(label=label(Assessment, "assessed_on"), widget=DATE)
 
     SCORE_FIELDS = ("political_score", "ability_score", "conduct_score", "reputation_score")
@@ -109,7 +113,7 @@ class BatchForm(StyledForm):
     """One grade per reserve of a village or township, with the date and the assessor they share."""
 
     assessed_on = forms.DateField(label=label(Assessment, "assessed_on"), widget=DATE)
-    assessor = forms.CharField(label=label(Assessment, "assessor"), max_length=100, required=False)
+    assessor = NormalisedFormField(label=label(Assessment, "assessor"), max_length=100, required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,7 +182,7 @@ class ProposalDecisionForm(StyledForm):
     )
     on = forms.DateField(label=_("date"), widget=DATE)
     reason = forms.ChoiceField(label=_("removal reason"), choices=RemovalReason.choices, required=False)
-    note = forms.CharField(
+    note = NormalisedFormField(
         label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
 
@@ -190,7 +194,7 @@ class ProposalDecisionForm(StyledForm):
 
 
 class CampaignForm(StyledForm):
-    title = forms.CharField(label=_("title"), max_length=100)
+    title = NormalisedFormField(label=_("title"), max_length=100)
     start = forms.DateField(label=pgettext_lazy("campaign", "start"), widget=DATE)
     end = forms.DateField(label=pgettext_lazy("campaign", "end"), widget=DATE)
 
@@ -208,11 +212,11 @@ class CheckupForm(StyledForm):
 
 
 class CommendationForm(StyledForm):
-    title = forms.CharField(label=label(Commendation, "title"), max_length=100)
+    title = NormalisedFormField(label=label(Commendation, "title"), max_length=100)
     level = forms.ChoiceField(label=label(Commendation, "level"), choices=CommendationLevel.choices)
     awarded_on = forms.DateField(label=label(Commendation, "awarded_on"), widget=DATE)
-    issuer = forms.CharField(label=label(Commendation, "issuer"), max_length=100, required=False)
-    document_number = forms.CharField(
+    issuer = NormalisedFormField(label=label(Commendation, "issuer"), max_length=100, required=False)
+    document_number = NormalisedFormField(
         label=label(Commendation, "document_number"), max_length=100, required=False
     )
     document = forms.FileField(

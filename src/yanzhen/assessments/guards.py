@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from yanzhen.assessments.models import DIMENSIONS
 from yanzhen.core import uploads
+from yanzhen.core.text import LONG_TEXT_MAX
 from yanzhen.people.models import Person
 
-TEXT_MAX = 5000  # characters of a free text (report, evidence, note)
+TEXT_MAX = LONG_TEXT_MAX  # characters of a free text (report, evidence, note): core.text
 
 
 def today() -> date:

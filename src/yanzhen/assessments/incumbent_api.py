@@ -32,6 +32,7 @@ from yanzhen.core import versioning
 from yanzhen.core.api_errors import Error, error_body
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
@@ -146,7 +147,7 @@ class MonthlyScoreUpdateIn(Schema):
     scores: dict[int, int | None] | list[ItemScoreIn] = Field(
         description="各项得分：{项目 id: 得分} 或 [{item, score}]"
     )
-    note: str = ""
+    note: Line = ""
 
 
 class MonthlyScoreIn(MonthlyScoreUpdateIn):
@@ -353,7 +354,7 @@ class AnnualReviewFilters(Schema):
 class AnnualReviewUpdateIn(Schema):
     # Optional here so that a missing value gets the service's Chinese message naming the field.
     year: int | None = None
-    report_text: str = ""
+    report_text: Multiline = ""
     satisfied: int | None = None
     basically_satisfied: int | None = None
     dissatisfied: int | None = None
@@ -511,11 +512,11 @@ class ProposalFilters(Schema):
 
 class ConfirmIn(Schema):
     on: date | None = Field(None, description="调整日期：任期结束日（不再担任的第一天）")
-    note: str = ""
+    note: Multiline = ""
 
 
 class RejectIn(Schema):
-    reason: str = ""
+    reason: Line = ""
     on: date | None = Field(None, description="处理日期，默认今天")
 
 

@@ -43,7 +43,7 @@ from yanzhen.assessments.page_helpers import (
     require_reader,
 )
 from yanzhen.assessments.periods import half_containing
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, text, xlsx
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -371,7 +371,7 @@ def import_scores(
             continue
         row_of[pk] = number
         name_cell = values[NAME]
-        name = "" if name_cell is None or name_cell.value is None else str(name_cell.value).strip()
+        name = "" if name_cell is None or name_cell.value is None else text.normalise(str(name_cell.value))
         if name != term.person.name:
             problem(
                 number,

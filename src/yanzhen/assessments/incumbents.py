@@ -21,6 +21,7 @@ from yanzhen.assessments import incumbent_rules, rules
 from yanzhen.assessments.guards import TEXT_MAX, today
 from yanzhen.assessments.guards import raise_errors as _raise
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
+from yanzhen.core.text import normalise, too_long_message
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
@@ -134,9 +135,10 @@ def _item_rows(items: list[dict], scores: dict[int, int | None]) -> tuple[list[d
 
 
 def _clean_note(note: str, errors: dict[str, str]) -> str:
-    note = (note or "").strip()
-    if len(note) > 500:
-        errors["note"] = "备注不能超过 500 字"
+    note = normalise(note or "")
+    limit = MonthlyScore._meta.get_field("note").max_length
+    if len(note) > limit:
+        errors["note"] = too_long_message("备注", limit, len(note))
     return note
 
 

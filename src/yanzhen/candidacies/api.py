@@ -18,6 +18,7 @@ from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
 from yanzhen.candidacies.services import TransitionData
 from yanzhen.core.api_errors import Error, error_body, field_errors
 from yanzhen.core.ids import Count, Offset
+from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
@@ -141,12 +142,12 @@ class NominationIn(Schema):
     nomination_way: str
     on: date | None = None
     village: str | None = None
-    recommender: str = ""
+    recommender: Line = ""
     pairing: str = Pairing.NONE
-    pairing_members: str = ""
+    pairing_members: Line = ""
     readiness: str = Readiness.ONE_TO_TWO_YEARS
     key_cultivation: bool = False
-    note: str = ""
+    note: Multiline = ""
 
 
 @router.post(
@@ -192,20 +193,20 @@ def get_candidacy(request, candidacy_id: int):
 class TransitionIn(Schema):
     to: str
     on: date | None = None
-    note: str = ""
+    note: Multiline = ""
     failed_items: list[int] | None = None
-    inspectors: str = ""
+    inspectors: Line = ""
     people_talked_to: int | None = None
     votes_for: int | None = None
     votes_against: int | None = None
     votes_abstaining: int | None = None
-    findings: str = ""
+    findings: Multiline = ""
     start: date | None = None
     end: date | None = None
     objection: int | None = None
-    resolution: str = ""
+    resolution: Multiline = ""
     seat: int | None = None
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post(
@@ -226,7 +227,7 @@ def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
 
 class ObjectionIn(Schema):
     received_on: date
-    content: str
+    content: Multiline
 
 
 class ObjectionOut(Schema):
@@ -258,7 +259,7 @@ def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn)
 class ResolutionIn(Schema):
     upheld: bool
     on: date | None = None
-    resolution: str
+    resolution: Multiline
 
 
 @router.post(

@@ -22,6 +22,7 @@ from yanzhen.candidacies.models import (
 )
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for
 from yanzhen.candidacies.workflow import SECRETARY, state_name, today
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.divisions.models import Division
 from yanzhen.holidays.calendar import missing_note
 from yanzhen.people.models import Person
@@ -43,7 +44,12 @@ def date_field(label, *, required: bool = False) -> forms.DateField:
 
 
 def note_field(label=None) -> forms.CharField:
-    return forms.CharField(label=label or _("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return NormalisedFormField(
+        label=label or _("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX,
+    )
 
 
 def confirm_field(label) -> forms.BooleanField:
@@ -170,11 +176,11 @@ class NominationForm(BootstrapForm):
         widget=TargetPostsWidget,
     )
     nomination_way = forms.ChoiceField(label=_("nomination way"), choices=NominationWay.choices)
-    recommender = forms.CharField(label=_("recommender"), max_length=100, required=False)
+    recommender = NormalisedFormField(label=_("recommender"), max_length=100, required=False)
     pairing = forms.ChoiceField(
         label=_("pairing"), choices=Pairing.choices, initial=Pairing.NONE, widget=forms.RadioSelect
     )
-    pairing_members = forms.CharField(
+    pairing_members = NormalisedFormField(
         label=_("paired work-team members"),
         max_length=200,
         required=False,
@@ -186,7 +192,7 @@ class NominationForm(BootstrapForm):
     key_cultivation = forms.BooleanField(label=_("key cultivation"), required=False)
     on = date_field(_("nominated on"))
     note = note_field()
-    document_title = forms.CharField(label=_("document title"), max_length=100, required=False)
+    document_title = NormalisedFormField(label=_("document title"), max_length=100, required=False)
     document = forms.FileField(label=_("document (PDF, JPG, PNG, DOC, DOCX; at most 10 MB)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -278,12 +284,17 @@ class VettingForm(BootstrapForm):
 
 class InspectionForm(BootstrapForm):
     on = date_field(_("date of the inspection"))
-    inspectors = forms.CharField(label=_("inspectors"), max_length=200, required=False)
+    inspectors = NormalisedFormField(label=_("inspectors"), max_length=200, required=False)
     people_talked_to = forms.IntegerField(label=_("people talked to"), min_value=0, required=False)
     votes_for = forms.IntegerField(label=_("votes for"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("votes against"), min_value=0, required=False)
     votes_abstaining = forms.IntegerField(label=_("abstentions"), min_value=0, required=False)
-    findings = forms.CharField(label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    findings = NormalisedFormField(
+        max_length=LONG_TEXT_MAX,
+        label=_("findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class DecisionForm(BootstrapForm):
@@ -305,7 +316,7 @@ class NoticeForm(NoticePeriodNote, BootstrapForm):
 
     start = date_field(_("notice start"))
     end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
-    supervision_phone = forms.CharField(
+    supervision_phone = NormalisedFormField(
         label=_("supervision phone"),
         max_length=40,
         required=False,
@@ -347,8 +358,8 @@ class EnterPoolForm(BootstrapForm):
 class RejectByObjectionForm(BootstrapForm):
     objection = forms.ModelChoiceField(label=_("upheld objection"), queryset=None, required=False)
     on = date_field(_("date of the resolution"))
-    resolution = forms.CharField(
-        label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    resolution = NormalisedFormField(
+        max_length=NOTE_MAX, label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     confirm = confirm_field(
         _("I confirm the objection is upheld and the candidacy is cancelled (this cannot be undone)")
@@ -398,18 +409,20 @@ class RemovalForm(BootstrapForm):
 
 class ObjectionForm(BootstrapForm):
     received_on = date_field(_("received on"))
-    content = forms.CharField(label=_("content"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = NormalisedFormField(
+        max_length=LONG_TEXT_MAX, label=_("content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolveObjectionForm(BootstrapForm):
     on = date_field(_("date of the resolution"))
-    resolution = forms.CharField(
-        label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    resolution = NormalisedFormField(
+        max_length=NOTE_MAX, label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class DocumentForm(BootstrapForm):
-    title = forms.CharField(label=_("title"), max_length=100, required=False)
+    title = NormalisedFormField(label=_("title"), max_length=100, required=False)
     file = forms.FileField(label=_("document (PDF, JPG, PNG, DOC, DOCX; at most 10 MB)"))
 
 
@@ -420,7 +433,7 @@ class BatchNoticeForm(NoticePeriodNote, BootstrapForm):
     township = forms.ModelChoiceField(label=_("township"), queryset=Division.objects.none())
     start = date_field(_("notice start"))
     end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
-    supervision_phone = forms.CharField(
+    supervision_phone = NormalisedFormField(
         label=_("supervision phone"),
         max_length=40,
         required=False,
@@ -456,7 +469,7 @@ class CountyRulesForm(BootstrapForm):
     secretary_party_member_required = forms.BooleanField(
         label=_("a secretary reserve must be a party member"), required=False
     )
-    supervision_phone = forms.CharField(label=_("supervision phone"), max_length=40, required=False)
+    supervision_phone = NormalisedFormField(label=_("supervision phone"), max_length=40, required=False)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
 class CandidacyState(models.TextChoices):
@@ -70,7 +71,7 @@ class RemovalReason(models.TextChoices):
 class NegativeListItem(models.Model):
     """One item of the negative list (负面清单) a nominee is vetted against (configurable)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NormalisedCharField(_("name"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -114,7 +115,7 @@ class CountyRules(models.Model):
     secretary_party_member_required = models.BooleanField(
         _("a secretary reserve must be a party member"), default=True
     )
-    supervision_phone = models.CharField(_("supervision phone"), max_length=40, blank=True)
+    supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     history = HistoricalRecords()
 
     objects = CountyRulesQuerySet.as_manager()
@@ -137,8 +138,8 @@ class PublicNotice(models.Model):
     )
     start = models.DateField(_("notice start"))
     end = models.DateField(_("notice end"))
-    supervision_phone = models.CharField(_("supervision phone"), max_length=40, blank=True)
-    issuer = models.CharField(_("issued by"), max_length=100)
+    supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
+    issuer = NormalisedCharField(_("issued by"), max_length=100)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -193,9 +194,9 @@ class Candidacy(models.Model):
         db_index=True,
     )
     nomination_way = models.CharField(_("nomination way"), max_length=20, choices=NominationWay.choices)
-    recommender = models.CharField(_("recommender"), max_length=100, blank=True)
+    recommender = NormalisedCharField(_("recommender"), max_length=100, blank=True)
     pairing = models.CharField(_("pairing"), max_length=4, choices=Pairing.choices, default=Pairing.NONE)
-    pairing_members = models.CharField(
+    pairing_members = NormalisedCharField(
         _("paired work-team members"), max_length=200, blank=True, help_text=_("Names, separated by 、")
     )
     readiness = models.CharField(
@@ -209,7 +210,7 @@ class Candidacy(models.Model):
     removal_reason = models.CharField(
         _("removal reason"), max_length=20, choices=RemovalReason.choices, blank=True
     )
-    removal_note = models.CharField(_("note on the removal"), max_length=300, blank=True)
+    removal_note = NormalisedCharField(_("note on the removal"), max_length=300, blank=True)
     public_notice = models.ForeignKey(
         PublicNotice,
         verbose_name=_("public notice"),
@@ -304,9 +305,9 @@ class CandidacyEvent(models.Model):
     )
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     on = models.DateField(_("date"))
-    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    summary = NormalisedCharField(_("summary"), max_length=200, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
 
     class Meta:
         verbose_name = _("candidacy event")
@@ -325,7 +326,7 @@ class Vetting(models.Model):
     )
     on = models.DateField(_("date"))
     passed = models.BooleanField(_("passed"))
-    note = models.TextField(_("note"), blank=True)
+    note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -362,12 +363,12 @@ class Inspection(models.Model):
         Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="inspection"
     )
     on = models.DateField(_("date"))
-    inspectors = models.CharField(_("inspectors"), max_length=200)
+    inspectors = NormalisedCharField(_("inspectors"), max_length=200)
     people_talked_to = models.PositiveIntegerField(_("people talked to"))
     votes_for = models.PositiveIntegerField(_("votes for"))
     votes_against = models.PositiveIntegerField(_("votes against"))
     votes_abstaining = models.PositiveIntegerField(_("abstentions"))
-    findings = models.TextField(_("findings"))
+    findings = NormalisedTextField(_("findings"), max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -386,7 +387,7 @@ class Decision(models.Model):
     )
     meeting_on = models.DateField(_("meeting date"))
     passed = models.BooleanField(_("passed"))
-    note = models.TextField(_("note"), blank=True)
+    note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -404,10 +405,10 @@ class Objection(models.Model):
         Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="objections"
     )
     received_on = models.DateField(_("received on"))
-    content = models.TextField(_("content"))
+    content = NormalisedTextField(_("content"), max_length=LONG_TEXT_MAX)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = NormalisedTextField(_("resolution"), blank=True, max_length=NOTE_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -429,9 +430,9 @@ class Document(models.Model):
     candidacy = models.ForeignKey(
         Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = NormalisedCharField(_("title"), max_length=100)
     file = models.FileField(_("file"), upload_to="candidacies/%Y/%m/")
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = NormalisedCharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.text import normalise
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _usage(entry: models.Model) -> int:
 @transaction.atomic
 def add_entry(*, actor, vocabulary: Vocabulary, name: str) -> models.Model:
     _check(actor)
-    name = name.strip()
+    name = normalise(name)  # "电商" and "电商" + a zero-width space are one name
     if not name:
         raise ValidationError({"name": "名称不能为空"})
     if len(name) > 30:

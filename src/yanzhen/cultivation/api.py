@@ -15,6 +15,7 @@ from pydantic import WithJsonSchema
 
 from yanzhen.core.api_errors import Error, invalid
 from yanzhen.core.ids import Offset
+from yanzhen.core.text import Line, Multiline
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.models import Mentor, Mentorship, Secondment, SecondmentKind, Training, TrainingKind
 from yanzhen.divisions.models import Division
@@ -74,15 +75,15 @@ class TrainingOut(Schema):
 
 
 class TrainingIn(Schema):
-    name: str = Field(max_length=100)
-    organiser: str = Field(max_length=100, description="主办单位，如 盐池县委组织部")
+    name: Line = Field(max_length=100)
+    organiser: Line = Field(max_length=100, description="主办单位，如 盐池县委组织部")
     division: str = Field(pattern=r"^\d{2,12}$", description="组织培训的县或乡镇代码")
     kind: TrainingKind
-    place: str = Field("", max_length=100)
+    place: Line = Field("", max_length=100)
     start: date
     end: date
     hours: Annotated[Decimal, WithJsonSchema(DECIMAL_SCHEMA)] = Field(description="学时，每天不超过 24")
-    notes: str = ""
+    notes: Multiline = ""
 
 
 class TrainingPage(Schema):
@@ -171,7 +172,7 @@ class MentorshipIn(Schema):
     mentors: list[int] = Field(description="导师 id：一名为“1+1”，多名为“1+N”")
     start: date
     end: date | None = None
-    goals: str = ""
+    goals: Multiline = ""
 
 
 class MentorshipPage(Schema):
@@ -273,9 +274,9 @@ class SecondmentIn(Schema):
     host: str = Field(pattern=r"^\d{9}(\d{3})?$", description="挂职村的 12 位代码；跟岗锻炼为乡镇的 9 位代码")
     start: date
     planned_end: date = Field(description="计划的最后一天")
-    goals: str
-    post_title: str = Field("", max_length=50)
-    override_reason: str = Field("", max_length=200, description="计划期限超出县里规定时的原因")
+    goals: Multiline
+    post_title: Line = Field("", max_length=50)
+    override_reason: Line = Field("", max_length=200, description="计划期限超出县里规定时的原因")
 
 
 class SecondmentPage(Schema):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.cultivation import selectors
 from yanzhen.cultivation.models import (
     Funding,
@@ -108,17 +109,17 @@ class RulesForm(StyledForm):
 
 
 class TrainingForm(StyledForm):
-    name = forms.CharField(label=_("name"), max_length=100)
-    organiser = forms.CharField(label=_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
+    name = NormalisedFormField(label=_("name"), max_length=100)
+    organiser = NormalisedFormField(label=_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
     division = DivisionChoiceField(label=_("organising division"), queryset=Division.objects.none())
     kind = forms.ChoiceField(label=_("type"), choices=TrainingKind.choices)
-    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    place = NormalisedFormField(label=_("place"), max_length=100, required=False)
     start = forms.DateField(label=_("first day"), widget=DATE)
     end = forms.DateField(label=_("last day"), widget=DATE)
     hours = forms.DecimalField(
         label=_("hours"), max_digits=6, decimal_places=1, help_text=_("At most 24 a day.")
     )
-    notes = forms.CharField(label=_("notes"), widget=TEXT, required=False)
+    notes = NormalisedFormField(max_length=NOTE_MAX, label=_("notes"), widget=TEXT, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,8 +180,8 @@ class MentorForm(StyledForm):
         required=False,
         help_text=_("Leave empty for a mentor who has no archive, and type the name."),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
-    unit = forms.CharField(label=_("work unit and post"), max_length=100, required=False)
+    name = NormalisedFormField(label=_("Name"), max_length=50, required=False)
+    unit = NormalisedFormField(label=_("work unit and post"), max_length=100, required=False)
     division = DivisionPickerField(
         label=_("serves in"),
         queryset=None,
@@ -191,7 +192,7 @@ class MentorForm(StyledForm):
     industries = forms.ModelMultipleChoiceField(
         label=_("industries"), queryset=Industry.objects.all(), required=False
     )
-    notes = forms.CharField(label=_("notes"), widget=TEXT, required=False)
+    notes = NormalisedFormField(max_length=NOTE_MAX, label=_("notes"), widget=TEXT, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,7 +214,7 @@ class MentorshipForm(StyledForm):
         required=False,
         help_text=_("The last day; empty while it goes on."),
     )
-    goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
+    goals = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("goals"), widget=TEXT, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,8 +226,8 @@ class GuidanceSessionForm(StyledForm):
     mentor = forms.ModelChoiceField(label=_("mentor"), queryset=None)
     on = forms.DateField(label=_("date"), widget=DATE)
     form = forms.ChoiceField(label=_("form"), choices=GuidanceForm.choices)
-    topic = forms.CharField(label=_("topic"), max_length=100)
-    content = forms.CharField(label=_("content"), widget=TEXT, required=False)
+    topic = NormalisedFormField(label=_("topic"), max_length=100)
+    content = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("content"), widget=TEXT, required=False)
 
     def __init__(self, *args, mentorship, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +236,7 @@ class GuidanceSessionForm(StyledForm):
 
 class EndForm(StyledForm):
     end = forms.DateField(label=_("last day"), widget=DATE)
-    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+    note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
 
 
 # -- secondments and practice posts ------------------------------------------------------------------------
@@ -251,11 +252,11 @@ class SecondmentForm(StyledForm):
         kind="host",
         help_text=_("Model villages (示范村, 明星村) first; a township for shadowing."),
     )
-    post_title = forms.CharField(label=_("post held at the host"), max_length=50, required=False)
+    post_title = NormalisedFormField(label=_("post held at the host"), max_length=50, required=False)
     start = forms.DateField(label=pgettext_lazy("secondment", "start"), widget=DATE)
     planned_end = forms.DateField(label=_("planned end"), widget=DATE, help_text=_("The last planned day."))
-    goals = forms.CharField(label=_("goals"), widget=TEXT)
-    override_reason = forms.CharField(
+    goals = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("goals"), widget=TEXT)
+    override_reason = NormalisedFormField(
         label=_("reason for departing from the length rule"),
         max_length=200,
         required=False,
@@ -275,7 +276,9 @@ class SecondmentForm(StyledForm):
 
 
 class ReportForm(StyledForm):
-    report = forms.CharField(label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6}))
+    report = NormalisedFormField(
+        max_length=LONG_TEXT_MAX, label=_("secondment report"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     reported_on = forms.DateField(label=_("reported on"), widget=DATE)
     actual_end = forms.DateField(
         label=_("actual end"), widget=DATE, required=False, help_text=_("Only when he came back early.")
@@ -287,14 +290,14 @@ class EvaluationForm(StyledForm):
     grade = forms.ChoiceField(
         label=_("host's grade"), choices=[("", _("— choose —"))] + list(HostGrade.choices)
     )
-    evaluation = forms.CharField(label=_("host's evaluation"), widget=TEXT)
+    evaluation = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("host's evaluation"), widget=TEXT)
     evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE)
 
 
 class PracticePostForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
     post_type = forms.ModelChoiceField(label=_("post"), queryset=PostType.objects.filter(is_practice=True))
-    duties = forms.CharField(label=_("duties"), widget=TEXT)
+    duties = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("duties"), widget=TEXT)
     start = forms.DateField(label=pgettext_lazy("practice post", "start"), widget=DATE)
     planned_end = forms.DateField(label=_("planned end"), widget=DATE, required=False)
 
@@ -307,12 +310,14 @@ class PracticePostForm(StyledForm):
 
 
 class CyclicProgrammeForm(StyledForm):
-    name = forms.CharField(label=_("name"), max_length=80)
-    organiser = forms.CharField(label=_("organiser"), max_length=100)
+    name = NormalisedFormField(label=_("name"), max_length=80)
+    organiser = NormalisedFormField(label=_("organiser"), max_length=100)
     division = DivisionChoiceField(label=_("organising division"), queryset=None)
     start = forms.DateField(label=pgettext_lazy("programme", "start"), widget=DATE)
     trainees = PeopleChoiceField(label=_("trainees"), queryset=None)
-    description = forms.CharField(label=_("description"), widget=TEXT, required=False)
+    description = NormalisedFormField(
+        max_length=LONG_TEXT_MAX, label=_("description"), widget=TEXT, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -324,24 +329,26 @@ class RoundForm(StyledForm):
     start = forms.DateField(label=_("first day of the concentrated training"), widget=DATE)
     end = forms.DateField(label=_("last day of the concentrated training"), widget=DATE)
     hours = forms.DecimalField(label=_("hours"), max_digits=6, decimal_places=1)
-    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    place = NormalisedFormField(label=_("place"), max_length=100, required=False)
     practice_end = forms.DateField(label=_("last day of practice in the village"), widget=DATE)
-    assignment_brief = forms.CharField(label=_("practice assignment"), widget=TEXT)
+    assignment_brief = NormalisedFormField(
+        max_length=LONG_TEXT_MAX, label=_("practice assignment"), widget=TEXT
+    )
 
 
 class AssignmentTaskForm(StyledForm):
-    task = forms.CharField(label=_("task"), widget=TEXT)
+    task = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("task"), widget=TEXT)
 
 
 class AssignmentSubmitForm(StyledForm):
-    result = forms.CharField(label=_("result"), widget=TEXT)
+    result = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("result"), widget=TEXT)
     submitted_on = forms.DateField(label=_("handed in on"), widget=DATE)
 
 
 class AssignmentJudgeForm(StyledForm):
     score = forms.DecimalField(label=_("score"), max_digits=5, decimal_places=1)
     judged_on = forms.DateField(label=_("judged on"), widget=DATE)
-    comment = forms.CharField(label=_("comment"), max_length=200, required=False)
+    comment = NormalisedFormField(label=_("comment"), max_length=200, required=False)
     showcased = forms.BooleanField(label=_("shown at the review"), required=False)
 
 
@@ -350,15 +357,17 @@ class AssignmentJudgeForm(StyledForm):
 
 class DegreeStudyForm(StyledForm):
     person = PersonChoiceField(label=_("person"), queryset=None)
-    programme = forms.CharField(label=_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
-    school = forms.CharField(label=_("school"), max_length=100)
-    major = forms.CharField(label=_("major"), max_length=100, required=False)
+    programme = NormalisedFormField(
+        label=_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动")
+    )
+    school = NormalisedFormField(label=_("school"), max_length=100)
+    major = NormalisedFormField(label=_("major"), max_length=100, required=False)
     education = forms.ChoiceField(label=_("education aimed at"), choices=Education.choices)
     degree = forms.ChoiceField(label=_("degree"), choices=Degree.choices, initial=Degree.NONE)
     start = forms.DateField(label=pgettext_lazy("degree study", "start"), widget=DATE)
     expected_end = forms.DateField(label=_("expected end"), widget=DATE)
     funding = forms.ChoiceField(label=_("funding"), choices=Funding.choices)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    note = NormalisedFormField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,17 +382,17 @@ class DegreeFinishForm(StyledForm):
 
 
 class GrowthPlanForm(StyledForm):
-    goals = forms.CharField(label=_("goals"), widget=TEXT, required=False)
+    goals = NormalisedFormField(max_length=LONG_TEXT_MAX, label=_("goals"), widget=TEXT, required=False)
     drawn_up_on = forms.DateField(label=_("drawn up on"), widget=DATE)
 
 
 class PlanItemForm(StyledForm):
     kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices)
-    title = forms.CharField(label=_("title"), max_length=100)
+    title = NormalisedFormField(label=_("title"), max_length=100)
     planned_start = forms.DateField(label=_("planned start"), widget=DATE)
     due = forms.DateField(label=_("due"), widget=DATE)
     link = forms.ChoiceField(label=_("fulfilled by"), required=False)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    note = NormalisedFormField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, growth, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NormalisedCharField
 from yanzhen.divisions.codes import CODE_LENGTH, Level, UnitKind
 
 
 class VillageTag(models.Model):
     """A configurable village type tag: 示范村, 明星村, 脱贫村, 软弱涣散村 ..."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -29,7 +30,7 @@ class VillageTag(models.Model):
 class Industry(models.Model):
     """The configurable vocabulary of industries (葡萄、黄精、滩羊、电商 ...), shared by villages and people."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -59,7 +60,7 @@ class Division(models.Model):
     jurisdiction_path = "code"
 
     code = models.CharField(_("division code"), max_length=12, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = NormalisedCharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, blank=True, default="")
     parent = models.ForeignKey(

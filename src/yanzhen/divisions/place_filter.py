@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
+from yanzhen.core.text import NormalisedFormField
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
@@ -110,12 +111,14 @@ class JurisdictionPlaceMixin(forms.Form):
     """The `township` and `village` fields of a list's filter form, declared once: a code that is not well
     formed is a form error, a foreign one answers 404 (the form must carry the acting `user`)."""
 
-    township = forms.CharField(
+    township = NormalisedFormField(
+        max_length=9,
         label=gettext_lazy("Township"),
         required=False,
         validators=[RegexValidator(r"^\d{9}$", gettext_lazy("A township code has 9 digits."))],
     )
-    village = forms.CharField(
+    village = NormalisedFormField(
+        max_length=12,
         label=gettext_lazy("Village"),
         required=False,
         validators=[RegexValidator(r"^\d{12}$", gettext_lazy("A village code has 12 digits."))],

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import Readiness
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.divisions.place_filter import JurisdictionPlaceMixin
@@ -80,7 +81,9 @@ class DemandForm(StyledForm):
     preferred_gender = forms.ChoiceField(
         label=_("preferred sex (for balance)"), choices=_with_empty(Gender.choices), required=False
     )
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = NormalisedFormField(
+        max_length=NOTE_MAX, label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def weight_field(name: str) -> forms.IntegerField:
@@ -149,8 +152,10 @@ class PlacementForm(StyledForm):
         help_text=_("The last planned day; secondments only."),
     )
     mode = forms.ChoiceField(label=_("mode"), required=False)
-    post_title = forms.CharField(label=_("post held at the host"), required=False, max_length=50)
-    goals = forms.CharField(label=_("goals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    post_title = NormalisedFormField(label=_("post held at the host"), required=False, max_length=50)
+    goals = NormalisedFormField(
+        max_length=LONG_TEXT_MAX, label=_("goals"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     capacity = forms.IntegerField(
         label=_("capacity of each host or mentor"),
         required=False,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import EducationBand, Gender
 
 
@@ -53,7 +54,7 @@ class VillageDemand(models.Model):
     preferred_gender = models.CharField(
         _("preferred sex (for balance)"), max_length=1, choices=Gender.choices, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -170,9 +171,9 @@ class PlacementPlan(models.Model):
     )
     start = models.DateField(_("start date"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    mode = models.CharField(_("mode"), max_length=20, blank=True)
-    post_title = models.CharField(_("post held at the host"), max_length=50, blank=True)
-    goals = models.TextField(_("goals"))
+    mode = NormalisedCharField(_("mode"), max_length=20, blank=True)
+    post_title = NormalisedCharField(_("post held at the host"), max_length=50, blank=True)
+    goals = NormalisedTextField(_("goals"), max_length=LONG_TEXT_MAX)
     capacity = models.PositiveSmallIntegerField(_("capacity of each host or mentor"))
     total_score = models.IntegerField(_("total score"), default=0)
     greedy_score = models.IntegerField(_("total score of the greedy plan"), null=True, blank=True)

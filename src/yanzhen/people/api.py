@@ -14,14 +14,14 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import CharField
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
-from yanzhen.core import versioning
+from yanzhen.core import text, versioning
 from yanzhen.core.api_errors import Error, error_body, invalid
 from yanzhen.core.ids import Id, Offset
+from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people import selectors, services
 from yanzhen.people.codes import EducationBand, Gender, PoliticalStatus
@@ -109,24 +109,24 @@ class PersonPage(Schema):
 class EducationIo(Schema):
     kind: str
     education: str
-    school: str = ""
-    major: str = ""
+    school: Line = ""
+    major: Line = ""
     graduation_date: date | None = None
     degree: str = "0"
 
 
 class FamilyIo(Schema):
-    relation: str
-    name: str
+    relation: Line
+    name: Line
     birth_date: date | None = None
     political_status: str = ""
-    work_unit_and_post: str = ""
+    work_unit_and_post: Line = ""
 
 
 class ResumeIo(Schema):
-    start: str
-    end: str = ""
-    text: str
+    start: Line
+    end: Line = ""
+    text: Line
 
 
 class PersonDetailOut(PersonOut):
@@ -193,36 +193,33 @@ class PersonDetailOut(PersonOut):
 class PersonIn(Schema):
     """An archive as the form gives it. Gender and birth date may be left out: the ID number gives them."""
 
-    name: str
+    name: Line
     id_number: str = Field("", description="18 位身份证号；修改时留空则保留原号码")
     village: str = Field(pattern=r"^\d{2,12}$", description="居住村的 12 位代码")
     political_status: str = Field(description="GB/T 4762 代码，如 01 中共党员、13 群众")
     gender: str = ""
     birth_date: date | None = None
     ethnicity: str = "01"
-    native_place: str = ""
+    native_place: Line = ""
     party_join_date: date | None = None
     degree: str = "0"
     phone: str | None = Field(None, description="手机号码；修改时不传（null）则保留原号码")
     source: Id | None = None
     skills: list[Id] = []
     industries: list[Id] = []
-    skills_text: str = ""
+    skills_text: Line = ""
     has_industry_experience: bool = False
-    rewards_and_punishments: str = ""
-    notes: str = ""
+    rewards_and_punishments: Multiline = ""
+    notes: Multiline = ""
     educations: list[EducationIo] | None = None
     family: list[FamilyIo] | None = None
     resume: list[ResumeIo] | None = None
 
 
 def _too_long(payload: PersonIn) -> dict[str, str]:
-    """Lengths the columns hold, checked here so that every database answers the same 422."""
-    errors = {}
-    for name in ("name", "native_place", "skills_text"):
-        limit = Person._meta.get_field(name).max_length
-        if len(getattr(payload, name)) > limit:
-            errors[name] = f"长度不能超过 {limit} 个字"
+    """Lengths the columns hold (core.text), checked here so that every database answers the same 422."""
+    names = ("name", "native_place", "skills_text", "rewards_and_punishments", "notes")
+    errors = text.check_lengths(Person, {name: getattr(payload, name) for name in names})
     checks = [
         ("educations", payload.educations or [], ("school", "major")),
         ("family", payload.family or [], ("relation", "name", "work_unit_and_post")),
@@ -232,10 +229,9 @@ def _too_long(payload: PersonIn) -> dict[str, str]:
     for key, items, names in checks:
         model = Person._meta.apps.get_model("people", models[key])
         for index, item in enumerate(items, start=1):
-            for name in names:
-                field = model._meta.get_field(name)
-                if isinstance(field, CharField) and len(getattr(item, name)) > field.max_length:
-                    errors[f"{key}.{index}"] = f"第 {index} 条：{name} 长度不能超过 {field.max_length} 个字"
+            too_long = text.check_lengths(model, {name: getattr(item, name) for name in names})
+            if too_long:
+                errors[f"{key}.{index}"] = f"第 {index} 条：" + "；".join(too_long.values())
     return errors
 
 

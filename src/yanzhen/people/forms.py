@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.ids import IdsField
+from yanzhen.core.text import NOTE_MAX, NormalisedFormField
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.codes import Degree, Education, EducationKind, Ethnicity, Gender, PoliticalStatus
 from yanzhen.people.models import EducationRecord, FamilyMember, Person, ResumeLine, Skill, Source
@@ -32,7 +33,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("full name"), max_length=50)
+    name = NormalisedFormField(label=_("full name"), max_length=50)
     gender = forms.ChoiceField(
         label=label(Person, "gender"),
         choices=BLANK + Gender.choices,
@@ -48,8 +49,8 @@ class PersonForm(forms.Form):
     )
     # The ID number and phone a clerk typed come back after an error (nothing typed is lost); the stored
     # ones never go into the page: `initial_for` leaves them out, the edit form says "leave empty to keep".
-    id_number = forms.CharField(label=_("ID number"), max_length=30)
-    native_place = forms.CharField(label=label(Person, "native_place"), max_length=100, required=False)
+    id_number = NormalisedFormField(label=_("ID number"), max_length=30)
+    native_place = NormalisedFormField(label=label(Person, "native_place"), max_length=100, required=False)
     political_status = forms.ChoiceField(
         label=label(Person, "political_status"), choices=BLANK + PoliticalStatus.choices
     )
@@ -57,7 +58,7 @@ class PersonForm(forms.Form):
         label=label(Person, "party_join_date"), required=False, widget=DateInput()
     )
     degree = forms.ChoiceField(label=label(Person, "degree"), choices=Degree.choices, initial=Degree.NONE)
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
+    phone = NormalisedFormField(label=_("mobile phone"), max_length=20, required=False)
     village = VillageChoiceField(label=label(Person, "village"), queryset=Division.objects.none())
     source = forms.ModelChoiceField(
         label=label(Person, "source"), queryset=Source.objects.all(), required=False
@@ -74,17 +75,21 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    skills_text = forms.CharField(label=label(Person, "skills_text"), max_length=200, required=False)
+    skills_text = NormalisedFormField(label=label(Person, "skills_text"), max_length=200, required=False)
     has_industry_experience = forms.BooleanField(
         label=label(Person, "has_industry_experience"), required=False
     )
-    rewards_and_punishments = forms.CharField(
+    rewards_and_punishments = NormalisedFormField(
+        max_length=NOTE_MAX,
         label=label(Person, "rewards_and_punishments"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    notes = forms.CharField(
-        label=label(Person, "notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    notes = NormalisedFormField(
+        max_length=NOTE_MAX,
+        label=label(Person, "notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, user, person: Person | None = None, **kwargs):
@@ -165,8 +170,8 @@ class EducationForm(RowForm):
         label=label(EducationRecord, "education"),
         choices=BLANK + [(c, f"{c} {n}") for c, n in Education.choices],
     )
-    school = forms.CharField(label=label(EducationRecord, "school"), max_length=100, required=False)
-    major = forms.CharField(label=label(EducationRecord, "major"), max_length=100, required=False)
+    school = NormalisedFormField(label=label(EducationRecord, "school"), max_length=100, required=False)
+    major = NormalisedFormField(label=label(EducationRecord, "major"), max_length=100, required=False)
     graduation_date = forms.DateField(
         label=label(EducationRecord, "graduation_date"), required=False, widget=DateInput()
     )
@@ -176,17 +181,17 @@ class EducationForm(RowForm):
 
 
 class FamilyForm(RowForm):
-    relation = forms.CharField(
+    relation = NormalisedFormField(
         label=label(FamilyMember, "relation"),
         max_length=20,
         widget=forms.TextInput(attrs={"list": "relation-options"}),
     )
-    name = forms.CharField(label=_("full name"), max_length=50)
+    name = NormalisedFormField(label=_("full name"), max_length=50)
     birth_date = forms.DateField(label=label(FamilyMember, "birth_date"), required=False, widget=DateInput())
     political_status = forms.ChoiceField(
         label=label(FamilyMember, "political_status"), choices=BLANK + PoliticalStatus.choices, required=False
     )
-    work_unit_and_post = forms.CharField(
+    work_unit_and_post = NormalisedFormField(
         label=label(FamilyMember, "work_unit_and_post"), max_length=200, required=False
     )
 
@@ -205,7 +210,7 @@ class ResumeForm(RowForm):
         error_messages={"invalid": _("Write the month as yyyy.mm, e.g. 2015.09.")},
         widget=forms.TextInput(attrs={"placeholder": _("empty for today")}),
     )
-    text = forms.CharField(label=label(ResumeLine, "text"), max_length=300)
+    text = NormalisedFormField(label=label(ResumeLine, "text"), max_length=300)
 
 
 EducationFormSet = forms.formset_factory(EducationForm, extra=1, can_delete=True)

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core import crypto
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import (
     Degree,
     Education,
@@ -38,7 +39,7 @@ def age_on(born: date | None, on: date) -> int | None:
 class Source(models.Model):
     """来源: 致富带头人, 返乡创业青年, 退役军人 ... (configurable)."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -53,7 +54,7 @@ class Source(models.Model):
 class Skill(models.Model):
     """特长 from a configurable vocabulary: 种植, 养殖, 电商, 财会, 法律, 群众工作, 矛盾调解 ..."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -72,7 +73,7 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     jurisdiction_path = "village__code"
 
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(
         _("name in pinyin"), max_length=200, blank=True, db_index=True, editable=False
     )
@@ -82,7 +83,7 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default="01")
     birth_date = models.DateField(_("date of birth"))
-    native_place = models.CharField(_("native place"), max_length=100, blank=True)
+    native_place = NormalisedCharField(_("native place"), max_length=100, blank=True)
     political_status = models.CharField(_("political status"), max_length=2, choices=PoliticalStatus.choices)
     party_join_date = models.DateField(_("date of joining the party"), null=True, blank=True)
     degree = models.CharField(_("degree"), max_length=1, choices=Degree.choices, default=Degree.NONE)
@@ -96,10 +97,12 @@ class Person(models.Model):
         editable=False,
     )
 
-    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), max_length=500, editable=False)
     id_number_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False, db_index=True)
-    phone_encrypted = models.TextField(_("mobile phone (encrypted)"), blank=True, editable=False)
+    phone_encrypted = models.TextField(
+        _("mobile phone (encrypted)"), max_length=500, blank=True, editable=False
+    )
     phone_hash = models.CharField(
         _("mobile phone (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False
     )
@@ -123,11 +126,13 @@ class Person(models.Model):
     industries = models.ManyToManyField(
         "divisions.Industry", verbose_name=_("industries"), blank=True, related_name="people"
     )
-    skills_text = models.CharField(_("other skills"), max_length=200, blank=True)
+    skills_text = NormalisedCharField(_("other skills"), max_length=200, blank=True)
     has_industry_experience = models.BooleanField(_("industry experience"), default=False)
-    rewards_and_punishments = models.TextField(_("rewards and punishments"), blank=True)
+    rewards_and_punishments = NormalisedTextField(
+        _("rewards and punishments"), blank=True, max_length=NOTE_MAX
+    )
     photo = models.ImageField(_("photo"), upload_to="photos/%Y/", blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -195,8 +200,8 @@ class EducationRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=EducationKind.choices)
     education = models.CharField(_("education"), max_length=2, choices=Education.choices)
     degree = models.CharField(_("degree"), max_length=1, choices=Degree.choices, default=Degree.NONE)
-    school = models.CharField(_("school"), max_length=100, blank=True)
-    major = models.CharField(_("major"), max_length=100, blank=True)
+    school = NormalisedCharField(_("school"), max_length=100, blank=True)
+    major = NormalisedCharField(_("major"), max_length=100, blank=True)
     graduation_date = models.DateField(_("graduation date"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -215,9 +220,9 @@ class ResumeLine(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="resume_lines"
     )
-    start = models.CharField(_("from"), max_length=7, help_text=_("yyyy.mm"))
-    end = models.CharField(_("to"), max_length=7, blank=True, help_text=_("yyyy.mm, empty for today"))
-    text = models.CharField(_("description"), max_length=300)
+    start = NormalisedCharField(_("from"), max_length=7, help_text=_("yyyy.mm"))
+    end = NormalisedCharField(_("to"), max_length=7, blank=True, help_text=_("yyyy.mm, empty for today"))
+    text = NormalisedCharField(_("description"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -236,13 +241,13 @@ class FamilyMember(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="family"
     )
-    relation = models.CharField(_("relation"), max_length=20)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    relation = NormalisedCharField(_("relation"), max_length=20)
+    name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     political_status = models.CharField(
         _("political status"), max_length=2, choices=PoliticalStatus.choices, blank=True
     )
-    work_unit_and_post = models.CharField(_("work unit and post"), max_length=200, blank=True)
+    work_unit_and_post = NormalisedCharField(_("work unit and post"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -261,9 +266,9 @@ class Attachment(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attachments"
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = NormalisedCharField(_("title"), max_length=100)
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = NormalisedCharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

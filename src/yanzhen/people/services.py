@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from yanzhen.core import audit, crypto, uploads
+from yanzhen.core import audit, crypto, text, uploads
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -138,7 +138,8 @@ def _validate(
     except IdNumberError as wrong:
         errors["id_number"] = str(wrong)
         parsed = None
-    if not data.name.strip():
+    data.name = text.normalise(data.name)
+    if not data.name:
         errors["name"] = "姓名不能为空"
     if parsed is not None:
         if data.birth_date is None:
@@ -201,7 +202,7 @@ def _validate(
 
 
 def _apply(person: Person, data: PersonInput, number: str, phone: str) -> None:
-    person.name = data.name.strip()
+    person.name = text.normalise(data.name)
     person.name_pinyin, person.name_initials = pinyin_of(person.name)
     person.gender = data.gender
     person.ethnicity = data.ethnicity
@@ -332,7 +333,7 @@ def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attac
     and by the content, the size against 10 MB."""
     _check_actor(actor, person.village)
     errors: dict[str, str] = {}
-    title = (title or "").strip()
+    title = text.normalise(title or "")
     if not title:
         errors["title"] = "标题：不能为空"
     elif len(title) > 100:

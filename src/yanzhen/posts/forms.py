@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.text import NormalisedFormField
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField, people_endpoint
 from yanzhen.posts.models import PostType, TermEndReason
@@ -41,7 +42,7 @@ class AppointForm(StyledForm):
     reason = forms.ChoiceField(
         label=_("how the predecessor's term ended"), choices=TermEndReason.choices, required=False
     )
-    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+    note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
 
     def __init__(self, *args, user, seat, occupied: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +73,7 @@ class EndTermForm(StyledForm):
         label=_("end"), widget=DATE, help_text=_("The first day the person no longer holds the post.")
     )
     reason = forms.ChoiceField(label=_("how it ended"), choices=TermEndReason.choices)
-    note = forms.CharField(label=_("note on the end"), max_length=200, required=False)
+    note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
 
 
 class PostTypeForm(StyledForm):
@@ -81,7 +82,7 @@ class PostTypeForm(StyledForm):
         max_length=40,
         help_text=_("Letters, digits and underscores; fixed once created."),
     )
-    name = forms.CharField(label=_("name"), max_length=30)
+    name = NormalisedFormField(label=_("name"), max_length=30)
     is_key = forms.BooleanField(
         label=_("key post"), required=False, help_text=_("Every village should have a reserve for it.")
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NormalisedCharField
 
 
 class PostType(models.Model):
@@ -23,7 +24,7 @@ class PostType(models.Model):
     each: 一村一职一备."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
     is_key = models.BooleanField(_("key post"), default=False)
     is_practice = models.BooleanField(
         _("practice post"), default=False, help_text=_("A post given to reserves for practice (实岗).")
@@ -99,7 +100,7 @@ class Term(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)
-    end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
+    end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects = TermQuerySet.as_manager()

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import opencc
 
+from yanzhen.core.text import normalise
 from yanzhen.people.codes import ETHNICITY_NAMES, Degree, Education, EducationKind, Gender, PoliticalStatus
 
 
@@ -53,10 +54,12 @@ def clean(value, *, keep_punctuation: bool = False) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    # core.text first: zero-width and bidi characters, BOM and control characters go, NFC.
+    text = normalise(str(value), multiline=keep_punctuation)
     if keep_punctuation:
-        text = str(value).translate(_HALF_WIDTH).strip()
+        text = text.translate(_HALF_WIDTH).strip()
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = unicodedata.normalize("NFKC", text).strip()
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
         text = text[1:]
     if not text.isascii():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.text import NormalisedFormField
 from yanzhen.divisions.codes import Level, candidate_codes
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import PoliticalStatus
@@ -58,7 +59,7 @@ class _DivisionMixin:
 
 
 class RosterUploadForm(_DivisionMixin, forms.Form):
-    division = forms.CharField(label=_("Division"), max_length=12)
+    division = NormalisedFormField(label=_("Division"), max_length=12)
     file = forms.FileField(
         label=_("Roster (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
@@ -70,7 +71,7 @@ class RosterUploadForm(_DivisionMixin, forms.Form):
 
 
 class ExportForm(_DivisionMixin, forms.Form):
-    division = forms.CharField(label=_("Division"), max_length=12)
+    division = NormalisedFormField(label=_("Division"), max_length=12)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

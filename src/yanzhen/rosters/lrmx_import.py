@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from yanzhen.core import audit, crypto
 from yanzhen.core.models import AuditAction
+from yanzhen.core.text import normalise
 from yanzhen.divisions.models import Division
 from yanzhen.people import services
 from yanzhen.people.codes import Degree, EducationKind, PoliticalStatus
@@ -85,12 +86,14 @@ def parse_lrmx(content: bytes) -> dict:
     for child in root:
         if child.tag == "JiaTingChengYuan":
             values["family"] = [
-                {element.tag: (element.text or "").strip() for element in item}
+                {element.tag: normalise(element.text or "") for element in item}
                 for item in child
                 if item.tag == "Item"
             ]
         else:
-            values[child.tag] = child.text or ""
+            values[child.tag] = normalise(
+                child.text or "", multiline=True
+            )  # core.text: no invisible characters
     return values
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NormalisedCharField
 
 
 class ImportKind(models.TextChoices):
@@ -47,7 +48,7 @@ class ImportRun(models.Model):
         "divisions.Division", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    file_name = models.CharField(_("file name"), max_length=255)
+    file_name = NormalisedCharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     rows = models.PositiveIntegerField(_("data rows"), default=0)
     persons_created = models.PositiveIntegerField(_("persons created"), default=0)
@@ -85,10 +86,12 @@ class RosterUpload(models.Model):
     division = models.ForeignKey(
         "divisions.Division", verbose_name=_("division"), on_delete=models.CASCADE, related_name="+"
     )
-    file_name = models.CharField(_("file name"), max_length=255)
+    file_name = NormalisedCharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    content_encrypted = models.TextField(_("content (encrypted)"))
+    # The Fernet token of the upload's base64: about 1.8 times the file (ROSTER_MAX_UPLOAD_BYTES, 10 MB by
+    # default). Not text anyone types; the cap is stated so that no text column is without one.
+    content_encrypted = models.TextField(_("content (encrypted)"), max_length=64 * 1024 * 1024)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
-from yanzhen.core import crypto
+from yanzhen.core import crypto, text
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Degree, education_rank
 from yanzhen.people.models import EducationRecord, Person
@@ -187,6 +187,12 @@ class Planner:
             if not (existing and _same_parts(existing.skills_text, others)):
                 data.skills_text = "、".join(others)
             skill_set = {skill.pk for skill in skills}
+        # 备注 gathers the unknown columns too, and 特长 the unknown skills: each may outgrow its field.
+        too_long = text.check_lengths(Person, {"notes": data.notes, "skills_text": data.skills_text})
+        for key, message in too_long.items():
+            row.problem("notes" if key == "notes" else "skills", message)
+        if too_long:
+            return None
         errors, number, phone = _validate(self.actor, data, existing_for_validation, check_duplicate=False)
         if existing is not None and existing_for_validation is None and "id_number" not in errors:
             errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"

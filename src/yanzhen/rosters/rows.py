@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from yanzhen.people.idcard import IdNumberError, parse_id_number
+from yanzhen.people.models import EducationRecord, Person
 from yanzhen.rosters import columns as C
 from yanzhen.rosters.lookups import PostIndex, SkillIndex, SourceIndex, VillageIndex
 from yanzhen.rosters.reader import CellValue, Sheet
@@ -41,6 +42,17 @@ FOOTER_WORDS = (
     "注:",
     "备注:",
 )
+
+
+# The columns' limits are those of the fields they fill (core.text): a longer cell is the row's problem.
+TEXT_LIMITS = {
+    "name": Person._meta.get_field("name").max_length,
+    "native_place": Person._meta.get_field("native_place").max_length,
+    "school": EducationRecord._meta.get_field("school").max_length,
+    "major": EducationRecord._meta.get_field("major").max_length,
+    "current_post": Person._meta.get_field("notes").max_length,
+    "notes": Person._meta.get_field("notes").max_length,
+}
 
 
 @dataclass
@@ -153,9 +165,10 @@ class RowReader:
             text = wanted(field_name)
             if text is not None:
                 values[field_name] = text
-        for field_name, limit in (("native_place", 100), ("school", 100), ("major", 100)):
-            if len(str(values.get(field_name, ""))) > limit:
-                row.problem(field_name, f"不能超过 {limit} 个字")
+        for field_name, limit in TEXT_LIMITS.items():
+            length = len(str(values.get(field_name, "")))
+            if length > limit:
+                row.problem(field_name, f"不能超过 {limit} 个字（现为 {length} 字）")
                 values.pop(field_name)
         skills = wanted("skills")
         if skills is not None:

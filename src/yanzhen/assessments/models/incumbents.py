@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
 
@@ -29,7 +30,7 @@ class IncumbentScoreItem(models.Model):
         on_delete=models.PROTECT,
         related_name="incumbent_score_items",
     )
-    name = models.CharField(_("item"), max_length=50)
+    name = NormalisedCharField(_("item"), max_length=50)
     points = models.PositiveSmallIntegerField(
         _("points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -65,7 +66,7 @@ class MonthlyScore(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     items = models.JSONField(_("item scores"), default=list)
     total = models.PositiveSmallIntegerField(_("total"))
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = NormalisedCharField(_("note"), max_length=500, blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scored by"),
@@ -100,7 +101,7 @@ class AnnualReview(models.Model):
         "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="annual_reviews"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    report_text = models.TextField(_("report to the villagers"))
+    report_text = NormalisedTextField(_("report to the villagers"), max_length=LONG_TEXT_MAX)
     satisfied = models.PositiveIntegerField(_("satisfied"))
     basically_satisfied = models.PositiveIntegerField(_("basically satisfied"))
     dissatisfied = models.PositiveIntegerField(_("dissatisfied"))

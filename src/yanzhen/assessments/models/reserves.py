@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -187,9 +188,9 @@ class SemiannualReport(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
-    text = models.TextField(_("report"))
+    text = NormalisedTextField(_("report"), max_length=LONG_TEXT_MAX)
     attachment = models.FileField(_("attachment"), upload_to="reports/%Y/", blank=True)
-    attachment_content_type = models.CharField(_("attachment content type"), max_length=100, blank=True)
+    attachment_content_type = NormalisedCharField(_("attachment content type"), max_length=100, blank=True)
     channel = models.CharField(_("submitted how"), max_length=10, choices=ReportChannel.choices)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -208,7 +209,7 @@ class SemiannualReport(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = NormalisedTextField(_("review comment"), blank=True, max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -253,9 +254,15 @@ class Assessment(models.Model):
     weighted_total = models.DecimalField(
         _("weighted total"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
-    industry_evidence = models.TextField(_("industrial development cases"), blank=True)  # 产业发展
-    mediation_evidence = models.TextField(_("dispute mediation cases"), blank=True)  # 矛盾调解
-    emergency_evidence = models.TextField(_("emergency response cases"), blank=True)  # 应急处突
+    industry_evidence = NormalisedTextField(
+        _("industrial development cases"), blank=True, max_length=LONG_TEXT_MAX
+    )  # 产业发展
+    mediation_evidence = NormalisedTextField(
+        _("dispute mediation cases"), blank=True, max_length=LONG_TEXT_MAX
+    )  # 矛盾调解
+    emergency_evidence = NormalisedTextField(
+        _("emergency response cases"), blank=True, max_length=LONG_TEXT_MAX
+    )  # 应急处突
     votes_excellent = models.PositiveIntegerField(
         _("democratic evaluation: excellent votes"), null=True, blank=True
     )
@@ -268,7 +275,7 @@ class Assessment(models.Model):
     votes_incompetent = models.PositiveIntegerField(
         _("democratic evaluation: incompetent votes"), null=True, blank=True
     )
-    assessor = models.CharField(_("assessor"), max_length=100)
+    assessor = NormalisedCharField(_("assessor"), max_length=100)
     assessed_on = models.DateField(_("assessed on"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -330,7 +337,7 @@ class Proposal(models.Model):
     """What a rule proposes and a clerk decides (removal from the pool, adjustment of an incumbent): the
     basis in words, the state, the decision and, when its basis no longer holds, the withdrawal."""
 
-    basis_text = models.CharField(_("basis in words"), max_length=200)
+    basis_text = NormalisedCharField(_("basis in words"), max_length=200)
     state = models.CharField(
         _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
     )
@@ -344,9 +351,9 @@ class Proposal(models.Model):
         related_name="+",
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("reason or note of the decision"), blank=True)
+    decision_note = NormalisedTextField(_("reason or note of the decision"), blank=True, max_length=NOTE_MAX)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
+    withdrawn_reason = NormalisedCharField(_("why withdrawn"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -447,7 +454,7 @@ class NoticeBoardEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    basis_text = models.CharField(_("basis in words"), max_length=200)
+    basis_text = NormalisedCharField(_("basis in words"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     flag_set_by_rule = models.BooleanField(_("key cultivation set by the rule"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -490,7 +497,7 @@ class CheckupCampaign(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = NormalisedCharField(_("title"), max_length=100)
     start = models.DateField(pgettext_lazy("campaign", "start"))
     end = models.DateField(pgettext_lazy("campaign", "end"))
     opened_by = models.ForeignKey(
@@ -546,7 +553,7 @@ class Checkup(models.Model):
     conduct_score = _score(_("work style"))
     reputation_score = _score(_("reputation among villagers"))
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = NormalisedTextField(_("note"), blank=True, max_length=LONG_TEXT_MAX)
     filled_on = models.DateField(_("date"))
     filled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -593,13 +600,13 @@ class Commendation(models.Model):
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="commendations"
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = NormalisedCharField(_("title"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices)
     awarded_on = models.DateField(_("awarded on"))
-    issuer = models.CharField(_("awarded by"), max_length=100, blank=True)
-    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issuer = NormalisedCharField(_("awarded by"), max_length=100, blank=True)
+    document_number = NormalisedCharField(_("document number"), max_length=100, blank=True)
     document = models.FileField(_("document"), upload_to="commendations/%Y/", blank=True)
-    document_content_type = models.CharField(_("document content type"), max_length=100, blank=True)
+    document_content_type = NormalisedCharField(_("document content type"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.cultivation.models.common import OrganisedQuerySet
 
 
@@ -24,8 +25,8 @@ class CyclicProgramme(models.Model):
 
     jurisdiction_path = "division__code"
 
-    name = models.CharField(_("name"), max_length=100)
-    organiser = models.CharField(_("organiser"), max_length=100)
+    name = NormalisedCharField(_("name"), max_length=100)
+    organiser = NormalisedCharField(_("organiser"), max_length=100)
     division = models.ForeignKey(
         "divisions.Division",
         verbose_name=_("organising division"),
@@ -33,7 +34,7 @@ class CyclicProgramme(models.Model):
         related_name="cyclic_programmes",
     )
     start = models.DateField(pgettext_lazy("programme", "start"))
-    description = models.TextField(_("description"), blank=True)
+    description = NormalisedTextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
     trainees = models.ManyToManyField(
         "people.Person", verbose_name=_("trainees"), blank=True, related_name="cyclic_programmes"
     )
@@ -72,7 +73,7 @@ class CyclicRound(models.Model):
         related_name="cyclic_round",
     )
     practice_end = models.DateField(_("last day of practice in the village"))
-    assignment_brief = models.TextField(_("practice assignment"))
+    assignment_brief = NormalisedTextField(_("practice assignment"), max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -106,11 +107,11 @@ class PracticeAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="practice_assignments",
     )
-    task = models.TextField(_("task"))
-    result = models.TextField(_("result"), blank=True)
+    task = NormalisedTextField(_("task"), max_length=LONG_TEXT_MAX)
+    result = NormalisedTextField(_("result"), blank=True, max_length=LONG_TEXT_MAX)
     submitted_on = models.DateField(_("handed in on"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
-    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    comment = NormalisedCharField(_("comment"), max_length=200, blank=True)
     showcased = models.BooleanField(_("shown at the review"), default=False)
     judged_on = models.DateField(_("judged on"), null=True, blank=True)
     judged_at = models.ForeignKey(

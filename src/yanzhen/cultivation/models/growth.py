@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import Degree, Education
 
 
@@ -43,9 +44,9 @@ class DegreeStudy(models.Model):
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="degree_studies"
     )
-    programme = models.CharField(_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
-    school = models.CharField(_("school"), max_length=100)
-    major = models.CharField(_("major"), max_length=100, blank=True)
+    programme = NormalisedCharField(_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
+    school = NormalisedCharField(_("school"), max_length=100)
+    major = NormalisedCharField(_("major"), max_length=100, blank=True)
     education = models.CharField(_("education aimed at"), max_length=2, choices=Education.choices)
     degree = models.CharField(_("degree"), max_length=1, choices=Degree.choices, default=Degree.NONE)
     start = models.DateField(pgettext_lazy("degree study", "start"))
@@ -63,7 +64,7 @@ class DegreeStudy(models.Model):
         on_delete=models.SET_NULL,
         related_name="degree_study",
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = NormalisedCharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -103,7 +104,7 @@ class GrowthPlan(models.Model):
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="growth_plan"
     )
     drawn_up_on = models.DateField(_("drawn up on"))
-    goals = models.TextField(_("goals"), blank=True)
+    goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -159,11 +160,11 @@ class GrowthPlanItem(models.Model):
         GrowthPlan, verbose_name=_("growth plan"), on_delete=models.CASCADE, related_name="items"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
-    title = models.CharField(_("title"), max_length=100)
+    title = NormalisedCharField(_("title"), max_length=100)
     planned_start = models.DateField(_("planned start"))
     due = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = NormalisedCharField(_("note"), max_length=200, blank=True)
     training = models.ForeignKey(
         "cultivation.Training",
         verbose_name=_("training programme"),

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
 class MentorKind(models.TextChoices):
@@ -47,8 +48,8 @@ class Mentor(models.Model):
         on_delete=models.PROTECT,
         related_name="mentor",
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    unit = models.CharField(_("work unit and post"), max_length=100, blank=True)
+    name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
+    unit = NormalisedCharField(_("work unit and post"), max_length=100, blank=True)
     division = models.ForeignKey(
         "divisions.Division", verbose_name=_("serves in"), on_delete=models.PROTECT, related_name="mentors"
     )
@@ -57,7 +58,7 @@ class Mentor(models.Model):
         "divisions.Industry", verbose_name=_("industries"), blank=True, related_name="+"
     )
     active = models.BooleanField(_("active"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[skills, industries])
 
@@ -100,8 +101,8 @@ class Mentorship(models.Model):
         blank=True,
         help_text=_("The last day; empty while it goes on."),
     )
-    goals = models.TextField(_("goals"), blank=True)
-    end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
+    goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
+    end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -155,8 +156,8 @@ class GuidanceSession(models.Model):
     mentor = models.ForeignKey(Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="+")
     on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=20, choices=GuidanceForm.choices)
-    topic = models.CharField(_("topic"), max_length=100)
-    content = models.TextField(_("content"), blank=True)
+    topic = NormalisedCharField(_("topic"), max_length=100)
+    content = NormalisedTextField(_("content"), blank=True, max_length=LONG_TEXT_MAX)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

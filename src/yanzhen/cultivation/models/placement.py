@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
 class SecondmentKind(models.TextChoices):
@@ -64,20 +65,20 @@ class Secondment(models.Model):
         related_name="hosted_secondments",
         help_text=_("The host village; the township for shadowing."),
     )
-    post_title = models.CharField(
+    post_title = NormalisedCharField(
         _("post held at the host"), max_length=50, blank=True, help_text=_("e.g. 党支部副书记")
     )
     start = models.DateField(pgettext_lazy("secondment", "start"))
     planned_end = models.DateField(_("planned end"), help_text=_("The last planned day."))
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    goals = models.TextField(_("goals"))
-    override_reason = models.CharField(
+    goals = NormalisedTextField(_("goals"), max_length=LONG_TEXT_MAX)
+    override_reason = NormalisedCharField(
         _("reason for departing from the length rule"), max_length=200, blank=True
     )
-    report = models.TextField(_("secondment report"), blank=True)
+    report = NormalisedTextField(_("secondment report"), blank=True, max_length=LONG_TEXT_MAX)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
-    host_evaluation = models.TextField(_("host's evaluation"), blank=True)
+    host_evaluation = NormalisedTextField(_("host's evaluation"), blank=True, max_length=LONG_TEXT_MAX)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,13 +134,13 @@ class PracticePost(models.Model):
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
-    duties = models.TextField(_("duties"))
+    duties = NormalisedTextField(_("duties"), max_length=LONG_TEXT_MAX)
     start = models.DateField(pgettext_lazy("practice post", "start"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     end = models.DateField(
         pgettext_lazy("practice post", "end"), null=True, blank=True, help_text=_("The last day held.")
     )
-    end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
+    end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
     term = models.OneToOneField(
         "posts.Term",
         verbose_name=_("term"),

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet
 
 
@@ -38,8 +39,8 @@ class Training(models.Model):
 
     jurisdiction_path = "division__code"
 
-    name = models.CharField(_("name"), max_length=100)
-    organiser = models.CharField(_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
+    name = NormalisedCharField(_("name"), max_length=100)
+    organiser = NormalisedCharField(_("organiser"), max_length=100, help_text=_("e.g. 盐池县委组织部"))
     division = models.ForeignKey(
         "divisions.Division",
         verbose_name=_("organising division"),
@@ -47,11 +48,11 @@ class Training(models.Model):
         related_name="trainings",
     )
     kind = models.CharField(_("type"), max_length=20, choices=TrainingKind.choices)
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = NormalisedCharField(_("place"), max_length=100, blank=True)
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -101,7 +102,7 @@ class Enrolment(models.Model):
     )
     completed = models.BooleanField(_("completed"), default=False)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = NormalisedCharField(_("note"), max_length=200, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     history = HistoricalRecords()
 

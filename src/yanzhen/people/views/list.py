@@ -29,6 +29,7 @@ from yanzhen.core import audit, xlsx
 from yanzhen.core.ids import IdsField
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
+from yanzhen.core.text import NormalisedFormField
 from yanzhen.divisions.place_filter import JurisdictionPlaceMixin, place_filter
 from yanzhen.people import selectors
 from yanzhen.people.codes import Education, EducationBand, Ethnicity, Gender, PoliticalStatus
@@ -78,7 +79,7 @@ def _options_html(choices, selected: set[str]):
 class PersonFilterForm(JurisdictionPlaceMixin, forms.Form):
     """The search box and the filters of the list and the export (query parameters, all optional)."""
 
-    q = forms.CharField(label=_("Search"), max_length=50, required=False)
+    q = NormalisedFormField(label=_("Search"), max_length=50, required=False)
     age_band = forms.ChoiceField(
         label=_("Age"), choices=_with_empty(selectors.AgeBand.choices), required=False
     )
