@@ -110,7 +110,7 @@ def test_the_upload_button_is_locked_while_the_server_checks(page, live_server, 
     button = page.locator("#upload-button")
     assert button.is_disabled() and button.locator(".spinner-border").count() == 1
     assert button.inner_text() == "正在检查…"
-    page.wait_for_function("document.querySelector('#upload-button').innerText.includes('秒')")
+    page.wait_for_function("() => document.querySelector('#upload-button').innerText.includes('秒')")
     assert button.inner_text().startswith("正在检查…（")
     page.screenshot(path=str(SCREENSHOTS / "forms-upload-busy-1366.png"))
     # Another submit (Enter in a field, a script) is not sent while the first one runs.

@@ -24,7 +24,7 @@ def test_the_notice_form_warns_until_the_year_is_entered(page, live_server, worl
     note = page.locator("#notice-form [data-calendar-note]")
     page.fill("#id_start", "2026-12-28")
     page.dispatch_event("#id_start", "change")
-    page.wait_for_function("document.querySelector('#id_end').value === '2027-01-01'")
+    page.wait_for_function("() => document.querySelector('#id_end').value === '2027-01-01'")
     assert note.is_visible() and NOTE_2027 in note.inner_text()
     page.screenshot(path=str(tmp_path / "notice-form.png"), full_page=True)
 
@@ -43,5 +43,5 @@ def test_the_notice_form_warns_until_the_year_is_entered(page, live_server, worl
     page.goto(f"{live_server.url}/reserves/notices/start/")
     page.fill("#id_start", "2026-12-28")
     page.dispatch_event("#id_start", "change")
-    page.wait_for_function("document.querySelector('#id_end').value === '2027-01-04'")
+    page.wait_for_function("() => document.querySelector('#id_end').value === '2027-01-04'")
     assert note.is_hidden()

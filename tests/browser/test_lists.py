@@ -115,7 +115,7 @@ def test_the_village_choices_follow_the_township(page, live_server, world):
     assert every == Division.objects.filter(level=5, code__startswith="640323").count() + 1
     with page.expect_response(lambda response: "/divisions/filter/villages/" in response.url):
         page.select_option("#id_township", HUAMACHI)
-    page.wait_for_function(f"document.querySelectorAll('#id_village option').length < {every}")
+    page.wait_for_function(f"() => document.querySelectorAll('#id_village option').length < {every}")
     codes = page.locator("#id_village option").evaluate_all("options => options.map(o => o.value)")
     assert codes == [
         "",

@@ -315,7 +315,7 @@ def test_charts_follow_the_window_width(browser, live_server, small_county):
     assert page.locator("#chart-pyramid canvas").bounding_box()["width"] > 390
     page.set_viewport_size(PHONE)
     page.wait_for_function(
-        "document.querySelector('#chart-pyramid canvas').getBoundingClientRect().width <= 390 - 24"
+        "() => document.querySelector('#chart-pyramid canvas').getBoundingClientRect().width <= 390 - 24"
     )
     assert page.evaluate(OVERFLOW) <= 1
     context.close()
