@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.accounts.models import PASSWORD_MAX_AGE_DAYS, PASSWORD_REUSE_COUNT
+from yanzhen.core.text import NormalisedFormField
 
 
 class SecurityPolicyForm(forms.Form):
@@ -32,7 +33,7 @@ class SecurityPolicyForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = NormalisedFormField(
         label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
@@ -50,19 +51,19 @@ class AccountForm(forms.Form):
     """An account as the system administrator edits it. The service checks everything (jurisdiction,
     三员分立, the password rules) and names the field; the form only parses."""
 
-    username = forms.CharField(
+    username = NormalisedFormField(
         label=_("Username"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    display_name = forms.CharField(
+    display_name = NormalisedFormField(
         label=_("display name"),
         max_length=50,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    division_code = forms.CharField(
+    division_code = NormalisedFormField(
         label=_("Division code"),
         max_length=12,
         required=False,

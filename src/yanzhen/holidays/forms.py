@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.forms import BootstrapForm, DateInput
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedFormField
 
 
 class HolidayYearForm(BootstrapForm):
@@ -16,7 +17,8 @@ class HolidayYearForm(BootstrapForm):
         widget=DateInput,
         help_text=_("The date of the State Council's notice of the year's holidays."),
     )
-    lines = forms.CharField(
+    lines = NormalisedFormField(
+        max_length=LONG_TEXT_MAX,
         label=_("holidays and make-up working days"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace", "spellcheck": "false"}),

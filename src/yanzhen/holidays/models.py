@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
+
 
 class ScheduleSource(models.TextChoices):
     PACKAGE = "chinesecalendar", _("chinesecalendar package")
@@ -31,7 +33,7 @@ class HolidayYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     source = models.CharField(_("source"), max_length=20, choices=ScheduleSource.choices)
     published_at = models.DateField(_("published on"), null=True, blank=True)
-    lines = models.TextField(_("schedule lines"), blank=True)
+    lines = NormalisedTextField(_("schedule lines"), max_length=LONG_TEXT_MAX, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -60,7 +62,7 @@ class HolidayDay(models.Model):
     )
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
-    name = models.CharField(_("holiday"), max_length=40, blank=True)
+    name = NormalisedCharField(_("holiday"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("holiday or make-up working day")
