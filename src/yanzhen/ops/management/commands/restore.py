@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.ops import database
 from yanzhen.ops.archive import BackupError
@@ -62,6 +63,7 @@ class Command(BaseCommand):
 
     def _restore(self, path: Path, *, force: bool, audit_event: bool, progress) -> None:
         result = restore_backup(archive=path, force=force, audit_event=audit_event, progress=progress)
+        refresh_after_bulk_load()
         rows = [(label, str(count)) for label, count in sorted(result.counts.items()) if count]
         self._table(("模型", "记录数"), rows)
         empty = sum(1 for count in result.counts.values() if not count)
