@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -202,3 +203,32 @@ def test_the_audit_administrator_reads_the_audit_log(duty_clients):
     page = duty_clients["shenji"].get("/audit/?action=login_failed")
     assert page.status_code == 200
     assert "huamachi" in page.content.decode()
+
+
+def test_the_account_list_is_searched_filtered_sorted_and_paged(duty_clients):
+    """Reserves' own logins make the list long: it is searched by username or name, filtered by role, paged."""
+    from yanzhen.divisions.models import Division
+
+    county = User.objects.get(username="xitong").division
+    village = Division.objects.filter(code__startswith=county.code, code__regex=r"^\d{12}$").first() or county
+    reserve_group, _ = Group.objects.get_or_create(name=str(Role.RESERVE))
+    for number in range(25):
+        user = User.objects.create(
+            username=f"hb{number:02d}", display_name=f"后备{number:02d}", division=village
+        )
+        user.groups.add(reserve_group)
+    client = duty_clients["xitong"]
+
+    def usernames(response):
+        return [row[0].username for row in response.context["rows"]]
+
+    first = client.get("/system/users/?role=reserve&sort=username&page_size=20")
+    assert first.context["listing"].page.paginator.count == 25
+    assert usernames(first) == [f"hb{number:02d}" for number in range(20)]
+    second = client.get("/system/users/?role=reserve&sort=username&page_size=20&page=2")
+    assert usernames(second) == [f"hb{number:02d}" for number in range(20, 25)]
+    assert usernames(client.get("/system/users/?q=后备07")) == ["hb07"]
+    assert usernames(client.get("/system/users/?q=HB1&sort=-username&role=reserve"))[:2] == ["hb19", "hb18"]
+    # A role outside the list or a hand-edited sort does not break the page.
+    assert client.get("/system/users/?role=nonsense&sort=nonsense&page=x").status_code == 200
+    assert "没有符合条件的账号" in client.get("/system/users/?q=nobody-here").content.decode()

@@ -4,6 +4,7 @@ accounts.services.save_account."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,6 +14,8 @@ from yanzhen.accounts.forms import AccountForm
 from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.listing import ListSpec
+from yanzhen.core.text import normalise
 
 
 def _require_system_admin(request) -> None:
@@ -20,20 +23,36 @@ def _require_system_admin(request) -> None:
         raise PermissionDenied
 
 
+ACCOUNTS = ListSpec(
+    sorts={"username": ("username",), "name": ("display_name",), "division": ("division_id", "username")},
+    default_sort="division",
+)
+
+
 def user_list(request):
+    """The accounts of the jurisdiction, as a list clerks know (sorted, paged); reserves' own logins make it
+    long, so it is searched by username or name and filtered by role."""
     _require_system_admin(request)
-    users = (
-        User.objects.restrict(request.user)
-        .select_related("division")
-        .prefetch_related("groups")
-        .order_by("division_id", "username")
-    )
+    users = User.objects.restrict(request.user).select_related("division").prefetch_related("groups")
+    query = normalise(request.GET.get("q", ""))[:50]
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(groups__name=role)
+    else:
+        role = ""
+    listing = ACCOUNTS.page(request, users)
     labels = dict(Role.choices)
     rows = [
         (user, "、".join(str(labels.get(group.name, group.name)) for group in user.groups.all()))
-        for user in users
+        for user in listing.rows
     ]
-    return render(request, "accounts/user_list.html", {"rows": rows})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"rows": rows, "listing": listing, "q": query, "role": role, "roles": Role.choices},
+    )
 
 
 @require_http_methods(["GET", "POST"])
