@@ -17,8 +17,8 @@ def test_analyze_runs_on_postgresql_and_nothing_on_sqlite():
 
 
 def test_the_demo_and_the_restore_refresh_after_loading():
-    from yanzhen.demo.management.commands import demo
+    from yanzhen.demo import builder
     from yanzhen.ops.management.commands import restore
 
-    assert demo.refresh_after_bulk_load is refresh_after_bulk_load
+    assert builder.refresh_after_bulk_load is refresh_after_bulk_load
     assert restore.refresh_after_bulk_load is refresh_after_bulk_load

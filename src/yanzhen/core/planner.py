@@ -1,4 +1,4 @@
-"""Planner statistics after a bulk load (`yanzhen demo`, `yanzhen restore`).
+"""Planner statistics after a bulk load (the demo builder, `yanzhen restore`).
 
 PostgreSQL plans queries from the statistics ANALYZE gathers. Autovacuum gathers them on its own, but only a
 while after a load: until then the planner takes a freshly filled table for an empty one and picks nested loops

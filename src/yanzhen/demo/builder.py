@@ -17,6 +17,7 @@ from django.db import transaction
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
 from yanzhen.candidacies.models import CountyRules
+from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
@@ -130,4 +131,5 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_cultivation(reserves)  # trainings, mentoring, practice posts, secondments, degrees, growth plans
     build_incumbents()  # 月考评 items, six months of scores in four townships, 双述双评 of last year
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
+    refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.builder import DEMO_PASSWORD, build_demo
 
 
@@ -24,7 +23,6 @@ class Command(BaseCommand):
                 "下加载，或加 --force。"
             )
         accounts = build_demo()
-        refresh_after_bulk_load()
         self.stdout.write("演示县 盐池县 (640323) 已就绪。演示账号 (demo accounts)：")
         for account in accounts:
             self.stdout.write(
