@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -42,6 +44,18 @@ def _settings(examples: int) -> Callable:
         phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failing request is reported
         suppress_health_check=list(HealthCheck),
     )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app is called directly, not through Django's test client, so each request's end would close the
+    database connection, as in production; inside the test's transaction on PostgreSQL that closes it for good
+    ("the connection is closed"). Do what the test client does: leave the connection open."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
