@@ -34,9 +34,16 @@ def login(client: Client, username: str, password: str = PASSWORD):
 
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code the user's authenticator app shows, `steps_ahead` periods of 30 s from now."""
+    """The code the user's authenticator app shows now or, with `steps_ahead`, the first one the server has
+    not used yet. The server refuses a step it has already accepted and records a drift when a code is checked
+    just after its 30 s ended, so "now + 30 s" can fall outside its window; the step after the last one used
+    is always inside it."""
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+    step = totp.t()
+    if steps_ahead:
+        step = max(step, device.last_t + 1)
+    totp.time = device.t0 + (step - device.drift) * device.step + 1
     return f"{totp.token():06d}"
 
 

@@ -11,7 +11,7 @@ Models take part by using `ScopedQuerySet` (or a manager built from it) and nami
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Self
 
 from django.db import models
 from django.http import Http404
@@ -30,12 +30,21 @@ def jurisdiction_prefix(user: User | None) -> str | None:
     return "" if user.is_superuser else None
 
 
-class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows how to restrict itself to a user's jurisdiction."""
+Action = Literal["view", "change"]
 
-    def restrict(self, user: User | None) -> ScopedQuerySet:
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to a user's jurisdiction.
+
+    `restrict(user, "change")` is the records he may also write: none for a reader (NetBox's
+    `restrict(user, action)`). The return type is the model's own queryset class, so a manager built from a
+    subclass keeps its methods after `restrict` (`Candidacy.objects.restrict(user).in_pool_on(day)`)."""
+
+    def restrict(self, user: User | None, action: Action = "view") -> Self:
         prefix = jurisdiction_prefix(user)
         if prefix is None:
+            return self.none()
+        if action == "change" and not (user is not None and user.can_edit):
             return self.none()
         if prefix == "":
             return self
@@ -44,7 +53,8 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_scoped_or_404(queryset: ScopedQuerySet, user: User | None, **lookup):
-    """Fetch one record inside the user's jurisdiction; outside it answers 404 like a missing record."""
+    """Fetch one record inside the user's jurisdiction; outside it answers 404 like a missing record.
+    (For a write, `core.guards.get_for_change`: 404 outside, 403 for a reader.)"""
     try:
         return queryset.restrict(user).get(**lookup)
     except queryset.model.DoesNotExist as missing:

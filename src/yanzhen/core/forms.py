@@ -1,0 +1,46 @@
+"""The one styled form base and the one way a service's refusal reaches a form.
+
+Services raise Django's `ValidationError` keyed by field (see `core.guards`); a page shows each message on its
+field, or above the form for a key the form does not have (`__all__`, or a field of another step). The
+`is-invalid` marking of a field in error is the form renderer's (`core.form_rendering`), not the form's.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
+    """A service's errors keyed by field go on that field; other keys become form-wide errors."""
+    if not hasattr(invalid, "error_dict"):
+        form.add_error(None, invalid.messages)
+        return
+    for name, messages in invalid.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def bootstrap_class(widget: forms.Widget, *, small: bool = False) -> str | None:
+    """Bootstrap's class for a widget; None for a group of checkboxes or radios (each input styles itself)."""
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return None
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select form-select-sm" if small else "form-select"
+    return "form-control form-control-sm" if small else "form-control"
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes (`small = True` for the compact forms of a board). A
+    widget that already names a `form-…` class of its own keeps it."""
+
+    small = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = bootstrap_class(field.widget, small=self.small)
+            current = field.widget.attrs.get("class", "")
+            if css and not any(name.startswith("form-") for name in current.split()):
+                field.widget.attrs["class"] = f"{current} {css}".strip()
