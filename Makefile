@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export YANZHEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint bench venv browser-deps assets messages clean
+.PHONY: run test lint typecheck bench venv browser-deps assets messages clean
 
 $(BIN)/yanzhen: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,19 +25,24 @@ run: venv
 	YANZHEN_DEMO=1 $(BIN)/yanzhen demo
 	YANZHEN_DEMO=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
 
-## Lint, system checks, migration check and the whole test suite (browser tests included).
+## Lint, system checks, migration check, the type check and the whole test suite (browser tests included).
 test: venv browser-deps
 	mkdir -p var
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
+	$(BIN)/python tools/typecheck.py
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser"
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 
 lint: venv
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+
+## mypy over src/yanzhen, errors counted per app against mypy-baseline.json (tools/typecheck.py).
+typecheck: venv
+	$(BIN)/python tools/typecheck.py
 
 ## Benchmarks (the load test with Locust included); writes docs/benchmarks.md.
 bench: venv

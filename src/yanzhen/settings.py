@@ -149,7 +149,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "yanzhen.sqlite3",
+            "NAME": str(VAR_DIR / "yanzhen.sqlite3"),
             # WAL lets the web server read while an import writes.
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }

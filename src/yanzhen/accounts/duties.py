@@ -8,7 +8,14 @@ is always its holder's only one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from yanzhen.accounts.roles import DUTY_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from yanzhen.accounts.models import User
 
 # Reachable by every duty role: his own password and two-factor pages, logging out, the language, assets.
 COMMON_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
@@ -20,7 +27,7 @@ DUTY_PAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-def duty_of(user) -> str | None:
+def duty_of(user: User | AnonymousUser) -> str | None:
     """The duty role of a user holding only such a role; None for everyone else (superusers included)."""
     if not user.is_authenticated or user.is_superuser:
         return None

@@ -1,5 +1,7 @@
 """Forms of the accounts pages: the county security policy and a one-time code."""
 
+from typing import cast
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -84,4 +86,4 @@ class AccountForm(forms.Form):
         from yanzhen.accounts.roles import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = Role.choices
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = Role.choices

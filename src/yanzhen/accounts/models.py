@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -46,8 +47,10 @@ class User(AbstractUser):
     # choose his own before anything else (accounts.middleware).
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The raw password set_password was given, until the next save (AbstractBaseUser's own attribute).
+    _password: str | None
 
     class Meta:
         verbose_name = _("user")

@@ -15,18 +15,22 @@ hashing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from yanzhen.accounts import password_policy
 
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
-def changed_at(user) -> datetime | None:
+
+def changed_at(user: User) -> datetime | None:
     return user.password_changed_at or getattr(user, "date_joined", None)
 
 
-def expires_at(user) -> datetime | None:
+def expires_at(user: User) -> datetime | None:
     """When the password must be changed, or None if it never expires (policy 0, or no date known)."""
     days = password_policy.max_age_days(user)
     since = changed_at(user)
@@ -35,7 +39,7 @@ def expires_at(user) -> datetime | None:
     return since + timedelta(days=days)
 
 
-def is_expired(user, now: datetime | None = None) -> bool:
+def is_expired(user: User, now: datetime | None = None) -> bool:
     """Checked on every request: a password younger than the shortest age a county may set cannot have
     expired, so the county's policy is read only for older ones."""
     now = now or timezone.now()
@@ -46,7 +50,7 @@ def is_expired(user, now: datetime | None = None) -> bool:
     return deadline is not None and now >= deadline
 
 
-def recent_hashes(user) -> list[str]:
+def recent_hashes(user: User) -> list[str]:
     """The hashes of the user's last `reuse_count` passwords, newest first: his current one, then the
     history (which normally starts with the current one too)."""
     from yanzhen.accounts.models import PasswordHistory
@@ -61,6 +65,6 @@ def recent_hashes(user) -> list[str]:
     return hashes[:count]
 
 
-def was_used_recently(user, raw_password: str) -> bool:
+def was_used_recently(user: User, raw_password: str) -> bool:
     # django.contrib.auth.hashers.check_password, not user.check_password: no rehashing, no save.
     return any(check_password(raw_password, stored) for stored in recent_hashes(user))

@@ -22,7 +22,7 @@ def _require_security_admin(request) -> None:
         raise PermissionDenied
 
 
-def _county_of(user) -> Division | None:
+def _county_of(user: User) -> Division | None:
     """The county whose policy the user sets: his own division, when it is a county."""
     code = user.division_id or ""
     if len(code) != 6:

@@ -18,6 +18,7 @@ from yanzhen.accounts.models import (
 )
 from yanzhen.accounts.roles import Role, check_role_combination
 from yanzhen.core import audit
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -92,6 +93,7 @@ def save_security_policy(
         errors["password_reuse_count"] = f"不得重复使用的历史密码个数须在 {low} 到 {high} 之间"
     if errors:
         raise ValidationError(errors)
+    assert password_max_age_days is not None and password_reuse_count is not None  # refused above
     policy = SecurityPolicy.objects.select_for_update().filter(county=county).first()
     before = {name: getattr(policy or SecurityPolicy(), name) for name in POLICY_FIELDS}
     if policy is None:
@@ -102,7 +104,7 @@ def save_security_policy(
     after = {name: getattr(policy, name) for name in POLICY_FIELDS}
     if not policy._state.adding and before == after:
         return policy
-    policy._history_user = actor
+    attribute_to(policy, actor)
     policy.save()
     audit.record(
         action=AuditAction.SECURITY_POLICY_CHANGED,
@@ -223,7 +225,7 @@ def save_account(
     created = user is None
     before = (
         {}
-        if created
+        if user is None
         else {
             "division": user.division_id,
             "roles": sorted(user.role_codes),
@@ -238,7 +240,7 @@ def save_account(
     if password:
         account.set_password(password)
         account.must_change_password = True
-    account._history_user = actor
+    attribute_to(account, actor)
     account.save()
     account.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     after = {

@@ -15,6 +15,7 @@ of backups, as the sessions are (ops.database).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -24,6 +25,9 @@ from django.utils import timezone
 
 from yanzhen.core import audit
 from yanzhen.core.models import AuditAction
+
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
 ENDED_MESSAGE = "您的账号已在其他地方登录，本会话已结束"
 
@@ -37,10 +41,11 @@ def _current_key(request: HttpRequest) -> str:
     if not session.session_key:
         # login() flushed a session of another user: the new key is made only when the session is saved.
         session.save()
+    assert session.session_key is not None  # saving a session makes its key
     return session.session_key
 
 
-def on_login(request: HttpRequest, user) -> None:
+def on_login(request: HttpRequest, user: User) -> None:
     """Remember this session for the user; end his others (if single session is on) and audit that."""
     from yanzhen.accounts.models import User, UserSession
 

@@ -1,6 +1,8 @@
 """Changing one's own password (also the forced change of an initial or expired password, see
 accounts.middleware), and entering it again before full personal data is shown (accounts.reauth)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from yanzhen.accounts import passwords, reauth, sessions
+from yanzhen.accounts.models import User
 from yanzhen.core import audit
 from yanzhen.core.middleware import SELF_SERVICE_HOME, is_self_service_only
 from yanzhen.core.models import AuditAction, AuditOutcome
@@ -24,7 +27,7 @@ class PasswordChange(PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = cast(User, self.request.user)  # the view is for a logged-in user only
         context["password_expired"] = not user.must_change_password and passwords.is_expired(user)
         context["max_age_days"] = passwords.password_policy.max_age_days(user)
         return context

@@ -8,7 +8,7 @@ rather than a stale read).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Min, QuerySet
@@ -17,6 +17,9 @@ from django.http import HttpRequest
 
 from yanzhen.core import audit_chain
 from yanzhen.core.models import AuditAction, AuditEvent, AuditOutcome
+
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
 # Any fixed 64-bit number, the same in every process: "yanzhen" in ASCII.
 CHAIN_LOCK = int.from_bytes(b"yanzhen", "big")
@@ -29,7 +32,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def visible_events(user) -> QuerySet[AuditEvent]:
+def visible_events(user: User | None) -> QuerySet[AuditEvent]:
     """The audit rows a user may read: his jurisdiction, and for the auditors of the deployment's top
     divisions also the rows of no division, such as failed logins naming an unknown user, which belong to
     no account. The top is where the highest accounts sit (the shortest division code of an active

@@ -1,6 +1,7 @@
 """The left navigation, by task, as a clerk thinks of her work."""
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.accounts.duties import duty_of
@@ -45,7 +46,7 @@ def navigation(request):
 
 
 # The navigation of each administrator of 三员分立 (accounts.duties keeps him on these pages).
-DUTY_NAVIGATION = {
+DUTY_NAVIGATION: dict[str, list[tuple[str | Promise, str]]] = {
     Role.SYSTEM_ADMIN: [(_("Accounts"), "system-users"), (_("System"), "system")],
     Role.SECURITY_ADMIN: [(_("Security"), "security")],
     Role.AUDIT_ADMIN: [(_("Audit log"), "audit-log")],

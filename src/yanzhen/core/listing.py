@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -101,9 +101,10 @@ class ListSpec:
             return data
         spec = self.sorts[key]
         if isinstance(data, QuerySet):
-            terms = [_flip(term) if descending else term for term in spec]
+            terms = [_flip(term) if descending else term for term in cast(Sequence[str], spec)]
             return data.order_by(*terms, *self.tiebreak)
-        keyed = [(spec(row), row) for row in data]  # each key computed once (a pinyin is not free)
+        key_of = cast(Callable[[Any], Any], spec)
+        keyed = [(key_of(row), row) for row in data]  # each key computed once (a pinyin is not free)
         present = [pair for pair in keyed if pair[0] is not None and pair[0] != ""]
         empty = [row for key, row in keyed if key is None or key == ""]
         present.sort(key=lambda pair: pair[0], reverse=descending)

@@ -1,10 +1,19 @@
 """Every page needs a logged-in user, except the login page, static files, the language switch and the API
 (which answers 401 JSON itself)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from yanzhen.accounts.models import User
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
 
@@ -46,7 +55,7 @@ SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", 
 SELF_SERVICE_HOME = "/assessment/me/"
 
 
-def is_self_service_only(user) -> bool:
+def is_self_service_only(user: User | AnonymousUser) -> bool:
     """A login holding only the reserve role: it sees its own record and nothing of its neighbours'."""
     return user.is_authenticated and not user.is_superuser and user.role_codes == {"reserve"}
 

@@ -12,7 +12,10 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tqdm import tqdm as Tqdm
 
 # progress(done, total, stage): `done` of `total` units of the stage named (a short Chinese label).
 Progress = Callable[[int, int, str], None]
@@ -60,7 +63,7 @@ class _Bars:
 
     def __init__(self, stream: IO[str]):
         self.stream = stream
-        self.bar = None
+        self.bar: Tqdm[Any] | None = None
         self.stage: str | None = None
 
     def update(self, done: int, total: int, stage: str) -> None:

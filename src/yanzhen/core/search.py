@@ -9,10 +9,14 @@ Each group holds its first few matches and the count of all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 from yanzhen.people import selectors as people_selectors
+
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
 # What the popup under the box shows per group; the results page shows more, and the full people list all.
 POPUP_LIMIT = 6
@@ -50,7 +54,7 @@ def _group(queryset, limit: int) -> Group:
     return Group(items=items, total=total)
 
 
-def search_everything(user, query: str, *, limit: int = POPUP_LIMIT) -> Found:
+def search_everything(user: User | None, query: str, *, limit: int = POPUP_LIMIT) -> Found:
     """The people, villages and townships matching the query inside the user's jurisdiction."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:

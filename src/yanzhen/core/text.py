@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django import forms
 from django.core import validators
@@ -108,7 +108,7 @@ def check_lengths(
     for name, value in values.items():
         field = model._meta.get_field(name)
         limit = getattr(field, "max_length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
+        if isinstance(field, models.Field) and isinstance(value, str) and limit and len(value) > limit:
             errors[f"{prefix}{name}"] = label_prefix + too_long_message(field.verbose_name, limit, len(value))
     return errors
 
@@ -144,7 +144,7 @@ class NormalisedFormField(forms.CharField):
         return value
 
     def run_validators(self, value):
-        if isinstance(value, str) and len(value) > self.max_length:
+        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
             raise ValidationError(
                 too_long_message(self.label or "", self.max_length, len(value)), code="max_length"
             )
@@ -165,8 +165,17 @@ def _text_attnames(model) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields if isinstance(field, _Normalised))
 
 
-class _Normalised:
+# The mixin below is always combined with a Django field; the type checker is told so (at run time its base
+# is object, so that the MRO stays the concrete field's own).
+if TYPE_CHECKING:
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
+
+
+class _Normalised(_FieldBase):
     multiline = False
+    _django_class: type[models.Field[Any, Any]]
 
     def contribute_to_class(self, cls, name, *args, **kwargs):
         super().contribute_to_class(cls, name, *args, **kwargs)

@@ -60,7 +60,7 @@ def check_image(uploaded_file, formats=("JPEG", "PNG")) -> str:
                     f"图片像素过多（{width}×{height}），上限为 {IMAGE_MAX_PIXELS // 10_000} 万像素，请缩小后再上传"
                 )
             image_format = image.format
-            if image_format not in formats:
+            if image_format is None or image_format not in formats:
                 raise NotThisKind
             image.verify()
         # verify() leaves the image unusable and does not decode the pixels: a truncated JPEG passes it.

@@ -107,7 +107,7 @@ def _plain(record: models.Model, name: str) -> str:
     if model_field.many_to_many:
         return "、".join(str(item) for item in getattr(record, name).all()) or "—"
     value = getattr(record, name)
-    if model_field.choices:
+    if isinstance(model_field, models.Field) and model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
     if value is None or value == "":
         return "—"

@@ -106,6 +106,8 @@ class Division(models.Model):
 
     objects = DivisionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[tags, industries])
+    # The number of children, where divisions.selectors.children_of annotated it (and tree() set it).
+    child_count: int
 
     class Meta:
         verbose_name = _("division")

@@ -7,6 +7,8 @@ below); above that the code is typed (`options` None)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse
@@ -22,11 +24,14 @@ from yanzhen.core.text import NormalisedFormField
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
+
 MAX_TOWNSHIPS = 200
 MAX_VILLAGES = 300
 
 
-def townships_for_filter(user) -> list[Division]:
+def townships_for_filter(user: User | None) -> list[Division]:
     """The townships a user may filter by: those under his division, when there are few enough to list."""
     root = jurisdiction_prefix(user) or ""
     if len(root) >= 9:
@@ -39,7 +44,7 @@ def townships_for_filter(user) -> list[Division]:
     return townships if len(townships) <= MAX_TOWNSHIPS else []
 
 
-def villages_for_filter(user, township: str = "") -> list[Division]:
+def villages_for_filter(user: User | None, township: str = "") -> list[Division]:
     """The villages a user may filter by: those of the chosen township, or under his division when few."""
     root = jurisdiction_prefix(user) or ""
     prefix = township if len(township) == 9 and township.startswith(root) else root
@@ -60,7 +65,7 @@ def options_html(divisions, selected: str):
     )
 
 
-def place_filter(user, params, *, errors=None) -> dict:
+def place_filter(user: User | None, params, *, errors=None) -> dict:
     """What the widget draws for the query `params`: the township and village controls with their options
     (None: typed code) and errors, or an empty township control for a user inside one township."""
     township = (params.get("township") or "").strip()
@@ -98,7 +103,7 @@ def village_options(request):
     return HttpResponse(options_html(villages, request.GET.get("village", "")))
 
 
-def code_of_jurisdiction(user, code: str) -> str:
+def code_of_jurisdiction(user: User | None, code: str) -> str:
     """A township or village code typed into a list's filter (or its export's URL): kept when it names a
     division inside the user's jurisdiction; any other answers 404, as a foreign id does everywhere else
     (not an empty list, and no export audited with 0 rows)."""
@@ -110,6 +115,8 @@ def code_of_jurisdiction(user, code: str) -> str:
 class JurisdictionPlaceMixin(forms.Form):
     """The `township` and `village` fields of a list's filter form, declared once: a code that is not well
     formed is a form error, a foreign one answers 404 (the form must carry the acting `user`)."""
+
+    user: User | None
 
     township = NormalisedFormField(
         max_length=9,

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
 from yanzhen.divisions.codes import Level, candidate_codes
 from yanzhen.divisions.models import Division, DivisionQuerySet
 
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
-def visible_divisions(user) -> DivisionQuerySet:
+
+def visible_divisions(user: User | None) -> DivisionQuerySet:
     return Division.objects.restrict(user)
 
 
-def get_division(user, code: str) -> Division:
+def get_division(user: User | None, code: str) -> Division:
     """The division with this code (or its 12-digit padded form) inside the user's jurisdiction, else 404."""
     candidates = candidate_codes(code)
     if len(candidates) > 1:
@@ -22,14 +27,14 @@ def get_division(user, code: str) -> Division:
     return get_scoped_or_404(Division.objects.all(), user, code=candidates[0] if candidates else "-")
 
 
-def root_division(user) -> Division | None:
+def root_division(user: User | None) -> Division | None:
     prefix = jurisdiction_prefix(user)
     if not prefix:
         return None
     return Division.objects.filter(code=prefix).first()
 
 
-def children_of(user, division: Division | None) -> DivisionQuerySet:
+def children_of(user: User | None, division: Division | None) -> DivisionQuerySet:
     """The children of a division (the provinces for a nationwide user), with the count of their children."""
     queryset = visible_divisions(user)
     queryset = queryset.filter(parent=division) if division is not None else queryset.filter(level=1)
@@ -38,7 +43,7 @@ def children_of(user, division: Division | None) -> DivisionQuerySet:
     ).prefetch_related("tags", "industries")
 
 
-def tree(user, division: Division | None) -> list[tuple[Division, list[Division]]]:
+def tree(user: User | None, division: Division | None) -> list[tuple[Division, list[Division]]]:
     """Two levels below a division: each child with its own children (for a county: townships and villages)."""
     children = list(children_of(user, division))
     if division is not None and division.level == Level.TOWNSHIP:
@@ -55,7 +60,7 @@ def tree(user, division: Division | None) -> list[tuple[Division, list[Division]
     return [(child, grandchildren[child.code]) for child in children]
 
 
-def search_divisions(user, query: str, *, level: Level | None = None) -> DivisionQuerySet:
+def search_divisions(user: User | None, query: str, *, level: Level | None = None) -> DivisionQuerySet:
     """Divisions inside the user's jurisdiction whose name contains the query or whose code starts with it
     (digits), optionally of one level, in code order."""
     query = query.strip()
@@ -70,7 +75,7 @@ def search_divisions(user, query: str, *, level: Level | None = None) -> Divisio
     return queryset.order_by("level", "code")
 
 
-def village_counts(user, division: Division) -> dict[str, int]:
+def village_counts(user: User | None, division: Division) -> dict[str, int]:
     base = visible_divisions(user).under(division.code)
     return {
         "townships": base.filter(level=4).count(),

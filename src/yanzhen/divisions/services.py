@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.models import Division, Industry, VillageTag
+
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
 
 @transaction.atomic
 def update_village_attributes(
     *,
-    actor,
+    actor: User,
     division: Division,
     tags: list[VillageTag],
     industries: list[Industry],
@@ -32,7 +37,7 @@ def update_village_attributes(
     division.collective_income = collective_income
     division.latitude = latitude
     division.longitude = longitude
-    division._history_user = actor
+    attribute_to(division, actor)
     division.full_clean()
     division.save()
     division.tags.set(tags)
