@@ -18,7 +18,7 @@ from yanzhen.accounts.models import (
 )
 from yanzhen.accounts.roles import Role, check_role_combination
 from yanzhen.core import audit
-from yanzhen.core.guards import attribute_to
+from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -91,13 +91,12 @@ def save_security_policy(
     low, high = PASSWORD_REUSE_COUNT
     if password_reuse_count is None or not low <= password_reuse_count <= high:
         errors["password_reuse_count"] = f"不得重复使用的历史密码个数须在 {low} 到 {high} 之间"
-    if errors:
-        raise ValidationError(errors)
-    assert password_max_age_days is not None and password_reuse_count is not None  # refused above
+    raise_errors(errors)
     policy = SecurityPolicy.objects.select_for_update().filter(county=county).first()
     before = {name: getattr(policy or SecurityPolicy(), name) for name in POLICY_FIELDS}
     if policy is None:
         policy = SecurityPolicy(county=county)
+    assert password_max_age_days is not None and password_reuse_count is not None  # refused above
     policy.password_max_age_days = password_max_age_days
     policy.password_reuse_count = password_reuse_count
     policy.two_factor_required = bool(two_factor_required)
@@ -225,7 +224,7 @@ def save_account(
     created = user is None
     before = (
         {}
-        if user is None
+        if created
         else {
             "division": user.division_id,
             "roles": sorted(user.role_codes),
@@ -240,7 +239,7 @@ def save_account(
     if password:
         account.set_password(password)
         account.must_change_password = True
-    attribute_to(account, actor)
+    account._history_user = actor
     account.save()
     account.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     after = {
