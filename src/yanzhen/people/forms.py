@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -95,7 +97,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args, user, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["village"].queryset = (
+        cast(VillageChoiceField, self.fields["village"]).queryset = (
             Division.objects.restrict(user).villages().select_related("parent").order_by("code")
         )
         if person is not None:

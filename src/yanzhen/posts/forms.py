@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -47,7 +49,7 @@ class AppointForm(StyledForm):
     def __init__(self, *args, user, seat, occupied: bool, **kwargs):
         super().__init__(*args, **kwargs)
         # People of the seat's township the user may see, the seat's own village first.
-        self.fields["person"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = (
             Person.objects.restrict(user)
             .filter(village__code__startswith=seat.village_id[:9])
             .select_related("village", "village__parent")
