@@ -45,8 +45,11 @@ def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     village_url = reverse("division-detail", args=[after.village_id]) + "#village-coverage"
     place = f"{after.village.parent.name if after.village.parent else ''}{after.village.name}"
-    if after.state == State.IN_NOTICE and after.public_notice_id:
-        notice = after.public_notice
+    if (
+        after.state == State.IN_NOTICE
+        and after.public_notice_id
+        and (notice := after.public_notice) is not None
+    ):
         found.append(
             (
                 messages.INFO,
@@ -73,8 +76,7 @@ def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
                     ),
                 )
             )
-    if after.state == State.PROMOTED and after.term_id:
-        term = after.term
+    if after.state == State.PROMOTED and after.term_id and (term := after.term) is not None:
         found.append(
             (
                 messages.INFO,
