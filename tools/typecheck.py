@@ -81,6 +81,21 @@ def new_limit(module: str, found: int, baseline: dict[str, int], first: bool) ->
     return found if first else min(found, baseline.get(module, 0))
 
 
+def print_table(
+    modules: list[str],
+    per_module: Counter[str],
+    codes: dict[str, Counter[str]],
+    baseline: dict[str, int],
+    worse: list[str],
+) -> None:
+    """One line per app: its errors, its baseline, and its most frequent error codes."""
+    for name in modules:
+        found, limit = per_module[name], allowed(baseline, name)
+        top = ", ".join(f"{code} {n}" for code, n in codes.get(name, Counter()).most_common(4))
+        mark = "  MORE THAN THE BASELINE" if name in worse else ""
+        print(f"{name:<14} {found:>4} errors (baseline {limit}){mark}" + (f"  [{top}]" if top else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -102,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = load_baseline()
     modules = sorted(set(baseline) | set(per_module) | set(ZERO))
     worse = [name for name in modules if per_module[name] > allowed(baseline, name)]
-    for name in modules:
-        found, limit = per_module[name], allowed(baseline, name)
-        top = ", ".join(f"{code} {n}" for code, n in codes.get(name, Counter()).most_common(4))
-        mark = "  MORE THAN THE BASELINE" if name in worse else ""
-        print(f"{name:<14} {found:>4} errors (baseline {limit}){mark}" + (f"  [{top}]" if top else ""))
+    print_table(modules, per_module, codes, baseline, worse)
 
     if arguments.update:
         first = not BASELINE.exists()
