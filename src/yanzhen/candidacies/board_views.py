@@ -211,11 +211,11 @@ def export(request):
     if ids:
         # The ticked rows are looked for in the user's jurisdiction only, whatever the filters say.
         candidacies = selectors.candidacy_list(user).filter(pk__in=ids)
-    candidacies = list(CANDIDACIES.order(request, candidacies))
+    rows = list(CANDIDACIES.order(request, candidacies))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("后备力量人选")
     xlsx.append(sheet, EXPORT_HEADER)
-    for candidacy in candidacies:
+    for candidacy in rows:
         sheet.append([_cell(sheet, value) for value in export_row(candidacy)])
     buffer = BytesIO()
     workbook.save(buffer)
@@ -224,7 +224,7 @@ def export(request):
         user=user,
         request=request,
         object_repr="后备力量人选",
-        detail={"rows": len(candidacies), "selected": len(ids), "state": filters.state, "in": filters.within},
+        detail={"rows": len(rows), "selected": len(ids), "state": filters.state, "in": filters.within},
     )
     today = timezone.localdate()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
