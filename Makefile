@@ -25,24 +25,20 @@ run: venv
 	YANZHEN_DEMO=1 $(BIN)/yanzhen demo
 	YANZHEN_DEMO=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
 
-## Lint, system checks, migration check, the type check and the whole test suite (browser tests included).
+## Lint, system checks, the type check, migration check and the whole test suite (browser tests included).
 test: venv browser-deps
 	mkdir -p var
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
-	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
 	$(BIN)/python tools/typecheck.py
+	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser"
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 
 lint: venv
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
-
-## mypy over src/yanzhen, errors counted per app against mypy-baseline.json (tools/typecheck.py).
-typecheck: venv
-	$(BIN)/python tools/typecheck.py
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 ## Benchmarks (the load test with Locust included); writes docs/benchmarks.md.
 bench: venv
@@ -69,6 +65,10 @@ assets:
 ## Recompile translations after editing src/yanzhen/locale/*/LC_MESSAGES/django.po.
 messages: venv
 	cd src/yanzhen && YANZHEN_DEBUG=1 ../../$(BIN)/yanzhen compilemessages
+
+## mypy over src/yanzhen, its errors counted per app against mypy-baseline.json (tools/typecheck.py).
+typecheck: venv
+	$(BIN)/python tools/typecheck.py
 
 clean:
 	rm -rf $(VENV) var node_modules

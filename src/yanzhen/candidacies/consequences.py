@@ -45,11 +45,8 @@ def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     village_url = reverse("division-detail", args=[after.village_id]) + "#village-coverage"
     place = f"{after.village.parent.name if after.village.parent else ''}{after.village.name}"
-    if (
-        after.state == State.IN_NOTICE
-        and after.public_notice_id
-        and (notice := after.public_notice) is not None
-    ):
+    if after.state == State.IN_NOTICE and after.public_notice_id:
+        notice = after.public_notice
         found.append(
             (
                 messages.INFO,
@@ -76,7 +73,8 @@ def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
                     ),
                 )
             )
-    if after.state == State.PROMOTED and after.term_id and (term := after.term) is not None:
+    if after.state == State.PROMOTED and after.term_id:
+        term = after.term
         found.append(
             (
                 messages.INFO,
