@@ -364,7 +364,7 @@ def photo_upload(request, pk: int):
 def attachment_download(request, pk: int):
     """Served through the view, after the jurisdiction check: media files are never public."""
     attachment = _attachment_for(request.user, pk)
-    extension = attachment.file.name.rsplit(".", 1)[-1].lower()
+    extension = (attachment.file.name or "").rsplit(".", 1)[-1].lower()
     try:
         stored = attachment.file.open("rb")
     except FileNotFoundError:
@@ -383,7 +383,7 @@ def photo_image(request, pk: int):
     person = get_person(request.user, pk)
     if not person.photo:
         raise Http404
-    extension = person.photo.name.rsplit(".", 1)[-1].lower()
+    extension = (person.photo.name or "").rsplit(".", 1)[-1].lower()
     try:
         stored = person.photo.open("rb")
     except FileNotFoundError:
