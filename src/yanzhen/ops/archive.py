@@ -23,7 +23,7 @@ import tarfile
 import time
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from yanzhen.core import crypto
 from yanzhen.core.progress import Progress, report
@@ -287,7 +287,7 @@ def _reader(raw: BinaryIO, size: int, progress: Progress | None) -> BinaryIO:
     return _CountingReader(raw, size, progress)  # type: ignore[return-value]
 
 
-def _copy(source: BinaryIO, target: Path | None) -> dict[str, Any]:
+def _copy(source: IO[bytes], target: Path | None) -> dict[str, Any]:
     digest, size = hashlib.sha256(), 0
     handle = None
     if target is not None:

@@ -107,7 +107,11 @@ def _rows(counts: dict[str, int], total: int, progress: Progress | None) -> Iter
         counts[label] = 0
         # The base manager: a default manager may hide rows, and a backup must not.
         queryset = model._base_manager.order_by(model._meta.pk.name)
-        linked = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+        linked = [
+            f.name
+            for f in model._meta.many_to_many
+            if f.remote_field.through is not None and f.remote_field.through._meta.auto_created
+        ]
         if linked:
             queryset = queryset.prefetch_related(*linked)
         for row in queryset.iterator(chunk_size=CHUNK_ROWS):

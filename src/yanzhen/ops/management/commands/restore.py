@@ -7,6 +7,7 @@ throwaway database in a temporary directory, and the live database is not touche
 
 import argparse
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError("恢复演练未通过：演练数据库中的数量与备份清单不一致（见上表）。")
         self.stdout.write("恢复演练通过")
 
-    def _table(self, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    def _table(self, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         described = [(database.describe(row[0]) if "." in row[0] else row[0], *row[1:]) for row in rows]
         widths = [
             max(_width(row[column]) for row in [headers, *described]) + 2 for column in range(len(headers))
