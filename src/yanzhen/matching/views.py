@@ -348,20 +348,10 @@ def placement_new(request):
     require_editor(request.user)
     form = PlacementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the request's (all but `people`: every reserve not yet placed).
             plan = services.plan_placement(
-                actor=request.user,
-                request=services.PlacementRequest(
-                    division=data["division"],
-                    kind=data["kind"],
-                    start=data["start"],
-                    planned_end=data["planned_end"],
-                    mode=data["mode"],
-                    goals=data["goals"],
-                    post_title=data["post_title"],
-                    capacity=data["capacity"],
-                ),
+                actor=request.user, request=services.PlacementRequest(**form.cleaned_data)
             )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
