@@ -11,8 +11,8 @@ from yanzhen.accounts import services
 from yanzhen.accounts.forms import SecurityPolicyForm
 from yanzhen.accounts.models import SecurityPolicy, User
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import get_for_view
 from yanzhen.core.history import timeline
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
@@ -101,19 +101,22 @@ def accounts(request):
     )
 
 
+def _account_action(request, pk: int, service, done: str):
+    """The security administrator's action on one account of his jurisdiction, then back to the list."""
+    _require_security_admin(request)
+    user = get_for_view(User.objects.all(), request.user, pk=pk)
+    service(actor=request.user, user=user, request=request)
+    messages.success(request, done % {"user": user.username})
+    return redirect("security-accounts")
+
+
 @require_POST
 def unlock(request, pk: int):
-    _require_security_admin(request)
-    user = get_scoped_or_404(User.objects.all(), request.user, pk=pk)
-    services.clear_lockout(actor=request.user, user=user, request=request)
-    messages.success(request, _("%(user)s is unlocked.") % {"user": user.username})
-    return redirect("security-accounts")
+    return _account_action(request, pk, services.clear_lockout, _("%(user)s is unlocked."))
 
 
 @require_POST
 def reset_two_factor(request, pk: int):
-    _require_security_admin(request)
-    user = get_scoped_or_404(User.objects.all(), request.user, pk=pk)
-    services.reset_two_factor(actor=request.user, user=user, request=request)
-    messages.success(request, _("The two-factor login of %(user)s is reset.") % {"user": user.username})
-    return redirect("security-accounts")
+    return _account_action(
+        request, pk, services.reset_two_factor, _("The two-factor login of %(user)s is reset.")
+    )

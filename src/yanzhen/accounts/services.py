@@ -156,11 +156,70 @@ def reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = N
     two_factor.reset(actor=actor, user=user, request=request)
 
 
-def _check_security_admin(actor: User, user: User) -> None:
+def _check_account_visible(actor: User, user: User) -> None:
+    """An account outside the actor's jurisdiction (or of no division) answers 404."""
     if not user.division_id or not code_in_jurisdiction(actor, user.division_id):
         raise Http404
+
+
+def _check_security_admin(actor: User, user: User) -> None:
+    _check_account_visible(actor, user)
     if not actor.has_role(Role.SECURITY_ADMIN):
         raise PermissionDenied
+
+
+def _account_fields(account: User, roles) -> dict:
+    """What the audit row of an account's change compares."""
+    return {
+        "division": account.division_id,
+        "roles": sorted(roles),
+        "is_active": account.is_active,
+        "display_name": account.display_name,
+    }
+
+
+def _division_errors(actor: User, division: Division | None) -> list[str]:
+    if division is None or not code_in_jurisdiction(actor, division.code):
+        return ["单位：请填写本辖区内的区划代码"]
+    return []
+
+
+def _role_errors(actor: User, user: User | None, roles: list[str], is_active: bool) -> list[str]:
+    """Unknown roles, a combination 三员分立 forbids, and a change of one's own roles or activity."""
+    problems = []
+    known = {str(role) for role in Role}
+    unknown = [role for role in roles if role not in known]
+    if unknown:
+        problems.append(f"角色：未知的角色 {'、'.join(unknown)}")
+    try:
+        check_role_combination(roles)
+    except ValidationError as conflict:
+        problems.extend(conflict.message_dict["roles"])
+    if user is not None and user.pk == actor.pk and (set(roles) != set(user.role_codes) or not is_active):
+        problems.append("角色：不能修改本人的角色或停用本人账号")
+    return problems
+
+
+def _password_errors(candidate: User, password: str, *, created: bool) -> list[str]:
+    if created and not password:
+        return ["初始密码：请填写"]
+    if not password:
+        return []
+    try:
+        validate_password(password, candidate)
+    except ValidationError as weak:
+        return [f"初始密码：{message}" for message in weak.messages]
+    return []
+
+
+def _username_errors(user: User | None, username: str) -> list[str]:
+    if user is not None:
+        return []
+    if not username:
+        return ["用户名：请填写"]
+    if User.objects.filter(username=username).exists():
+        return [f"用户名：{username} 已被使用"]
+    return []
 
 
 @transaction.atomic
@@ -181,57 +240,20 @@ def save_account(
     is named by its field and nothing is written."""
     if not actor.has_role(Role.SYSTEM_ADMIN):
         raise PermissionDenied
-    if user is not None and (not user.division_id or not code_in_jurisdiction(actor, user.division_id)):
-        raise Http404
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    username = (username or "").strip()
-    if user is None:
-        if not username:
-            refuse("username", "用户名：请填写")
-        elif User.objects.filter(username=username).exists():
-            refuse("username", f"用户名：{username} 已被使用")
-    division = Division.objects.filter(code=(division_code or "").strip()).first()
-    if division is None or not code_in_jurisdiction(actor, division.code):
-        refuse("division_code", "单位：请填写本辖区内的区划代码")
-    known = {str(role) for role in Role}
-    unknown = [role for role in roles if role not in known]
-    if unknown:
-        refuse("roles", f"角色：未知的角色 {'、'.join(unknown)}")
-    try:
-        check_role_combination(roles)
-    except ValidationError as conflict:
-        for message in conflict.message_dict["roles"]:
-            refuse("roles", message)
-    if user is not None and user.pk == actor.pk:
-        current = set(user.role_codes)
-        if set(roles) != current or not is_active:
-            refuse("roles", "角色：不能修改本人的角色或停用本人账号")
-    if user is None and not password:
-        refuse("password", "初始密码：请填写")
-    candidate = user or User(username=username)
-    if password:
-        try:
-            validate_password(password, candidate)
-        except ValidationError as weak:
-            for message in weak.messages:
-                refuse("password", f"初始密码：{message}")
-    if errors:
-        raise ValidationError(errors)
+    if user is not None:
+        _check_account_visible(actor, user)
     created = user is None
-    before = (
-        {}
-        if created
-        else {
-            "division": user.division_id,
-            "roles": sorted(user.role_codes),
-            "is_active": user.is_active,
-            "display_name": user.display_name,
-        }
-    )
+    username = (username or "").strip()
+    division = Division.objects.filter(code=(division_code or "").strip()).first()
+    candidate = user or User(username=username)
+    errors = {
+        "username": _username_errors(user, username),
+        "division_code": _division_errors(actor, division),
+        "roles": _role_errors(actor, user, roles, is_active),
+        "password": _password_errors(candidate, password, created=created),
+    }
+    raise_errors({field: problems for field, problems in errors.items() if problems})
+    before = {} if created else _account_fields(user, user.role_codes)
     account = candidate
     account.display_name = (display_name or "").strip()
     account.division = division
@@ -239,15 +261,10 @@ def save_account(
     if password:
         account.set_password(password)
         account.must_change_password = True
-    account._history_user = actor
+    attribute_to(account, actor)
     account.save()
     account.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
-    after = {
-        "division": account.division_id,
-        "roles": sorted(roles),
-        "is_active": account.is_active,
-        "display_name": account.display_name,
-    }
+    after = _account_fields(account, roles)
     audit.record(
         action=AuditAction.USER_CHANGED,
         user=actor,

@@ -83,13 +83,7 @@ def confirm_enrolment(*, user: User, code: str, request: HttpRequest | None = No
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
     code = normalise(code)
     if device is None or not CODE_PATTERN.match(code) or not device.verify_token(code):
-        audit.record(
-            action=AuditAction.TWO_FACTOR_FAILED,
-            outcome=AuditOutcome.FAILURE,
-            user=user,
-            request=request,
-            detail={"stage": "enrolment"},
-        )
+        _record_failure(user, request, "enrolment")
         return None
     # One authenticator per user: an earlier one (re-enrolment) and any other pending one are removed.
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -144,14 +138,19 @@ def verify(*, user: User, code: str, request: HttpRequest) -> Device | None:
                     detail={"device": "recovery" if isinstance(device, StaticDevice) else "totp"},
                 )
                 return device
+    _record_failure(user, request, "login")
+    return None
+
+
+def _record_failure(user: User, request: HttpRequest | None, stage: str) -> None:
+    """A wrong code, audited with the stage it was typed at (enrolment or login)."""
     audit.record(
         action=AuditAction.TWO_FACTOR_FAILED,
         outcome=AuditOutcome.FAILURE,
         user=user,
         request=request,
-        detail={"stage": "login"},
+        detail={"stage": stage},
     )
-    return None
 
 
 def max_failures() -> int:

@@ -13,7 +13,7 @@ from yanzhen.accounts import services
 from yanzhen.accounts.forms import AccountForm
 from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.text import normalise
 
@@ -58,7 +58,7 @@ def user_list(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int | None = None):
     _require_system_admin(request)
-    account = get_scoped_or_404(User.objects.all(), request.user, pk=pk) if pk is not None else None
+    account = get_for_view(User.objects.all(), request.user, pk=pk) if pk is not None else None
     if request.method == "POST":
         form = AccountForm(request.POST)
         if form.is_valid():

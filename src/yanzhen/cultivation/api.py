@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
-from yanzhen.core.api_errors import Error, invalid
+from yanzhen.core.api_errors import Error
+from yanzhen.core.guards import today
 from yanzhen.core.ids import Offset
 from yanzhen.core.text import Line, Multiline
 from yanzhen.cultivation import selectors, services
@@ -30,8 +31,9 @@ MAX_LIMIT = 500
 DECIMAL_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
 
 
-def _invalid(error: DjangoValidationError) -> Status:
-    return invalid(error)
+def _page(queryset, offset: int, limit: int, item) -> dict:
+    """One page of a list: the count of all, and the rows from `offset` as `item` makes them."""
+    return {"count": queryset.count(), "items": [item(row) for row in queryset[offset : offset + limit]]}
 
 
 def _division(code: str, field: str) -> Division:
@@ -102,20 +104,14 @@ def list_trainings(
     offset: Offset = 0,
 ):
     queryset = selectors.trainings(request.user, year=year, kind=kind or "").order_by("-start", "-id")
-    return {
-        "count": queryset.count(),
-        "items": [TrainingOut.of(t, t.participants) for t in queryset[offset : offset + limit]],
-    }
+    return _page(queryset, offset, limit, lambda t: TrainingOut.of(t, t.participants))
 
 
 @trainings_router.post("", response={201: TrainingOut, 422: Error}, summary="Create a training programme")
 def create_training(request, payload: TrainingIn):
-    try:
-        values = payload.model_dump()
-        values["division"] = _division(payload.division, "division")
-        training = services.create_training(actor=request.user, data=services.TrainingInput(**values))
-    except DjangoValidationError as error:
-        return _invalid(error)
+    values = payload.model_dump()
+    values["division"] = _division(payload.division, "division")
+    training = services.create_training(actor=request.user, data=services.TrainingInput(**values))
     return Status(201, TrainingOut.of(training, 0))
 
 
@@ -189,10 +185,7 @@ def list_mentorships(
 ):
     """`active_on`: only the mentorships going on that day."""
     queryset = selectors.mentorships(request.user, active_on=active_on)
-    return {
-        "count": queryset.count(),
-        "items": [MentorshipOut.of(m) for m in queryset[offset : offset + limit]],
-    }
+    return _page(queryset, offset, limit, MentorshipOut.of)
 
 
 @mentorships_router.post(
@@ -205,18 +198,15 @@ def create_mentorship(request, payload: MentorshipIn):
     mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
     missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
     if missing:
-        return _invalid(DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"}))
-    try:
-        mentorship = services.create_mentorship(
-            actor=request.user,
-            mentee=mentee,
-            mentors=mentors,
-            start=payload.start,
-            end=payload.end,
-            goals=payload.goals,
-        )
-    except DjangoValidationError as error:
-        return _invalid(error)
+        raise DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"})
+    mentorship = services.create_mentorship(
+        actor=request.user,
+        mentee=mentee,
+        mentors=mentors,
+        start=payload.start,
+        end=payload.end,
+        goals=payload.goals,
+    )
     return Status(201, MentorshipOut.of(selectors.get_mentorship(request.user, mentorship.pk)))
 
 
@@ -292,12 +282,9 @@ def list_secondments(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: Offset = 0,
 ):
-    on = services.today()
+    on = today()
     queryset = selectors.secondments(request.user, overdue_on=on if overdue else None, kind=kind or "")
-    return {
-        "count": queryset.count(),
-        "items": [SecondmentOut.of(s, on) for s in queryset[offset : offset + limit]],
-    }
+    return _page(queryset, offset, limit, lambda s: SecondmentOut.of(s, on))
 
 
 @secondments_router.post(
@@ -307,24 +294,18 @@ def list_secondments(
 )
 def create_secondment(request, payload: SecondmentIn):
     person = selectors.get_person(request.user, payload.person)
-    try:
-        host = _division(payload.host, "host")
-        secondment = services.create_secondment(
-            actor=request.user,
-            data=services.SecondmentInput(
-                person=person,
-                kind=payload.kind,
-                mode=payload.mode,
-                host=host,
-                start=payload.start,
-                planned_end=payload.planned_end,
-                goals=payload.goals,
-                post_title=payload.post_title,
-                override_reason=payload.override_reason,
-            ),
-        )
-    except DjangoValidationError as error:
-        return _invalid(error)
-    return Status(
-        201, SecondmentOut.of(selectors.get_secondment(request.user, secondment.pk), services.today())
+    secondment = services.create_secondment(
+        actor=request.user,
+        data=services.SecondmentInput(
+            person=person,
+            kind=payload.kind,
+            mode=payload.mode,
+            host=_division(payload.host, "host"),
+            start=payload.start,
+            planned_end=payload.planned_end,
+            goals=payload.goals,
+            post_title=payload.post_title,
+            override_reason=payload.override_reason,
+        ),
     )
+    return Status(201, SecondmentOut.of(selectors.get_secondment(request.user, secondment.pk), today()))

@@ -1,16 +1,17 @@
 """Forms of the cultivation pages. They only parse input; the rules (and their Chinese messages) live in
-the services, whose errors `add_service_errors` puts back on the form."""
+the services, whose errors `core.forms.add_service_errors` puts back on the form."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.cultivation import selectors
 from yanzhen.cultivation.models import (
+    CultivationRules,
     Funding,
     GuidanceForm,
     HostGrade,
@@ -36,31 +37,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
-    """A service's errors keyed by field go on that field; other keys become form-wide errors."""
-    if not hasattr(invalid, "error_dict"):
-        form.add_error(None, invalid.messages)
-        return
-    for name, messages in invalid.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
-class StyledForm(forms.Form):
-    """A form whose widgets carry Bootstrap's classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
 # A county holds hundreds of people: each is chosen by typing (yanzhen.pickers), never from a long list.
 PersonChoiceField = PersonPickerField
 PeopleChoiceField = PeoplePickerField
@@ -80,29 +56,24 @@ def organising_divisions(user):
     return Division.objects.restrict(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).order_by("code")
 
 
+def _rule_field(name: str, most: int) -> forms.IntegerField:
+    """A whole number of the county's rules, 1 to `most`, labelled as the model's field."""
+    return forms.IntegerField(
+        label=CultivationRules._meta.get_field(name).verbose_name, min_value=1, max_value=most
+    )
+
+
 class RulesForm(StyledForm):
     yearly_minimum_hours = forms.DecimalField(
         label=_("yearly minimum training hours"), min_value=0, max_value=1000, decimal_places=1
     )
-    mentee_cap = forms.IntegerField(label=_("maximum active mentees per mentor"), min_value=1, max_value=20)
-    secondment_minimum_months = forms.IntegerField(
-        label=_("shortest planned secondment (months)"), min_value=1, max_value=36
-    )
-    secondment_maximum_months = forms.IntegerField(
-        label=_("longest planned secondment (months)"), min_value=1, max_value=36
-    )
-    concentrated_minimum_days = forms.IntegerField(
-        label=_("shortest concentrated training of a round (days)"), min_value=1, max_value=30
-    )
-    concentrated_maximum_days = forms.IntegerField(
-        label=_("longest concentrated training of a round (days)"), min_value=1, max_value=30
-    )
-    practice_minimum_months = forms.IntegerField(
-        label=_("shortest practice in the village of a round (months)"), min_value=1, max_value=12
-    )
-    practice_maximum_months = forms.IntegerField(
-        label=_("longest practice in the village of a round (months)"), min_value=1, max_value=12
-    )
+    mentee_cap = _rule_field("mentee_cap", 20)
+    secondment_minimum_months = _rule_field("secondment_minimum_months", 36)
+    secondment_maximum_months = _rule_field("secondment_maximum_months", 36)
+    concentrated_minimum_days = _rule_field("concentrated_minimum_days", 30)
+    concentrated_maximum_days = _rule_field("concentrated_maximum_days", 30)
+    practice_minimum_months = _rule_field("practice_minimum_months", 12)
+    practice_maximum_months = _rule_field("practice_maximum_months", 12)
 
 
 # -- trainings ---------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Valu
 from django.db.models.functions import Coalesce
 
 from yanzhen.candidacies.models import Candidacy
-from yanzhen.core.jurisdiction import code_in_jurisdiction, get_scoped_or_404, jurisdiction_prefix
+from yanzhen.core.guards import get_for_view, today
+from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.cultivation.models import (
     CyclicProgramme,
     DegreeStudy,
@@ -31,7 +32,7 @@ from yanzhen.cultivation.models import (
     StudyState,
     Training,
 )
-from yanzhen.cultivation.services.common import county_code, rules_for, today
+from yanzhen.cultivation.services.common import county_code, rules_for
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -60,7 +61,7 @@ def visible_people(user):
 
 
 def get_person(user, pk) -> Person:
-    return get_scoped_or_404(visible_people(user), user, pk=pk)
+    return get_for_view(visible_people(user), user, pk=pk)
 
 
 # -- trainings ---------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def trainings(user, *, year: int | None = None, kind: str = ""):
 
 
 def get_training(user, pk) -> Training:
-    return get_scoped_or_404(Training.objects.select_related("division"), user, pk=pk)
+    return get_for_view(Training.objects.select_related("division"), user, pk=pk)
 
 
 def roster(user, training: Training):
@@ -199,7 +200,7 @@ def mentorships(user, *, active_on: date | None = None):
 
 
 def get_mentorship(user, pk) -> Mentorship:
-    return get_scoped_or_404(
+    return get_for_view(
         Mentorship.objects.select_related("mentee", "mentee__village").prefetch_related("mentors"),
         user,
         pk=pk,
@@ -268,9 +269,7 @@ def secondments(user, *, overdue_on: date | None = None, kind: str = ""):
 
 
 def get_secondment(user, pk) -> Secondment:
-    return get_scoped_or_404(
-        Secondment.objects.select_related("person", "person__village", "host"), user, pk=pk
-    )
+    return get_for_view(Secondment.objects.select_related("person", "person__village", "host"), user, pk=pk)
 
 
 def host_choices(county: str | None, level: int = Level.VILLAGE):
@@ -299,7 +298,7 @@ def practice_posts(user, *, active_on: date | None = None):
 
 
 def get_practice_post(user, pk) -> PracticePost:
-    return get_scoped_or_404(PracticePost.objects.select_related("person", "term"), user, pk=pk)
+    return get_for_view(PracticePost.objects.select_related("person", "term"), user, pk=pk)
 
 
 # -- cyclic training ---------------------------------------------------------------------------------------
@@ -314,7 +313,7 @@ def cyclic_programmes(user):
 
 
 def get_cyclic_programme(user, pk) -> CyclicProgramme:
-    return get_scoped_or_404(CyclicProgramme.objects.select_related("division"), user, pk=pk)
+    return get_for_view(CyclicProgramme.objects.select_related("division"), user, pk=pk)
 
 
 @dataclass
@@ -374,7 +373,7 @@ def cyclic_progress(user, programme: CyclicProgramme) -> tuple[list, list[Traine
 
 
 def get_assignment(user, pk) -> PracticeAssignment:
-    return get_scoped_or_404(
+    return get_for_view(
         PracticeAssignment.objects.select_related("round__programme", "round__training", "trainee"),
         user,
         pk=pk,
@@ -392,7 +391,7 @@ def degree_studies(user, *, state: str = ""):
 
 
 def get_degree_study(user, pk) -> DegreeStudy:
-    return get_scoped_or_404(DegreeStudy.objects.select_related("person"), user, pk=pk)
+    return get_for_view(DegreeStudy.objects.select_related("person"), user, pk=pk)
 
 
 # -- the growth plan ---------------------------------------------------------------------------------------
@@ -412,28 +411,46 @@ class ItemStatus:
     done_on: date | None
 
 
+def _until(day: date | None, on: date) -> date | None:
+    """`day` when it has come by `on`, else None."""
+    return day if day is not None and day <= on else None
+
+
+def _training_done_on(link, person_id: int, on: date) -> date | None:
+    done = link.enrolments.filter(person_id=person_id, completed=True).exists()
+    return _until(link.end, on) if done else None
+
+
+def _cyclic_done_on(link, person_id: int, on: date) -> date | None:
+    assignments = PracticeAssignment.objects.filter(round__programme=link, trainee_id=person_id)
+    judged = [a.judged_on for a in assignments]
+    if judged and all(day is not None and day <= on for day in judged):
+        return max(judged)
+    return None
+
+
+def _degree_done_on(link, person_id: int, on: date) -> date | None:
+    return _until(link.finished_on, on) if link.state == StudyState.GRADUATED else None
+
+
+# What shows a step of each kind done, read from the record it is linked to.
+_LINKED_DONE_ON = {
+    ItemKind.TRAINING: _training_done_on,
+    ItemKind.CYCLIC: _cyclic_done_on,
+    ItemKind.MENTORING: lambda link, person_id, on: _until(link.end, on),
+    ItemKind.PRACTICE_POST: lambda link, person_id, on: _until(link.end, on),
+    ItemKind.SECONDMENT: lambda link, person_id, on: _until(link.reported_on, on),
+    ItemKind.DEGREE: _degree_done_on,
+}
+
+
 def _linked_done_on(item: GrowthPlanItem, person_id: int, on: date) -> date | None:
     """When the linked record shows the step done (on or before `on`), that day; else None."""
     link = item.linked
-    if link is None:
+    done_on = _LINKED_DONE_ON.get(item.kind)
+    if link is None or done_on is None:
         return None
-    if item.kind == ItemKind.TRAINING:
-        done = link.enrolments.filter(person_id=person_id, completed=True).exists()
-        return link.end if done and link.end <= on else None
-    if item.kind == ItemKind.CYCLIC:
-        assignments = PracticeAssignment.objects.filter(round__programme=link, trainee_id=person_id)
-        judged = [a.judged_on for a in assignments]
-        if judged and all(day is not None and day <= on for day in judged):
-            return max(judged)
-        return None
-    if item.kind in (ItemKind.MENTORING, ItemKind.PRACTICE_POST):
-        return link.end if link.end is not None and link.end <= on else None
-    if item.kind == ItemKind.SECONDMENT:
-        return link.reported_on if link.reported_on and link.reported_on <= on else None
-    if item.kind == ItemKind.DEGREE:
-        graduated = link.state == StudyState.GRADUATED and link.finished_on and link.finished_on <= on
-        return link.finished_on if graduated else None
-    return None
+    return done_on(link, person_id, on)
 
 
 def item_status(item: GrowthPlanItem, person_id: int, on: date) -> ItemStatus:

@@ -382,13 +382,8 @@ def _has_room(mentor: Mentor, start: date, end: date | None, cap: int) -> bool:
     return services.peak_mentees(mentor, start, end) < cap
 
 
-def build_mentoring(world: World) -> int:
-    if _in_county(Mentor, "division__code").exists():
-        return 0
-    rng = _rng("mentoring")
-    actor = world.actor
-    cap = services.rules_for(DEMO_COUNTY).mentee_cap
-    townships = Division.objects.in_bulk(sorted({s.township for s in world.stints}))
+def _township_leaders(rng, actor, townships: dict[str, Division]) -> dict[str, list[Mentor]]:
+    """Two members of each township's Party committee, mentors of the "1+N" pairings."""
     leaders: dict[str, list[Mentor]] = {}
     for code in sorted(townships):
         township = townships[code]
@@ -402,12 +397,13 @@ def build_mentoring(world: World) -> int:
             )
             for title in ("党委副书记", "党委委员、组织委员")
         ]
-    paired = sorted(
-        (s for s in world.stints if s.pairing != Pairing.NONE and s.pairing_members in WORK_TEAM),
-        key=lambda s: (s.entered, s.order),
-    )
+    return leaders
+
+
+def _work_team(actor, paired: list, townships: dict[str, Division]) -> dict[str, Mentor]:
+    """The work team's members, each serving in the township of his first pairing."""
     work_team: dict[str, Mentor] = {}
-    for stint in paired:  # each member serves in the township of his first pairing
+    for stint in paired:
         name = stint.pairing_members
         if name not in work_team:
             work_team[name] = services.create_mentor(
@@ -417,28 +413,37 @@ def build_mentoring(world: World) -> int:
                 name=name,
                 unit="脱贫攻坚驻村工作队队员",
             )
+    return work_team
+
+
+def _pair_with_work_team(world: World, rng, stint, work_team, leaders, cap: int) -> bool:
+    """The stint's pairing with its work team member (and a township leader for "1+N"), ended when the
+    teams rotated or after a year; False when the cap refuses it."""
+    start = stint.entered
+    end = min(services.last_day_of_months(start, 12), WORK_TEAMS_ROTATED)
+    mentors = [work_team[stint.pairing_members]]
+    if stint.pairing == Pairing.ONE_TO_MANY:
+        leader = next((m for m in leaders[stint.township] if _has_room(m, start, end, cap)), None)
+        if leader is None:
+            return False
+        mentors.append(leader)
+    if not _has_room(mentors[0], start, end, cap):
+        return False  # the cap refuses it: the member already guides three reserves then
+    mentorship = services.create_mentorship(
+        actor=world.actor, mentee=stint.person, mentors=mentors, start=start, goals=rng.choice(GOALS)
+    )
+    _log(world, rng, mentorship, mentors, end)
+    note = "驻村工作队轮换，结对结束" if end == WORK_TEAMS_ROTATED else "结对期满"
+    services.end_mentorship(actor=world.actor, mentorship=mentorship, end=end, note=note)
+    return True
+
+
+def _former_secretaries_mentoring(world: World, rng) -> int:
+    """Former village secretaries guiding one or two reserves of their village."""
     created = 0
-    for stint in paired:
-        start = stint.entered
-        end = min(services.last_day_of_months(start, 12), WORK_TEAMS_ROTATED)
-        mentors = [work_team[stint.pairing_members]]
-        if stint.pairing == Pairing.ONE_TO_MANY:
-            leader = next((m for m in leaders[stint.township] if _has_room(m, start, end, cap)), None)
-            if leader is None:
-                continue
-            mentors.append(leader)
-        if not _has_room(mentors[0], start, end, cap):
-            continue  # the cap refuses it: the member already guides three reserves then
-        mentorship = services.create_mentorship(
-            actor=actor, mentee=stint.person, mentors=mentors, start=start, goals=rng.choice(GOALS)
-        )
-        _log(world, rng, mentorship, mentors, end)
-        note = "驻村工作队轮换，结对结束" if end == WORK_TEAMS_ROTATED else "结对期满"
-        services.end_mentorship(actor=actor, mentorship=mentorship, end=end, note=note)
-        created += 1
     for term in _former_secretaries():
         mentor = services.create_mentor(
-            actor=actor,
+            actor=world.actor,
             kind=MentorKind.FORMER_SECRETARY,
             person=term.person,
             unit=f"原村党支部书记（{term.start.year}—{term.end.year}年）",
@@ -447,11 +452,27 @@ def build_mentoring(world: World) -> int:
         mentees = [s for s in world.stints if s.village == term.seat.village_id and s.in_pool(start)]
         for stint in rng.sample(mentees, min(len(mentees), rng.randint(1, 2))):
             mentorship = services.create_mentorship(
-                actor=actor, mentee=stint.person, mentors=[mentor], start=start, goals=rng.choice(GOALS)
+                actor=world.actor, mentee=stint.person, mentors=[mentor], start=start, goals=rng.choice(GOALS)
             )
             _log(world, rng, mentorship, [mentor], start + timedelta(days=540))
             created += 1
     return created
+
+
+def build_mentoring(world: World) -> int:
+    if _in_county(Mentor, "division__code").exists():
+        return 0
+    rng = _rng("mentoring")
+    cap = services.rules_for(DEMO_COUNTY).mentee_cap
+    townships = Division.objects.in_bulk(sorted({s.township for s in world.stints}))
+    leaders = _township_leaders(rng, world.actor, townships)
+    paired = sorted(
+        (s for s in world.stints if s.pairing != Pairing.NONE and s.pairing_members in WORK_TEAM),
+        key=lambda s: (s.entered, s.order),
+    )
+    work_team = _work_team(world.actor, paired, townships)
+    created = sum(1 for stint in paired if _pair_with_work_team(world, rng, stint, work_team, leaders, cap))
+    return created + _former_secretaries_mentoring(world, rng)
 
 
 # -- secondments and practice posts ------------------------------------------------------------------------
@@ -462,6 +483,63 @@ def _busy(person: Person, start: date, end: date) -> bool:
     return Enrolment.objects.filter(
         person=person, training__start__lte=end, training__end__gte=start
     ).exists()
+
+
+def _secondment_post(rng, kind: str, stint, villages: list, models: list, townships: dict) -> tuple:
+    """Where the reserve goes, the post he holds there and the goals, by kind of secondment."""
+    if kind == SecondmentKind.SHADOWING:
+        return (
+            townships[stint.township],
+            "党政综合办公室",
+            "跟岗学习乡镇党建、乡村振兴和民生服务工作流程，熟悉上级政策",
+        )
+    if kind == SecondmentKind.CROSS_VILLAGE:
+        near = [v for v in villages if v.code[:9] == stint.township and v.code != stint.village]
+        return (
+            rng.choice(near),
+            "村党支部副书记",
+            "到邻村兼任党支部副书记，协助抓班子带队伍，学习处理复杂村务",
+        )
+    host = rng.choice([v for v in models if v.code != stint.village])
+    title = rng.choice(["村党支部书记助理", "村委会主任助理"])
+    return host, title, "到示范村学习产业发展、集体经济运营和村级治理经验，回村后形成一份发展思路"
+
+
+def _close_secondment(world: World, rng, secondment, host, planned_end: date, outcome: str) -> None:
+    """The report (after an early end for `early`) and the host's evaluation; nothing for `overdue`."""
+    if outcome == "overdue":
+        return
+    actual_end = planned_end - timedelta(days=rng.randint(30, 50)) if outcome == "early" else None
+    last_day = actual_end or planned_end
+    report = f"挂职期间参与{host.name}的村级事务和产业项目，学习了集体经济运营、群众工作方法等经验。"
+    if outcome == "early":
+        report += "因家中老人患病，经乡镇党委同意提前结束挂职。"
+    services.submit_secondment_report(
+        actor=world.actor,
+        secondment=secondment,
+        report=report,
+        reported_on=last_day + timedelta(days=rng.randint(3, 15)),
+        actual_end=actual_end,
+    )
+    grade = rng.choices([HostGrade.EXCELLENT, HostGrade.GOOD, HostGrade.FAIR], weights=[3, 5, 1])[0]
+    services.evaluate_secondment(
+        actor=world.actor,
+        secondment=secondment,
+        grade=grade,
+        evaluation="工作积极主动，能够虚心学习，较快熟悉了村级事务。",
+        evaluated_on=last_day + timedelta(days=rng.randint(5, 20)),
+    )
+
+
+def _free_for(candidates: list, taken: set[int], start: date, mode: str, planned_end: date):
+    """The first reserve not yet placed, in the pool on `start`, and (full time) not in a training then."""
+    return next(
+        s
+        for s in candidates
+        if s.person.pk not in taken
+        and s.in_pool(start)
+        and not (mode == SecondmentMode.FULL_TIME and _busy(s.person, start, planned_end))
+    )
 
 
 def build_secondments(world: World, taken: set[int]) -> int:
@@ -483,25 +561,9 @@ def build_secondments(world: World, taken: set[int]) -> int:
     for kind, mode, months, start, outcome in SECONDMENTS:
         planned_end = services.last_day_of_months(start, months)
         rng.shuffle(candidates)
-        stint = next(
-            s
-            for s in candidates
-            if s.person.pk not in taken
-            and s.in_pool(start)
-            and not (mode == SecondmentMode.FULL_TIME and _busy(s.person, start, planned_end))
-        )
+        stint = _free_for(candidates, taken, start, mode, planned_end)
         taken.add(stint.person.pk)
-        if kind == SecondmentKind.SHADOWING:
-            host, title = townships[stint.township], "党政综合办公室"
-            goals = "跟岗学习乡镇党建、乡村振兴和民生服务工作流程，熟悉上级政策"
-        elif kind == SecondmentKind.CROSS_VILLAGE:
-            near = [v for v in villages if v.code[:9] == stint.township and v.code != stint.village]
-            host, title = rng.choice(near), "村党支部副书记"
-            goals = "到邻村兼任党支部副书记，协助抓班子带队伍，学习处理复杂村务"
-        else:
-            host = rng.choice([v for v in models if v.code != stint.village])
-            title = rng.choice(["村党支部书记助理", "村委会主任助理"])
-            goals = "到示范村学习产业发展、集体经济运营和村级治理经验，回村后形成一份发展思路"
+        host, title, goals = _secondment_post(rng, kind, stint, villages, models, townships)
         secondment = services.create_secondment(
             actor=world.actor,
             data=services.SecondmentInput(
@@ -516,28 +578,7 @@ def build_secondments(world: World, taken: set[int]) -> int:
             ),
         )
         created += 1
-        if outcome == "overdue":
-            continue
-        actual_end = planned_end - timedelta(days=rng.randint(30, 50)) if outcome == "early" else None
-        last_day = actual_end or planned_end
-        report = f"挂职期间参与{host.name}的村级事务和产业项目，学习了集体经济运营、群众工作方法等经验。"
-        if outcome == "early":
-            report += "因家中老人患病，经乡镇党委同意提前结束挂职。"
-        services.submit_secondment_report(
-            actor=world.actor,
-            secondment=secondment,
-            report=report,
-            reported_on=last_day + timedelta(days=rng.randint(3, 15)),
-            actual_end=actual_end,
-        )
-        grade = rng.choices([HostGrade.EXCELLENT, HostGrade.GOOD, HostGrade.FAIR], weights=[3, 5, 1])[0]
-        services.evaluate_secondment(
-            actor=world.actor,
-            secondment=secondment,
-            grade=grade,
-            evaluation="工作积极主动，能够虚心学习，较快熟悉了村级事务。",
-            evaluated_on=last_day + timedelta(days=rng.randint(5, 20)),
-        )
+        _close_secondment(world, rng, secondment, host, planned_end, outcome)
     return created
 
 
@@ -568,24 +609,29 @@ def build_practice_posts(world: World, taken: set[int]) -> int:
             )
             villages.add(stint.village)
             taken.add(stint.person.pk)
-            start = date(2021, 5, 10) + timedelta(days=rng.randint(0, 200))
-            practice = services.assign_practice_post(
-                actor=world.actor,
-                person=stint.person,
-                post_type=post_types[code],
-                duties=DUTIES[code],
-                start=start,
-                planned_end=services.last_day_of_months(start, 12) if created % 3 != 2 else None,
-            )
-            if created < PRACTICE_ENDED:
-                services.end_practice_post(
-                    actor=world.actor,
-                    practice_post=practice,
-                    end=services.last_day_of_months(start, 12 + rng.randint(0, 6)),
-                    note="锻炼期满，考核合格",
-                )
+            _practice_post(world, rng, stint, post_types[code], number=created)
             created += 1
     return created
+
+
+def _practice_post(world: World, rng, stint, post_type: PostType, *, number: int) -> None:
+    """The `number`-th practice post: every third without a planned end, the first ones ended."""
+    start = date(2021, 5, 10) + timedelta(days=rng.randint(0, 200))
+    practice = services.assign_practice_post(
+        actor=world.actor,
+        person=stint.person,
+        post_type=post_type,
+        duties=DUTIES[post_type.code],
+        start=start,
+        planned_end=services.last_day_of_months(start, 12) if number % 3 != 2 else None,
+    )
+    if number < PRACTICE_ENDED:
+        services.end_practice_post(
+            actor=world.actor,
+            practice_post=practice,
+            end=services.last_day_of_months(start, 12 + rng.randint(0, 6)),
+            note="锻炼期满，考核合格",
+        )
 
 
 # -- degree upgrading and growth plans ---------------------------------------------------------------------

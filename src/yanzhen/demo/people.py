@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from yanzhen.core import crypto
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.codes import Degree, EducationKind, PoliticalStatus, education_rank
@@ -393,13 +394,7 @@ class _Planner:
 
     def reserves(self) -> None:
         rng = self.rng
-        villages = sorted(self.villages)
-        per_village = dict.fromkeys(villages, 2)
-        while sum(per_village.values()) < RESERVE_COUNT:
-            code = rng.choice(villages)
-            if per_village[code] < 5:
-                per_village[code] += 1
-        slots = [code for code in villages for _ in range(per_village[code])]
+        slots = _reserve_slots(rng, sorted(self.villages))
         profiles: list[tuple[int, bool]] = []  # (age, college)
         for ages, total, college in AGE_BANDS:
             flags = [True] * college + [False] * (total - college)
@@ -410,27 +405,10 @@ class _Planner:
         experience = [True] * WITH_INDUSTRY_EXPERIENCE + [False] * (RESERVE_COUNT - WITH_INDUSTRY_EXPERIENCE)
         for flags in (men, hui, experience):
             rng.shuffle(flags)
-        # Every village gets a possible secretary reserve first: a party member young enough (the county's
-        # default rule: 45 at most when nominated). Swapping profiles keeps the totals exact.
-        firsts = [index for index, code in enumerate(slots) if index == 0 or slots[index - 1] != code]
-        others = [index for index in range(len(slots)) if index not in set(firsts)]
-        for first in firsts:
-            if profiles[first][0] > SECRETARY_RESERVE_AGE:
-                swap = next(index for index in others if profiles[index][0] <= SECRETARY_RESERVE_AGE)
-                profiles[first], profiles[swap] = profiles[swap], profiles[first]
-        firsts_set = set(firsts)
+        firsts = _secretary_reserves_first(slots, profiles)
         for index, village in enumerate(slots):
             age, college = profiles[index]
-            if age <= 28:
-                status = rng.choices(["03", "01", "02", "13"], weights=[35, 35, 15, 15])[0]
-            else:
-                status = rng.choices(["01", "02", "13"], weights=[62, 12, 26])[0]
-            if index in firsts_set and status not in ("01", "02"):
-                status = "01"
-            sources = SOURCES_YOUNG if age < 35 else SOURCES_OLDER
-            source = rng.choices(list(sources), weights=list(sources.values()))[0]
-            if status == "03" and rng.random() < 0.4:
-                source = "优秀团员青年"
+            status, source = _status_and_source(rng, age, first=index in firsts)
             self.plan.reserves.append(
                 self.person(
                     village=village,
@@ -445,6 +423,44 @@ class _Planner:
                     has_industry_experience=experience[index],
                 )
             )
+
+
+def _reserve_slots(rng, villages: list[str]) -> list[str]:
+    """A village code per reserve: two to five reserves a village, RESERVE_COUNT in all."""
+    per_village = dict.fromkeys(villages, 2)
+    while sum(per_village.values()) < RESERVE_COUNT:
+        code = rng.choice(villages)
+        if per_village[code] < 5:
+            per_village[code] += 1
+    return [code for code in villages for _ in range(per_village[code])]
+
+
+def _secretary_reserves_first(slots: list[str], profiles: list[tuple[int, bool]]) -> set[int]:
+    """Every village gets a possible secretary reserve first: a party member young enough (the county's
+    default rule: 45 at most when nominated). Swapping profiles keeps the totals exact. Returns the indexes
+    of those first reserves."""
+    firsts = [index for index, code in enumerate(slots) if index == 0 or slots[index - 1] != code]
+    others = [index for index in range(len(slots)) if index not in set(firsts)]
+    for first in firsts:
+        if profiles[first][0] > SECRETARY_RESERVE_AGE:
+            swap = next(index for index in others if profiles[index][0] <= SECRETARY_RESERVE_AGE)
+            profiles[first], profiles[swap] = profiles[swap], profiles[first]
+    return set(firsts)
+
+
+def _status_and_source(rng, age: int, *, first: bool) -> tuple[str, str]:
+    """A reserve's political status (a village's first reserve a party member) and where he was found."""
+    if age <= 28:
+        status = rng.choices(["03", "01", "02", "13"], weights=[35, 35, 15, 15])[0]
+    else:
+        status = rng.choices(["01", "02", "13"], weights=[62, 12, 26])[0]
+    if first and status not in ("01", "02"):
+        status = "01"
+    sources = SOURCES_YOUNG if age < 35 else SOURCES_OLDER
+    source = rng.choices(list(sources), weights=list(sources.values()))[0]
+    if status == "03" and rng.random() < 0.4:
+        source = "优秀团员青年"
+    return status, source
 
 
 def demo_villages() -> list[str]:
@@ -510,7 +526,7 @@ def _person(planned: PlannedPerson, village: Division, source, actor) -> Person:
     )
     # Field rules (choices of the national codes, lengths); uniqueness is checked for the whole batch.
     person.full_clean(exclude=["village", "source", "id_number_hash"])
-    person._history_user = actor
+    attribute_to(person, actor)
     return person
 
 
@@ -564,25 +580,19 @@ def _create_people(planned: list[PlannedPerson], actor, villages) -> list[Person
     return people
 
 
-@transaction.atomic
-def build_people(actor=None) -> dict[str, int]:
-    """Create what of the plan is missing; return how many people, seats and terms were created."""
-    if actor is None:
-        from yanzhen.accounts.models import User
-
-        actor = User.objects.get(username=DEMO_ADMIN)
-    if not actor.can_edit or not code_in_jurisdiction(actor, DEMO_COUNTY):
-        raise PermissionDenied
-    villages = Division.objects.in_bulk(demo_villages())
-    planned = plan(sorted(villages))
-
+def _ensure_people(planned: Plan, actor, villages) -> tuple[list[int], int]:
+    """The planned people's ids, creating those missing (known by the hash of their ID number); and how many
+    were created."""
     hashes = [crypto.keyed_hash(person.id_number) for person in planned.people]
     existing = dict(Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", "pk"))
     missing = [index for index, key in enumerate(hashes) if key not in existing]
     for person in _create_people([planned.people[index] for index in missing], actor, villages):
         existing[person.id_number_hash] = person.pk
-    person_ids = [existing[key] for key in hashes]
+    return [existing[key] for key in hashes], len(missing)
 
+
+def _ensure_seats(planned: Plan, actor, villages) -> tuple[dict, list[Seat]]:
+    """The villages' seats by (village, post code, number), creating the planned ones missing."""
     post_types = {post_type.code: post_type for post_type in PostType.objects.all()}
     seats = {
         (seat.village_id, seat.post_type.code, seat.number): seat
@@ -595,29 +605,50 @@ def build_people(actor=None) -> dict[str, int]:
     ]
     for seat in bulk_create_with_history(new_seats, Seat, default_user=actor, batch_size=500):
         seats[(seat.village_id, seat.post_type.code, seat.number)] = seat
+    return seats, new_seats
 
-    # Terms go only to seats nobody has held yet (a user's appointments are left as they are).
-    held = set(Term.objects.filter(seat__village_id__in=villages).values_list("seat_id", flat=True))
-    births = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "birth_date"))
-    terms = []
+
+def _planned_terms(planned: Plan, seats: dict, held: set[int]):
+    """(seat, planned term) for each planned term of a seat nobody has held yet."""
     for p in planned.seats:
         seat = seats.get((p.village_code, p.post_type, p.number))
         if seat is None or seat.pk in held:
             continue
         for term in p.terms:
-            person_id = person_ids[term.person]
-            assert age_on(births[person_id], term.start) >= MINIMUM_AGE
-            terms.append(
-                Term(
-                    seat=seat,
-                    person_id=person_id,
-                    start=term.start,
-                    end=term.end,
-                    end_reason=term.end_reason,
-                    end_note=term.end_note,
-                )
-            )
+            yield seat, term
+
+
+@transaction.atomic
+def build_people(actor=None) -> dict[str, int]:
+    """Create what of the plan is missing; return how many people, seats and terms were created."""
+    if actor is None:
+        from yanzhen.accounts.models import User
+
+        actor = User.objects.get(username=DEMO_ADMIN)
+    if not actor.can_edit or not code_in_jurisdiction(actor, DEMO_COUNTY):
+        raise PermissionDenied
+    villages = Division.objects.in_bulk(demo_villages())
+    planned = plan(sorted(villages))
+
+    person_ids, created = _ensure_people(planned, actor, villages)
+    seats, new_seats = _ensure_seats(planned, actor, villages)
+    # Terms go only to seats nobody has held yet (a user's appointments are left as they are).
+    held = set(Term.objects.filter(seat__village_id__in=villages).values_list("seat_id", flat=True))
+    births = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "birth_date"))
+    terms = [
+        Term(
+            seat=seat,
+            person_id=person_ids[term.person],
+            start=term.start,
+            end=term.end,
+            end_reason=term.end_reason,
+            end_note=term.end_note,
+        )
+        for seat, term in _planned_terms(planned, seats, held)
+    ]
+    for term in terms:
+        assert age_on(births[term.person_id], term.start) >= MINIMUM_AGE
     for term in terms:
         term.full_clean(exclude=["seat", "person"])  # the database checks one open term and end > start
     bulk_create_with_history(terms, Term, default_user=actor, batch_size=500)
-    return {"people": len(missing), "seats": len(new_seats), "terms": len(terms)}
+    return {"people": created, "seats": len(new_seats), "terms": len(terms)}

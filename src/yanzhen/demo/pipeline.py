@@ -101,9 +101,7 @@ def _round(person: Person, chosen: int) -> int:
 def plan_targets(reserves: list[Reserve], rng: random.Random) -> set[str]:
     """Give every reserve the secretary and/or chair post of his village so that all but
     UNCOVERED_VILLAGES villages hold both; return the uncovered villages."""
-    by_village: dict[str, list[Reserve]] = {}
-    for reserve in reserves:
-        by_village.setdefault(reserve.person.village_id, []).append(reserve)
+    by_village = _by_village(reserves)
     eligible = {
         id(r): _eligible(r.person, ROUNDS[r.round]) for r in reserves
     }  # a secretary reserve must qualify on his nomination day
@@ -116,16 +114,24 @@ def plan_targets(reserves: list[Reserve], rng: random.Random) -> set[str]:
         if all(eligible[id(r)] for r in by_village[code]):
             uncovered.add(code)
     for code, group in sorted(by_village.items()):
-        for reserve in group:
-            if eligible[id(reserve)]:
-                reserve.targets = ["secretary"]
-                if code not in uncovered and rng.random() < 0.3:
-                    reserve.targets.append("chair")  # 一肩挑 reserve
-            else:
-                reserve.targets = ["chair"]
-        if code not in uncovered and not any("chair" in r.targets for r in group):
-            group[0].targets.append("chair")
+        _give_targets(group, eligible, rng, covered=code not in uncovered)
     return uncovered
+
+
+def _give_targets(
+    group: list[Reserve], eligible: dict[int, bool], rng: random.Random, *, covered: bool
+) -> None:
+    """A village's reserves: the secretary post for those who qualify (some also the chair: 一肩挑), the
+    chair for the others; a covered village has at least one for the chair."""
+    for reserve in group:
+        if eligible[id(reserve)]:
+            reserve.targets = ["secretary"]
+            if covered and rng.random() < 0.3:
+                reserve.targets.append("chair")  # 一肩挑 reserve
+        else:
+            reserve.targets = ["chair"]
+    if covered and not any("chair" in r.targets for r in group):
+        group[0].targets.append("chair")
 
 
 def _actor():
@@ -181,29 +187,15 @@ def _run_round(actor, rng, township: Division, group: list[Reserve], nominated_o
         workflow.enter_pool(actor=actor, candidacy=candidacy, on=entered_on)
 
 
-def _afterwards(actor, rng, reserves: list[Reserve], uncovered: set[str], posts) -> None:
-    """After the date of seed 000: a few removals, one use, and new candidacies in earlier states."""
-    pool = {
-        c.person_id: c
-        for c in Candidacy.objects.filter(
-            person__in=[r.person for r in reserves], state=CandidacyState.IN_POOL
-        )
-    }
-    # Removed: reserves of villages with more than two reserves, so the village keeps its cover.
+def _by_village(reserves: list[Reserve]) -> dict[str, list[Reserve]]:
     by_village: dict[str, list[Reserve]] = {}
     for reserve in reserves:
         by_village.setdefault(reserve.person.village_id, []).append(reserve)
-    crowded = [
-        r
-        for code, group in sorted(by_village.items())
-        if len(group) >= 4 and code not in uncovered
-        for r in group
-    ]
-    removed = rng.sample(crowded, len(REMOVALS))
-    for reserve, (on, reason, note) in zip(removed, REMOVALS, strict=True):
-        workflow.remove(actor=actor, candidacy=pool[reserve.person.pk], reason=reason, on=on, note=note)
-    # Used: a seat that fell vacant gets a ready reserve of its village that prepared for that post.
-    removed_ids = {r.person.pk for r in removed}
+    return by_village
+
+
+def _use_one(actor, pool, by_village: dict[str, list[Reserve]], removed_ids: set[int]) -> None:
+    """Used: a seat that fell vacant gets a ready reserve of its village that prepared for that post."""
     for seat in Seat.objects.filter(village_id__in=by_village, post_type__code__in=["chair"]).order_by(
         "village_id"
     ):
@@ -222,60 +214,96 @@ def _afterwards(actor, rng, reserves: list[Reserve], uncovered: set[str], posts)
             workflow.promote(
                 actor=actor, candidacy=pool[reserve.person.pk], seat=seat, on=last.end + timedelta(days=21)
             )
-            break
+            return
+
+
+def _stopped_early(actor, reserve: Reserve, assistant, index: int, items: list) -> None:
+    """The `index`-th new candidacy for a practice post: 0 stays 推荐, 1 资格审查, 2 考察, 3 decided, 4 refused
+    at the vetting."""
+    nominated_on = date(2021, 9, 6)
+    candidacy = workflow.nominate(
+        actor=actor,
+        person=reserve.person,
+        post_types=[assistant],
+        nomination_way=NominationWay.TOWNSHIP_PARTY,
+        on=nominated_on,
+        readiness=Readiness.READY,
+    )
+    if index == 0:
+        return  # stays 推荐
+    if index == 4 and items:
+        workflow.vet(
+            actor=actor,
+            candidacy=candidacy,
+            passed=False,
+            failed_items=items[-1:],
+            on=nominated_on + timedelta(days=7),
+            note="经核实长期在外务工",
+        )
+        return
+    workflow.vet(
+        actor=actor,
+        candidacy=candidacy,
+        passed=True,
+        failed_items=[],
+        on=nominated_on + timedelta(days=7),
+    )
+    if index == 1:
+        return  # stays 资格审查
+    workflow.inspect(
+        actor=actor,
+        candidacy=candidacy,
+        on=nominated_on + timedelta(days=20),
+        inspectors="组织委员、包村领导",
+        people_talked_to=10,
+        votes_for=30,
+        votes_against=1,
+        votes_abstaining=2,
+        findings="工作积极，同意推荐。",
+    )
+    if index == 3:
+        workflow.decide(actor=actor, candidacy=candidacy, passed=True, on=nominated_on + timedelta(days=28))
+
+
+def _afterwards(actor, rng, reserves: list[Reserve], uncovered: set[str], posts) -> None:
+    """After the date of seed 000: a few removals, one use, and new candidacies in earlier states."""
+    pool = {
+        c.person_id: c
+        for c in Candidacy.objects.filter(
+            person__in=[r.person for r in reserves], state=CandidacyState.IN_POOL
+        )
+    }
+    # Removed: reserves of villages with more than two reserves, so the village keeps its cover.
+    by_village = _by_village(reserves)
+    crowded = [
+        r
+        for code, group in sorted(by_village.items())
+        if len(group) >= 4 and code not in uncovered
+        for r in group
+    ]
+    removed = rng.sample(crowded, len(REMOVALS))
+    for reserve, (on, reason, note) in zip(removed, REMOVALS, strict=True):
+        workflow.remove(actor=actor, candidacy=pool[reserve.person.pk], reason=reason, on=on, note=note)
+    removed_ids = {r.person.pk for r in removed}
+    _use_one(actor, pool, by_village, removed_ids)
     # New candidacies stopped in earlier states: reserves of the pool prepared for a practice post.
     assistant = posts.get("secretary_assistant")
     if assistant is None:
         return
     untouched = [r for r in reserves if r.person.pk not in removed_ids and len(r.targets) == 1]
     chosen = rng.sample(untouched, 5)
-    nominated_on = date(2021, 9, 6)
     items = list(NegativeListItem.objects.all())
     for index, reserve in enumerate(chosen):
-        candidacy = workflow.nominate(
-            actor=actor,
-            person=reserve.person,
-            post_types=[assistant],
-            nomination_way=NominationWay.TOWNSHIP_PARTY,
-            on=nominated_on,
-            readiness=Readiness.READY,
-        )
-        if index == 0:
-            continue  # stays 推荐
-        if index == 4 and items:
-            workflow.vet(
-                actor=actor,
-                candidacy=candidacy,
-                passed=False,
-                failed_items=items[-1:],
-                on=nominated_on + timedelta(days=7),
-                note="经核实长期在外务工",
-            )
-            continue
-        workflow.vet(
-            actor=actor,
-            candidacy=candidacy,
-            passed=True,
-            failed_items=[],
-            on=nominated_on + timedelta(days=7),
-        )
-        if index == 1:
-            continue  # stays 资格审查
-        workflow.inspect(
-            actor=actor,
-            candidacy=candidacy,
-            on=nominated_on + timedelta(days=20),
-            inspectors="组织委员、包村领导",
-            people_talked_to=10,
-            votes_for=30,
-            votes_against=1,
-            votes_abstaining=2,
-            findings="工作积极，同意推荐。",
-        )
-        if index == 3:
-            workflow.decide(
-                actor=actor, candidacy=candidacy, passed=True, on=nominated_on + timedelta(days=28)
-            )
+        _stopped_early(actor, reserve, assistant, index, items)
+
+
+def _run_rounds(actor, rng, todo: list[Reserve], townships: dict[str, Division], posts) -> None:
+    """Each round, township by township, with the reserves nominated in it."""
+    for index, nominated_on in enumerate(ROUNDS):
+        for code in sorted(townships):
+            group = [r for r in todo if r.round == index and r.person.village_id.startswith(code)]
+            if group:
+                _run_round(actor, rng, townships[code], group, nominated_on, posts)
 
 
 @transaction.atomic
@@ -296,11 +324,7 @@ def build_pipeline(reserves: list[Person] | None = None, actor=None) -> dict[str
         return {"candidacies": 0}
     posts = {post.code: post for post in PostType.objects.all()}
     townships = Division.objects.in_bulk({r.person.village_id[:9] for r in todo})
-    for index, nominated_on in enumerate(ROUNDS):
-        for code in sorted(townships):
-            group = [r for r in todo if r.round == index and r.person.village_id.startswith(code)]
-            if group:
-                _run_round(actor, rng, townships[code], group, nominated_on, posts)
+    _run_rounds(actor, rng, todo, townships, posts)
     if len(todo) == len(planned):
         _afterwards(actor, rng, planned, uncovered, posts)
     return {"candidacies": Candidacy.objects.count() - before}

@@ -115,10 +115,8 @@ class Planned:
     removal: list[int]
 
 
-def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[int]) -> Planned:
-    """`removed_incompetent`: the people whose candidacy was removed for 考核不称职."""
-    periods = periods_through(today)
-    rng = _rng("assessments")
+def _random_grades(found: list[Stint], periods: list[Period], rng) -> dict[tuple[int, Period], str]:
+    """A grade for each half-year each reserve was assessed in; no 优秀 or 不称职 twice in a row by chance."""
     grades: dict[tuple[int, Period], str] = {}
     for stint in found:
         previous = None
@@ -131,20 +129,34 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
                 grade = Grade.COMPETENT  # two in a row only where planned below
             grades[(stint.person.pk, period)] = grade
             previous = grade
+    return grades
+
+
+def _two_in_a_row(found: list[Stint], periods: list[Period], grades, rng) -> tuple[list[int], list[int]]:
+    """The reserves given 优秀 (notice board) or 不称职 (removal proposed) in the last two half-years, and
+    not in the one before."""
     notice_board: list[int] = []
     removal: list[int] = []
-    if len(periods) >= 2:
-        before, last = periods[-2], periods[-1]
-        steady = [s for s in found if s.left is None and s.entered <= before.start]
-        chosen = rng.sample(steady, min(len(steady), NOTICE_BOARD + REMOVAL_PROPOSALS))
-        for index, stint in enumerate(chosen):
-            grade = Grade.EXCELLENT if index < NOTICE_BOARD else Grade.INCOMPETENT
-            (notice_board if grade == Grade.EXCELLENT else removal).append(stint.person.pk)
-            grades[(stint.person.pk, before)] = grades[(stint.person.pk, last)] = grade
-            third = len(periods) >= 3 and (stint.person.pk, periods[-3])
-            if third and grades.get(third) == grade:
-                grades[third] = Grade.COMPETENT
-    # The reserve removed for 连续两次考核为不称职 (pipeline) earned it in his last two half-years in the pool.
+    if len(periods) < 2:
+        return notice_board, removal
+    before, last = periods[-2], periods[-1]
+    steady = [s for s in found if s.left is None and s.entered <= before.start]
+    chosen = rng.sample(steady, min(len(steady), NOTICE_BOARD + REMOVAL_PROPOSALS))
+    for index, stint in enumerate(chosen):
+        grade = Grade.EXCELLENT if index < NOTICE_BOARD else Grade.INCOMPETENT
+        (notice_board if grade == Grade.EXCELLENT else removal).append(stint.person.pk)
+        grades[(stint.person.pk, before)] = grades[(stint.person.pk, last)] = grade
+        third = len(periods) >= 3 and (stint.person.pk, periods[-3])
+        if third and grades.get(third) == grade:
+            grades[third] = Grade.COMPETENT
+    return notice_board, removal
+
+
+def _removed_incompetent(
+    found: list[Stint], periods: list[Period], grades, removed_incompetent: set[int]
+) -> None:
+    """The reserve removed for 连续两次考核为不称职 (pipeline) earned it in his last two half-years in the
+    pool."""
     for stint in found:
         if stint.left is None or stint.person.pk not in removed_incompetent:
             continue
@@ -153,29 +165,43 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
             grades[(stint.person.pk, period)] = Grade.INCOMPETENT
         if len(mine) >= 3 and grades[(stint.person.pk, mine[-3])] == Grade.INCOMPETENT:
             grades[(stint.person.pk, mine[-3])] = Grade.BASICALLY_COMPETENT
-    reports_rng = _rng("reports")
+
+
+def _report_day(rng, period: Period, due: date, due_days: int, *, late: bool) -> date:
+    """The day a report came in: late ones after the due day, some before the half-year ended."""
+    if late:
+        return due + timedelta(days=rng.randint(3, 40))
+    if rng.random() < 0.3:
+        return period.end - timedelta(days=rng.randint(0, 10))
+    return period.end + timedelta(days=rng.randint(1, due_days))
+
+
+def _report_days(periods: list[Period], grades, today: date) -> dict[tuple[int, Period], date]:
+    """The day each assessed half-year's report came in; a few late, a few of the last half-year missing."""
+    rng = _rng("reports")
     due_days = AssessmentSettings(county_id=DEMO_COUNTY).report_due_days
     reports: dict[tuple[int, Period], date] = {}
     for period in periods:
         due = period.end + timedelta(days=due_days)
         keys = [key for key in grades if key[1] == period]
-        late = set(reports_rng.sample(keys, min(len(keys), LATE_REPORTS)))
-        missing = (
-            set(reports_rng.sample(keys, min(len(keys), MISSING_REPORTS))) if period == periods[-1] else set()
-        )
+        late = set(rng.sample(keys, min(len(keys), LATE_REPORTS)))
+        missing = set(rng.sample(keys, min(len(keys), MISSING_REPORTS))) if period == periods[-1] else set()
         for key in keys:
             if key in missing:
                 continue
-            day = (
-                due + timedelta(days=reports_rng.randint(3, 40))
-                if key in late
-                else (
-                    period.end - timedelta(days=reports_rng.randint(0, 10))
-                    if reports_rng.random() < 0.3
-                    else period.end + timedelta(days=reports_rng.randint(1, due_days))
-                )
-            )
+            day = _report_day(rng, period, due, due_days, late=key in late)
             reports[key] = min(max(day, period.start), today)
+    return reports
+
+
+def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[int]) -> Planned:
+    """`removed_incompetent`: the people whose candidacy was removed for 考核不称职."""
+    periods = periods_through(today)
+    rng = _rng("assessments")
+    grades = _random_grades(found, periods, rng)
+    notice_board, removal = _two_in_a_row(found, periods, grades, rng)
+    _removed_incompetent(found, periods, grades, removed_incompetent)
+    reports = _report_days(periods, grades, today)
     return Planned(periods, grades, reports, notice_board, removal)
 
 
@@ -211,10 +237,33 @@ def build_assessments(actor, found: list[Stint], today: date) -> dict[str, int]:
     divisions = Division.objects.in_bulk({stint.township for stint in found})
     townships = {stint.person.pk: divisions[stint.township] for stint in found}
     settings = assessment_rules.settings_for(DEMO_COUNTY)
+    reports = _report_rows(actor, planned, people, secretary, rng, today)
+    assessments = _assessment_rows(actor, planned, townships, settings, rng, today)
+    # Field rules (choices, lengths, scores 0–100); the database checks the constraints on insert.
+    for row in reports + assessments:
+        row.full_clean(
+            exclude=["person", "submitted_by", "reviewed_by", "entered_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    bulk_create_with_history(reports, SemiannualReport, default_user=actor, batch_size=500)
+    bulk_create_with_history(assessments, Assessment, default_user=actor, batch_size=500)
+    fired = sum(
+        assessment_rules.evaluate_person(person_id, actor=actor)
+        for person_id in planned.notice_board + planned.removal
+    )
+    return {"reports": len(reports), "assessments": len(assessments), "rules": fired}
+
+
+def _by_period(planned: dict) -> list:
+    """A plan's (person id, period) → value items, by period, then person."""
+    return sorted(planned.items(), key=lambda item: (item[0][1], item[0][0]))
+
+
+def _report_rows(actor, planned: Planned, people, secretary, rng, today: date) -> list[SemiannualReport]:
+    """The reports as the clerk entered them; the village secretary has reviewed those of his village."""
     reports = []
-    for (person_id, period), day in sorted(
-        planned.reports.items(), key=lambda item: (item[0][1], item[0][0])
-    ):
+    for (person_id, period), day in _by_period(planned.reports):
         person = people[person_id]
         reviewed = secretary is not None and person.village_id == secretary.division_id and day < today
         reports.append(
@@ -231,10 +280,13 @@ def build_assessments(actor, found: list[Stint], today: date) -> dict[str, int]:
                 review_comment="汇报实事求是，望继续努力。" if reviewed else "",
             )
         )
+    return reports
+
+
+def _assessment_rows(actor, planned: Planned, townships, settings, rng, today: date) -> list[Assessment]:
+    """The assessments with votes and scores that fit their grade."""
     assessments = []
-    for (person_id, period), grade in sorted(
-        planned.grades.items(), key=lambda item: (item[0][1], item[0][0])
-    ):
+    for (person_id, period), grade in _by_period(planned.grades):
         assessed_on = min(period.end + timedelta(days=rng.randint(10, 25)), today)
         data = AssessmentInput(
             year=period.year,
@@ -254,20 +306,7 @@ def build_assessments(actor, found: list[Stint], today: date) -> dict[str, int]:
             setattr(assessment, name, value)
         assessment.weighted_total = weighted_total(data, settings)
         assessments.append(assessment)
-    # Field rules (choices, lengths, scores 0–100); the database checks the constraints on insert.
-    for row in reports + assessments:
-        row.full_clean(
-            exclude=["person", "submitted_by", "reviewed_by", "entered_by"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    bulk_create_with_history(reports, SemiannualReport, default_user=actor, batch_size=500)
-    bulk_create_with_history(assessments, Assessment, default_user=actor, batch_size=500)
-    fired = sum(
-        assessment_rules.evaluate_person(person_id, actor=actor)
-        for person_id in planned.notice_board + planned.removal
-    )
-    return {"reports": len(reports), "assessments": len(assessments), "rules": fired}
+    return assessments
 
 
 def _village_secretary():
@@ -429,6 +468,53 @@ def _township(batch: Batch) -> Division | None:
     return None
 
 
+def _fewest_reserves_first(township: Division, found: list[Stint]) -> list[str]:
+    """The township's villages, those with the fewest reserves in the pool first."""
+    pool: dict[str, int] = {}
+    for stint in found:
+        if stint.left is None:
+            pool[stint.village] = pool.get(stint.village, 0) + 1
+    return sorted(
+        (code for code in demo_villages() if code.startswith(township.code)),
+        key=lambda c: (pool.get(c, 0), c),
+    )
+
+
+def _decided(actor, person: Person, township: Division, posts: dict, nominated_on: date):
+    """The person nominated (for secretary when he meets its rules, else chair), vetted, inspected and
+    decided, ready for the 公示."""
+    secretary = not check_secretary_rules(rules_for(person.village), person, nominated_on)
+    candidacy = workflow.nominate(
+        actor=actor,
+        person=person,
+        post_types=[posts["secretary" if secretary else "chair"]],
+        nomination_way=NominationWay.VILLAGE_PARTY,
+        recommender=f"{person.village.name}党支部",
+        readiness=Readiness.ONE_TO_TWO_YEARS,
+        on=nominated_on,
+    )
+    workflow.vet(
+        actor=actor,
+        candidacy=candidacy,
+        passed=True,
+        failed_items=[],
+        on=nominated_on + timedelta(days=7),
+    )
+    workflow.inspect(
+        actor=actor,
+        candidacy=candidacy,
+        on=nominated_on + timedelta(days=20),
+        inspectors=f"{township.name}组织委员、{township.name}包村领导",
+        people_talked_to=12,
+        votes_for=38,
+        votes_against=1,
+        votes_abstaining=1,
+        findings="政治立场坚定，群众基础较好，有一定带富能力，同意列为村级后备力量人选。",
+    )
+    workflow.decide(actor=actor, candidacy=candidacy, passed=True, on=nominated_on + timedelta(days=28))
+    return candidacy
+
+
 def build_batch(actor, batch: Batch, planned: list, found: list[Stint], dates) -> list[Person]:
     """Create the batch's people in the villages of the township with the fewest reserves in the pool, and
     take them through the pipeline to the 公示 (start, end) and, with an entry date, into the pool."""
@@ -440,53 +526,17 @@ def build_batch(actor, batch: Batch, planned: list, found: list[Stint], dates) -
     township = _township(batch)
     if township is None:
         return []
-    pool: dict[str, int] = {}
-    for stint in found:
-        if stint.left is None:
-            pool[stint.village] = pool.get(stint.village, 0) + 1
-    villages = sorted(
-        (code for code in demo_villages() if code.startswith(township.code)),
-        key=lambda c: (pool.get(c, 0), c),
-    )
-    for person, village in zip(planned, villages * len(planned), strict=False):
+    for person, village in zip(planned, _fewest_reserves_first(township, found) * len(planned), strict=False):
         person.village_code = village
     people = _create_people(planned, actor, Division.objects.in_bulk([p.village_code for p in planned]))
     nominated_on = start - timedelta(days=40)
     posts = {post.code: post for post in PostType.objects.filter(code__in=["secretary", "chair"])}
-    candidacies = []
-    for person in (
-        Person.objects.filter(pk__in=[p.pk for p in people]).select_related("village").order_by("pk")
-    ):
-        secretary = not check_secretary_rules(rules_for(person.village), person, nominated_on)
-        candidacy = workflow.nominate(
-            actor=actor,
-            person=person,
-            post_types=[posts["secretary" if secretary else "chair"]],
-            nomination_way=NominationWay.VILLAGE_PARTY,
-            recommender=f"{person.village.name}党支部",
-            readiness=Readiness.ONE_TO_TWO_YEARS,
-            on=nominated_on,
+    candidacies = [
+        _decided(actor, person, township, posts, nominated_on)
+        for person in (
+            Person.objects.filter(pk__in=[p.pk for p in people]).select_related("village").order_by("pk")
         )
-        workflow.vet(
-            actor=actor,
-            candidacy=candidacy,
-            passed=True,
-            failed_items=[],
-            on=nominated_on + timedelta(days=7),
-        )
-        workflow.inspect(
-            actor=actor,
-            candidacy=candidacy,
-            on=nominated_on + timedelta(days=20),
-            inspectors=f"{township.name}组织委员、{township.name}包村领导",
-            people_talked_to=12,
-            votes_for=38,
-            votes_against=1,
-            votes_abstaining=1,
-            findings="政治立场坚定，群众基础较好，有一定带富能力，同意列为村级后备力量人选。",
-        )
-        workflow.decide(actor=actor, candidacy=candidacy, passed=True, on=nominated_on + timedelta(days=28))
-        candidacies.append(candidacy)
+    ]
     workflow.start_notices_for_township(actor=actor, township=township, start=start, end=end)
     if entered is not None:
         for candidacy in candidacies:

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.functions import Length
-from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import attribute_to, raise_errors, today
 from yanzhen.holidays import lines as schedule_lines
 from yanzhen.holidays.models import HolidayDay, HolidayYear, ScheduleSource
 
@@ -41,7 +41,7 @@ def may_edit_schedule(user) -> bool:
 def last_year_open() -> int:
     """The State Council publishes a year's schedule in the autumn before it: up to next year, one more
     for a correction made early."""
-    return timezone.localdate().year + 2
+    return today().year + 2
 
 
 @transaction.atomic
@@ -59,16 +59,15 @@ def save_year(*, actor, year: int, text: str, published_at: date | None = None) 
     days, problems = schedule_lines.parse(text, year)
     if problems:
         errors["lines"] = problems
-    if published_at is not None and not date(year - 1, 1, 1) <= published_at <= timezone.localdate():
+    if published_at is not None and not date(year - 1, 1, 1) <= published_at <= today():
         errors["published_at"] = [f"发布日期须在 {year - 1} 年以后，且不晚于今天"]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     schedule = HolidayYear.objects.select_for_update().filter(year=year).first() or HolidayYear(year=year)
     schedule.source = ScheduleSource.MANUAL
     schedule.published_at = published_at
     schedule.lines = text
     schedule.entered_by = actor
-    schedule._history_user = actor
+    attribute_to(schedule, actor)
     schedule.save()
     HolidayDay.objects.filter(schedule=schedule).delete()
     HolidayDay.objects.bulk_create(

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.bad_input import BadInput
+from yanzhen.core.forms import add_service_errors
+from yanzhen.core.guards import today
 from yanzhen.holidays import calendar, selectors, services
 from yanzhen.holidays.forms import HolidayYearForm
 from yanzhen.holidays.models import HolidayYear
@@ -26,7 +27,7 @@ def _readers_only(request) -> None:
 @require_GET
 def index(request):
     _readers_only(request)
-    this_year = timezone.localdate().year
+    this_year = today().year
     chosen = request.GET.get("year", "")
     if chosen:
         if not chosen.isdigit() or not services.FIRST_YEAR <= int(chosen) <= services.last_year_open():
@@ -67,9 +68,7 @@ def year(request, year: int):
                     published_at=form.cleaned_data["published_at"],
                 )
             except ValidationError as invalid:
-                for field, problems in invalid.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                add_service_errors(form, invalid)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("holidays:year", year=year)

@@ -20,18 +20,11 @@ MENTORS = 520
 RUNS = 15
 
 
-def build_county(seed: int = 2026) -> dict:
-    from yanzhen.assessments.models import Assessment
-    from yanzhen.candidacies.models import Candidacy, CandidacyState, CandidacyTarget
-    from yanzhen.core import crypto
-    from yanzhen.cultivation.models import Enrolment, Mentor, Training
+def _build_divisions(rng: random.Random, industries: list, model_tags: list) -> tuple[list, list[str]]:
+    """The county, its townships and villages with coordinates, industries and tags."""
     from yanzhen.divisions.codes import Level, UnitKind
-    from yanzhen.divisions.models import Division, Industry, VillageTag
-    from yanzhen.people.idcard import make_id_number
-    from yanzhen.people.models import Person, Skill
-    from yanzhen.posts.models import PostType
+    from yanzhen.divisions.models import Division
 
-    rng = random.Random(seed)
     Division.objects.bulk_create(
         [
             Division(code="99", name="基准省", level=Level.PROVINCE),
@@ -39,9 +32,6 @@ def build_county(seed: int = 2026) -> dict:
             Division(code=COUNTY, name="基准县", level=Level.COUNTY, parent_id="9901"),
         ]
     )
-    industries = list(Industry.objects.all())
-    skills = list(Skill.objects.all())
-    model_tags = list(VillageTag.objects.filter(name__in=["示范村", "明星村"]))
     townships, villages = [], []
     for t in range(TOWNSHIPS):
         township = f"{COUNTY}{100 + t:03d}"
@@ -80,6 +70,15 @@ def build_county(seed: int = 2026) -> dict:
             if rng.random() < 0.1
         ]
     )
+    return townships, codes
+
+
+def _build_people(rng: random.Random, codes: list[str], skills: list, industries: list) -> list:
+    """The reserves' people, with skills and industries."""
+    from yanzhen.core import crypto
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.models import Person
+
     people, used = [], set()
     for index in range(RESERVES):
         born = date.fromordinal(date(1975, 1, 1).toordinal() + rng.randrange(25 * 365))
@@ -118,6 +117,15 @@ def build_county(seed: int = 2026) -> dict:
             for i in rng.sample(industries, rng.choice((0, 1, 1, 2)))
         ]
     )
+    return people
+
+
+def _build_candidacies(rng: random.Random, people: list) -> None:
+    """Each person in the pool, with a target post and two grades of 2024."""
+    from yanzhen.assessments.models import Assessment
+    from yanzhen.candidacies.models import Candidacy, CandidacyState, CandidacyTarget
+    from yanzhen.posts.models import PostType
+
     candidacies = Candidacy.objects.bulk_create(
         [
             Candidacy(
@@ -164,6 +172,12 @@ def build_county(seed: int = 2026) -> dict:
         ],
         batch_size=1000,
     )
+
+
+def _build_trainings(rng: random.Random, people: list) -> None:
+    """Ten one-day trainings, each person having completed up to three."""
+    from yanzhen.cultivation.models import Enrolment, Training
+
     trainings = Training.objects.bulk_create(
         [
             Training(
@@ -186,6 +200,14 @@ def build_county(seed: int = 2026) -> dict:
         ],
         batch_size=1000,
     )
+
+
+def _build_mentors(
+    rng: random.Random, codes: list[str], townships: list, skills: list, industries: list
+) -> None:
+    """The mentors in villages and townships, with skills and industries."""
+    from yanzhen.cultivation.models import Mentor
+
     mentors = Mentor.objects.bulk_create(
         [
             Mentor(
@@ -206,6 +228,21 @@ def build_county(seed: int = 2026) -> dict:
             for i in rng.sample(industries, 1)
         ]
     )
+
+
+def build_county(seed: int = 2026) -> dict:
+    from yanzhen.divisions.models import Industry, VillageTag
+    from yanzhen.people.models import Skill
+
+    rng = random.Random(seed)
+    industries = list(Industry.objects.all())
+    skills = list(Skill.objects.all())
+    model_tags = list(VillageTag.objects.filter(name__in=["示范村", "明星村"]))
+    townships, codes = _build_divisions(rng, industries, model_tags)
+    people = _build_people(rng, codes, skills, industries)
+    _build_candidacies(rng, people)
+    _build_trainings(rng, people)
+    _build_mentors(rng, codes, townships, skills, industries)
     # The ranked village: the one with the most reserves of its township around it.
     return {"village": codes[VILLAGES_PER_TOWNSHIP * 14 + 7]}
 

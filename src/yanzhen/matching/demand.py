@@ -79,6 +79,45 @@ def _committees(user, prefix: str, on: date) -> dict[str, list[tuple[str, str]]]
     return {village: list(people.values()) for village, people in seen.items()}
 
 
+def _age_band(village: Place, post_codes: list[str], rules_by_county: dict[str, object]) -> tuple[int, int]:
+    """The preferred ages; a village lacking a secretary's reserve keeps within the county's ages for one."""
+    minimum, maximum = PREFERRED_MINIMUM_AGE, PREFERRED_MAXIMUM_AGE
+    if SECRETARY not in post_codes:
+        return minimum, maximum
+    county = village.county_code
+    if county not in rules_by_county:
+        rules_by_county[county] = pipeline_rules_for(Division(code=county))
+    rules = rules_by_county[county]
+    minimum = max(minimum, rules.secretary_minimum_age)  # type: ignore[attr-defined]
+    maximum = min(maximum, rules.secretary_maximum_age)  # type: ignore[attr-defined]
+    if minimum > maximum:
+        return rules.secretary_minimum_age, rules.secretary_maximum_age  # type: ignore[attr-defined]
+    return minimum, maximum
+
+
+def _committee_lacks(members: list[tuple[str, str]]) -> tuple[bool, bool]:
+    """Whether the committee (gender, education of each member) lacks college graduates (under half, or
+    not entered) and women."""
+    college = sum(1 for _g, e in members if education_band(e) == EducationBand.COLLEGE_OR_ABOVE)
+    wants_college = not members or college * 2 < len(members)
+    no_woman = bool(members) and all(g != Gender.FEMALE for g, _e in members)
+    return wants_college, no_woman
+
+
+def _reasons(industries, posts, members, *, wants_college: bool, no_woman: bool) -> list[str]:
+    """Why the system proposes what it proposes, in Chinese for the notes."""
+    reasons = []
+    if industries:
+        reasons.append("主导产业 " + "、".join(industries))
+    if posts:
+        reasons.append("缺少后备的关键岗位 " + "、".join(p.name for p in posts))
+    if wants_college:
+        reasons.append("班子中大专及以上学历不足一半" if members else "班子情况未录入")
+    if no_woman:
+        reasons.append("班子中没有女性成员")
+    return reasons
+
+
 def propose_many(
     user, villages: list[Place], on: date, *, prefix: str | None = None
 ) -> dict[str, DemandSpec]:
@@ -94,30 +133,11 @@ def propose_many(
     for village in villages:
         posts = gaps.get(village.code, [])
         post_codes = [p.code for p in posts]
-        minimum, maximum = PREFERRED_MINIMUM_AGE, PREFERRED_MAXIMUM_AGE
-        if SECRETARY in post_codes:
-            county = village.county_code
-            if county not in rules_by_county:
-                rules_by_county[county] = pipeline_rules_for(Division(code=county))
-            rules = rules_by_county[county]
-            minimum = max(minimum, rules.secretary_minimum_age)  # type: ignore[attr-defined]
-            maximum = min(maximum, rules.secretary_maximum_age)  # type: ignore[attr-defined]
-            if minimum > maximum:
-                minimum, maximum = rules.secretary_minimum_age, rules.secretary_maximum_age  # type: ignore[attr-defined]
+        minimum, maximum = _age_band(village, post_codes, rules_by_county)
         members = committees.get(village.code, [])
-        college = sum(1 for _g, e in members if education_band(e) == EducationBand.COLLEGE_OR_ABOVE)
-        wants_college = not members or college * 2 < len(members)
-        no_woman = bool(members) and all(g != Gender.FEMALE for g, _e in members)
+        wants_college, no_woman = _committee_lacks(members)
         industries = tuple(sorted(village.industries))
-        reasons = []
-        if industries:
-            reasons.append("主导产业 " + "、".join(industries))
-        if posts:
-            reasons.append("缺少后备的关键岗位 " + "、".join(p.name for p in posts))
-        if wants_college:
-            reasons.append("班子中大专及以上学历不足一半" if members else "班子情况未录入")
-        if no_woman:
-            reasons.append("班子中没有女性成员")
+        reasons = _reasons(industries, posts, members, wants_college=wants_college, no_woman=no_woman)
         proposals[village.code] = DemandSpec(
             posts=tuple(post_codes),
             post_names=tuple(p.name for p in posts),

@@ -1,13 +1,13 @@
 """Forms of the matching pages. They only parse input; the rules and their Chinese messages live in the
-services, whose errors `add_service_errors` puts back on the form."""
+services, whose errors `core.forms.add_service_errors` puts back on the form."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import Readiness
+from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
@@ -19,32 +19,6 @@ from yanzhen.people.models import Skill
 from yanzhen.posts.models import PostType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
-    """A service's errors keyed by field go on that field; other keys become form-wide errors."""
-    if not hasattr(invalid, "error_dict"):
-        form.add_error(None, invalid.messages)
-        return
-    for name, messages in invalid.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 NO_PREFERENCE = _("No preference")

@@ -209,6 +209,13 @@ class PlacementPlan(models.Model):
         return f"{self.division} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
 
 
+def _optional(to: str, verbose_name, on_delete) -> models.ForeignKey:
+    """An optional link of a placement row (the host or mentor proposed; what approval created)."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name="+"
+    )
+
+
 class PlacementRow(models.Model):
     """One reserve of a plan with the host village or the mentor chosen for him, the score and its parts
     (a list of [label, points]). The record written on approval is linked back."""
@@ -221,40 +228,12 @@ class PlacementRow(models.Model):
     person = models.ForeignKey(
         "people.Person", verbose_name=_("reserve"), on_delete=models.PROTECT, related_name="+"
     )
-    host = models.ForeignKey(
-        "divisions.Division",
-        verbose_name=_("host village"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    mentor = models.ForeignKey(
-        "cultivation.Mentor",
-        verbose_name=_("mentor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    host = _optional("divisions.Division", _("host village"), models.PROTECT)
+    mentor = _optional("cultivation.Mentor", _("mentor"), models.PROTECT)
     score = models.IntegerField(_("match score"))
     parts = models.JSONField(_("parts of the score"), default=list)
-    secondment = models.ForeignKey(
-        "cultivation.Secondment",
-        verbose_name=_("secondment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    mentorship = models.ForeignKey(
-        "cultivation.Mentorship",
-        verbose_name=_("mentorship"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    secondment = _optional("cultivation.Secondment", _("secondment"), models.SET_NULL)
+    mentorship = _optional("cultivation.Mentorship", _("mentorship"), models.SET_NULL)
 
     objects = ScopedQuerySet.as_manager()
 

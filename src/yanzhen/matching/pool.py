@@ -133,15 +133,6 @@ def villages_of(code: str, *, details: bool = True) -> dict[str, Place]:
     }
 
 
-def place_of(division: Division) -> Place:
-    return Place(
-        code=division.code,
-        name=division.name,
-        latitude=float(division.latitude) if division.latitude is not None else None,
-        longitude=float(division.longitude) if division.longitude is not None else None,
-    )
-
-
 def period_label(year: int, half: int) -> str:
     return f"{year}年" + {1: "上半年", 2: "下半年"}.get(half, "度")
 
@@ -159,6 +150,14 @@ def load_pool(
         candidacies = candidacies.filter(person_id__in=list(person_ids))
     if where is not None:
         candidacies = candidacies.filter(where)
+    by_person = _reserves_by_person(candidacies, on)
+    if by_person and not light:
+        _add_facts(by_person, candidacies)
+    return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
+
+
+def _reserves_by_person(candidacies, on: date) -> dict[int, Reserve]:
+    """One reserve a person (his candidacies merged: the readiest readiness counts)."""
     rows = candidacies.order_by("person_id", "id").values_list(
         "id",
         "person_id",
@@ -208,9 +207,46 @@ def load_pool(
             has_industry_experience=experience,
             age=age_on(born, on),
         )
-    if not by_person or light:
-        return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
-    # The other facts through the same subquery, names mapped in Python (no join to the vocabularies).
+    return by_person
+
+
+def _names_by_person(through, people, column: str, names: dict[int, str]) -> dict[int, set[str]]:
+    """The names of a person's skills or industries (a many-to-many `through` table), by person."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for person_id, key in through.objects.filter(person_id__in=people).values_list("person_id", column):
+        found[person_id].add(names[key])
+    return found
+
+
+def _grades_by_person(people) -> dict[int, list[tuple[str, tuple[int, int]]]]:
+    """The two latest grades of each person, with their periods (assessments installed)."""
+    from yanzhen.assessments.models import Assessment
+
+    grades: dict[int, list[tuple[str, tuple[int, int]]]] = defaultdict(list)
+    for person_id, year, half, grade in (
+        Assessment.objects.filter(person_id__in=people)
+        .order_by("person_id", "-year", "-half")
+        .values_list("person_id", "year", "half", "grade")
+    ):
+        if len(grades[person_id]) < 2:
+            grades[person_id].append((grade, (year, half)))
+    return grades
+
+
+def _trainings_by_person(people) -> dict[int, int]:
+    """How many trainings each person completed (cultivation installed)."""
+    from yanzhen.cultivation.models import Enrolment
+
+    return dict(
+        Enrolment.objects.filter(person_id__in=people, completed=True)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+
+
+def _add_facts(by_person: dict[int, Reserve], candidacies) -> None:
+    """The other facts through the same subquery, names mapped in Python (no join to the vocabularies)."""
     people = candidacies.values("person_id")
     post_codes = dict(PostType.objects.values_list("id", "code"))
     targets: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -218,40 +254,14 @@ def load_pool(
         candidacy_id__in=candidacies.values("id")
     ).values_list("person_id", "village_id", "post_type_id"):
         targets[person_id].add((village, post_codes[post]))
-    skill_names = dict(Skill.objects.values_list("id", "name"))
-    skills: dict[int, set[str]] = defaultdict(set)
-    for person_id, skill in Person.skills.through.objects.filter(person_id__in=people).values_list(
-        "person_id", "skill_id"
-    ):
-        skills[person_id].add(skill_names[skill])
-    industry_names = dict(Industry.objects.values_list("id", "name"))
-    industries: dict[int, set[str]] = defaultdict(set)
-    for person_id, industry in Person.industries.through.objects.filter(person_id__in=people).values_list(
-        "person_id", "industry_id"
-    ):
-        industries[person_id].add(industry_names[industry])
-    grades: dict[int, list[tuple[str, str]]] | None = None
-    if assessments_installed():
-        from yanzhen.assessments.models import Assessment
-
-        grades = defaultdict(list)
-        for person_id, year, half, grade in (
-            Assessment.objects.filter(person_id__in=people)
-            .order_by("person_id", "-year", "-half")
-            .values_list("person_id", "year", "half", "grade")
-        ):
-            if len(grades[person_id]) < 2:
-                grades[person_id].append((grade, (year, half)))
-    trainings: dict[int, int] | None = None
-    if cultivation_installed():
-        from yanzhen.cultivation.models import Enrolment
-
-        trainings = dict(
-            Enrolment.objects.filter(person_id__in=people, completed=True)
-            .values("person_id")
-            .annotate(n=Count("id"))
-            .values_list("person_id", "n")
-        )
+    skills = _names_by_person(
+        Person.skills.through, people, "skill_id", dict(Skill.objects.values_list("id", "name"))
+    )
+    industries = _names_by_person(
+        Person.industries.through, people, "industry_id", dict(Industry.objects.values_list("id", "name"))
+    )
+    grades = _grades_by_person(people) if assessments_installed() else None
+    trainings = _trainings_by_person(people) if cultivation_installed() else None
     for person_id, reserve in by_person.items():
         reserve.targets = frozenset(targets.get(person_id, ()))
         reserve.skills = frozenset(skills.get(person_id, ()))
@@ -262,7 +272,6 @@ def load_pool(
             reserve.grade_periods = tuple(label for _grade, label in own)
         if trainings is not None:
             reserve.trainings_completed = trainings.get(person_id, 0)
-    return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
 
 
 @dataclass(frozen=True)

@@ -332,33 +332,45 @@ def reserve_vector(reserves: list[Reserve], weights: MatchingWeights) -> np.ndar
     return np.array([sum(p for _l, p in reserve_parts(r, weights)) for r in reserves], dtype=np.int64)
 
 
-def village_matrix(
-    reserves: list[Reserve], homes: list[Place | None], targets: list[Target], weights: MatchingWeights
+def _shared_points(
+    reserves: list[Reserve],
+    homes: list[Place | None],
+    wanted: list,
+    places: list[Place],
+    weights: MatchingWeights,
 ) -> np.ndarray:
-    """The totals of `village_parts` for every reserve (rows) and target (columns)."""
-    n, m = len(reserves), len(targets)
-    if n == 0 or m == 0:
-        return np.zeros((n, m), dtype=np.int64)
-    total = _overlap([r.skills for r in reserves], [t.demand.skills for t in targets]) * weights.skill_points
-    total = total + _overlap([r.industries for r in reserves], [t.demand.industries for t in targets]) * (
+    """Skills and industries in common with what a column wants (a village's demand, a mentor), and the
+    distance: what a village's and a mentor's totals share."""
+    total = _overlap([r.skills for r in reserves], [w.skills for w in wanted]) * weights.skill_points
+    total = total + _overlap([r.industries for r in reserves], [w.industries for w in wanted]) * (
         weights.industry_points
     )
-    total = total.astype(np.int64) + reserve_vector(reserves, weights)[:, None]
-    # Already a reserve for the target's post of the target's village.
+    return total.astype(np.int64) + distance_matrix(homes, places, weights)
+
+
+def _target_post_points(
+    reserves: list[Reserve], targets: list[Target], weights: MatchingWeights
+) -> np.ndarray:
+    """Already a reserve for the target's post of the target's village."""
+    points = np.zeros((len(reserves), len(targets)), dtype=np.int64)
     column_of = {(t.village.code, t.post_code): j for j, t in enumerate(targets) if t.post_code}
-    if column_of:
-        for i, reserve in enumerate(reserves):
-            for key in reserve.targets:
-                j = column_of.get(key)
-                if j is not None:
-                    total[i, j] += weights.target_post_points
-    ages = np.array([np.nan if r.age is None else r.age for r in reserves], dtype=float)[:, None]
-    minimum = np.array([np.nan if t.demand.minimum_age is None else t.demand.minimum_age for t in targets])[
-        None, :
-    ]
-    maximum = np.array([np.nan if t.demand.maximum_age is None else t.demand.maximum_age for t in targets])[
-        None, :
-    ]
+    for i, reserve in enumerate(reserves):
+        for key in reserve.targets:
+            j = column_of.get(key)
+            if j is not None:
+                points[i, j] += weights.target_post_points
+    return points
+
+
+def _or_nan(values) -> np.ndarray:
+    return np.array([np.nan if value is None else value for value in values], dtype=float)
+
+
+def _age_points(reserves: list[Reserve], demands: list, weights: MatchingWeights) -> np.ndarray:
+    """The reserve's age inside the band the village prefers (a band with at least one end)."""
+    ages = _or_nan([r.age for r in reserves])[:, None]
+    minimum = _or_nan([d.minimum_age for d in demands])[None, :]
+    maximum = _or_nan([d.maximum_age for d in demands])[None, :]
     with np.errstate(invalid="ignore"):
         in_band = (
             ~np.isnan(ages)
@@ -366,16 +378,43 @@ def village_matrix(
             & (np.isnan(minimum) | (ages >= minimum))
             & (np.isnan(maximum) | (ages <= maximum))
         )
-    total += in_band * weights.age_points
-    bands = {"": 0, EducationBand.COLLEGE_OR_ABOVE.value: 1, EducationBand.SECONDARY_OR_BELOW.value: 2}
-    reserve_band = np.array([bands.get(r.education_band, 0) for r in reserves])[:, None]
-    wanted_band = np.array([bands.get(t.demand.education_band, 0) for t in targets])[None, :]
-    total += ((wanted_band != 0) & (reserve_band == wanted_band)) * weights.education_points
-    sexes = {"": 0, Gender.MALE.value: 1, Gender.FEMALE.value: 2}
-    reserve_sex = np.array([sexes.get(r.gender, 0) for r in reserves])[:, None]
-    wanted_sex = np.array([sexes.get(t.demand.preferred_gender, 0) for t in targets])[None, :]
-    total += ((wanted_sex != 0) & (reserve_sex == wanted_sex)) * weights.gender_points
-    total += distance_matrix(homes, [t.village for t in targets], weights)
+    return in_band * weights.age_points
+
+
+def _preference_points(have: list[str], wanted: list[str], codes: dict[str, int], points: int) -> np.ndarray:
+    """`points` where the village states a preference (a code other than 0) and the reserve meets it."""
+    reserve_code = np.array([codes.get(value, 0) for value in have])[:, None]
+    wanted_code = np.array([codes.get(value, 0) for value in wanted])[None, :]
+    return ((wanted_code != 0) & (reserve_code == wanted_code)) * points
+
+
+EDUCATION_CODES = {"": 0, EducationBand.COLLEGE_OR_ABOVE.value: 1, EducationBand.SECONDARY_OR_BELOW.value: 2}
+GENDER_CODES = {"": 0, Gender.MALE.value: 1, Gender.FEMALE.value: 2}
+
+
+def village_matrix(
+    reserves: list[Reserve], homes: list[Place | None], targets: list[Target], weights: MatchingWeights
+) -> np.ndarray:
+    """The totals of `village_parts` for every reserve (rows) and target (columns)."""
+    if not reserves or not targets:
+        return np.zeros((len(reserves), len(targets)), dtype=np.int64)
+    demands = [t.demand for t in targets]
+    total = _shared_points(reserves, homes, demands, [t.village for t in targets], weights)
+    total += reserve_vector(reserves, weights)[:, None]
+    total += _target_post_points(reserves, targets, weights)
+    total += _age_points(reserves, demands, weights)
+    total += _preference_points(
+        [r.education_band for r in reserves],
+        [d.education_band for d in demands],
+        EDUCATION_CODES,
+        weights.education_points,
+    )
+    total += _preference_points(
+        [r.gender for r in reserves],
+        [d.preferred_gender for d in demands],
+        GENDER_CODES,
+        weights.gender_points,
+    )
     return total
 
 
@@ -383,11 +422,6 @@ def mentor_matrix(
     reserves: list[Reserve], homes: list[Place | None], mentors: list[MentorInfo], weights: MatchingWeights
 ) -> np.ndarray:
     """The totals of `mentor_parts` for every reserve (rows) and mentor (columns)."""
-    n, m = len(reserves), len(mentors)
-    if n == 0 or m == 0:
-        return np.zeros((n, m), dtype=np.int64)
-    total = _overlap([r.skills for r in reserves], [x.skills for x in mentors]) * weights.skill_points
-    total = total + _overlap([r.industries for r in reserves], [x.industries for x in mentors]) * (
-        weights.industry_points
-    )
-    return total.astype(np.int64) + distance_matrix(homes, [x.place for x in mentors], weights)
+    if not reserves or not mentors:
+        return np.zeros((len(reserves), len(mentors)), dtype=np.int64)
+    return _shared_points(reserves, homes, mentors, [x.place for x in mentors], weights)

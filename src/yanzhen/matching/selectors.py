@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import Http404
-from django.utils import timezone
 
 from yanzhen.candidacies.models import Readiness
 from yanzhen.candidacies.rules import rules_for as pipeline_rules_for
-from yanzhen.core.jurisdiction import code_in_jurisdiction, get_scoped_or_404
+from yanzhen.core.guards import get_for_view, today
+from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.matching.demand import demands_for
@@ -44,13 +44,9 @@ READINESS_NAMES = {
 }
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def get_village(user, code: str) -> Division:
     """A village (村级单位) inside the user's jurisdiction, else 404."""
-    village = get_scoped_or_404(Division.objects.select_related("parent"), user, code=code)
+    village = get_for_view(Division.objects.select_related("parent"), user, code=code)
     if village.level != Level.VILLAGE:
         raise Http404
     return village
@@ -160,31 +156,36 @@ class SupplyFilters:
     industry: str = ""
     readiness: str = ""
 
+    def keep(self, reserve: Reserve) -> bool:
+        """The reserve brings the skill, the industry and the readiness asked for (those asked)."""
+        return (
+            (not self.skill or self.skill in reserve.skills)
+            and (not self.industry or self.industry in reserve.industries)
+            and (not self.readiness or reserve.readiness == self.readiness)
+        )
+
+
+def _target_names(reserve: Reserve, places: dict[str, Place], post_names: dict[str, str]) -> list[str]:
+    """The posts the reserve stands for, by village and post name."""
+    return sorted(f"{places[v].name if v in places else v}{post_names.get(p, p)}" for v, p in reserve.targets)
+
 
 def supply(user, filters: SupplyFilters | None = None, on: date | None = None) -> list[SupplyRow]:
     """The pool on the date with what each reserve brings, ordered by home village and name."""
     filters = filters or SupplyFilters()
     on = on or today()
-    reserves = load_pool(user, within=filters.within, on=on)
-    if filters.skill:
-        reserves = [r for r in reserves if filters.skill in r.skills]
-    if filters.industry:
-        reserves = [r for r in reserves if filters.industry in r.industries]
-    if filters.readiness:
-        reserves = [r for r in reserves if r.readiness == filters.readiness]
+    reserves = [r for r in load_pool(user, within=filters.within, on=on) if filters.keep(r)]
     places = _places({r.village_code for r in reserves} | {r.candidacy_village_code for r in reserves})
     post_names = dict(PostType.objects.values_list("code", "name"))
-    rows = []
-    for reserve in reserves:
-        targets = sorted(
-            (f"{places[v].name if v in places else v}{post_names.get(p, p)}" for v, p in reserve.targets)
+    return [
+        SupplyRow(
+            reserve,
+            places.get(reserve.village_code),
+            places.get(reserve.candidacy_village_code),
+            _target_names(reserve, places, post_names),
         )
-        rows.append(
-            SupplyRow(
-                reserve, places.get(reserve.village_code), places.get(reserve.candidacy_village_code), targets
-            )
-        )
-    return rows
+        for reserve in reserves
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -278,7 +279,7 @@ def plans(user):
 
 
 def get_plan(user, pk) -> PlacementPlan:
-    return get_scoped_or_404(
+    return get_for_view(
         PlacementPlan.objects.select_related("division", "created_by", "decided_by"), user, pk=pk
     )
 

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import attribute_to, raise_errors, require_editor
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division, Industry
@@ -54,24 +55,30 @@ MAXIMUM_CAPACITY = 50
 PLAN_STATE_NAMES = {PlanState.PROPOSED: "待批准", PlanState.APPROVED: "已批准", PlanState.DISCARDED: "已作废"}
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def _check(actor, code: str) -> None:
+    """Outside the actor's jurisdiction: 404; inside but a reader: 403."""
     if not code_in_jurisdiction(actor, code):
         raise Http404
-    if not actor.can_edit:
-        raise PermissionDenied
+    require_editor(actor)
 
 
 def _save(instance, actor) -> None:
-    instance._history_user = actor
+    attribute_to(instance, actor)
     instance.save()
 
 
 # ---------------------------------------------------------------------------------------------------------
 # 村级需求清单
+
+
+def _age_errors(errors: dict[str, str], minimum_age: int | None, maximum_age: int | None) -> None:
+    """Each end of the preferred ages between 18 and 70, the upper not under the lower."""
+    if minimum_age is not None and not 18 <= minimum_age <= 70:
+        errors["minimum_age"] = "年龄下限须在 18 至 70 岁之间"
+    if maximum_age is not None and not 18 <= maximum_age <= 70:
+        errors["maximum_age"] = "年龄上限须在 18 至 70 岁之间"
+    if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age and not errors:
+        errors["maximum_age"] = f"年龄上限 {maximum_age} 岁不能小于下限 {minimum_age} 岁"
 
 
 @transaction.atomic
@@ -93,12 +100,7 @@ def save_demand(
     errors: dict[str, str] = {}
     if village.level != Level.VILLAGE:
         errors["village"] = f"{village.name} 不是村级单位，需求清单按村填写"
-    if minimum_age is not None and not 18 <= minimum_age <= 70:
-        errors["minimum_age"] = "年龄下限须在 18 至 70 岁之间"
-    if maximum_age is not None and not 18 <= maximum_age <= 70:
-        errors["maximum_age"] = "年龄上限须在 18 至 70 岁之间"
-    if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age and not errors:
-        errors["maximum_age"] = f"年龄上限 {maximum_age} 岁不能小于下限 {minimum_age} 岁"
+    _age_errors(errors, minimum_age, maximum_age)
     if education_band and education_band not in EducationBand.values:
         errors["education_band"] = "学历要求只能是“大专及以上”或“中专及以下”"
     if preferred_gender and preferred_gender not in Gender.values:
@@ -106,8 +108,7 @@ def save_demand(
     notes = (notes or "").strip()
     if len(notes) > 1000:
         errors["notes"] = "备注不能超过 1000 字"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     demand = VillageDemand.objects.select_for_update().filter(village=village).first() or VillageDemand(
         village=village
     )
@@ -170,8 +171,7 @@ def save_weights(*, actor, county: Division, **values) -> MatchingWeights:
         low, high = WEIGHT_BOUNDS[name]
         if not isinstance(value, int) or not low <= value <= high:
             errors[name] = f"须为 {low} 至 {high} 之间的整数"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     weights = MatchingWeights.objects.select_for_update().filter(county=county).first() or MatchingWeights(
         county=county
     )
@@ -227,6 +227,32 @@ class Computed:
 SECONDMENT_KINDS = (PlacementKind.SECONDMENT, PlacementKind.CROSS_VILLAGE)
 
 
+def _secondment_request_errors(data: PlacementRequest) -> dict[str, str]:
+    """A secondment's (or a cross-village post's) own fields: mode, goals and a length within the county's
+    rules."""
+    from yanzhen.cultivation.models import SecondmentMode
+    from yanzhen.cultivation.services import last_day_of_months, rules_for
+
+    errors: dict[str, str] = {}
+    if data.mode not in SecondmentMode.values:
+        errors["mode"] = "请选择全脱产或半脱产"
+    if not data.goals:
+        errors["goals"] = "请在挂职前写明锻炼目标"
+    if data.planned_end is None:
+        errors["planned_end"] = "请填写计划结束日期"
+    elif data.start is not None:
+        rules = rules_for(data.division.code)
+        shortest, longest = rules.secondment_minimum_months, rules.secondment_maximum_months
+        earliest = last_day_of_months(data.start, shortest)
+        latest = last_day_of_months(data.start, longest)
+        if not earliest <= data.planned_end <= latest:
+            errors["planned_end"] = (
+                f"挂职期限须在 {shortest} 至 {longest} 个月之间："
+                f"计划结束日期应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
+            )
+    return errors
+
+
 def _request_errors(data: PlacementRequest) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.kind not in PlacementKind.values:
@@ -245,25 +271,7 @@ def _request_errors(data: PlacementRequest) -> dict[str, str]:
     if len(data.post_title) > 50:
         errors["post_title"] = "挂任职务不能超过 50 个字"
     if data.kind in SECONDMENT_KINDS:
-        from yanzhen.cultivation.models import SecondmentMode
-        from yanzhen.cultivation.services import last_day_of_months, rules_for
-
-        if data.mode not in SecondmentMode.values:
-            errors["mode"] = "请选择全脱产或半脱产"
-        if not data.goals:
-            errors["goals"] = "请在挂职前写明锻炼目标"
-        if data.planned_end is None:
-            errors["planned_end"] = "请填写计划结束日期"
-        elif data.start is not None:
-            rules = rules_for(data.division.code)
-            shortest, longest = rules.secondment_minimum_months, rules.secondment_maximum_months
-            earliest = last_day_of_months(data.start, shortest)
-            latest = last_day_of_months(data.start, longest)
-            if not earliest <= data.planned_end <= latest:
-                errors["planned_end"] = (
-                    f"挂职期限须在 {shortest} 至 {longest} 个月之间："
-                    f"计划结束日期应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
-                )
+        errors.update(_secondment_request_errors(data))
     else:
         data.mode, data.planned_end = "", None
     return errors
@@ -386,6 +394,31 @@ def _mentor_admissible(reserves: list[Reserve], mentors: list[MentorInfo]) -> np
     return admissible
 
 
+def _mentor_problem(actor, request, villages, on, reserves, homes, weights) -> tuple:
+    """The mentors as columns: capacity, scores, who may take whom, names and the words of the messages."""
+    options: list = _mentors(actor, request, villages, on)
+    capacity = np.array([m.capacity for m in options], dtype=np.int64)
+    scores = mentor_matrix(reserves, homes, options, weights)
+    admissible = _mentor_admissible(reserves, options)
+    names = [f"{m.name}（{m.place.name}）" for m in options]
+    return options, capacity, scores, admissible, names, "导师", f"同时帮带 {int(capacity.max(initial=0))} 人"
+
+
+def _host_problem(actor, request, villages, on, reserves, homes, weights) -> tuple:
+    """The host villages as columns (not the reserve's home, nor the village he stands for)."""
+    options = _hosts(actor, request, villages, on)
+    cap = _host_capacity(request, weights)
+    capacity = np.full(len(options), cap, dtype=np.int64)
+    scores = village_matrix(reserves, homes, options, weights)
+    host_codes = np.array([t.village.code for t in options])[None, :]
+    home_codes = np.array([r.village_code for r in reserves])[:, None]
+    own_codes = np.array([r.candidacy_village_code for r in reserves])[:, None]
+    admissible = (host_codes != home_codes) & (host_codes != own_codes)
+    names = [t.village.name for t in options]
+    word = "挂职村" if request.kind == PlacementKind.SECONDMENT else "任职村"
+    return options, capacity, scores, admissible, names, word, f"接收 {cap} 人"
+
+
 def compute_placement(actor, request: PlacementRequest) -> Computed:
     """Validate and solve a request without writing anything. Raises ValidationError (bad data, or an
     infeasible request with the reason in Chinese)."""
@@ -393,8 +426,7 @@ def compute_placement(actor, request: PlacementRequest) -> Computed:
 
     _check(actor, request.division.code)
     errors = _request_errors(request)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     on = request.start
     timings: dict[str, float] = {}
     began = time.perf_counter()
@@ -410,25 +442,10 @@ def compute_placement(actor, request: PlacementRequest) -> Computed:
     homes = [villages.get(r.village_code) for r in reserves]
     timings["load"] = time.perf_counter() - began
     try:
-        if request.kind == PlacementKind.MENTORING:
-            options: list = _mentors(actor, request, villages, on)
-            capacity = np.array([m.capacity for m in options], dtype=np.int64)
-            scores = mentor_matrix(reserves, homes, options, weights)
-            admissible = _mentor_admissible(reserves, options)
-            names = [f"{m.name}（{m.place.name}）" for m in options]
-            word, unit = "导师", f"同时帮带 {int(capacity.max(initial=0))} 人"
-        else:
-            options = _hosts(actor, request, villages, on)
-            cap = _host_capacity(request, weights)
-            capacity = np.full(len(options), cap, dtype=np.int64)
-            scores = village_matrix(reserves, homes, options, weights)
-            host_codes = np.array([t.village.code for t in options])[None, :]
-            home_codes = np.array([r.village_code for r in reserves])[:, None]
-            own_codes = np.array([r.candidacy_village_code for r in reserves])[:, None]
-            admissible = (host_codes != home_codes) & (host_codes != own_codes)
-            names = [t.village.name for t in options]
-            word = "挂职村" if request.kind == PlacementKind.SECONDMENT else "任职村"
-            unit = f"接收 {cap} 人"
+        build = _mentor_problem if request.kind == PlacementKind.MENTORING else _host_problem
+        options, capacity, scores, admissible, names, word, unit = build(
+            actor, request, villages, on, reserves, homes, weights
+        )
         timings["score"] = time.perf_counter() - began - timings["load"]
         reserve_names = [r.name for r in reserves]
         solution = assignment.optimal(scores, admissible, capacity, reserve_names, names, word, unit)

@@ -21,6 +21,8 @@ from pypinyin import lazy_pinyin
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
 from yanzhen.core import audit, versioning, xlsx
+from yanzhen.core.forms import add_service_errors
+from yanzhen.core.guards import require_editor, today
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -31,7 +33,6 @@ from yanzhen.matching.forms import (
     PlacementForm,
     SupplyFilterForm,
     WeightsForm,
-    add_service_errors,
 )
 from yanzhen.matching.models import MatchingWeights, PlacementKind, PlanState, VillageDemand
 from yanzhen.matching.scoring import part_text, weights_for
@@ -41,11 +42,6 @@ from yanzhen.posts.models import PostType
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 100
 RANKING_SHOWN = 50
-
-
-def _require_editor(user) -> None:
-    if not user.can_edit:
-        raise PermissionDenied
 
 
 def _townships(user):
@@ -96,24 +92,38 @@ def village(request, code: str):
     )
 
 
+def _saved_versioned(form, record, model, pk: str, call) -> bool:
+    """A posted edit of `record`: valid, not overtaken by another save (`core.versioning`), and accepted by
+    the service `call`; else False with the errors on the form."""
+    versioning.track(form, record)
+    if not form.is_valid():
+        return False
+    try:
+        with versioning.saving(form, model, pk=pk):
+            call()
+    except ValidationError as invalid:
+        add_service_errors(form, invalid)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def demand_edit(request, code: str):
     division = selectors.get_village(request.user, code)
-    _require_editor(request.user)
+    require_editor(request.user)
     _place, demand, _saved = selectors.village_demand(request.user, division)
     stored = VillageDemand.objects.filter(pk=division.code).first()
     if request.method == "POST":
         form = DemandForm(request.POST)
-        versioning.track(form, stored)
-        if form.is_valid():
-            try:
-                with versioning.saving(form, VillageDemand, pk=division.code):
-                    services.save_demand(actor=request.user, village=division, **form.cleaned_data)
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("The demand list is saved."))
-                return redirect("matching:village", code=division.code)
+        if _saved_versioned(
+            form,
+            stored,
+            VillageDemand,
+            division.code,
+            lambda: services.save_demand(actor=request.user, village=division, **form.cleaned_data),
+        ):
+            messages.success(request, _("The demand list is saved."))
+            return redirect("matching:village", code=division.code)
     else:
         form = DemandForm(
             initial={
@@ -248,7 +258,7 @@ def _cell(sheet, value):
 def supply_export(request):
     """The supply list as xlsx: ID numbers masked, the export audited. Only the roles that manage people
     take exports out of the system (as for the person list)."""
-    _require_editor(request.user)
+    require_editor(request.user)
     _form, filters = _supply_filters(request)
     rows = SUPPLY_LIST.order(request, _only_selected(request, selectors.supply(request.user, filters)))
     workbook = Workbook(write_only=True)
@@ -277,7 +287,7 @@ def supply_export(request):
         sheet.append([_cell(sheet, value) for value in values])
     buffer = BytesIO()
     workbook.save(buffer)
-    on = selectors.today()
+    on = today()
     audit.record(
         action=AuditAction.EXPORT,
         user=request.user,
@@ -307,16 +317,15 @@ def weights(request):
     current = weights_for(county.code)
     if request.method == "POST":
         form = WeightsForm(request.POST)
-        versioning.track(form, current)
-        if form.is_valid():
-            try:
-                with versioning.saving(form, MatchingWeights, pk=county.code):
-                    services.save_weights(actor=user, county=county, **form.cleaned_data)
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("matching:weights")
+        if _saved_versioned(
+            form,
+            current,
+            MatchingWeights,
+            county.code,
+            lambda: services.save_weights(actor=user, county=county, **form.cleaned_data),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("matching:weights")
     else:
         form = WeightsForm(initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS})
         versioning.track(form, current)
@@ -336,23 +345,13 @@ def placement_list(request):
 
 @require_http_methods(["GET", "POST"])
 def placement_new(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     form = PlacementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the request's (all but `people`: every reserve not yet placed).
             plan = services.plan_placement(
-                actor=request.user,
-                request=services.PlacementRequest(
-                    division=data["division"],
-                    kind=data["kind"],
-                    start=data["start"],
-                    planned_end=data["planned_end"],
-                    mode=data["mode"],
-                    goals=data["goals"],
-                    post_title=data["post_title"],
-                    capacity=data["capacity"],
-                ),
+                actor=request.user, request=services.PlacementRequest(**form.cleaned_data)
             )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
@@ -380,27 +379,24 @@ def placement_detail(request, pk: int):
     )
 
 
-@require_POST
-def placement_approve(request, pk: int):
+def _decide(request, pk: int, service, done: str):
+    """Approve or discard a plan; the service's refusal is shown above the plan."""
     plan = selectors.get_plan(request.user, pk)
     try:
-        services.approve_plan(actor=request.user, plan=plan)
+        service(actor=request.user, plan=plan)
     except ValidationError as invalid:
         for message in invalid.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The plan is approved and written to cultivation."))
+        messages.success(request, done)
     return redirect("matching:placement-detail", pk=plan.pk)
+
+
+@require_POST
+def placement_approve(request, pk: int):
+    return _decide(request, pk, services.approve_plan, _("The plan is approved and written to cultivation."))
 
 
 @require_POST
 def placement_discard(request, pk: int):
-    plan = selectors.get_plan(request.user, pk)
-    try:
-        services.discard_plan(actor=request.user, plan=plan)
-    except ValidationError as invalid:
-        for message in invalid.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The plan is discarded."))
-    return redirect("matching:placement-detail", pk=plan.pk)
+    return _decide(request, pk, services.discard_plan, _("The plan is discarded."))

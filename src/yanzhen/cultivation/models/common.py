@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +18,24 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+
+
+def author_field(verbose_name=None) -> models.ForeignKey:
+    """The user who created (or recorded) a row; kept when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name or _("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def optional_link(to, verbose_name, *, on_delete=models.SET_NULL, related_name="+") -> models.ForeignKey:
+    """A link that may be empty (a step's fulfilling record, the round an assignment was judged at ...)."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name=related_name
+    )
 
 
 class CultivationRules(models.Model):
@@ -93,17 +112,10 @@ class OrganisedQuerySet(ScopedQuerySet):
 
     participant_path = ""
 
-    def restrict(self, user):
-        prefix = jurisdiction_prefix(user)
-        if prefix is None:
-            return self.none()
-        if prefix == "":
-            return self
-        path = self.model.jurisdiction_path
-        inside = self.model._default_manager.filter(
-            **{f"{self.participant_path}__startswith": prefix}
-        ).values("pk")
-        return self.filter(Q(**{f"{path}__startswith": prefix}) | Q(pk__in=inside))
+    def restrict(self, user, action="view"):
+        return _restrict_either(
+            self, user, action, self.model.jurisdiction_path, self.participant_path, pk=True
+        )
 
 
 class ParticipantQuerySet(ScopedQuerySet):
@@ -112,13 +124,21 @@ class ParticipantQuerySet(ScopedQuerySet):
 
     organiser_path = ""
 
-    def restrict(self, user):
-        prefix = jurisdiction_prefix(user)
-        if prefix is None:
-            return self.none()
-        if prefix == "":
-            return self
-        return self.filter(
-            Q(**{f"{self.model.jurisdiction_path}__startswith": prefix})
-            | Q(**{f"{self.organiser_path}__startswith": prefix})
-        )
+    def restrict(self, user, action="view"):
+        return _restrict_either(self, user, action, self.model.jurisdiction_path, self.organiser_path)
+
+
+def _restrict_either(queryset, user, action: str, path: str, other_path: str, *, pk: bool = False):
+    """The rows inside the user's jurisdiction by `path` or by `other_path` (with `pk`: through a subquery
+    of the same model, the participants being many). `action` as in `ScopedQuerySet.restrict`."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or (action == "change" and not (user is not None and user.can_edit)):
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    if pk:
+        inside = queryset.model._default_manager.filter(**{f"{other_path}__startswith": prefix}).values("pk")
+        other = Q(pk__in=inside)
+    else:
+        other = Q(**{f"{other_path}__startswith": prefix})
+    return queryset.filter(Q(**{f"{path}__startswith": prefix}) | other)

@@ -5,7 +5,6 @@ practice assignment (实践作业) per trainee, judged and shown at the next rou
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import OrganisedQuerySet
+from yanzhen.cultivation.models.common import OrganisedQuerySet, author_field, optional_link
 
 
 class CyclicProgrammeQuerySet(OrganisedQuerySet):
@@ -38,13 +37,7 @@ class CyclicProgramme(models.Model):
     trainees = models.ManyToManyField(
         "people.Person", verbose_name=_("trainees"), blank=True, related_name="cyclic_programmes"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[trainees])
 
@@ -114,13 +107,8 @@ class PracticeAssignment(models.Model):
     comment = NormalisedCharField(_("comment"), max_length=200, blank=True)
     showcased = models.BooleanField(_("shown at the review"), default=False)
     judged_on = models.DateField(_("judged on"), null=True, blank=True)
-    judged_at = models.ForeignKey(
-        CyclicRound,
-        verbose_name=_("judged at round"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="judged_assignments",
+    judged_at = optional_link(
+        CyclicRound, _("judged at round"), on_delete=models.PROTECT, related_name="judged_assignments"
     )
     history = HistoricalRecords()
 

@@ -7,7 +7,6 @@ complete, or when a clerk marks it done.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.cultivation.models.common import author_field, optional_link
 from yanzhen.people.codes import Degree, Education
 
 
@@ -65,13 +65,7 @@ class DegreeStudy(models.Model):
         related_name="degree_study",
     )
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -105,13 +99,7 @@ class GrowthPlan(models.Model):
     )
     drawn_up_on = models.DateField(_("drawn up on"))
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -165,54 +153,12 @@ class GrowthPlanItem(models.Model):
     due = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
-    training = models.ForeignKey(
-        "cultivation.Training",
-        verbose_name=_("training programme"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    cyclic_programme = models.ForeignKey(
-        "cultivation.CyclicProgramme",
-        verbose_name=_("cyclic training programme"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    mentorship = models.ForeignKey(
-        "cultivation.Mentorship",
-        verbose_name=_("mentorship"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    practice_post = models.ForeignKey(
-        "cultivation.PracticePost",
-        verbose_name=_("practice post assignment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    secondment = models.ForeignKey(
-        "cultivation.Secondment",
-        verbose_name=_("secondment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    degree_study = models.ForeignKey(
-        "cultivation.DegreeStudy",
-        verbose_name=_("degree study"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    training = optional_link("cultivation.Training", _("training programme"))
+    cyclic_programme = optional_link("cultivation.CyclicProgramme", _("cyclic training programme"))
+    mentorship = optional_link("cultivation.Mentorship", _("mentorship"))
+    practice_post = optional_link("cultivation.PracticePost", _("practice post assignment"))
+    secondment = optional_link("cultivation.Secondment", _("secondment"))
+    degree_study = optional_link("cultivation.DegreeStudy", _("degree study"))
     history = HistoricalRecords()
 
     objects = GrowthPlanItemQuerySet.as_manager()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.cultivation.models.common import author_field
 
 
 class MentorKind(models.TextChoices):
@@ -103,13 +103,7 @@ class Mentorship(models.Model):
     )
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[mentors])
 
@@ -158,13 +152,7 @@ class GuidanceSession(models.Model):
     form = models.CharField(_("form"), max_length=20, choices=GuidanceForm.choices)
     topic = NormalisedCharField(_("topic"), max_length=100)
     content = NormalisedTextField(_("content"), blank=True, max_length=LONG_TEXT_MAX)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = author_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.cultivation.models.common import author_field
 
 
 class SecondmentKind(models.TextChoices):
@@ -80,13 +80,7 @@ class Secondment(models.Model):
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
     host_evaluation = NormalisedTextField(_("host's evaluation"), blank=True, max_length=LONG_TEXT_MAX)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -149,13 +143,7 @@ class PracticePost(models.Model):
         on_delete=models.PROTECT,
         related_name="practice_post",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

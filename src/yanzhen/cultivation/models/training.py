@@ -6,14 +6,13 @@ trainings that end in that year; a training without recorded attendance credits 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet
+from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet, author_field
 
 
 class TrainingKind(models.TextChoices):
@@ -53,13 +52,7 @@ class Training(models.Model):
     end = models.DateField(_("last day"))
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

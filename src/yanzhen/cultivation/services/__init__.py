@@ -5,13 +5,8 @@ and data (ValidationError with Chinese messages keyed by field), then writes in 
 history naming the actor. A refused call writes nothing. See `common` for the shared rules.
 """
 
-from yanzhen.cultivation.services.common import (
-    add_months,
-    last_day_of_months,
-    rules_for,
-    save_rules,
-    today,
-)
+from yanzhen.core.guards import today
+from yanzhen.cultivation.services.common import add_months, last_day_of_months, rules_for, save_rules
 from yanzhen.cultivation.services.cyclic import (
     add_round,
     create_cyclic_programme,

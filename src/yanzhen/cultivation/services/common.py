@@ -13,12 +13,12 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import CultivationRules, Enrolment, Secondment, SecondmentMode
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -28,15 +28,13 @@ from yanzhen.people.models import Person
 HOURS_PER_DAY = 24
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
-def check_scope(actor, code: str) -> None:
-    """Outside the actor's jurisdiction: 404; inside but a reader: 403."""
+def check_scope(actor, code: str, *, role: Role | None = None) -> None:
+    """Outside the actor's jurisdiction: 404; inside but a reader (or, with `role`, not holding it): 403."""
     if not code_in_jurisdiction(actor, code):
         raise Http404
-    if not actor.can_edit:
+    if role is None:
+        require_editor(actor)
+    elif not actor.has_role(role):
         raise PermissionDenied
 
 
@@ -45,7 +43,7 @@ def check_person(actor, person: Person) -> None:
 
 
 def save(instance, actor) -> None:
-    instance._history_user = actor
+    attribute_to(instance, actor)
     instance.save()
 
 
@@ -83,6 +81,57 @@ def to_decimal(value) -> Decimal | None:
         return Decimal("NaN")
 
 
+def check_text(
+    errors: dict[str, str],
+    field: str,
+    value,
+    *,
+    label: str = "",
+    limit: int | None = None,
+    missing: str = "",
+    unit: str = "个字",
+) -> str:
+    """The text stripped; refused when `missing` is given and it is empty, or when it is over `limit`
+    ("<label>不能超过 <limit> 个字")."""
+    text = (value or "").strip()
+    if missing and not text:
+        errors[field] = missing
+    elif limit is not None and len(text) > limit:
+        errors[field] = f"{label}不能超过 {limit} {unit}"
+    return text
+
+
+def check_period(
+    errors: dict[str, str],
+    start: date | None,
+    end: date | None,
+    *,
+    fields: tuple[str, str] = ("start", "end"),
+    missing: tuple[str, str] = ("请填写开始日期", "请填写结束日期"),
+    backwards: str = "结束日期不能早于开始日期",
+    strictly_after: bool = False,
+) -> None:
+    """A period's two days: each required when its `missing` message is not empty, the end not before the
+    start (`strictly_after`: after it)."""
+    start_field, end_field = fields
+    if start is None and missing[0]:
+        errors[start_field] = missing[0]
+    if end is None:
+        if missing[1]:
+            errors[end_field] = missing[1]
+    elif start is not None and (end <= start if strictly_after else end < start):
+        errors[end_field] = backwards
+
+
+def past_day_error(day: date | None, label: str, *, missing: str = "") -> str | None:
+    """A day that must be given and not be in the future (a report's, a judgement's ...)."""
+    if day is None:
+        return missing or f"请填写{label}"
+    if day > today():
+        return f"{label}不能晚于今天"
+    return None
+
+
 def check_hours(value, *, days: int, field_label: str = "学时") -> tuple[Decimal | None, str | None]:
     """Hours must be a number, not negative, and at most 24 a day over `days` days."""
     hours = to_decimal(value)
@@ -109,6 +158,26 @@ def check_score(value) -> tuple[Decimal | None, str | None]:
     return score, None
 
 
+def _required_number(errors: dict[str, str], field: str, value, check, missing: str) -> Decimal | None:
+    if value is None or value == "":
+        errors[field] = missing
+        return None
+    number, message = check(value)
+    if message:
+        errors[field] = message
+    return number
+
+
+def required_hours(errors: dict[str, str], value, *, days: int, field: str = "hours") -> Decimal | None:
+    """Hours that must be given (see `check_hours`)."""
+    return _required_number(errors, field, value, lambda v: check_hours(v, days=days), "请填写学时")
+
+
+def required_score(errors: dict[str, str], value, *, field: str, missing: str) -> Decimal | None:
+    """A score that must be given (see `check_score`)."""
+    return _required_number(errors, field, value, check_score, missing)
+
+
 def overlaps(start_a: date, end_a: date, start_b: date, end_b: date) -> bool:
     """Two inclusive periods share at least one day."""
     return start_a <= end_b and start_b <= end_a
@@ -130,16 +199,21 @@ def full_time_secondment_during(
     return None
 
 
+def first_secondment_clash(people, start: date, end: date) -> tuple[Person, Secondment] | None:
+    """The first of `people` away on a full-time secondment during [start, end], with that secondment."""
+    for person in people:
+        clash = full_time_secondment_during(person, start, end)
+        if clash is not None:
+            return person, clash
+    return None
+
+
 def training_during(person: Person, start: date, end: date) -> Enrolment | None:
     return (
         Enrolment.objects.filter(person=person, training__start__lte=end, training__end__gte=start)
         .select_related("training")
         .first()
     )
-
-
-def name_list(people) -> str:
-    return "、".join(person.name for person in people)
 
 
 @transaction.atomic
@@ -157,10 +231,7 @@ def save_rules(
     practice_maximum_months: int = 2,
 ) -> CultivationRules:
     """The county organisation department sets its cultivation rules; the defaults apply until it does."""
-    if not code_in_jurisdiction(actor, county.code):
-        raise Http404
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied
+    check_scope(actor, county.code, role=Role.ADMIN)
     errors: dict[str, str] = {}
     if county.level != Level.COUNTY:
         errors["county"] = f"{county.name} 不是县级单位"
@@ -169,14 +240,32 @@ def save_rules(
         errors["yearly_minimum_hours"] = "每年最低学时须在 0 到 1000 之间"
     if not mentee_cap or not 1 <= mentee_cap <= 20:
         errors["mentee_cap"] = "每名导师同时帮带的人数上限须在 1 到 20 之间"
-    if not (1 <= (secondment_minimum_months or 0) <= (secondment_maximum_months or 0) <= 36):
-        errors["secondment_maximum_months"] = "挂职期限须在 1 到 36 个月之间，且下限不大于上限"
-    if not (1 <= (concentrated_minimum_days or 0) <= (concentrated_maximum_days or 0) <= 30):
-        errors["concentrated_maximum_days"] = "集中培训天数须在 1 到 30 天之间，且下限不大于上限"
-    if not (1 <= (practice_minimum_months or 0) <= (practice_maximum_months or 0) <= 12):
-        errors["practice_maximum_months"] = "回村实践期限须在 1 到 12 个月之间，且下限不大于上限"
-    if errors:
-        raise ValidationError(errors)
+    for field, low, high, top, message in (
+        (
+            "secondment_maximum_months",
+            secondment_minimum_months,
+            secondment_maximum_months,
+            36,
+            "挂职期限须在 1 到 36 个月之间",
+        ),
+        (
+            "concentrated_maximum_days",
+            concentrated_minimum_days,
+            concentrated_maximum_days,
+            30,
+            "集中培训天数须在 1 到 30 天之间",
+        ),
+        (
+            "practice_maximum_months",
+            practice_minimum_months,
+            practice_maximum_months,
+            12,
+            "回村实践期限须在 1 到 12 个月之间",
+        ),
+    ):
+        if not 1 <= (low or 0) <= (high or 0) <= top:
+            errors[field] = f"{message}，且下限不大于上限"
+    raise_errors(errors)
     rules = CultivationRules.objects.select_for_update().filter(county=county).first() or CultivationRules(
         county=county
     )

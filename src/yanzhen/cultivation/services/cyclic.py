@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yanzhen.core.guards import raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import (
     CyclicProgramme,
@@ -26,12 +27,14 @@ from yanzhen.cultivation.models import (
 from yanzhen.cultivation.services.common import (
     check_hours,
     check_scope,
-    check_score,
-    full_time_secondment_during,
+    check_text,
+    first_secondment_clash,
     last_day_of_months,
+    past_day_error,
+    required_hours,
+    required_score,
     rules_for,
     save,
-    today,
 )
 from yanzhen.cultivation.services.training import ORGANISING_LEVELS
 from yanzhen.divisions.models import Division
@@ -51,15 +54,10 @@ def create_cyclic_programme(
 ) -> CyclicProgramme:
     check_scope(actor, division.code)
     errors: dict[str, str] = {}
-    name, organiser = (name or "").strip(), (organiser or "").strip()
-    if not name:
-        errors["name"] = "请填写项目名称"
-    elif len(name) > 80:
-        errors["name"] = "项目名称不能超过 80 个字"
-    if not organiser:
-        errors["organiser"] = "请填写主办单位"
-    elif len(organiser) > 100:
-        errors["organiser"] = "主办单位不能超过 100 个字"
+    name = check_text(errors, "name", name, label="项目名称", limit=80, missing="请填写项目名称")
+    organiser = check_text(
+        errors, "organiser", organiser, label="主办单位", limit=100, missing="请填写主办单位"
+    )
     if division.level not in ORGANISING_LEVELS:
         errors["division"] = f"循环培养须由县或乡镇组织，{division.name} 不是县级或乡级单位"
     if start is None:
@@ -69,8 +67,7 @@ def create_cyclic_programme(
         errors["trainees"] = "请至少选择一名学员"
     elif any(not code_in_jurisdiction(actor, person.village_id) for person in trainees):
         errors["trainees"] = "所选人员不存在或不在您的辖区内"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     programme = CyclicProgramme(
         division=division,
         name=name,
@@ -89,19 +86,37 @@ def _round_errors(
 ) -> dict[str, str]:
     rules = rules_for(programme.division_id)
     errors: dict[str, str] = {}
-    if start is None:
-        errors["start"] = "请填写集中培训开始日期"
-    if end is None:
-        errors["end"] = "请填写集中培训结束日期"
-    if practice_end is None:
-        errors["practice_end"] = "请填写回村实践结束日期"
-    if not (brief or "").strip():
-        errors["assignment_brief"] = "请布置实践作业"
+    for field, value, message in (
+        ("start", start, "请填写集中培训开始日期"),
+        ("end", end, "请填写集中培训结束日期"),
+        ("practice_end", practice_end, "请填写回村实践结束日期"),
+        ("assignment_brief", (brief or "").strip() or None, "请布置实践作业"),
+    ):
+        if value is None:
+            errors[field] = message
     if errors:
         return errors
     days = (end - start).days + 1
     if end < start:
         return {"end": "集中培训结束日期不能早于开始日期"}
+    _concentration_errors(errors, programme, rules, number, start, days)
+    _practice_errors(errors, rules, end, practice_end)
+    required_hours(errors, hours, days=days)
+    clash = None if errors else first_secondment_clash(programme.trainees.all(), start, end)
+    if clash is not None:
+        trainee, secondment = clash
+        errors["start"] = (
+            f"{trainee.name}在 {secondment.start:%Y-%m-%d} 至 {secondment.last_day:%Y-%m-%d} 全脱产挂职，"
+            "不能参加这期集中培训"
+        )
+    return errors
+
+
+def _concentration_errors(
+    errors, programme: CyclicProgramme, rules, number: int, start: date, days: int
+) -> None:
+    """The concentrated training's length within the county's rules, after the programme's start and after
+    the previous round's practice."""
     if not rules.concentrated_minimum_days <= days <= rules.concentrated_maximum_days:
         errors["end"] = (
             f"集中培训须为 {rules.concentrated_minimum_days}–{rules.concentrated_maximum_days} 天，现为 {days} 天"
@@ -113,6 +128,11 @@ def _round_errors(
         errors["start"] = (
             f"第 {number} 期集中培训须在第 {number - 1} 期回村实践结束（{previous.practice_end:%Y-%m-%d}）之后"
         )
+
+
+def _practice_errors(errors, rules, end: date, practice_end: date) -> None:
+    """The practice in the village lasts as many months as the county's rules allow, from the day after the
+    concentrated training."""
     practice_start = end + timedelta(days=1)
     earliest = last_day_of_months(practice_start, rules.practice_minimum_months)
     latest = last_day_of_months(practice_start, rules.practice_maximum_months)
@@ -121,21 +141,6 @@ def _round_errors(
             f"回村实践须为 {rules.practice_minimum_months}–{rules.practice_maximum_months} 个月："
             f"结束日期应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
         )
-    _hours, message = check_hours(hours, days=days)
-    if hours is None or hours == "":
-        errors["hours"] = "请填写学时"
-    elif message:
-        errors["hours"] = message
-    if not errors:
-        for trainee in programme.trainees.all():
-            clash = full_time_secondment_during(trainee, start, end)
-            if clash is not None:
-                errors["start"] = (
-                    f"{trainee.name}在 {clash.start:%Y-%m-%d} 至 {clash.last_day:%Y-%m-%d} 全脱产挂职，"
-                    "不能参加这期集中培训"
-                )
-                break
-    return errors
 
 
 @transaction.atomic
@@ -156,10 +161,8 @@ def add_round(
     programme = CyclicProgramme.objects.select_for_update().get(pk=programme.pk)
     number = (programme.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     errors = _round_errors(programme, number, start, end, practice_end, hours, assignment_brief)
-    if len((place or "").strip()) > 100:
-        errors["place"] = "培训地点不能超过 100 个字"
-    if errors:
-        raise ValidationError(errors)
+    check_text(errors, "place", place, label="培训地点", limit=100)
+    raise_errors(errors)
     hours_value, _message = check_hours(hours, days=(end - start).days + 1)
     training = Training(
         name=f"{programme.name}（第 {number} 期集中培训）"[:100],
@@ -223,14 +226,11 @@ def submit_assignment(
     elif not result:
         errors["result"] = "请填写实践成果"
     training = assignment.round.training
-    if submitted_on is None:
-        errors["submitted_on"] = "请填写提交日期"
-    elif submitted_on > today():
-        errors["submitted_on"] = "提交日期不能晚于今天"
+    if message := past_day_error(submitted_on, "提交日期"):
+        errors["submitted_on"] = message
     elif submitted_on <= training.end:
         errors["submitted_on"] = f"实践作业在集中培训结束（{training.end:%Y-%m-%d}）后提交"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     assignment.result, assignment.submitted_on = result, submitted_on
     save(assignment, actor)
     return assignment
@@ -252,22 +252,14 @@ def judge_assignment(
     errors: dict[str, str] = {}
     if assignment.submitted_on is None:
         raise ValidationError({"score": f"{assignment.trainee.name}尚未提交实践作业，不能评比"})
-    value, message = check_score(score)
-    if score is None or score == "":
-        errors["score"] = "请填写评比得分"
-    elif message:
-        errors["score"] = message
-    comment = (comment or "").strip()
-    if len(comment) > 200:
-        errors["comment"] = "评语不能超过 200 字"
+    value = required_score(errors, score, field="score", missing="请填写评比得分")
+    comment = check_text(errors, "comment", comment, label="评语", limit=200, unit="字")
     this_round = assignment.round
     following = CyclicRound.objects.filter(
         programme_id=this_round.programme_id, number=this_round.number + 1
     ).first()
-    if judged_on is None:
-        errors["judged_on"] = "请填写评比日期"
-    elif judged_on > today():
-        errors["judged_on"] = "评比日期不能晚于今天"
+    if message := past_day_error(judged_on, "评比日期"):
+        errors["judged_on"] = message
     elif following is not None:
         session = following.training
         if not session.start <= judged_on <= session.end:
@@ -276,8 +268,7 @@ def judge_assignment(
             )
     elif judged_on < this_round.practice_end:
         errors["judged_on"] = f"最后一期的实践作业在回村实践结束（{this_round.practice_end:%Y-%m-%d}）后评比"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     assignment.score, assignment.judged_on, assignment.judged_at = value, judged_on, following
     assignment.comment, assignment.showcased = comment, bool(showcased)
     save(assignment, actor)

@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yanzhen.core.guards import raise_errors, today
 from yanzhen.cultivation.models import (
     LINK_FIELDS,
     DegreeStudy,
@@ -20,7 +21,7 @@ from yanzhen.cultivation.models import (
     ItemKind,
     StudyState,
 )
-from yanzhen.cultivation.services.common import check_person, save, today
+from yanzhen.cultivation.services.common import check_period, check_person, check_text, past_day_error, save
 from yanzhen.people.codes import Degree, Education, EducationKind
 from yanzhen.people.models import EducationRecord, Person
 from yanzhen.people.services import refresh_highest_education
@@ -46,34 +47,33 @@ def create_degree_study(
 ) -> DegreeStudy:
     check_person(actor, person)
     errors: dict[str, str] = {}
-    programme, school, major = (programme or "").strip(), (school or "").strip(), (major or "").strip()
-    if not programme:
-        errors["programme"] = "请填写项目名称（如村干部学历提升行动）"
-    if not school:
-        errors["school"] = "请填写就读院校"
-    for field, value, label in (
-        ("programme", programme, "项目名称"),
-        ("school", school, "院校"),
-        ("major", major, "专业"),
-    ):
-        if len(value) > 100:
-            errors[field] = f"{label}不能超过 100 个字"
+    programme = check_text(
+        errors,
+        "programme",
+        programme,
+        label="项目名称",
+        limit=100,
+        missing="请填写项目名称（如村干部学历提升行动）",
+    )
+    school = check_text(errors, "school", school, label="院校", limit=100, missing="请填写就读院校")
+    major = check_text(errors, "major", major, label="专业", limit=100)
     if education not in Education.values:
         errors["education"] = f"学历代码 {education} 不在 GB/T 4658 中"
     if degree not in Degree.values:
         errors["degree"] = f"学位代码 {degree} 不在 GB/T 6864 中"
     if funding not in Funding.values:
         errors["funding"] = "请选择经费来源（财政、自筹或混合）"
-    if start is None:
-        errors["start"] = "请填写入学日期"
-    if expected_end is None:
-        errors["expected_end"] = "请填写预计毕业日期"
-    elif start is not None and expected_end <= start:
-        errors["expected_end"] = "预计毕业日期须晚于入学日期"
-    if len((note or "").strip()) > 200:
-        errors["note"] = "备注不能超过 200 字"
-    if errors:
-        raise ValidationError(errors)
+    check_period(
+        errors,
+        start,
+        expected_end,
+        fields=("start", "expected_end"),
+        missing=("请填写入学日期", "请填写预计毕业日期"),
+        backwards="预计毕业日期须晚于入学日期",
+        strictly_after=True,
+    )
+    note = check_text(errors, "note", note, label="备注", limit=200, unit="字")
+    raise_errors(errors)
     study = DegreeStudy(
         person=person,
         programme=programme,
@@ -84,7 +84,7 @@ def create_degree_study(
         start=start,
         expected_end=expected_end,
         funding=funding,
-        note=(note or "").strip(),
+        note=note,
         created_by=actor,
     )
     save(study, actor)
@@ -101,14 +101,11 @@ def finish_degree_study(
     errors: dict[str, str] = {}
     if study.state != StudyState.STUDYING:
         errors["state"] = f"该学历提升已是“{STATE_NAMES[study.state]}”状态"
-    elif finished_on is None:
-        errors["finished_on"] = "请填写毕业或退学日期"
-    elif finished_on > today():
-        errors["finished_on"] = "日期不能晚于今天"
+    elif message := past_day_error(finished_on, "日期", missing="请填写毕业或退学日期"):
+        errors["finished_on"] = message
     elif finished_on <= study.start:
         errors["finished_on"] = f"日期须晚于入学日期 {study.start:%Y-%m-%d}"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     study.finished_on = finished_on
     if graduated:
         record = EducationRecord(
@@ -135,10 +132,8 @@ def finish_degree_study(
 @transaction.atomic
 def save_growth_plan(*, actor, person: Person, goals: str, drawn_up_on: date | None) -> GrowthPlan:
     check_person(actor, person)
-    if drawn_up_on is None:
-        raise ValidationError({"drawn_up_on": "请填写制定日期"})
-    if drawn_up_on > today():
-        raise ValidationError({"drawn_up_on": "制定日期不能晚于今天"})
+    if message := past_day_error(drawn_up_on, "制定日期"):
+        raise ValidationError({"drawn_up_on": message})
     plan = GrowthPlan.objects.select_for_update().filter(person=person).first() or GrowthPlan(
         person=person, created_by=actor
     )
@@ -185,30 +180,24 @@ def add_plan_item(
     errors: dict[str, str] = {}
     if kind not in ItemKind.values:
         errors["kind"] = "请选择事项类别"
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = "请填写事项名称"
-    elif len(title) > 100:
-        errors["title"] = "事项名称不能超过 100 个字"
-    if planned_start is None:
-        errors["planned_start"] = "请填写计划开始日期"
-    if due is None:
-        errors["due"] = "请填写计划完成日期"
-    elif planned_start is not None and due < planned_start:
-        errors["due"] = "计划完成日期不能早于计划开始日期"
-    if len((note or "").strip()) > 200:
-        errors["note"] = "备注不能超过 200 字"
+    title = check_text(errors, "title", title, label="事项名称", limit=100, missing="请填写事项名称")
+    check_period(
+        errors,
+        planned_start,
+        due,
+        fields=("planned_start", "due"),
+        missing=("请填写计划开始日期", "请填写计划完成日期"),
+        backwards="计划完成日期不能早于计划开始日期",
+    )
+    note = check_text(errors, "note", note, label="备注", limit=200, unit="字")
     if "kind" not in errors:
         errors.update(_link_errors(person, kind, link))
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     plan = GrowthPlan.objects.filter(person=person).first()
     if plan is None:
         plan = GrowthPlan(person=person, drawn_up_on=min(today(), planned_start), created_by=actor)
         save(plan, actor)
-    item = GrowthPlanItem(
-        plan=plan, kind=kind, title=title, planned_start=planned_start, due=due, note=(note or "").strip()
-    )
+    item = GrowthPlanItem(plan=plan, kind=kind, title=title, planned_start=planned_start, due=due, note=note)
     if link is not None:
         setattr(item, LINK_FIELDS[kind], link)
     save(item, actor)
@@ -221,10 +210,8 @@ def complete_plan_item(*, actor, item: GrowthPlanItem, done_on: date | None) -> 
     item = GrowthPlanItem.objects.select_for_update().get(pk=item.pk)
     if item.done_on is not None:
         raise ValidationError({"done_on": f"该事项已于 {item.done_on:%Y-%m-%d} 完成"})
-    if done_on is None:
-        raise ValidationError({"done_on": "请填写完成日期"})
-    if done_on > today():
-        raise ValidationError({"done_on": "完成日期不能晚于今天"})
+    if message := past_day_error(done_on, "完成日期"):
+        raise ValidationError({"done_on": message})
     if done_on < item.planned_start:
         raise ValidationError({"done_on": f"完成日期不能早于计划开始日期 {item.planned_start:%Y-%m-%d}"})
     item.done_on = done_on

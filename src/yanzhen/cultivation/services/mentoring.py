@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import raise_errors, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import (
     GuidanceForm,
@@ -25,7 +26,15 @@ from yanzhen.cultivation.models import (
     Mentorship,
     Pairing,
 )
-from yanzhen.cultivation.services.common import check_person, check_scope, rules_for, save, today
+from yanzhen.cultivation.services.common import (
+    check_period,
+    check_person,
+    check_scope,
+    check_text,
+    past_day_error,
+    rules_for,
+    save,
+)
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.people.models import Person, Skill
@@ -57,22 +66,21 @@ def create_mentor(
     errors: dict[str, str] = {}
     if kind not in MentorKind.values:
         errors["kind"] = "请选择导师类别（乡镇班子成员、老支书、驻村工作队员或村干部）"
-    name = person.name if person is not None else (name or "").strip()
-    if not name:
-        errors["name"] = "请选择档案中的人员，或填写导师姓名"
-    elif len(name) > 50:
-        errors["name"] = "导师姓名不能超过 50 个字"
-    if len((unit or "").strip()) > 100:
-        errors["unit"] = "工作单位及职务不能超过 100 个字"
+    name = check_text(
+        errors,
+        "name",
+        person.name if person is not None else name,
+        label="导师姓名",
+        limit=50,
+        missing="请选择档案中的人员，或填写导师姓名",
+    )
+    unit = check_text(errors, "unit", unit, label="工作单位及职务", limit=100)
     if division.level not in MENTOR_LEVELS:
         errors["division"] = f"导师须在乡镇或村任职，{division.name} 不是乡级或村级单位"
     if person is not None and Mentor.objects.filter(person=person).exists():
         errors["person"] = f"{person.name}已登记为导师"
-    if errors:
-        raise ValidationError(errors)
-    mentor = Mentor(
-        kind=kind, person=person, name=name, unit=(unit or "").strip(), division=division, notes=notes
-    )
+    raise_errors(errors)
+    mentor = Mentor(kind=kind, person=person, name=name, unit=unit, division=division, notes=notes)
     save(mentor, actor)
     mentor.skills.set(list(skills))
     mentor.industries.set(list(industries))
@@ -127,10 +135,7 @@ def _mentorship_errors(actor, mentee: Person, mentors: list[Mentor], start, end)
     )
     if any(mentor.pk not in visible for mentor in mentors):
         return {"mentors": "所选导师不存在或不在您的辖区内"}
-    if start is None:
-        errors["start"] = "请填写结对开始日期"
-    elif end is not None and end < start:
-        errors["end"] = "结束日期不能早于开始日期"
+    check_period(errors, start, end, missing=("请填写结对开始日期", ""))
     for mentor in mentors:
         if mentor.person_id is not None and mentor.person_id == mentee.pk:
             errors["mentors"] = f"{mentee.name}不能做自己的导师"
@@ -165,8 +170,7 @@ def create_mentorship(
     # Lock the mentors so two clerks cannot both fill a mentor's last place.
     mentors = list(Mentor.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
     errors = _mentorship_errors(actor, mentee, mentors, start, end)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     mentorship = Mentorship(
         mentee=mentee,
         start=start,
@@ -193,11 +197,9 @@ def end_mentorship(*, actor, mentorship: Mentorship, end: date | None, note: str
         errors["end"] = f"结束日期不能早于开始日期 {mentorship.start:%Y-%m-%d}"
     elif mentorship.sessions.filter(on__gt=end).exists():
         errors["end"] = "结束日期之后还有指导记录，请先核对"
-    if len((note or "").strip()) > 200:
-        errors["note"] = "说明不能超过 200 字"
-    if errors:
-        raise ValidationError(errors)
-    mentorship.end, mentorship.end_note = end, (note or "").strip()
+    note = check_text(errors, "note", note, label="说明", limit=200, unit="字")
+    raise_errors(errors)
+    mentorship.end, mentorship.end_note = end, note
     save(mentorship, actor)
     return mentorship
 
@@ -225,22 +227,15 @@ def log_guidance(
     errors: dict[str, str] = {}
     if mentor is None or not mentorship.mentors.filter(pk=mentor.pk).exists():
         errors["mentor"] = "请选择该结对的导师"
-    if on is None:
-        errors["on"] = "请填写指导日期"
-    elif on > today():
-        errors["on"] = "指导日期不能晚于今天"
+    if message := past_day_error(on, "指导日期"):
+        errors["on"] = message
     elif on < mentorship.start or (mentorship.end is not None and on > mentorship.end):
         last = f"{mentorship.end:%Y-%m-%d}" if mentorship.end else "今"
         errors["on"] = f"指导日期须在结对期间（{mentorship.start:%Y-%m-%d} 至 {last}）"
     if form not in GuidanceForm.values:
         errors["form"] = "请选择指导方式"
-    topic = (topic or "").strip()
-    if not topic:
-        errors["topic"] = "请填写指导主题"
-    elif len(topic) > 100:
-        errors["topic"] = "指导主题不能超过 100 个字"
-    if errors:
-        raise ValidationError(errors)
+    topic = check_text(errors, "topic", topic, label="指导主题", limit=100, missing="请填写指导主题")
+    raise_errors(errors)
     session = GuidanceSession(
         mentorship=mentorship,
         mentor=mentor,

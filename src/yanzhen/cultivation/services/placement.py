@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from yanzhen.core.guards import raise_errors
 from yanzhen.cultivation.models import (
     HostGrade,
     PracticePost,
@@ -23,13 +23,15 @@ from yanzhen.cultivation.models import (
     SecondmentMode,
 )
 from yanzhen.cultivation.services.common import (
+    check_period,
     check_person,
+    check_text,
     county_code,
     full_time_secondment_during,
     last_day_of_months,
+    past_day_error,
     rules_for,
     save,
-    today,
     training_during,
 )
 from yanzhen.divisions.codes import Level
@@ -121,21 +123,19 @@ def validate_secondment(data: SecondmentInput) -> dict[str, str]:
         errors["mode"] = "请选择全脱产或半脱产"
     if "kind" not in errors:
         errors.update(_host_errors(data))
-    data.goals = (data.goals or "").strip()
-    data.post_title = (data.post_title or "").strip()
-    data.override_reason = (data.override_reason or "").strip()
-    if not data.goals:
-        errors["goals"] = "请在挂职前写明锻炼目标"
-    if len(data.post_title) > 50:
-        errors["post_title"] = "挂任职务不能超过 50 个字"
-    if len(data.override_reason) > 200:
-        errors["override_reason"] = "原因不能超过 200 字"
-    if data.start is None:
-        errors["start"] = "请填写开始日期"
-    if data.planned_end is None:
-        errors["planned_end"] = "请填写计划结束日期"
-    elif data.start is not None and data.planned_end < data.start:
-        errors["planned_end"] = "计划结束日期不能早于开始日期"
+    data.goals = check_text(errors, "goals", data.goals, missing="请在挂职前写明锻炼目标")
+    data.post_title = check_text(errors, "post_title", data.post_title, label="挂任职务", limit=50)
+    data.override_reason = check_text(
+        errors, "override_reason", data.override_reason, label="原因", limit=200, unit="字"
+    )
+    check_period(
+        errors,
+        data.start,
+        data.planned_end,
+        fields=("start", "planned_end"),
+        missing=("请填写开始日期", "请填写计划结束日期"),
+        backwards="计划结束日期不能早于开始日期",
+    )
     if "start" in errors or "planned_end" in errors:
         return errors
     errors.update(_length_errors(data))
@@ -149,8 +149,7 @@ def validate_secondment(data: SecondmentInput) -> dict[str, str]:
 def create_secondment(*, actor, data: SecondmentInput) -> Secondment:
     check_person(actor, data.person)
     errors = validate_secondment(data)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     secondment = Secondment(
         person=data.person,
         kind=data.kind,
@@ -180,22 +179,17 @@ def submit_secondment_report(
     check_person(actor, secondment.person)
     secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
     errors: dict[str, str] = {}
-    report = (report or "").strip()
-    if not report:
-        errors["report"] = "请填写挂职总结"
+    report = check_text(errors, "report", report, missing="请填写挂职总结")
     if actual_end is not None and not secondment.start <= actual_end <= secondment.planned_end:
         errors["actual_end"] = (
             f"实际结束日期须在 {secondment.start:%Y-%m-%d} 至 {secondment.planned_end:%Y-%m-%d} 之间"
         )
     last_day = actual_end or secondment.planned_end
-    if reported_on is None:
-        errors["reported_on"] = "请填写总结日期"
-    elif reported_on > today():
-        errors["reported_on"] = "总结日期不能晚于今天"
+    if message := past_day_error(reported_on, "总结日期"):
+        errors["reported_on"] = message
     elif "actual_end" not in errors and reported_on < last_day:
         errors["reported_on"] = f"挂职总结在挂职结束后提交，总结日期不能早于 {last_day:%Y-%m-%d}"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     secondment.report, secondment.reported_on, secondment.actual_end = report, reported_on, actual_end
     save(secondment, actor)
     return secondment
@@ -214,14 +208,11 @@ def evaluate_secondment(
     evaluation = (evaluation or "").strip()
     if not evaluation:
         errors["evaluation"] = "请填写接收单位的评价意见"
-    if evaluated_on is None:
-        errors["evaluated_on"] = "请填写评价日期"
-    elif evaluated_on > today():
-        errors["evaluated_on"] = "评价日期不能晚于今天"
+    if message := past_day_error(evaluated_on, "评价日期"):
+        errors["evaluated_on"] = message
     elif evaluated_on < secondment.start:
         errors["evaluated_on"] = f"评价日期不能早于挂职开始日期 {secondment.start:%Y-%m-%d}"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     secondment.host_grade, secondment.host_evaluation, secondment.evaluated_on = (
         grade,
         evaluation,
@@ -277,10 +268,14 @@ def assign_practice_post(
     duties = (duties or "").strip()
     if not duties:
         errors["duties"] = "请写明岗位职责"
-    if start is None:
-        errors["start"] = "请填写开始日期"
-    elif planned_end is not None and planned_end < start:
-        errors["planned_end"] = "计划结束日期不能早于开始日期"
+    check_period(
+        errors,
+        start,
+        planned_end,
+        fields=("start", "planned_end"),
+        missing=("请填写开始日期", ""),
+        backwards="计划结束日期不能早于开始日期",
+    )
     if start is not None and not errors:
         held = current_post(person, start) or Term.objects.filter(person=person, start__gt=start).first()
         if held is not None:
@@ -289,8 +284,7 @@ def assign_practice_post(
             )
         elif PracticePost.objects.filter(person=person).active_on(start).exists():
             errors["person"] = f"{person.name}已在实岗锻炼中"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     seat = _free_seat(actor, person.village, post_type, start)
     term = post_services.appoint(actor=actor, seat=seat, person=person, start=start)
     practice = PracticePost(
@@ -315,17 +309,14 @@ def end_practice_post(
     check_person(actor, practice_post.person)
     practice_post = PracticePost.objects.select_for_update().get(pk=practice_post.pk)
     errors: dict[str, str] = {}
-    note = (note or "").strip()
     if practice_post.end is not None:
         errors["end"] = f"该实岗已于 {practice_post.end:%Y-%m-%d} 结束"
     elif end is None:
         errors["end"] = "请填写结束日期"
     elif end < practice_post.start:
         errors["end"] = f"结束日期不能早于开始日期 {practice_post.start:%Y-%m-%d}"
-    if len(note) > 200:
-        errors["note"] = "说明不能超过 200 字"
-    if errors:
-        raise ValidationError(errors)
+    note = check_text(errors, "note", note, label="说明", limit=200, unit="字")
+    raise_errors(errors)
     if practice_post.term_id is not None and practice_post.term.end is None:
         post_services.end_term(
             actor=actor,

@@ -14,13 +14,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import Enrolment, Training, TrainingKind
 from yanzhen.cultivation.services.common import (
     check_hours,
+    check_period,
     check_scope,
     check_score,
+    check_text,
+    first_secondment_clash,
     full_time_secondment_during,
+    required_hours,
     save,
 )
 from yanzhen.divisions.codes import Level
@@ -45,33 +50,20 @@ class TrainingInput:
 
 def validate_training(data: TrainingInput) -> tuple[dict[str, str], Decimal | None]:
     errors: dict[str, str] = {}
-    if not (data.name or "").strip():
-        errors["name"] = "请填写培训班名称"
-    elif len(data.name.strip()) > 100:
-        errors["name"] = "培训班名称不能超过 100 个字"
-    if not (data.organiser or "").strip():
-        errors["organiser"] = "请填写主办单位"
-    elif len(data.organiser.strip()) > 100:
-        errors["organiser"] = "主办单位不能超过 100 个字"
-    if len((data.place or "").strip()) > 100:
-        errors["place"] = "培训地点不能超过 100 个字"
+    check_text(errors, "name", data.name, label="培训班名称", limit=100, missing="请填写培训班名称")
+    check_text(errors, "organiser", data.organiser, label="主办单位", limit=100, missing="请填写主办单位")
+    check_text(errors, "place", data.place, label="培训地点", limit=100)
     if data.kind not in TrainingKind.values:
         errors["kind"] = "请选择培训类型（党校、高校、企业实习、集中轮训、乡镇党校、线上或其他）"
     if data.division.level not in ORGANISING_LEVELS:
         errors["division"] = f"培训班须由县或乡镇组织，{data.division.name} 不是县级或乡级单位"
-    hours = None
-    if data.start is None:
-        errors["start"] = "请填写开始日期"
-    if data.end is None:
-        errors["end"] = "请填写结束日期"
-    if data.start and data.end and data.end < data.start:
-        errors["end"] = "结束日期不能早于开始日期"
-    if data.hours is None or data.hours == "":
-        errors["hours"] = "请填写学时"
-    elif "start" not in errors and "end" not in errors:
-        hours, message = check_hours(data.hours, days=(data.end - data.start).days + 1)
-        if message:
-            errors["hours"] = message
+    check_period(errors, data.start, data.end)
+    if "start" in errors or "end" in errors:
+        hours = None
+        if data.hours is None or data.hours == "":
+            errors["hours"] = "请填写学时"
+    else:
+        hours = required_hours(errors, data.hours, days=(data.end - data.start).days + 1)
     return errors, hours
 
 
@@ -89,8 +81,7 @@ def _apply(training: Training, data: TrainingInput, hours: Decimal) -> None:
 def create_training(*, actor, data: TrainingInput) -> Training:
     check_scope(actor, data.division.code)
     errors, hours = validate_training(data)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     training = Training(created_by=actor)
     _apply(training, data, hours)
     save(training, actor)
@@ -108,16 +99,15 @@ def update_training(*, actor, training: Training, data: TrainingInput) -> Traini
         if most is not None and most.attended_hours > hours:
             errors["hours"] = f"已有学员登记出勤 {most.attended_hours.normalize():f} 学时，总学时不能少于此数"
     if data.start and data.end and "end" not in errors:
-        for enrolment in training.enrolments.select_related("person"):
-            clash = full_time_secondment_during(enrolment.person, data.start, data.end)
-            if clash is not None:
-                errors["end"] = (
-                    f"{enrolment.person.name}在 {clash.start:%Y-%m-%d} 至 {clash.last_day:%Y-%m-%d} "
-                    "全脱产挂职，培训日期不能与之重叠"
-                )
-                break
-    if errors:
-        raise ValidationError(errors)
+        people = (enrolment.person for enrolment in training.enrolments.select_related("person"))
+        clash = first_secondment_clash(people, data.start, data.end)
+        if clash is not None:
+            person, secondment = clash
+            errors["end"] = (
+                f"{person.name}在 {secondment.start:%Y-%m-%d} 至 {secondment.last_day:%Y-%m-%d} "
+                "全脱产挂职，培训日期不能与之重叠"
+            )
+    raise_errors(errors)
     _apply(training, data, hours)
     save(training, actor)
     return training
@@ -159,8 +149,7 @@ def enrol(*, actor, training: Training, people: list[Person]) -> list[Enrolment]
     training = _check_training(actor, training)
     people = list(dict.fromkeys(people))
     errors = enrolment_errors(actor, training, people)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     enrolments = []
     for person in people:
         enrolment = Enrolment(training=training, person=person)
@@ -175,7 +164,7 @@ def withdraw(*, actor, enrolment: Enrolment) -> None:
     _check_training(actor, enrolment.training)
     if enrolment.attended_hours is not None or enrolment.completed:
         raise ValidationError({"person": f"{enrolment.person.name}已登记出勤或结业，不能取消报名"})
-    enrolment._history_user = actor
+    attribute_to(enrolment, actor)
     enrolment.delete()
 
 
@@ -230,8 +219,7 @@ def record_attendance(*, actor, training: Training, rows: list[AttendanceInput])
             errors[f"attendance.{row.person.pk}"] = ValidationError(message, code=column or "row")
             continue
         changes.append((enrolments[row.person.pk], hours, score, row))
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     saved = []
     for enrolment, hours, score, row in changes:
         enrolment.attended_hours, enrolment.completed, enrolment.score = hours, bool(row.completed), score

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yanzhen.candidacies.models import Candidacy
+from yanzhen.core.guards import today
 from yanzhen.cultivation.models import Enrolment, Training
-from yanzhen.cultivation.services.common import check_scope, full_time_secondment_during, save, today
+from yanzhen.cultivation.services.common import check_scope, full_time_secondment_during, save
 from yanzhen.cultivation.services.training import _check_training
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division

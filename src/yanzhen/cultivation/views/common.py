@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import versioning
+from yanzhen.core.forms import add_service_errors
+from yanzhen.core.guards import today
 from yanzhen.cultivation import selectors, services
-from yanzhen.cultivation.forms import RulesForm, add_service_errors
+from yanzhen.cultivation.forms import RulesForm
 from yanzhen.cultivation.models import CultivationRules
 from yanzhen.divisions.models import Division
 
@@ -28,11 +30,6 @@ RULE_FIELDS = [
     "practice_minimum_months",
     "practice_maximum_months",
 ]
-
-
-def require_editor(user) -> None:
-    if not user.can_edit:
-        raise PermissionDenied
 
 
 def require_manager(user, division_code: str) -> None:
@@ -57,6 +54,20 @@ def form_page(
     return render(request, "cultivation/form.html", context, status=400 if form.errors else 200)
 
 
+def submit(request, form, call, *, to, **page):
+    """The form flow of 育: on a valid POST call the service (its refusal goes on the form) and redirect with
+    "Saved." to `to` (a URL name and its arguments, or a function of what the service returned that gives
+    them); else the form page (the keywords of `form_page`)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call()
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            return saved(request, *(to(result) if callable(to) else to))
+    return form_page(request, form, **page)
+
+
 def run(form, call) -> bool:
     """Call the service; on bad input put its Chinese messages on the form and answer False."""
     try:
@@ -75,9 +86,9 @@ def saved(request, to: str, *args):
 def date_param(request, name: str = "on") -> date:
     raw = request.GET.get(name, "")
     try:
-        return date.fromisoformat(raw) if raw else services.today()
+        return date.fromisoformat(raw) if raw else today()
     except ValueError:
-        return services.today()
+        return today()
 
 
 @require_GET
@@ -104,12 +115,11 @@ def rules(request):
         with versioning.saving(form, CultivationRules, county_id=county.code):
             services.save_rules(actor=request.user, county=county, **form.cleaned_data)
 
-    if request.method == "POST" and form.is_valid():
-        if run(form, call):
-            return saved(request, "cultivation:rules")
-    return form_page(
+    return submit(
         request,
         form,
+        call,
+        to=("cultivation:rules",),
         title=_("Cultivation rules of %(county)s") % {"county": county.name},
         cancel="cultivation:index",
         intro=_("The defaults apply until the county sets its own rules."),

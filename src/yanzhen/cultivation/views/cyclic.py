@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.core import versioning
+from yanzhen.core.guards import require_editor, today
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import (
     AssignmentJudgeForm,
@@ -16,7 +17,7 @@ from yanzhen.cultivation.forms import (
     RoundForm,
 )
 from yanzhen.cultivation.models import PracticeAssignment
-from yanzhen.cultivation.views.common import form_page, require_editor, require_manager, run, saved
+from yanzhen.cultivation.views.common import require_manager, run, saved, submit
 
 
 @require_GET
@@ -34,18 +35,13 @@ def cyclic_create(request):
     form = CyclicProgrammeForm(
         request.POST or None, user=request.user, initial={"division": request.user.division}
     )
-    if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            data = dict(form.cleaned_data, trainees=list(form.cleaned_data["trainees"]))
-            result["programme"] = services.create_cyclic_programme(actor=request.user, **data)
-
-        if run(form, call):
-            return saved(request, "cultivation:cyclic-detail", result["programme"].pk)
-    return form_page(
+    return submit(
         request,
         form,
+        lambda: services.create_cyclic_programme(
+            actor=request.user, **dict(form.cleaned_data, trainees=list(form.cleaned_data["trainees"]))
+        ),
+        to=lambda programme: ("cultivation:cyclic-detail", programme.pk),
         title=_("New cyclic training programme"),
         cancel="cultivation:cyclic-list",
         intro=_(
@@ -75,15 +71,12 @@ def cyclic_round_create(request, pk: int):
     programme = selectors.get_cyclic_programme(request.user, pk)
     require_manager(request.user, programme.division_id)
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run(
-            form, lambda: services.add_round(actor=request.user, programme=programme, **form.cleaned_data)
-        ):
-            return saved(request, "cultivation:cyclic-detail", programme.pk)
     rules = services.rules_for(programme.division_id)
-    return form_page(
+    return submit(
         request,
         form,
+        lambda: services.add_round(actor=request.user, programme=programme, **form.cleaned_data),
+        to=("cultivation:cyclic-detail", programme.pk),
         title=_("New round of %(programme)s") % {"programme": programme.name},
         cancel="cultivation:cyclic-list",
         intro=_(
@@ -112,14 +105,14 @@ def assignment(request, pk: int):
         ),
         "submit": AssignmentSubmitForm(
             request.POST if action == "submit" else None,
-            initial={"result": item.result, "submitted_on": item.submitted_on or services.today()},
+            initial={"result": item.result, "submitted_on": item.submitted_on or today()},
             prefix="submit",
         ),
         "judge": AssignmentJudgeForm(
             request.POST if action == "judge" else None,
             initial={
                 "score": item.score,
-                "judged_on": item.judged_on or services.today(),
+                "judged_on": item.judged_on or today(),
                 "comment": item.comment,
             },
             prefix="judge",

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from yanzhen.core.guards import require_editor
 from yanzhen.core.listing import selected_ids
 from yanzhen.cultivation import selectors
-from yanzhen.cultivation.views.common import require_editor, require_manager
+from yanzhen.cultivation.views.common import require_manager
 from yanzhen.people.models import Person
 
 MAX_TRAININGS = 200

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.core import versioning
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_change, require_editor, today
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import (
     DegreeFinishForm,
@@ -19,7 +18,7 @@ from yanzhen.cultivation.forms import (
     PlanItemForm,
 )
 from yanzhen.cultivation.models import GrowthPlan, GrowthPlanItem, StudyState
-from yanzhen.cultivation.views.common import date_param, form_page, require_editor, run, saved
+from yanzhen.cultivation.views.common import date_param, run, saved, submit
 
 
 @require_GET
@@ -33,7 +32,7 @@ def degree_list(request):
             "studies": selectors.degree_studies(request.user, state=state),
             "state": state,
             "states": StudyState.choices,
-            "on": services.today(),
+            "on": today(),
             "can_edit": request.user.can_edit,
         },
     )
@@ -43,31 +42,31 @@ def degree_list(request):
 def degree_create(request):
     require_editor(request.user)
     form = DegreeStudyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.create_degree_study(actor=request.user, **form.cleaned_data)):
-            return saved(request, "cultivation:degree-list")
-    return form_page(request, form, title=_("New degree study"), cancel="cultivation:degree-list")
+    return submit(
+        request,
+        form,
+        lambda: services.create_degree_study(actor=request.user, **form.cleaned_data),
+        to=("cultivation:degree-list",),
+        title=_("New degree study"),
+        cancel="cultivation:degree-list",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def degree_finish(request, pk: int):
     study = selectors.get_degree_study(request.user, pk)
     require_editor(request.user)
-    form = DegreeFinishForm(request.POST or None, initial={"finished_on": services.today()})
-    if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.finish_degree_study(
-                actor=request.user,
-                study=study,
-                graduated=form.cleaned_data["outcome"] == "graduated",
-                finished_on=form.cleaned_data["finished_on"],
-            ),
-        ):
-            return saved(request, "cultivation:degree-list")
-    return form_page(
+    form = DegreeFinishForm(request.POST or None, initial={"finished_on": today()})
+    return submit(
         request,
         form,
+        lambda: services.finish_degree_study(
+            actor=request.user,
+            study=study,
+            graduated=form.cleaned_data["outcome"] == "graduated",
+            finished_on=form.cleaned_data["finished_on"],
+        ),
+        to=("cultivation:degree-list",),
         title=_("Graduation of %(name)s") % {"name": study.person.name},
         cancel="cultivation:degree-list",
         intro=_("Graduation adds an in-service education record to the archive."),
@@ -82,7 +81,7 @@ def _plan_page(request, person, *, plan_form=None, item_form=None, status=200):
             plan_form = GrowthPlanForm(
                 initial={
                     "goals": growth.plan.goals if growth.plan else "",
-                    "drawn_up_on": growth.plan.drawn_up_on if growth.plan else services.today(),
+                    "drawn_up_on": growth.plan.drawn_up_on if growth.plan else today(),
                 }
             )
             versioning.track(plan_form, growth.plan)
@@ -96,7 +95,7 @@ def _plan_page(request, person, *, plan_form=None, item_form=None, status=200):
             "growth": growth,
             "plan_form": plan_form if can_edit else None,
             "item_form": item_form if can_edit else None,
-            "done_form": ItemDoneForm(initial={"done_on": services.today()}) if can_edit else None,
+            "done_form": ItemDoneForm(initial={"done_on": today()}) if can_edit else None,
             "suggestions": selectors.suggest_mentors(request.user, person, limit=5) if can_edit else [],
             "can_edit": can_edit,
             "breadcrumb": village.ancestors() + [village],
@@ -111,8 +110,7 @@ def growth_plan(request, pk: int):
     person = selectors.get_person(request.user, pk)
     if request.method == "GET":
         return _plan_page(request, person)
-    if not request.user.can_edit:
-        raise PermissionDenied
+    require_editor(request.user)
     form = GrowthPlanForm(request.POST)
     versioning.track(form, GrowthPlan.objects.filter(person=person).first())
 
@@ -128,8 +126,7 @@ def growth_plan(request, pk: int):
 @require_POST
 def growth_item_add(request, pk: int):
     person = selectors.get_person(request.user, pk)
-    if not request.user.can_edit:
-        raise PermissionDenied
+    require_editor(request.user)
     form = PlanItemForm(request.POST, growth=selectors.growth(request.user, person))
     if form.is_valid() and run(
         form, lambda: services.add_plan_item(actor=request.user, person=person, **form.cleaned_data)
@@ -140,9 +137,7 @@ def growth_item_add(request, pk: int):
 
 @require_POST
 def growth_item_done(request, pk: int):
-    item = get_scoped_or_404(GrowthPlanItem.objects.select_related("plan__person"), request.user, pk=pk)
-    if not request.user.can_edit:
-        raise PermissionDenied
+    item = get_for_change(GrowthPlanItem.objects.select_related("plan__person"), request.user, pk=pk)
     person = item.plan.person
     form = ItemDoneForm(request.POST)
     if form.is_valid() and run(

@@ -7,14 +7,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yanzhen.core.guards import require_editor, today
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EndForm, GuidanceSessionForm, MentorForm, MentorshipForm
-from yanzhen.cultivation.views.common import form_page, require_editor, run, saved
+from yanzhen.cultivation.views.common import run, saved, submit
 
 
 @require_GET
 def mentor_list(request):
-    on = services.today()
+    on = today()
     caps: dict[str, int] = {}
     rows = []
     for mentor in selectors.mentors(request.user, on).prefetch_related("skills"):
@@ -31,15 +32,19 @@ def mentor_list(request):
 def mentor_create(request):
     require_editor(request.user)
     form = MentorForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.create_mentor(actor=request.user, **form.cleaned_data)):
-            return saved(request, "cultivation:mentor-list")
-    return form_page(request, form, title=_("New mentor"), cancel="cultivation:mentor-list")
+    return submit(
+        request,
+        form,
+        lambda: services.create_mentor(actor=request.user, **form.cleaned_data),
+        to=("cultivation:mentor-list",),
+        title=_("New mentor"),
+        cancel="cultivation:mentor-list",
+    )
 
 
 @require_GET
 def mentorship_list(request):
-    on = services.today()
+    on = today()
     show = request.GET.get("show", "active")
     queryset = selectors.mentorships(request.user, active_on=on if show == "active" else None)
     return render(
@@ -53,7 +58,7 @@ def mentorship_list(request):
 def mentorship_create(request):
     """Pair a reserve with mentors; with ?mentee=<id> the suggestions for him are shown."""
     require_editor(request.user)
-    initial = {"start": services.today()}
+    initial = {"start": today()}
     suggestions = None
     mentee_id = request.GET.get("mentee", "")
     if mentee_id.isdigit():
@@ -61,17 +66,11 @@ def mentorship_create(request):
         initial["mentee"] = mentee
         suggestions = selectors.suggest_mentors(request.user, mentee)
     form = MentorshipForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            result["mentorship"] = services.create_mentorship(actor=request.user, **form.cleaned_data)
-
-        if run(form, call):
-            return saved(request, "cultivation:mentorship-detail", result["mentorship"].pk)
-    return form_page(
+    return submit(
         request,
         form,
+        lambda: services.create_mentorship(actor=request.user, **form.cleaned_data),
+        to=lambda mentorship: ("cultivation:mentorship-detail", mentorship.pk),
         title=_("New mentorship"),
         cancel="cultivation:mentorship-list",
         extra={"suggestions": suggestions},
@@ -83,7 +82,7 @@ def mentorship_detail(request, pk: int):
     """The pairing and its guidance log; the log form for clerks and the village secretary."""
     mentorship = selectors.get_mentorship(request.user, pk)
     may_log = services.may_log_guidance(request.user)
-    form = GuidanceSessionForm(request.POST or None, mentorship=mentorship, initial={"on": services.today()})
+    form = GuidanceSessionForm(request.POST or None, mentorship=mentorship, initial={"on": today()})
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
@@ -100,7 +99,7 @@ def mentorship_detail(request, pk: int):
             "sessions": mentorship.sessions.select_related("mentor", "recorded_by"),
             "form": form if may_log else None,
             "can_edit": request.user.can_edit,
-            "active": mentorship.is_active(services.today()),
+            "active": mentorship.is_active(today()),
         },
         status=400 if form.errors else 200,
     )
@@ -110,21 +109,12 @@ def mentorship_detail(request, pk: int):
 def mentorship_end(request, pk: int):
     mentorship = selectors.get_mentorship(request.user, pk)
     require_editor(request.user)
-    form = EndForm(request.POST or None, initial={"end": services.today()})
-    if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.end_mentorship(
-                actor=request.user,
-                mentorship=mentorship,
-                end=form.cleaned_data["end"],
-                note=form.cleaned_data["note"],
-            ),
-        ):
-            return saved(request, "cultivation:mentorship-detail", mentorship.pk)
-    return form_page(
+    form = EndForm(request.POST or None, initial={"end": today()})
+    return submit(
         request,
         form,
+        lambda: services.end_mentorship(actor=request.user, mentorship=mentorship, **form.cleaned_data),
+        to=("cultivation:mentorship-detail", mentorship.pk),
         title=_("End the mentorship of %(name)s") % {"name": mentorship.mentee.name},
         cancel="cultivation:mentorship-list",
         confirm=_("End the mentorship of %(name)s? This cannot be undone.")

@@ -7,15 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.core import versioning
+from yanzhen.core.guards import require_editor, today
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EndForm, EvaluationForm, PracticePostForm, ReportForm, SecondmentForm
 from yanzhen.cultivation.models import Secondment, SecondmentKind
-from yanzhen.cultivation.views.common import form_page, require_editor, run, saved
+from yanzhen.cultivation.views.common import submit
 
 
 @require_GET
 def secondment_list(request):
-    on = services.today()
+    on = today()
     overdue = request.GET.get("overdue") == "1"
     kind = request.GET.get("kind", "")
     kind = kind if kind in SecondmentKind.values else ""
@@ -37,20 +38,14 @@ def secondment_list(request):
 def secondment_create(request):
     require_editor(request.user)
     form = SecondmentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            result["secondment"] = services.create_secondment(
-                actor=request.user, data=services.SecondmentInput(**form.cleaned_data)
-            )
-
-        if run(form, call):
-            return saved(request, "cultivation:secondment-detail", result["secondment"].pk)
     rules = services.rules_for(selectors.user_county(request.user) or "000000")
-    return form_page(
+    return submit(
         request,
         form,
+        lambda: services.create_secondment(
+            actor=request.user, data=services.SecondmentInput(**form.cleaned_data)
+        ),
+        to=lambda secondment: ("cultivation:secondment-detail", secondment.pk),
         title=_("New secondment"),
         cancel="cultivation:secondment-list",
         intro=_(
@@ -69,7 +64,7 @@ def secondment_detail(request, pk: int):
         "cultivation/secondment_detail.html",
         {
             "secondment": secondment,
-            "overdue": secondment.is_overdue(services.today()),
+            "overdue": secondment.is_overdue(today()),
             "can_edit": request.user.can_edit,
         },
     )
@@ -81,22 +76,14 @@ def secondment_report(request, pk: int):
     require_editor(request.user)
     form = ReportForm(
         request.POST or None,
-        initial={"report": secondment.report, "reported_on": secondment.reported_on or services.today()},
+        initial={"report": secondment.report, "reported_on": secondment.reported_on or today()},
     )
-    versioning.track(form, secondment)
-
-    def call():
-        with versioning.saving(form, Secondment, pk=secondment.pk):
-            services.submit_secondment_report(actor=request.user, secondment=secondment, **form.cleaned_data)
-
-    if request.method == "POST" and form.is_valid():
-        if run(form, call):
-            return saved(request, "cultivation:secondment-detail", secondment.pk)
-    return form_page(
+    return _secondment_step(
         request,
         form,
+        secondment,
+        services.submit_secondment_report,
         title=_("Report of %(name)s") % {"name": secondment.person.name},
-        cancel="cultivation:secondment-list",
     )
 
 
@@ -104,27 +91,37 @@ def secondment_report(request, pk: int):
 def secondment_evaluation(request, pk: int):
     secondment = selectors.get_secondment(request.user, pk)
     require_editor(request.user)
-    form = EvaluationForm(request.POST or None, initial={"evaluated_on": services.today()})
+    form = EvaluationForm(request.POST or None, initial={"evaluated_on": today()})
+    return _secondment_step(
+        request,
+        form,
+        secondment,
+        services.evaluate_secondment,
+        title=_("Host's evaluation of %(name)s") % {"name": secondment.person.name},
+    )
+
+
+def _secondment_step(request, form, secondment, service, *, title: str):
+    """A step after the secondment (the report, the host's evaluation), guarded against a lost update."""
     versioning.track(form, secondment)
 
     def call():
         with versioning.saving(form, Secondment, pk=secondment.pk):
-            services.evaluate_secondment(actor=request.user, secondment=secondment, **form.cleaned_data)
+            service(actor=request.user, secondment=secondment, **form.cleaned_data)
 
-    if request.method == "POST" and form.is_valid():
-        if run(form, call):
-            return saved(request, "cultivation:secondment-detail", secondment.pk)
-    return form_page(
+    return submit(
         request,
         form,
-        title=_("Host's evaluation of %(name)s") % {"name": secondment.person.name},
+        call,
+        to=("cultivation:secondment-detail", secondment.pk),
+        title=title,
         cancel="cultivation:secondment-list",
     )
 
 
 @require_GET
 def practice_list(request):
-    on = services.today()
+    on = today()
     show = request.GET.get("show", "active")
     return render(
         request,
@@ -140,13 +137,12 @@ def practice_list(request):
 @require_http_methods(["GET", "POST"])
 def practice_create(request):
     require_editor(request.user)
-    form = PracticePostForm(request.POST or None, user=request.user, initial={"start": services.today()})
-    if request.method == "POST" and form.is_valid():
-        if run(form, lambda: services.assign_practice_post(actor=request.user, **form.cleaned_data)):
-            return saved(request, "cultivation:practice-list")
-    return form_page(
+    form = PracticePostForm(request.POST or None, user=request.user, initial={"start": today()})
+    return submit(
         request,
         form,
+        lambda: services.assign_practice_post(actor=request.user, **form.cleaned_data),
+        to=("cultivation:practice-list",),
         title=_("New practice post"),
         cancel="cultivation:practice-list",
         intro=_(
@@ -159,21 +155,14 @@ def practice_create(request):
 def practice_end(request, pk: int):
     practice_post = selectors.get_practice_post(request.user, pk)
     require_editor(request.user)
-    form = EndForm(request.POST or None, initial={"end": services.today()})
-    if request.method == "POST" and form.is_valid():
-        if run(
-            form,
-            lambda: services.end_practice_post(
-                actor=request.user,
-                practice_post=practice_post,
-                end=form.cleaned_data["end"],
-                note=form.cleaned_data["note"],
-            ),
-        ):
-            return saved(request, "cultivation:practice-list")
-    return form_page(
+    form = EndForm(request.POST or None, initial={"end": today()})
+    return submit(
         request,
         form,
+        lambda: services.end_practice_post(
+            actor=request.user, practice_post=practice_post, **form.cleaned_data
+        ),
+        to=("cultivation:practice-list",),
         title=_("End the practice post of %(name)s") % {"name": practice_post.person.name},
         cancel="cultivation:practice-list",
         confirm=_("End the practice post of %(name)s? This cannot be undone.")

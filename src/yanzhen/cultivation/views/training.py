@@ -8,7 +8,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from yanzhen.core import audit, versioning, xlsx
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view, require_editor, today
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditAction
 from yanzhen.cultivation import selectors, services
@@ -24,11 +24,10 @@ from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, en
 from yanzhen.cultivation.models import Training, TrainingKind
 from yanzhen.cultivation.views.common import (
     date_param,
-    form_page,
-    require_editor,
     require_manager,
     run,
     saved,
+    submit,
 )
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Gender
@@ -58,14 +57,14 @@ def _year(request) -> int:
     raw = request.GET.get("year", "")
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
-    current = services.today().year
+    current = today().year
     earlier = [year for year in selectors.training_years(request.user) if year <= current]
     return current if not earlier or earlier[0] == current else earlier[0]
 
 
 def _year_choices(user, *, ahead: int) -> list[int]:
     """The last six years (and `ahead` years to come) plus every year with trainings, newest first."""
-    current = services.today().year
+    current = today().year
     recent = set(range(current - 6, current + ahead + 1))
     return sorted(recent | set(selectors.training_years(user)), reverse=True)
 
@@ -126,23 +125,18 @@ def training_form(request, pk: int | None = None):
     form = TrainingForm(request.POST or None, user=request.user, initial=initial)
     if training is not None:
         versioning.track(form, training)
-    if request.method == "POST" and form.is_valid():
-        result = {}
 
-        def call():
-            if training is None:
-                result["training"] = services.create_training(actor=request.user, data=_training_input(form))
-            else:
-                with versioning.saving(form, Training, pk=training.pk):
-                    result["training"] = services.update_training(
-                        actor=request.user, training=training, data=_training_input(form)
-                    )
+    def call():
+        if training is None:
+            return services.create_training(actor=request.user, data=_training_input(form))
+        with versioning.saving(form, Training, pk=training.pk):
+            return services.update_training(actor=request.user, training=training, data=_training_input(form))
 
-        if run(form, call):
-            return saved(request, "cultivation:training-detail", result["training"].pk)
-    return form_page(
+    return submit(
         request,
         form,
+        call,
+        to=lambda saved_training: ("cultivation:training-detail", saved_training.pk),
         title=_("Edit training programme") if training else _("New training programme"),
         cancel="cultivation:training-list",
     )
@@ -178,7 +172,7 @@ def _page_rows(request, training, *, posted=None, invalid: ValidationError | Non
     """The roster as stored; unrecorded hours default to the training's hours once it has started (the
     legal answer for whoever attended it all). After an error, every typed value comes back as typed."""
     errors = invalid.error_dict if invalid is not None and hasattr(invalid, "error_dict") else {}
-    default_hours = _number(training.hours) if training.start <= services.today() else ""
+    default_hours = _number(training.hours) if training.start <= today() else ""
     rows = []
     for enrolment, year_hours in _roster_rows(request.user, training):
         key = enrolment.person_id
@@ -279,12 +273,12 @@ def _unit_plan(request, training):
     code = request.GET.get("unit", "")
     if not code:
         return None
-    unit = get_scoped_or_404(enrolment_units(request.user).select_related("parent"), request.user, code=code)
+    unit = get_for_view(enrolment_units(request.user).select_related("parent"), request.user, code=code)
     return services.plan_unit_enrolment(request.user, training, unit)
 
 
 def _enrol_unit(request, training):
-    unit = get_scoped_or_404(Division.objects.all(), request.user, code=request.POST.get("unit", ""))
+    unit = get_for_view(Division.objects.all(), request.user, code=request.POST.get("unit", ""))
     try:
         result = services.enrol_unit(actor=request.user, training=training, unit=unit)
     except ValidationError as invalid:
@@ -356,8 +350,7 @@ def training_export(request, pk: int):
     """The roster as the user sees it, with each participant's hours in the training's year. Numbers are
     masked; the export goes to the audit log."""
     training = selectors.get_training(request.user, pk)
-    if not request.user.can_edit:
-        raise PermissionDenied
+    require_editor(request.user)
     rows = _roster_rows(request.user, training)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
