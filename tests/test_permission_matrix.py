@@ -697,13 +697,14 @@ def known_cultivation(persona):
     """A reserve of V with one record of each kind of cultivation, for the cultivation URLs that take a pk."""
     from datetime import date
 
-    from tests.cultivation_support import person, training_input
+    from tests.cultivation_support import training_input
+    from tests.factories import make_person
     from yanzhen.cultivation import services
     from yanzhen.divisions.models import Division
     from yanzhen.posts.models import PostType
 
     clerk = persona("huamachi")
-    reserve = person("白坤林", village=V, born=date(1995, 3, 8))
+    reserve = make_person("白坤林", village=V, born=date(1995, 3, 8))
     training = services.create_training(actor=clerk, data=training_input())
     services.enrol(actor=clerk, training=training, people=[reserve])
     mentor = services.create_mentor(
