@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -11,25 +10,10 @@ from yanzhen.assessments import services
 from yanzhen.assessments.services import AssessmentInput
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, NominationWay
-from yanzhen.divisions.models import Division
-from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
-from yanzhen.people.services import PersonInput, create_person
 from yanzhen.posts.models import PostType
 
-_sequence = itertools.count(101, 2)
-
-
-def make_person(actor, name: str, village_code: str, born: date = date(1990, 3, 4)) -> Person:
-    return create_person(
-        actor=actor,
-        data=PersonInput(
-            name=name,
-            id_number=make_id_number(village_code[:6], born, next(_sequence) % 1000),
-            village=Division.objects.get(code=village_code),
-            political_status="01",
-        ),
-    )
+from .factories import make_person
 
 
 def into_pool(actor, person: Person, entered: date, posts=("member",)) -> Candidacy:
@@ -61,7 +45,7 @@ def into_pool(actor, person: Person, entered: date, posts=("member",)) -> Candid
 
 
 def make_reserve(actor, name: str, village_code: str, entered: date = date(2022, 1, 10), posts=("member",)):
-    person = make_person(actor, name, village_code)
+    person = make_person(name, village_code, actor=actor)
     return person, into_pool(actor, person, entered, posts)
 
 

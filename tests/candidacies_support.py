@@ -3,7 +3,6 @@ business dates in March 2024 (no holiday inside)."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 from yanzhen.accounts.models import User
@@ -19,16 +18,14 @@ from yanzhen.candidacies.models import (
     Vetting,
 )
 from yanzhen.divisions.models import Division
-from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
-from yanzhen.people.services import EducationInput, PersonInput, create_person
 from yanzhen.posts import services as post_services
 from yanzhen.posts.models import PostType, Seat, Term
 
 from .conftest import HUAMACHI_VILLAGE
+from .factories import make_person
 
 State = CandidacyState
-_sequence = itertools.count(101, 2)
 
 NOMINATED_ON = date(2024, 3, 1)
 VETTED_ON = date(2024, 3, 5)
@@ -51,21 +48,6 @@ def village(code: str = HUAMACHI_VILLAGE) -> Division:
 
 def post(code: str) -> PostType:
     return PostType.objects.get(code=code)
-
-
-def make_person(
-    name: str = "祝心灵", born: date = date(1990, 5, 12), code: str = HUAMACHI_VILLAGE, status: str = "01"
-) -> Person:
-    return create_person(
-        actor=user("county"),
-        data=PersonInput(
-            name=name,
-            id_number=make_id_number("640323", born, next(_sequence) % 1000),
-            village=village(code),
-            political_status=status,
-            educations=[EducationInput(kind="full_time", education="31")],
-        ),
-    )
 
 
 def make_seat(code: str = HUAMACHI_VILLAGE, post_type: str = "secretary") -> Seat:

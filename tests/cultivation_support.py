@@ -1,39 +1,22 @@
-"""Builders shared by the cultivation tests: people in the personas' villages, trainings, reserves."""
+"""Builders shared by the cultivation tests: trainings and reserves (people come from tests.factories)."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import Decimal
 
 from yanzhen.accounts.models import User
 from yanzhen.divisions.models import Division
-from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
-from yanzhen.people.services import PersonInput, create_person
 
 from .conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
 
 HUAMACHI_OTHER_VILLAGE = "640323100201"  # a second 村委会 of 花马池镇
 COUNTY = "640323"
-_sequence = itertools.count(1)
 
 
 def actor(name: str) -> User:
     return User.objects.get(username=name)
-
-
-def person(name: str = "祝心灵", village: str = HUAMACHI_VILLAGE, born: date = date(1990, 5, 12)) -> Person:
-    """A person created by the county administrator (every persona's county)."""
-    return create_person(
-        actor=actor("county"),
-        data=PersonInput(
-            name=name,
-            id_number=make_id_number("640323", born, next(_sequence) % 999 + 1),
-            village=Division.objects.get(code=village),
-            political_status="01",
-        ),
-    )
 
 
 def training_input(**overrides):
@@ -74,7 +57,6 @@ __all__ = [
     "HUAMACHI_OTHER_VILLAGE",
     "HUAMACHI_VILLAGE",
     "actor",
-    "person",
     "put_in_pool",
     "training_input",
 ]

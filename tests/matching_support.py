@@ -4,16 +4,13 @@ coordinates, industries and tags."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import Decimal
 
 from yanzhen.accounts.models import User
 from yanzhen.candidacies.models import Candidacy, CandidacyState, CandidacyTarget
 from yanzhen.divisions.models import Division, Industry, VillageTag
-from yanzhen.people.idcard import make_id_number
-from yanzhen.people.models import Person, Skill
-from yanzhen.people.services import EducationInput, PersonInput, create_person
+from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
 
 from .conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
@@ -22,7 +19,6 @@ HUAMACHI_OTHER_VILLAGE = "640323100201"
 HUIANBAO_VILLAGE = "640323102201"  # 惠安堡镇: no coordinates in these tests
 COUNTY = "640323"
 ON = date(2025, 6, 1)
-_sequence = itertools.count(3)
 
 
 def actor(name: str) -> User:
@@ -41,34 +37,6 @@ def place_village(code: str, *, latitude=None, longitude=None, industries=(), ta
     division.industries.set([Industry.objects.get_or_create(name=name)[0] for name in industries])
     division.tags.set([VillageTag.objects.get(name=name) for name in tags])
     return division
-
-
-def make_person(
-    name: str,
-    village_code: str = HUAMACHI_VILLAGE,
-    *,
-    born: date = date(1990, 5, 12),
-    female: bool = False,
-    status: str = "01",
-    education: str | None = "31",
-    skills=(),
-    industries=(),
-    experience: bool = False,
-) -> Person:
-    sequence = (next(_sequence) * 2 + (1 if not female else 0)) % 1000
-    return create_person(
-        actor=actor("county"),
-        data=PersonInput(
-            name=name,
-            id_number=make_id_number(COUNTY, born, sequence),
-            village=village(village_code),
-            political_status=status,
-            skills=[Skill.objects.get(name=s) for s in skills],
-            industries=[Industry.objects.get_or_create(name=i)[0] for i in industries],
-            has_industry_experience=experience,
-            educations=[EducationInput(kind="full_time", education=education)] if education else [],
-        ),
-    )
 
 
 def put_in_pool(
@@ -138,7 +106,6 @@ __all__ = [
     "actor",
     "complete_trainings",
     "grade",
-    "make_person",
     "place_village",
     "put_in_pool",
     "village",

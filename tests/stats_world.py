@@ -30,12 +30,12 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState, CandidacyTarget, Readiness
-from yanzhen.divisions.models import Division
 from yanzhen.people.codes import EducationKind
-from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import EducationRecord, Person, Source
-from yanzhen.people.services import EducationInput, PersonInput, create_person, update_person
+from yanzhen.people.services import EducationInput, PersonInput, update_person
 from yanzhen.posts.models import PostType, Seat, Term
+
+from .factories import make_person
 
 D = date(2021, 4, 19)
 TOWNSHIP = "640323100"
@@ -70,17 +70,15 @@ class World:
 
 
 def _person(actor, letter, born, sex_odd, education, status, village, source=None) -> Person:
-    sequence = 100 + ord(letter) * 2 + (1 if sex_odd else 0)
-    return create_person(
+    return make_person(
+        f"测试{letter}",
+        village,
+        born=born,
         actor=actor,
-        data=PersonInput(
-            name=f"测试{letter}",
-            id_number=make_id_number("640323", born, sequence),
-            village=Division.objects.get(code=village),
-            political_status=status,
-            source=source,
-            educations=[EducationInput(kind=EducationKind.FULL_TIME, education=education)],
-        ),
+        status=status,
+        education=education,
+        source=source,
+        sequence=100 + ord(letter) * 2 + (1 if sex_odd else 0),
     )
 
 

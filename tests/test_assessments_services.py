@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
-from tests.assessment_helpers import assess, grade_input, make_person, make_reserve
+from tests.assessment_helpers import assess, grade_input, make_reserve
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from tests.factories import make_person
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
 from yanzhen.assessments import rules, selectors, services
@@ -133,7 +134,7 @@ def test_assessing_someone_not_in_the_pool_during_the_period_is_refused(clerk):
     # Entered in August: in the pool during 2022年下半年.
     assess(clerk, person, 2022, 2, Grade.EXCELLENT)
     # Someone only nominated, never in the pool.
-    nominee = make_person(clerk, "祝心灵", HUAMACHI_VILLAGE)
+    nominee = make_person("祝心灵", HUAMACHI_VILLAGE, actor=clerk)
     assert "不在后备力量库中" in refused(lambda: assess(clerk, nominee, 2022, 2, Grade.COMPETENT))["half"][0]
     assert Assessment.objects.filter(person=nominee).count() == 0
 

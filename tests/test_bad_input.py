@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from PIL import Image
 
-from tests.assessment_helpers import make_person
 from tests.conftest import HUAMACHI, HUAMACHI_VILLAGE
+from tests.factories import make_person
 from yanzhen.assessments import incumbents
 from yanzhen.assessments.models import MonthlyScore, SemiannualReport
 from yanzhen.core.models import AuditEvent
@@ -82,7 +82,7 @@ def bomb_png() -> bytes:
 
 @pytest.fixture
 def person(persona):
-    return make_person(persona("huamachi"), "韩照片", HUAMACHI_VILLAGE)
+    return make_person("韩照片", HUAMACHI_VILLAGE, actor=persona("huamachi"))
 
 
 def test_a_decompression_bomb_photo_is_refused_and_nothing_stored(client_for, person, settings, tmp_path):

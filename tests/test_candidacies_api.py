@@ -17,10 +17,10 @@ from .candidacies_support import (
     State,
     candidacy_in,
     footprint,
-    make_person,
     make_seat,
 )
 from .conftest import DASHUIKENG_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/candidacies"
@@ -164,7 +164,7 @@ def test_transitions_outside_the_jurisdiction_or_role(client_for, username, stat
 
 def test_read_and_list_are_scoped(client_for):
     mine = candidacy_in(State.IN_POOL)
-    theirs = candidacy_in(State.NOMINATED, make_person("钱七", code=DASHUIKENG_VILLAGE))
+    theirs = candidacy_in(State.NOMINATED, make_person("钱七", village=DASHUIKENG_VILLAGE))
     assert client_for("dashuikeng").get(f"{BASE}/{mine.pk}").status_code == 404
     listed = client_for("huamachi").get(BASE).json()
     assert [c["id"] for c in listed] == [mine.pk]
@@ -196,7 +196,7 @@ def test_create_refusals(client_for):
     assert "须为中共党员或中共预备党员" in response.json()["errors"]["post_types"]
     response = post(client, BASE, {"person": person.pk, "targets": ["nothing"], "nomination_way": "self"})
     assert response.status_code == 422 and "未知的职位代码" in response.json()["detail"]
-    other = make_person("外镇人", code=DASHUIKENG_VILLAGE)
+    other = make_person("外镇人", village=DASHUIKENG_VILLAGE)
     response = post(client, BASE, {"person": other.pk, "targets": ["chair"], "nomination_way": "self"})
     assert response.status_code == 404
     response = post(

@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from yanzhen.candidacies.models import Candidacy, CountyRules, PublicNotice
 from yanzhen.core.models import AuditEvent
 
-from .candidacies_support import State, candidacy_in, footprint, make_person
+from .candidacies_support import State, candidacy_in, footprint
 from .conftest import DASHUIKENG_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def pipeline():
         state: candidacy_in(state, make_person(f"人{index}", born=date(1980 + index, 1, 2)))
         for index, state in enumerate(State.values)
     }
-    made["other"] = candidacy_in(State.IN_POOL, make_person("钱七", code=DASHUIKENG_VILLAGE))
+    made["other"] = candidacy_in(State.IN_POOL, make_person("钱七", village=DASHUIKENG_VILLAGE))
     return made
 
 
@@ -128,7 +129,7 @@ def test_the_board_and_the_table_in_few_queries(client_for, pipeline):
 
 def test_the_ticked_decided_rows_start_one_notice_per_township(client_for):
     mine = candidacy_in(State.DECIDED)
-    theirs = candidacy_in(State.DECIDED, make_person("钱七", code=DASHUIKENG_VILLAGE))
+    theirs = candidacy_in(State.DECIDED, make_person("钱七", village=DASHUIKENG_VILLAGE))
     in_pool = candidacy_in(State.IN_POOL, make_person("已在库"))
     CountyRules.objects.create(county_id="640323", supervision_phone="0953-6012345")
     client = client_for("county")

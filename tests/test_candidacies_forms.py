@@ -28,13 +28,13 @@ from .candidacies_support import (
     State,
     candidacy_in,
     footprint,
-    make_person,
     make_seat,
     nominate,
     post,
     user,
 )
 from .conftest import HUAMACHI_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,7 @@ def test_the_targets_are_drawn_again_for_the_chosen_nominee_and_date(client_for)
     assert checked_posts(old) == {str(post("chair").pk)}
     assert client_for("auditor").get("/reserves/nominate/targets/").status_code == 403
     # Someone outside the clerk's township is no nominee of his: nothing is suggested for him.
-    stranger = make_person("外乡人", code="640323101200")
+    stranger = make_person("外乡人", village="640323101200")
     assert checked_posts(text(client.get("/reserves/nominate/targets/", {"person": stranger.pk}))) == set()
 
 

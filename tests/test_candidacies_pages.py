@@ -28,12 +28,12 @@ from .candidacies_support import (
     State,
     candidacy_in,
     footprint,
-    make_person,
     make_seat,
     nominate,
     post,
 )
 from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def all_clear(prefix: str = "") -> dict[str, str]:
 
 def test_the_board_shows_columns_by_state_scoped_to_the_user(client_for):
     mine = candidacy_in(State.IN_POOL)
-    theirs = candidacy_in(State.VETTED, make_person("钱七", code=DASHUIKENG_VILLAGE))
+    theirs = candidacy_in(State.VETTED, make_person("钱七", village=DASHUIKENG_VILLAGE))
     response = client_for("huamachi").get("/reserves/")
     assert response.status_code == 200
     page = text(response)
@@ -178,7 +178,7 @@ def test_a_document_of_the_wrong_kind_is_refused(client_for):
 
 def test_the_village_secretary_sees_only_his_villagers_in_the_form(client_for):
     mine = make_person("本村人")
-    other = make_person("外村人", code="640323100201")
+    other = make_person("外村人", village="640323100201")
     secretary = client_for("cunshuji")
     # The nominee is picked by typing: the page points at the people picker, which offers only his village.
     assert 'data-picker="/pick/people/"' in text(secretary.get("/reserves/nominate/"))
@@ -363,7 +363,7 @@ def test_documents_are_downloaded_only_inside_the_jurisdiction(client_for):
 
 def test_batch_notice_and_its_print(client_for):
     first = candidacy_in(State.DECIDED)
-    second = candidacy_in(State.DECIDED, make_person("赵六", code="640323100201", born=date(1992, 8, 3)))
+    second = candidacy_in(State.DECIDED, make_person("赵六", village="640323100201", born=date(1992, 8, 3)))
     CountyRules.objects.create(county_id="640323", supervision_phone="0953-6012345")
     client = client_for("huamachi")
     page = text(client.get("/reserves/notices/start/"))

@@ -34,7 +34,6 @@ from .candidacies_support import (
     State,
     candidacy_in,
     footprint,
-    make_person,
     make_seat,
     nominate,
     post,
@@ -43,6 +42,7 @@ from .candidacies_support import (
     village,
 )
 from .conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +281,7 @@ def test_nomination_jurisdiction_and_roles():
     assert Candidacy.objects.count() == count
     # The village secretary nominates in his own village.
     assert nominate(person, actor="cunshuji").created_by.username == "cunshuji"
-    other = make_person("李四", code="640323100201")
+    other = make_person("李四", village="640323100201")
     with pytest.raises(Http404):
         nominate(other, actor="cunshuji")
 
@@ -667,8 +667,8 @@ def test_removal_with_a_reason():
 
 def test_batch_notice_starts_every_decided_candidacy_of_the_township():
     first = candidacy_in(State.DECIDED)
-    second = candidacy_in(State.DECIDED, make_person("赵六", code="640323100201"))
-    elsewhere = candidacy_in(State.DECIDED, make_person("钱七", code=DASHUIKENG_VILLAGE))
+    second = candidacy_in(State.DECIDED, make_person("赵六", village="640323100201"))
+    elsewhere = candidacy_in(State.DECIDED, make_person("钱七", village=DASHUIKENG_VILLAGE))
     waiting = candidacy_in(State.INSPECTED, make_person("孙八"))
     notice = workflow.start_notices_for_township(
         actor=user("huamachi"), township=village().parent, start=NOTICE_START, end=NOTICE_END

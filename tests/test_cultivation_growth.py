@@ -23,7 +23,8 @@ from yanzhen.cultivation.services import AttendanceInput
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import EducationRecord
 
-from .cultivation_support import COUNTY, DASHUIKENG_VILLAGE, person, training_input
+from .cultivation_support import COUNTY, DASHUIKENG_VILLAGE, training_input
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def round_of(actor, prog, start, days=4, practice_months_end=None, **extra):
 
 def test_rounds_make_trainings_with_enrolments_and_assignments(persona):
     county = persona("county")
-    a, b = person("黄体奇"), person("刘西胜", village=DASHUIKENG_VILLAGE)
+    a, b = make_person("黄体奇"), make_person("刘西胜", village=DASHUIKENG_VILLAGE)
     prog = programme(county, [a, b])
     first = round_of(county, prog, date(2024, 3, 4))
     assert first.number == 1 and first.training.kind == "rotation" and first.training.hours == 32
@@ -94,7 +95,7 @@ def test_rounds_make_trainings_with_enrolments_and_assignments(persona):
 )
 def test_round_lengths_are_checked_and_nothing_written(persona, days, practice_end, field, message):
     county = persona("county")
-    prog = programme(county, [person()])
+    prog = programme(county, [make_person()])
     with pytest.raises(ValidationError) as refused:
         round_of(county, prog, date(2024, 3, 4), days=days, practice_months_end=practice_end)
     assert refused.value.message_dict[field] == [message]
@@ -103,7 +104,7 @@ def test_round_lengths_are_checked_and_nothing_written(persona, days, practice_e
 
 def test_round_edges_accepted(persona):
     county = persona("county")
-    prog = programme(county, [person()])
+    prog = programme(county, [make_person()])
     # 3 days, practice of exactly 2 months (2024-03-07 … 2024-05-06).
     first = round_of(county, prog, date(2024, 3, 4), days=3, practice_months_end=date(2024, 5, 6))
     with pytest.raises(ValidationError) as refused:
@@ -115,7 +116,7 @@ def test_round_edges_accepted(persona):
 
 def test_assignments_are_judged_at_the_next_round(persona):
     county = persona("county")
-    trainee = person("黄体奇")
+    trainee = make_person("黄体奇")
     prog = programme(county, [trainee])
     first = round_of(county, prog, date(2024, 3, 4))  # training 03-04…03-07, practice to 04-07
     assignment = first.assignments.get()
@@ -166,7 +167,7 @@ def test_assignments_are_judged_at_the_next_round(persona):
 
 def test_cyclic_round_hours_count_in_the_yearly_hours(persona):
     county = persona("county")
-    trainee = person()
+    trainee = make_person()
     prog = programme(county, [trainee])
     first = round_of(county, prog, date(2024, 3, 4))
     services.record_attendance(
@@ -180,7 +181,7 @@ def test_cyclic_round_hours_count_in_the_yearly_hours(persona):
 
 def test_graduation_adds_an_education_record_and_refreshes_the_highest(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person(education=None)
     assert someone.highest_education == ""
     study = services.create_degree_study(
         actor=clerk,
@@ -235,7 +236,7 @@ def test_bad_degree_input(persona, change, field, message):
     }
     values.update(change)
     with pytest.raises(ValidationError) as refused:
-        services.create_degree_study(actor=persona("huamachi"), person=person(), **values)
+        services.create_degree_study(actor=persona("huamachi"), person=make_person(education=None), **values)
     assert refused.value.message_dict[field] == [message]
     assert not DegreeStudy.objects.exists()
 
@@ -245,7 +246,7 @@ def test_bad_degree_input(persona, change, field, message):
 
 def test_item_states_and_the_overdue_edge(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     item = services.add_plan_item(
         actor=clerk,
         person=someone,
@@ -271,7 +272,7 @@ def test_item_states_and_the_overdue_edge(persona):
 
 def test_linked_records_complete_items(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     training = services.create_training(actor=clerk, data=training_input())
     services.enrol(actor=clerk, training=training, people=[someone])
     item = services.add_plan_item(
@@ -294,7 +295,7 @@ def test_linked_records_complete_items(persona):
 
 def test_bad_plan_items_are_refused(persona):
     clerk = persona("huamachi")
-    someone, other = person(), person("乙")
+    someone, other = make_person(), make_person("乙")
     training = services.create_training(actor=clerk, data=training_input())
     services.enrol(actor=clerk, training=training, people=[other])
     cases = [
@@ -343,7 +344,7 @@ def test_bad_plan_items_are_refused(persona):
 
 def test_complete_plan_item(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     item = services.add_plan_item(
         actor=clerk,
         person=someone,
@@ -362,7 +363,7 @@ def test_complete_plan_item(persona):
 
 
 def test_outsider_sees_nothing(persona):
-    someone = person()
+    someone = make_person()
     services.add_plan_item(
         actor=persona("county"),
         person=someone,

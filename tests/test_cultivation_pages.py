@@ -19,7 +19,8 @@ from yanzhen.cultivation.models import (
 )
 from yanzhen.divisions.models import Division
 
-from .cultivation_support import COUNTY, DASHUIKENG_VILLAGE, HUAMACHI, actor, person, training_input
+from .cultivation_support import COUNTY, DASHUIKENG_VILLAGE, HUAMACHI, actor, training_input
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_create_training_page_and_bad_hours(client_for):
 def test_roster_attendance_page_all_or_nothing(client_for):
     clerk = actor("huamachi")
     training = services.create_training(actor=clerk, data=training_input())
-    first, second = person("祝心灵"), person("彭友国")
+    first, second = make_person("祝心灵"), make_person("彭友国")
     services.enrol(actor=clerk, training=training, people=[first, second])
     page = client_for("huamachi")
     response = page.post(
@@ -89,7 +90,7 @@ def test_roster_attendance_page_all_or_nothing(client_for):
 def test_roster_export_is_masked_and_audited(client_for):
     clerk = actor("huamachi")
     training = services.create_training(actor=clerk, data=training_input())
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     services.enrol(actor=clerk, training=training, people=[someone])
     services.record_attendance(
         actor=clerk, training=training, rows=[services.AttendanceInput(someone, 40, True, 90)]
@@ -110,7 +111,7 @@ def test_roster_export_is_masked_and_audited(client_for):
 def test_hours_page_lists_those_under_the_minimum(client_for):
     from .cultivation_support import put_in_pool
 
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     put_in_pool(someone)
     response = client_for("huamachi").get(f"/cultivation/hours/?year={services.today().year}")
     assert response.status_code == 200
@@ -124,8 +125,10 @@ def test_mentorship_page_shows_the_cap_message(client_for):
     mentor = services.create_mentor(
         actor=clerk, kind="former_secretary", name="唐老汉", division=Division.objects.get(code=HUAMACHI)
     )
-    services.create_mentorship(actor=clerk, mentee=person("甲"), mentors=[mentor], start=date(2024, 1, 1))
-    second = person("乙")
+    services.create_mentorship(
+        actor=clerk, mentee=make_person("甲"), mentors=[mentor], start=date(2024, 1, 1)
+    )
+    second = make_person("乙")
     page = client_for("huamachi")
     assert (
         "唐老汉"
@@ -143,12 +146,12 @@ def test_mentorship_page_shows_the_cap_message(client_for):
         in response.content.decode()
     )
     assert Mentorship.objects.count() == 1
-    other = person("丙", village=DASHUIKENG_VILLAGE)
+    other = make_person("丙", village=DASHUIKENG_VILLAGE)
     assert page.get(f"/cultivation/mentorships/new/?mentee={other.pk}").status_code == 404
 
 
 def test_growth_plan_page_and_archive_include(client_for):
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     page = client_for("huamachi")
     response = page.post(
         f"/cultivation/people/{someone.pk}/items/",
@@ -175,7 +178,7 @@ def test_growth_plan_page_and_archive_include(client_for):
 
 def test_secondment_page_refuses_an_overlap(client_for):
     clerk = actor("huamachi")
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     host = "640323100201"
     values = {
         "person": someone.pk,
@@ -234,7 +237,7 @@ def test_api_mentorships_cap_and_jurisdiction(client_for):
         actor=clerk, kind="work_team", name="张队员", division=Division.objects.get(code=HUAMACHI)
     )
     api = client_for("huamachi")
-    first, second = person("甲"), person("乙")
+    first, second = make_person("甲"), make_person("乙")
     body = {"mentee": first.pk, "mentors": [mentor.pk], "start": "2024-01-01"}
     response = api.post("/api/v1/mentorships", body, content_type="application/json")
     assert response.status_code == 201 and response.json()["pairing"] == "1+1"
@@ -243,7 +246,7 @@ def test_api_mentorships_cap_and_jurisdiction(client_for):
     assert response.json()["errors"]["mentors"].startswith("导师张队员在该期间已帮带 1 名后备力量")
     response = api.post("/api/v1/mentorships", dict(body, mentors=[999999]), content_type="application/json")
     assert response.status_code == 422 and response.json()["errors"] == {"mentors": "导师 999999 不存在"}
-    theirs = person("丙", village=DASHUIKENG_VILLAGE)
+    theirs = make_person("丙", village=DASHUIKENG_VILLAGE)
     assert (
         api.post(
             "/api/v1/mentorships", dict(body, mentee=theirs.pk), content_type="application/json"
@@ -257,7 +260,7 @@ def test_api_mentorships_cap_and_jurisdiction(client_for):
 
 def test_api_secondments_length_rule_and_overdue(client_for):
     api = client_for("huamachi")
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     start = services.today() - timedelta(days=200)
     body = {
         "person": someone.pk,
@@ -306,7 +309,7 @@ def test_list_pages_do_not_grow_queries_with_rows(client_for, path):
     def add(count):
         for index in range(count):
             training = services.create_training(actor=clerk, data=training_input(name=f"培训班{index}"))
-            someone = person(f"学员{index}")
+            someone = make_person(f"学员{index}")
             services.enrol(actor=clerk, training=training, people=[someone])
             mentor = services.create_mentor(
                 actor=clerk, kind="work_team", name=f"导师{index}", division=township

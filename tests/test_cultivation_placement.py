@@ -20,9 +20,9 @@ from .cultivation_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI,
     HUAMACHI_OTHER_VILLAGE,
-    person,
     training_input,
 )
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,9 @@ def secondment(someone, **overrides) -> SecondmentInput:
 
 def test_six_months_to_the_day_is_accepted_one_more_day_needs_a_reason(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     assert services.create_secondment(actor=clerk, data=secondment(someone)).planned_end == date(2024, 8, 31)
-    other = person("彭友国")
+    other = make_person("彭友国")
     with pytest.raises(ValidationError) as refused:
         services.create_secondment(actor=clerk, data=secondment(other, planned_end=date(2024, 9, 1)))
     assert refused.value.message_dict["planned_end"] == [
@@ -64,23 +64,25 @@ def test_six_months_to_the_day_is_accepted_one_more_day_needs_a_reason(persona):
 def test_shorter_than_three_months_needs_a_reason_and_the_rule_is_per_county(persona):
     clerk = persona("huamachi")
     with pytest.raises(ValidationError) as refused:
-        services.create_secondment(actor=clerk, data=secondment(person(), planned_end=date(2024, 5, 30)))
+        services.create_secondment(actor=clerk, data=secondment(make_person(), planned_end=date(2024, 5, 30)))
     assert refused.value.message_dict["planned_end"] == [
         "计划期限不足 3 个月（至少到 2024-05-31）；确需缩短的，请填写原因"
     ]
     assert services.create_secondment(
-        actor=clerk, data=secondment(person("乙"), planned_end=date(2024, 5, 31))
+        actor=clerk, data=secondment(make_person("乙"), planned_end=date(2024, 5, 31))
     )
     CultivationRules.objects.create(
         county_id=COUNTY, secondment_minimum_months=1, secondment_maximum_months=2
     )
     with pytest.raises(ValidationError):
-        services.create_secondment(actor=clerk, data=secondment(person("丙"), planned_end=date(2024, 5, 1)))
+        services.create_secondment(
+            actor=clerk, data=secondment(make_person("丙"), planned_end=date(2024, 5, 1))
+        )
 
 
 def test_full_time_secondments_do_not_overlap_part_time_ones_may(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     services.create_secondment(actor=clerk, data=secondment(someone))
     with pytest.raises(ValidationError) as refused:
         services.create_secondment(
@@ -105,7 +107,7 @@ def test_full_time_secondments_do_not_overlap_part_time_ones_may(persona):
 
 def test_a_full_time_secondment_does_not_overlap_a_training_and_the_reverse(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     training = services.create_training(
         actor=clerk, data=training_input(start=date(2024, 3, 1), end=date(2024, 3, 1), hours=8)
     )
@@ -147,7 +149,7 @@ def test_bad_secondment_input(persona, change, field, message):
             or Division.objects.filter(code__startswith="621202", level=5).first()
         )
     with pytest.raises(ValidationError) as refused:
-        services.create_secondment(actor=persona("huamachi"), data=secondment(person(), **change))
+        services.create_secondment(actor=persona("huamachi"), data=secondment(make_person(), **change))
     assert refused.value.message_dict[field] == [message]
     assert not Secondment.objects.exists()
 
@@ -157,19 +159,19 @@ def test_shadowing_at_the_township_and_cross_village_posts(persona):
     shadowing = services.create_secondment(
         actor=clerk,
         data=secondment(
-            person(), kind="shadowing", mode="part_time", host=Division.objects.get(code=HUAMACHI)
+            make_person(), kind="shadowing", mode="part_time", host=Division.objects.get(code=HUAMACHI)
         ),
     )
     assert (shadowing.kind, shadowing.host_id) == ("shadowing", HUAMACHI)
     cross = services.create_secondment(
-        actor=clerk, data=secondment(person("乙"), kind="cross_village", post_title="党支部副书记")
+        actor=clerk, data=secondment(make_person("乙"), kind="cross_village", post_title="党支部副书记")
     )
     assert cross.post_title == "党支部副书记"
 
 
 def test_overdue_list_edges(persona):
     clerk = persona("huamachi")
-    due = services.create_secondment(actor=clerk, data=secondment(person()))
+    due = services.create_secondment(actor=clerk, data=secondment(make_person()))
     assert list(selectors.secondments(clerk, overdue_on=date(2024, 8, 31))) == []  # the last day itself
     assert list(selectors.secondments(clerk, overdue_on=date(2024, 9, 1))) == [due]  # the day after
     assert list(selectors.secondments(persona("dashuikeng"), overdue_on=date(2024, 9, 1))) == []
@@ -188,7 +190,7 @@ def test_overdue_list_edges(persona):
 
 def test_report_with_an_early_return_and_the_host_evaluation(persona):
     clerk = persona("huamachi")
-    early = services.create_secondment(actor=clerk, data=secondment(person()))
+    early = services.create_secondment(actor=clerk, data=secondment(make_person()))
     with pytest.raises(ValidationError) as refused:
         services.submit_secondment_report(
             actor=clerk,
@@ -228,10 +230,10 @@ def test_report_with_an_early_return_and_the_host_evaluation(persona):
 
 
 def test_secondment_jurisdiction(persona):
-    theirs = person("李香", village=DASHUIKENG_VILLAGE)
+    theirs = make_person("李香", village=DASHUIKENG_VILLAGE)
     with pytest.raises(Http404):
         services.create_secondment(actor=persona("huamachi"), data=secondment(theirs))
-    mine = person()
+    mine = make_person()
     with pytest.raises(PermissionDenied):
         services.create_secondment(actor=persona("auditor"), data=secondment(mine))
     with pytest.raises(PermissionDenied):
@@ -265,7 +267,7 @@ def grid_worker():
 
 def test_practice_post_opens_a_seat_and_term_through_the_posts_app(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     practice = services.assign_practice_post(
         actor=clerk,
         person=someone,
@@ -276,7 +278,11 @@ def test_practice_post_opens_a_seat_and_term_through_the_posts_app(persona):
     assert practice.term.seat.post_type == grid_worker() and practice.term.person == someone
     assert practice.term.seat.village_id == someone.village_id
     second = services.assign_practice_post(
-        actor=clerk, person=person("乙"), post_type=grid_worker(), duties="第四网格", start=date(2024, 3, 1)
+        actor=clerk,
+        person=make_person("乙"),
+        post_type=grid_worker(),
+        duties="第四网格",
+        start=date(2024, 3, 1),
     )
     assert second.term.seat.number == 2
     services.end_practice_post(actor=clerk, practice_post=practice, end=date(2024, 8, 31), note="期满")
@@ -284,7 +290,11 @@ def test_practice_post_opens_a_seat_and_term_through_the_posts_app(persona):
     assert practice.term.end == date(2024, 9, 1)  # the posts app counts the first day no longer held
     # The freed seat is used again.
     third = services.assign_practice_post(
-        actor=clerk, person=person("丙"), post_type=grid_worker(), duties="第三网格", start=date(2024, 9, 1)
+        actor=clerk,
+        person=make_person("丙"),
+        post_type=grid_worker(),
+        duties="第三网格",
+        start=date(2024, 9, 1),
     )
     assert third.term.seat == practice.term.seat
     assert Seat.objects.filter(village_id=someone.village_id, post_type=grid_worker()).count() == 2
@@ -292,7 +302,7 @@ def test_practice_post_opens_a_seat_and_term_through_the_posts_app(persona):
 
 def test_practice_post_is_for_reserves_without_a_post(persona):
     clerk = persona("huamachi")
-    someone = person()
+    someone = make_person()
     secretary_seat = post_services.ensure_seats(
         actor=clerk, village=someone.village, post_type=PostType.objects.get(code="secretary"), count=1
     )[0]
@@ -307,7 +317,7 @@ def test_practice_post_is_for_reserves_without_a_post(persona):
     with pytest.raises(ValidationError) as refused:
         services.assign_practice_post(
             actor=clerk,
-            person=person("乙"),
+            person=make_person("乙"),
             post_type=PostType.objects.get(code="member"),
             duties="",
             start=date(2024, 3, 1),
@@ -324,7 +334,7 @@ def test_practice_post_jurisdiction(persona):
     with pytest.raises(Http404):
         services.assign_practice_post(
             actor=persona("huamachi"),
-            person=person("李香", village=DASHUIKENG_VILLAGE),
+            person=make_person("李香", village=DASHUIKENG_VILLAGE),
             post_type=grid_worker(),
             duties="网格",
             start=date(2024, 3, 1),
@@ -332,7 +342,7 @@ def test_practice_post_jurisdiction(persona):
     with pytest.raises(PermissionDenied):
         services.assign_practice_post(
             actor=persona("auditor"),
-            person=person(),
+            person=make_person(),
             post_type=grid_worker(),
             duties="网格",
             start=date(2024, 3, 1),

@@ -19,10 +19,10 @@ from .cultivation_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI_OTHER_VILLAGE,
     actor,
-    person,
     put_in_pool,
     training_input,
 )
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_a_village_cannot_organise_and_jurisdiction_and_role_are_checked(persona
 def test_attendance_for_someone_not_enrolled_is_refused_and_nothing_written(persona):
     clerk = persona("huamachi")
     training = services.create_training(actor=clerk, data=training_input())
-    enrolled, stranger = person("祝心灵"), person("彭友国")
+    enrolled, stranger = make_person("祝心灵"), make_person("彭友国")
     services.enrol(actor=clerk, training=training, people=[enrolled])
     with pytest.raises(ValidationError) as refused:
         services.record_attendance(
@@ -108,7 +108,7 @@ def test_attendance_for_someone_not_enrolled_is_refused_and_nothing_written(pers
 def test_bad_attendance_is_refused(persona, hours, score, message):
     clerk = persona("huamachi")
     training = services.create_training(actor=clerk, data=training_input())
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     services.enrol(actor=clerk, training=training, people=[someone])
     with pytest.raises(ValidationError) as refused:
         services.record_attendance(
@@ -121,7 +121,7 @@ def test_bad_attendance_is_refused(persona, hours, score, message):
 def test_enrolling_twice_or_outside_the_jurisdiction_is_refused(persona):
     clerk = persona("huamachi")
     training = services.create_training(actor=clerk, data=training_input())
-    someone, elsewhere = person("祝心灵"), person("李香", village=DASHUIKENG_VILLAGE)
+    someone, elsewhere = make_person("祝心灵"), make_person("李香", village=DASHUIKENG_VILLAGE)
     services.enrol(actor=clerk, training=training, people=[someone])
     with pytest.raises(ValidationError) as refused:
         services.enrol(actor=clerk, training=training, people=[someone])
@@ -144,7 +144,7 @@ def _county_training(**overrides):
 
 def test_county_training_is_seen_by_a_township_only_through_its_participants(persona):
     training = _county_training()
-    mine, theirs = person("祝心灵"), person("李香", village=DASHUIKENG_VILLAGE)
+    mine, theirs = make_person("祝心灵"), make_person("李香", village=DASHUIKENG_VILLAGE)
     huamachi, dashuikeng = persona("huamachi"), persona("dashuikeng")
     assert list(selectors.trainings(huamachi)) == []  # none of her people yet
     services.enrol(actor=persona("county"), training=training, people=[mine, theirs])
@@ -171,7 +171,7 @@ def test_township_training_is_not_seen_by_another_township(persona):
 
 def test_yearly_hours_count_trainings_ending_in_the_year(persona):
     county = persona("county")
-    someone = person("祝心灵")
+    someone = make_person("祝心灵")
     spanning = _county_training(start=date(2023, 12, 30), end=date(2024, 1, 2), hours=32)
     december = _county_training(start=date(2023, 12, 1), end=date(2023, 12, 1), hours=8)
     for training, hours in ((spanning, 30), (december, 8)):
@@ -189,11 +189,11 @@ def test_yearly_hours_count_trainings_ending_in_the_year(persona):
 def test_under_minimum_lists_reserves_below_the_county_rule_with_its_edge(persona):
     county = persona("county")
     short, exact, no_training = (
-        person("祝心灵"),
-        person("彭友国"),
-        person("白坤林", village=HUAMACHI_OTHER_VILLAGE),
+        make_person("祝心灵"),
+        make_person("彭友国"),
+        make_person("白坤林", village=HUAMACHI_OTHER_VILLAGE),
     )
-    not_a_reserve = person("唐老汉")
+    not_a_reserve = make_person("唐老汉")
     for reserve in (short, exact, no_training):
         put_in_pool(reserve)
     training = _county_training(start=date(2024, 3, 4), end=date(2024, 3, 8), hours=40)

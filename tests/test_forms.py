@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from tests.assessment_helpers import assess, make_reserve
 from tests.conftest import HUAMACHI_VILLAGE
-from tests.cultivation_support import actor, person, training_input
+from tests.cultivation_support import actor, training_input
+from tests.factories import make_person
 from tests.rosters_support import row, xlsx
 from yanzhen.assessments.models import (
     AdjustmentProposal,
@@ -101,7 +102,7 @@ def training_of_three():
     training = cultivation.create_training(
         actor=clerk, data=training_input(hours=Decimal("16"), start=date(2024, 5, 6), end=date(2024, 5, 7))
     )
-    people = [person("李文静"), person("马振华"), person("周建国")]
+    people = [make_person("李文静"), make_person("马振华"), make_person("周建国")]
     cultivation.enrol(actor=clerk, training=training, people=people)
     return training, people
 

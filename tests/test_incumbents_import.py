@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from openpyxl import load_workbook
 
-from tests.assessment_helpers import make_person
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from tests.factories import make_person
 from yanzhen.assessments import incumbent_rules, incumbents
 from yanzhen.assessments.models import AdjustmentProposal, MonthlyScore, ProposalState
 from yanzhen.core.models import AuditAction, AuditEvent
@@ -53,7 +53,7 @@ def make_term(
 ):
     division = Division.objects.get(code=village)
     seats = ensure_seats(actor=actor, village=division, post_type=PostType.objects.get(code=post), count=1)
-    return appoint(actor=actor, seat=seats[0], person=make_person(actor, name, village), start=start)
+    return appoint(actor=actor, seat=seats[0], person=make_person(name, village, actor=actor), start=start)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.assessment_helpers import make_person
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
+from tests.factories import make_person
 from yanzhen.assessments import incumbent_rules, incumbent_selectors, incumbents
 from yanzhen.assessments.models import (
     AdjustmentProposal,
@@ -56,7 +56,7 @@ def make_term(
 ):
     division = Division.objects.get(code=village)
     seats = ensure_seats(actor=actor, village=division, post_type=PostType.objects.get(code=post), count=1)
-    return appoint(actor=actor, seat=seats[0], person=make_person(actor, name, village), start=start)
+    return appoint(actor=actor, seat=seats[0], person=make_person(name, village, actor=actor), start=start)
 
 
 @pytest.fixture

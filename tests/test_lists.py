@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from tests.assessment_helpers import assess, make_reserve
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
-from tests.matching_support import make_person as make_matching_person
+from tests.factories import make_person
 from tests.matching_support import put_in_pool
 from tests.test_incumbents_pages import analysed, clerk, county, items, reviews, term  # noqa: F401
 from yanzhen.accounts.models import User
@@ -562,10 +562,10 @@ def test_analysis_sorts_by_average_both_ways(client_for, analysed):  # noqa: F81
 
 
 def test_supply_list_sorts_by_age_filters_by_village_and_exports_selected(client_for):
-    old = make_matching_person("老人", HUAMACHI_VILLAGE, born=date(1970, 1, 1))
-    young = make_matching_person("少年", GOUYAN, born=date(1999, 1, 1))
-    middle = make_matching_person("中年", HUAMACHI_VILLAGE, born=date(1985, 1, 1))
-    outside = make_matching_person("外人", DASHUIKENG_VILLAGE, born=date(1980, 1, 1))
+    old = make_person("老人", HUAMACHI_VILLAGE, born=date(1970, 1, 1))
+    young = make_person("少年", GOUYAN, born=date(1999, 1, 1))
+    middle = make_person("中年", HUAMACHI_VILLAGE, born=date(1985, 1, 1))
+    outside = make_person("外人", DASHUIKENG_VILLAGE, born=date(1980, 1, 1))
     for person in (old, young, middle, outside):
         put_in_pool(person)
     http = client_for("huamachi")

@@ -433,10 +433,10 @@ def _thresholds():
 
 
 def _growth_plan():
-    from tests.assessment_helpers import make_person
+    from tests.factories import make_person
     from yanzhen.cultivation.models import GrowthPlan
 
-    person = make_person(User.objects.get(username="huamachi"), "祝心灵", HUAMACHI_VILLAGE)
+    person = make_person("祝心灵", HUAMACHI_VILLAGE, actor="huamachi")
     return f"/cultivation/people/{person.pk}/", GrowthPlan, {"person": person}
 
 
@@ -472,13 +472,13 @@ def _checkup():
 
 
 def _secondment_report():
-    from tests.cultivation_support import person as reserve
+    from tests.factories import make_person
     from tests.test_cultivation_placement import secondment
     from yanzhen.cultivation import services
     from yanzhen.cultivation.models import Secondment
 
     created = services.create_secondment(
-        actor=User.objects.get(username="huamachi"), data=secondment(reserve())
+        actor=User.objects.get(username="huamachi"), data=secondment(make_person())
     )
     return f"/cultivation/secondments/{created.pk}/report/", Secondment, created.pk
 

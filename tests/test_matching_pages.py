@@ -9,12 +9,12 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories import make_person
 from tests.matching_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI_VILLAGE,
     actor,
     grade,
-    make_person,
     place_village,
     put_in_pool,
     village,

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from tests.factories import make_person
 from tests.matching_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI,
@@ -18,7 +19,6 @@ from tests.matching_support import (
     HUAMACHI_VILLAGE,
     actor,
     complete_trainings,
-    make_person,
     place_village,
     put_in_pool,
     village,

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from tests.factories import make_person
 from tests.matching_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI_VILLAGE,
@@ -17,7 +18,6 @@ from tests.matching_support import (
     actor,
     complete_trainings,
     grade,
-    make_person,
     place_village,
     put_in_pool,
     village,

@@ -697,13 +697,14 @@ def known_cultivation(persona):
     """A reserve of V with one record of each kind of cultivation, for the cultivation URLs that take a pk."""
     from datetime import date
 
-    from tests.cultivation_support import person, training_input
+    from tests.cultivation_support import training_input
+    from tests.factories import make_person
     from yanzhen.cultivation import services
     from yanzhen.divisions.models import Division
     from yanzhen.posts.models import PostType
 
     clerk = persona("huamachi")
-    reserve = person("白坤林", village=V, born=date(1995, 3, 8))
+    reserve = make_person("白坤林", village=V, born=date(1995, 3, 8))
     training = services.create_training(actor=clerk, data=training_input())
     services.enrol(actor=clerk, training=training, people=[reserve])
     mentor = services.create_mentor(
@@ -835,12 +836,176 @@ PLACEHOLDERS.update(
 )
 
 
+def fill(request, path: str) -> str:
+    """The path with each placeholder replaced by the pk its fixture made."""
+    for placeholder, fixture in PLACEHOLDERS.items():
+        if placeholder in path:
+            path = path.replace(placeholder, request.getfixturevalue(fixture)[placeholder])
+    return path
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(request, client, client_for, name, role):
     path, expected = MATRIX[name]
-    for placeholder, fixture in PLACEHOLDERS.items():
-        if placeholder in path:
-            path = path.replace(placeholder, request.getfixturevalue(fixture)[placeholder])
+    path = fill(request, path)
     http = client if role == "anonymous" else client_for(role)
     assert http.get(path).status_code == expected[role], f"{role} GET {path}"
+
+
+# --- Writes --------------------------------------------------------------------------------------------------
+# Every URL that only takes a POST (its GET row above is 405 for every persona) is POSTed by each persona,
+# empty unless BODIES gives a body, on the records of the fixtures (a real proposal or objection where the GET
+# row says 1). OK: the permission layer lets the persona through (the view may still answer 200, 302, 400,
+# 409 or 422); a number is the refusal expected, and a refused POST changes no row of any table.
+OK = "ok"
+REFUSED = {401, 403, 404, 405}
+
+# name: (path, {role: status or OK})    anon county huamachi dashuikeng cunshuji auditor outsider
+WRITES = {
+    "security-unlock": row("/security/accounts/1/unlock/", 302, 403, 403, 403, 403, 403, 403),
+    "security-reset-two-factor": row(
+        "/security/accounts/1/reset-two-factor/", 302, 403, 403, 403, 403, 403, 403
+    ),
+    "two-factor-recovery-codes": row("/accounts/two-factor/recovery-codes/", 302, OK, OK, OK, OK, OK, OK),
+    "logout": row("/accounts/logout/", OK, OK, OK, OK, OK, OK, OK),
+    "people:reveal": row("/people/{person}/reveal/", 302, OK, OK, 404, 403, 403, 404),
+    "people:attachment-upload": row("/people/{person}/attachments/", 302, OK, OK, 404, 403, 403, 404),
+    "people:photo": row("/people/{person}/photo/", 302, OK, OK, 404, 403, 403, 404),
+    "assessments:delete": row("/assessment/assessments/{assessment}/delete/", 302, OK, OK, 404, OK, 403, 404),
+    "assessments:incumbent-score-delete": row(
+        "/assessment/incumbents/scores/{i_score}/delete/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "assessments:incumbent-review-delete": row(
+        "/assessment/incumbents/reviews/{i_review}/delete/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "assessments:reserve-login-create": row(
+        "/assessment/people/{reserve}/login/create/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "assessments:reserve-login-reset": row(
+        "/assessment/people/{reserve}/login/reset/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "assessments:reserve-login-disable": row(
+        "/assessment/people/{reserve}/login/disable/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "assessments:reserve-login-enable": row(
+        "/assessment/people/{reserve}/login/enable/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "api-v1:confirm_adjustment_proposal": row(
+        "/api/v1/incumbents/proposals/{i_proposal}/confirm", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "api-v1:reject_adjustment_proposal": row(
+        "/api/v1/incumbents/proposals/{i_proposal}/reject", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "rosters:upload": row("/rosters/upload/", 302, OK, OK, OK, 403, 403, OK),
+    "rosters:confirm": row("/rosters/uploads/{upload}/confirm/", 302, 404, OK, 404, 403, 403, 404),
+    "rosters:discard": row("/rosters/uploads/{upload}/discard/", 302, 404, OK, 404, 403, 403, 404),
+    "rosters:discard-failed": row("/rosters/uploads/discard-failed/", 302, OK, OK, OK, 403, 403, OK),
+    "candidacies:transition": row("/reserves/{candidacy}/to/in_pool/", 302, OK, OK, 404, 403, 403, 404),
+    "candidacies:objection-add": row("/reserves/{candidacy}/objections/", 302, OK, OK, 404, 403, 403, 404),
+    "candidacies:objection-resolve": row(
+        "/reserves/{candidacy}/objections/{objection}/resolve/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "candidacies:document-add": row("/reserves/{candidacy}/documents/", 302, OK, OK, 404, OK, 403, 404),
+    "api-v1:transition_candidacy": row(
+        "/api/v1/candidacies/{candidacy}/transitions", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "api-v1:record_candidacy_objection": row(
+        "/api/v1/candidacies/{candidacy}/objections", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "api-v1:resolve_candidacy_objection": row(
+        "/api/v1/candidacies/{candidacy}/objections/{objection}/resolution", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "cultivation:training-roster": row(
+        "/cultivation/trainings/{c_training}/roster/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "cultivation:growth-item-add": row(
+        "/cultivation/people/{c_person}/items/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "cultivation:growth-item-done": row(
+        "/cultivation/plan-items/{c_item}/done/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "matching:placement-approve": row(
+        "/matching/placements/{plan}/approve/", 302, OK, OK, 404, 404, 403, 404
+    ),
+    "matching:placement-discard": row(
+        "/matching/placements/{plan}/discard/", 302, OK, OK, 404, 404, 403, 404
+    ),
+}
+
+
+def _document() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"document-title": "推荐表", "document-file": SimpleUploadedFile("t.pdf", b"%PDF-1.4\n%%EOF\n")}
+
+
+def _json(payload: dict) -> dict:
+    return {"data": payload, "content_type": "application/json"}
+
+
+# What the POST carries where an empty one would stop before the permission layer (a form validated before
+# the service refuses the persona, an API body that must parse); the other URLs are POSTed empty.
+BODIES = {
+    "candidacies:document-add": lambda: {"data": _document()},
+    "api-v1:confirm_adjustment_proposal": lambda: _json({}),
+    "api-v1:reject_adjustment_proposal": lambda: _json({"reason": "情况属实，暂不调整"}),
+    "api-v1:transition_candidacy": lambda: _json({"to": "in_pool"}),
+    "api-v1:record_candidacy_objection": lambda: _json(
+        {"received_on": "2024-03-21", "content": "群众反映情况"}
+    ),
+    "api-v1:resolve_candidacy_objection": lambda: _json({"upheld": False, "resolution": "经核实不属实"}),
+}
+
+
+@pytest.fixture
+def known_objection(known_candidacy, persona):
+    """An objection received during the 公示 of the known candidacy (the resolve URLs)."""
+    from datetime import date
+
+    from yanzhen.candidacies import workflow
+    from yanzhen.candidacies.models import Candidacy
+
+    objection = workflow.record_objection(
+        actor=persona("county"),
+        candidacy=Candidacy.objects.get(pk=known_candidacy["{candidacy}"]),
+        received_on=date(2024, 3, 21),
+        content="群众反映情况",
+    )
+    return {"{objection}": str(objection.pk)}
+
+
+PLACEHOLDERS["{objection}"] = "known_objection"
+
+
+def footprint() -> dict[str, int]:
+    """The number of rows of every table; the history tables are among them, so an update counts too."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._base_manager.count() for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def test_every_post_only_url_has_a_write_row():
+    post_only = {
+        name
+        for name, (_path, expected) in MATRIX.items()
+        if all(status == 405 for role, status in expected.items() if role != "anonymous")
+    }
+    assert post_only == set(WRITES)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+@pytest.mark.parametrize("role", ROLES)
+def test_writes(request, client, client_for, name, role):
+    path, expected = WRITES[name]
+    path = fill(request, path)
+    http = client if role == "anonymous" else client_for(role)
+    before = footprint()
+    status = http.post(path, **BODIES.get(name, dict)()).status_code
+    if expected[role] == OK:
+        assert status not in REFUSED and status < 500, f"{role} POST {path}: {status}"
+    else:
+        assert status == expected[role], f"{role} POST {path}"
+        assert footprint() == before, f"{role} POST {path} was refused but changed rows"

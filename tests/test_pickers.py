@@ -24,10 +24,10 @@ from .cultivation_support import (
     HUAMACHI_OTHER_VILLAGE,
     HUAMACHI_VILLAGE,
     actor,
-    person,
     put_in_pool,
     training_input,
 )
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,10 @@ def offered(client: Client, path: str = "/pick/people/", **params) -> list:
 def people():
     """Three people of 花马池镇 (two villages) and one of 大水坑镇, with names sharing initials."""
     return {
-        "zxl": person("祝心灵", HUAMACHI_VILLAGE),
-        "zxl2": person("张小丽", HUAMACHI_OTHER_VILLAGE),
-        "pyg": person("彭友国", HUAMACHI_VILLAGE),
-        "far": person("祝晓龙", DASHUIKENG_VILLAGE),
+        "zxl": make_person("祝心灵", HUAMACHI_VILLAGE),
+        "zxl2": make_person("张小丽", HUAMACHI_OTHER_VILLAGE),
+        "pyg": make_person("彭友国", HUAMACHI_VILLAGE),
+        "far": make_person("祝晓龙", DASHUIKENG_VILLAGE),
     }
 
 
@@ -226,10 +226,10 @@ def village_reserves(people):
     archive but is not a reserve, 钱某 left the pool."""
     for key in ("zxl", "pyg", "zxl2", "far"):
         put_in_pool(people[key])
-    left = put_in_pool(person("钱某", HUAMACHI_VILLAGE))
+    left = put_in_pool(make_person("钱某", HUAMACHI_VILLAGE))
     left.removed_on = date(2024, 2, 1)
     left.save()
-    person("赵某", HUAMACHI_VILLAGE)
+    make_person("赵某", HUAMACHI_VILLAGE)
     return people
 
 
@@ -302,7 +302,7 @@ def test_the_people_endpoint_reads_people_in_one_query(client_for, people):
 
     clerk = client_for("county")
     for number in range(5):
-        person(f"祝{number}号")
+        make_person(f"祝{number}号")
     with CaptureQueriesContext(connection) as queries:
         assert len(offered(clerk, q="z")) == 8
     reads = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]

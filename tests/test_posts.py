@@ -9,14 +9,13 @@ from django.http import Http404
 
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import education_band
-from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person
-from yanzhen.people.services import EducationInput, PersonInput, create_person
 from yanzhen.posts import services
 from yanzhen.posts.models import PostType, Seat, Term, TermEndReason
 from yanzhen.posts.selectors import village_committee
 
 from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -32,25 +31,6 @@ def post(code: str) -> PostType:
 @pytest.fixture
 def clerk(persona):
     return persona("huamachi")
-
-
-@pytest.fixture
-def make_person(persona):
-    sequence = iter(range(1, 999, 2))
-
-    def make(name: str, born: date, code=HUAMACHI_VILLAGE, education="31", status="01") -> Person:
-        return create_person(
-            actor=persona("county"),
-            data=PersonInput(
-                name=name,
-                id_number=make_id_number("640323", born, next(sequence)),
-                village=village(code),
-                political_status=status,
-                educations=[EducationInput(kind="full_time", education=education)],
-            ),
-        )
-
-    return make
 
 
 @pytest.fixture
@@ -89,8 +69,8 @@ def test_ensure_seats_creates_the_missing_ones_and_is_idempotent(clerk):
     assert Seat.objects.filter(village_id=HUAMACHI_VILLAGE, post_type__code="member").count() == 2
 
 
-def test_appoint_end_with_exact_history(clerk, seat, make_person):
-    person = make_person("王建国", date(1975, 6, 1))
+def test_appoint_end_with_exact_history(clerk, seat):
+    person = make_person("王建国", born=date(1975, 6, 1))
     term = services.appoint(actor=clerk, seat=seat, person=person, start=date(2021, 1, 15))
     assert history(term) == [("+", "huamachi", date(2021, 1, 15), None, "")]
     services.end_term(
@@ -104,9 +84,9 @@ def test_appoint_end_with_exact_history(clerk, seat, make_person):
     ]
 
 
-def test_handover_ends_and_starts_in_one_go(clerk, seat, make_person):
-    old = make_person("王建国", date(1962, 6, 1))
-    new = make_person("李明", date(1985, 2, 3))
+def test_handover_ends_and_starts_in_one_go(clerk, seat):
+    old = make_person("王建国", born=date(1962, 6, 1))
+    new = make_person("李明", born=date(1985, 2, 3))
     first = services.appoint(actor=clerk, seat=seat, person=old, start=date(2018, 1, 10))
     second = services.handover(
         actor=clerk, seat=seat, person=new, on=date(2021, 1, 15), reason=TermEndReason.ELECTION
@@ -122,11 +102,11 @@ def test_handover_ends_and_starts_in_one_go(clerk, seat, make_person):
     assert [t.person.name for t in Term.objects.filter(seat=seat).current(date(2021, 1, 15))] == ["李明"]
 
 
-def test_handover_with_a_bad_reason_writes_nothing(clerk, seat, make_person):
+def test_handover_with_a_bad_reason_writes_nothing(clerk, seat):
     services.appoint(
-        actor=clerk, seat=seat, person=make_person("王建国", date(1962, 6, 1)), start=date(2018, 1, 10)
+        actor=clerk, seat=seat, person=make_person("王建国", born=date(1962, 6, 1)), start=date(2018, 1, 10)
     )
-    new = make_person("李明", date(1985, 2, 3))
+    new = make_person("李明", born=date(1985, 2, 3))
     before = snapshot()
     with pytest.raises(ValidationError) as refused:
         services.handover(actor=clerk, seat=seat, person=new, on=date(2021, 1, 15), reason="fired")
@@ -134,9 +114,9 @@ def test_handover_with_a_bad_reason_writes_nothing(clerk, seat, make_person):
     assert snapshot() == before
 
 
-def test_one_person_may_hold_secretary_and_chair(clerk, seat, make_person):
+def test_one_person_may_hold_secretary_and_chair(clerk, seat):
     [chair] = services.ensure_seats(actor=clerk, village=village(), post_type=post("chair"), count=1)
-    person = make_person("马占山", date(1973, 9, 9))
+    person = make_person("马占山", born=date(1973, 9, 9))
     services.appoint(actor=clerk, seat=seat, person=person, start=date(2021, 1, 15))
     services.appoint(actor=clerk, seat=chair, person=person, start=date(2021, 1, 15))
     committee = village_committee(clerk, village(), date(2021, 4, 19))
@@ -148,20 +128,20 @@ def test_one_person_may_hold_secretary_and_chair(clerk, seat, make_person):
     assert len(committee.members) == 1
 
 
-def test_the_same_person_cannot_take_two_seats_of_one_post(clerk, make_person):
+def test_the_same_person_cannot_take_two_seats_of_one_post(clerk):
     members = services.ensure_seats(actor=clerk, village=village(), post_type=post("member"), count=2)
-    person = make_person("马占山", date(1973, 9, 9))
+    person = make_person("马占山", born=date(1973, 9, 9))
     services.appoint(actor=clerk, seat=members[0], person=person, start=date(2021, 1, 15))
     with pytest.raises(ValidationError) as refused:
         services.appoint(actor=clerk, seat=members[1], person=person, start=date(2021, 1, 15))
     assert refused.value.message_dict == {"person": ["马占山已担任本村两委委员，同一人不能占两个同类职位"]}
 
 
-def test_appointing_into_an_occupied_seat_is_refused_and_writes_nothing(clerk, seat, make_person):
+def test_appointing_into_an_occupied_seat_is_refused_and_writes_nothing(clerk, seat):
     services.appoint(
-        actor=clerk, seat=seat, person=make_person("王建国", date(1975, 6, 1)), start=date(2021, 1, 15)
+        actor=clerk, seat=seat, person=make_person("王建国", born=date(1975, 6, 1)), start=date(2021, 1, 15)
     )
-    other = make_person("李明", date(1985, 2, 3))
+    other = make_person("李明", born=date(1985, 2, 3))
     before = snapshot()
     with pytest.raises(ValidationError) as refused:
         services.appoint(actor=clerk, seat=seat, person=other, start=date(2022, 1, 1))
@@ -170,9 +150,9 @@ def test_appointing_into_an_occupied_seat_is_refused_and_writes_nothing(clerk, s
 
 
 @pytest.mark.parametrize("end", [date(2021, 1, 14), date(2021, 1, 15)])
-def test_end_not_after_start_is_refused(clerk, seat, make_person, end):
+def test_end_not_after_start_is_refused(clerk, seat, end):
     term = services.appoint(
-        actor=clerk, seat=seat, person=make_person("王建国", date(1975, 6, 1)), start=date(2021, 1, 15)
+        actor=clerk, seat=seat, person=make_person("王建国", born=date(1975, 6, 1)), start=date(2021, 1, 15)
     )
     before = snapshot()
     with pytest.raises(ValidationError) as refused:
@@ -183,20 +163,20 @@ def test_end_not_after_start_is_refused(clerk, seat, make_person, end):
     assert term.end is None
 
 
-def test_start_before_the_previous_end_is_refused(clerk, seat, make_person):
+def test_start_before_the_previous_end_is_refused(clerk, seat):
     term = services.appoint(
-        actor=clerk, seat=seat, person=make_person("王建国", date(1975, 6, 1)), start=date(2018, 1, 15)
+        actor=clerk, seat=seat, person=make_person("王建国", born=date(1975, 6, 1)), start=date(2018, 1, 15)
     )
     services.end_term(actor=clerk, term=term, end=date(2021, 1, 15), reason=TermEndReason.ELECTION)
     with pytest.raises(ValidationError) as refused:
         services.appoint(
-            actor=clerk, seat=seat, person=make_person("李明", date(1985, 2, 3)), start=date(2020, 1, 1)
+            actor=clerk, seat=seat, person=make_person("李明", born=date(1985, 2, 3)), start=date(2020, 1, 1)
         )
     assert refused.value.message_dict == {"start": ["任职开始日期不能早于上一任期的结束日期 2021-01-15"]}
 
 
-def test_a_person_outside_the_jurisdiction_cannot_be_appointed(clerk, seat, make_person):
-    outsider = make_person("张强", date(1980, 1, 1), code=DASHUIKENG_VILLAGE)
+def test_a_person_outside_the_jurisdiction_cannot_be_appointed(clerk, seat):
+    outsider = make_person("张强", born=date(1980, 1, 1), village=DASHUIKENG_VILLAGE)
     with pytest.raises(ValidationError) as refused:
         services.appoint(actor=clerk, seat=seat, person=outsider, start=date(2021, 1, 15))
     assert refused.value.message_dict == {"person": ["所选人员不存在或不在您的辖区内"]}
@@ -211,12 +191,10 @@ def test_a_person_outside_the_jurisdiction_cannot_be_appointed(clerk, seat, make
         ("cunshuji", PermissionDenied),
     ],
 )
-def test_wrong_township_404_wrong_role_403_nothing_written(
-    persona, clerk, seat, make_person, username, error
-):
-    person = make_person("王建国", date(1975, 6, 1))
+def test_wrong_township_404_wrong_role_403_nothing_written(persona, clerk, seat, username, error):
+    person = make_person("王建国", born=date(1975, 6, 1))
     term = services.appoint(actor=clerk, seat=seat, person=person, start=date(2021, 1, 15))
-    other = make_person("李明", date(1985, 2, 3))
+    other = make_person("李明", born=date(1985, 2, 3))
     actor = persona(username)
     before = snapshot()
     with pytest.raises(error):
@@ -235,11 +213,11 @@ def test_wrong_township_404_wrong_role_403_nothing_written(
 # --- the committee on a date ------------------------------------------------------------------------------
 
 
-def test_committee_ages_on_the_date_and_vacancies(clerk, seat, make_person):
+def test_committee_ages_on_the_date_and_vacancies(clerk, seat):
     [chair] = services.ensure_seats(actor=clerk, village=village(), post_type=post("chair"), count=1)
     members = services.ensure_seats(actor=clerk, village=village(), post_type=post("member"), count=2)
-    secretary = make_person("王建国", date(1970, 4, 20), education="21")
-    member = make_person("李芳", date(1990, 1, 1), education="61", status="13")
+    secretary = make_person("王建国", born=date(1970, 4, 20), education="21")
+    member = make_person("李芳", born=date(1990, 1, 1), education="61", status="13")
     services.appoint(actor=clerk, seat=seat, person=secretary, start=date(2021, 1, 15))
     term = services.appoint(actor=clerk, seat=members[0], person=member, start=date(2021, 1, 15))
     services.end_term(actor=clerk, term=term, end=date(2023, 1, 1), reason=TermEndReason.RESIGNED)
@@ -276,10 +254,10 @@ def test_committee_outside_the_jurisdiction_is_404(persona):
 # --- pages ----------------------------------------------------------------------------------------------
 
 
-def test_village_page_shows_the_committee(client_for, clerk, seat, make_person):
+def test_village_page_shows_the_committee(client_for, clerk, seat):
     [chair] = services.ensure_seats(actor=clerk, village=village(), post_type=post("chair"), count=1)
     services.ensure_seats(actor=clerk, village=village(), post_type=post("member"), count=1)
-    person = make_person("马占山", date(1973, 9, 9))
+    person = make_person("马占山", born=date(1973, 9, 9))
     services.appoint(actor=clerk, seat=seat, person=person, start=date(2021, 1, 15))
     services.appoint(actor=clerk, seat=chair, person=person, start=date(2021, 1, 15))
     page = client_for("huamachi").get(f"/divisions/{HUAMACHI_VILLAGE}/").content.decode()
@@ -292,9 +270,9 @@ def test_village_page_shows_the_committee(client_for, clerk, seat, make_person):
     assert "马占山" in read_only and "/appoint/" not in read_only and "/end/" not in read_only
 
 
-def test_appoint_page_appoints_and_hands_over(client_for, clerk, seat, make_person):
-    first = make_person("王建国", date(1962, 6, 1))
-    second = make_person("李明", date(1985, 2, 3))
+def test_appoint_page_appoints_and_hands_over(client_for, clerk, seat):
+    first = make_person("王建国", born=date(1962, 6, 1))
+    second = make_person("李明", born=date(1985, 2, 3))
     client = client_for("huamachi")
     assert client.get(f"/posts/seats/{seat.pk}/appoint/").status_code == 200
     response = client.post(f"/posts/seats/{seat.pk}/appoint/", {"person": first.pk, "start": "2018-01-10"})
@@ -316,9 +294,9 @@ def test_appoint_page_appoints_and_hands_over(client_for, clerk, seat, make_pers
     ]
 
 
-def test_end_term_page(client_for, clerk, seat, make_person):
+def test_end_term_page(client_for, clerk, seat):
     term = services.appoint(
-        actor=clerk, seat=seat, person=make_person("王建国", date(1975, 6, 1)), start=date(2021, 1, 15)
+        actor=clerk, seat=seat, person=make_person("王建国", born=date(1975, 6, 1)), start=date(2021, 1, 15)
     )
     client = client_for("huamachi")
     response = client.post(f"/posts/terms/{term.pk}/end/", {"end": "2020-01-01", "reason": "resigned"})
@@ -367,9 +345,9 @@ def test_post_types_page_for_administrators(client_for, persona):
 # --- API ------------------------------------------------------------------------------------------------
 
 
-def test_posts_api_is_scoped(client_for, clerk, seat, make_person):
+def test_posts_api_is_scoped(client_for, clerk, seat):
     services.ensure_seats(actor=clerk, village=village(), post_type=post("member"), count=1)
-    person = make_person("王建国", date(1975, 6, 1))
+    person = make_person("王建国", born=date(1975, 6, 1))
     term = services.appoint(actor=clerk, seat=seat, person=person, start=date(2021, 1, 15))
     body = client_for("huamachi").get(f"/api/v1/posts?village={HUAMACHI_VILLAGE}").json()
     assert [(s["post_type_code"], s["vacant"], s["incumbent"] and s["incumbent"]["name"]) for s in body] == [

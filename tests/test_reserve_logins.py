@@ -14,8 +14,9 @@ from yanzhen.accounts.models import User
 from yanzhen.assessments.models import SelfServiceLink
 from yanzhen.core.models import AuditAction, AuditEvent
 
-from .assessment_helpers import make_person, make_reserve
+from .assessment_helpers import make_reserve
 from .conftest import HUAMACHI_VILLAGE
+from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_only_the_clerks_see_the_panel(client_for, reserve):
 
 
 def test_a_person_who_is_not_a_reserve_is_told_so(client_for, persona):
-    person = make_person(persona("huamachi"), "冯未入", HUAMACHI_VILLAGE)
+    person = make_person("冯未入", HUAMACHI_VILLAGE, actor=persona("huamachi"))
     clerk = client_for("huamachi")
     assert "只有“在库”的后备力量才能开通本人账号。" in clerk.get(f"/people/{person.pk}/").content.decode()
     response = clerk.post(url(person, "create"), follow=True)

@@ -109,8 +109,7 @@ def test_every_typed_text_column_is_normalised(field):
 
 def _form_classes():
     for module in pkgutil.walk_packages(yanzhen.__path__, "yanzhen."):
-        # yanzhen.load drives the load test with Locust, installed only by `make bench`.
-        if not any(part in module.name for part in (".migrations", ".management", "yanzhen.load")):
+        if not any(part in module.name for part in (".migrations", ".management")):
             importlib.import_module(module.name)
     seen, pending = set(), [forms.Form]
     while pending:

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from PIL import Image
 
-from tests.assessment_helpers import make_person
 from tests.conftest import HUAMACHI_VILLAGE
+from tests.factories import make_person
 from yanzhen.core import uploads
 from yanzhen.people.models import Attachment
 
@@ -62,7 +62,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def person(persona):
-    return make_person(persona("huamachi"), "邹附件", HUAMACHI_VILLAGE)
+    return make_person("邹附件", HUAMACHI_VILLAGE, actor=persona("huamachi"))
 
 
 @pytest.mark.parametrize(

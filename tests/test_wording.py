@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from tests.matching_support import HUAMACHI_VILLAGE, make_person, put_in_pool
+from tests.factories import make_person
+from tests.matching_support import HUAMACHI_VILLAGE, put_in_pool
 from yanzhen.assessments.forms import CampaignForm
 from yanzhen.assessments.models import CheckupCampaign
 from yanzhen.cultivation.forms import (

@@ -194,7 +194,8 @@ def submit_step(page, to: str) -> None:
 
 
 def test_a_candidacy_reaches_the_pool_with_the_suggested_dates_only(desk, live_server, world, frozen_today):
-    from tests.candidacies_support import make_person, nominate
+    from tests.candidacies_support import nominate
+    from tests.factories import make_person
     from yanzhen.candidacies.models import CountyRules
 
     CountyRules.objects.create(county_id="640323", supervision_phone="0953-6012345")
@@ -279,7 +280,8 @@ def test_removal_asks_before_it_is_sent(desk, live_server, world):
 
 
 def test_the_ticked_rows_start_their_notice(desk, live_server, world):
-    from tests.candidacies_support import candidacy_in, make_person
+    from tests.candidacies_support import candidacy_in
+    from tests.factories import make_person
     from yanzhen.candidacies.models import CountyRules
 
     CountyRules.objects.create(county_id="640323", supervision_phone="0953-6012345")

@@ -72,8 +72,9 @@ class Watched:
 def reserves(world):
     """A reserve in the pool with a full candidacy (detail page, growth plan, print form), a decided one waiting
     for its 公示, and a training of this year."""
-    from tests.candidacies_support import candidacy_in, make_person
+    from tests.candidacies_support import candidacy_in
     from tests.cultivation_support import actor, training_input
+    from tests.factories import make_person
     from yanzhen.candidacies.models import CandidacyState
     from yanzhen.cultivation.services.training import create_training
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from tests.matching_support import make_person, put_in_pool
+from tests.factories import make_person
+from tests.matching_support import put_in_pool
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def three_participants():
-    from tests.cultivation_support import actor, person, training_input
+    from tests.cultivation_support import actor, training_input
+    from tests.factories import make_person
     from yanzhen.cultivation import services
 
     clerk = actor("huamachi")
@@ -31,7 +32,7 @@ def three_participants():
             end=date(2026, 11, 21),
         ),
     )
-    people = [person("李文静"), person("马振华"), person("周建国")]
+    people = [make_person("李文静"), make_person("马振华"), make_person("周建国")]
     services.enrol(actor=clerk, training=training, people=people)
     return training, people
 

@@ -19,12 +19,13 @@ def log_in(page, live_server, username):
 
 
 def a_reserve_with_a_plan():
-    from tests.cultivation_support import actor, person, put_in_pool, training_input
+    from tests.cultivation_support import actor, put_in_pool, training_input
+    from tests.factories import make_person
     from yanzhen.cultivation import services
 
     clerk = actor("huamachi")
     today = services.today()
-    reserve = person("祝心灵", village=HUAMACHI_VILLAGE)
+    reserve = make_person("祝心灵", village=HUAMACHI_VILLAGE)
     put_in_pool(reserve, entered=today - timedelta(days=400))
     training = services.create_training(
         actor=clerk,

@@ -71,9 +71,10 @@ CULPRITS = """() => {
 def small_county(world):
     """Reserves in two villages of 花马池镇 and one of 大水坑镇, a nomination, assessments, a training with
     attendance, a growth plan and a reserve's report: every list and detail page has rows to show."""
-    from tests.assessment_helpers import assess, make_person, make_reserve
+    from tests.assessment_helpers import assess, make_reserve
     from tests.candidacies_support import nominate
     from tests.cultivation_support import training_input
+    from tests.factories import make_person
     from yanzhen.accounts.models import User
     from yanzhen.assessments import services as assessment_services
     from yanzhen.assessments.models import Grade
@@ -91,7 +92,9 @@ def small_county(world):
         make_reserve(county, "冯国强", DASHUIKENG_VILLAGE, entered=entered)[0],
     ]
     nominated = nominate(
-        make_person(clerk, "周文静", HUAMACHI_OTHER_VILLAGE), actor="huamachi", on=today - timedelta(days=3)
+        make_person("周文静", HUAMACHI_OTHER_VILLAGE, actor=clerk),
+        actor="huamachi",
+        on=today - timedelta(days=3),
     )
     last_year = today.year - 1
     for reserve, grade in zip(

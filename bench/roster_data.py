@@ -1,4 +1,4 @@
-"""A large roster for `python -m yanzhen.bench --only roster`: rows spread over the 村委会 of a seed county,
+"""A large roster for `python -m bench --only roster`: rows spread over the 村委会 of a seed county,
 written like a clerk's sheet (a title row, the header, varied spellings), from the seed CSV files alone (no
 database needed to write it)."""
 
@@ -11,9 +11,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+import yanzhen
 from yanzhen.people.idcard import make_id_number
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "divisions" / "data" / "seed"
+SEED_DIR = Path(yanzhen.__file__).resolve().parent / "divisions" / "data" / "seed"
+
 HEADER = [
     "序号",
     "姓名",

@@ -1,4 +1,4 @@
-"""`make bench`: measure the figures the issues ask for and write them to docs/benchmarks.md.
+"""`make bench` (`python -m bench`): measure the figures the issues ask for and write them to docs/benchmarks.md.
 
 Each benchmark runs in a fresh database (a temporary SQLite file, and a throwaway PostgreSQL database when
 the local server answers), in a subprocess, so that one measurement cannot warm the next.
@@ -251,7 +251,7 @@ def bench_person_list(count: int = PERSON_LIST_PEOPLE) -> list[Measurement]:
         try:
             _yanzhen(env, "migrate", "--noinput", "-v0")
             worker = subprocess.run(
-                [sys.executable, "-m", "yanzhen.bench", "--person-list-worker", str(count)],
+                [sys.executable, "-m", "bench", "--person-list-worker", str(count)],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -290,7 +290,7 @@ def _postgres() -> tuple[dict[str, str], callable] | None:
 def bench_stats(data: Path) -> list[Measurement]:
     """Fill one province (every 村委会 of 宁夏) in a fresh PostgreSQL database, then measure, in a fresh
     process, the figures of the province and of a county and the province's dashboard page, each against
-    the hand-written SQL aggregation that is its floor (stats.benchdata.FLOOR_SQL)."""
+    the hand-written SQL aggregation that is its floor (bench.stats_data.FLOOR_SQL)."""
     found = _postgres()
     if found is None:
         print(
@@ -300,7 +300,7 @@ def bench_stats(data: Path) -> list[Measurement]:
     env, cleanup = found
     try:
         _yanzhen(env, "migrate", "--noinput", "-v0")
-        worker = [sys.executable, "-m", "yanzhen.bench", "--data", str(data), "--stats-worker"]
+        worker = [sys.executable, "-m", "bench", "--data", str(data), "--stats-worker"]
         started = time.perf_counter()
         generated = subprocess.run([*worker, "generate"], env=env, capture_output=True, text=True)
         generation = time.perf_counter() - started
@@ -313,7 +313,7 @@ def bench_stats(data: Path) -> list[Measurement]:
         figures = json.loads(measured.stdout.strip().splitlines()[-1])
     finally:
         cleanup()
-    command = "python -m yanzhen.bench --only stats"
+    command = "python -m bench --only stats"
     results = [
         Measurement(
             f"statistics dataset: every 村委会 of province {STATS_PROVINCE} with people, history, posts, pipeline",
@@ -357,11 +357,11 @@ def _setup_django() -> None:
 def _stats_generate(data: Path) -> dict:
     from django.db import connection
 
+    from bench.stats_data import generate_province
     from yanzhen.accounts.roles import Role
     from yanzhen.accounts.services import create_or_update_user
     from yanzhen.divisions.importer import import_divisions
     from yanzhen.divisions.models import Division
-    from yanzhen.stats.benchdata import generate_province
 
     import_divisions(data, under=STATS_PROVINCE)
     written = generate_province(STATS_PROVINCE, timezone.localdate())
@@ -394,8 +394,8 @@ def _stats_measure() -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.stats_data import floor
     from yanzhen.accounts.models import User
-    from yanzhen.stats.benchdata import floor
     from yanzhen.stats.figures import compute
 
     on = timezone.localdate()
@@ -446,13 +446,13 @@ def matching_label(case: dict) -> str:
 
 
 def bench_matching() -> list[Measurement]:
-    """Ranking for one post and county-wide placements on a synthetic county (matching.benchdata)."""
+    """Ranking for one post and county-wide placements on a synthetic county (bench.matching_data)."""
     results = []
     for label, env, cleanup in _databases():
         try:
             _yanzhen(env, "migrate", "--noinput", "-v0")
             worker = subprocess.run(
-                [sys.executable, "-m", "yanzhen.bench", "--matching-worker"],
+                [sys.executable, "-m", "bench", "--matching-worker"],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -467,7 +467,7 @@ def bench_matching() -> list[Measurement]:
                         label,
                         case["seconds"],
                         MATCHING_BUDGETS[case["key"]],
-                        "python -m yanzhen.bench --only matching",
+                        "python -m bench --only matching",
                         case["note"],
                     )
                 )
@@ -483,11 +483,11 @@ ROSTER_COUNTY = "640323"  # 盐池县, from the seed data
 
 
 def bench_roster(rows: int = ROSTER_ROWS) -> list[Measurement]:
-    """A clerk-style roster of `rows` people over the county's 村委会 (rosters.benchdata), validated only
+    """A clerk-style roster of `rows` people over the county's 村委会 (bench.roster_data), validated only
     (--dry-run) and then imported, each by the console command in its own process, in a fresh database."""
     import resource
 
-    from yanzhen.rosters.benchdata import SEED_DIR, write_roster
+    from bench.roster_data import SEED_DIR, write_roster
 
     folder = Path(tempfile.mkdtemp(prefix="yanzhen-roster-"))
     roster = folder / "roster.xlsx"
@@ -524,8 +524,8 @@ def bench_roster(rows: int = ROSTER_ROWS) -> list[Measurement]:
 
 
 def bench_load() -> list[Measurement]:
-    """50 clerks against gunicorn for 60 s on each database (yanzhen.load.run)."""
-    from yanzhen.load.run import measure
+    """50 clerks against gunicorn for 60 s on each database (bench.load.run)."""
+    from bench.load.run import measure
 
     results = []
     for label, env, cleanup in _databases():
@@ -553,7 +553,7 @@ def render(measurements: list[Measurement]) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m yanzhen.bench --write docs/benchmarks.md`); do not edit by hand.",
+        "Written by `make bench` (`python -m bench --write docs/benchmarks.md`); do not edit by hand.",
         f"Measured {timezone.localdate().isoformat()} on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}).",
         "Each benchmark ran in a fresh database in its own process.",
         "",
@@ -569,7 +569,7 @@ def render(measurements: list[Measurement]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the national division files")
     parser.add_argument("--write", type=Path, help="write the table to this markdown file")
     parser.add_argument(
@@ -584,13 +584,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.load_worker:
         _setup_django()
-        from yanzhen.load.run import prepare_accounts
+        from bench.load.run import prepare_accounts
 
         prepare_accounts(args.load_worker)
         return 0
     if args.matching_worker:
         _setup_django()
-        from yanzhen.matching.benchdata import worker
+        from bench.matching_data import worker
 
         print(json.dumps(worker()))
         return 0
@@ -623,7 +623,3 @@ def main() -> int:
             table = merge(args.write.read_text(encoding="utf-8"), table, measurements)
         args.write.write_text(table, encoding="utf-8")
     return 0 if all(m.verdict == "pass" for m in measurements) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""The clerks of the load test (`python -m yanzhen.bench --only load`), for Locust.
+"""The clerks of the load test (`python -m bench --only load`), for Locust.
 
 Each simulated user is an administrator of the demo county already signed in (the bench prepares one account,
 session and API token per user and hands them over in YANZHEN_LOAD_ACCOUNTS, a JSON file), so that password

@@ -1,4 +1,4 @@
-"""A synthetic county for the matching benchmark (`python -m yanzhen.bench --only matching`): 600 villages in
+"""A synthetic county for the matching benchmark (`python -m bench --only matching`): 600 villages in
 30 townships with coordinates, industries and tags, 1,500 reserves in the pool with skills, industries,
 grades and completed trainings, and 520 mentors. Written with bulk_create (no history: bench data), in a
 few seconds, into a fresh database."""

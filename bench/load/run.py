@@ -1,5 +1,5 @@
-"""The load test of `make bench` (`python -m yanzhen.bench --only load`): the demo county served by gunicorn
-with 2 workers, 50 signed-in clerks (load/locustfile.py) for 60 s against the dashboard, the person list and
+"""The load test of `make bench` (`python -m bench --only load`): the demo county served by gunicorn
+with 2 workers, 50 signed-in clerks (bench/load/locustfile.py) for 60 s against the dashboard, the person list and
 one API route, measured by Locust from the same machine. Each database (SQLite, PostgreSQL when it answers)
 gets a fresh copy of the demo.
 
@@ -78,7 +78,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
 
 def measure(label: str, env: dict[str, str], yanzhen) -> list:
     """Serve the demo from the database of `env` and load it; one Measurement per route and one in all."""
-    from yanzhen.bench import Measurement
+    from bench.runner import Measurement
 
     env = {**env, "YANZHEN_DEMO": "1"}
     env.pop("YANZHEN_DEBUG", None)
@@ -87,9 +87,7 @@ def measure(label: str, env: dict[str, str], yanzhen) -> list:
     try:
         yanzhen(env, "migrate", "--noinput", "-v0")
         yanzhen(env, "demo")
-        subprocess.run(
-            [sys.executable, "-m", "yanzhen.bench", "--load-worker", str(accounts)], env=env, check=True
-        )
+        subprocess.run([sys.executable, "-m", "bench", "--load-worker", str(accounts)], env=env, check=True)
         port = _free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "yanzhen.wsgi:application", "-w", str(WORKERS)]
@@ -126,7 +124,7 @@ def measure(label: str, env: dict[str, str], yanzhen) -> list:
                 label,
                 p95,
                 BUDGET_P95,
-                "python -m yanzhen.bench --only load",
+                "python -m bench --only load",
                 f"{int(row['Request Count']):,} requests, {failures} failed; median {float(row['50%']):.0f} ms, "
                 f"99% {float(row['99%']):.0f} ms, max {float(row['Max Response Time']):.0f} ms, "
                 f"{float(row['Requests/s']):.1f} requests/s; think time 1–3 s; load average {load:.1f} on "
