@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from yanzhen.core.guards import attribute_to, require_editor
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -26,13 +26,12 @@ def update_village_attributes(
     """Change a village unit's attributes; history records who changed what."""
     if not code_in_jurisdiction(actor, division.code):
         raise Http404
-    if not actor.can_edit:
-        raise PermissionDenied
+    require_editor(actor)
     division = Division.objects.select_for_update().get(pk=division.pk)
     division.collective_income = collective_income
     division.latitude = latitude
     division.longitude = longitude
-    division._history_user = actor
+    attribute_to(division, actor)
     division.full_clean()
     division.save()
     division.tags.set(tags)
