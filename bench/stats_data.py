@@ -57,7 +57,8 @@ def _typed_in(rng: random.Random) -> datetime:
 @transaction.atomic
 def generate_province(code: str, on: date, *, seed: int = 64) -> dict[str, int]:
     """Fill the province `code` (its divisions already imported) with people, posts, candidacies and their
-    history. Returns how many rows of each kind were written."""
+    history. Returns how many rows of each kind were written. The random draws come in a fixed order, so a
+    seed always gives the same province."""
     rng = random.Random(seed)
     villages = list(
         Division.objects.under(code).administrative_villages().order_by("code").values_list("code", flat=True)
@@ -74,7 +75,27 @@ def generate_province(code: str, on: date, *, seed: int = 64) -> dict[str, int]:
         for _ in range(3 if rng.random() < 0.5 else 2):
             reserves.append((village, len(people)))
             people.append(_person(rng, len(people), village, rng.randint(23, 55), sources, on))
-    # People typed in over three years: one batch per typing date, each with its history rows.
+    created = _type_in(rng, people)
+    terms = _incumbent_terms(incumbents, created, post_types)
+    candidacies = [_candidacy(rng, village, created[index].pk, on) for village, index in reserves]
+    Candidacy.objects.bulk_create(candidacies, batch_size=BATCH)
+    targets = _targets(rng, candidacies, post_types)
+    CandidacyTarget.objects.bulk_create(targets, batch_size=BATCH)
+    written = {
+        "villages": len(villages),
+        "people": len(created),
+        "terms": len(terms),
+        "candidacies": len(candidacies),
+        "targets": len(targets),
+    }
+    if apps.is_installed("yanzhen.assessments"):
+        written["assessments"] = _assessments(rng, candidacies, on)
+    return written
+
+
+def _type_in(rng: random.Random, people: list[Person]) -> list[Person]:
+    """People typed in over three years: one batch per typing date, each with its history rows, and their
+    education typed in with them (a day of the same three years)."""
     created: list[Person] = []
     for start in range(0, len(people), BATCH):
         batch = people[start : start + BATCH]
@@ -85,8 +106,12 @@ def generate_province(code: str, on: date, *, seed: int = 64) -> dict[str, int]:
     ]
     for start in range(0, len(educations), BATCH):
         batch = educations[start : start + BATCH]
-        # The education is typed in with the person (a day of the same three years).
         bulk_create_with_history(batch, EducationRecord, batch_size=BATCH, default_date=_typed_in(rng))
+    return created
+
+
+def _incumbent_terms(incumbents, created: list[Person], post_types) -> list[Term]:
+    """A seat per incumbent (numbered within its village and post) and his term since 2021-01-10."""
     seats: list[Seat] = []
     seen: dict[tuple[str, str], int] = {}
     for village, post, _index in incumbents:
@@ -99,64 +124,50 @@ def generate_province(code: str, on: date, *, seed: int = 64) -> dict[str, int]:
         for seat, (_village, _post, index) in zip(seats, incumbents, strict=True)
     ]
     Term.objects.bulk_create(terms, batch_size=BATCH)
-    candidacies: list[Candidacy] = []
-    for village, index in reserves:
-        entered = date(2019, 1, 1) + timedelta(days=rng.randint(0, (on - date(2019, 1, 1)).days - 1))
-        roll = rng.random()
-        promoted = (
-            entered + timedelta(days=200) if roll < 0.03 and entered + timedelta(days=200) <= on else None
-        )
-        removed = (
-            entered + timedelta(days=300)
-            if 0.03 <= roll < 0.08 and entered + timedelta(days=300) <= on
-            else None
-        )
-        state = (
-            CandidacyState.PROMOTED
-            if promoted
-            else CandidacyState.REMOVED
-            if removed
-            else CandidacyState.IN_POOL
-        )
-        candidacies.append(
-            Candidacy(
-                person_id=created[index].pk,
-                village_id=village,
-                state=state,
-                nomination_way="village_party",
-                nominated_on=entered - timedelta(days=60),
-                entered_pool_on=entered,
-                promoted_on=promoted,
-                removed_on=removed,
-                readiness=rng.choice([Readiness.READY, Readiness.ONE_TO_TWO_YEARS, Readiness.THREE_YEARS]),
-            )
-        )
-    Candidacy.objects.bulk_create(candidacies, batch_size=BATCH)
+    return terms
+
+
+def _candidacy(rng: random.Random, village: str, person_id: int, on: date) -> Candidacy:
+    """A reserve entered since 2019; about 3 % promoted and 5 % removed by `on`."""
+    entered = date(2019, 1, 1) + timedelta(days=rng.randint(0, (on - date(2019, 1, 1)).days - 1))
+    roll = rng.random()
+    promoted = entered + timedelta(days=200) if roll < 0.03 and entered + timedelta(days=200) <= on else None
+    removed = (
+        entered + timedelta(days=300) if 0.03 <= roll < 0.08 and entered + timedelta(days=300) <= on else None
+    )
+    state = (
+        CandidacyState.PROMOTED if promoted else CandidacyState.REMOVED if removed else CandidacyState.IN_POOL
+    )
+    return Candidacy(
+        person_id=person_id,
+        village_id=village,
+        state=state,
+        nomination_way="village_party",
+        nominated_on=entered - timedelta(days=60),
+        entered_pool_on=entered,
+        promoted_on=promoted,
+        removed_on=removed,
+        readiness=rng.choice([Readiness.READY, Readiness.ONE_TO_TWO_YEARS, Readiness.THREE_YEARS]),
+    )
+
+
+def _targets(rng: random.Random, candidacies: list[Candidacy], post_types) -> list[CandidacyTarget]:
+    """Each candidacy's posts: both key posts, the secretary's or the chair's."""
     targets = []
     for candidacy in candidacies:
         roll = rng.random()
         posts = ["secretary", "chair"] if roll < 0.4 else ["secretary"] if roll < 0.75 else ["chair"]
-        for post in posts:
-            targets.append(
-                CandidacyTarget(
-                    candidacy=candidacy,
-                    post_type=post_types[post],
-                    person_id=candidacy.person_id,
-                    village_id=candidacy.village_id,
-                    active=candidacy.state == CandidacyState.IN_POOL,
-                )
+        targets += [
+            CandidacyTarget(
+                candidacy=candidacy,
+                post_type=post_types[post],
+                person_id=candidacy.person_id,
+                village_id=candidacy.village_id,
+                active=candidacy.state == CandidacyState.IN_POOL,
             )
-    CandidacyTarget.objects.bulk_create(targets, batch_size=BATCH)
-    written = {
-        "villages": len(villages),
-        "people": len(created),
-        "terms": len(terms),
-        "candidacies": len(candidacies),
-        "targets": len(targets),
-    }
-    if apps.is_installed("yanzhen.assessments"):
-        written["assessments"] = _assessments(rng, candidacies, on)
-    return written
+            for post in posts
+        ]
+    return targets
 
 
 def _assessments(rng: random.Random, candidacies: list[Candidacy], on: date) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from yanzhen.assessments import rules
@@ -13,6 +15,7 @@ from yanzhen.assessments.models import (
     LEVEL_NAMES,
     AnnualReview,
     Assessment,
+    AssessmentSettings,
     Checkup,
     CheckupCampaign,
     Commendation,
@@ -25,6 +28,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.candidacies.models import CandidacyState
+from yanzhen.core.guards import operator_scope
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -291,3 +295,33 @@ def overview(user, on: date) -> dict:
         .count(),
         "open_campaigns": CheckupCampaign.objects.restrict(user).filter(start__lte=on, end__gte=on).count(),
     }
+
+
+# -- for the statistics' warnings --------------------------------------------------------------------------
+
+
+def overdue_report_count(user, period: Period, on: date, under: str = "") -> int:
+    """The count of `overdue_reports` in SQL (the dashboard's warning): the same people, counted per county,
+    and the counties whose due date (`rules.report_due_on`) has passed added up. No user (the console) counts
+    everyone."""
+    people = (
+        operator_scope(Person.objects.all(), user)
+        .filter(pk__in=rules.reserves_during(period.start, period.end, under=under).values("pk"))
+        .exclude(
+            pk__in=SemiannualReport.objects.filter(year=period.year, half=period.half).values("person_id")
+        )
+    )
+    by_county = (
+        people.order_by()
+        .annotate(county=Substr("village_id", 1, 6))
+        .values("county")
+        .annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    counts = dict(by_county)
+    settings = {row.county_id: row for row in AssessmentSettings.objects.filter(county_id__in=list(counts))}
+    return sum(
+        count
+        for county, count in counts.items()
+        if rules.report_due_on(period, settings.get(county) or AssessmentSettings(county_id=county)) < on
+    )

@@ -7,17 +7,23 @@ field, or above the form for a key the form does not have (`__all__`, or a field
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
-    """A service's errors keyed by field go on that field; other keys become form-wide errors."""
+def add_service_errors(
+    form: forms.Form, invalid: ValidationError, rename: Mapping[str, str | None] | None = None
+) -> None:
+    """A service's errors keyed by field go on that field; other keys become form-wide errors. `rename` maps
+    a service's field to the form's (None: form-wide) where the form names it otherwise."""
     if not hasattr(invalid, "error_dict"):
         form.add_error(None, invalid.messages)
         return
     for name, messages in invalid.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
+        target = (rename or {}).get(name, name)
+        form.add_error(target if target in form.fields else None, messages)
 
 
 def bootstrap_class(widget: forms.Widget, *, small: bool = False) -> str | None:

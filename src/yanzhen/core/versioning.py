@@ -142,20 +142,29 @@ def _refusal(
     rows = _history_rows(model, record.pk).select_related("history_user").order_by("history_id")
     seen_id = _history_id(seen)
     newer = list(rows.filter(history_id__gt=seen_id) if seen_id is not None else rows)
-    authors: list[str] = []
-    for row in newer:
-        name = str(row.history_user) if row.history_user else "系统或导入"
-        if name not in authors:
-            authors.append(name)
+    authors = list(
+        dict.fromkeys(str(row.history_user) if row.history_user else "系统或导入" for row in newer)
+    )
     when = timezone.localtime(newer[-1].history_date) if newer else timezone.localtime()
-    names: list[str] = []
     before = rows.filter(history_id=seen_id).first() if seen_id else None
+    changes = []
+    for name in dict.fromkeys(_changed_names(model, record, seen, newer, before, only)):
+        label = _label(model, name)
+        if label is not None:
+            changes.append((name, label, _display(record, name)))
+    what = "、".join(label for _, label, _ in changes) or "此记录"
+    message = f"您打开此页后，{'、'.join(authors) or '他人'} 于 {when:%Y-%m-%d %H:%M} 修改了：{what}。请核对后再保存。"
+    return Stale(message, current, changes)
+
+
+def _changed_names(model, record, seen: str, newer: list, before, only: frozenset[str] | None) -> list[str]:
+    """The fields changed since the version the clerk saw (in order, perhaps repeated)."""
     if before is not None and newer:
-        names = [change.field for change in newer[-1].diff_against(before).changes]
-    elif seen == NEW:
+        return [change.field for change in newer[-1].diff_against(before).changes]
+    if seen == NEW:
         # The clerk saw the defaults of a record not saved yet (a county's settings): what differs from them.
         defaults = model(pk=record.pk)
-        names = [
+        return [
             f.name
             for f in model._meta.concrete_fields
             if not f.primary_key
@@ -163,17 +172,10 @@ def _refusal(
             and (only is None or f.name in only)
             and getattr(defaults, f.attname) != getattr(record, f.attname)
         ]
-    elif newer:
-        for older, row in zip(newer, newer[1:], strict=False):
-            names += [change.field for change in row.diff_against(older).changes]
-    changes = []
-    for name in dict.fromkeys(names):
-        label = _label(model, name)
-        if label is not None:
-            changes.append((name, label, _display(record, name)))
-    what = "、".join(label for _, label, _ in changes) or "此记录"
-    message = f"您打开此页后，{'、'.join(authors) or '他人'} 于 {when:%Y-%m-%d %H:%M} 修改了：{what}。请核对后再保存。"
-    return Stale(message, current, changes)
+    names: list[str] = []
+    for older, row in zip(newer, newer[1:], strict=False):
+        names += [change.field for change in row.diff_against(older).changes]
+    return names
 
 
 def check(model, submitted: str | None, only: frozenset[str] | None = None, **lookup) -> models.Model | None:

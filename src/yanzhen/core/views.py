@@ -15,7 +15,7 @@ from yanzhen.divisions import selectors as division_selectors
 
 def home(request):
     """The dashboard (首页) of the user's division: the statistics app's figures, charts and warnings."""
-    from yanzhen.stats.views import dashboard_context
+    from yanzhen.stats.dashboard import dashboard_context
 
     root = division_selectors.root_division(request.user)
     context = {

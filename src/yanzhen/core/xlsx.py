@@ -5,15 +5,32 @@ formula) is written as a string cell carrying the quote-prefix style: Excel and 
 it is (no visible apostrophe) and keep it text even when a user edits the cell and presses Enter. Numbers
 and dates are untouched. Every xlsx export goes through `cell` (write-only sheets), `append` (any sheet) or
 `harden` (a cell already placed on a normal sheet); tests/test_xlsx_exports.py walks every export URL.
+A finished workbook goes out as `download` (the xlsx type, the Chinese file name with an ASCII fallback).
 """
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """attachment with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987) for Chinese."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def download(content: bytes, filename: str, fallback: str) -> HttpResponse:
+    """A workbook as a download named `filename` (`fallback` for clients without UTF-8 names)."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    return response
 
 
 def is_risky(value) -> bool:

@@ -575,3 +575,12 @@ def dashboard(user, on: date | None = None) -> dict:
         "studying": degree_studies(user, state=StudyState.STUDYING).count(),
         "county": user_county(user),
     }
+
+
+# -- for the statistics' warnings --------------------------------------------------------------------------
+
+
+def people_with_hours(year: int):
+    """The ids of the people credited with hours in a training that starts in `year` (the dashboard's
+    warning "reserves without training hours this year")."""
+    return Enrolment.objects.filter(training__start__year=year, attended_hours__gt=0).values("person_id")

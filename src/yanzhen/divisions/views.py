@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from yanzhen.candidacies.selectors import village_coverage
 from yanzhen.core import versioning
+from yanzhen.core.guards import require_editor
 from yanzhen.core.history import timeline
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
@@ -46,7 +47,8 @@ def division_detail(request, code: str):
 @require_http_methods(["GET", "POST"])
 def village_edit(request, code: str):
     division = selectors.get_division(request.user, code)
-    if not request.user.can_edit or not division.is_village:
+    require_editor(request.user)
+    if not division.is_village:
         raise PermissionDenied
     if request.method == "POST":
         form = VillageAttributesForm(request.POST)

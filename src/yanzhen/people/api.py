@@ -13,13 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
 from yanzhen.core import text, versioning
-from yanzhen.core.api_errors import Error, error_body, invalid
+from yanzhen.core.api_errors import Error, error_body
+from yanzhen.core.guards import raise_errors
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions.models import Division, Industry
@@ -129,6 +129,11 @@ class ResumeIo(Schema):
     text: Line
 
 
+def _each(schema: type[Schema], records) -> list:
+    """Each record as the schema, field by field."""
+    return [schema(**{name: getattr(record, name) for name in schema.model_fields}) for record in records]
+
+
 class PersonDetailOut(PersonOut):
     birth_date: date
     native_place: str
@@ -162,28 +167,9 @@ class PersonDetailOut(PersonOut):
             has_industry_experience=person.has_industry_experience,
             rewards_and_punishments=person.rewards_and_punishments,
             notes=person.notes,
-            educations=[
-                EducationIo(
-                    kind=e.kind,
-                    education=e.education,
-                    school=e.school,
-                    major=e.major,
-                    graduation_date=e.graduation_date,
-                    degree=e.degree,
-                )
-                for e in person.educations.all()
-            ],
-            family=[
-                FamilyIo(
-                    relation=m.relation,
-                    name=m.name,
-                    birth_date=m.birth_date,
-                    political_status=m.political_status,
-                    work_unit_and_post=m.work_unit_and_post,
-                )
-                for m in person.family.all()
-            ],
-            resume=[ResumeIo(start=r.start, end=r.end, text=r.text) for r in person.resume_lines.all()],
+            educations=_each(EducationIo, person.educations.all()),
+            family=_each(FamilyIo, person.family.all()),
+            resume=_each(ResumeIo, person.resume_lines.all()),
             created_at=person.created_at,
             updated_at=person.updated_at,
             **revealed,
@@ -254,8 +240,7 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
     if len(industries) != len(set(payload.industries)):
         missing = sorted(set(payload.industries) - {industry.pk for industry in industries})
         errors["industries"] = f"产业 {', '.join(map(str, missing))} 不存在"
-    if errors:
-        raise DjangoValidationError(errors)
+    raise_errors(errors)
     return services.PersonInput(
         name=payload.name,
         id_number=payload.id_number,
@@ -287,10 +272,6 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
     )
 
 
-def _invalid(error: DjangoValidationError) -> Status:
-    return invalid(error)
-
-
 def _detail(request, pk: int) -> Person:
     return selectors.get_person(request.user, pk)
 
@@ -313,10 +294,8 @@ def list_persons(
 
 @router.post("", response={201: PersonDetailOut, 422: Error}, summary="Create an archive (一人一档)")
 def create_person(request, payload: PersonIn):
-    try:
-        person = services.create_person(actor=request.user, data=_person_input(payload))
-    except DjangoValidationError as error:
-        return _invalid(error)
+    # A refusal (ValidationError) is answered 422 by the API's handler (core.api_errors).
+    person = services.create_person(actor=request.user, data=_person_input(payload))
     return Status(201, PersonDetailOut.of(_detail(request, person.pk)))
 
 
@@ -355,10 +334,7 @@ def update_person(
 ):
     person = _detail(request, person_id)
     with versioning.if_match(if_match, Person, pk=person.pk):
-        try:
-            person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
-        except DjangoValidationError as error:
-            return _invalid(error)
+        person = services.update_person(actor=request.user, person=person, data=_person_input(payload))
     saved = _detail(request, person.pk)
     response["ETag"] = versioning.etag(saved)
     return Status(200, PersonDetailOut.of(saved))

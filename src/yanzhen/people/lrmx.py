@@ -12,10 +12,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date
 
-from django.utils import timezone
 from PIL import Image
 
 from yanzhen.core import audit
+from yanzhen.core.guards import today
 from yanzhen.core.models import AuditAction
 from yanzhen.people.codes import Degree, EducationKind, Ethnicity, Gender, PoliticalStatus, education_rank
 from yanzhen.people.models import Person
@@ -162,7 +162,7 @@ def build_lrmx(person: Person, *, id_number: str, on: date, filled_on: date | No
 def export_lrmx(*, actor, person: Person, request=None, on: date | None = None) -> bytes:
     """The file for a user who may see the person (the caller has checked the jurisdiction). The full ID
     number only with the permission, then audited as a viewing; every export is audited."""
-    on = on or timezone.localdate()
+    on = on or today()
     full = can_view_full_personal_data(actor)
     id_number = (
         reveal_id_number(actor=actor, person=person, request=request) if full else person.id_number_masked

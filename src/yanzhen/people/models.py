@@ -10,12 +10,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core import crypto
+from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import (
@@ -173,11 +173,11 @@ class Person(models.Model):
         return self.name
 
     def age(self, on: date | None = None) -> int | None:
-        return age_on(self.birth_date, on or timezone.localdate())
+        return age_on(self.birth_date, on or today())
 
     def party_years(self, on: date | None = None) -> int | None:
         """党龄 in whole years."""
-        return age_on(self.party_join_date, on or timezone.localdate())
+        return age_on(self.party_join_date, on or today())
 
     @property
     def education_band(self):

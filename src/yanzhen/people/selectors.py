@@ -12,10 +12,10 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core import crypto
+from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -150,7 +150,7 @@ def search_people(
     if condition is not None:
         queryset = queryset.filter(condition)
     if age_band:
-        queryset = filter_age_band(queryset, age_band, on or timezone.localdate())
+        queryset = filter_age_band(queryset, age_band, on or today())
     if education_band:
         queryset = filter_education_band(queryset, education_band)
     if gender:

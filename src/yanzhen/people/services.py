@@ -12,10 +12,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from yanzhen.core import audit, crypto, text, uploads
+from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today, visible
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -119,11 +119,10 @@ def pinyin_of(name: str) -> tuple[str, str]:
 def _check_actor(actor, village: Division) -> None:
     if not code_in_jurisdiction(actor, village.code):
         raise Http404
-    if not actor.can_edit:
-        raise PermissionDenied
+    require_editor(actor)
 
 
-def _validate(
+def check_person_input(
     actor, data: PersonInput, person: Person | None, *, check_duplicate: bool = True
 ) -> tuple[dict[str, str], str, str]:
     """Return (errors by field, the normalised ID number, the normalised phone).
@@ -142,22 +141,48 @@ def _validate(
     if not data.name:
         errors["name"] = "姓名不能为空"
     if parsed is not None:
-        if data.birth_date is None:
-            data.birth_date = parsed.birth_date
-        elif data.birth_date != parsed.birth_date:
-            errors["birth_date"] = (
-                f"出生日期 {data.birth_date:%Y-%m-%d} 与身份证号中的 {parsed.birth_date:%Y-%m-%d} 不一致"
-            )
-        if not data.gender:
-            data.gender = parsed.gender
-        elif data.gender != parsed.gender:
-            errors["gender"] = f"性别与身份证号不一致：身份证号表明为{Gender(parsed.gender).label}"
-    if data.birth_date is not None and "birth_date" not in errors:
-        today = timezone.localdate()
-        if data.birth_date > today:
-            errors["birth_date"] = "出生日期不能晚于今天"
-        elif age_on(data.birth_date, today) < MINIMUM_AGE:
-            errors["birth_date"] = f"未满 {MINIMUM_AGE} 周岁，不能建档"
+        _check_against_id_number(data, parsed, errors)
+    _check_birth_date(data, errors)
+    _check_codes(data, errors)
+    phone = normalise_phone(data.phone)
+    if phone and not MOBILE.match(phone):
+        errors["phone"] = f"手机号码 {data.phone} 不是有效的大陆手机号（11 位，以 1 开头）"
+    if data.village.level != Level.VILLAGE:
+        errors["village"] = f"居住村须为村级单位，{data.village.name} 不是"
+    _check_children(data, errors)
+    if check_duplicate and number and "id_number" not in errors:
+        duplicate = _duplicate_message(actor, number, person)
+        if duplicate:
+            errors["id_number"] = duplicate
+    return errors, number, phone
+
+
+def _check_against_id_number(data: PersonInput, parsed, errors: dict[str, str]) -> None:
+    """Birth date and sex default to the ID number's, and must agree with it when given."""
+    if data.birth_date is None:
+        data.birth_date = parsed.birth_date
+    elif data.birth_date != parsed.birth_date:
+        errors["birth_date"] = (
+            f"出生日期 {data.birth_date:%Y-%m-%d} 与身份证号中的 {parsed.birth_date:%Y-%m-%d} 不一致"
+        )
+    if not data.gender:
+        data.gender = parsed.gender
+    elif data.gender != parsed.gender:
+        errors["gender"] = f"性别与身份证号不一致：身份证号表明为{Gender(parsed.gender).label}"
+
+
+def _check_birth_date(data: PersonInput, errors: dict[str, str]) -> None:
+    if data.birth_date is None or "birth_date" in errors:
+        return
+    on = today()
+    if data.birth_date > on:
+        errors["birth_date"] = "出生日期不能晚于今天"
+    elif age_on(data.birth_date, on) < MINIMUM_AGE:
+        errors["birth_date"] = f"未满 {MINIMUM_AGE} 周岁，不能建档"
+
+
+def _check_codes(data: PersonInput, errors: dict[str, str]) -> None:
+    """The national code lists, and the party join date after the birth."""
     if data.gender and data.gender not in Gender.values:
         errors["gender"] = f"性别代码 {data.gender} 不在 GB/T 2261.1 中"
     if data.ethnicity not in Ethnicity.values:
@@ -168,11 +193,10 @@ def _validate(
         errors["degree"] = f"学位代码 {data.degree} 不在 GB/T 6864 中"
     if data.party_join_date and data.birth_date and data.party_join_date < data.birth_date:
         errors["party_join_date"] = "入党时间不能早于出生日期"
-    phone = normalise_phone(data.phone)
-    if phone and not MOBILE.match(phone):
-        errors["phone"] = f"手机号码 {data.phone} 不是有效的大陆手机号（11 位，以 1 开头）"
-    if data.village.level != Level.VILLAGE:
-        errors["village"] = f"居住村须为村级单位，{data.village.name} 不是"
+
+
+def _check_children(data: PersonInput, errors: dict[str, str]) -> None:
+    """Education records and family members, each error keyed by its line (`educations.2`)."""
     for index, education in enumerate(data.educations or [], start=1):
         if education.education not in Education.values:
             errors[f"educations.{index}"] = f"第 {index} 条学历：代码 {education.education} 不在 GB/T 4658 中"
@@ -185,23 +209,25 @@ def _validate(
             errors[f"family.{index}"] = (
                 f"第 {index} 位家庭成员：政治面貌代码 {member.political_status} 不在 GB/T 4762 中"
             )
-    if check_duplicate and number and "id_number" not in errors:
-        existing = (
-            Person.objects.filter(id_number_hash=crypto.keyed_hash(number))
-            .exclude(pk=getattr(person, "pk", None))
-            .first()
-        )
-        if existing is not None:
-            if Person.objects.restrict(actor).filter(pk=existing.pk).exists():
-                errors["id_number"] = (
-                    f"该身份证号已登记：{existing.name}（{existing.village.name}），请勿重复建档"
-                )
-            else:
-                errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
-    return errors, number, phone
 
 
-def _apply(person: Person, data: PersonInput, number: str, phone: str) -> None:
+def _duplicate_message(actor, number: str, person: Person | None) -> str:
+    """The refusal of an ID number another person holds: named inside the jurisdiction, not outside it."""
+    existing = (
+        Person.objects.filter(id_number_hash=crypto.keyed_hash(number))
+        .exclude(pk=getattr(person, "pk", None))
+        .first()
+    )
+    if existing is None:
+        return ""
+    if Person.objects.restrict(actor).filter(pk=existing.pk).exists():
+        return f"该身份证号已登记：{existing.name}（{existing.village.name}），请勿重复建档"
+    return "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
+
+
+def apply_person_input(person: Person, data: PersonInput, number: str, phone: str) -> None:
+    """Copy checked input onto the person (not saved): the archive's services and the roster import's planner
+    both write a person this one way."""
     person.name = text.normalise(data.name)
     person.name_pinyin, person.name_initials = pinyin_of(person.name)
     person.gender = data.gender
@@ -230,19 +256,19 @@ def _replace_children(person: Person, data: PersonInput, actor) -> None:
         person.educations.all().delete()
         for education in data.educations:
             record = EducationRecord(person=person, **education.__dict__)
-            record._history_user = actor
+            attribute_to(record, actor)
             record.save()
     if data.family is not None:
         person.family.all().delete()
         for order, member in enumerate(data.family):
             record = FamilyMember(person=person, order=order, **member.__dict__)
-            record._history_user = actor
+            attribute_to(record, actor)
             record.save()
     if data.resume is not None:
         person.resume_lines.all().delete()
         for order, line in enumerate(data.resume):
             record = ResumeLine(person=person, order=order, **line.__dict__)
-            record._history_user = actor
+            attribute_to(record, actor)
             record.save()
     refresh_highest_education(person)
 
@@ -260,12 +286,11 @@ def create_person(*, actor, data: PersonInput) -> Person:
     _check_actor(actor, data.village)
     if data.phone is None:
         data = replace(data, phone="")
-    errors, number, phone = _validate(actor, data, None)
-    if errors:
-        raise ValidationError(errors)
+    errors, number, phone = check_person_input(actor, data, None)
+    raise_errors(errors)
     person = Person()
-    _apply(person, data, number, phone)
-    person._history_user = actor
+    apply_person_input(person, data, number, phone)
+    attribute_to(person, actor)
     person.save()
     person.skills.set(data.skills)
     person.industries.set(data.industries)
@@ -284,11 +309,10 @@ def update_person(*, actor, person: Person, data: PersonInput) -> Person:
             data.id_number = person.reveal_id_number()
         if data.phone is None:
             data.phone = person.reveal_phone()
-    errors, number, phone = _validate(actor, data, person)
-    if errors:
-        raise ValidationError(errors)
-    _apply(person, data, number, phone)
-    person._history_user = actor
+    errors, number, phone = check_person_input(actor, data, person)
+    raise_errors(errors)
+    apply_person_input(person, data, number, phone)
+    attribute_to(person, actor)
     person.save()
     person.skills.set(data.skills)
     person.industries.set(data.industries)
@@ -300,26 +324,23 @@ def can_view_full_personal_data(actor) -> bool:
     return actor.is_superuser or actor.has_perm(VIEW_FULL_PERMISSION)
 
 
-def reveal_id_number(*, actor, person: Person, request=None) -> str:
-    """The full ID number, for a user with the permission; every viewing goes to the audit log."""
-    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
-        raise Http404
+def _check_reveal(actor, person: Person, request, action: str) -> None:
+    """A full number is shown inside the jurisdiction (else 404), with the permission (else 403), audited."""
+    visible(actor, person)
     if not can_view_full_personal_data(actor):
         raise PermissionDenied
-    audit.record(
-        action=AuditAction.VIEW_FULL_ID_NUMBER, user=actor, request=request, object_repr=f"person {person.pk}"
-    )
+    audit.record(action=action, user=actor, request=request, object_repr=f"person {person.pk}")
+
+
+def reveal_id_number(*, actor, person: Person, request=None) -> str:
+    """The full ID number, for a user with the permission; every viewing goes to the audit log."""
+    _check_reveal(actor, person, request, AuditAction.VIEW_FULL_ID_NUMBER)
     return person.reveal_id_number()
 
 
 def reveal_phone(*, actor, person: Person, request=None) -> str:
-    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
-        raise Http404
-    if not can_view_full_personal_data(actor):
-        raise PermissionDenied
-    audit.record(
-        action=AuditAction.VIEW_FULL_PHONE, user=actor, request=request, object_repr=f"person {person.pk}"
-    )
+    """The full phone number, as `reveal_id_number`."""
+    _check_reveal(actor, person, request, AuditAction.VIEW_FULL_PHONE)
     return person.reveal_phone()
 
 
@@ -341,8 +362,7 @@ def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attac
     refused = uploads.document_error(uploaded_file)
     if refused:
         errors["file"] = refused
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     content_type = uploads.accept_document(uploaded_file)
     attachment = Attachment(
         person=person,
@@ -352,7 +372,7 @@ def add_attachment(*, actor, person: Person, title: str, uploaded_file) -> Attac
         size=uploaded_file.size,
         uploaded_by=actor,
     )
-    attachment._history_user = actor
+    attribute_to(attachment, actor)
     attachment.save()
     return attachment
 
@@ -377,7 +397,7 @@ def set_photo(*, actor, person: Person, uploaded_file) -> Person:
     old = person.photo.name if person.photo else ""
     uploaded_file.seek(0)
     person.photo.save(f"{uuid.uuid4().hex}.{PHOTO_FORMATS[image_format]}", uploaded_file, save=False)
-    person._history_user = actor
+    attribute_to(person, actor)
     person.save()
     if old:
         # The old file goes once the new one is recorded; the history keeps only its name.

@@ -14,8 +14,8 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 
 from yanzhen.candidacies.models import Candidacy
+from yanzhen.core.guards import today
 from yanzhen.cultivation import selectors as cultivation_selectors
-from yanzhen.cultivation.services import today
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.selectors import search_people

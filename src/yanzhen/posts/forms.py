@@ -1,35 +1,16 @@
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import NormalisedFormField
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField, people_endpoint
 from yanzhen.posts.models import PostType, TermEndReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on the widgets."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def style(self) -> None:
-        for form_field in self.fields.values():
-            widget = form_field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
 
 
 # A township holds hundreds of people: the person is chosen by typing (yanzhen.pickers).
@@ -99,18 +80,6 @@ class PostTypeForm(StyledForm):
             del self.fields["code"]
 
 
-def add_service_errors(
-    form: forms.Form, invalid: ValidationError, rename: dict[str, str | None] | None = None
-) -> None:
-    """Put a service's errors (keyed by field) on the form; keys the form lacks become form-wide errors."""
-    if not hasattr(invalid, "error_dict"):
-        form.add_error(None, invalid.messages)
-        return
-    for name, messages in invalid.message_dict.items():
-        name = (rename or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, messages)
-
-
 class VillageSeatsForm(StyledForm):
     """How many seats of each post type a village has (职数)."""
 
@@ -119,9 +88,12 @@ class VillageSeatsForm(StyledForm):
         self.post_types = list(post_types)
         for post_type in self.post_types:
             self.fields[f"count_{post_type.code}"] = forms.IntegerField(
-                label=post_type.name, min_value=0, max_value=20, initial=counts.get(post_type.pk, 0)
+                label=post_type.name,
+                min_value=0,
+                max_value=20,
+                initial=counts.get(post_type.pk, 0),
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
             )
-        self.style()
 
     def counts(self):
         return {post_type: self.cleaned_data[f"count_{post_type.code}"] for post_type in self.post_types}

@@ -11,10 +11,10 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.text import NormalisedCharField
 
@@ -84,7 +84,7 @@ class TermEndReason(models.TextChoices):
 
 class TermQuerySet(ScopedQuerySet):
     def current(self, on: date | None = None) -> TermQuerySet:
-        on = on or timezone.localdate()
+        on = on or today()
         return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import Http404
-from django.utils import timezone
 
+from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, PoliticalStatus, education_band, education_rank
@@ -123,7 +123,7 @@ def _incumbent(term: Term, on: date) -> Incumbent:
 def seat_rows(user, code: str, on: date | None = None) -> list[SeatRow]:
     """Every seat of the villages under a division code (inside the user's jurisdiction) with the person
     holding it on the date, or none: a vacancy."""
-    on = on or timezone.localdate()
+    on = on or today()
     seats = list(
         Seat.objects.restrict(user)
         .filter(village__code__startswith=code)
@@ -176,7 +176,7 @@ def village_committee(user, village: Division, on: date | None = None) -> Commit
     """The village's seats with their incumbents on the date (today by default), vacancies and 一肩挑."""
     if not code_in_jurisdiction(user, village.code):
         raise Http404
-    on = on or timezone.localdate()
+    on = on or today()
     return Committee(village=village, on=on, seats=seat_rows(user, village.code, on))
 
 

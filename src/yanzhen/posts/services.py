@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import attribute_to, raise_errors, require_editor
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
@@ -26,12 +27,11 @@ MINIMUM_AGE = 18
 def _check_actor(actor, village: Division) -> None:
     if not code_in_jurisdiction(actor, village.code):
         raise Http404
-    if not actor.can_edit:
-        raise PermissionDenied
+    require_editor(actor)
 
 
 def _save(instance, actor) -> None:
-    instance._history_user = actor
+    attribute_to(instance, actor)
     instance.save()
 
 
@@ -52,7 +52,7 @@ def ensure_seats(*, actor, village: Division, post_type: PostType, count: int) -
             {"count": f"{post_type.name} 第 {held[0].number} 个职位有任职记录，不能减少到 {count} 个"}
         )
     for seat in surplus:
-        seat._history_user = actor
+        attribute_to(seat, actor)
         seat.delete()
     for number in range(1, count + 1):
         if number not in seats:
@@ -104,8 +104,7 @@ def appoint(*, actor, seat: Seat, person: Person, start: date) -> Term:
     _check_actor(actor, seat.village)
     seat = Seat.objects.select_for_update().select_related("village", "post_type").get(pk=seat.pk)
     errors = _validate_appointment(actor, seat, person, start)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     term = Term(seat=seat, person=person, start=start)
     _save(term, actor)
     return term
@@ -128,8 +127,7 @@ def end_term(*, actor, term: Term, end: date, reason: str, note: str = "") -> Te
     note = (note or "").strip()
     if len(note) > 200:
         errors["note"] = "说明不能超过 200 字"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     term.end, term.end_reason, term.end_note = end, reason, note
     _save(term, actor)
     return term
@@ -183,8 +181,7 @@ def save_post_type(
         errors["name"] = f"职位名称 {name} 已存在"
     if is_key and is_practice:
         errors["is_practice"] = "实岗锻炼职位不能同时是关键职位"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     post_type.name, post_type.is_key, post_type.is_practice, post_type.order = (
         name,
         is_key,
@@ -205,5 +202,4 @@ def set_village_seats(*, actor, village: Division, counts: dict[PostType, int]) 
         except ValidationError as invalid:
             for message in invalid.message_dict.get("count", invalid.messages):
                 errors.setdefault(f"count_{post_type.code}", []).append(message)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import versioning
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.forms import add_service_errors
+from yanzhen.core.guards import get_for_change, require_editor
 from yanzhen.divisions.place_filter import code_of_jurisdiction
 from yanzhen.divisions.selectors import get_division
 from yanzhen.people.selectors import filter_townships
 from yanzhen.posts import selectors, services
-from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, VillageSeatsForm, add_service_errors
+from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, VillageSeatsForm
 from yanzhen.posts.models import PostType, Seat, Term
 
 POSTS_PER_PAGE = 50
@@ -26,16 +27,10 @@ POSTS_PER_PAGE = 50
 def post_list(request):
     """职位一览: every seat of the user's villages with its incumbent today, vacancies and 一肩挑; filters by
     township, post type and vacancy, kept in the URL."""
-    township = request.GET.get("township", "").strip()
-    if len(township) == 9 and township.isdigit():
-        code_of_jurisdiction(request.user, township)  # a foreign township answers 404, garbage is ignored
     townships = filter_townships(request.user)
-    if township not in {division.code for division in townships}:
-        township = ""
-    post_type = request.GET.get("post_type", "").strip()
+    township = _township_filter(request, townships)
     types = list(selectors.post_types())
-    if post_type not in {kind.code for kind in types}:
-        post_type = ""
+    post_type = _choice(request, "post_type", {kind.code for kind in types})
     vacant_only = request.GET.get("vacant") == "1"
     rows = selectors.seat_list(request.user, within=township, post_type=post_type, vacant_only=vacant_only)
     page = Paginator(rows, POSTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -65,11 +60,22 @@ def post_list(request):
     )
 
 
+def _township_filter(request, townships) -> str:
+    """The township asked for: a foreign one answers 404, garbage or one not offered is ignored."""
+    township = request.GET.get("township", "").strip()
+    if len(township) == 9 and township.isdigit():
+        code_of_jurisdiction(request.user, township)
+    return township if township in {division.code for division in townships} else ""
+
+
+def _choice(request, name: str, allowed: set[str]) -> str:
+    value = request.GET.get(name, "").strip()
+    return value if value in allowed else ""
+
+
 @require_http_methods(["GET", "POST"])
 def appoint(request, pk: int):
-    seat = get_scoped_or_404(Seat.objects.select_related("village", "post_type"), request.user, pk=pk)
-    if not request.user.can_edit:
-        raise PermissionDenied
+    seat = get_for_change(Seat.objects.select_related("village", "post_type"), request.user, pk=pk)
     current = services.open_term(seat)
     form = AppointForm(request.POST or None, user=request.user, seat=seat, occupied=current is not None)
     if request.method == "POST" and form.is_valid():
@@ -107,11 +113,9 @@ def appoint(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def end_term(request, pk: int):
-    term = get_scoped_or_404(
+    term = get_for_change(
         Term.objects.select_related("seat__village", "seat__post_type", "person"), request.user, pk=pk
     )
-    if not request.user.can_edit:
-        raise PermissionDenied
     form = EndTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,8 +145,7 @@ def village_seats(request, code: str):
     village = get_division(request.user, code)
     if not village.is_village:
         raise Http404
-    if not request.user.can_edit:
-        raise PermissionDenied
+    require_editor(request.user)
     form = VillageSeatsForm(
         request.POST or None,
         post_types=selectors.post_types(),

@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import date
 from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -20,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit, xlsx
+from yanzhen.core.guards import today
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import ETHNICITY_NAMES, Degree, Education, EducationKind, PoliticalStatus
@@ -185,7 +185,7 @@ def export_roster(
 ) -> tuple[bytes, int, bool]:
     """(the xlsx, the number of rows, whether the numbers are full). The caller has checked that the actor
     may export and sees the division."""
-    on = on or timezone.localdate()
+    on = on or today()
     full = can_view_full_personal_data(actor)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.candidacies import workflow
 from yanzhen.core import audit, crypto
+from yanzhen.core.guards import require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction, AuditOutcome
 from yanzhen.core.progress import Progress, report
@@ -84,8 +84,7 @@ def check_scope(actor, division: Division) -> None:
         return
     if not code_in_jurisdiction(actor, division.code):
         raise Http404
-    if not actor.can_edit:
-        raise PermissionDenied
+    require_editor(actor)
 
 
 def _row_result(row: ParsedRow, outcome: str, detail: str = "") -> RowResult:
@@ -138,7 +137,7 @@ def import_roster(
     """Validate a roster and, when every row is right and this is no dry run, write it in one transaction.
     `progress` hears the rows checked, then the steps of the write."""
     check_scope(actor, division)
-    on = on or timezone.localdate()
+    on = on or today()
     result = ImportResult(file_name, sha256_of(content), division.code, division.name, dry_run)
     try:
         check_package(content, file_name)

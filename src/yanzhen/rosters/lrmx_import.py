@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yanzhen.core import audit, crypto
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.models import AuditAction
 from yanzhen.core.text import normalise
 from yanzhen.divisions.models import Division
@@ -376,12 +377,12 @@ def _apply_educations(actor, person: Person, educations) -> bool:
             if school and all(f"{r.school}{r.major}" != school for r in records):
                 record = records[0]
                 record.school, record.major = school[:100], ""
-                record._history_user = actor
+                attribute_to(record, actor)
                 record.save()
                 changed = True
             continue
         record = EducationRecord(person=person, kind=kind, education=code, degree=degree, school=school[:100])
-        record._history_user = actor
+        attribute_to(record, actor)
         record.save()
         changed = True
     if changed:

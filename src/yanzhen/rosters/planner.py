@@ -1,8 +1,9 @@
 """Planning one person (每人的导入计划): what a read row would do to the archive, written down in a
 `PersonPlan` and nothing written yet. `Planner` loads the matched people, their skills, education records
 and active candidacies in batches, validates each row's person with the archive's own
-`people.services._validate`, and works out the changed fields, the new and changed education records, and
-the pool entry or amendment (candidacies.workflow). importer.py writes the plans.
+`people.services.check_person_input` (and copies it with `apply_person_input`), and works out the changed fields,
+the new and changed education records, and the pool entry or amendment (candidacies.workflow). importer.py
+writes the plans.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from datetime import date
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
 from yanzhen.core import crypto, text
+from yanzhen.core.guards import operator_scope
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Degree, education_rank
 from yanzhen.people.models import EducationRecord, Person
-from yanzhen.people.services import EducationInput, PersonInput, _apply, _validate
+from yanzhen.people.services import EducationInput, PersonInput, apply_person_input, check_person_input
 from yanzhen.posts.models import PostType
 from yanzhen.rosters import columns as C
 from yanzhen.rosters.lookups import VillageIndex
@@ -42,7 +44,7 @@ PERSON_FIELDS = (
     "notes",
     "highest_education",
 )
-# The field of a row each `_validate` error key belongs to.
+# The field of a row each `check_person_input` error key belongs to.
 ERROR_FIELDS = {
     "name": "name",
     "id_number": "id_number",
@@ -108,6 +110,112 @@ def _notes(row: ParsedRow, existing: str, is_new: bool) -> str:
     return base
 
 
+def _person_input(row: ParsedRow, existing: Person | None, number: str, village: Division) -> PersonInput:
+    """The archive's input from a row: a column left out keeps the stored value (or the new archive's
+    default). A new archive without 政治面貌 is a problem of the row."""
+    values = row.values
+    base = existing or Person()
+    education = values.get("education")
+    data = PersonInput(
+        name=values["name"],
+        id_number=number,
+        village=village,
+        political_status=values.get("political_status", base.political_status or ""),
+        gender=values.get("gender", ""),
+        birth_date=None,
+        ethnicity=values.get("ethnicity", base.ethnicity if existing else "01"),
+        native_place=values.get("native_place", base.native_place),
+        party_join_date=_partial_date(values.get("party_join_date"), base.party_join_date),
+        degree=values.get("degree", base.degree if existing else Degree.NONE),
+        phone=values.get("phone") if "phone" in values else (existing.reveal_phone() if existing else ""),
+        source=values["source"] if "source" in values else (base.source if existing else None),
+        skills_text=base.skills_text if existing else "",
+        notes=_notes(row, base.notes if existing else "", existing is None),
+        educations=[EducationInput(kind=education[1], education=education[0])] if education else [],
+    )
+    if existing is None:
+        _require_political_status(row)
+    return data
+
+
+def _require_political_status(row: ParsedRow) -> None:
+    if "political_status" not in row.values and not any(
+        p.column == row.header("political_status") for p in row.problems
+    ):
+        row.problem("political_status", "政治面貌不能为空")
+
+
+def _read_skills(data: PersonInput, existing: Person | None, values: dict) -> set[int] | None:
+    """The 特长 column: known skills chosen, the others kept as text (unchanged when the same); the chosen
+    skills' ids, or None without the column."""
+    if "skills" not in values:
+        return None
+    skills, others = values["skills"]
+    data.skills = skills
+    if not (existing and _same_parts(existing.skills_text, others)):
+        data.skills_text = "、".join(others)
+    return {skill.pk for skill in skills}
+
+
+def _too_long(row: ParsedRow, data: PersonInput) -> bool:
+    """备注 gathers the unknown columns too, and 特长 the unknown skills: each may outgrow its field."""
+    too_long = text.check_lengths(Person, {"notes": data.notes, "skills_text": data.skills_text})
+    for key, message in too_long.items():
+        row.problem("notes" if key == "notes" else "skills", message)
+    return bool(too_long)
+
+
+def _report_errors(row: ParsedRow, errors: dict[str, str], *, is_new: bool) -> None:
+    """The archive's refusals as problems of the row, each on its column."""
+    values = row.values
+    for key, message in errors.items():
+        field_name = ERROR_FIELDS.get(key.split(".")[0], "education" if key.startswith("educations") else "")
+        if field_name == "birth" and "birth" not in row.cells:
+            field_name = "id_number"
+        if field_name == "political_status" and "political_status" not in values and is_new:
+            continue  # already said: 政治面貌不能为空
+        row.problem(field_name or "id_number", message)
+
+
+def _plan_row_education(plan: PersonPlan, existing: Person | None, values: dict, records: list) -> None:
+    """The row's education: a new record (added to `records`), or the school and major of the same record
+    corrected."""
+    code, kind = values["education"]
+    school, major = values.get("school"), values.get("major")
+    same = next((r for r in records if r.kind == kind and r.education == code), None)
+    if same is None:
+        record = EducationRecord(
+            person=plan.person if existing is None else existing,
+            kind=kind,
+            education=code,
+            school=school or "",
+            major=major or "",
+            degree=values.get("degree", Degree.NONE),
+        )
+        plan.new_educations.append(record)
+        records.append(record)
+    elif (school and same.school != school) or (major and same.major != major):
+        same = copy.copy(same)
+        same.school = school or same.school
+        same.major = major or same.major
+        plan.changed_educations.append(same)
+
+
+def _amendment(active: list[Candidacy], posts: list[PostType], entered) -> workflow.PoolAmendment | None:
+    """The posts the row adds to a reserve already in the pool, and his entry date when the row gives
+    another; None when the row changes neither."""
+    targeted = {target.post_type_id for c in active for target in c.targets.all() if target.active}
+    missing = [post for post in posts if post.pk not in targeted]
+    new_date = None
+    if entered is not None and not any(
+        c.entered_pool_on and entered.matches(c.entered_pool_on) for c in active
+    ):
+        new_date = entered.to_date()
+    if missing or new_date is not None:
+        return workflow.PoolAmendment(min(active, key=lambda c: c.pk), missing, new_date)
+    return None
+
+
 class Planner:
     def __init__(self, actor, division: Division, on: date, villages: VillageIndex):
         self.actor, self.division, self.on, self.villages = actor, division, on, villages
@@ -125,7 +233,7 @@ class Planner:
             )
         self.existing = {person.id_number_hash: person for person in people}
         ids = [person.pk for person in people]
-        visible = Person.objects.restrict(self.actor) if self.actor is not None else Person.objects.all()
+        visible = operator_scope(Person.objects.all(), self.actor)
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             self.in_scope.update(visible.filter(pk__in=chunk).values_list("pk", flat=True))
@@ -144,114 +252,54 @@ class Planner:
         values = row.values
         parsed = values.get("id_number")
         existing = self.existing.get(crypto.keyed_hash(parsed.number)) if parsed is not None else None
-        if existing is not None and existing.pk not in self.in_scope:
-            # _validate says so in its own words ("不在您的辖区内").
-            existing_for_validation = None
-        else:
-            existing_for_validation = existing
+        # Outside the jurisdiction check_person_input says so in its own words ("不在您的辖区内").
+        in_scope = existing is None or existing.pk in self.in_scope
         if parsed is not None:
             _birth_check(row, parsed.birth_date)
         village = values.get("village")
         if village is None or parsed is None or "name" not in values:
             return None
-        is_new = existing is None
-        base = existing or Person()
-        education = values.get("education")
-        data = PersonInput(
-            name=values["name"],
-            id_number=parsed.number,
-            village=village,
-            political_status=values.get("political_status", base.political_status or ""),
-            gender=values.get("gender", ""),
-            birth_date=None,
-            ethnicity=values.get("ethnicity", base.ethnicity if existing else "01"),
-            native_place=values.get("native_place", base.native_place),
-            party_join_date=_partial_date(values.get("party_join_date"), base.party_join_date),
-            degree=values.get("degree", base.degree if existing else Degree.NONE),
-            phone=values.get("phone") if "phone" in values else (existing.reveal_phone() if existing else ""),
-            source=values["source"] if "source" in values else (base.source if existing else None),
-            skills_text=base.skills_text if existing else "",
-            notes=_notes(row, base.notes if existing else "", is_new),
-            educations=[EducationInput(kind=education[1], education=education[0])] if education else [],
-        )
-        if (
-            is_new
-            and "political_status" not in values
-            and not any(p.column == row.header("political_status") for p in row.problems)
-        ):
-            row.problem("political_status", "政治面貌不能为空")
-        skill_set = None
-        if "skills" in values:
-            skills, others = values["skills"]
-            data.skills = skills
-            if not (existing and _same_parts(existing.skills_text, others)):
-                data.skills_text = "、".join(others)
-            skill_set = {skill.pk for skill in skills}
-        # 备注 gathers the unknown columns too, and 特长 the unknown skills: each may outgrow its field.
-        too_long = text.check_lengths(Person, {"notes": data.notes, "skills_text": data.skills_text})
-        for key, message in too_long.items():
-            row.problem("notes" if key == "notes" else "skills", message)
-        if too_long:
+        data = _person_input(row, existing, parsed.number, village)
+        skill_set = _read_skills(data, existing, values)
+        if _too_long(row, data):
             return None
-        errors, number, phone = _validate(self.actor, data, existing_for_validation, check_duplicate=False)
-        if existing is not None and existing_for_validation is None and "id_number" not in errors:
+        errors, number, phone = check_person_input(
+            self.actor, data, existing if in_scope else None, check_duplicate=False
+        )
+        if not in_scope and "id_number" not in errors:
             errors["id_number"] = "该身份证号已在系统中登记（不在您的辖区内），请联系上级组织部门"
-        for key, message in errors.items():
-            field_name = ERROR_FIELDS.get(
-                key.split(".")[0], "education" if key.startswith("educations") else ""
-            )
-            if field_name == "birth" and "birth" not in row.cells:
-                field_name = "id_number"
-            if field_name == "political_status" and "political_status" not in values and is_new:
-                continue  # already said: 政治面貌不能为空
-            row.problem(field_name or "id_number", message)
+        _report_errors(row, errors, is_new=existing is None)
         if errors:
             return None
         person = copy.copy(existing) if existing is not None else Person()
-        _apply(person, data, number, phone)
-        plan = PersonPlan(row, person, is_new)
+        apply_person_input(person, data, number, phone)
+        plan = PersonPlan(row, person, existing is None)
         self._plan_educations(plan, existing, values)
         if existing is not None:
-            # The ciphertexts change on every encryption: keep the stored ones for the same values.
-            person.id_number_encrypted = existing.id_number_encrypted
-            if person.phone_hash == existing.phone_hash:
-                person.phone_encrypted = existing.phone_encrypted
-            plan.changed = [
-                name for name in PERSON_FIELDS if getattr(person, name) != getattr(existing, name)
-            ]
-            if skill_set is not None and skill_set != self.skill_ids.get(existing.pk, set()):
-                plan.skills = data.skills
-                plan.changed.append("skills")
-            if plan.new_educations or plan.changed_educations:
-                plan.changed.append("education")
+            self._plan_changes(plan, existing, data, skill_set)
         elif data.skills:
             plan.skills = data.skills
         self._plan_candidacy(plan, existing, village)
         return plan
 
+    def _plan_changes(self, plan: PersonPlan, existing: Person, data: PersonInput, skill_set) -> None:
+        """What the row changes on a person already in the archive."""
+        person = plan.person
+        # The ciphertexts change on every encryption: keep the stored ones for the same values.
+        person.id_number_encrypted = existing.id_number_encrypted
+        if person.phone_hash == existing.phone_hash:
+            person.phone_encrypted = existing.phone_encrypted
+        plan.changed = [name for name in PERSON_FIELDS if getattr(person, name) != getattr(existing, name)]
+        if skill_set is not None and skill_set != self.skill_ids.get(existing.pk, set()):
+            plan.skills = data.skills
+            plan.changed.append("skills")
+        if plan.new_educations or plan.changed_educations:
+            plan.changed.append("education")
+
     def _plan_educations(self, plan: PersonPlan, existing: Person | None, values: dict) -> None:
-        education = values.get("education")
         records = list(self.educations.get(existing.pk, [])) if existing is not None else []
-        if education is not None:
-            code, kind = education
-            school, major = values.get("school"), values.get("major")
-            same = next((r for r in records if r.kind == kind and r.education == code), None)
-            if same is None:
-                record = EducationRecord(
-                    person=plan.person if existing is None else existing,
-                    kind=kind,
-                    education=code,
-                    school=school or "",
-                    major=major or "",
-                    degree=values.get("degree", Degree.NONE),
-                )
-                plan.new_educations.append(record)
-                records.append(record)
-            elif (school and same.school != school) or (major and same.major != major):
-                same = copy.copy(same)
-                same.school = school or same.school
-                same.major = major or same.major
-                plan.changed_educations.append(same)
+        if values.get("education") is not None:
+            _plan_row_education(plan, existing, values, records)
         codes = [record.education for record in records]
         plan.person.highest_education = min(codes, key=education_rank) if codes else ""
 
@@ -269,23 +317,21 @@ class Planner:
             )
             return
         if not active:
-            if not posts:
-                if "target_posts" not in values and not any(
-                    p.column == row.header("target_posts") for p in row.problems
-                ):
-                    row.problem("target_posts", "后备岗位不能为空")
-                return
-            plan.pool_entry = workflow.PoolEntry(
-                plan.person, village, posts, entered.to_date() if entered else self.on
-            )
+            self._plan_pool_entry(plan, village, posts, entered)
             return
-        first = min(active, key=lambda c: c.pk)
-        targeted = {target.post_type_id for c in active for target in c.targets.all() if target.active}
-        missing = [post for post in posts if post.pk not in targeted]
-        new_date = None
-        if entered is not None and not any(
-            c.entered_pool_on and entered.matches(c.entered_pool_on) for c in active
-        ):
-            new_date = entered.to_date()
-        if missing or new_date is not None:
-            plan.pool_amendment = workflow.PoolAmendment(first, missing, new_date)
+        plan.pool_amendment = _amendment(active, posts, entered)
+
+    def _plan_pool_entry(
+        self, plan: PersonPlan, village: Division, posts: list[PostType], entered: C.RosterDate | None
+    ) -> None:
+        """A person without an active candidacy in the village enters the pool for the row's posts."""
+        row = plan.row
+        if not posts:
+            if "target_posts" not in row.values and not any(
+                p.column == row.header("target_posts") for p in row.problems
+            ):
+                row.problem("target_posts", "后备岗位不能为空")
+            return
+        plan.pool_entry = workflow.PoolEntry(
+            plan.person, village, posts, entered.to_date() if entered else self.on
+        )

@@ -14,8 +14,6 @@ from openpyxl.styles import Font
 
 from yanzhen.core import xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def text_cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
     """A cell kept text whatever it begins with (core.xlsx: no formula injection)."""

@@ -8,7 +8,7 @@ import base64
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanzhen.accounts import reauth
 from yanzhen.core import audit, crypto
+from yanzhen.core.guards import require_editor, today
 from yanzhen.core.models import AuditAction, AuditOutcome
+from yanzhen.core.xlsx import XLSX
 from yanzhen.people.services import can_view_full_personal_data
 from yanzhen.rosters.exporter import build_template, export_roster
 from yanzhen.rosters.forms import ExportForm, LrmxImportForm, RosterUploadForm
@@ -28,17 +30,12 @@ from yanzhen.rosters.importer import import_roster
 from yanzhen.rosters.lrmx_import import LrmxError, import_lrmx
 from yanzhen.rosters.models import ImportRun, RosterUpload
 from yanzhen.rosters.reader import max_upload_bytes, sha256_of
-from yanzhen.rosters.report import XLSX, build_report
+from yanzhen.rosters.report import build_report
 from yanzhen.rosters.results import ImportResult, Problem, RowResult
 
 UPLOAD_LIFETIME = timedelta(days=1)
 ROWS_PER_PAGE = 200
 ERRORS_SHOWN = 1000
-
-
-def _require_editor(user) -> None:
-    if not user.can_edit:
-        raise PermissionDenied
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -116,7 +113,7 @@ def index(request):
 
 @require_POST
 def upload(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     form = RosterUploadForm(request.user, request.POST, request.FILES)
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -177,7 +174,7 @@ def preview(request, pk: int):
 
 @require_POST
 def confirm(request, pk: int):
-    _require_editor(request.user)
+    require_editor(request.user)
     staged = _staged(request, pk)
     content = _content_of(staged)
     if request.POST.get("sha256") != staged.sha256 or sha256_of(content) != staged.sha256:
@@ -226,7 +223,7 @@ def _discard(request, staged: RosterUpload) -> None:
 @require_POST
 def discard(request, pk: int):
     """放弃 an upload awaiting confirmation (a confirmed one no longer exists: 404)."""
-    _require_editor(request.user)
+    require_editor(request.user)
     staged = _staged(request, pk)
     with transaction.atomic():
         _discard(request, staged)
@@ -237,7 +234,7 @@ def discard(request, pk: int):
 @require_POST
 def discard_failed(request):
     """Discard at once every upload of the user whose check found errors (they can never be imported)."""
-    _require_editor(request.user)
+    require_editor(request.user)
     failed = [
         staged
         for staged in RosterUpload.objects.filter(user=request.user).select_related("division")
@@ -264,7 +261,7 @@ def template(request):
 
 @require_GET
 def export(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     form = ExportForm(request.user, request.GET or {"division": request.user.division_id or ""})
     if not form.is_valid():
         return HttpResponseBadRequest("区划有误，未导出", content_type="text/plain; charset=utf-8")
@@ -273,12 +270,12 @@ def export(request):
         # The roster carries full ID numbers and phones for this user: his password first.
         return reauth.ask(request, next_url=request.get_full_path(), download=True)
     content, _rows, _full = export_roster(actor=request.user, division=division, request=request)
-    return _xlsx_response(content, f"{division.name}村级后备力量花名册_{timezone.localdate():%Y-%m-%d}.xlsx")
+    return _xlsx_response(content, f"{division.name}村级后备力量花名册_{today():%Y-%m-%d}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def lrmx(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     form = LrmxImportForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

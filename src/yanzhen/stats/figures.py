@@ -27,9 +27,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
-from django.utils import timezone
 
 from yanzhen.candidacies.models import Candidacy, CandidacyTarget
+from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import candidate_codes
 from yanzhen.divisions.models import Division, DivisionQuerySet
@@ -52,10 +52,6 @@ INCUMBENT_GROUPS = {
 
 class StatsInputError(ValueError):
     """A division code or a date the figures cannot be computed for; the message is Chinese."""
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def parse_as_of(text: str | None) -> date:
@@ -117,7 +113,7 @@ class Scope:
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _restricted(self, manager):
-        return manager.all() if self.user is None else manager.restrict(self.user)
+        return operator_scope(manager.all(), self.user)
 
     def candidacies(self):
         return self._restricted(Candidacy.objects).filter(village__code__startswith=self.division.code)

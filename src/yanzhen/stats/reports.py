@@ -17,7 +17,6 @@ from yanzhen.divisions.models import Division
 from yanzhen.stats import figures, selectors
 from yanzhen.stats.figures import Scope
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -61,6 +60,10 @@ def _band(result: dict, path: tuple[str, ...]) -> dict:
     return entry
 
 
+# The three header rows of the structure table: group, band, 人数/占比.
+HEADER_TOP, HEADER_BAND, HEADER_UNIT = 3, 4, 5
+
+
 def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
     rows = structure_rows(scope)
     workbook = Workbook()
@@ -76,36 +79,60 @@ def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
     sheet.cell(2, width // 2 + 1, f"统计日期：{chinese_date(scope.as_of)}")
     sheet.merge_cells(start_row=2, start_column=width // 2 + 1, end_row=2, end_column=width)
     sheet.cell(2, width // 2 + 1).alignment = Alignment(horizontal="right")
-    # Three header rows: group, band, 人数/占比; the first four columns span all three.
-    header_top, header_band, header_unit = 3, 4, 5
+    _structure_header(sheet)
+    row_number = _structure_body(sheet, rows, width)
+    for row in sheet.iter_rows(min_row=HEADER_TOP, max_row=row_number - 1, max_col=width):
+        for cell in row:
+            cell.border = BOX
+            if cell.row <= HEADER_UNIT:
+                cell.alignment = CENTRE
+                cell.font = Font(bold=True)
+    sheet.cell(
+        row_number + 1,
+        1,
+        "说明：年龄按统计日期计算周岁；大专及以上为 GB/T 4658 代码 10–33；占比为占后备力量总数的比例，四舍五入保留两位小数。",
+    )
+    sheet.column_dimensions["A"].width = 16
+    for column in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 9
+    sheet.freeze_panes = sheet.cell(HEADER_UNIT + 1, 2)
+    return _bytes(workbook)
+
+
+def _structure_header(sheet) -> None:
+    """The three header rows; the first four columns span all three."""
     for column, text in enumerate(["单位", "村（村委会）数", "后备力量总数", "村均人数"], start=1):
-        sheet.cell(header_top, column, text)
-        sheet.merge_cells(start_row=header_top, start_column=column, end_row=header_unit, end_column=column)
+        sheet.cell(HEADER_TOP, column, text)
+        sheet.merge_cells(start_row=HEADER_TOP, start_column=column, end_row=HEADER_UNIT, end_column=column)
     column = 5
     groups: dict[str, list[int]] = {}
     for group, band, _path in BANDS:
         groups.setdefault(group, []).append(column)
-        sheet.cell(header_band, column, band)
+        sheet.cell(HEADER_BAND, column, band)
         sheet.merge_cells(
-            start_row=header_band, start_column=column, end_row=header_band, end_column=column + 1
+            start_row=HEADER_BAND, start_column=column, end_row=HEADER_BAND, end_column=column + 1
         )
-        sheet.cell(header_unit, column, "人数")
-        sheet.cell(header_unit, column + 1, "占比")
+        sheet.cell(HEADER_UNIT, column, "人数")
+        sheet.cell(HEADER_UNIT, column + 1, "占比")
         column += 2
     for group, columns in groups.items():
-        sheet.cell(header_top, columns[0], group)
+        sheet.cell(HEADER_TOP, columns[0], group)
         sheet.merge_cells(
-            start_row=header_top, start_column=columns[0], end_row=header_top, end_column=columns[-1] + 1
+            start_row=HEADER_TOP, start_column=columns[0], end_row=HEADER_TOP, end_column=columns[-1] + 1
         )
-    sheet.cell(header_top, column, "一村一职一备")
-    sheet.merge_cells(start_row=header_top, start_column=column, end_row=header_top, end_column=column + 1)
-    sheet.cell(header_band, column, "达标村数")
-    sheet.merge_cells(start_row=header_band, start_column=column, end_row=header_unit, end_column=column)
-    sheet.cell(header_band, column + 1, "覆盖率")
+    sheet.cell(HEADER_TOP, column, "一村一职一备")
+    sheet.merge_cells(start_row=HEADER_TOP, start_column=column, end_row=HEADER_TOP, end_column=column + 1)
+    sheet.cell(HEADER_BAND, column, "达标村数")
+    sheet.merge_cells(start_row=HEADER_BAND, start_column=column, end_row=HEADER_UNIT, end_column=column)
+    sheet.cell(HEADER_BAND, column + 1, "覆盖率")
     sheet.merge_cells(
-        start_row=header_band, start_column=column + 1, end_row=header_unit, end_column=column + 1
+        start_row=HEADER_BAND, start_column=column + 1, end_row=HEADER_UNIT, end_column=column + 1
     )
-    row_number = header_unit + 1
+
+
+def _structure_body(sheet, rows, width: int) -> int:
+    """One line per unit under the header, the total in bold; returns the first row after them."""
+    row_number = HEADER_UNIT + 1
     for name, result in rows:
         reserves = result["reserves"]
         values: list = [name, reserves["villages"], reserves["total"], reserves["per_village"]]
@@ -121,22 +148,7 @@ def structure_workbook(scope: Scope, issued_by: str = "") -> bytes:
             for column in range(1, width + 1):
                 sheet.cell(row_number, column).font = Font(bold=True)
         row_number += 1
-    for row in sheet.iter_rows(min_row=header_top, max_row=row_number - 1, max_col=width):
-        for cell in row:
-            cell.border = BOX
-            if cell.row <= header_unit:
-                cell.alignment = CENTRE
-                cell.font = Font(bold=True)
-    sheet.cell(
-        row_number + 1,
-        1,
-        "说明：年龄按统计日期计算周岁；大专及以上为 GB/T 4658 代码 10–33；占比为占后备力量总数的比例，四舍五入保留两位小数。",
-    )
-    sheet.column_dimensions["A"].width = 16
-    for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 9
-    sheet.freeze_panes = sheet.cell(header_unit + 1, 2)
-    return _bytes(workbook)
+    return row_number
 
 
 ROSTER_HEADER = [

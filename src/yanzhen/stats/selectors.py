@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from yanzhen.core.guards import operator_scope
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, Ethnicity, Gender, PoliticalStatus
@@ -152,8 +153,9 @@ def children(scope: Scope, covered_codes: list[str] | None = None) -> list[Child
     length = child_length(scope.division)
     if length is None:
         return []
-    base = Division.objects.all() if scope.user is None else Division.objects.restrict(scope.user)
-    kids = list(base.filter(parent=scope.division).order_by("code"))
+    kids = list(
+        operator_scope(Division.objects.all(), scope.user).filter(parent=scope.division).order_by("code")
+    )
     if not kids:
         return []
 

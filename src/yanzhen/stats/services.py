@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -32,13 +33,12 @@ def save_thresholds(
         errors["secretary_age"] = f"书记预警年龄须在 {low} 到 {high} 周岁之间"
     if committee_average_age is None or not low <= committee_average_age <= high:
         errors["committee_average_age"] = f"班子平均年龄预警线须在 {low} 到 {high} 周岁之间"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     thresholds = WarningThresholds.objects.select_for_update().filter(county=county).first() or (
         WarningThresholds(county=county)
     )
     thresholds.secretary_age = secretary_age
     thresholds.committee_average_age = committee_average_age
-    thresholds._history_user = actor
+    attribute_to(thresholds, actor)
     thresholds.save()
     return thresholds

@@ -22,9 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection, models, transaction
-from django.db.models import Case, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yanzhen.people.models import EducationRecord, Person
@@ -37,18 +36,6 @@ FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
 def end_of_day(on: date) -> datetime:
     """The first instant after the day, in the project's time zone (history dates are instants)."""
     return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-
-
-def age_expression(on: date, field: str = "birth_date") -> models.Expression:
-    """Whole years on a date as an ORM expression: the birthday itself counts (as `people.models.age_on`)."""
-    before_birthday = Q(**{f"{field}__month__gt": on.month}) | Q(
-        **{f"{field}__month": on.month, f"{field}__day__gt": on.day}
-    )
-    return (
-        Value(on.year)
-        - ExtractYear(field)
-        - Case(When(before_birthday, then=Value(1)), default=Value(0), output_field=models.IntegerField())
-    )
 
 
 # The columns of a state: the Person fields the figures and the lists read, and `education` (the highest
@@ -120,7 +107,8 @@ def condition_sql(condition: Condition) -> tuple[str, list]:
 
 
 def age_sql(on: date, column: str = "birth_date") -> tuple[str, list]:
-    """Whole years on a date in SQL, as `age_expression`, with the backend's own date functions."""
+    """Whole years on a date in SQL with the backend's own date functions: the birthday itself counts (as
+    `people.models.age_on`)."""
     quoted = connection.ops.quote_name(column)
     parts, params = {}, []
     for unit in ("year", "month", "day"):

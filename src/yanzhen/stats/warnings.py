@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.functions import Substr
-from django.utils import timezone
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import CandidacyTarget, Readiness
+from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
 from yanzhen.people.selectors import years_before
@@ -81,6 +81,11 @@ class Row:
     detail: str = ""
 
 
+def person_row(person, village: Division, detail: str = "") -> Row:
+    """A line naming a person, with the village (and its township) the warning places him in."""
+    return Row(person.name, village, village.parent.name if village.parent else "", person.pk, detail)
+
+
 @dataclass
 class WarningResult:
     slug: str
@@ -88,6 +93,16 @@ class WarningResult:
     rule: str
     count: int
     rows: list[Row] = field(default_factory=list)
+
+
+def listed(
+    slug: str, title: str, rule: str, queryset, rows: bool, line: Callable[[Any], Row]
+) -> WarningResult:
+    """A warning over a queryset: its count for the dashboard, or with `rows` a line for each record."""
+    if not rows:
+        return WarningResult(slug, title, rule, queryset.count())
+    found = [line(record) for record in queryset]
+    return WarningResult(slug, title, rule, len(found), found)
 
 
 @dataclass
@@ -164,8 +179,7 @@ def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
         .order_by("seat__village_id")
     )
     threshold = context.thresholds.secretary_age
-    found = list(terms) if rows else []
-    return WarningResult(
+    return listed(
         "ageing-secretaries",
         str(_("Ageing secretaries without a ready successor")),
         str(
@@ -174,17 +188,13 @@ def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
             )
         )
         % {"age": threshold},
-        len(found) if rows else terms.count(),
-        [
-            Row(
-                term.person.name,
-                term.seat.village,
-                term.seat.village.parent.name if term.seat.village.parent else "",
-                term.person_id,
-                f"{age_on(term.person.birth_date, on)} 岁，{term.start:%Y-%m-%d} 起任职",
-            )
-            for term in found
-        ],
+        terms,
+        rows,
+        lambda term: person_row(
+            term.person,
+            term.seat.village,
+            f"{age_on(term.person.birth_date, on)} 岁，{term.start:%Y-%m-%d} 起任职",
+        ),
     )
 
 
@@ -205,9 +215,9 @@ class CommitteeAge:
 def committee_ages(user, division: Division, on: date) -> list[CommitteeAge]:
     """The village committees under the division on the date: size and sum of ages of their current members,
     each member counted once however many seats he holds; one grouped SQL query."""
-    terms = Term.objects.all() if user is None else Term.objects.restrict(user)
     members = (
-        terms.current(on)
+        operator_scope(Term.objects.all(), user)
+        .current(on)
         .filter(INCUMBENT_GROUPS["committee"], seat__village__code__startswith=division.code)
         .order_by()
         .annotate(committee_village=F("seat__village_id"), born=F("person__birth_date"))
@@ -280,7 +290,10 @@ def overdue_reports(context: Context, rows: bool) -> WarningResult:
         _("A reserve in the pool during %(period)s whose report was not in by the county's due date.")
     ) % {"period": period.name}
     if not rows:
-        return WarningResult("overdue-reports", title, rule, _overdue_report_count(context, period))
+        count = assessment_selectors.overdue_report_count(
+            context.user, period, context.on, under=context.division.code
+        )
+        return WarningResult("overdue-reports", title, rule, count)
     found = assessment_selectors.overdue_reports(
         context.user, period, context.on, under=context.division.code
     )
@@ -289,44 +302,7 @@ def overdue_reports(context: Context, rows: bool) -> WarningResult:
         title,
         rule,
         len(found),
-        [
-            Row(
-                row.person.name,
-                row.person.village,
-                row.person.village.parent.name if row.person.village.parent else "",
-                row.person.pk,
-                f"应于 {row.due_on:%Y-%m-%d} 前提交",
-            )
-            for row in found
-        ],
-    )
-
-
-def _overdue_report_count(context: Context, period) -> int:
-    """The count of `assessments.selectors.overdue_reports` in SQL for the dashboard: the same people (that
-    app's `reserves_during`, minus those with a report for the period), counted per county, and the counties
-    whose due date (`rules.report_due_on`) has passed added up."""
-    from yanzhen.assessments import rules
-    from yanzhen.assessments.models import AssessmentSettings, SemiannualReport
-
-    base = Person.objects.all() if context.user is None else Person.objects.restrict(context.user)
-    people = base.filter(
-        pk__in=rules.reserves_during(period.start, period.end, under=context.division.code).values("pk")
-    ).exclude(pk__in=SemiannualReport.objects.filter(year=period.year, half=period.half).values("person_id"))
-    by_county = (
-        people.order_by()
-        .annotate(county=Substr("village_id", 1, 6))
-        .values("county")
-        .annotate(n=Count("id"))
-        .values_list("county", "n")
-    )
-    counts = dict(by_county)
-    settings = {row.county_id: row for row in AssessmentSettings.objects.filter(county_id__in=list(counts))}
-    return sum(
-        count
-        for county, count in counts.items()
-        if rules.report_due_on(period, settings.get(county) or AssessmentSettings(county_id=county))
-        < context.on
+        [person_row(row.person, row.person.village, f"应于 {row.due_on:%Y-%m-%d} 前提交") for row in found],
     )
 
 
@@ -334,22 +310,13 @@ def pending_proposals(context: Context, rows: bool) -> WarningResult:
     from yanzhen.assessments import selectors as assessment_selectors
 
     proposals = assessment_selectors.proposals(context.user, under=context.division.code)
-    found = list(proposals) if rows else []
-    return WarningResult(
+    return listed(
         "pending-proposals",
         str(_("Removal proposals waiting for a decision")),
         str(_("A proposal to take a reserve out of the pool that nobody has decided yet.")),
-        len(found) if rows else proposals.count(),
-        [
-            Row(
-                proposal.person.name,
-                proposal.candidacy.village,
-                proposal.candidacy.village.parent.name if proposal.candidacy.village.parent else "",
-                proposal.person_id,
-                proposal.basis_text,
-            )
-            for proposal in found
-        ],
+        proposals,
+        rows,
+        lambda proposal: person_row(proposal.person, proposal.candidacy.village, proposal.basis_text),
     )
 
 
@@ -357,62 +324,43 @@ def pending_proposals(context: Context, rows: bool) -> WarningResult:
 
 
 def overdue_secondments(context: Context, rows: bool) -> WarningResult:
-    from yanzhen.cultivation.models import Secondment
+    from yanzhen.cultivation import selectors as cultivation_selectors
 
-    secondments = (
-        Secondment.objects.restrict(context.user)
-        .filter(person__village__code__startswith=context.division.code)
-        .overdue(context.on)
-        .select_related("person__village__parent", "host")
-        .order_by("planned_end")
+    secondments = cultivation_selectors.secondments(context.user, overdue_on=context.on).filter(
+        person__village__code__startswith=context.division.code
     )
-    found = list(secondments) if rows else []
-    return WarningResult(
+    return listed(
         "overdue-secondments",
         str(_("Overdue secondments")),
         str(_("A secondment past its planned end without a report.")),
-        len(found) if rows else secondments.count(),
-        [
-            Row(
-                secondment.person.name,
-                secondment.person.village,
-                secondment.person.village.parent.name if secondment.person.village.parent else "",
-                secondment.person_id,
-                f"{secondment.host}，计划 {secondment.planned_end:%Y-%m-%d} 结束",
-            )
-            for secondment in found
-        ],
+        secondments,
+        rows,
+        lambda secondment: person_row(
+            secondment.person,
+            secondment.person.village,
+            f"{secondment.host}，计划 {secondment.planned_end:%Y-%m-%d} 结束",
+        ),
     )
 
 
 def untrained_reserves(context: Context, rows: bool) -> WarningResult:
-    from yanzhen.cultivation.models import Enrolment
+    from yanzhen.cultivation import selectors as cultivation_selectors
 
-    trained = Enrolment.objects.filter(training__start__year=context.on.year, attended_hours__gt=0).values(
-        "person_id"
-    )
+    trained = cultivation_selectors.people_with_hours(context.on.year)
     people = (
         Person.objects.filter(pk__in=context.scope.pool_people())
         .exclude(pk__in=trained)
         .select_related("village__parent")
         .order_by("village_id", "name")
     )
-    found = list(people) if rows else []
-    return WarningResult(
+    return listed(
         "untrained-reserves",
         str(_("Reserves without training hours this year")),
         str(_("A reserve in the pool with no training hours recorded in %(year)s."))
         % {"year": context.on.year},
-        len(found) if rows else people.count(),
-        [
-            Row(
-                person.name,
-                person.village,
-                person.village.parent.name if person.village.parent else "",
-                person.pk,
-            )
-            for person in found
-        ],
+        people,
+        rows,
+        lambda person: person_row(person, person.village),
     )
 
 
@@ -439,7 +387,7 @@ def summary(
 ) -> list[WarningResult]:
     """Every available warning with its count (no rows): the dashboard's panel. `scope`, the dashboard's
     own when it shows the same day, lends its cached results."""
-    on = on or timezone.localdate()
+    on = on or today()
     shared = scope if scope is not None and scope.as_of == on and scope.division == division else None
     context = Context(user, division, on, shared)
     return [function(context, False) for _slug, function in available()]
@@ -447,7 +395,7 @@ def summary(
 
 def detail(user, division: Division, slug: str, on: date | None = None) -> WarningResult | None:
     """One warning with the people or villages behind it; None for an unknown or unavailable slug."""
-    context = Context(user, division, on or timezone.localdate())
+    context = Context(user, division, on or today())
     for known, function in available():
         if known == slug:
             return function(context, True)

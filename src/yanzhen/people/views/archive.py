@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yanzhen.accounts import reauth
 from yanzhen.accounts.roles import EXPORTER_ROLES
-from yanzhen.core import versioning
+from yanzhen.core import guards, versioning
+from yanzhen.core.guards import require_editor
 from yanzhen.core.history import timeline
 from yanzhen.divisions.models import Division
 from yanzhen.people import lrmx, selectors, services
@@ -74,7 +74,7 @@ def _person_timeline(person: Person):
 
 
 def _archive_context(request, person: Person, **extra) -> dict:
-    today = timezone.localdate()
+    today = guards.today()
     educations = list(person.educations.all())
     highest = next((record for record in educations if record.education == person.highest_education), None)
     village = person.village
@@ -109,7 +109,7 @@ def print_form(request, pk: int):
         {
             "full_time": lrmx.best_education(context["educations"], EducationKind.FULL_TIME),
             "in_service": lrmx.best_education(context["educations"], EducationKind.IN_SERVICE),
-            "today": timezone.localdate(),
+            "today": guards.today(),
         }
     )
     return render(request, "people/print.html", context)
@@ -118,34 +118,22 @@ def print_form(request, pk: int):
 # -- the form ----------------------------------------------------------------------------------------------
 
 
+def _values(records, fields: tuple[str, ...]) -> list[dict]:
+    """Each record as the initial values of a formset's form."""
+    return [{name: getattr(record, name) for name in fields} for record in records]
+
+
 def _formsets(request, person: Person | None):
     data = request.POST if request.method == "POST" else None
     initial: dict[str, list[dict]] = {"educations": [], "family": [], "resume": []}
     if person is not None:
-        initial["educations"] = [
-            {
-                "kind": r.kind,
-                "education": r.education,
-                "school": r.school,
-                "major": r.major,
-                "graduation_date": r.graduation_date,
-                "degree": r.degree,
-            }
-            for r in person.educations.all()
-        ]
-        initial["family"] = [
-            {
-                "relation": m.relation,
-                "name": m.name,
-                "birth_date": m.birth_date,
-                "political_status": m.political_status,
-                "work_unit_and_post": m.work_unit_and_post,
-            }
-            for m in person.family.all()
-        ]
-        initial["resume"] = [
-            {"start": r.start, "end": r.end, "text": r.text} for r in person.resume_lines.all()
-        ]
+        initial["educations"] = _values(
+            person.educations.all(), ("kind", "education", "school", "major", "graduation_date", "degree")
+        )
+        initial["family"] = _values(
+            person.family.all(), ("relation", "name", "birth_date", "political_status", "work_unit_and_post")
+        )
+        initial["resume"] = _values(person.resume_lines.all(), ("start", "end", "text"))
     return {
         "educations": EducationFormSet(data, initial=initial["educations"], prefix="educations"),
         "family": FamilyFormSet(data, initial=initial["family"], prefix="family"),
@@ -234,8 +222,7 @@ THEN_NOMINATE = "nominate"
 @require_http_methods(["GET", "POST"])
 def person_form(request, pk: int | None = None):
     person = get_person(request.user, pk) if pk is not None else None
-    if not request.user.can_edit:
-        raise PermissionDenied
+    require_editor(request.user)
     # 新建并推荐: the nomination page sends here with then=nominate; after saving, step 2 is the nomination.
     then = (
         THEN_NOMINATE
@@ -256,25 +243,9 @@ def person_form(request, pk: int | None = None):
     status = 200
     duplicate = None
     if request.method == "POST":
-        if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
-            data = _person_input(form, formsets, person)
-            try:
-                if person is None:
-                    saved = services.create_person(actor=request.user, data=data)
-                else:
-                    with versioning.saving(form, Person, pk=person.pk):
-                        saved = services.update_person(actor=request.user, person=person, data=data)
-            except ValidationError as invalid:
-                _show_errors(invalid, form, section_errors)
-            else:
-                if then == THEN_NOMINATE:
-                    messages.success(
-                        request,
-                        _("Archive of %(name)s saved. Step 2: the nomination.") % {"name": saved.name},
-                    )
-                    return redirect(f"{reverse('candidacies:nominate')}?person={saved.pk}")
-                messages.success(request, _("Saved."))
-                return redirect("people:archive", pk=saved.pk)
+        saved = _save_person(request, form, formsets, person, section_errors)
+        if saved is not None:
+            return _after_saving(request, saved, then)
         if "id_number" in form.errors:
             # The number is already registered: lead to that archive when the user may open it. Outside his
             # jurisdiction the service's message says only that it exists, and no link is offered.
@@ -296,6 +267,32 @@ def person_form(request, pk: int | None = None):
         },
         status=status,
     )
+
+
+def _save_person(request, form, formsets, person: Person | None, section_errors) -> Person | None:
+    """The archive created or updated from a valid form and formsets; None (the errors on the page) else."""
+    if not (form.is_valid() and all(formset.is_valid() for formset in formsets.values())):
+        return None
+    data = _person_input(form, formsets, person)
+    try:
+        if person is None:
+            return services.create_person(actor=request.user, data=data)
+        with versioning.saving(form, Person, pk=person.pk):
+            return services.update_person(actor=request.user, person=person, data=data)
+    except ValidationError as invalid:
+        _show_errors(invalid, form, section_errors)
+        return None
+
+
+def _after_saving(request, saved: Person, then: str):
+    if then == THEN_NOMINATE:
+        messages.success(
+            request,
+            _("Archive of %(name)s saved. Step 2: the nomination.") % {"name": saved.name},
+        )
+        return redirect(f"{reverse('candidacies:nominate')}?person={saved.pk}")
+    messages.success(request, _("Saved."))
+    return redirect("people:archive", pk=saved.pk)
 
 
 def _initial(person: Person | None) -> dict:

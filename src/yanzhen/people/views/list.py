@@ -11,31 +11,28 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
-from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, guards, xlsx
 from yanzhen.core.ids import IdsField
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.core.text import NormalisedFormField
+from yanzhen.core.xlsx import XLSX, content_disposition  # noqa: F401 (imported from here by other apps)
 from yanzhen.divisions.place_filter import JurisdictionPlaceMixin, place_filter
 from yanzhen.people import selectors
 from yanzhen.people.codes import Education, EducationBand, Ethnicity, Gender, PoliticalStatus
 from yanzhen.people.models import Skill, Source
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The exported sheet is an administrative document in Chinese whatever the interface language.
 EXPORT_HEADER = [
@@ -224,7 +221,7 @@ def person_list(request):
     # three queries whatever the page size.
     ids = selectors.search_people(request.user, **form.filters()).values_list("pk", flat=True)
     listing = PEOPLE_LIST.page(request, ids)
-    today = timezone.localdate()
+    today = guards.today()
     archive_url = reverse("people:archive", args=[URL_PLACEHOLDER])
     listing.page.object_list = selectors.people_in_order(listing.page.object_list)
     listing.rows = [list_row(person, today, archive_url) for person in listing.page.object_list]
@@ -276,11 +273,6 @@ def export_rows(people, on: date):
         yield [row[column] for column in EXPORT_COLUMNS]
 
 
-def content_disposition(filename: str, fallback: str) -> str:
-    """attachment with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987) for Chinese."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
 @require_GET
 def export(request):
     if not can_export_people(request.user):
@@ -288,7 +280,7 @@ def export(request):
     form = PersonFilterForm(request.user, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("筛选条件有误，未导出", content_type="text/plain; charset=utf-8")
-    today = timezone.localdate()
+    today = guards.today()
     people = selectors.person_list(request.user, **form.filters()).prefetch_related("skills")
     chosen = selected_ids(request)
     if chosen:
@@ -311,8 +303,6 @@ def export(request):
         object_repr="人员名单",
         detail={"rows": rows, "filters": form.describe(), **({"selected": len(chosen)} if chosen else {})},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(
-        f"人员名单_{today:%Y-%m-%d}.xlsx", f"people_{today:%Y-%m-%d}.xlsx"
+    return xlsx.download(
+        buffer.getvalue(), f"人员名单_{today:%Y-%m-%d}.xlsx", f"people_{today:%Y-%m-%d}.xlsx"
     )
-    return response
