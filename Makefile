@@ -28,8 +28,8 @@ run: venv
 ## Lint, system checks, the type check, migration check and the whole test suite (browser tests included).
 test: venv browser-deps
 	mkdir -p var
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
 	$(BIN)/python tools/typecheck.py
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
@@ -37,8 +37,8 @@ test: venv browser-deps
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 ## Benchmarks (the load test with Locust included); writes docs/benchmarks.md. The code and its data
 ## generators live in bench/ at the repository root, outside the installed package.
