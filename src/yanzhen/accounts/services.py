@@ -253,7 +253,7 @@ def save_account(
         "password": _password_errors(candidate, password, created=created),
     }
     raise_errors({field: problems for field, problems in errors.items() if problems})
-    before = {} if created else _account_fields(user, user.role_codes)
+    before = {} if user is None else _account_fields(user, user.role_codes)
     account = candidate
     account.display_name = (display_name or "").strip()
     account.division = division

@@ -94,7 +94,7 @@ class TrainingForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = organising_divisions(user)
+        self.model_field("division").queryset = organising_divisions(user)
 
 
 class EnrolForm(StyledForm):
@@ -108,7 +108,7 @@ class EnrolForm(StyledForm):
 
     def __init__(self, *args, user, training, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people_of(user).exclude(enrolments__training=training)
+        self.model_field("people").queryset = people_of(user).exclude(enrolments__training=training)
 
 
 def enrolment_units(user):
@@ -128,7 +128,7 @@ class EnrolUnitForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = enrolment_units(user).select_related("parent")
+        self.model_field("unit").queryset = enrolment_units(user).select_related("parent")
 
 
 # -- mentoring ---------------------------------------------------------------------------------------------
@@ -167,8 +167,8 @@ class MentorForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_of(user)
-        self.fields["division"].queryset = mentor_divisions(user)
+        self.model_field("person").queryset = people_of(user)
+        self.model_field("division").queryset = mentor_divisions(user)
 
 
 class MentorshipForm(StyledForm):
@@ -189,8 +189,8 @@ class MentorshipForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = people_of(user)
-        self.fields["mentors"].queryset = selectors.mentors(user).filter(active=True)
+        self.model_field("mentee").queryset = people_of(user)
+        self.model_field("mentors").queryset = selectors.mentors(user).filter(active=True)
 
 
 class GuidanceSessionForm(StyledForm):
@@ -202,7 +202,7 @@ class GuidanceSessionForm(StyledForm):
 
     def __init__(self, *args, mentorship, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentorship.mentors.all()
+        self.model_field("mentor").queryset = mentorship.mentors.all()
 
 
 class EndForm(StyledForm):
@@ -236,10 +236,10 @@ class SecondmentForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_of(user)
+        self.model_field("person").queryset = people_of(user)
         # Hosts are the county's villages and townships (not personal data: see selectors.host_choices).
         county = selectors.user_county(user)
-        self.fields["host"].queryset = (
+        self.model_field("host").queryset = (
             Division.objects.filter(code__startswith=county, level__in=[Level.TOWNSHIP, Level.VILLAGE])
             if county
             else Division.objects.none()
@@ -274,7 +274,7 @@ class PracticePostForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_of(user)
+        self.model_field("person").queryset = people_of(user)
 
 
 # -- cyclic training ---------------------------------------------------------------------------------------
@@ -292,8 +292,8 @@ class CyclicProgrammeForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = organising_divisions(user)
-        self.fields["trainees"].queryset = people_of(user)
+        self.model_field("division").queryset = organising_divisions(user)
+        self.model_field("trainees").queryset = people_of(user)
 
 
 class RoundForm(StyledForm):
@@ -342,7 +342,7 @@ class DegreeStudyForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_of(user)
+        self.model_field("person").queryset = people_of(user)
 
 
 class DegreeFinishForm(StyledForm):

@@ -11,7 +11,7 @@ of one archive send its version as `ETag`; a `PUT` whose `If-Match` is no longer
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -206,16 +206,16 @@ def _too_long(payload: PersonIn) -> dict[str, str]:
     """Lengths the columns hold (core.text), checked here so that every database answers the same 422."""
     names = ("name", "native_place", "skills_text", "rewards_and_punishments", "notes")
     errors = text.check_lengths(Person, {name: getattr(payload, name) for name in names})
-    checks = [
+    checks: list[tuple[str, list[Any], tuple[str, ...]]] = [
         ("educations", payload.educations or [], ("school", "major")),
         ("family", payload.family or [], ("relation", "name", "work_unit_and_post")),
         ("resume", payload.resume or [], ("start", "end", "text")),
     ]
     models = {"educations": "educationrecord", "family": "familymember", "resume": "resumeline"}
-    for key, items, names in checks:
+    for key, items, fields in checks:
         model = Person._meta.apps.get_model("people", models[key])
         for index, item in enumerate(items, start=1):
-            too_long = text.check_lengths(model, {name: getattr(item, name) for name in names})
+            too_long = text.check_lengths(model, {name: getattr(item, name) for name in fields})
             if too_long:
                 errors[f"{key}.{index}"] = f"第 {index} 条：" + "；".join(too_long.values())
     return errors
@@ -241,6 +241,7 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
         missing = sorted(set(payload.industries) - {industry.pk for industry in industries})
         errors["industries"] = f"产业 {', '.join(map(str, missing))} 不存在"
     raise_errors(errors)
+    assert village is not None  # an unknown village was refused above
     return services.PersonInput(
         name=payload.name,
         id_number=payload.id_number,

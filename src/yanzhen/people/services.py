@@ -102,7 +102,7 @@ class PersonInput:
     resume: list[ResumeInput] | None = None
 
 
-def normalise_phone(raw: str) -> str:
+def normalise_phone(raw: str | None) -> str:
     return normalise_text(raw or "").replace("-", "").removeprefix("+86")
 
 
@@ -177,7 +177,7 @@ def _check_birth_date(data: PersonInput, errors: dict[str, str]) -> None:
     on = today()
     if data.birth_date > on:
         errors["birth_date"] = "出生日期不能晚于今天"
-    elif age_on(data.birth_date, on) < MINIMUM_AGE:
+    elif (age_on(data.birth_date, on) or 0) < MINIMUM_AGE:
         errors["birth_date"] = f"未满 {MINIMUM_AGE} 周岁，不能建档"
 
 
@@ -213,11 +213,8 @@ def _check_children(data: PersonInput, errors: dict[str, str]) -> None:
 
 def _duplicate_message(actor, number: str, person: Person | None) -> str:
     """The refusal of an ID number another person holds: named inside the jurisdiction, not outside it."""
-    existing = (
-        Person.objects.filter(id_number_hash=crypto.keyed_hash(number))
-        .exclude(pk=getattr(person, "pk", None))
-        .first()
-    )
+    same_number = Person.objects.filter(id_number_hash=crypto.keyed_hash(number))
+    existing = (same_number if person is None else same_number.exclude(pk=person.pk)).first()
     if existing is None:
         return ""
     if Person.objects.restrict(actor).filter(pk=existing.pk).exists():
@@ -232,7 +229,7 @@ def apply_person_input(person: Person, data: PersonInput, number: str, phone: st
     person.name_pinyin, person.name_initials = pinyin_of(person.name)
     person.gender = data.gender
     person.ethnicity = data.ethnicity
-    person.birth_date = data.birth_date
+    person.birth_date = data.birth_date  # type: ignore[assignment]  # required: checked before
     person.native_place = data.native_place.strip()
     person.political_status = data.political_status
     person.party_join_date = data.party_join_date
@@ -255,15 +252,15 @@ def _replace_children(person: Person, data: PersonInput, actor) -> None:
     if data.educations is not None:
         person.educations.all().delete()
         for education in data.educations:
-            record = EducationRecord(person=person, **education.__dict__)
-            attribute_to(record, actor)
-            record.save()
+            school = EducationRecord(person=person, **education.__dict__)
+            attribute_to(school, actor)
+            school.save()
     if data.family is not None:
         person.family.all().delete()
         for order, member in enumerate(data.family):
-            record = FamilyMember(person=person, order=order, **member.__dict__)
-            attribute_to(record, actor)
-            record.save()
+            relative = FamilyMember(person=person, order=order, **member.__dict__)
+            attribute_to(relative, actor)
+            relative.save()
     if data.resume is not None:
         person.resume_lines.all().delete()
         for order, line in enumerate(data.resume):
@@ -324,7 +321,7 @@ def can_view_full_personal_data(actor) -> bool:
     return actor.is_superuser or actor.has_perm(VIEW_FULL_PERMISSION)
 
 
-def _check_reveal(actor, person: Person, request, action: str) -> None:
+def _check_reveal(actor, person: Person, request, action: AuditAction) -> None:
     """A full number is shown inside the jurisdiction (else 404), with the permission (else 403), audited."""
     visible(actor, person)
     if not can_view_full_personal_data(actor):

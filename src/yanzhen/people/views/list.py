@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -108,7 +109,7 @@ class PersonFilterForm(JurisdictionPlaceMixin, forms.Form):
         for name in ("age_band", "education_band", "gender", "political_status", "source"):
             bound = self[name]
             value = str(bound.value() or "")
-            choices = [(str(key), label) for key, label in self.fields[name].choices]
+            choices = [(str(key), label) for key, label in cast(Any, self.fields[name]).choices]
             controls.append(
                 {
                     "name": name,
@@ -126,7 +127,7 @@ class PersonFilterForm(JurisdictionPlaceMixin, forms.Form):
         return place_filter(self.user, self.data, errors={n: self[n].errors for n in ("township", "village")})
 
     def skill_options(self) -> list[tuple[str, str, bool]]:
-        chosen = set(self.data.getlist("skills")) if self.is_bound else set()
+        chosen = set(cast(QueryDict, self.data).getlist("skills")) if self.is_bound else set()
         return [(str(skill.pk), skill.name, str(skill.pk) in chosen) for skill in Skill.objects.all()]
 
     def filters(self) -> dict:
