@@ -2,7 +2,7 @@
 `PersonPlan` and nothing written yet. `Planner` loads the matched people, their skills, education records
 and active candidacies in batches, validates each row's person with the archive's own
 `people.services._validate`, and works out the changed fields, the new and changed education records, and
-the pool entry or amendment (candidacies.workflow). importer.py writes the plans.
+the pool entry or amendment (candidacies.pool_import). importer.py writes the plans.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import pool_import, workflow
 from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
 from yanzhen.core import crypto, text
 from yanzhen.divisions.models import Division
@@ -68,8 +68,8 @@ class PersonPlan:
     skills: list | None = None  # the new skill set when it changes, else None
     new_educations: list[EducationRecord] = field(default_factory=list)
     changed_educations: list[EducationRecord] = field(default_factory=list)
-    pool_entry: workflow.PoolEntry | None = None
-    pool_amendment: workflow.PoolAmendment | None = None
+    pool_entry: pool_import.PoolEntry | None = None
+    pool_amendment: pool_import.PoolAmendment | None = None
 
 
 def _birth_check(row: ParsedRow, number_birth: date) -> None:
@@ -275,7 +275,7 @@ class Planner:
                 ):
                     row.problem("target_posts", "后备岗位不能为空")
                 return
-            plan.pool_entry = workflow.PoolEntry(
+            plan.pool_entry = pool_import.PoolEntry(
                 plan.person, village, posts, entered.to_date() if entered else self.on
             )
             return
@@ -288,4 +288,4 @@ class Planner:
         ):
             new_date = entered.to_date()
         if missing or new_date is not None:
-            plan.pool_amendment = workflow.PoolAmendment(first, missing, new_date)
+            plan.pool_amendment = pool_import.PoolAmendment(first, missing, new_date)
