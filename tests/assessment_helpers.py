@@ -10,6 +10,7 @@ from yanzhen.assessments import services
 from yanzhen.assessments.services import AssessmentInput
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, NominationWay
+from yanzhen.candidacies.notice import start_notice
 from yanzhen.people.models import Person
 from yanzhen.posts.models import PostType
 
@@ -38,7 +39,7 @@ def into_pool(actor, person: Person, entered: date, posts=("member",)) -> Candid
         findings="表现良好",
     )
     workflow.decide(actor=actor, candidacy=candidacy, passed=True, on=entered - timedelta(days=25))
-    workflow.start_notice(
+    start_notice(
         actor=actor, candidacy=candidacy, start=entered - timedelta(days=20), end=entered - timedelta(days=6)
     )
     return workflow.enter_pool(actor=actor, candidacy=candidacy, on=entered)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from yanzhen.accounts.models import User
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import notice, transitions, workflow
 from yanzhen.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     CandidacyState,
     Decision,
     Inspection,
+    NegativeListItem,
     Objection,
     PublicNotice,
     Vetting,
@@ -70,62 +71,51 @@ def nominate(
     )
 
 
+# Good data for each move, by its target state (the source matters only for "rejected").
+GOOD = {
+    State.VETTED: {"on": VETTED_ON},
+    State.INSPECTED: {
+        "on": INSPECTED_ON,
+        "inspectors": "张三、李四",
+        "people_talked_to": 12,
+        "votes_for": 30,
+        "votes_against": 2,
+        "votes_abstaining": 1,
+        "findings": "同意列为后备人选",
+    },
+    State.DECIDED: {"on": DECIDED_ON, "note": "研究"},
+    State.IN_NOTICE: {"start": NOTICE_START, "end": NOTICE_END},
+    State.IN_POOL: {"on": POOL_ON},
+    State.PROMOTED: {"on": PROMOTED_ON},
+    State.REMOVED: {"reason": "request", "on": REMOVED_ON},
+}
+
+
+def _rejection(candidacy: Candidacy, state: str, by: User) -> dict:
+    if state == State.NOMINATED:
+        return {"failed_items": [NegativeListItem.objects.first()], "on": VETTED_ON}
+    if state == State.INSPECTED:
+        return {"on": DECIDED_ON, "note": "票数不足"}
+    objection = notice.record_objection(
+        actor=by, candidacy=candidacy, received_on=NOTICE_START, content="反映问题"
+    )
+    return {"objection": objection, "on": NOTICE_END, "resolution": "属实"}
+
+
 def step(candidacy: Candidacy, to: str, actor: str = "county") -> Candidacy:
-    """One allowed step with good data."""
+    """One allowed step with good data, through the transition declared for it."""
     by = user(actor)
     state = Candidacy.objects.get(pk=candidacy.pk).state
-    if state == State.NOMINATED and to == State.VETTED:
-        return workflow.vet(actor=by, candidacy=candidacy, passed=True, failed_items=[], on=VETTED_ON)
-    if state == State.NOMINATED and to == State.REJECTED:
-        from yanzhen.candidacies.models import NegativeListItem
-
-        return workflow.vet(
-            actor=by,
-            candidacy=candidacy,
-            passed=False,
-            failed_items=[NegativeListItem.objects.first()],
-            on=VETTED_ON,
-        )
-    if to == State.INSPECTED:
-        return workflow.inspect(
-            actor=by,
-            candidacy=candidacy,
-            on=INSPECTED_ON,
-            inspectors="张三、李四",
-            people_talked_to=12,
-            votes_for=30,
-            votes_against=2,
-            votes_abstaining=1,
-            findings="同意列为后备人选",
-        )
-    if state == State.INSPECTED:
-        return workflow.decide(
-            actor=by,
-            candidacy=candidacy,
-            passed=to == State.DECIDED,
-            on=DECIDED_ON,
-            note="研究" if to == State.DECIDED else "票数不足",
-        )
-    if to == State.IN_NOTICE:
-        return workflow.start_notice(actor=by, candidacy=candidacy, start=NOTICE_START, end=NOTICE_END)
-    if to == State.IN_POOL:
-        return workflow.enter_pool(actor=by, candidacy=candidacy, on=POOL_ON)
-    if state == State.IN_NOTICE and to == State.REJECTED:
-        objection = workflow.record_objection(
-            actor=by, candidacy=candidacy, received_on=NOTICE_START, content="反映问题"
-        )
-        workflow.resolve_objection(
-            actor=by, objection=objection, upheld=True, on=NOTICE_END, resolution="属实"
-        )
-        return Candidacy.objects.get(pk=candidacy.pk)
+    move = transitions.find(state, to)
+    if move is None:
+        raise AssertionError(f"no step from {state} to {to}")
+    values = _rejection(candidacy, state, by) if to == State.REJECTED else dict(GOOD[to])
     if to == State.PROMOTED:
-        seat = Seat.objects.filter(
+        values["seat"] = Seat.objects.filter(
             village=candidacy.village, post_type__code="secretary"
         ).first() or make_seat(candidacy.village_id)
-        return workflow.promote(actor=by, candidacy=candidacy, seat=seat, on=PROMOTED_ON)
-    if to == State.REMOVED:
-        return workflow.remove(actor=by, candidacy=candidacy, reason="request", on=REMOVED_ON)
-    raise AssertionError(f"no step from {state} to {to}")
+    move.perform(by, candidacy, values)
+    return Candidacy.objects.get(pk=candidacy.pk)
 
 
 # The path from 推荐 to each state.

@@ -232,3 +232,31 @@ def test_the_openapi_document_lists_the_routes(client_for):
     paths = client_for("county").get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/candidacies" in paths
     assert "/api/v1/candidacies/{candidacy_id}/transitions" in paths
+
+
+def test_a_transition_reads_the_candidacy_in_the_jurisdiction_once_before_its_lock(client_for):
+    """The operation fetches the candidacy once inside the jurisdiction (404 outside, 403 for a reader) and
+    passes it down; the service re-reads it inside the jurisdiction only in the query that locks its row."""
+    candidacy = candidacy_in(State.VETTED)
+    client = client_for("huamachi")
+    body = {
+        "to": "inspected",
+        "on": "2024-03-12",
+        "inspectors": "张三",
+        "people_talked_to": 10,
+        "votes_for": 20,
+        "votes_against": 1,
+        "votes_abstaining": 0,
+        "findings": "好",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, f"{BASE}/{candidacy.pk}/transitions", body)
+    assert response.status_code == 200, response.content
+    scoped = [
+        query["sql"]
+        for query in queries
+        if 'FROM "candidacies_candidacy"' in query["sql"] and "LIKE '640323100%'" in query["sql"]
+    ]
+    # Before: 22 queries, the candidacy filtered by the jurisdiction 4 times (the operation, the entry by
+    # target state, the service's check, the answer's re-read).
+    assert (len(queries), len(scoped)) == (20, 2), "\n".join(query["sql"] for query in queries)

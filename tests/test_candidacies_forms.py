@@ -13,7 +13,6 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import (
     Candidacy,
     CountyRules,
@@ -21,6 +20,7 @@ from yanzhen.candidacies.models import (
     PublicNotice,
     VettingItem,
 )
+from yanzhen.candidacies.notice import record_objection
 
 from .candidacies_support import (
     DECIDED_ON,
@@ -337,7 +337,7 @@ def test_removal_needs_the_confirmation(client_for):
 def test_an_upheld_objection_needs_the_confirmation(client_for):
     candidacy = candidacy_in(State.IN_NOTICE)
     client = client_for("huamachi")
-    objection = workflow.record_objection(
+    objection = record_objection(
         actor=user("county"), candidacy=candidacy, received_on=date(2024, 3, 21), content="反映问题"
     )
     before = footprint(candidacy)

@@ -20,8 +20,14 @@ from yanzhen.candidacies.models import (
     NegativeListItem,
     PublicNotice,
 )
+from yanzhen.candidacies.notice import (
+    record_objection,
+    resolve_objection,
+    start_notice,
+    start_notices_for_township,
+)
 from yanzhen.candidacies.rules import earliest_notice_end, rules_for, working_days
-from yanzhen.candidacies.services import TransitionData
+from yanzhen.candidacies.transitions import TRANSITIONS, TransitionData, apply_transition
 from yanzhen.posts import services as post_services
 from yanzhen.posts.models import Term
 
@@ -47,19 +53,17 @@ from .factories import make_person
 pytestmark = pytest.mark.django_db
 
 ALL_STATES = list(State.values)
-ALLOWED = [
-    (source, target) for source in ALL_STATES for target in sorted(workflow.TRANSITIONS.get(source, ()))
-]
+ALLOWED = [(source, target) for source in ALL_STATES for target in sorted(TRANSITIONS.get(source, ()))]
 ILLEGAL = [
     (source, target)
     for source in ALL_STATES
     for target in ALL_STATES
-    if target not in workflow.TRANSITIONS.get(source, ())
+    if target not in TRANSITIONS.get(source, ())
 ]
 
 
 def test_the_state_table():
-    assert workflow.TRANSITIONS == {
+    assert TRANSITIONS == {
         "nominated": {"vetted", "rejected"},
         "vetted": {"inspected"},
         "inspected": {"decided", "rejected"},
@@ -132,7 +136,7 @@ def test_illegal_transition_is_refused_and_writes_nothing(source, target):
     candidacy = candidacy_in(source)
     before = footprint(candidacy)
     with pytest.raises(workflow.IllegalTransition) as refused:
-        services.apply_transition(
+        apply_transition(
             actor=user("county"),
             candidacy=candidacy,
             to=target,
@@ -191,9 +195,7 @@ FUNCTIONS = {
     ),
     "start_notice": (
         {"decided"},
-        lambda c, by: workflow.start_notice(
-            actor=by, candidacy=c, start=date(2024, 6, 3), end=date(2024, 6, 14)
-        ),
+        lambda c, by: start_notice(actor=by, candidacy=c, start=date(2024, 6, 3), end=date(2024, 6, 14)),
     ),
     "enter_pool": (
         {"in_notice"},
@@ -263,9 +265,7 @@ def test_objections_respect_jurisdiction():
     before = footprint(candidacy)
     for username, refusal in [("dashuikeng", Http404), ("auditor", PermissionDenied)]:
         with pytest.raises(refusal):
-            workflow.record_objection(
-                actor=user(username), candidacy=candidacy, received_on=NOTICE_START, content="x"
-            )
+            record_objection(actor=user(username), candidacy=candidacy, received_on=NOTICE_START, content="x")
     assert footprint(candidacy) == before
 
 
@@ -449,11 +449,11 @@ def test_a_notice_across_a_holiday_must_end_after_it(start, short_end, good_end)
     candidacy = candidacy_in(State.DECIDED)
     before = footprint(candidacy)
     with pytest.raises(ValidationError) as refused:
-        workflow.start_notice(actor=user("county"), candidacy=candidacy, start=start, end=short_end)
+        start_notice(actor=user("county"), candidacy=candidacy, start=start, end=short_end)
     assert f"最早可于 {good_end:%Y-%m-%d} 结束" in refused.value.message_dict["end"][0]
     assert "只有 4 个工作日" in refused.value.message_dict["end"][0]
     assert footprint(candidacy) == before
-    workflow.start_notice(actor=user("county"), candidacy=candidacy, start=start, end=good_end)
+    start_notice(actor=user("county"), candidacy=candidacy, start=start, end=good_end)
     assert Candidacy.objects.get(pk=candidacy.pk).state == "in_notice"
 
 
@@ -462,14 +462,10 @@ def test_a_year_without_a_holiday_schedule_counts_weekends_only():
     before = footprint(candidacy)
     # 2099-03-02 is a Monday: no schedule, so Monday to Friday are the five working days.
     with pytest.raises(ValidationError) as refused:
-        workflow.start_notice(
-            actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 5)
-        )
+        start_notice(actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 5))
     assert "只有 4 个工作日，最早可于 2099-03-06 结束" in refused.value.message_dict["end"][0]
     assert footprint(candidacy) == before
-    workflow.start_notice(
-        actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 6)
-    )
+    start_notice(actor=user("county"), candidacy=candidacy, start=date(2099, 3, 2), end=date(2099, 3, 6))
     assert Candidacy.objects.get(pk=candidacy.pk).public_notice.end == date(2099, 3, 6)
 
 
@@ -487,7 +483,7 @@ def test_the_pool_is_entered_only_after_the_notice_end():
 
 def test_an_unresolved_objection_blocks_the_pool_and_a_rejected_one_does_not():
     candidacy = candidacy_in(State.IN_NOTICE)
-    objection = workflow.record_objection(
+    objection = record_objection(
         actor=user("huamachi"), candidacy=candidacy, received_on=date(2024, 3, 21), content="反映其长期在外"
     )
     before = footprint(candidacy)
@@ -495,7 +491,7 @@ def test_an_unresolved_objection_blocks_the_pool_and_a_rejected_one_does_not():
         workflow.enter_pool(actor=user("county"), candidacy=candidacy, on=POOL_ON)
     assert refused.value.message_dict["objections"] == ["尚有 1 条异议未处理，处理后方可入库"]
     assert footprint(candidacy) == before
-    workflow.resolve_objection(
+    resolve_objection(
         actor=user("huamachi"),
         objection=objection,
         upheld=False,
@@ -514,10 +510,10 @@ def test_an_unresolved_objection_blocks_the_pool_and_a_rejected_one_does_not():
 
 def test_an_upheld_objection_rejects():
     candidacy = candidacy_in(State.IN_NOTICE)
-    objection = workflow.record_objection(
+    objection = record_objection(
         actor=user("huamachi"), candidacy=candidacy, received_on=date(2024, 3, 21), content="有违法建房未整改"
     )
-    workflow.resolve_objection(
+    resolve_objection(
         actor=user("huamachi"),
         objection=objection,
         upheld=True,
@@ -528,7 +524,7 @@ def test_an_upheld_objection_rejects():
     assert candidacy.state == "rejected"
     assert not candidacy.targets.filter(active=True).exists()
     with pytest.raises(workflow.WorkflowConflict):
-        workflow.record_objection(
+        record_objection(
             actor=user("huamachi"), candidacy=candidacy, received_on=date(2024, 3, 22), content="x"
         )
 
@@ -536,7 +532,7 @@ def test_an_upheld_objection_rejects():
 def test_an_objection_outside_the_notice_period_is_refused():
     candidacy = candidacy_in(State.IN_NOTICE)
     with pytest.raises(ValidationError) as refused:
-        workflow.record_objection(
+        record_objection(
             actor=user("county"), candidacy=candidacy, received_on=date(2024, 3, 27), content="x"
         )
     assert refused.value.message_dict["received_on"] == ["异议须在公示期内（2024-03-20 至 2024-03-26）收到"]
@@ -670,7 +666,7 @@ def test_batch_notice_starts_every_decided_candidacy_of_the_township():
     second = candidacy_in(State.DECIDED, make_person("赵六", village="640323100201"))
     elsewhere = candidacy_in(State.DECIDED, make_person("钱七", village=DASHUIKENG_VILLAGE))
     waiting = candidacy_in(State.INSPECTED, make_person("孙八"))
-    notice = workflow.start_notices_for_township(
+    notice = start_notices_for_township(
         actor=user("huamachi"), township=village().parent, start=NOTICE_START, end=NOTICE_END
     )
     assert set(notice.candidacies.values_list("pk", flat=True)) == {first.pk, second.pk}
@@ -697,13 +693,13 @@ def test_batch_notice_is_all_or_nothing():
     workflow.decide(actor=user("county"), candidacy=late, passed=True, on=date(2024, 3, 21))
     before = (footprint(first), footprint(late))
     with pytest.raises(ValidationError) as refused:
-        workflow.start_notices_for_township(
+        start_notices_for_township(
             actor=user("huamachi"), township=village().parent, start=NOTICE_START, end=date(2024, 3, 28)
         )
     assert refused.value.message_dict["start"] == ["公示开始日期不能早于周九的研究确定日期 2024-03-21"]
     assert (footprint(first), footprint(late)) == before
     with pytest.raises(ValidationError):
-        workflow.start_notices_for_township(
+        start_notices_for_township(
             actor=user("huamachi"), township=village().parent, start=date(2024, 3, 22), end=date(2024, 3, 26)
         )
     assert (footprint(first), footprint(late)) == before
@@ -714,15 +710,15 @@ def test_batch_notice_jurisdiction():
     candidacy_in(State.DECIDED)
     township = village().parent
     with pytest.raises(Http404):
-        workflow.start_notices_for_township(
+        start_notices_for_township(
             actor=user("dashuikeng"), township=township, start=NOTICE_START, end=NOTICE_END
         )
     with pytest.raises(PermissionDenied):
-        workflow.start_notices_for_township(
+        start_notices_for_township(
             actor=user("auditor"), township=township, start=NOTICE_START, end=NOTICE_END
         )
     with pytest.raises(ValidationError) as nothing:
-        workflow.start_notices_for_township(
+        start_notices_for_township(
             actor=user("dashuikeng"),
             township=village(DASHUIKENG_VILLAGE).parent,
             start=NOTICE_START,

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from yanzhen.accounts.services import create_or_update_user
-from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, PublicNotice
+from yanzhen.candidacies.notice import start_notice
 from yanzhen.divisions.models import Division
 from yanzhen.holidays import calendar, lines
 from yanzhen.holidays.models import DayKind, HolidayDay, HolidayYear, ScheduleSource
@@ -258,9 +258,7 @@ def test_the_dashboard_warns_of_a_missing_schedule_with_the_entry_page_for_the_t
     today(date(2026, 11, 20))
     assert 'id="holiday-schedule-warning"' not in county.get("/statistics/").content.decode()
     candidacy = candidacy_in(State.DECIDED)
-    workflow.start_notice(
-        actor=user("county"), candidacy=candidacy, start=date(2026, 11, 20), end=date(2027, 1, 4)
-    )
+    start_notice(actor=user("county"), candidacy=candidacy, start=date(2026, 11, 20), end=date(2027, 1, 4))
     assert NOTE_2027 in county.get("/statistics/").content.decode()
     # Entered: no warning any more.
     assert enter_2027(county).status_code == 302

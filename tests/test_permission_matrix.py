@@ -641,6 +641,7 @@ def known_candidacy(settings, tmp_path, persona):
 
     from yanzhen.candidacies import services as candidacy_services
     from yanzhen.candidacies import workflow
+    from yanzhen.candidacies.notice import start_notice
     from yanzhen.divisions.models import Division
     from yanzhen.people.idcard import make_id_number
     from yanzhen.people.services import PersonInput, create_person
@@ -677,7 +678,7 @@ def known_candidacy(settings, tmp_path, persona):
         findings="同意",
     )
     workflow.decide(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 19))
-    workflow.start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
+    start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
     document = candidacy_services.add_document(
         actor=county,
         candidacy=candidacy,

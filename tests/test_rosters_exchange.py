@@ -326,7 +326,7 @@ def test_the_lrmx_page_imports_into_the_archive(client_for):
 
 
 def test_import_into_pool_records_the_timeline():
-    from yanzhen.candidacies import workflow
+    from yanzhen.candidacies.pool_import import import_into_pool
     from yanzhen.posts.models import PostType
 
     source = _full_person()
@@ -334,7 +334,7 @@ def test_import_into_pool_records_the_timeline():
     import_run = ImportRun.objects.create(
         user=county, division=source.village, file_name="x.lrmx", sha256="a" * 64, kind="lrmx"
     )
-    candidacy = workflow.import_into_pool(
+    candidacy = import_into_pool(
         actor=county,
         person=source,
         village=source.village,

@@ -10,13 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from yanzhen.candidacies import selectors, services, workflow
+from yanzhen.candidacies import notice, selectors, transitions, workflow
 from yanzhen.candidacies.models import Candidacy, Objection, Pairing, Readiness
-from yanzhen.candidacies.services import TransitionData
-from yanzhen.core.api_errors import Error, error_body, field_errors
+from yanzhen.candidacies.transitions import TransitionData
+from yanzhen.core.api_errors import Error, messages_as_detail, refusal
+from yanzhen.core.guards import get_for_view, today
 from yanzhen.core.ids import Count, Offset
 from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions import selectors as division_selectors
@@ -87,7 +88,7 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
         "removed_on": candidacy.removed_on,
         "removal_reason": candidacy.removal_reason,
         "removal_note": candidacy.removal_note,
-        "allowed_next": workflow.allowed_next(candidacy.state),
+        "allowed_next": transitions.allowed_next(candidacy.state),
     }
     if detail:
         body["timeline"] = [
@@ -104,25 +105,6 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
             for event in candidacy.events.select_related("actor").order_by("at", "id")
         ]
     return body
-
-
-def _error(status: int, detail: str, errors: dict[str, str] | None = None) -> JsonResponse:
-    return JsonResponse(error_body(detail, errors), status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _invalid(invalid: ValidationError) -> JsonResponse:
-    errors = field_errors(invalid)
-    return _error(422, "；".join(errors.values()), errors)
-
-
-def _call(action):
-    """Run a service; its refusals become 409 (state) and 422 (data). 404 and 403 go to the API's handlers."""
-    try:
-        return action()
-    except workflow.WorkflowConflict as conflict:
-        return _error(409, str(conflict))
-    except ValidationError as invalid:
-        return _invalid(invalid)
 
 
 @router.get("", response=list[CandidacyOut], summary="Candidacies inside the caller's jurisdiction")
@@ -156,23 +138,22 @@ class NominationIn(Schema):
     summary="Nominate a person (推荐)",
 )
 def create_candidacy(request, payload: NominationIn):
-    person = Person.objects.restrict(request.user).filter(pk=payload.person).first()
-    if person is None:
-        raise Http404
+    person = get_for_view(Person.objects.all(), request.user, pk=payload.person)
     village = division_selectors.get_division(request.user, payload.village) if payload.village else None
     post_types = list(PostType.objects.filter(code__in=payload.targets))
     unknown = set(payload.targets) - {post.code for post in post_types}
     if unknown:
-        return _error(422, f"未知的职位代码：{'、'.join(sorted(unknown))}", {"targets": "未知的职位代码"})
-
-    def nominate():
+        raise refusal(
+            ValidationError({"targets": "未知的职位代码"}), f"未知的职位代码：{'、'.join(sorted(unknown))}"
+        )
+    with messages_as_detail():
         candidacy = workflow.nominate(
             actor=request.user,
             person=person,
             village=village,
             post_types=post_types,
             nomination_way=payload.nomination_way,
-            on=payload.on or workflow.today(),
+            on=payload.on or today(),
             recommender=payload.recommender,
             pairing=payload.pairing,
             pairing_members=payload.pairing_members,
@@ -180,9 +161,7 @@ def create_candidacy(request, payload: NominationIn):
             key_cultivation=payload.key_cultivation,
             note=payload.note,
         )
-        return Status(201, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True))
-
-    return _call(nominate)
+    return Status(201, _out(selectors.reread(candidacy), detail=True))
 
 
 @router.get("/{candidacy_id}", response=CandidacyDetailOut, summary="One candidacy with its timeline")
@@ -190,23 +169,12 @@ def get_candidacy(request, candidacy_id: int):
     return _out(selectors.get_candidacy(request.user, candidacy_id), detail=True)
 
 
-class TransitionIn(Schema):
+class TargetIn(Schema):
     to: str
-    on: date | None = None
-    note: Multiline = ""
-    failed_items: list[int] | None = None
-    inspectors: Line = ""
-    people_talked_to: int | None = None
-    votes_for: int | None = None
-    votes_against: int | None = None
-    votes_abstaining: int | None = None
-    findings: Multiline = ""
-    start: date | None = None
-    end: date | None = None
-    objection: int | None = None
-    resolution: Multiline = ""
-    seat: int | None = None
-    reason: Line = ""
+
+
+class TransitionIn(TransitionData, TargetIn):
+    pass
 
 
 @router.post(
@@ -215,14 +183,10 @@ class TransitionIn(Schema):
     summary="Move a candidacy to the next state with the data of that step",
 )
 def transition_candidacy(request, candidacy_id: int, payload: TransitionIn):
-    candidacy = selectors.get_candidacy(request.user, candidacy_id)
-    data = TransitionData(**payload.dict(exclude={"to"}))
-
-    def move():
-        services.apply_transition(actor=request.user, candidacy=candidacy, to=payload.to, data=data)
-        return Status(200, _out(selectors.get_candidacy(request.user, candidacy.pk), detail=True))
-
-    return _call(move)
+    candidacy = selectors.get_candidacy_for_change(request.user, candidacy_id)
+    with messages_as_detail():
+        transitions.apply_transition(actor=request.user, candidacy=candidacy, to=payload.to, data=payload)
+    return _out(selectors.reread(candidacy), detail=True)
 
 
 class ObjectionIn(Schema):
@@ -245,15 +209,12 @@ class ObjectionOut(Schema):
     summary="Record an objection received during the public notice",
 )
 def record_candidacy_objection(request, candidacy_id: int, payload: ObjectionIn):
-    candidacy = selectors.get_candidacy(request.user, candidacy_id)
-
-    def record():
-        objection = workflow.record_objection(
+    candidacy = selectors.get_candidacy_for_change(request.user, candidacy_id)
+    with messages_as_detail():
+        objection = notice.record_objection(
             actor=request.user, candidacy=candidacy, received_on=payload.received_on, content=payload.content
         )
-        return Status(201, objection)
-
-    return _call(record)
+    return Status(201, objection)
 
 
 class ResolutionIn(Schema):
@@ -268,19 +229,13 @@ class ResolutionIn(Schema):
     summary="Resolve an objection; upheld, it rejects the candidacy",
 )
 def resolve_candidacy_objection(request, candidacy_id: int, objection_id: int, payload: ResolutionIn):
-    candidacy = selectors.get_candidacy(request.user, candidacy_id)
-    objection = Objection.objects.filter(pk=objection_id, candidacy=candidacy).first()
-    if objection is None:
-        raise Http404
-
-    def resolve():
-        resolved = workflow.resolve_objection(
+    candidacy = selectors.get_candidacy_for_change(request.user, candidacy_id)
+    objection = get_object_or_404(Objection, pk=objection_id, candidacy=candidacy)
+    with messages_as_detail():
+        return notice.resolve_objection(
             actor=request.user,
             objection=objection,
             upheld=payload.upheld,
-            on=payload.on or workflow.today(),
+            on=payload.on or today(),
             resolution=payload.resolution,
         )
-        return Status(200, resolved)
-
-    return _call(resolve)

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -26,6 +25,7 @@ from yanzhen.accounts.roles import Role
 from yanzhen.candidacies import selectors, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit, xlsx
+from yanzhen.core.guards import today
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -50,6 +50,21 @@ CANDIDACIES = ListSpec(
 )
 
 
+def _digits(query, key: str, length: int) -> str:
+    return "".join(c for c in query.get(key, "") if c.isdigit())[:length]
+
+
+def _place(query) -> tuple[str, str]:
+    """(township, village) codes of the query; older links give one code as `in`."""
+    township = _digits(query, "township", 9)
+    village = _digits(query, "village", 12)
+    within = _digits(query, "in", 12)
+    if within and not (township or village):
+        township = within[: CODE_LENGTH[Level.TOWNSHIP]] if len(within) >= 9 else ""
+        village = within if len(within) == 12 else ""
+    return township, village
+
+
 @dataclass
 class Filters:
     """What /reserves/ shows: which view, where (township, village), which state, what search. Sort, page
@@ -64,12 +79,7 @@ class Filters:
     @classmethod
     def from_query(cls, query, user=None) -> Filters:
         """The filters of the query; with `user`, a township or village outside his jurisdiction is a 404."""
-        township = "".join(c for c in query.get("township", "") if c.isdigit())[:9]
-        village = "".join(c for c in query.get("village", "") if c.isdigit())[:12]
-        within = "".join(c for c in query.get("in", "") if c.isdigit())[:12]  # older links: one code
-        if within and not (township or village):
-            township = within[: CODE_LENGTH[Level.TOWNSHIP]] if len(within) >= 9 else ""
-            village = within if len(within) == 12 else ""
+        township, village = _place(query)
         if user is not None:
             code_of_jurisdiction(user, township)
             code_of_jurisdiction(user, village)
@@ -226,10 +236,10 @@ def export(request):
         object_repr="后备力量人选",
         detail={"rows": len(rows), "selected": len(ids), "state": filters.state, "in": filters.within},
     )
-    today = timezone.localdate()
+    on = today()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = quote(f"后备力量人选_{today:%Y-%m-%d}.xlsx")
+    name = quote(f"后备力量人选_{on:%Y-%m-%d}.xlsx")
     response["Content-Disposition"] = (
-        f"attachment; filename=\"reserves_{today:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{name}"
+        f"attachment; filename=\"reserves_{on:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{name}"
     )
     return response

@@ -42,63 +42,81 @@ def describe(user, before: Snapshot, after: Candidacy) -> list[tuple[int, str]]:
     """(level, safe HTML message) for each consequence of the step from `before` to `after`."""
     if before.state == after.state:
         return []
-    found: list[tuple[int, str]] = []
-    village_url = reverse("division-detail", args=[after.village_id]) + "#village-coverage"
-    place = f"{after.village.parent.name if after.village.parent else ''}{after.village.name}"
-    if after.state == State.IN_NOTICE and after.public_notice_id:
-        notice = after.public_notice
-        found.append(
-            (
-                messages.INFO,
-                format_html(
-                    '公示已开始，至 {} 结束，监督电话 {}。<a class="alert-link" href="{}">打印公示 →</a>',
-                    f"{notice.end:%Y-%m-%d}",
-                    notice.supervision_phone or "未填写",
-                    reverse("candidacies:notice-print", args=[notice.pk]),
-                ),
-            )
-        )
-    if after.state == State.IN_POOL:
-        targets = {target.post_type.name for target in after.targets.all() if target.post_type.is_key}
-        covered = sorted((targets & _covered(user, after)) - before.covered)
-        if covered:
-            found.append(
-                (
-                    messages.INFO,
-                    format_html(
-                        '{}的{}岗位已有在库后备人选（一村一职一备）。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
-                        place,
-                        "、".join(covered),
-                        village_url,
-                    ),
-                )
-            )
-    if after.state == State.PROMOTED and after.term_id:
-        term = after.term
-        found.append(
-            (
-                messages.INFO,
-                format_html(
-                    '已任{}，任期自 {} 起。<a class="alert-link" href="{}">查看村班子 →</a>',
-                    term.seat,
-                    f"{term.start:%Y-%m-%d}",
-                    reverse("division-detail", args=[after.village_id]),
-                ),
-            )
-        )
-    if before.state == State.IN_POOL and after.state in (State.PROMOTED, State.REMOVED):
-        targets = {target.post_type.name for target in after.targets.all() if target.post_type.is_key}
-        uncovered = sorted((targets & before.covered) - _covered(user, after))
-        if uncovered:
-            found.append(
-                (
-                    messages.WARNING,
-                    format_html(
-                        '{}的{}岗位已没有在库的后备人选，请及时推荐。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
-                        place,
-                        "、".join(uncovered),
-                        village_url,
-                    ),
-                )
-            )
-    return found
+    found = [
+        _notice_up(after),
+        _coverage_gained(user, before, after),
+        _term_started(after),
+        _coverage_lost(user, before, after),
+    ]
+    return [message for message in found if message is not None]
+
+
+Message = tuple[int, str] | None
+
+
+def _notice_up(after: Candidacy) -> Message:
+    if after.state != State.IN_NOTICE or not after.public_notice_id:
+        return None
+    notice = after.public_notice
+    return (
+        messages.INFO,
+        format_html(
+            '公示已开始，至 {} 结束，监督电话 {}。<a class="alert-link" href="{}">打印公示 →</a>',
+            f"{notice.end:%Y-%m-%d}",
+            notice.supervision_phone or "未填写",
+            reverse("candidacies:notice-print", args=[notice.pk]),
+        ),
+    )
+
+
+def _term_started(after: Candidacy) -> Message:
+    if after.state != State.PROMOTED or not after.term_id:
+        return None
+    term = after.term
+    return (
+        messages.INFO,
+        format_html(
+            '已任{}，任期自 {} 起。<a class="alert-link" href="{}">查看村班子 →</a>',
+            term.seat,
+            f"{term.start:%Y-%m-%d}",
+            reverse("division-detail", args=[after.village_id]),
+        ),
+    )
+
+
+def _key_targets(candidacy: Candidacy) -> set[str]:
+    return {target.post_type.name for target in candidacy.targets.all() if target.post_type.is_key}
+
+
+def _coverage_message(level: int, template: str, after: Candidacy, posts: list[str]) -> Message:
+    """The village's key posts that gained or lost their reserve, with a link to the village's coverage."""
+    if not posts:
+        return None
+    village = after.village
+    place = f"{village.parent.name if village.parent else ''}{village.name}"
+    url = reverse("division-detail", args=[after.village_id]) + "#village-coverage"
+    return (level, format_html(template, place, "、".join(posts), url))
+
+
+def _coverage_gained(user, before: Snapshot, after: Candidacy) -> Message:
+    if after.state != State.IN_POOL:
+        return None
+    covered = sorted((_key_targets(after) & _covered(user, after)) - before.covered)
+    return _coverage_message(
+        messages.INFO,
+        '{}的{}岗位已有在库后备人选（一村一职一备）。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
+        after,
+        covered,
+    )
+
+
+def _coverage_lost(user, before: Snapshot, after: Candidacy) -> Message:
+    if before.state != State.IN_POOL or after.state not in (State.PROMOTED, State.REMOVED):
+        return None
+    uncovered = sorted((_key_targets(after) & before.covered) - _covered(user, after))
+    return _coverage_message(
+        messages.WARNING,
+        '{}的{}岗位已没有在库的后备人选，请及时推荐。<a class="alert-link" href="{}">查看本村后备人选 →</a>',
+        after,
+        uncovered,
+    )

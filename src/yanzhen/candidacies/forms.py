@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,7 +21,9 @@ from yanzhen.candidacies.models import (
     RemovalReason,
 )
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for
-from yanzhen.candidacies.workflow import SECRETARY, state_name, today
+from yanzhen.candidacies.workflow import SECRETARY, state_name
+from yanzhen.core.forms import StyledForm
+from yanzhen.core.guards import today
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedFormField
 from yanzhen.divisions.models import Division
 from yanzhen.holidays.calendar import missing_note
@@ -58,35 +60,38 @@ def confirm_field(label) -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False)
 
 
-class BootstrapForm(forms.Form):
-    """Bootstrap's classes on every widget, and `is-invalid` on each field with an error, whether the form
-    or the workflow found it: the wrong field is highlighted and keeps what was typed."""
+class CompactForm(StyledForm):
+    """The compact styled form of the pipeline pages (and of the holiday schedule). A field in error is
+    marked `is-invalid` by the form renderer, whether the form or the workflow found it."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+    small = True
 
     def require_confirmation(self, message: str) -> None:
         if not self.cleaned_data.get("confirm"):
             self.add_error("confirm", message)
+
+
+class StepForm(CompactForm):
+    """The form of a transition (`transitions.Transition.form`): its cleaned data are the service's inputs.
+    An irreversible step names its `confirmation`: without the box ticked it is refused with that message."""
+
+    confirmation: Promise | str = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.confirmation and self.needs_confirmation():
+            self.require_confirmation(self.confirmation)
+        return cleaned
+
+    def needs_confirmation(self) -> bool:
+        return True
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def chosen_target(self, posted: str) -> str:
+        """The state the answers lead to, for a form posted to the move to `posted`."""
+        return posted
 
 
 def follow_start(form: forms.Form, division: Division) -> None:
@@ -99,19 +104,6 @@ def follow_start(form: forms.Form, division: Division) -> None:
         {"data-notice-end-url": url, "data-notice-end": f"#{form['end'].auto_id}"}
     )
     form.fields["end"].widget.attrs["data-notice-end-target"] = "1"
-
-
-class NoticePeriodNote:
-    """The warning of a notice form whose period reaches into a year without a holiday schedule: for the
-    dates sent, or else for today and the proposed end (`candidacies/_calendar_note.html` shows it, and
-    candidacies.js refreshes it with the end it asks for)."""
-
-    @property
-    def calendar_note(self) -> str:
-        if self.is_bound:
-            data = getattr(self, "cleaned_data", None) or {}
-            return missing_note(data.get("start"), data.get("end"))
-        return missing_note(today(), self.fields["end"].initial)
 
 
 def notice_end_for(division: Division, start: date) -> date:
@@ -167,7 +159,7 @@ def target_post_hints(person: Person, village: Division, on: date) -> dict[str, 
     return hints
 
 
-class NominationForm(BootstrapForm):
+class NominationForm(CompactForm):
     person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
     post_types = forms.ModelMultipleChoiceField(
         label=_("target posts"),
@@ -237,7 +229,7 @@ VETTING_CHOICES = [
 ]
 
 
-class VettingForm(BootstrapForm):
+class VettingForm(StepForm):
     """资格审查: every item of the negative list answered one by one, 无此情形 or 存在此情形 (nothing is
     pre-answered). All clear, the vetting is passed; any item found, it is not passed, which cannot be
     undone and so must be confirmed."""
@@ -275,14 +267,30 @@ class VettingForm(BootstrapForm):
         data = getattr(self, "cleaned_data", {})
         return [item for item in self.items if data.get(self.item_field(item)) == FOUND]
 
+    confirmation = _("Not passing the vetting cannot be undone: tick the box to confirm.")
+
+    def needs_confirmation(self) -> bool:
+        return bool(self.found_items)
+
+    def values(self) -> dict:
+        return {**self.cleaned_data, "failed_items": self.found_items}
+
+    def chosen_target(self, posted: str) -> str:
+        """One vetting form: its answers decide the outcome (any item found: not passed)."""
+        return State.REJECTED if self.found_items else posted
+
+
+class VettingFailedForm(VettingForm):
+    """The vetting posted to the failing move itself: it must mark at least one item found."""
+
     def clean(self):
         cleaned = super().clean()
-        if self.found_items:
-            self.require_confirmation(_("Not passing the vetting cannot be undone: tick the box to confirm."))
+        if not self.errors and not self.found_items:
+            self.add_error(None, "资格审查不通过时须标记存在此情形的负面清单项目")
         return cleaned
 
 
-class InspectionForm(BootstrapForm):
+class InspectionForm(StepForm):
     on = date_field(_("date of the inspection"))
     inspectors = NormalisedFormField(label=_("inspectors"), max_length=200, required=False)
     people_talked_to = forms.IntegerField(label=_("people talked to"), min_value=0, required=False)
@@ -297,22 +305,20 @@ class InspectionForm(BootstrapForm):
     )
 
 
-class DecisionForm(BootstrapForm):
+class DecisionForm(StepForm):
     on = date_field(_("meeting date"))
     note = note_field(_("reasons"))
 
 
 class DecisionRejectForm(DecisionForm):
     confirm = confirm_field(_("I confirm the committee did not pass the nominee (this cannot be undone)"))
-
-    def clean(self):
-        cleaned = super().clean()
-        self.require_confirmation(_("Not passing cannot be undone: tick the box to confirm."))
-        return cleaned
+    confirmation = _("Not passing cannot be undone: tick the box to confirm.")
 
 
-class NoticeForm(NoticePeriodNote, BootstrapForm):
-    """One candidacy's 公示: from today to the earliest legal end, with the county's supervision phone."""
+class NoticePeriodForm(StepForm):
+    """The period and the supervision phone of a 公示, and the warning of a period that reaches into a year
+    without a holiday schedule: for the dates sent, or else for today and the proposed end
+    (`candidacies/_calendar_note.html` shows it, and candidacies.js refreshes it with the end it asks for)."""
 
     start = date_field(_("notice start"))
     end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
@@ -324,11 +330,11 @@ class NoticeForm(NoticePeriodNote, BootstrapForm):
     )
     note = note_field()
 
-    def __init__(self, *args, candidacy: Candidacy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["end"].initial = notice_end_for(candidacy.village, today())
-        self.fields["supervision_phone"].initial = rules_for(candidacy.village).supervision_phone
-        follow_start(self, candidacy.village)
+    def propose(self, division: Division) -> None:
+        """From today to the earliest legal end under the division's county, with its supervision phone."""
+        self.fields["end"].initial = notice_end_for(division, today())
+        self.fields["supervision_phone"].initial = rules_for(division).supervision_phone
+        follow_start(self, division)
 
     def clean_supervision_phone(self):
         phone = self.cleaned_data["supervision_phone"].strip()
@@ -336,8 +342,23 @@ class NoticeForm(NoticePeriodNote, BootstrapForm):
             raise ValidationError(_("Give the supervision phone: the notice must print it."))
         return phone
 
+    @property
+    def calendar_note(self) -> str:
+        if self.is_bound:
+            data = getattr(self, "cleaned_data", None) or {}
+            return missing_note(data.get("start"), data.get("end"))
+        return missing_note(today(), self.fields["end"].initial)
 
-class EnterPoolForm(BootstrapForm):
+
+class NoticeForm(NoticePeriodForm):
+    """One candidacy's 公示: from today to the earliest legal end, with the county's supervision phone."""
+
+    def __init__(self, *args, candidacy: Candidacy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.propose(candidacy.village)
+
+
+class EnterPoolForm(StepForm):
     """入库 on the day after the notice ends, the first legal day."""
 
     on = date_field(_("entered the pool on"))
@@ -355,24 +376,18 @@ class EnterPoolForm(BootstrapForm):
                 ) % {"end": f"{notice.end:%Y-%m-%d}", "first": f"{first_day:%Y-%m-%d}"}
 
 
-class RejectByObjectionForm(BootstrapForm):
+class RejectByObjectionForm(StepForm):
     objection = forms.ModelChoiceField(label=_("upheld objection"), queryset=None, required=False)
     on = date_field(_("date of the resolution"))
-    resolution = NormalisedFormField(
-        max_length=NOTE_MAX, label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    resolution = note_field(_("resolution"))
     confirm = confirm_field(
         _("I confirm the objection is upheld and the candidacy is cancelled (this cannot be undone)")
     )
+    confirmation = _("Cancelling the candidacy cannot be undone: tick the box to confirm.")
 
     def __init__(self, *args, candidacy: Candidacy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objection"].queryset = candidacy.objections.filter(resolved_on__isnull=True)
-
-    def clean(self):
-        cleaned = super().clean()
-        self.require_confirmation(_("Cancelling the candidacy cannot be undone: tick the box to confirm."))
-        return cleaned
 
 
 class SeatChoiceField(forms.ModelChoiceField):
@@ -381,7 +396,7 @@ class SeatChoiceField(forms.ModelChoiceField):
         return f"{obj}（{current.person.name if current else _('vacant')}）"
 
 
-class PromotionForm(BootstrapForm):
+class PromotionForm(StepForm):
     seat = SeatChoiceField(label=_("post to take"), queryset=None, required=False)
     on = date_field(_("promoted on"))
     note = note_field()
@@ -393,53 +408,39 @@ class PromotionForm(BootstrapForm):
         )
 
 
-class RemovalForm(BootstrapForm):
+class RemovalForm(StepForm):
     reason = forms.ChoiceField(
         label=_("removal reason"), choices=[("", "---------"), *RemovalReason.choices], required=False
     )
     on = date_field(_("removed on"))
     note = note_field()
     confirm = confirm_field(_("I confirm the removal from the pool (this cannot be undone)"))
-
-    def clean(self):
-        cleaned = super().clean()
-        self.require_confirmation(_("A removal cannot be undone: tick the box to confirm."))
-        return cleaned
+    confirmation = _("A removal cannot be undone: tick the box to confirm.")
 
 
-class ObjectionForm(BootstrapForm):
+class ObjectionForm(CompactForm):
     received_on = date_field(_("received on"))
     content = NormalisedFormField(
         max_length=LONG_TEXT_MAX, label=_("content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ResolveObjectionForm(BootstrapForm):
+class ResolveObjectionForm(CompactForm):
     on = date_field(_("date of the resolution"))
-    resolution = NormalisedFormField(
-        max_length=NOTE_MAX, label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    resolution = note_field(_("resolution"))
 
 
-class DocumentForm(BootstrapForm):
+class DocumentForm(CompactForm):
     title = NormalisedFormField(label=_("title"), max_length=100, required=False)
     file = forms.FileField(label=_("document (PDF, JPG, PNG, DOC, DOCX; at most 10 MB)"))
 
 
-class BatchNoticeForm(NoticePeriodNote, BootstrapForm):
+class BatchNoticeForm(NoticePeriodForm):
     """The 公示 of a township's decided candidacies, or of those ticked on the list (`selected`): from today
     to the earliest legal end, with the county's supervision phone."""
 
     township = forms.ModelChoiceField(label=_("township"), queryset=Division.objects.none())
-    start = date_field(_("notice start"))
-    end = forms.DateField(label=_("notice end"), required=False, widget=DateInput)
-    supervision_phone = NormalisedFormField(
-        label=_("supervision phone"),
-        max_length=40,
-        required=False,
-        help_text=_("Printed on the notice; the county's by default."),
-    )
-    note = note_field()
+    field_order = ["township"]
 
     def __init__(self, *args, townships, county: Division | None = None, selected: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -451,18 +452,10 @@ class BatchNoticeForm(NoticePeriodNote, BootstrapForm):
             if len(townships) == 1:
                 self.fields["township"].initial = townships[0].pk
         if county is not None:
-            self.fields["end"].initial = notice_end_for(county, today())
-            self.fields["supervision_phone"].initial = rules_for(county).supervision_phone
-            follow_start(self, county)
-
-    def clean_supervision_phone(self):
-        phone = self.cleaned_data["supervision_phone"].strip()
-        if not phone:
-            raise ValidationError(_("Give the supervision phone: the notice must print it."))
-        return phone
+            self.propose(county)
 
 
-class CountyRulesForm(BootstrapForm):
+class CountyRulesForm(CompactForm):
     notice_working_days = forms.IntegerField(label=_("minimum working days of the public notice"))
     secretary_minimum_age = forms.IntegerField(label=_("minimum age of a secretary reserve"))
     secretary_maximum_age = forms.IntegerField(label=_("maximum age of a secretary reserve"))
@@ -470,81 +463,3 @@ class CountyRulesForm(BootstrapForm):
         label=_("a secretary reserve must be a party member"), required=False
     )
     supervision_phone = NormalisedFormField(label=_("supervision phone"), max_length=40, required=False)
-
-
-@dataclass(frozen=True)
-class Step:
-    """A transition offered on the candidacy page: from a state to another, with its form. `confirm` is
-    the question the page asks before an irreversible step (`confirm_if`: only when that selector matches
-    inside the form); `shown` False keeps a step reachable by its URL without a card of its own."""
-
-    from_state: str
-    to_state: str
-    title: str
-    form: type[forms.Form]
-    button: str = "btn-danger"
-    needs_candidacy: bool = False
-    confirm: str = ""
-    confirm_if: str = ""
-    shown: bool = True
-    prefix: str = ""
-    template: str = "candidacies/_form_fields.html"
-
-
-VETTING = dict(form=VettingForm, prefix="vetted", template="candidacies/_vetting_fields.html")
-
-STEPS = [
-    Step(
-        State.NOMINATED,
-        State.VETTED,
-        _("Vetting against the negative list"),
-        confirm=_(
-            "An item is marked as the case: the vetting is not passed, and this cannot be undone. Go on?"
-        ),
-        confirm_if='input[value="found"]:checked',
-        **VETTING,
-    ),
-    # The same form: posted here, it must find at least one item (the page posts to the step above).
-    Step(State.NOMINATED, State.REJECTED, _("Vetting failed"), shown=False, **VETTING),
-    Step(State.VETTED, State.INSPECTED, _("Record the inspection"), InspectionForm),
-    Step(State.INSPECTED, State.DECIDED, _("Decided by the township committee"), DecisionForm),
-    Step(
-        State.INSPECTED,
-        State.REJECTED,
-        _("Not passed by the township committee"),
-        DecisionRejectForm,
-        "btn-outline-secondary",
-        confirm=_("The nominee is not passed: this cannot be undone. Go on?"),
-    ),
-    Step(State.DECIDED, State.IN_NOTICE, _("Start the public notice"), NoticeForm, needs_candidacy=True),
-    Step(State.IN_NOTICE, State.IN_POOL, _("Enter the pool"), EnterPoolForm, needs_candidacy=True),
-    Step(
-        State.IN_NOTICE,
-        State.REJECTED,
-        _("Objection upheld: reject"),
-        RejectByObjectionForm,
-        "btn-outline-secondary",
-        needs_candidacy=True,
-        confirm=_("The objection is upheld and the candidacy cancelled: this cannot be undone. Go on?"),
-    ),
-    Step(State.IN_POOL, State.PROMOTED, _("Promote into a post"), PromotionForm, needs_candidacy=True),
-    Step(
-        State.IN_POOL,
-        State.REMOVED,
-        _("Remove from the pool"),
-        RemovalForm,
-        "btn-outline-secondary",
-        confirm=_("The reserve leaves the pool: this cannot be undone. Go on?"),
-    ),
-]
-
-
-def step_for(from_state: str, to_state: str) -> Step | None:
-    return next((s for s in STEPS if s.from_state == from_state and s.to_state == to_state), None)
-
-
-def make_form(step: Step, candidacy: Candidacy, data=None) -> forms.Form:
-    prefix = step.prefix or step.to_state
-    if step.needs_candidacy:
-        return step.form(data, candidacy=candidacy, prefix=prefix)  # type: ignore[call-arg]
-    return step.form(data, prefix=prefix)

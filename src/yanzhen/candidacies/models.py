@@ -1,7 +1,8 @@
 """The reserve pipeline (选与用): a candidacy (后备人选) ties a person to one or more target posts of a village
 and follows the procedure of seed 000: 推荐 → 资格审查 → 考察 → 研究确定 → 公示 → 在库 → 使用 or 出库.
 
-The state changes only through `candidacies.workflow`; every change leaves a `CandidacyEvent` (the
+The state changes only through the transitions declared in `candidacies.transitions` (their services in
+`workflow` and `notice`) and the rosters' import (`pool_import`); every change leaves a `CandidacyEvent` (the
 timeline) and a row of field history. The business dates (入库时间, 使用时间, 出库时间) decide whether a
 candidacy was in the pool on a date, not the moment it was typed in.
 """
@@ -425,7 +426,7 @@ class Objection(models.Model):
 
 
 class Document(models.Model):
-    """A scanned paper of the candidacy (推荐表, 考察材料 ...); type and size limited by workflow.DOCUMENT_RULES."""
+    """A scanned paper of the candidacy (推荐表, 考察材料 ...); type and size limited by core.uploads.DOCUMENT_RULES."""
 
     candidacy = models.ForeignKey(
         Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="documents"

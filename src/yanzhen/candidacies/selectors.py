@@ -18,8 +18,7 @@ from yanzhen.candidacies.models import (
     PublicNotice,
     Readiness,
 )
-from yanzhen.candidacies.workflow import today
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_change, get_for_view, today
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -48,14 +47,26 @@ def visible_candidacies(user) -> CandidacyQuerySet:
     )
 
 
+def _details() -> CandidacyQuerySet:
+    """Candidacies with what the candidacy page and the API's answer show."""
+    return Candidacy.objects.select_related(
+        "person", "village", "village__parent", "public_notice", "term__seat"
+    ).prefetch_related(_targets())
+
+
 def get_candidacy(user, pk) -> Candidacy:
-    return get_scoped_or_404(
-        Candidacy.objects.select_related(
-            "person", "village", "village__parent", "public_notice", "term__seat"
-        ).prefetch_related(_targets()),
-        user,
-        pk=pk,
-    )
+    """A candidacy to read: 404 outside the jurisdiction."""
+    return get_for_view(_details(), user, pk=pk)
+
+
+def get_candidacy_for_change(user, pk) -> Candidacy:
+    """A candidacy to move or write to: 404 outside the jurisdiction, 403 for a reader."""
+    return get_for_change(_details(), user, pk=pk)
+
+
+def reread(candidacy: Candidacy) -> Candidacy:
+    """The candidacy as a step left it (already found in the jurisdiction: not filtered again)."""
+    return _details().get(pk=candidacy.pk)
 
 
 @dataclass
@@ -229,7 +240,7 @@ def decided_by_township(user) -> list[tuple[Division, int]]:
 
 
 def get_notice(user, pk) -> PublicNotice:
-    return get_scoped_or_404(PublicNotice.objects.select_related("township"), user, pk=pk)
+    return get_for_view(PublicNotice.objects.select_related("township"), user, pk=pk)
 
 
 def notice_candidacies(notice: PublicNotice) -> list[Candidacy]:

@@ -1,39 +1,20 @@
-"""Writes of the pipeline other than the transitions themselves (those live in `workflow`): documents,
-the county's rules, and the single entry the API uses to ask for a transition by its target state."""
+"""Writes of the pipeline other than the transitions themselves (those are `workflow` and `notice`, declared
+in `transitions`): documents and the county's rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
-from yanzhen.candidacies import workflow
-from yanzhen.candidacies.models import (
-    Candidacy,
-    CandidacyState,
-    CountyRules,
-    Document,
-    NegativeListItem,
-    Objection,
-)
-from yanzhen.candidacies.workflow import (
-    TRANSITIONS,
-    IllegalTransition,
-    may_decide,
-    may_nominate,
-    today,
-)
+from yanzhen.candidacies.models import Candidacy, CountyRules, Document
+from yanzhen.candidacies.workflow import may_decide, may_nominate, save_by
 from yanzhen.core import uploads
+from yanzhen.core.guards import raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
-from yanzhen.posts.models import Seat
-
-State = CandidacyState
 
 
 # Documents: scans and office files only, at most 10 MB each.
@@ -49,8 +30,7 @@ def add_document(*, actor, candidacy: Candidacy, title: str, file) -> Document:
     if refused:
         errors["file"] = refused
     title = (title or "").strip() or name[:100]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     content_type = uploads.accept_document(file)
     return Document.objects.create(
         candidacy=candidacy,
@@ -90,8 +70,7 @@ def save_county_rules(
     supervision_phone = (supervision_phone or "").strip()
     if len(supervision_phone) > 40:
         errors["supervision_phone"] = "监督电话不能超过 40 个字符"
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     rules = CountyRules.objects.select_for_update().filter(county=county).first() or CountyRules(
         county=county
     )
@@ -100,96 +79,5 @@ def save_county_rules(
     rules.secretary_maximum_age = secretary_maximum_age
     rules.secretary_party_member_required = secretary_party_member_required
     rules.supervision_phone = supervision_phone
-    rules._history_user = actor
-    rules.save()
+    save_by(actor, rules)
     return rules
-
-
-# One entry for the API: {"to": "<state>", ...data}
-
-
-@dataclass
-class TransitionData:
-    on: date | None = None
-    note: str = ""
-    failed_items: list[int] | None = None
-    inspectors: str = ""
-    people_talked_to: int | None = None
-    votes_for: int | None = None
-    votes_against: int | None = None
-    votes_abstaining: int | None = None
-    findings: str = ""
-    start: date | None = None
-    end: date | None = None
-    objection: int | None = None
-    resolution: str = ""
-    seat: int | None = None
-    reason: str = ""
-
-
-def apply_transition(*, actor, candidacy: Candidacy, to: str, data: TransitionData) -> Candidacy:
-    """Move a candidacy to `to`, choosing the transition by its current state."""
-    visible = (
-        Candidacy.objects.restrict(actor).filter(pk=candidacy.pk).values_list("state", "village_id").first()
-    )
-    if visible is None:
-        raise Http404
-    current, _village = visible
-    if not may_decide(actor):
-        raise PermissionDenied
-    if to not in State.values:
-        raise ValidationError({"to": f"未知的状态“{to}”，可选：{'、'.join(State.values)}"})
-    if to not in TRANSITIONS.get(current, frozenset()):
-        raise IllegalTransition(current, to)
-    on = data.on or today()
-    if to == State.VETTED:
-        return workflow.vet(
-            actor=actor, candidacy=candidacy, passed=True, failed_items=[], on=on, note=data.note
-        )
-    if to == State.REJECTED and current == State.NOMINATED:
-        ids = data.failed_items or []
-        items = list(NegativeListItem.objects.filter(pk__in=ids))
-        if len(items) != len(set(ids)):
-            raise ValidationError({"failed_items": "所选负面清单项目不存在"})
-        return workflow.vet(
-            actor=actor, candidacy=candidacy, passed=False, failed_items=items, on=on, note=data.note
-        )
-    if to == State.INSPECTED:
-        return workflow.inspect(
-            actor=actor,
-            candidacy=candidacy,
-            on=on,
-            inspectors=data.inspectors,
-            people_talked_to=data.people_talked_to,  # type: ignore[arg-type]
-            votes_for=data.votes_for,  # type: ignore[arg-type]
-            votes_against=data.votes_against,  # type: ignore[arg-type]
-            votes_abstaining=data.votes_abstaining,  # type: ignore[arg-type]
-            findings=data.findings,
-            note=data.note,
-        )
-    if to in (State.DECIDED, State.REJECTED) and current == State.INSPECTED:
-        return workflow.decide(
-            actor=actor, candidacy=candidacy, passed=to == State.DECIDED, on=on, note=data.note
-        )
-    if to == State.IN_NOTICE:
-        return workflow.start_notice(
-            actor=actor, candidacy=candidacy, start=data.start or on, end=data.end, note=data.note
-        )  # type: ignore[arg-type]
-    if to == State.IN_POOL:
-        return workflow.enter_pool(actor=actor, candidacy=candidacy, on=on, note=data.note)
-    if to == State.REJECTED and current == State.IN_NOTICE:
-        objection = Objection.objects.filter(pk=data.objection or 0, candidacy_id=candidacy.pk).first()
-        if objection is None:
-            raise ValidationError({"objection": "公示中的人选只能因异议成立而取消：请给出成立的异议"})
-        workflow.resolve_objection(
-            actor=actor, objection=objection, upheld=True, on=on, resolution=data.resolution or data.note
-        )
-        return Candidacy.objects.get(pk=candidacy.pk)
-    if to == State.PROMOTED:
-        seat = Seat.objects.filter(pk=data.seat or 0).first()
-        if seat is None:
-            raise ValidationError({"seat": "请选择要使用到的职位"})
-        return workflow.promote(actor=actor, candidacy=candidacy, seat=seat, on=on, note=data.note)
-    if to == State.REMOVED:
-        return workflow.remove(actor=actor, candidacy=candidacy, reason=data.reason, on=on, note=data.note)
-    raise IllegalTransition(current, to)  # pragma: no cover (the table above covers every move)

@@ -1,5 +1,6 @@
-"""Pages of the pipeline: the board, nomination, a candidacy with its timeline and its next steps, the
-batch 公示 and its printable notice, the county's rules. Views parse input and call `workflow`."""
+"""Pages of the pipeline: nomination, a candidacy with its timeline and its next steps (the cards of
+`transitions`), the batch 公示 and its printable notice, the county's rules. Views parse input and call the
+services (`workflow`, `notice`, `services`)."""
 
 from __future__ import annotations
 
@@ -9,45 +10,35 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.candidacies import consequences, selectors, services, workflow
+from yanzhen.candidacies import consequences, notice, selectors, services, transitions, workflow
 from yanzhen.candidacies.forms import (
-    STEPS,
     BatchNoticeForm,
     CountyRulesForm,
     DocumentForm,
     NominationForm,
     ObjectionForm,
     ResolveObjectionForm,
-    VettingForm,
-    make_form,
     notice_end_for,
-    step_for,
 )
 from yanzhen.candidacies.models import CandidacyState, CountyRules, Document, Objection
 from yanzhen.candidacies.rules import rules_for, working_days
 from yanzhen.core import versioning
+from yanzhen.core.forms import add_service_errors
+from yanzhen.core.guards import get_for_view, require_editor, today
 from yanzhen.core.history import timeline
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.listing import SELECTED_PARAM
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 from yanzhen.holidays.calendar import missing_note
 
 State = CandidacyState
-
-
-def _add_errors(form, invalid: ValidationError) -> None:
-    for field, messages_ in invalid.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,7 +73,7 @@ def nominate(request):
                             file=data["document"],
                         )
             except ValidationError as invalid:
-                _add_errors(form, invalid)
+                add_service_errors(form, invalid)
             else:
                 messages.success(request, _("Nominated."))
                 return redirect("candidacies:detail", pk=candidacy.pk)
@@ -106,19 +97,17 @@ def nominate_targets(request):
     return HttpResponse(str(form["post_types"]))
 
 
-def _detail(request, candidacy, *, bound=None, status=200):
-    """The candidacy page; `bound` is (to_state, form) or (kind, form) of a submitted form with errors."""
-    can_decide = workflow.may_decide(request.user)
-    steps = []
-    if can_decide:
-        for step in STEPS:
-            if step.from_state != candidacy.state or not step.shown:
-                continue
-            form = bound[1] if bound and bound[0] == step.to_state else make_form(step, candidacy)
-            steps.append((step, form))
+def _detail(request, candidacy, *, bound: dict | None = None, resolving: int | None = None):
+    """The candidacy page; `bound` holds a submitted form with errors by its place (a target state,
+    "objection", "resolve" for the objection `resolving`, "document")."""
+    bound = bound or {}
+    steps = [
+        (move, bound[move.target] if move.target in bound else move.make_form(candidacy))
+        for move in transitions.offered(request.user, candidacy)
+    ]
     objections = list(candidacy.objections.all())
-    open_objections = [o for o in objections if not o.is_resolved]
-    notice = candidacy.public_notice
+    public_notice = candidacy.public_notice
+    can_decide = workflow.may_decide(request.user)
     context = {
         "candidacy": candidacy,
         "person": candidacy.person,
@@ -127,31 +116,38 @@ def _detail(request, candidacy, *, bound=None, status=200):
         "vetting": getattr(candidacy, "vetting", None),
         "inspection": getattr(candidacy, "inspection", None),
         "decision": getattr(candidacy, "decision", None),
-        "notice": notice,
-        "notice_working_days": working_days(notice.start, notice.end) if notice else None,
-        "notice_calendar_note": missing_note(notice.start, notice.end) if notice else "",
+        "notice": public_notice,
         "objections": objections,
-        "open_objections": open_objections,
+        "open_objections": [o for o in objections if not o.is_resolved],
         "documents": candidacy.documents.all(),
         "steps": steps,
         "can_decide": can_decide,
         "can_add_documents": can_decide or workflow.may_nominate(request.user, candidacy.village),
-        "objection_form": bound[1]
-        if bound and bound[0] == "objection"
-        else ObjectionForm(prefix="objection", initial=_objection_initial(notice)),
+        "objection_form": bound.get("objection")
+        or ObjectionForm(prefix="objection", initial=_objection_initial(public_notice)),
         "resolve_form": ResolveObjectionForm(prefix="resolve"),
-        "document_form": bound[1] if bound and bound[0] == "document" else DocumentForm(prefix="document"),
-        "error_objection": bound[2] if bound and bound[0] == "resolve" else None,
-        "bound_resolve": bound[1] if bound and bound[0] == "resolve" else None,
+        "document_form": bound.get("document") or DocumentForm(prefix="document"),
+        "error_objection": resolving,
+        "bound_resolve": bound.get("resolve"),
+        **_notice_period(public_notice),
     }
-    return render(request, "candidacies/detail.html", context, status=status)
+    return render(request, "candidacies/detail.html", context)
 
 
-def _objection_initial(notice) -> dict:
+def _notice_period(public_notice) -> dict:
+    if public_notice is None:
+        return {"notice_working_days": None, "notice_calendar_note": ""}
+    return {
+        "notice_working_days": working_days(public_notice.start, public_notice.end),
+        "notice_calendar_note": missing_note(public_notice.start, public_notice.end),
+    }
+
+
+def _objection_initial(public_notice) -> dict:
     """An objection is received during the notice: today, or the notice's last day once it is over."""
-    if notice is None:
+    if public_notice is None:
         return {}
-    return {"received_on": min(workflow.today(), notice.end)}
+    return {"received_on": min(today(), public_notice.end)}
 
 
 def detail(request, pk: int):
@@ -159,169 +155,97 @@ def detail(request, pk: int):
     return _detail(request, candidacy)
 
 
+def _refused(request, candidacy, conflict: Exception):
+    messages.error(request, str(conflict))
+    return redirect("candidacies:detail", pk=candidacy.pk)
+
+
+def _submitted(request, candidacy, form, write, done: str, place: str, resolving: int | None = None):
+    """A form of the candidacy page: valid, the service writes (`write` may return more messages to add
+    after `done`); refused for its data, the page again with the errors on the form at `place`; refused for
+    the state, back to the page with the reason."""
+    if form.is_valid():
+        try:
+            more = write(form.cleaned_data)
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        except workflow.WorkflowConflict as conflict:
+            return _refused(request, candidacy, conflict)
+        else:
+            messages.success(request, done)
+            for level, message in more or ():
+                messages.add_message(request, level, message)
+            return redirect("candidacies:detail", pk=candidacy.pk)
+    return _detail(request, candidacy, bound={place: form}, resolving=resolving)
+
+
 @require_POST
 def transition(request, pk: int, to: str):
-    candidacy = selectors.get_candidacy(request.user, pk)
-    if not workflow.may_decide(request.user):
-        raise PermissionDenied
-    step = step_for(candidacy.state, to)
+    candidacy = selectors.get_candidacy_for_change(request.user, pk)
+    step = transitions.find(candidacy.state, to)
     if step is None:
         if to not in State.values:
             raise Http404
-        messages.error(request, str(workflow.IllegalTransition(candidacy.state, to)))
-        return redirect("candidacies:detail", pk=candidacy.pk)
-    form = make_form(step, candidacy, request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        if isinstance(form, VettingForm):
-            data["found_items"] = form.found_items
+        return _refused(request, candidacy, workflow.IllegalTransition(candidacy.state, to))
+    form = step.make_form(candidacy, request.POST)
+
+    def move(_data):
+        """The move the answers chose, and what it set off (the notice up, a term started ...)."""
+        chosen = transitions.find(candidacy.state, form.chosen_target(step.target))
         before = consequences.snapshot(request.user, candidacy)
-        try:
-            _apply(request.user, candidacy, step.to_state, data)
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        except workflow.WorkflowConflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-        else:
-            messages.success(request, _("Saved."))
-            after = selectors.get_candidacy(request.user, candidacy.pk)
-            for level, message in consequences.describe(request.user, before, after):
-                messages.add_message(request, level, message)
-            return redirect("candidacies:detail", pk=candidacy.pk)
-    shown = step if step.shown else step_for(candidacy.state, State.VETTED)
-    return _detail(request, candidacy, bound=(shown.to_state if shown else step.to_state, form))
+        chosen.perform(request.user, candidacy, form.values())
+        return consequences.describe(request.user, before, selectors.reread(candidacy))
 
-
-def _apply(actor, candidacy, to: str, data: dict) -> None:
-    current = candidacy.state
-    note = data.get("note", "")
-    if current == State.NOMINATED:
-        # One vetting form: its answers decide the outcome (any item found: not passed).
-        found = list(data.get("found_items") or [])
-        if to == State.REJECTED and not found:
-            raise ValidationError({"__all__": "资格审查不通过时须标记存在此情形的负面清单项目"})
-        workflow.vet(
-            actor=actor, candidacy=candidacy, passed=not found, failed_items=found, on=data["on"], note=note
-        )
-    elif to == State.INSPECTED:
-        workflow.inspect(
-            actor=actor,
-            candidacy=candidacy,
-            on=data["on"],
-            inspectors=data["inspectors"],
-            people_talked_to=data["people_talked_to"],
-            votes_for=data["votes_for"],
-            votes_against=data["votes_against"],
-            votes_abstaining=data["votes_abstaining"],
-            findings=data["findings"],
-        )
-    elif current == State.INSPECTED:
-        workflow.decide(
-            actor=actor, candidacy=candidacy, passed=to == State.DECIDED, on=data["on"], note=note
-        )
-    elif to == State.IN_NOTICE:
-        workflow.start_notice(
-            actor=actor,
-            candidacy=candidacy,
-            start=data["start"],
-            end=data["end"],
-            note=note,
-            supervision_phone=data["supervision_phone"],
-        )
-    elif to == State.IN_POOL:
-        workflow.enter_pool(actor=actor, candidacy=candidacy, on=data["on"], note=note)
-    elif current == State.IN_NOTICE and to == State.REJECTED:
-        if data["objection"] is None:
-            raise ValidationError({"objection": "请选择成立的异议"})
-        workflow.resolve_objection(
-            actor=actor,
-            objection=data["objection"],
-            upheld=True,
-            on=data["on"],
-            resolution=data["resolution"],
-        )
-    elif to == State.PROMOTED:
-        if data["seat"] is None:
-            raise ValidationError({"seat": "请选择要使用到的职位"})
-        workflow.promote(actor=actor, candidacy=candidacy, seat=data["seat"], on=data["on"], note=note)
-    elif to == State.REMOVED:
-        workflow.remove(actor=actor, candidacy=candidacy, reason=data["reason"], on=data["on"], note=note)
+    # A move without a card of its own (the failed vetting) shows its errors on the card it came from.
+    card = step if step.shown else transitions.find(candidacy.state, State.VETTED)
+    return _submitted(request, candidacy, form, move, _("Saved."), card.target)
 
 
 @require_POST
 def objection_add(request, pk: int):
-    candidacy = selectors.get_candidacy(request.user, pk)
+    candidacy = selectors.get_candidacy_for_change(request.user, pk)
+
+    def record(data):
+        notice.record_objection(
+            actor=request.user, candidacy=candidacy, received_on=data["received_on"], content=data["content"]
+        )
+
     form = ObjectionForm(request.POST, prefix="objection")
-    if form.is_valid():
-        try:
-            workflow.record_objection(
-                actor=request.user,
-                candidacy=candidacy,
-                received_on=form.cleaned_data["received_on"],
-                content=form.cleaned_data["content"],
-            )
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        except workflow.WorkflowConflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-        else:
-            messages.success(request, _("Objection recorded."))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-    return _detail(request, candidacy, bound=("objection", form))
+    return _submitted(request, candidacy, form, record, _("Objection recorded."), "objection")
 
 
 @require_POST
 def objection_resolve(request, pk: int, objection_pk: int):
-    candidacy = selectors.get_candidacy(request.user, pk)
-    objection = Objection.objects.filter(pk=objection_pk, candidacy=candidacy).first()
-    if objection is None:
-        raise Http404
+    candidacy = selectors.get_candidacy_for_change(request.user, pk)
+    objection = get_object_or_404(Objection, pk=objection_pk, candidacy=candidacy)
+
+    def resolve(data):
+        notice.resolve_objection(
+            actor=request.user,
+            objection=objection,
+            upheld=False,
+            on=data["on"],
+            resolution=data["resolution"],
+        )
+
     form = ResolveObjectionForm(request.POST, prefix="resolve")
-    if form.is_valid():
-        try:
-            workflow.resolve_objection(
-                actor=request.user,
-                objection=objection,
-                upheld=False,
-                on=form.cleaned_data["on"],
-                resolution=form.cleaned_data["resolution"],
-            )
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        except workflow.WorkflowConflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-        else:
-            messages.success(request, _("Objection resolved."))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-    return _detail(request, candidacy, bound=("resolve", form, objection.pk))
+    return _submitted(request, candidacy, form, resolve, _("Objection resolved."), "resolve", objection.pk)
 
 
 @require_POST
 def document_add(request, pk: int):
     candidacy = selectors.get_candidacy(request.user, pk)
+
+    def add(data):
+        services.add_document(actor=request.user, candidacy=candidacy, title=data["title"], file=data["file"])
+
     form = DocumentForm(request.POST, request.FILES, prefix="document")
-    if form.is_valid():
-        try:
-            services.add_document(
-                actor=request.user,
-                candidacy=candidacy,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        else:
-            messages.success(request, _("Document added."))
-            return redirect("candidacies:detail", pk=candidacy.pk)
-    return _detail(request, candidacy, bound=("document", form))
+    return _submitted(request, candidacy, form, add, _("Document added."), "document")
 
 
 def document(request, pk: int):
     """A document, only inside the jurisdiction, always as a download (never rendered inline)."""
-    found = get_scoped_or_404(Document.objects.all(), request.user, pk=pk)
+    found = get_for_view(Document.objects.all(), request.user, pk=pk)
     extension = found.file.name.rsplit(".", 1)[-1]
     return FileResponse(
         found.file.open("rb"),
@@ -341,14 +265,12 @@ def notice_start(request):
     """Start one 公示 for every decided candidacy of a township, or for the candidacies ticked on the list
     (`selected`: one notice per township, all or none)."""
     user = request.user
-    if not workflow.may_decide(user):
-        raise PermissionDenied
+    require_editor(user)
     source = request.POST if request.method == "POST" else request.GET
     ids = [int(value) for value in source.getlist(SELECTED_PARAM)[:5000] if value.isdigit()]
     selected = selectors.selected_candidacies(user, ids) if ids else None
     waiting = selectors.decided_by_township(user)
     all_townships = selectors.township_choices(user)
-    townships = [township for township, _count in waiting] or all_townships
     form_options = {
         "townships": all_townships,
         "county": _rules_division(user, all_townships),
@@ -357,62 +279,57 @@ def notice_start(request):
     if request.method == "POST":
         form = BatchNoticeForm(request.POST, **form_options)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                if selected is not None:
-                    notices = workflow.start_notices_for_selected(
-                        actor=user,
-                        candidacies=selected,
-                        start=data["start"],
-                        end=data["end"],
-                        note=data["note"],
-                        supervision_phone=data["supervision_phone"],
-                    )
-                else:
-                    notices = [
-                        workflow.start_notices_for_township(
-                            actor=user,
-                            township=data["township"],
-                            start=data["start"],
-                            end=data["end"],
-                            note=data["note"],
-                            supervision_phone=data["supervision_phone"],
-                        )
-                    ]
+                notices = _start_notices(user, form.cleaned_data, selected)
             except ValidationError as invalid:
-                _add_errors(form, invalid)
+                add_service_errors(form, invalid)
             else:
-                messages.success(request, _("The public notice has started."))
-                if len(notices) == 1:
-                    return redirect("candidacies:notice-print", pk=notices[0].pk)
-                for notice in notices:
-                    messages.info(
-                        request,
-                        format_html(
-                            '{}：<a class="alert-link" href="{}">{} →</a>',
-                            notice.township.name,
-                            reverse("candidacies:notice-print", args=[notice.pk]),
-                            _("Print the notice"),
-                        ),
-                    )
-                return redirect(reverse("candidacies:board") + "?view=list&state=in_notice")
+                return _notices_started(request, notices)
     else:
+        townships = [township for township, _count in waiting] or all_townships
         form = BatchNoticeForm(
             initial={"township": townships[0].pk} if len(townships) == 1 else None, **form_options
         )
-    rules = [(township, rules_for(township)) for township, _count in waiting]
-    return render(
-        request,
-        "candidacies/notice_start.html",
-        {
-            "form": form,
-            "waiting": waiting,
-            "rules": rules,
-            "selected": selected,
-            "selected_waiting": [c for c in selected or [] if c.state == State.DECIDED],
-            "selected_other": [c for c in selected or [] if c.state != State.DECIDED],
-        },
-    )
+    return render(request, "candidacies/notice_start.html", _notice_start_context(form, waiting, selected))
+
+
+def _notice_start_context(form, waiting, selected) -> dict:
+    """The 公示 page: the form, the townships waiting with their rules, the ticked candidacies ready or not."""
+    selected_list = selected or []
+    return {
+        "form": form,
+        "waiting": waiting,
+        "rules": [(township, rules_for(township)) for township, _count in waiting],
+        "selected": selected,
+        "selected_waiting": [c for c in selected_list if c.state == State.DECIDED],
+        "selected_other": [c for c in selected_list if c.state != State.DECIDED],
+    }
+
+
+def _start_notices(user, data: dict, selected) -> list:
+    """The notices of the ticked candidacies (one per township), or the one of the chosen township."""
+    period = {key: data[key] for key in ("start", "end", "note", "supervision_phone")}
+    if selected is not None:
+        return notice.start_notices_for_selected(actor=user, candidacies=selected, **period)
+    return [notice.start_notices_for_township(actor=user, township=data["township"], **period)]
+
+
+def _notices_started(request, notices):
+    """One notice: its print; several: a link to each print, and the list of candidacies in notice."""
+    messages.success(request, _("The public notice has started."))
+    if len(notices) == 1:
+        return redirect("candidacies:notice-print", pk=notices[0].pk)
+    for started in notices:
+        messages.info(
+            request,
+            format_html(
+                '{}：<a class="alert-link" href="{}">{} →</a>',
+                started.township.name,
+                reverse("candidacies:notice-print", args=[started.pk]),
+                _("Print the notice"),
+            ),
+        )
+    return redirect(reverse("candidacies:board") + "?view=list&state=in_notice")
 
 
 @require_GET
@@ -433,15 +350,15 @@ def notice_earliest_end(request):
 
 def notice_print(request, pk: int):
     """The 公示 as it goes up on the village notice boards."""
-    notice = selectors.get_notice(request.user, pk)
+    public_notice = selectors.get_notice(request.user, pk)
     return render(
         request,
         "candidacies/notice_print.html",
         {
-            "notice": notice,
-            "candidacies": selectors.notice_candidacies(notice),
-            "working_days": working_days(notice.start, notice.end),
-            "calendar_note": missing_note(notice.start, notice.end),
+            "notice": public_notice,
+            "candidacies": selectors.notice_candidacies(public_notice),
+            "working_days": working_days(public_notice.start, public_notice.end),
+            "calendar_note": missing_note(public_notice.start, public_notice.end),
         },
     )
 
@@ -460,7 +377,7 @@ def county_rules(request, code: str):
                 with versioning.saving(form, CountyRules, pk=county.code):
                     services.save_county_rules(actor=request.user, county=county, **form.cleaned_data)
             except ValidationError as invalid:
-                _add_errors(form, invalid)
+                add_service_errors(form, invalid)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(reverse("candidacies:county-rules", args=[county.code]))

@@ -16,7 +16,8 @@ operation declares it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -63,6 +64,24 @@ def error_response(
 def invalid(error: DjangoValidationError) -> Status:
     """A service's refusal as the 422 answer, for an operation that returns it rather than raising it."""
     return Status(422, error_body(INVALID, field_errors(error)))
+
+
+def refusal(error: DjangoValidationError, detail: str = "") -> DjangoValidationError:
+    """The refusal answered 422 with `detail` (by default its own messages joined by "；") rather than
+    INVALID: for the operations whose `detail` has always said what is wrong (the candidacies API)."""
+    error.api_detail = detail or "；".join(field_errors(error).values())  # type: ignore[attr-defined]
+    return error
+
+
+@contextmanager
+def messages_as_detail() -> Iterator[None]:
+    """Inside, a service's refusal is answered with its messages as `detail` (see `refusal`)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "api_detail"):
+            refusal(error)
+        raise
 
 
 def field_errors(error: DjangoValidationError) -> dict[str, str]:
@@ -168,7 +187,7 @@ def register_handlers(api: NinjaAPI) -> None:
     handle(RequestDataTooBig, 413, lambda exc: too_big_message())
 
     def invalid_data(request, exc):
-        return error_response(api, request, 422, INVALID, field_errors(exc))
+        return error_response(api, request, 422, getattr(exc, "api_detail", INVALID), field_errors(exc))
 
     def invalid_request(request, exc):
         return error_response(api, request, 422, "请求参数有误", request_errors(exc.errors))

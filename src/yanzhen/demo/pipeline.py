@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import notice, workflow
 from yanzhen.candidacies.models import (
     Candidacy,
     CandidacyState,
@@ -181,7 +181,7 @@ def _run_round(actor, rng, township: Division, group: list[Reserve], nominated_o
         candidacies.append(candidacy)
     start = _next_workday(decided_on + timedelta(days=1))
     end = earliest_notice_end(start, rules_for(township).notice_working_days)
-    workflow.start_notices_for_township(actor=actor, township=township, start=start, end=end)
+    notice.start_notices_for_township(actor=actor, township=township, start=start, end=end)
     entered_on = end + timedelta(days=rng.randint(1, 6))
     for candidacy in candidacies:
         workflow.enter_pool(actor=actor, candidacy=candidacy, on=entered_on)

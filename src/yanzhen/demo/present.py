@@ -41,7 +41,7 @@ from yanzhen.assessments.models import Assessment, AssessmentSettings, Grade, Re
 from yanzhen.assessments.periods import Half, Period, last_finished_period
 from yanzhen.assessments.periods import PeriodKind as AssessmentPeriodKind
 from yanzhen.assessments.services import AssessmentInput, weighted_total
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import notice, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState, NominationWay, Readiness, RemovalReason
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for, working_days
 from yanzhen.core import crypto
@@ -537,7 +537,7 @@ def build_batch(actor, batch: Batch, planned: list, found: list[Stint], dates) -
             Person.objects.filter(pk__in=[p.pk for p in people]).select_related("village").order_by("pk")
         )
     ]
-    workflow.start_notices_for_township(actor=actor, township=township, start=start, end=end)
+    notice.start_notices_for_township(actor=actor, township=township, start=start, end=end)
     if entered is not None:
         for candidacy in candidacies:
             workflow.enter_pool(actor=actor, candidacy=candidacy, on=entered)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yanzhen.candidacies.forms import BootstrapForm, DateInput
+from yanzhen.candidacies.forms import CompactForm, DateInput
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedFormField
 
 
-class HolidayYearForm(BootstrapForm):
+class HolidayYearForm(CompactForm):
     published_at = forms.DateField(
         label=_("published on"),
         required=False,

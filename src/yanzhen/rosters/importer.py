@@ -10,7 +10,7 @@
 3. Any problem anywhere: nothing is written, and the result lists every problem with its row, column and
    reason in Chinese (results.py). `dry_run` stops here too, with the counts the import would have.
 4. Otherwise one transaction writes in bulk: persons (bulk insert/update plus their field history, m2m
-   snapshots included), education records, in-pool candidacies (candidacies.workflow), one ImportRun and
+   snapshots included), education records, in-pool candidacies (candidacies.pool_import), one ImportRun and
    one audit event. Each history row names the actor and the import ("花名册导入 <sha256[:12]>").
    Importing the same file again finds nothing to change and writes no history.
 
@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import pool_import
 from yanzhen.core import audit, crypto
 from yanzhen.core.guards import require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
@@ -337,9 +337,9 @@ def _write(
 
     # Candidacies, through the pipeline's own module.
     entries = [plan.pool_entry for plan in plans if plan.pool_entry is not None]
-    workflow.import_many_into_pool(actor=actor, entries=entries, import_run=run, change_reason=reason)
+    pool_import.import_many_into_pool(actor=actor, entries=entries, import_run=run, change_reason=reason)
     amendments = [plan.pool_amendment for plan in plans if plan.pool_amendment is not None]
-    workflow.amend_imported_pool(actor=actor, amendments=amendments, import_run=run, change_reason=reason)
+    pool_import.amend_imported_pool(actor=actor, amendments=amendments, import_run=run, change_reason=reason)
     report(progress, 3, WRITE_STEPS, WRITING)
 
     run.rows = result.data_rows

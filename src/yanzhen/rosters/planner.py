@@ -2,7 +2,7 @@
 `PersonPlan` and nothing written yet. `Planner` loads the matched people, their skills, education records
 and active candidacies in batches, validates each row's person with the archive's own
 `people.services.check_person_input` (and copies it with `apply_person_input`), and works out the changed fields,
-the new and changed education records, and the pool entry or amendment (candidacies.workflow). importer.py
+the new and changed education records, and the pool entry or amendment (candidacies.pool_import). importer.py
 writes the plans.
 """
 
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from yanzhen.candidacies import workflow
+from yanzhen.candidacies import pool_import, workflow
 from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
 from yanzhen.core import crypto, text
 from yanzhen.core.guards import operator_scope
@@ -70,8 +70,8 @@ class PersonPlan:
     skills: list | None = None  # the new skill set when it changes, else None
     new_educations: list[EducationRecord] = field(default_factory=list)
     changed_educations: list[EducationRecord] = field(default_factory=list)
-    pool_entry: workflow.PoolEntry | None = None
-    pool_amendment: workflow.PoolAmendment | None = None
+    pool_entry: pool_import.PoolEntry | None = None
+    pool_amendment: pool_import.PoolAmendment | None = None
 
 
 def _birth_check(row: ParsedRow, number_birth: date) -> None:
@@ -201,7 +201,7 @@ def _plan_row_education(plan: PersonPlan, existing: Person | None, values: dict,
         plan.changed_educations.append(same)
 
 
-def _amendment(active: list[Candidacy], posts: list[PostType], entered) -> workflow.PoolAmendment | None:
+def _amendment(active: list[Candidacy], posts: list[PostType], entered) -> pool_import.PoolAmendment | None:
     """The posts the row adds to a reserve already in the pool, and his entry date when the row gives
     another; None when the row changes neither."""
     targeted = {target.post_type_id for c in active for target in c.targets.all() if target.active}
@@ -212,7 +212,7 @@ def _amendment(active: list[Candidacy], posts: list[PostType], entered) -> workf
     ):
         new_date = entered.to_date()
     if missing or new_date is not None:
-        return workflow.PoolAmendment(min(active, key=lambda c: c.pk), missing, new_date)
+        return pool_import.PoolAmendment(min(active, key=lambda c: c.pk), missing, new_date)
     return None
 
 
@@ -332,6 +332,6 @@ class Planner:
             ):
                 row.problem("target_posts", "后备岗位不能为空")
             return
-        plan.pool_entry = workflow.PoolEntry(
+        plan.pool_entry = pool_import.PoolEntry(
             plan.person, village, posts, entered.to_date() if entered else self.on
         )
