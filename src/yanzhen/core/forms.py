@@ -8,7 +8,6 @@ field, or above the form for a key the form does not have (`__all__`, or a field
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from typing import cast
 
 from django import forms
