@@ -58,6 +58,8 @@ def _notice_up(after: Candidacy) -> Message:
     if after.state != State.IN_NOTICE or not after.public_notice_id:
         return None
     notice = after.public_notice
+    if notice is None:
+        return None
     return (
         messages.INFO,
         format_html(
@@ -73,6 +75,8 @@ def _term_started(after: Candidacy) -> Message:
     if after.state != State.PROMOTED or not after.term_id:
         return None
     term = after.term
+    if term is None:
+        return None
     return (
         messages.INFO,
         format_html(

@@ -66,9 +66,9 @@ class CompactForm(StyledForm):
 
     small = True
 
-    def require_confirmation(self, message: str) -> None:
+    def require_confirmation(self, message: Promise | str) -> None:
         if not self.cleaned_data.get("confirm"):
-            self.add_error("confirm", message)
+            self.add_error("confirm", str(message))
 
 
 class StepForm(CompactForm):
@@ -192,7 +192,7 @@ class NominationForm(CompactForm):
         people = Person.objects.restrict(user).select_related("village", "village__parent")
         if user.division_id and len(user.division_id) == 12:
             people = people.filter(village_id=user.division_id)
-        self.fields["person"].queryset = people.order_by("village_id", "name")
+        self.model_field("person").queryset = people.order_by("village_id", "name")
         self._suggest_targets()
 
     def _chosen(self, name: str):
@@ -377,7 +377,9 @@ class EnterPoolForm(StepForm):
 
 
 class RejectByObjectionForm(StepForm):
-    objection = forms.ModelChoiceField(label=_("upheld objection"), queryset=None, required=False)
+    objection: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("upheld objection"), queryset=None, required=False
+    )
     on = date_field(_("date of the resolution"))
     resolution = note_field(_("resolution"))
     confirm = confirm_field(
@@ -387,7 +389,7 @@ class RejectByObjectionForm(StepForm):
 
     def __init__(self, *args, candidacy: Candidacy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objection"].queryset = candidacy.objections.filter(resolved_on__isnull=True)
+        self.model_field("objection").queryset = candidacy.objections.filter(resolved_on__isnull=True)
 
 
 class SeatChoiceField(forms.ModelChoiceField):
@@ -403,7 +405,7 @@ class PromotionForm(StepForm):
 
     def __init__(self, *args, candidacy: Candidacy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seat"].queryset = Seat.objects.filter(village=candidacy.village).select_related(
+        self.model_field("seat").queryset = Seat.objects.filter(village=candidacy.village).select_related(
             "village", "post_type"
         )
 
@@ -448,7 +450,9 @@ class BatchNoticeForm(NoticePeriodForm):
             # The ticked candidacies name their townships themselves.
             del self.fields["township"]
         else:
-            self.fields["township"].queryset = Division.objects.filter(code__in=[t.code for t in townships])
+            self.model_field("township").queryset = Division.objects.filter(
+                code__in=[t.code for t in townships]
+            )
             if len(townships) == 1:
                 self.fields["township"].initial = townships[0].pk
         if county is not None:

@@ -104,10 +104,11 @@ def amend_imported_pool(
     date it gives. Checked by the caller, like `import_many_into_pool`."""
     dated = [amendment for amendment in amendments if amendment.entered_pool_on is not None]
     for amendment in dated:
-        candidacy = amendment.candidacy
-        candidacy.entered_pool_on = amendment.entered_pool_on
-        if candidacy.nominated_on > amendment.entered_pool_on:
-            candidacy.nominated_on = amendment.entered_pool_on
+        candidacy, entered = amendment.candidacy, amendment.entered_pool_on
+        assert entered is not None  # only the dated ones
+        candidacy.entered_pool_on = entered
+        if candidacy.nominated_on > entered:
+            candidacy.nominated_on = entered
     if dated:
         changed = [amendment.candidacy for amendment in dated]
         Candidacy.objects.bulk_update(changed, ["entered_pool_on", "nominated_on"], batch_size=500)

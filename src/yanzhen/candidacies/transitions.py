@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,7 @@ from yanzhen.candidacies.forms import (
     PromotionForm,
     RejectByObjectionForm,
     RemovalForm,
+    StepForm,
     VettingFailedForm,
     VettingForm,
 )
@@ -56,7 +56,7 @@ class Transition:
     title: Promise
     run: Callable[..., Any]
     inputs: tuple[str, ...]
-    form: type[forms.Form]
+    form: type[StepForm]
     fixed: Mapping[str, Any] = field(default_factory=dict)
     may: Callable[[Any], bool] = workflow.may_decide
     button: str = "btn-danger"
@@ -72,14 +72,14 @@ class Transition:
         given = {name: values[name] for name in self.inputs if name in values}
         return self.run(actor=actor, candidacy=candidacy, **self.fixed, **given)
 
-    def make_form(self, candidacy: Candidacy, data=None) -> forms.Form:
+    def make_form(self, candidacy: Candidacy, data=None) -> StepForm:
         prefix = self.prefix or self.target
         if self.needs_candidacy:
-            return self.form(data, candidacy=candidacy, prefix=prefix)  # type: ignore[call-arg]
+            return self.form(data, candidacy=candidacy, prefix=prefix)
         return self.form(data, prefix=prefix)
 
 
-VETTING = dict(form=VettingForm, prefix="vetted", template="candidacies/_vetting_fields.html")
+VETTING: dict[str, Any] = dict(form=VettingForm, prefix="vetted", template="candidacies/_vetting_fields.html")
 
 ALL = [
     Transition(

@@ -192,12 +192,14 @@ def transition(request, pk: int, to: str):
     def move(_data):
         """The move the answers chose, and what it set off (the notice up, a term started ...)."""
         chosen = transitions.find(candidacy.state, form.chosen_target(step.target))
+        assert chosen is not None  # the answers choose between moves declared from this state
         before = consequences.snapshot(request.user, candidacy)
         chosen.perform(request.user, candidacy, form.values())
         return consequences.describe(request.user, before, selectors.reread(candidacy))
 
     # A move without a card of its own (the failed vetting) shows its errors on the card it came from.
     card = step if step.shown else transitions.find(candidacy.state, State.VETTED)
+    assert card is not None  # a hidden move is always reached from a card of its state
     return _submitted(request, candidacy, form, move, _("Saved."), card.target)
 
 
