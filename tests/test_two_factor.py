@@ -5,7 +5,6 @@ the roles it covers (not on a reserve)."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.test import Client

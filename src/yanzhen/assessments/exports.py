@@ -15,13 +15,12 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from yanzhen.assessments import lists, selectors
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
-    local_today,
     period_from_query,
 )
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, guards, xlsx
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.people.views.list import XLSX, content_disposition
@@ -134,7 +133,7 @@ def overdue_export(request):
     _exporter(request)
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True, finished=True)
-    today = local_today()
+    today = guards.today()
     chosen = selected_ids(request)
     overdue = selectors.overdue_reports(request.user, period, today, division_code(division))
     rows = [

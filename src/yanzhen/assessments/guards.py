@@ -1,14 +1,10 @@
-"""The checks every write of 管 makes first, in this order: jurisdiction (Http404 outside it), role
-(PermissionDenied), data (ValidationError with Chinese messages keyed by field). Shared by `services`,
-`checkups` and `commendations`."""
+"""The checks of 管's writes that are its own (the rest is `core.guards`: today, raise_errors, attribute_to):
+the person re-read in the actor's jurisdiction with his village, an uploaded document, a score 0–100. Shared
+by the modules of `services`."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 
 from yanzhen.assessments.models import DIMENSIONS
 from yanzhen.core import uploads
@@ -16,15 +12,6 @@ from yanzhen.core.text import LONG_TEXT_MAX
 from yanzhen.people.models import Person
 
 TEXT_MAX = LONG_TEXT_MAX  # characters of a free text (report, evidence, note): core.text
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def raise_errors(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def visible_person(actor, person: Person) -> Person:

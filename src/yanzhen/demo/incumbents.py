@@ -34,7 +34,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from yanzhen.assessments import incumbent_rules, incumbents
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import AnnualReview, Grade, IncumbentRule, MonthlyScore
 from yanzhen.cultivation.services import add_months
 from yanzhen.demo.people import DEMO_ADMIN, DEMO_COUNTY

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from yanzhen.assessments import reserve_logins
+from yanzhen.assessments.services import reserve_logins
 
 
 def _back_to_archive(person_id: int):

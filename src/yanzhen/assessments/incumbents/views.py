@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yanzhen.assessments import incumbent_rules, lists
-from yanzhen.assessments import incumbent_selectors as selectors
-from yanzhen.assessments import incumbents as services
+from yanzhen.assessments import lists
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
     AnnualReview,
@@ -31,7 +31,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
     breadcrumb_of,
     date_or_none,
@@ -39,14 +39,12 @@ from yanzhen.assessments.page_helpers import (
     division_from_query,
     errors_by_field,
     int_or_none,
-    local_today,
     other_errors,
     period_choices,
     period_from_query,
-    require_editor,
     require_reader,
 )
-from yanzhen.core import versioning
+from yanzhen.core import guards, versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -86,7 +84,7 @@ def incumbents(request, village: str):
     division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
     if not division.is_village:
         raise Http404
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     errors: dict[str, str] = {}
     failed_term = None
     status = 200
@@ -174,8 +172,8 @@ def batch(request, village: str):
     division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
     if not division.is_village:
         raise Http404
-    require_editor(request)
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    guards.require_editor(request.user)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     items = services.score_items(division.code)
     terms = [row.term for row in services.village_rows(request.user, division, month) if row.score is None]
     errors: dict[str, str] = {}
@@ -223,7 +221,7 @@ def batch(request, village: str):
 def score_edit(request, pk: int):
     """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""
     score = selectors.get_score(request.user, pk)
-    require_editor(request)
+    guards.require_editor(request.user)
     values = {f"score_{entry['item']}": entry["score"] for entry in score.items}
     note = score.note
     errors: dict[str, str] = {}
@@ -319,7 +317,7 @@ def review_list(request):
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int):
     review = selectors.get_review(request.user, pk)
-    require_editor(request)
+    guards.require_editor(request.user)
     values = {name: getattr(review, name) for name in REVIEW_FIELDS}
     values["reviewed_on"] = review.reviewed_on.isoformat()
     errors: dict[str, str] = {}
@@ -411,7 +409,7 @@ def proposal_detail(request, pk: int):
     failed = ""
     posted = {}
     if request.method == "POST":
-        require_editor(request)
+        guards.require_editor(request.user)
         action = request.POST.get("action")
         posted = request.POST
         try:
@@ -447,7 +445,7 @@ def proposal_detail(request, pk: int):
             "failed": failed,
             "other_errors": other_errors(errors, ["on", "note", "reason"]),
             "posted": posted,
-            "today": local_today(),
+            "today": guards.today(),
             "division": village,
             "breadcrumb": village.ancestors(),
         },
@@ -464,7 +462,7 @@ def analysis(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
-    current = local_today().replace(day=1)
+    current = guards.today().replace(day=1)
     # The Excel round trip of monthly scores works on a township or a village: offered for the latest month
     # of the half-year that has begun.
     scores_excel = (

@@ -17,10 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from yanzhen.assessments import incumbent_rules, rules
-from yanzhen.assessments.guards import TEXT_MAX, today
-from yanzhen.assessments.guards import raise_errors as _raise
+from yanzhen.assessments import rules
+from yanzhen.assessments.guards import TEXT_MAX
+from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
+from yanzhen.core.guards import attribute_to, raise_errors, today
 from yanzhen.core.text import normalise, too_long_message
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -79,14 +80,14 @@ def save_score_items(*, actor, county: Division, items: list[tuple[str, int]]) -
     elif not errors and sum(points for _name, points in cleaned) != 100:
         total = sum(points for _name, points in cleaned)
         errors["items"] = f"各考评项目分值合计须为 100 分，现为 {total} 分"
-    _raise(errors)
+    raise_errors(errors)
     for old in IncumbentScoreItem.objects.filter(county=county):
-        old._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(old, actor)
         old.delete()
     saved = []
     for position, (name, points) in enumerate(cleaned, start=1):
         item = IncumbentScoreItem(county=county, name=name, points=points, position=position)
-        item._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(item, actor)
         item.save()
         saved.append(item)
     return saved
@@ -167,7 +168,7 @@ def record_monthly_score(
     )
     errors.update(item_errors)
     note = _clean_note(note, errors)
-    _raise(errors)
+    raise_errors(errors)
     score = MonthlyScore(
         term=term,
         month=month,
@@ -176,7 +177,7 @@ def record_monthly_score(
         note=note,
         scored_by=actor,
     )
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     try:
         with transaction.atomic():
             score.save()
@@ -280,9 +281,9 @@ def update_monthly_score(
     rows, item_errors = _item_rows(score.items, scores)
     errors.update(item_errors)
     note = _clean_note(note, errors)
-    _raise(errors)
+    raise_errors(errors)
     score.items, score.total, score.note = rows, sum(row["score"] for row in rows), note
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     score.save()
     incumbent_rules.evaluate_term(score.term, actor=actor)
     return score
@@ -293,7 +294,7 @@ def delete_monthly_score(*, actor, score: MonthlyScore) -> None:
     """Delete a monthly score entered by mistake (the history keeps it); the rules are evaluated again."""
     score = _visible_score(actor, score)
     term = score.term
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     score.delete()
     incumbent_rules.evaluate_term(term, actor=actor)
 
@@ -350,7 +351,7 @@ def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | No
         errors["reviewed_on"] = "请填写评议日期（不能晚于今天）"
     elif data.year and isinstance(data.year, int) and data.reviewed_on.year < data.year:
         errors["reviewed_on"] = f"评议日期不能早于 {data.year} 年"
-    _raise(errors)
+    raise_errors(errors)
     return {
         "year": data.year,
         "report_text": text,
@@ -369,7 +370,7 @@ def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualRevie
     term = _visible_term(actor, term)
     _writer(actor)
     review = AnnualReview(term=term, recorded_by=actor, **_review_fields(term, data))
-    review._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(review, actor)
     try:
         with transaction.atomic():
             review.save()
@@ -398,7 +399,7 @@ def update_annual_review(*, actor, review: AnnualReview, data: ReviewInput) -> A
     review = _visible_review(actor, review)
     for field, value in _review_fields(review.term, data, existing=review).items():
         setattr(review, field, value)
-    review._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(review, actor)
     try:
         with transaction.atomic():
             review.save()
@@ -410,7 +411,7 @@ def update_annual_review(*, actor, review: AnnualReview, data: ReviewInput) -> A
 @transaction.atomic
 def delete_annual_review(*, actor, review: AnnualReview) -> None:
     review = _visible_review(actor, review)
-    review._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(review, actor)
     review.delete()
 
 

@@ -33,17 +33,16 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from yanzhen.assessments import incumbents as services
 from yanzhen.assessments.exports import _response
+from yanzhen.assessments.incumbents import services
 from yanzhen.assessments.models import IncumbentScoreItem
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.periods import half_containing
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
     breadcrumb_of,
-    local_today,
     require_reader,
 )
-from yanzhen.assessments.periods import half_containing
-from yanzhen.core import audit, text, xlsx
+from yanzhen.core import audit, guards, text, xlsx
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
@@ -433,7 +432,7 @@ def _scope(request) -> tuple[Division, date]:
         raise Http404
     if not request.user.can_edit:
         raise PermissionDenied
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     return division, month
 
 

@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from yanzhen.assessments import incumbent_rules, incumbents, rules, selectors
+from yanzhen.assessments import rules, selectors
 from yanzhen.assessments.api import MAX_LIMIT, _invalid
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,

@@ -16,23 +16,22 @@ from yanzhen.assessments.forms import (
     CampaignForm,
     CheckupForm,
     CommendationForm,
-    add_service_errors,
 )
 from yanzhen.assessments.models import (
     Checkup,
     Conclusion,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
     county_of,
     division_code,
     division_from_query,
     file_response,
-    local_today,
     person_from_query,
     require_reader,
 )
-from yanzhen.core import versioning
+from yanzhen.core import guards, versioning
+from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
 
@@ -48,7 +47,7 @@ def campaign_list(request):
         {
             "campaigns": selectors.campaigns(request.user),
             "can_open": rules.may_open_campaign(request.user),
-            "today": local_today(),
+            "today": guards.today(),
         },
     )
 
@@ -112,7 +111,7 @@ def checkup(request, pk: int, person: int):
     initial = (
         {name: getattr(existing, name) for name in CheckupForm.base_fields}
         if existing is not None
-        else {"filled_on": min(local_today(), campaign.end)}
+        else {"filled_on": min(guards.today(), campaign.end)}
     )
     form = CheckupForm(request.POST or None, initial=initial)
     versioning.track(form, existing)

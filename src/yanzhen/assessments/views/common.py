@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from yanzhen.assessments.periods import (
     parse_period,
     period_containing,
 )
+from yanzhen.core import guards
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -32,10 +32,6 @@ from yanzhen.people.models import Person
 def require_reader(request) -> None:
     if not rules.may_read(request.user):
         raise PermissionDenied
-
-
-def local_today() -> date:
-    return timezone.localdate()
 
 
 def division_from_query(request) -> Division | None:
@@ -66,14 +62,14 @@ def period_from_query(
         return asked
     kind = "half_year" if halves_only else rules.settings_for(division_code(division)).period_kind
     if finished:
-        return last_finished_period(local_today(), kind)
-    return period_containing(local_today(), kind)
+        return last_finished_period(guards.today(), kind)
+    return period_containing(guards.today(), kind)
 
 
 def period_choices(division: Division | None, *, halves_only: bool = False) -> list[Period]:
     """The last eight periods of the county's kind, the current one first."""
     kind = "half_year" if halves_only else rules.settings_for(division_code(division)).period_kind
-    today = local_today()
+    today = guards.today()
     periods = [Period(today.year, Half.YEAR) if kind == "year" else half_containing(today)]
     while len(periods) < 8:
         periods.append(periods[-1].previous())
@@ -105,11 +101,6 @@ def county_of(user) -> Division | None:
     if not user.division_id or len(user.division_id) < 6:
         return None
     return Division.objects.filter(code=user.division_id[:6]).first()
-
-
-def require_editor(request) -> None:
-    if not request.user.can_edit:
-        raise PermissionDenied
 
 
 def int_or_none(value):

@@ -10,15 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yanzhen.assessments import incumbent_rules, rules
-from yanzhen.assessments import incumbent_selectors as selectors
-from yanzhen.assessments import incumbents as services
+from yanzhen.assessments import rules
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     AssessmentSettings,
     Grade,
     IncumbentRule,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     county_of,
     errors_by_field,
     int_or_none,

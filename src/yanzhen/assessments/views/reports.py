@@ -17,24 +17,24 @@ from yanzhen.assessments.forms import (
     ReviewForm,
     SelfReportForm,
     SelfServiceLinkForm,
-    add_service_errors,
 )
 from yanzhen.assessments.models import (
     SelfServiceLink,
     SemiannualReport,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
+from yanzhen.assessments.views.common import (
     breadcrumb_of,
     division_code,
     division_from_query,
     file_response,
-    local_today,
     period_choices,
     period_from_query,
     person_from_query,
     require_reader,
 )
-from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
+from yanzhen.core import guards
+from yanzhen.core.forms import add_service_errors
 from yanzhen.people.models import Person
 
 # -- reports -----------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def overdue(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True, finished=True)
     listing = lists.OVERDUE.page(
-        request, selectors.overdue_reports(request.user, period, local_today(), division_code(division))
+        request, selectors.overdue_reports(request.user, period, guards.today(), division_code(division))
     )
     return render(
         request,
@@ -82,7 +82,7 @@ def overdue(request):
             "bulk_actions": lists.export_selected(
                 rules.may_enter_report(request.user), "assessments:overdue-export"
             ),
-            "today": local_today(),
+            "today": guards.today(),
             "can_enter": rules.may_enter_report(request.user),
         },
     )
@@ -95,7 +95,7 @@ def report_create(request):
         raise PermissionDenied
     # The half-year asked for (the overdue list links with its period), else the current one.
     asked = parse_period(request.GET.get("period", ""))
-    period = asked if asked is not None and not asked.is_year else half_containing(local_today())
+    period = asked if asked is not None and not asked.is_year else half_containing(guards.today())
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": period.year, "half": period.half}
     )
@@ -207,7 +207,7 @@ def self_service_link(request):
 def _self_service_periods(person: Person) -> list[Period]:
     """The half-years the reserve may report on now: the last one that has ended and the current one, when
     he was in the pool then and the report is not yet reviewed."""
-    today = local_today()
+    today = guards.today()
     reviewed = {
         (r.year, r.half)
         for r in SemiannualReport.objects.filter(person=person, reviewed_at__isnull=False).only(
@@ -263,9 +263,9 @@ def self_service(request):
             "form": form if periods else None,
             "reports": list(submitted.values()),
             "due_on": rules.report_due_on(
-                last_finished_period(local_today(), "half_year"), rules.settings_for(person.village_id)
+                last_finished_period(guards.today(), "half_year"), rules.settings_for(person.village_id)
             ),
-            "due_period": last_finished_period(local_today(), "half_year"),
+            "due_period": last_finished_period(guards.today(), "half_year"),
         },
         status=400 if form.errors else 200,
     )

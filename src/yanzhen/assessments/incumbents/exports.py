@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from django.views.decorators.http import require_GET
 
-from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import lists
 from yanzhen.assessments.exports import _response, _workbook
-from yanzhen.assessments.incumbent_views import year_from_query
+from yanzhen.assessments.incumbents import selectors
+from yanzhen.assessments.incumbents.views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
     period_from_query,
-    require_editor,
 )
-from yanzhen.core import audit
+from yanzhen.core import audit, guards
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 
@@ -40,7 +39,7 @@ REVIEW_HEADER = [
 @require_GET
 def review_export(request):
     division = division_from_query(request)
-    require_editor(request)
+    guards.require_editor(request.user)
     year = year_from_query(request)
     rows = []
     reviews = lists.ANNUAL_REVIEWS.order(
@@ -91,7 +90,7 @@ def review_export(request):
 @require_GET
 def analysis_export(request):
     division = division_from_query(request)
-    require_editor(request)
+    guards.require_editor(request.user)
     period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
     header = ["乡镇", "村", "姓名", "职务"]
