@@ -42,3 +42,11 @@ def check_score(errors: dict[str, str], field: str, value, *, required: bool) ->
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         errors[field] = f"{label}得分须为 0 到 100 之间的整数"
+
+
+def check_text(errors: dict[str, str], field: str, label: str, text: str) -> None:
+    """A required free text (already stripped) of at most `TEXT_MAX` characters."""
+    if not text:
+        errors[field] = f"请填写{label}"
+    elif len(text) > TEXT_MAX:
+        errors[field] = f"{label}不能超过 {TEXT_MAX} 字"

@@ -20,7 +20,7 @@ from datetime import date
 from io import BytesIO
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,7 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from yanzhen.assessments.exports import _response
+from yanzhen.assessments.exports import xlsx_response
 from yanzhen.assessments.incumbents import services
 from yanzhen.assessments.models import IncumbentScoreItem
 from yanzhen.assessments.periods import half_containing
@@ -43,7 +43,6 @@ from yanzhen.assessments.views.common import (
     require_reader,
 )
 from yanzhen.core import audit, guards, text, xlsx
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -427,11 +426,8 @@ def _scope(request) -> tuple[Division, date]:
     code = request.GET.get("division", "").strip()
     if not code:
         raise Http404
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=code)
-    if division.level not in (Level.TOWNSHIP, Level.VILLAGE):
-        raise Http404
-    if not request.user.can_edit:
-        raise PermissionDenied
+    units = Division.objects.select_related("parent").filter(level__in=(Level.TOWNSHIP, Level.VILLAGE))
+    division = guards.get_for_change(units, request.user, code=code)
     month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     return division, month
 
@@ -476,7 +472,7 @@ def score_template(request):
             "rows": len(terms),
         },
     )
-    return _response(
+    return xlsx_response(
         build_template(division, month, items, terms),
         f"月考评_{place}_{month:%Y-%m}.xlsx",
         f"monthly_scores_{division.code}_{month:%Y-%m}.xlsx",

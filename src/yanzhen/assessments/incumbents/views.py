@@ -2,10 +2,10 @@
 or deleting them, the list of 双述双评, the adjustment proposals (调整建议) with the clerk's decision, the
 county's items, grade bands and rules, and the half-year analysis (半年研判).
 
-Views only parse input: reads go through `incumbent_selectors`, writes through `incumbents` and
-`incumbent_rules`, which check jurisdiction (404) and role (403) themselves and answer bad input with Chinese
+Views only parse input: reads go through `selectors`, writes through `services` and `rules` (of this
+package), which check jurisdiction (404) and role (403) themselves and answer bad input with Chinese
 messages per field (shown next to the field, status 422, nothing written). The xlsx exports of the lists
-are in `incumbent_exports`.
+are in `exports`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from yanzhen.assessments.views.common import (
     period_choices,
     period_from_query,
     require_reader,
+    state_from_query,
 )
 from yanzhen.core import guards, versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
@@ -75,50 +76,35 @@ def _review_input(values: dict) -> services.ReviewInput:
 # -- one village: monthly scores and 双述双评 ----------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@announces_fired_rules
-def incumbents(request, village: str):
-    """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
-    form."""
-    require_reader(request)
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
-    if not division.is_village:
-        raise Http404
-    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
-    errors: dict[str, str] = {}
-    failed_term = None
-    status = 200
-    if request.method == "POST":
-        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
-        if term.seat.village_id != division.code:
-            raise Http404
-        try:
-            if request.POST.get("action") == "review":
-                services.record_annual_review(actor=request.user, term=term, data=_review_input(request.POST))
-                messages.success(request, _("The annual review was saved."))
-            else:
-                month = services.parse_month(request.POST.get("month", "")) or month
-                scores = {
-                    int(key.removeprefix("score_")): request.POST[key]
-                    for key in request.POST
-                    if key.startswith("score_") and key.removeprefix("score_").isdigit()
-                }
-                services.record_monthly_score(
-                    actor=request.user,
-                    term=term,
-                    month=month,
-                    scores=scores,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("The monthly score was saved."))
-            return redirect(_village_url(division.code, month))
-        except ValidationError as invalid:
-            errors = errors_by_field(invalid)
-            failed_term = term.pk
-            status = 422
+def village_of_page(request, code: str, *, change: bool = False) -> Division:
+    """The village a page is about: 404 outside the jurisdiction or for a code of another level, then (a
+    page that changes it) 403 for a reader."""
+    villages = Division.objects.select_related("parent").filter(level=Level.VILLAGE)
+    return (guards.get_for_change if change else guards.get_for_view)(villages, request.user, code=code)
+
+
+def _save_posted(request, term: Term, month: date) -> date:
+    """Save the 双述双评 or the monthly score posted on a village's page; the month it was for."""
+    if request.POST.get("action") == "review":
+        services.record_annual_review(actor=request.user, term=term, data=_review_input(request.POST))
+        messages.success(request, _("The annual review was saved."))
+        return month
+    month = services.parse_month(request.POST.get("month", "")) or month
+    scores = {
+        int(key.removeprefix("score_")): request.POST[key]
+        for key in request.POST
+        if key.startswith("score_") and key.removeprefix("score_").isdigit()
+    }
+    services.record_monthly_score(
+        actor=request.user, term=term, month=month, scores=scores, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("The monthly score was saved."))
+    return month
+
+
+def _village_page_rows(user, division: Division, month: date, items) -> list[dict]:
     bands = selectors.Bands()
-    items = services.score_items(division.code)
-    rows = [
+    return [
         {
             "term": row.term,
             "score": row.score,
@@ -130,8 +116,34 @@ def incumbents(request, village: str):
             if row.score
             else "",
         }
-        for row in services.village_rows(request.user, division, month)
+        for row in services.village_rows(user, division, month)
     ]
+
+
+@require_http_methods(["GET", "POST"])
+@announces_fired_rules
+def incumbents(request, village: str):
+    """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
+    form."""
+    require_reader(request)
+    division = village_of_page(request, village)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
+    errors: dict[str, str] = {}
+    failed_term = None
+    status = 200
+    if request.method == "POST":
+        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
+        if term.seat.village_id != division.code:
+            raise Http404
+        try:
+            month = _save_posted(request, term, month)
+            return redirect(_village_url(division.code, month))
+        except ValidationError as invalid:
+            errors = errors_by_field(invalid)
+            failed_term = term.pk
+            status = 422
+    items = services.score_items(division.code)
+    rows = _village_page_rows(request.user, division, month, items)
     return render(
         request,
         "assessments/incumbents.html",
@@ -169,10 +181,7 @@ def batch(request, village: str):
     """批量录入: the month's scores of every incumbent of the village not yet scored, in one form; saved all
     or nothing."""
     require_reader(request)
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
-    if not division.is_village:
-        raise Http404
-    guards.require_editor(request.user)
+    division = village_of_page(request, village, change=True)
     month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     items = services.score_items(division.code)
     terms = [row.term for row in services.village_rows(request.user, division, month) if row.score is None]
@@ -376,9 +385,7 @@ def review_delete(request, pk: int):
 def proposal_list(request):
     require_reader(request)
     division = division_from_query(request)
-    state = request.GET.get("state", ProposalState.PENDING)
-    if state not in ProposalState.values and state != "all":
-        state = ProposalState.PENDING
+    state = state_from_query(request)
     listing = lists.ADJUSTMENT_PROPOSALS.page(
         request,
         selectors.adjustment_proposals(

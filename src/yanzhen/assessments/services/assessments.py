@@ -76,12 +76,9 @@ def weighted_total(data, settings: AssessmentSettings) -> Decimal | None:
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _validate_assessment(
-    actor, person: Person, data: AssessmentInput, *, current: Assessment | None
-) -> tuple[dict[str, str], Period | None, AssessmentSettings]:
+def _period_problem(settings: AssessmentSettings, data: AssessmentInput) -> dict[str, str]:
+    """The year and the kind of period, against the county's choice of half-years or years."""
     errors: dict[str, str] = {}
-    settings = rules.settings_for(person.village_id)
-    period = None
     if not isinstance(data.year, int) or not 2000 <= data.year <= 2100:
         errors["year"] = "请填写正确的年份"
     if data.half not in Half.values:
@@ -90,29 +87,32 @@ def _validate_assessment(
         errors["half"] = "本县按年度考核，考核期请选择“年度”"
     elif settings.period_kind == PeriodKind.HALF_YEAR and data.half == Half.YEAR:
         errors["half"] = "本县按半年考核，考核期请选择上半年或下半年"
-    if not errors:
-        period = Period(data.year, data.half)
-        if period.start > today():
-            errors["half"] = f"不能考核尚未开始的考核期（{period.name}）"
-        elif not rules.was_in_pool(person, period.start, period.end):
-            errors["half"] = (
-                f"{person.name}在{period.name}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）不在后备力量库中，不能考核"
-            )
-        else:
-            same_year = Assessment.objects.filter(person=person, year=period.year).exclude(
-                pk=getattr(current, "pk", None)
-            )
-            duplicate = same_year.filter(half=period.half).first()
-            overlapping = next((a for a in same_year if a.period.overlaps(period)), None)
-            if duplicate is not None:
-                errors["half"] = (
-                    f"{person.name}{period.name}的考核已登记（{GRADE_NAMES[Grade(duplicate.grade)]}），"
-                    "同一人同一考核期只能有一次考核"
-                )
-            elif overlapping is not None:
-                errors["half"] = (
-                    f"{person.name}已有{overlapping.period.name}的考核，与{period.name}重叠，不能重复考核"
-                )
+    return errors
+
+
+def _assessed_period_problem(person: Person, period: Period, current: Assessment | None) -> str:
+    """Why the person cannot be assessed for the period (not begun, not in the pool, already assessed), or ""."""
+    if period.start > today():
+        return f"不能考核尚未开始的考核期（{period.name}）"
+    if not rules.was_in_pool(person, period.start, period.end):
+        return f"{person.name}在{period.name}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）不在后备力量库中，不能考核"
+    same_year = Assessment.objects.filter(person=person, year=period.year).exclude(
+        pk=getattr(current, "pk", None)
+    )
+    duplicate = same_year.filter(half=period.half).first()
+    overlapping = next((a for a in same_year if a.period.overlaps(period)), None)
+    if duplicate is not None:
+        return (
+            f"{person.name}{period.name}的考核已登记（{GRADE_NAMES[Grade(duplicate.grade)]}），"
+            "同一人同一考核期只能有一次考核"
+        )
+    if overlapping is not None:
+        return f"{person.name}已有{overlapping.period.name}的考核，与{period.name}重叠，不能重复考核"
+    return ""
+
+
+def _check_content(errors: dict[str, str], data: AssessmentInput) -> None:
+    """The grade, the scores, the votes, the evidence and the assessor."""
     if data.grade not in Grade.values:
         errors["grade"] = "考核等次须为优秀、称职、基本称职或不称职"
     for name in DIMENSIONS:
@@ -126,12 +126,33 @@ def _validate_assessment(
             errors[name] = f"{label}不能超过 {TEXT_MAX} 字"
     if len((data.assessor or "").strip()) > 100:
         errors["assessor"] = "考核人不能超过 100 个字"
-    if data.assessed_on is None:
-        errors["assessed_on"] = "请填写考核日期"
-    elif data.assessed_on > today():
-        errors["assessed_on"] = f"考核日期 {data.assessed_on:%Y-%m-%d} 不能晚于今天"
-    elif period is not None and data.assessed_on < period.start:
-        errors["assessed_on"] = f"考核日期不能早于考核期的开始 {period.start:%Y-%m-%d}"
+
+
+def _assessed_on_problem(assessed_on: date | None, period: Period | None) -> str:
+    if assessed_on is None:
+        return "请填写考核日期"
+    if assessed_on > today():
+        return f"考核日期 {assessed_on:%Y-%m-%d} 不能晚于今天"
+    if period is not None and assessed_on < period.start:
+        return f"考核日期不能早于考核期的开始 {period.start:%Y-%m-%d}"
+    return ""
+
+
+def _validate_assessment(
+    actor, person: Person, data: AssessmentInput, *, current: Assessment | None
+) -> tuple[dict[str, str], Period | None, AssessmentSettings]:
+    settings = rules.settings_for(person.village_id)
+    period = None
+    errors = _period_problem(settings, data)
+    if not errors:
+        period = Period(data.year, data.half)
+        problem = _assessed_period_problem(person, period, current)
+        if problem:
+            errors["half"] = problem
+    _check_content(errors, data)
+    problem = _assessed_on_problem(data.assessed_on, period)
+    if problem:
+        errors["assessed_on"] = problem
     already_counted = (
         current is not None and current.grade == Grade.EXCELLENT and current.period == period
     )  # an 优秀 changed in its other fields keeps its place under the cap

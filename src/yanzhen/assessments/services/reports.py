@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
 from yanzhen.assessments import rules
-from yanzhen.assessments.guards import TEXT_MAX
+from yanzhen.assessments.guards import check_text
 from yanzhen.assessments.guards import check_upload as _check_upload
 from yanzhen.assessments.guards import visible_person as _visible_person
 from yanzhen.assessments.models import (
@@ -60,6 +60,40 @@ def _is_self(actor, person: Person) -> bool:
     return actor.has_role(Role.RESERVE) and SelfServiceLink.objects.filter(user=actor, person=person).exists()
 
 
+def _report_period(person: Person, year: int, half: int) -> tuple[dict[str, str], Period | None]:
+    """The half-year reported on, with what is wrong with it: a half-year that has begun, while the person
+    was in the pool."""
+    errors: dict[str, str] = {}
+    if half not in (Half.FIRST, Half.SECOND):
+        errors["half"] = "请选择上半年或下半年"
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = "请填写正确的年份"
+    if errors:
+        return errors, None
+    period = Period(year, half)
+    if period.start > today():
+        errors["half"] = f"不能提交尚未开始的半年（{period.name}）的思想工作汇报"
+    elif not rules.was_in_pool(person, period.start, period.end):
+        errors["half"] = f"{person.name}在{period.name}不在后备力量库中，无需提交思想工作汇报"
+    return errors, period
+
+
+def _open_report(errors: dict[str, str], person: Person, period: Period | None) -> SemiannualReport | None:
+    """The report already submitted for the period (locked), which a new one replaces unless reviewed."""
+    if period is None:
+        return None
+    existing = (
+        SemiannualReport.objects.select_for_update()
+        .filter(person=person, year=period.year, half=period.half)
+        .first()
+    )
+    if existing is not None and existing.is_reviewed:
+        errors["half"] = (
+            f"{person.name}{period.name}的思想工作汇报已于 {timezone.localtime(existing.reviewed_at):%Y-%m-%d} 审阅，不能再修改"
+        )
+    return existing
+
+
 @transaction.atomic
 def submit_report(
     *, actor, person: Person, year: int, half: int, text: str, attachment=None
@@ -70,34 +104,10 @@ def submit_report(
     by_self = _is_self(actor, person)
     if not by_self and not rules.may_enter_report(actor):
         raise PermissionDenied
-    errors: dict[str, str] = {}
     text = (text or "").strip()
-    period = None
-    if half not in (Half.FIRST, Half.SECOND):
-        errors["half"] = "请选择上半年或下半年"
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors["year"] = "请填写正确的年份"
-    if not errors:
-        period = Period(year, half)
-        if period.start > today():
-            errors["half"] = f"不能提交尚未开始的半年（{period.name}）的思想工作汇报"
-        elif not rules.was_in_pool(person, period.start, period.end):
-            errors["half"] = f"{person.name}在{period.name}不在后备力量库中，无需提交思想工作汇报"
-    if not text:
-        errors["text"] = "请填写汇报内容"
-    elif len(text) > TEXT_MAX:
-        errors["text"] = f"汇报内容不能超过 {TEXT_MAX} 字"
-    existing = None
-    if period is not None:
-        existing = (
-            SemiannualReport.objects.select_for_update()
-            .filter(person=person, year=period.year, half=period.half)
-            .first()
-        )
-        if existing is not None and existing.is_reviewed:
-            errors["half"] = (
-                f"{person.name}{period.name}的思想工作汇报已于 {timezone.localtime(existing.reviewed_at):%Y-%m-%d} 审阅，不能再修改"
-            )
+    errors, period = _report_period(person, year, half)
+    check_text(errors, "text", "汇报内容", text)
+    existing = _open_report(errors, person, period)
     content_type = _check_upload(errors, "attachment", "附件", attachment)
     raise_errors(errors)
     assert period is not None
@@ -134,10 +144,7 @@ def review_report(*, actor, report: SemiannualReport, comment: str) -> Semiannua
         raise PermissionDenied
     comment = (comment or "").strip()
     errors: dict[str, str] = {}
-    if not comment:
-        errors["review_comment"] = "请填写审阅意见"
-    elif len(comment) > TEXT_MAX:
-        errors["review_comment"] = f"审阅意见不能超过 {TEXT_MAX} 字"
+    check_text(errors, "review_comment", "审阅意见", comment)
     raise_errors(errors)
     report.review_comment = comment
     report.reviewed_by = actor

@@ -1,6 +1,5 @@
-"""Pages of 管. Views parse input, read through `selectors` (jurisdiction first: 404 outside it) and write
-through `services`; a reserve has only his self-service page (`self_service`), every other page answers
-him 403."""
+"""The assessments' pages: the list of a period, one reserve's assessment (new, changed, deleted) and the
+batch entry of a village's or township's grades."""
 
 from __future__ import annotations
 
@@ -29,6 +28,7 @@ from yanzhen.assessments.views.common import (
     breadcrumb_of,
     division_code,
     division_from_query,
+    form_page,
     period_choices,
     period_from_query,
     person_from_query,
@@ -130,21 +130,17 @@ def _assessment_input(form: AssessmentForm) -> services.AssessmentInput:
     )
 
 
-def _assessment_page(request, form, person, assessment=None, status=200):
+def _assessment_page(request, form, person, assessment=None):
     village = person.village
-    return render(
+    return form_page(
         request,
         "assessments/assessment_form.html",
-        {
-            "form": form,
-            "person": person,
-            "assessment": assessment,
-            "division": village,
-            "breadcrumb": village.ancestors(),
-            "settings": rules.settings_for(village.code),
-            "dimensions": DIMENSIONS,
-        },
-        status=status,
+        village,
+        form,
+        person=person,
+        assessment=assessment,
+        settings=rules.settings_for(village.code),
+        dimensions=DIMENSIONS,
     )
 
 
@@ -183,7 +179,7 @@ def assessment_create(request):
         else:
             messages.success(request, _("Saved."))
             return _back_to_list(person, assessment.period)
-    return _assessment_page(request, form, person, status=400 if form.errors else 200)
+    return _assessment_page(request, form, person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,7 +204,7 @@ def assessment_edit(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return _back_to_list(person, assessment.period)
-    return _assessment_page(request, form, person, assessment, status=400 if form.errors else 200)
+    return _assessment_page(request, form, person, assessment)
 
 
 @require_POST

@@ -9,12 +9,14 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from yanzhen.assessments import fired, rules, selectors
+from yanzhen.assessments.models import ProposalState
 from yanzhen.assessments.periods import (
     Half,
     Period,
@@ -24,6 +26,7 @@ from yanzhen.assessments.periods import (
     period_containing,
 )
 from yanzhen.core import guards
+from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -82,6 +85,35 @@ def person_from_query(request) -> Person:
     except ValueError:
         raise Http404 from None
     return get_scoped_or_404(Person.objects.select_related("village", "village__parent"), request.user, pk=pk)
+
+
+def saved(request, form, save):
+    """Call a service for a valid form: its record, with "Saved." said, or None when it refused (its
+    messages then on the form's fields)."""
+    try:
+        record = save()
+    except ValidationError as invalid:
+        add_service_errors(form, invalid)
+        return None
+    messages.success(request, _("Saved."))
+    return record
+
+
+def state_from_query(request) -> str:
+    """The proposals' state a list shows (?state=, "all" for every state), pending by default."""
+    state = request.GET.get("state", ProposalState.PENDING)
+    return state if state in ProposalState.values or state == "all" else ProposalState.PENDING
+
+
+def form_page(request, template: str, village: Division, form, **context):
+    """A page of one record of a village with its form: the village's breadcrumb, 400 when the form (if
+    any) was refused."""
+    return render(
+        request,
+        template,
+        {**context, "form": form, "division": village, "breadcrumb": village.ancestors()},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 def file_response(field_file, content_type: str, title: str):

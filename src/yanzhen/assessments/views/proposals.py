@@ -20,7 +20,9 @@ from yanzhen.assessments.views.common import (
     breadcrumb_of,
     division_code,
     division_from_query,
+    form_page,
     require_reader,
+    state_from_query,
 )
 from yanzhen.core import guards
 from yanzhen.core.forms import add_service_errors
@@ -32,9 +34,7 @@ from yanzhen.core.forms import add_service_errors
 def proposal_list(request):
     require_reader(request)
     division = division_from_query(request)
-    state = request.GET.get("state", ProposalState.PENDING)
-    if state not in ProposalState.values and state != "all":
-        state = ProposalState.PENDING
+    state = state_from_query(request)
     listing = lists.REMOVAL_PROPOSALS.page(
         request, selectors.proposals(request.user, None if state == "all" else state, division_code(division))
     )
@@ -87,12 +87,8 @@ def proposal_detail(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("assessments:proposal-detail", pk=proposal.pk)
-    village = proposal.candidacy.village
-    return render(
-        request,
-        "assessments/proposal_detail.html",
-        {"proposal": proposal, "form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form is not None and form.errors else 200,
+    return form_page(
+        request, "assessments/proposal_detail.html", proposal.candidacy.village, form, proposal=proposal
     )
 
 

@@ -28,10 +28,12 @@ from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
     file_response,
+    form_page,
     period_choices,
     period_from_query,
     person_from_query,
     require_reader,
+    saved,
 )
 from yanzhen.core import guards
 from yanzhen.core.forms import add_service_errors
@@ -101,27 +103,21 @@ def report_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            report = services.submit_report(
+        report = saved(
+            request,
+            form,
+            lambda: services.submit_report(
                 actor=request.user,
                 person=person,
                 year=data["year"],
                 half=data["half"],
                 text=data["text"],
                 attachment=data["attachment"],
-            )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
+            ),
+        )
+        if report is not None:
             return redirect("assessments:report-detail", pk=report.pk)
-    village = person.village
-    return render(
-        request,
-        "assessments/report_form.html",
-        {"form": form, "person": person, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "assessments/report_form.html", person.village, form, person=person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,22 +130,15 @@ def report_detail(request, pk: int):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.review_report(
+            if saved(
+                request,
+                form,
+                lambda: services.review_report(
                     actor=request.user, report=report, comment=form.cleaned_data["review_comment"]
-                )
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
+                ),
+            ):
                 return redirect("assessments:report-detail", pk=report.pk)
-    village = report.person.village
-    return render(
-        request,
-        "assessments/report_detail.html",
-        {"report": report, "form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form is not None and form.errors else 200,
-    )
+    return form_page(request, "assessments/report_detail.html", report.person.village, form, report=report)
 
 
 @require_GET
@@ -179,25 +168,16 @@ def self_service_link(request):
     current = SelfServiceLink.objects.filter(person=person).select_related("user").first()
     form = SelfServiceLinkForm(request.POST or None, users=users)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.link_self_service(actor=request.user, user=form.cleaned_data["user"], person=person)
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
+        if saved(
+            request,
+            form,
+            lambda: services.link_self_service(
+                actor=request.user, user=form.cleaned_data["user"], person=person
+            ),
+        ):
             return redirect("people:archive", pk=person.pk)
-    village = person.village
-    return render(
-        request,
-        "assessments/self_service_link.html",
-        {
-            "form": form,
-            "person": person,
-            "current": current,
-            "division": village,
-            "breadcrumb": village.ancestors(),
-        },
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "assessments/self_service_link.html", person.village, form, person=person, current=current
     )
 
 
@@ -220,6 +200,17 @@ def _self_service_periods(person: Person) -> list[Period]:
     ]
 
 
+def _self_report_initial(periods: list[Period], submitted: dict) -> dict:
+    """The form starts at the first half-year not yet reported on (else the first open one, with its text)."""
+    first_open = next(
+        (p for p in periods if (p.year, p.half) not in submitted), periods[0] if periods else None
+    )
+    initial = {"period": first_open.key} if first_open else {}
+    if first_open is not None and (first_open.year, first_open.half) in submitted:
+        initial["text"] = submitted[(first_open.year, first_open.half)].text
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def self_service(request):
     if not request.user.has_role(Role.RESERVE) or request.user.is_superuser:
@@ -229,13 +220,12 @@ def self_service(request):
         return render(request, "assessments/self_service.html", {"person": None})
     periods = _self_service_periods(person)
     submitted = {(r.year, r.half): r for r in selectors.reports_of_person(person)}
-    first_open = next(
-        (p for p in periods if (p.year, p.half) not in submitted), periods[0] if periods else None
+    form = SelfReportForm(
+        request.POST or None,
+        request.FILES or None,
+        periods=periods,
+        initial=_self_report_initial(periods, submitted),
     )
-    initial = {"period": first_open.key} if first_open else {}
-    if first_open is not None and (first_open.year, first_open.half) in submitted:
-        initial["text"] = submitted[(first_open.year, first_open.half)].text
-    form = SelfReportForm(request.POST or None, request.FILES or None, periods=periods, initial=initial)
     if request.method == "POST" and form.is_valid():
         period = parse_period(form.cleaned_data["period"])
         assert period is not None
