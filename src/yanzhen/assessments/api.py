@@ -36,6 +36,16 @@ def page_of(queryset, offset: int, limit: int, out, *, whole_page: bool = False)
     }
 
 
+def _person_fields(person: Person) -> dict:
+    """Who and where, the same in an assessment and a report (the person comes with his village)."""
+    return {
+        "person_id": person.pk,
+        "person_name": person.name,
+        "village_code": person.village_id,
+        "village_name": person.village.name,
+    }
+
+
 class AssessmentOut(Schema):
     id: int
     person_id: int
@@ -65,13 +75,9 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def of(assessment: Assessment) -> AssessmentOut:
-        person = assessment.person
         return AssessmentOut(
             id=assessment.pk,
-            person_id=person.pk,
-            person_name=person.name,
-            village_code=person.village_id,
-            village_name=person.village.name,
+            **_person_fields(assessment.person),
             period=assessment.period.key,
             period_name=assessment.period.name,
             year=assessment.year,
@@ -180,13 +186,9 @@ class ReportOut(Schema):
 
     @staticmethod
     def of(report: SemiannualReport) -> ReportOut:
-        person = report.person
         return ReportOut(
             id=report.pk,
-            person_id=person.pk,
-            person_name=person.name,
-            village_code=person.village_id,
-            village_name=person.village.name,
+            **_person_fields(report.person),
             year=report.year,
             half=report.half,
             period_name=report.period.name,

@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from yanzhen.assessments.models import IncumbentScoreItem
 from yanzhen.assessments.periods import half_containing
 from yanzhen.assessments.views.common import (
     announces_fired_rules,
-    breadcrumb_of,
+    list_page,
     require_reader,
 )
 from yanzhen.core import audit, guards, text, xlsx
@@ -528,21 +528,18 @@ def score_import(request):
                     )
                     return redirect(_back(division, month))
                 checked = outcome.saved
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_import.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "query": scores_query(division, month),
-            "items": services.score_items(division.code),
-            "problems": outcome.messages,
-            "checked": checked,
-            "dry_run": dry_run,
-            "back": _back(division, month),
-            "max_mb": max_upload_bytes() // (1024 * 1024),
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        query=scores_query(division, month),
+        items=services.score_items(division.code),
+        problems=outcome.messages,
+        checked=checked,
+        dry_run=dry_run,
+        back=_back(division, month),
+        max_mb=max_upload_bytes() // (1024 * 1024),
         status=422 if outcome.problems else 200,
     )

@@ -33,12 +33,12 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.views.common import (
     announces_fired_rules,
-    breadcrumb_of,
     date_or_none,
     division_code,
     division_from_query,
     errors_by_field,
     int_or_none,
+    list_page,
     other_errors,
     period_choices,
     period_from_query,
@@ -144,22 +144,19 @@ def incumbents(request, village: str):
             status = 422
     items = services.score_items(division.code)
     rows = _village_page_rows(request.user, division, month, items)
-    return render(
+    return list_page(
         request,
         "assessments/incumbents.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "rows": rows,
-            "items": items,
-            "can_score": request.user.can_edit,
-            "errors": errors,
-            "failed_term": failed_term,
-            "posted": request.POST if status == 422 else {},
-            "year": month.year,
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        rows=rows,
+        items=items,
+        can_score=request.user.can_edit,
+        errors=errors,
+        failed_term=failed_term,
+        posted=request.POST if status == 422 else {},
+        year=month.year,
         status=status,
     )
 
@@ -209,18 +206,15 @@ def batch(request, village: str):
         }
         for term in terms
     ]
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_batch.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "items": items,
-            "rows": rows,
-            "errors": errors,
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        items=items,
+        rows=rows,
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -306,20 +300,15 @@ def review_list(request):
     listing = lists.ANNUAL_REVIEWS.page(
         request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_reviews.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "year": year,
-            "listing": listing,
-            "reviews": listing.rows,
-            "can_edit": request.user.can_edit,
-            "bulk_actions": lists.export_selected(
-                request.user.can_edit, "assessments:incumbent-reviews-export"
-            ),
-        },
+        division,
+        year=year,
+        listing=listing,
+        reviews=listing.rows,
+        can_edit=request.user.can_edit,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:incumbent-reviews-export"),
     )
 
 
@@ -392,17 +381,14 @@ def proposal_list(request):
             request.user, state=None if state == "all" else state, under=division_code(division)
         ),
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_proposals.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "listing": listing,
-            "proposals": listing.rows,
-            "state": state,
-            "states": [(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
-        },
+        division,
+        listing=listing,
+        proposals=listing.rows,
+        state=state,
+        states=[(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
     )
 
 
@@ -478,22 +464,17 @@ def analysis(request):
     listing = lists.ANALYSIS.page(
         request, selectors.half_year_analysis(request.user, period, division_code(division))
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_analysis.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "months": months,
-            "listing": listing,
-            "rows": listing.rows,
-            "can_export": request.user.can_edit,
-            "bulk_actions": lists.export_selected(
-                request.user.can_edit, "assessments:incumbent-analysis-export"
-            ),
-            "scores_excel": scores_excel,
-            "excel_month": max([month for month in months if month <= current], default=months[0]),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        months=months,
+        listing=listing,
+        rows=listing.rows,
+        can_export=request.user.can_edit,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:incumbent-analysis-export"),
+        scores_excel=scores_excel,
+        excel_month=max([month for month in months if month <= current], default=months[0]),
     )

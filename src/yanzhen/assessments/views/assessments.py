@@ -29,6 +29,7 @@ from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
     form_page,
+    list_page,
     period_choices,
     period_from_query,
     person_from_query,
@@ -48,21 +49,18 @@ def assessment_list(request):
     period = period_from_query(request, division)
     rows = selectors.assessment_rows(request.user, period, division_code(division))
     listing = lists.ASSESSMENTS.page(request, rows)
-    return render(
+    return list_page(
         request,
         "assessments/assessment_list.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division),
-            "rows": rows,
-            "listing": listing,
-            "bulk_actions": lists.export_selected(request.user.can_edit, "assessments:export"),
-            "counts": [(Grade(grade).label, count) for grade, count in selectors.grade_counts(rows).items()],
-            "assessed": sum(1 for row in rows if row.assessment is not None),
-            "may_assess_any": request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),
-        },
+        division,
+        period=period,
+        periods=period_choices(division),
+        rows=rows,
+        listing=listing,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:export"),
+        counts=[(Grade(grade).label, count) for grade, count in selectors.grade_counts(rows).items()],
+        assessed=sum(1 for row in rows if row.assessment is not None),
+        may_assess_any=request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),
     )
 
 

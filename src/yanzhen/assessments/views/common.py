@@ -105,6 +105,16 @@ def state_from_query(request) -> str:
     return state if state in ProposalState.values or state == "all" else ProposalState.PENDING
 
 
+def list_page(request, template: str, division: Division | None, *, status: int = 200, **context):
+    """A page narrowed to a division: the division, and its breadcrumb up to its parent."""
+    return render(
+        request,
+        template,
+        {"division": division, "breadcrumb": breadcrumb_of(division)[:-1], **context},
+        status=status,
+    )
+
+
 def form_page(request, template: str, village: Division, form, **context):
     """A page of one record of a village with its form: the village's breadcrumb, 400 when the form (if
     any) was refused."""
@@ -133,6 +143,16 @@ def county_of(user) -> Division | None:
     if not user.division_id or len(user.division_id) < 6:
         return None
     return Division.objects.filter(code=user.division_id[:6]).first()
+
+
+def county_admin(request) -> Division:
+    """The county whose settings the user changes: 403 unless he may change them, 404 without a county."""
+    if not rules.may_change_settings(request.user):
+        raise PermissionDenied
+    county = county_of(request.user)
+    if county is None:
+        raise Http404
+    return county
 
 
 def int_or_none(value):

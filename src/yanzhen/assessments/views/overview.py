@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +20,7 @@ from yanzhen.assessments.models import (
 from yanzhen.assessments.periods import last_finished_period
 from yanzhen.assessments.views.common import (
     breadcrumb_of,
-    county_of,
+    county_admin,
     period_from_query,
 )
 from yanzhen.core import guards, versioning
@@ -58,11 +57,7 @@ def index(request):
 
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    if not rules.may_change_settings(request.user):
-        raise PermissionDenied
-    county = county_of(request.user)
-    if county is None:
-        raise Http404
+    county = county_admin(request)
     current = rules.settings_for(county)
     initial = {name: getattr(current, name) for name in SettingsForm.base_fields}
     form = SettingsForm(request.POST or None, initial=initial)

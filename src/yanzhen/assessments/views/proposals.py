@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,10 +17,10 @@ from yanzhen.assessments.models import (
     ProposalState,
 )
 from yanzhen.assessments.views.common import (
-    breadcrumb_of,
     division_code,
     division_from_query,
     form_page,
+    list_page,
     require_reader,
     state_from_query,
 )
@@ -38,17 +38,14 @@ def proposal_list(request):
     listing = lists.REMOVAL_PROPOSALS.page(
         request, selectors.proposals(request.user, None if state == "all" else state, division_code(division))
     )
-    return render(
+    return list_page(
         request,
         "assessments/proposal_list.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "listing": listing,
-            "proposals": listing.rows,
-            "state": state,
-            "states": [(value, label) for value, label in ProposalState.choices] + [("all", _("All"))],
-        },
+        division,
+        listing=listing,
+        proposals=listing.rows,
+        state=state,
+        states=[(value, label) for value, label in ProposalState.choices] + [("all", _("All"))],
     )
 
 
@@ -101,13 +98,10 @@ def notice_board(request):
     villages: dict[str, list] = {}
     for entry in entries:
         villages.setdefault(entry.candidacy.village_id, []).append(entry)
-    return render(
+    return list_page(
         request,
         "assessments/notice_board.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "groups": [(group[0].candidacy.village, group) for group in villages.values()],
-            "today": guards.today(),
-        },
+        division,
+        groups=[(group[0].candidacy.village, group) for group in villages.values()],
+        today=guards.today(),
     )

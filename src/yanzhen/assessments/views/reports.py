@@ -24,11 +24,11 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
 from yanzhen.assessments.views.common import (
-    breadcrumb_of,
     division_code,
     division_from_query,
     file_response,
     form_page,
+    list_page,
     period_choices,
     period_from_query,
     person_from_query,
@@ -48,18 +48,15 @@ def report_list(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
     listing = lists.REPORTS.page(request, selectors.reports(request.user, period, division_code(division)))
-    return render(
+    return list_page(
         request,
         "assessments/report_list.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "listing": listing,
-            "reports": listing.rows,
-            "due_on": rules.report_due_on(period, rules.settings_for(division_code(division))),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        listing=listing,
+        reports=listing.rows,
+        due_on=rules.report_due_on(period, rules.settings_for(division_code(division))),
     )
 
 
@@ -71,22 +68,19 @@ def overdue(request):
     listing = lists.OVERDUE.page(
         request, selectors.overdue_reports(request.user, period, guards.today(), division_code(division))
     )
-    return render(
+    return list_page(
         request,
         "assessments/overdue.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "listing": listing,
-            "rows": listing.rows,
-            "bulk_actions": lists.export_selected(
-                rules.may_enter_report(request.user), "assessments:overdue-export"
-            ),
-            "today": guards.today(),
-            "can_enter": rules.may_enter_report(request.user),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        listing=listing,
+        rows=listing.rows,
+        bulk_actions=lists.export_selected(
+            rules.may_enter_report(request.user), "assessments:overdue-export"
+        ),
+        today=guards.today(),
+        can_enter=rules.may_enter_report(request.user),
     )
 
 
