@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tests.conftest import HUAMACHI_VILLAGE
-from yanzhen.assessments import incumbents
-from yanzhen.assessments.incumbents import ReviewInput
+from yanzhen.assessments.incumbents import services as incumbents
+from yanzhen.assessments.incumbents.services import ReviewInput
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.divisions.models import Division
 from yanzhen.people.idcard import make_id_number

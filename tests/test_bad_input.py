@@ -16,7 +16,7 @@ from PIL import Image
 
 from tests.conftest import HUAMACHI, HUAMACHI_VILLAGE
 from tests.factories import make_person
-from yanzhen.assessments import incumbents
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import MonthlyScore, SemiannualReport
 from yanzhen.core.models import AuditEvent
 from yanzhen.divisions.models import Division

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yanzhen.accounts.models import User
-from yanzhen.assessments.incumbents import ReviewInput
+from yanzhen.assessments.incumbents.services import ReviewInput
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,

@@ -287,7 +287,8 @@ def test_a_save_that_fires_nothing_says_only_saved(client_for, persona):
 
 def test_second_low_month_says_adjustment_proposed_with_its_link(client_for, persona):
     from tests.test_incumbents_pages import ITEMS, make_term, score
-    from yanzhen.assessments import incumbent_rules, incumbents
+    from yanzhen.assessments.incumbents import rules as incumbent_rules
+    from yanzhen.assessments.incumbents import services as incumbents
     from yanzhen.divisions.models import Division
 
     county = persona("county")

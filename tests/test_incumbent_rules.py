@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.http import Http404
 
 from tests.conftest import HUAMACHI_VILLAGE
-from yanzhen.assessments import incumbent_rules, incumbents
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AssessmentSettings,

@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
-from yanzhen.assessments import incumbent_rules, incumbents
-from yanzhen.assessments.incumbents import ReviewInput
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
+from yanzhen.assessments.incumbents.services import ReviewInput
 from yanzhen.assessments.models import AdjustmentProposal, AnnualReview, MonthlyScore
 from yanzhen.divisions.models import Division
 from yanzhen.people.idcard import make_id_number

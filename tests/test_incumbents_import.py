@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
 from tests.factories import make_person
-from yanzhen.assessments import incumbent_rules, incumbents
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import AdjustmentProposal, MonthlyScore, ProposalState
 from yanzhen.core.models import AuditAction, AuditEvent
 from yanzhen.divisions.models import Division

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 
 from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
 from tests.factories import make_person
-from yanzhen.assessments import incumbent_rules, incumbent_selectors, incumbents
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import selectors as incumbent_selectors
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,

@@ -374,7 +374,7 @@ def _assessment_settings():
 
 def _incumbent(kind: str):
     from tests.test_incumbents_pages import ITEMS, make_term
-    from yanzhen.assessments import incumbents
+    from yanzhen.assessments.incumbents import services as incumbents
     from yanzhen.assessments.models import AnnualReview, MonthlyScore
 
     county = User.objects.get(username="county")
@@ -442,8 +442,8 @@ def _growth_plan():
 
 def _checkup():
     from tests.assessment_helpers import make_reserve
-    from yanzhen.assessments import checkups
     from yanzhen.assessments.models import Checkup
+    from yanzhen.assessments.services import checkups
 
     county, clerk = User.objects.get(username="county"), User.objects.get(username="huamachi")
     campaign = checkups.open_campaign(

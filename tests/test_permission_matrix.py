@@ -583,7 +583,8 @@ def known_incumbent(persona):
     March 2024, a month he is not yet scored for."""
     from datetime import date
 
-    from yanzhen.assessments import incumbent_rules, incumbents
+    from yanzhen.assessments.incumbents import rules as incumbent_rules
+    from yanzhen.assessments.incumbents import services as incumbents
     from yanzhen.divisions.models import Division
     from yanzhen.people.idcard import make_id_number
     from yanzhen.people.services import PersonInput, create_person

@@ -83,7 +83,7 @@ def stale(request, exc):
 def _register_routers() -> None:
     from yanzhen.assessments.api import reports_router
     from yanzhen.assessments.api import router as assessments_router
-    from yanzhen.assessments.incumbent_api import router as incumbents_router
+    from yanzhen.assessments.incumbents.api import router as incumbents_router
     from yanzhen.candidacies.api import router as candidacies_router
     from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router

@@ -23,7 +23,8 @@ def log_in(page, live_server, username):
 
 def a_secretary_and_the_county_rule():
     from yanzhen.accounts.models import User
-    from yanzhen.assessments import incumbent_rules, incumbents
+    from yanzhen.assessments.incumbents import rules as incumbent_rules
+    from yanzhen.assessments.incumbents import services as incumbents
     from yanzhen.assessments.models import Grade
     from yanzhen.divisions.models import Division
     from yanzhen.people.idcard import make_id_number

@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
-from yanzhen.core.api_errors import Error, invalid
+from yanzhen.core.api_errors import Error
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -24,6 +23,27 @@ from yanzhen.people.models import Person
 router = Router()
 
 MAX_LIMIT = 500
+
+
+def page_of(queryset, offset: int, limit: int, out, *, whole_page: bool = False) -> dict:
+    """One page of a list: the count of all the records and the page's items, each made by `out` from one
+    record (or, `whole_page`, all at once from the page's list of records)."""
+    count = queryset.count()
+    records = queryset[offset : offset + limit]
+    return {
+        "count": count,
+        "items": out(list(records)) if whole_page else [out(record) for record in records],
+    }
+
+
+def _person_fields(person: Person) -> dict:
+    """Who and where, the same in an assessment and a report (the person comes with his village)."""
+    return {
+        "person_id": person.pk,
+        "person_name": person.name,
+        "village_code": person.village_id,
+        "village_name": person.village.name,
+    }
 
 
 class AssessmentOut(Schema):
@@ -55,13 +75,9 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def of(assessment: Assessment) -> AssessmentOut:
-        person = assessment.person
         return AssessmentOut(
             id=assessment.pk,
-            person_id=person.pk,
-            person_name=person.name,
-            village_code=person.village_id,
-            village_name=person.village.name,
+            **_person_fields(assessment.person),
             period=assessment.period.key,
             period_name=assessment.period.name,
             year=assessment.year,
@@ -118,10 +134,6 @@ class AssessmentIn(Schema):
     votes_incompetent: int | None = None
 
 
-def _invalid(error: DjangoValidationError) -> Status:
-    return invalid(error)
-
-
 @router.get("", response=AssessmentPage, summary="Assessments inside the caller's jurisdiction")
 def list_assessments(
     request,
@@ -139,20 +151,14 @@ def list_assessments(
     )
     if filters.person is not None:
         queryset = queryset.filter(person_id=filters.person)
-    return {
-        "count": queryset.count(),
-        "items": [AssessmentOut.of(a) for a in queryset[offset : offset + limit]],
-    }
+    return page_of(queryset, offset, limit, AssessmentOut.of)
 
 
 @router.post("", response={201: AssessmentOut, 422: Error}, summary="Record an assessment (考核)")
 def create_assessment(request, payload: AssessmentIn):
     person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
     data = services.AssessmentInput(**payload.model_dump(exclude={"person_id"}))
-    try:
-        assessment = services.create_assessment(actor=request.user, person=person, data=data)
-    except DjangoValidationError as error:
-        return _invalid(error)
+    assessment = services.create_assessment(actor=request.user, person=person, data=data)
     return Status(201, AssessmentOut.of(selectors.get_assessment(request.user, assessment.pk)))
 
 
@@ -180,13 +186,9 @@ class ReportOut(Schema):
 
     @staticmethod
     def of(report: SemiannualReport) -> ReportOut:
-        person = report.person
         return ReportOut(
             id=report.pk,
-            person_id=person.pk,
-            person_name=person.name,
-            village_code=person.village_id,
-            village_name=person.village.name,
+            **_person_fields(report.person),
             year=report.year,
             half=report.half,
             period_name=report.period.name,
@@ -238,10 +240,7 @@ def list_reports(
     if filters.person is not None:
         queryset = queryset.filter(person_id=filters.person)
     queryset = queryset.order_by("-year", "-half", "person__village_id", "person__name", "id")
-    return {
-        "count": queryset.count(),
-        "items": [ReportOut.of(r) for r in queryset[offset : offset + limit]],
-    }
+    return page_of(queryset, offset, limit, ReportOut.of)
 
 
 @reports_router.post(
@@ -249,10 +248,7 @@ def list_reports(
 )
 def create_report(request, payload: ReportIn):
     person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
-    try:
-        report = services.submit_report(
-            actor=request.user, person=person, year=payload.year, half=payload.half, text=payload.text
-        )
-    except DjangoValidationError as error:
-        return _invalid(error)
+    report = services.submit_report(
+        actor=request.user, person=person, year=payload.year, half=payload.half, text=payload.text
+    )
     return Status(201, ReportOut.of(selectors.get_report(request.user, report.pk)))

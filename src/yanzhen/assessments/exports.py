@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from yanzhen.assessments import lists, selectors
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
-    local_today,
     period_from_query,
 )
-from yanzhen.core import audit, xlsx
+from yanzhen.core import audit, guards, xlsx
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 from yanzhen.people.views.list import XLSX, content_disposition
@@ -50,18 +48,13 @@ def _cell(sheet, value):
     return xlsx.cell(sheet, value)
 
 
-def _exporter(request) -> None:
-    if not request.user.can_edit:
-        raise PermissionDenied
-
-
 def _place(person) -> list[str]:
     village = person.village
     township = village.parent.name if village.parent_id else ""
     return [township, village.name, person.name, person.id_number_masked, person.phone_masked]
 
 
-def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
+def workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     xlsx.append(sheet, header)
@@ -72,15 +65,48 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def _response(content: bytes, filename: str, fallback: str) -> HttpResponse:
+def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(filename, fallback)
     return response
 
 
+def send_export(
+    request,
+    *,
+    export: str,
+    title: str,
+    division,
+    scope: dict,
+    chosen,
+    sheet: str,
+    header: list[str],
+    rows: list[list],
+    filename: str,
+    fallback: str,
+) -> HttpResponse:
+    """Write the export to the audit log (its kind, division, period or year, row count and how many rows
+    were ticked) and answer the workbook."""
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=title,
+        division_code=division_code(division),
+        detail={
+            "export": export,
+            "division": division_code(division),
+            **scope,
+            "rows": len(rows),
+            **({"selected": len(chosen)} if chosen else {}),
+        },
+    )
+    return xlsx_response(workbook(sheet, header, rows), filename, fallback)
+
+
 @require_GET
 def assessments_export(request):
-    _exporter(request)
+    guards.require_editor(request.user)
     division = division_from_query(request)
     period = period_from_query(request, division)
     rows = []
@@ -107,34 +133,27 @@ def assessments_export(request):
             ]
         rows.append(values)
     place = division.name if division is not None else "全部"
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"考核结果 {place} {period.name}",
-        division_code=division_code(division),
-        detail={
-            "export": "assessments",
-            "division": division_code(division),
-            "period": period.key,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    content = _workbook("考核结果", ASSESSMENT_HEADER, rows)
-    return _response(
-        content,
-        f"考核结果_{place}_{period.key}.xlsx",
-        f"assessments_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return send_export(
+        request,
+        export="assessments",
+        title=f"考核结果 {place} {period.name}",
+        division=division,
+        scope={"period": period.key},
+        chosen=chosen,
+        sheet="考核结果",
+        header=ASSESSMENT_HEADER,
+        rows=rows,
+        filename=f"考核结果_{place}_{period.key}.xlsx",
+        fallback=f"assessments_{division_code(division) or 'all'}_{period.key}.xlsx",
     )
 
 
 @require_GET
 def overdue_export(request):
-    _exporter(request)
+    guards.require_editor(request.user)
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True, finished=True)
-    today = local_today()
+    today = guards.today()
     chosen = selected_ids(request)
     overdue = selectors.overdue_reports(request.user, period, today, division_code(division))
     rows = [
@@ -142,23 +161,16 @@ def overdue_export(request):
         for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
     ]
     place = division.name if division is not None else "全部"
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"逾期未交思想工作汇报 {place} {period.name}",
-        division_code=division_code(division),
-        detail={
-            "export": "overdue_reports",
-            "division": division_code(division),
-            "period": period.key,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    content = _workbook("逾期未交汇报", OVERDUE_HEADER, rows)
-    return _response(
-        content,
-        f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
-        f"overdue_reports_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return send_export(
+        request,
+        export="overdue_reports",
+        title=f"逾期未交思想工作汇报 {place} {period.name}",
+        division=division,
+        scope={"period": period.key},
+        chosen=chosen,
+        sheet="逾期未交汇报",
+        header=OVERDUE_HEADER,
+        rows=rows,
+        filename=f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
+        fallback=f"overdue_reports_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

@@ -1,8 +1,8 @@
 """What the rules produced during one save, so that the page can say so with a link (已生成出库建议 →,
 已列为重点培养对象 →, 已生成调整建议 →).
 
-The rules (`rules.py`, `checkups.py`, `incumbent_rules.py`) note each record they *create*; a page wraps its
-service call in `collecting()` and reads the list afterwards. Outside `collecting()` noting does nothing, so
+The rules (`rules.py`, `services/checkups.py`, `incumbents/rules.py`) note each record they *create*; a page
+wraps its service call in `collecting()` and reads the list afterwards. Outside `collecting()` noting does nothing, so
 the services, the API and the console behave exactly as before. A context variable, not a global: each
 request (thread or task) has its own list.
 """

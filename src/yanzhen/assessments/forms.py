@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,6 +18,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Half, PeriodKind
 from yanzhen.candidacies.models import RemovalReason
+from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import NormalisedFormField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,30 +29,6 @@ CHOOSE = [("", _("— choose —"))]
 
 def label(model, name: str):
     return model._meta.get_field(name).verbose_name
-
-
-def add_service_errors(form: forms.Form, invalid: ValidationError) -> None:
-    """Put a service's errors (keyed by field) on the form; keys the form lacks become form-wide errors."""
-    if not hasattr(invalid, "error_dict"):
-        form.add_error(None, invalid.messages)
-        return
-    for name, messages in invalid.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 def _score_field(model, name: str, required: bool = False) -> forms.IntegerField:

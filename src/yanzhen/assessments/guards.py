@@ -1,14 +1,10 @@
-"""The checks every write of 管 makes first, in this order: jurisdiction (Http404 outside it), role
-(PermissionDenied), data (ValidationError with Chinese messages keyed by field). Shared by `services`,
-`checkups` and `commendations`."""
+"""The checks of 管's writes that are its own (the rest is `core.guards`: today, raise_errors, attribute_to):
+the person re-read in the actor's jurisdiction with his village, an uploaded document, a score 0–100. Shared
+by the modules of `services`."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 
 from yanzhen.assessments.models import DIMENSIONS
 from yanzhen.core import uploads
@@ -16,15 +12,6 @@ from yanzhen.core.text import LONG_TEXT_MAX
 from yanzhen.people.models import Person
 
 TEXT_MAX = LONG_TEXT_MAX  # characters of a free text (report, evidence, note): core.text
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def raise_errors(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def visible_person(actor, person: Person) -> Person:
@@ -55,3 +42,11 @@ def check_score(errors: dict[str, str], field: str, value, *, required: bool) ->
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         errors[field] = f"{label}得分须为 0 到 100 之间的整数"
+
+
+def check_text(errors: dict[str, str], field: str, label: str, text: str) -> None:
+    """A required free text (already stripped) of at most `TEXT_MAX` characters."""
+    if not text:
+        errors[field] = f"请填写{label}"
+    elif len(text) > TEXT_MAX:
+        errors[field] = f"{label}不能超过 {TEXT_MAX} 字"

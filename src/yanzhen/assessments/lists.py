@@ -68,7 +68,7 @@ def only_selected(rows, chosen: list[int]):
     return [row for row in rows if row.person.pk in wanted]
 
 
-# `incumbent_selectors.annual_reviews` (双述双评), by default the latest year first.
+# `incumbents.selectors.annual_reviews` (双述双评), by default the latest year first.
 ANNUAL_REVIEWS = ListSpec(
     sorts={
         "village": ("term__seat__village_id", "term__seat__post_type__order"),
@@ -80,7 +80,7 @@ ANNUAL_REVIEWS = ListSpec(
     },
 )
 
-# Rows of `incumbent_selectors.half_year_analysis`, by default worst first (the selector's order).
+# Rows of `incumbents.selectors.half_year_analysis`, by default worst first (the selector's order).
 ANALYSIS = ListSpec(
     sorts={
         "village": lambda row: (row.term.seat.village_id, row.term.seat.post_type.order),
@@ -99,7 +99,7 @@ def only_selected_terms(rows, chosen: list[int]):
     return [row for row in rows if row.term.pk in wanted]
 
 
-# `selectors.proposals` (出库建议) and `incumbent_selectors.adjustment_proposals` (调整建议).
+# `selectors.proposals` (出库建议) and `incumbents.selectors.adjustment_proposals` (调整建议).
 REMOVAL_PROPOSALS = ListSpec(
     sorts={
         "village": ("candidacy__village_id", "person__name_pinyin"),

@@ -8,9 +8,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from yanzhen.assessments.guards import raise_errors
 from yanzhen.assessments.models import ProposalState
 from yanzhen.assessments.models.reserves import Proposal
+from yanzhen.core.guards import attribute_to, raise_errors
 
 REASON_MAX = 1000
 
@@ -19,7 +19,7 @@ def withdraw(actor, proposal: Proposal, reason: str) -> None:
     proposal.state = ProposalState.WITHDRAWN
     proposal.withdrawn_at = timezone.now()
     proposal.withdrawn_reason = reason[:200]
-    proposal._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(proposal, actor)
     proposal.save()
 
 
@@ -38,6 +38,6 @@ def reject(actor, proposal: Proposal, *, reason: str, on: date | None, kind: str
     raise_errors(errors)
     proposal.state = ProposalState.REJECTED
     proposal.decided_by, proposal.decided_on, proposal.decision_note = actor, on, reason
-    proposal._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(proposal, actor)
     proposal.save()
     return proposal

@@ -36,6 +36,7 @@ from yanzhen.assessments.models import (
 from yanzhen.assessments.periods import Period
 from yanzhen.assessments.proposals import withdraw as withdraw_proposal
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
@@ -234,7 +235,7 @@ def _set_key_cultivation(actor, candidacy: Candidacy, value: bool, reason: str, 
     # The pipeline has no transition for the flag (it is not a state): saved here with field history
     # naming the actor and a line on the candidacy's timeline.
     candidacy.key_cultivation = value
-    candidacy._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(candidacy, actor)
     candidacy.save(update_fields=["key_cultivation"])
     _event(actor, candidacy, reason, {"key_cultivation": value, "rule": "assessments"}, on)
 
@@ -252,7 +253,7 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
         if active is None:
             return 0
         active.active, active.withdrawn_at = False, timezone.now()
-        active._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(active, actor)
         active.save()
         if active.flag_set_by_rule and candidacy.key_cultivation:
             _set_key_cultivation(
@@ -269,7 +270,7 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
         # Still two consecutive 优秀, on a later (or other) pair: the listing stays, its basis follows.
         active.first_assessment, active.second_assessment = pair.first, pair.second
         active.basis_text = pair.text()
-        active._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(active, actor)
         active.save()
         return 1
     entry = NoticeBoardEntry(
@@ -280,7 +281,7 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
         basis_text=pair.text(),
         flag_set_by_rule=not candidacy.key_cultivation,
     )
-    entry._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(entry, actor)
     entry.save()
     fired.note(fired.Outcome.KEY_CULTIVATION, entry)
     if not candidacy.key_cultivation:
@@ -323,7 +324,7 @@ def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
         second_assessment=pair.second,
         basis_text=pair.text(),
     )
-    proposal._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(proposal, actor)
     proposal.save()
     fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
     return changes + 1

@@ -273,15 +273,6 @@ def assessment_results_text(person: Person) -> str:
     return "；".join(parts)
 
 
-def person_summary(person: Person) -> dict:
-    """What the person archive shows of 管: commendations, grades, reports."""
-    return {
-        "commendations": list(person.commendations.order_by("-awarded_on", "-id")),
-        "assessments": list(person.assessments.order_by("-year", "-half")[:10]),
-        "reports": list(reports_of_person(person)[:6]),
-    }
-
-
 # -- the overview ------------------------------------------------------------------------------------------
 
 

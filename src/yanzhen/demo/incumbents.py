@@ -1,6 +1,6 @@
 """The demo's incumbents (在职村干部, seed 001) of 盐池县: the county's monthly scoring items (月考评), the monthly
 scores of the village committees of four townships and their 双述双评 of the previous year, written through
-`assessments.incumbents` with the demo administrator as the actor.
+`assessments.incumbents.services` with the demo administrator as the actor.
 
 Which months. The six complete months before today, not before 2021-04-19 (the date of seed 000), because:
 - the demo committees were elected in January 2021 (`people`): the six months before 2021-04-19 lie mostly before
@@ -34,7 +34,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from yanzhen.assessments import incumbent_rules, incumbents
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import AnnualReview, Grade, IncumbentRule, MonthlyScore
 from yanzhen.cultivation.services import add_months
 from yanzhen.demo.people import DEMO_ADMIN, DEMO_COUNTY

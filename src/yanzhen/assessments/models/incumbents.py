@@ -1,6 +1,6 @@
 """Incumbents (在职村干部, seed 001): the county's monthly scoring items (月考评), the monthly scores of each
 term, the yearly 双述双评, the county's rules on consecutive monthly grades and the adjustment proposals they
-make. Writes go through `assessments.incumbents` and `assessments.incumbent_rules`."""
+make. Writes go through `assessments.incumbents.services` and `assessments.incumbents.rules`."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ the archive page, read through the requesting user's jurisdiction."""
 
 from django import template
 
-from yanzhen.assessments import incumbent_selectors
+from yanzhen.assessments.incumbents import selectors as incumbent_selectors
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ manage reserves' logins (administrator, township clerk); None for anyone else, w
 
 from django import template
 
-from yanzhen.assessments import reserve_logins
+from yanzhen.assessments.services import reserve_logins
 
 register = template.Library()
 

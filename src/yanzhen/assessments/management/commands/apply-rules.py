@@ -4,7 +4,7 @@ a second run changes nothing and prints 0 changes."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yanzhen.assessments.incumbent_rules import apply_incumbent_rules
+from yanzhen.assessments.incumbents.rules import apply_incumbent_rules
 from yanzhen.assessments.rules import apply_rules
 from yanzhen.divisions.models import Division
 

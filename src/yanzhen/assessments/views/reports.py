@@ -17,24 +17,26 @@ from yanzhen.assessments.forms import (
     ReviewForm,
     SelfReportForm,
     SelfServiceLinkForm,
-    add_service_errors,
 )
 from yanzhen.assessments.models import (
     SelfServiceLink,
     SemiannualReport,
 )
-from yanzhen.assessments.page_helpers import (
-    breadcrumb_of,
+from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
+from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
     file_response,
-    local_today,
+    form_page,
+    list_page,
     period_choices,
     period_from_query,
     person_from_query,
     require_reader,
+    saved,
 )
-from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
+from yanzhen.core import guards
+from yanzhen.core.forms import add_service_errors
 from yanzhen.people.models import Person
 
 # -- reports -----------------------------------------------------------------------------------------------
@@ -46,18 +48,15 @@ def report_list(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
     listing = lists.REPORTS.page(request, selectors.reports(request.user, period, division_code(division)))
-    return render(
+    return list_page(
         request,
         "assessments/report_list.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "listing": listing,
-            "reports": listing.rows,
-            "due_on": rules.report_due_on(period, rules.settings_for(division_code(division))),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        listing=listing,
+        reports=listing.rows,
+        due_on=rules.report_due_on(period, rules.settings_for(division_code(division))),
     )
 
 
@@ -67,24 +66,21 @@ def overdue(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True, finished=True)
     listing = lists.OVERDUE.page(
-        request, selectors.overdue_reports(request.user, period, local_today(), division_code(division))
+        request, selectors.overdue_reports(request.user, period, guards.today(), division_code(division))
     )
-    return render(
+    return list_page(
         request,
         "assessments/overdue.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "listing": listing,
-            "rows": listing.rows,
-            "bulk_actions": lists.export_selected(
-                rules.may_enter_report(request.user), "assessments:overdue-export"
-            ),
-            "today": local_today(),
-            "can_enter": rules.may_enter_report(request.user),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        listing=listing,
+        rows=listing.rows,
+        bulk_actions=lists.export_selected(
+            rules.may_enter_report(request.user), "assessments:overdue-export"
+        ),
+        today=guards.today(),
+        can_enter=rules.may_enter_report(request.user),
     )
 
 
@@ -95,33 +91,27 @@ def report_create(request):
         raise PermissionDenied
     # The half-year asked for (the overdue list links with its period), else the current one.
     asked = parse_period(request.GET.get("period", ""))
-    period = asked if asked is not None and not asked.is_year else half_containing(local_today())
+    period = asked if asked is not None and not asked.is_year else half_containing(guards.today())
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": period.year, "half": period.half}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            report = services.submit_report(
+        report = saved(
+            request,
+            form,
+            lambda: services.submit_report(
                 actor=request.user,
                 person=person,
                 year=data["year"],
                 half=data["half"],
                 text=data["text"],
                 attachment=data["attachment"],
-            )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
+            ),
+        )
+        if report is not None:
             return redirect("assessments:report-detail", pk=report.pk)
-    village = person.village
-    return render(
-        request,
-        "assessments/report_form.html",
-        {"form": form, "person": person, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "assessments/report_form.html", person.village, form, person=person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,22 +124,15 @@ def report_detail(request, pk: int):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.review_report(
+            if saved(
+                request,
+                form,
+                lambda: services.review_report(
                     actor=request.user, report=report, comment=form.cleaned_data["review_comment"]
-                )
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
+                ),
+            ):
                 return redirect("assessments:report-detail", pk=report.pk)
-    village = report.person.village
-    return render(
-        request,
-        "assessments/report_detail.html",
-        {"report": report, "form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form is not None and form.errors else 200,
-    )
+    return form_page(request, "assessments/report_detail.html", report.person.village, form, report=report)
 
 
 @require_GET
@@ -179,25 +162,16 @@ def self_service_link(request):
     current = SelfServiceLink.objects.filter(person=person).select_related("user").first()
     form = SelfServiceLinkForm(request.POST or None, users=users)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.link_self_service(actor=request.user, user=form.cleaned_data["user"], person=person)
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
+        if saved(
+            request,
+            form,
+            lambda: services.link_self_service(
+                actor=request.user, user=form.cleaned_data["user"], person=person
+            ),
+        ):
             return redirect("people:archive", pk=person.pk)
-    village = person.village
-    return render(
-        request,
-        "assessments/self_service_link.html",
-        {
-            "form": form,
-            "person": person,
-            "current": current,
-            "division": village,
-            "breadcrumb": village.ancestors(),
-        },
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "assessments/self_service_link.html", person.village, form, person=person, current=current
     )
 
 
@@ -207,7 +181,7 @@ def self_service_link(request):
 def _self_service_periods(person: Person) -> list[Period]:
     """The half-years the reserve may report on now: the last one that has ended and the current one, when
     he was in the pool then and the report is not yet reviewed."""
-    today = local_today()
+    today = guards.today()
     reviewed = {
         (r.year, r.half)
         for r in SemiannualReport.objects.filter(person=person, reviewed_at__isnull=False).only(
@@ -220,6 +194,17 @@ def _self_service_periods(person: Person) -> list[Period]:
     ]
 
 
+def _self_report_initial(periods: list[Period], submitted: dict) -> dict:
+    """The form starts at the first half-year not yet reported on (else the first open one, with its text)."""
+    first_open = next(
+        (p for p in periods if (p.year, p.half) not in submitted), periods[0] if periods else None
+    )
+    initial = {"period": first_open.key} if first_open else {}
+    if first_open is not None and (first_open.year, first_open.half) in submitted:
+        initial["text"] = submitted[(first_open.year, first_open.half)].text
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def self_service(request):
     if not request.user.has_role(Role.RESERVE) or request.user.is_superuser:
@@ -229,13 +214,12 @@ def self_service(request):
         return render(request, "assessments/self_service.html", {"person": None})
     periods = _self_service_periods(person)
     submitted = {(r.year, r.half): r for r in selectors.reports_of_person(person)}
-    first_open = next(
-        (p for p in periods if (p.year, p.half) not in submitted), periods[0] if periods else None
+    form = SelfReportForm(
+        request.POST or None,
+        request.FILES or None,
+        periods=periods,
+        initial=_self_report_initial(periods, submitted),
     )
-    initial = {"period": first_open.key} if first_open else {}
-    if first_open is not None and (first_open.year, first_open.half) in submitted:
-        initial["text"] = submitted[(first_open.year, first_open.half)].text
-    form = SelfReportForm(request.POST or None, request.FILES or None, periods=periods, initial=initial)
     if request.method == "POST" and form.is_valid():
         period = parse_period(form.cleaned_data["period"])
         assert period is not None
@@ -263,9 +247,9 @@ def self_service(request):
             "form": form if periods else None,
             "reports": list(submitted.values()),
             "due_on": rules.report_due_on(
-                last_finished_period(local_today(), "half_year"), rules.settings_for(person.village_id)
+                last_finished_period(guards.today(), "half_year"), rules.settings_for(person.village_id)
             ),
-            "due_period": last_finished_period(local_today(), "half_year"),
+            "due_period": last_finished_period(guards.today(), "half_year"),
         },
         status=400 if form.errors else 200,
     )

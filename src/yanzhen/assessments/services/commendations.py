@@ -9,10 +9,9 @@ from django.db import transaction
 
 from yanzhen.assessments import rules
 from yanzhen.assessments.guards import check_upload as _check_upload
-from yanzhen.assessments.guards import raise_errors as _raise
-from yanzhen.assessments.guards import today
 from yanzhen.assessments.guards import visible_person as _visible_person
 from yanzhen.assessments.models import Commendation, CommendationLevel
+from yanzhen.core.guards import attribute_to, raise_errors, today
 from yanzhen.people.models import Person
 
 # ---------------------------------------------------------------------------------------------------------
@@ -56,7 +55,7 @@ def add_commendation(
     if len(document_number) > 100:
         errors["document_number"] = "文号不能超过 100 个字"
     content_type = _check_upload(errors, "document", "表彰文件", document)
-    _raise(errors)
+    raise_errors(errors)
     commendation = Commendation(
         person=person,
         title=title,
@@ -69,6 +68,6 @@ def add_commendation(
     if document is not None:
         commendation.document = document
         commendation.document_content_type = content_type
-    commendation._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(commendation, actor)
     commendation.save()
     return commendation

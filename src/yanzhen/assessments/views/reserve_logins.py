@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from yanzhen.assessments import reserve_logins
+from yanzhen.assessments.services import reserve_logins
 
 
 def _back_to_archive(person_id: int):
@@ -44,24 +44,25 @@ def _issued(request, issued: reserve_logins.IssuedPassword, person_id: int, *, c
     )
 
 
+def _issue(request, pk: int, issue, *, created: bool):
+    """Create the login or reset its password; the password chosen is shown once."""
+    try:
+        issued = issue(actor=request.user, person_id=pk, request=request)
+    except ValidationError as refusal:
+        return _refused(request, pk, refusal)
+    return _issued(request, issued, pk, created=created)
+
+
 @never_cache
 @require_POST
 def create(request, pk: int):
-    try:
-        issued = reserve_logins.create_login(actor=request.user, person_id=pk, request=request)
-    except ValidationError as refusal:
-        return _refused(request, pk, refusal)
-    return _issued(request, issued, pk, created=True)
+    return _issue(request, pk, reserve_logins.create_login, created=True)
 
 
 @never_cache
 @require_POST
 def reset(request, pk: int):
-    try:
-        issued = reserve_logins.reset_password(actor=request.user, person_id=pk, request=request)
-    except ValidationError as refusal:
-        return _refused(request, pk, refusal)
-    return _issued(request, issued, pk, created=False)
+    return _issue(request, pk, reserve_logins.reset_password, created=False)
 
 
 def _set_active(request, pk: int, *, active: bool):

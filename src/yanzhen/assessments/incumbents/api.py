@@ -12,15 +12,20 @@ A monthly score or review read by id (`GET`) or corrected (`PUT`) carries its ve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from yanzhen.assessments import incumbent_rules, incumbents, rules, selectors
-from yanzhen.assessments.api import MAX_LIMIT, _invalid
+from yanzhen.assessments import rules, selectors
+from yanzhen.assessments.api import MAX_LIMIT, page_of
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
     AdjustmentProposal,
     AnnualReview,
@@ -29,7 +34,7 @@ from yanzhen.assessments.models import (
     ProposalState,
 )
 from yanzhen.core import versioning
-from yanzhen.core.api_errors import Error, error_body
+from yanzhen.core.api_errors import Conflict, Error
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -43,8 +48,9 @@ MONTH_PATTERN = r"^\d{4}-\d{2}$"
 TERM_RELATIONS = ("term__person", "term__seat__village", "term__seat__post_type")
 
 
-def _refused(field: str, message: str) -> Status:
-    return _invalid(DjangoValidationError({field: message}))
+def _refuse(field: str, message: str) -> NoReturn:
+    """Bad input the services do not see (a month, a county): 422 naming the field, as theirs."""
+    raise DjangoValidationError({field: message})
 
 
 def _month_text(month: date) -> str:
@@ -75,6 +81,30 @@ def _term_fields(term: Term) -> dict:
     }
 
 
+# The order of term records within a month or year: village, post, seat.
+SEAT_ORDER = ("term__seat__village_id", "term__seat__post_type__order", "term__seat__number", "id")
+
+
+def _narrowed(queryset, user, filters, *, person: str = "term__person_id"):
+    """Term records narrowed by the filters they share: the division (404 outside the jurisdiction), the term
+    and the person."""
+    if filters.division:
+        division = selectors.scope_division(user, filters.division)
+        assert division is not None
+        queryset = queryset.filter(term__seat__village__code__startswith=division.code)
+    if getattr(filters, "term", None) is not None:
+        queryset = queryset.filter(term_id=filters.term)
+    if filters.person is not None:
+        queryset = queryset.filter(**{person: filters.person})
+    return queryset
+
+
+def _versioned(response: HttpResponse, model, pk: int, out):
+    """A record's answer with its version as `ETag` (what a PUT sends back as If-Match)."""
+    response["ETag"] = versioning.etag(model.objects.get(pk=pk))
+    return out
+
+
 # -- the county's scoring items ----------------------------------------------------------------------------
 
 
@@ -95,7 +125,7 @@ def list_incumbent_score_items(
 ):
     code = county or rules.county_code(request.user.division_id or "")
     if not code:
-        return _refused("county", "请指定县（区）代码")
+        _refuse("county", "请指定县（区）代码")
     # The items concern everyone inside the county (a village secretary too); another county is 404.
     if not rules.county_visible(request.user, code):
         raise Http404
@@ -192,13 +222,13 @@ def _monthly_out(scores: list[MonthlyScore]) -> list[MonthlyScoreOut]:
     return rows
 
 
-def _month_filter(value: str | None, field: str) -> tuple[date | None, Status | None]:
+def _month_filter(value: str | None, field: str) -> date | None:
     if not value:
-        return None, None
+        return None
     month = incumbents.parse_month(value)
     if month is None:
-        return None, _refused(field, f"月份“{value}”有误，应为 YYYY-MM，如 2024-05")
-    return month, None
+        _refuse(field, f"月份“{value}”有误，应为 YYYY-MM，如 2024-05")
+    return month
 
 
 @router.get(
@@ -212,31 +242,17 @@ def list_monthly_scores(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: Offset = 0,
 ):
-    queryset = _monthly_scores(request.user)
-    if filters.division:
-        division = selectors.scope_division(request.user, filters.division)
-        assert division is not None
-        queryset = queryset.filter(term__seat__village__code__startswith=division.code)
+    queryset = _narrowed(_monthly_scores(request.user), request.user, filters)
     for value, field, lookup in (
         (filters.month, "month", "month"),
         (filters.from_month, "from", "month__gte"),
         (filters.to_month, "to", "month__lte"),
     ):
-        month, refused = _month_filter(value, field)
-        if refused is not None:
-            return refused
+        month = _month_filter(value, field)
         if month is not None:
             queryset = queryset.filter(**{lookup: month})
-    if filters.term is not None:
-        queryset = queryset.filter(term_id=filters.term)
-    if filters.person is not None:
-        queryset = queryset.filter(term__person_id=filters.person)
-    queryset = queryset.order_by(
-        "-month", "term__seat__village_id", "term__seat__post_type__order", "term__seat__number", "id"
-    )
-    return Status(
-        200, {"count": queryset.count(), "items": _monthly_out(list(queryset[offset : offset + limit]))}
-    )
+    queryset = queryset.order_by("-month", *SEAT_ORDER)
+    return Status(200, page_of(queryset, offset, limit, _monthly_out, whole_page=True))
 
 
 def _one_score(request, score_id: int) -> MonthlyScoreOut:
@@ -253,17 +269,14 @@ def create_monthly_score(request, payload: MonthlyScoreIn):
     term = get_scoped_or_404(Term.objects.all(), request.user, pk=payload.term_id)
     month = incumbents.parse_month(payload.month)
     if month is None:
-        return _refused("month", "请填写考评月份，格式为 YYYY-MM，如 2024-05")
-    try:
-        score = incumbents.record_monthly_score(
-            actor=request.user,
-            term=term,
-            month=month,
-            scores=_scores_by_item(payload.scores),
-            note=payload.note,
-        )
-    except DjangoValidationError as error:
-        return _invalid(error)
+        _refuse("month", "请填写考评月份，格式为 YYYY-MM，如 2024-05")
+    score = incumbents.record_monthly_score(
+        actor=request.user,
+        term=term,
+        month=month,
+        scores=_scores_by_item(payload.scores),
+        note=payload.note,
+    )
     return Status(201, _one_score(request, score.pk))
 
 
@@ -273,9 +286,7 @@ def create_monthly_score(request, payload: MonthlyScoreIn):
     summary="One monthly score; its ETag is the version a PUT sends back as If-Match",
 )
 def get_monthly_score(request, response: HttpResponse, score_id: int):
-    out = _one_score(request, score_id)
-    response["ETag"] = versioning.etag(MonthlyScore.objects.get(pk=score_id))
-    return out
+    return _versioned(response, MonthlyScore, score_id, _one_score(request, score_id))
 
 
 @router.put(
@@ -292,14 +303,10 @@ def update_monthly_score(
 ):
     score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
     with versioning.if_match(if_match, MonthlyScore, pk=score.pk):
-        try:
-            incumbents.update_monthly_score(
-                actor=request.user, score=score, scores=_scores_by_item(payload.scores), note=payload.note
-            )
-        except DjangoValidationError as error:
-            return _invalid(error)
-    response["ETag"] = versioning.etag(MonthlyScore.objects.get(pk=score_id))
-    return Status(200, _one_score(request, score_id))
+        incumbents.update_monthly_score(
+            actor=request.user, score=score, scores=_scores_by_item(payload.scores), note=payload.note
+        )
+    return Status(200, _versioned(response, MonthlyScore, score_id, _one_score(request, score_id)))
 
 
 @router.delete(
@@ -381,24 +388,10 @@ def list_annual_reviews(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: Offset = 0,
 ):
-    queryset = _annual_reviews(request.user)
-    if filters.division:
-        division = selectors.scope_division(request.user, filters.division)
-        assert division is not None
-        queryset = queryset.filter(term__seat__village__code__startswith=division.code)
+    queryset = _narrowed(_annual_reviews(request.user), request.user, filters)
     if filters.year is not None:
         queryset = queryset.filter(year=filters.year)
-    if filters.term is not None:
-        queryset = queryset.filter(term_id=filters.term)
-    if filters.person is not None:
-        queryset = queryset.filter(term__person_id=filters.person)
-    queryset = queryset.order_by(
-        "-year", "term__seat__village_id", "term__seat__post_type__order", "term__seat__number", "id"
-    )
-    return {
-        "count": queryset.count(),
-        "items": [AnnualReviewOut.of(review) for review in queryset[offset : offset + limit]],
-    }
+    return page_of(queryset.order_by("-year", *SEAT_ORDER), offset, limit, AnnualReviewOut.of)
 
 
 def _one_review(request, review_id: int) -> AnnualReviewOut:
@@ -412,10 +405,7 @@ def _one_review(request, review_id: int) -> AnnualReviewOut:
 )
 def create_annual_review(request, payload: AnnualReviewIn):
     term = get_scoped_or_404(Term.objects.all(), request.user, pk=payload.term_id)
-    try:
-        review = incumbents.record_annual_review(actor=request.user, term=term, data=payload.review_input())
-    except DjangoValidationError as error:
-        return _invalid(error)
+    review = incumbents.record_annual_review(actor=request.user, term=term, data=payload.review_input())
     return Status(201, _one_review(request, review.pk))
 
 
@@ -425,9 +415,7 @@ def create_annual_review(request, payload: AnnualReviewIn):
     summary="One 双述双评 record; its ETag is the version a PUT sends back as If-Match",
 )
 def get_annual_review(request, response: HttpResponse, review_id: int):
-    out = _one_review(request, review_id)
-    response["ETag"] = versioning.etag(AnnualReview.objects.get(pk=review_id))
-    return out
+    return _versioned(response, AnnualReview, review_id, _one_review(request, review_id))
 
 
 @router.put(
@@ -444,12 +432,8 @@ def update_annual_review(
 ):
     review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
     with versioning.if_match(if_match, AnnualReview, pk=review.pk):
-        try:
-            incumbents.update_annual_review(actor=request.user, review=review, data=payload.review_input())
-        except DjangoValidationError as error:
-            return _invalid(error)
-    response["ETag"] = versioning.etag(AnnualReview.objects.get(pk=review_id))
-    return Status(200, _one_review(request, review_id))
+        incumbents.update_annual_review(actor=request.user, review=review, data=payload.review_input())
+    return Status(200, _versioned(response, AnnualReview, review_id, _one_review(request, review_id)))
 
 
 @router.delete(
@@ -535,28 +519,29 @@ def list_adjustment_proposals(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: Offset = 0,
 ):
-    queryset = _proposals(request.user)
-    if filters.division:
-        division = selectors.scope_division(request.user, filters.division)
-        assert division is not None
-        queryset = queryset.filter(term__seat__village__code__startswith=division.code)
+    queryset = _narrowed(_proposals(request.user), request.user, filters, person="person_id")
     if filters.state:
         queryset = queryset.filter(state=filters.state)
-    if filters.person is not None:
-        queryset = queryset.filter(person_id=filters.person)
-    queryset = queryset.order_by("-created_at", "-id")
-    return {
-        "count": queryset.count(),
-        "items": [ProposalOut.of(proposal) for proposal in queryset[offset : offset + limit]],
-    }
+    return page_of(queryset.order_by("-created_at", "-id"), offset, limit, ProposalOut.of)
 
 
-def _decision_refused(error: DjangoValidationError) -> Status:
-    """A proposal already decided or withdrawn is a conflict (409); anything else is bad data (422)."""
-    messages = error.message_dict
-    if "proposal" in messages:
-        return Status(409, error_body("；".join(messages["proposal"])))
-    return _invalid(error)
+@contextmanager
+def _deciding(renamed: dict[str, str] | None = None) -> Iterator[None]:
+    """A proposal already decided or withdrawn is a conflict (409); anything else is bad data (422), a
+    service's field named as the endpoint names it (`renamed`)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        messages = error.message_dict
+        if "proposal" in messages:
+            raise Conflict("；".join(messages["proposal"])) from None
+        if renamed and renamed.keys() & messages.keys():
+            raise DjangoValidationError(
+                {renamed.get(field, field): texts for field, texts in messages.items()}
+            ) from None
+        raise
 
 
 @router.post(
@@ -566,20 +551,11 @@ def _decision_refused(error: DjangoValidationError) -> Status:
 )
 def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
     proposal = get_scoped_or_404(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
-    try:
+    # The term's end is this endpoint's `on`.
+    with _deciding({"end": "on"}):
         incumbent_rules.confirm_adjustment(
             actor=request.user, proposal=proposal, on=payload.on, note=payload.note
         )
-    except DjangoValidationError as error:
-        if "end" in getattr(error, "error_dict", {}):
-            # The term's end is this endpoint's `on`.
-            error = DjangoValidationError(
-                {
-                    ("on" if field == "end" else field): messages
-                    for field, messages in error.message_dict.items()
-                }
-            )
-        return _decision_refused(error)
     return Status(
         200, ProposalOut.of(get_scoped_or_404(_proposals(request.user), request.user, pk=proposal_id))
     )
@@ -592,12 +568,10 @@ def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
 )
 def reject_adjustment_proposal(request, proposal_id: int, payload: RejectIn):
     proposal = get_scoped_or_404(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
-    try:
+    with _deciding():
         incumbent_rules.reject_adjustment(
             actor=request.user, proposal=proposal, reason=payload.reason, on=payload.on
         )
-    except DjangoValidationError as error:
-        return _decision_refused(error)
     return Status(
         200, ProposalOut.of(get_scoped_or_404(_proposals(request.user), request.user, pk=proposal_id))
     )

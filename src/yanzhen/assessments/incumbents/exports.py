@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from django.views.decorators.http import require_GET
 
-from yanzhen.assessments import incumbent_selectors as selectors
 from yanzhen.assessments import lists
-from yanzhen.assessments.exports import _response, _workbook
-from yanzhen.assessments.incumbent_views import year_from_query
+from yanzhen.assessments.exports import send_export
+from yanzhen.assessments.incumbents import selectors
+from yanzhen.assessments.incumbents.views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
     period_from_query,
-    require_editor,
 )
-from yanzhen.core import audit
+from yanzhen.core import guards
 from yanzhen.core.listing import selected_ids
-from yanzhen.core.models import AuditAction
 
 REVIEW_HEADER = [
     "乡镇",
@@ -37,10 +35,21 @@ REVIEW_HEADER = [
 ]
 
 
+def _term_place(term) -> list[str]:
+    """Township, village, name and post of a term: the first columns of both exports."""
+    village = term.seat.village
+    return [
+        village.parent.name if village.parent_id else "",
+        village.name,
+        term.person.name,
+        term.seat.post_type.name,
+    ]
+
+
 @require_GET
 def review_export(request):
     division = division_from_query(request)
-    require_editor(request)
+    guards.require_editor(request.user)
     year = year_from_query(request)
     rows = []
     reviews = lists.ANNUAL_REVIEWS.order(
@@ -50,13 +59,9 @@ def review_export(request):
     if chosen:
         reviews = reviews.filter(pk__in=chosen)  # the ticked rows, still inside the jurisdiction
     for review in reviews:
-        village = review.term.seat.village
         rows.append(
             [
-                village.parent.name if village.parent_id else "",
-                village.name,
-                review.term.person.name,
-                review.term.seat.post_type.name,
+                *_term_place(review.term),
                 review.year,
                 review.satisfied,
                 review.basically_satisfied,
@@ -67,31 +72,25 @@ def review_export(request):
         )
     place = division.name if division is not None else "全部"
     years = f"{year}年" if year is not None else "全部年度"
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"双述双评 {place} {years}",
-        division_code=division_code(division),
-        detail={
-            "export": "annual_reviews",
-            "division": division_code(division),
-            "year": year,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    return _response(
-        _workbook("双述双评", REVIEW_HEADER, rows),
-        f"双述双评_{place}_{years}.xlsx",
-        f"annual_reviews_{division_code(division) or 'all'}_{year or 'all'}.xlsx",
+    return send_export(
+        request,
+        export="annual_reviews",
+        title=f"双述双评 {place} {years}",
+        division=division,
+        scope={"year": year},
+        chosen=chosen,
+        sheet="双述双评",
+        header=REVIEW_HEADER,
+        rows=rows,
+        filename=f"双述双评_{place}_{years}.xlsx",
+        fallback=f"annual_reviews_{division_code(division) or 'all'}_{year or 'all'}.xlsx",
     )
 
 
 @require_GET
 def analysis_export(request):
     division = division_from_query(request)
-    require_editor(request)
+    guards.require_editor(request.user)
     period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
     header = ["乡镇", "村", "姓名", "职务"]
@@ -102,13 +101,7 @@ def analysis_export(request):
     chosen = selected_ids(request)
     analysis = selectors.half_year_analysis(request.user, period, division_code(division))
     for row in lists.ANALYSIS.order(request, lists.only_selected_terms(analysis, chosen)):
-        village = row.term.seat.village
-        values = [
-            village.parent.name if village.parent_id else "",
-            village.name,
-            row.term.person.name,
-            row.term.seat.post_type.name,
-        ]
+        values = _term_place(row.term)
         for cell in row.months:
             values += [cell.total, GRADE_NAMES[Grade(cell.grade)] if cell.grade else None]
         values += [
@@ -118,22 +111,16 @@ def analysis_export(request):
         ]
         rows.append(values)
     place = division.name if division is not None else "全部"
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"村干部半年研判 {place} {period.name}",
-        division_code=division_code(division),
-        detail={
-            "export": "incumbent_analysis",
-            "division": division_code(division),
-            "period": period.key,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    return _response(
-        _workbook("半年研判", header, rows),
-        f"村干部半年研判_{place}_{period.key}.xlsx",
-        f"incumbent_analysis_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return send_export(
+        request,
+        export="incumbent_analysis",
+        title=f"村干部半年研判 {place} {period.name}",
+        division=division,
+        scope={"period": period.key},
+        chosen=chosen,
+        sheet="半年研判",
+        header=header,
+        rows=rows,
+        filename=f"村干部半年研判_{place}_{period.key}.xlsx",
+        fallback=f"incumbent_analysis_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

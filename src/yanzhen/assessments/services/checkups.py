@@ -12,9 +12,8 @@ from django.db import transaction
 from django.http import Http404
 
 from yanzhen.assessments import fired, proposals, rules
-from yanzhen.assessments.guards import TEXT_MAX, today
+from yanzhen.assessments.guards import TEXT_MAX
 from yanzhen.assessments.guards import check_score as _check_score
-from yanzhen.assessments.guards import raise_errors as _raise
 from yanzhen.assessments.guards import visible_person as _visible_person
 from yanzhen.assessments.models import (
     CONCLUSION_NAMES,
@@ -27,6 +26,7 @@ from yanzhen.assessments.models import (
     RemovalProposal,
 )
 from yanzhen.candidacies.models import Candidacy, CandidacyState
+from yanzhen.core.guards import attribute_to, raise_errors, today
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -58,9 +58,9 @@ def open_campaign(
         errors["end"] = "请填写结束日期"
     elif start is not None and end < start:
         errors["end"] = "结束日期不能早于开始日期"
-    _raise(errors)
+    raise_errors(errors)
     campaign = CheckupCampaign(county=county, title=title, start=start, end=end, opened_by=actor)
-    campaign._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(campaign, actor)
     campaign.save()
     return campaign
 
@@ -76,6 +76,33 @@ class CheckupInput:
     note: str = ""
 
 
+def _checkup_problems(
+    person: Person, campaign: CheckupCampaign, data: CheckupInput, note: str
+) -> dict[str, str]:
+    """What is wrong with a check-up: the person out of the pool during the campaign, a score, the conclusion,
+    its reason, the date."""
+    errors: dict[str, str] = {}
+    if not rules.was_in_pool(person, campaign.start, campaign.end):
+        errors["person"] = (
+            f"{person.name}在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）不在后备力量库中"
+        )
+    for name in DIMENSIONS:
+        _check_score(errors, name, getattr(data, name), required=True)
+    if data.conclusion not in Conclusion.values:
+        errors["conclusion"] = "结论须为继续培养、重点培养或调整出库"
+    if data.conclusion == Conclusion.REMOVE and not note:
+        errors["note"] = "结论为调整出库时须写明原因"
+    elif len(note) > TEXT_MAX:
+        errors["note"] = f"说明不能超过 {TEXT_MAX} 字"
+    if data.filled_on is None:
+        errors["filled_on"] = "请填写日期"
+    elif data.filled_on > today():
+        errors["filled_on"] = "日期不能晚于今天"
+    elif not campaign.start <= data.filled_on <= campaign.end:
+        errors["filled_on"] = f"日期须在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）内"
+    return errors
+
+
 @transaction.atomic
 def save_checkup(*, actor, campaign: CheckupCampaign, person: Person, data: CheckupInput) -> Checkup:
     """Fill (or correct) a reserve's check-up in a campaign. 调整出库 proposes his removal; a changed
@@ -88,27 +115,8 @@ def save_checkup(*, actor, campaign: CheckupCampaign, person: Person, data: Chec
         raise Http404
     if not rules.may_fill_checkup(actor):
         raise PermissionDenied
-    errors: dict[str, str] = {}
-    if not rules.was_in_pool(person, campaign.start, campaign.end):
-        errors["person"] = (
-            f"{person.name}在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）不在后备力量库中"
-        )
-    for name in DIMENSIONS:
-        _check_score(errors, name, getattr(data, name), required=True)
-    if data.conclusion not in Conclusion.values:
-        errors["conclusion"] = "结论须为继续培养、重点培养或调整出库"
     note = (data.note or "").strip()
-    if data.conclusion == Conclusion.REMOVE and not note:
-        errors["note"] = "结论为调整出库时须写明原因"
-    elif len(note) > TEXT_MAX:
-        errors["note"] = f"说明不能超过 {TEXT_MAX} 字"
-    if data.filled_on is None:
-        errors["filled_on"] = "请填写日期"
-    elif data.filled_on > today():
-        errors["filled_on"] = "日期不能晚于今天"
-    elif not campaign.start <= data.filled_on <= campaign.end:
-        errors["filled_on"] = f"日期须在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）内"
-    _raise(errors)
+    raise_errors(_checkup_problems(person, campaign, data, note))
     checkup = Checkup.objects.select_for_update().filter(campaign=campaign, person=person).first() or Checkup(
         campaign=campaign, person=person
     )
@@ -120,7 +128,7 @@ def save_checkup(*, actor, campaign: CheckupCampaign, person: Person, data: Chec
         data.filled_on,
         actor,
     )
-    checkup._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(checkup, actor)
     checkup.save()
     _sync_checkup_proposals(actor, checkup, campaign)
     return checkup
@@ -154,6 +162,6 @@ def _sync_checkup_proposals(actor, checkup: Checkup, campaign: CheckupCampaign) 
             checkup=checkup,
             basis_text=f"{campaign.title}：结论为调整出库（{checkup.note}）"[:200],
         )
-        proposal._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(proposal, actor)
         proposal.save()
         fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)

@@ -4,29 +4,28 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yanzhen.assessments import incumbent_rules, rules
-from yanzhen.assessments import incumbent_selectors as selectors
-from yanzhen.assessments import incumbents as services
+from yanzhen.assessments import rules
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     AssessmentSettings,
     Grade,
     IncumbentRule,
 )
-from yanzhen.assessments.page_helpers import (
-    county_of,
+from yanzhen.assessments.views.common import (
+    county_admin,
     errors_by_field,
     int_or_none,
     other_errors,
 )
 from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
-from yanzhen.divisions.models import Division
 
 REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
 BAND_FIELDS = ["excellent", "competent", "basic"]
@@ -52,19 +51,10 @@ def _parse_items(text: str) -> tuple[list[tuple[str, int]], dict[str, str]]:
     return items, errors
 
 
-def _county_admin(request) -> Division:
-    if not rules.may_change_settings(request.user):
-        raise PermissionDenied
-    county = county_of(request.user)
-    if county is None:
-        raise Http404
-    return county
-
-
 @require_http_methods(["GET", "POST"])
 def incumbent_items(request):
     """The county's monthly scoring items of incumbents (月考评项目), summing to 100; administrators only."""
-    county = _county_admin(request)
+    county = county_admin(request)
     current = services.score_items(county.code)
     text = "\n".join(f"{item.name} {item.points}" for item in current)
     errors: dict[str, str] = {}
@@ -91,7 +81,7 @@ def incumbent_items(request):
 def incumbent_rules_page(request):
     """The county's grade bands of monthly totals and its rules on consecutive monthly grades (each rule
     switched on or off, never deleted); administrators of the county only."""
-    county = _county_admin(request)
+    county = county_admin(request)
     settings = rules.settings_for(county)
     bands = {
         "excellent": settings.monthly_excellent_min,

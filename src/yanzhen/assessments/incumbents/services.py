@@ -1,7 +1,7 @@
 """Incumbents (在职村干部, issue 5 §6): the county's monthly scoring items (月考评, summing to 100), the monthly
 score of each term, and the yearly 双述双评 (the cadre's report to the villagers and their rating).
 
-Same order as `services`: jurisdiction first (Http404 outside it, through `Term.objects.restrict`), then the
+Same order as the reserves' `assessments.services`: jurisdiction first (Http404 outside it, through `Term.objects.restrict`), then the
 role (PermissionDenied: only administrators and township clerks write), then the data (ValidationError
 with Chinese messages naming the field); a refused call writes nothing; history names the actor.
 """
@@ -12,19 +12,23 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 
-from yanzhen.assessments import incumbent_rules, rules
-from yanzhen.assessments.guards import TEXT_MAX, today
-from yanzhen.assessments.guards import raise_errors as _raise
+from yanzhen.assessments import rules
+from yanzhen.assessments.guards import check_text
+from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
+from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.text import normalise, too_long_message
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _visible_term(actor, term: Term) -> Term:
@@ -39,11 +43,6 @@ def _visible_term(actor, term: Term) -> Term:
     return found
 
 
-def _writer(actor) -> None:
-    if not actor.can_edit:
-        raise PermissionDenied
-
-
 def score_items(county_code: str) -> list[IncumbentScoreItem]:
     """The county's items (configuration, not personal data: read by everyone inside the county)."""
     return list(IncumbentScoreItem.objects.filter(county_id=rules.county_code(county_code)))
@@ -52,13 +51,9 @@ def score_items(county_code: str) -> list[IncumbentScoreItem]:
 # -- items -------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_score_items(*, actor, county: Division, items: list[tuple[str, int]]) -> list[IncumbentScoreItem]:
-    """Replace the county's monthly scoring items. Scores already given keep their own copy of the items."""
-    if county.level != Level.COUNTY or not rules.county_visible(actor, county.code):
-        raise Http404
-    if not rules.may_change_settings(actor):
-        raise PermissionDenied
+def _clean_items(items: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """The items with their names stripped, and what is wrong with them (a name missing, too long or
+    repeated, points outside 1–100, a total other than 100)."""
     errors: dict[str, str] = {}
     seen: set[str] = set()
     cleaned: list[tuple[str, int]] = []
@@ -79,14 +74,25 @@ def save_score_items(*, actor, county: Division, items: list[tuple[str, int]]) -
     elif not errors and sum(points for _name, points in cleaned) != 100:
         total = sum(points for _name, points in cleaned)
         errors["items"] = f"各考评项目分值合计须为 100 分，现为 {total} 分"
-    _raise(errors)
+    return cleaned, errors
+
+
+@transaction.atomic
+def save_score_items(*, actor, county: Division, items: list[tuple[str, int]]) -> list[IncumbentScoreItem]:
+    """Replace the county's monthly scoring items. Scores already given keep their own copy of the items."""
+    if county.level != Level.COUNTY or not rules.county_visible(actor, county.code):
+        raise Http404
+    if not rules.may_change_settings(actor):
+        raise PermissionDenied
+    cleaned, errors = _clean_items(items)
+    raise_errors(errors)
     for old in IncumbentScoreItem.objects.filter(county=county):
-        old._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(old, actor)
         old.delete()
     saved = []
     for position, (name, points) in enumerate(cleaned, start=1):
         item = IncumbentScoreItem(county=county, name=name, points=points, position=position)
-        item._history_user = actor  # type: ignore[attr-defined]
+        attribute_to(item, actor)
         item.save()
         saved.append(item)
     return saved
@@ -149,7 +155,7 @@ def record_monthly_score(
     """Score one incumbent's term for one month: every item of the county, each within 0..its points.
     The county's rules on monthly grades are evaluated for the term at once."""
     term = _visible_term(actor, term)
-    _writer(actor)
+    require_editor(actor)
     errors: dict[str, str] = {}
     items = score_items(term.seat.village_id)
     month = month.replace(day=1)
@@ -167,7 +173,7 @@ def record_monthly_score(
     )
     errors.update(item_errors)
     note = _clean_note(note, errors)
-    _raise(errors)
+    raise_errors(errors)
     score = MonthlyScore(
         term=term,
         month=month,
@@ -176,7 +182,7 @@ def record_monthly_score(
         note=note,
         scored_by=actor,
     )
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     try:
         with transaction.atomic():
             score.save()
@@ -255,17 +261,20 @@ def record_monthly_scores_batch(
     return saved
 
 
-def _visible_score(actor, score: MonthlyScore) -> MonthlyScore:
+def _locked_record(actor, record: M) -> M:
+    """A monthly score or a review re-read in the actor's jurisdiction (404 outside it) and locked, with its
+    term's person and village; 403 for a reader."""
     found = (
-        MonthlyScore.objects.restrict(actor)
+        type(record)
+        .objects.restrict(actor)  # type: ignore[attr-defined]
         .select_for_update(of=("self",))
         .select_related("term__person", "term__seat__village")
-        .filter(pk=score.pk)
+        .filter(pk=record.pk)
         .first()
     )
     if found is None:
         raise Http404
-    _writer(actor)
+    require_editor(actor)
     return found
 
 
@@ -275,14 +284,14 @@ def update_monthly_score(
 ) -> MonthlyScore:
     """Correct a monthly score: the items stay those it was scored on (the county may have changed its
     items since); the history keeps the previous scores; the rules are evaluated again."""
-    score = _visible_score(actor, score)
+    score = _locked_record(actor, score)
     errors: dict[str, str] = {}
     rows, item_errors = _item_rows(score.items, scores)
     errors.update(item_errors)
     note = _clean_note(note, errors)
-    _raise(errors)
+    raise_errors(errors)
     score.items, score.total, score.note = rows, sum(row["score"] for row in rows), note
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     score.save()
     incumbent_rules.evaluate_term(score.term, actor=actor)
     return score
@@ -291,9 +300,9 @@ def update_monthly_score(
 @transaction.atomic
 def delete_monthly_score(*, actor, score: MonthlyScore) -> None:
     """Delete a monthly score entered by mistake (the history keeps it); the rules are evaluated again."""
-    score = _visible_score(actor, score)
+    score = _locked_record(actor, score)
     term = score.term
-    score._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(score, actor)
     score.delete()
     incumbent_rules.evaluate_term(term, actor=actor)
 
@@ -318,27 +327,25 @@ def satisfaction(satisfied: int, basically_satisfied: int, dissatisfied: int) ->
     return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | None = None) -> dict:
-    """Validate a 双述双评 record; returns the fields to save (ValidationError naming each bad field)."""
-    errors: dict[str, str] = {}
-    if not isinstance(data.year, int) or isinstance(data.year, bool) or not 2000 <= data.year <= today().year:
-        errors["year"] = "请填写正确的年份（不能是将来的年份）"
-    elif date(data.year, 12, 31) < term.start or (term.end is not None and date(data.year, 1, 1) >= term.end):
-        errors["year"] = f"{term.person.name}在{data.year}年不在此职务上"
-    elif (
-        AnnualReview.objects.filter(term=term, year=data.year)
-        .exclude(pk=getattr(existing, "pk", None))
-        .exists()
-    ):
-        errors["year"] = f"{term.person.name}{data.year}年的双述双评已录入，不能重复录入"
-    text = (data.report_text or "").strip()
-    if not text:
-        errors["report_text"] = "请填写述职报告"
-    elif len(text) > TEXT_MAX:
-        errors["report_text"] = f"述职报告不能超过 {TEXT_MAX} 字"
-    labels = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+def _review_year_problem(term: Term, year, existing: AnnualReview | None) -> str:
+    """Why a 双述双评 cannot be of this year (not a past or current year, outside the term, already
+    recorded), or ""."""
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= today().year:
+        return "请填写正确的年份（不能是将来的年份）"
+    if date(year, 12, 31) < term.start or (term.end is not None and date(year, 1, 1) >= term.end):
+        return f"{term.person.name}在{year}年不在此职务上"
+    if AnnualReview.objects.filter(term=term, year=year).exclude(pk=getattr(existing, "pk", None)).exists():
+        return _DUPLICATE_YEAR.format(name=term.person.name, year=year)
+    return ""
+
+
+REVIEW_COUNT_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+
+
+def _review_counts(errors: dict[str, str], data: ReviewInput) -> dict[str, int]:
+    """The three counts of ratings, each a whole number ≥ 0, not all 0."""
     counts = {}
-    for field, label in labels.items():
+    for field, label in REVIEW_COUNT_LABELS.items():
         value = getattr(data, field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[field] = f"“{label}”票数须为不小于 0 的整数"
@@ -346,11 +353,23 @@ def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | No
             counts[field] = value
     if len(counts) == 3 and sum(counts.values()) == 0:
         errors["satisfied"] = "测评票数合计不能为 0"
+    return counts
+
+
+def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | None = None) -> dict:
+    """Validate a 双述双评 record; returns the fields to save (ValidationError naming each bad field)."""
+    errors: dict[str, str] = {}
+    problem = _review_year_problem(term, data.year, existing)
+    if problem:
+        errors["year"] = problem
+    text = (data.report_text or "").strip()
+    check_text(errors, "report_text", "述职报告", text)
+    counts = _review_counts(errors, data)
     if data.reviewed_on is None or data.reviewed_on > today():
         errors["reviewed_on"] = "请填写评议日期（不能晚于今天）"
     elif data.year and isinstance(data.year, int) and data.reviewed_on.year < data.year:
         errors["reviewed_on"] = f"评议日期不能早于 {data.year} 年"
-    _raise(errors)
+    raise_errors(errors)
     return {
         "year": data.year,
         "report_text": text,
@@ -360,57 +379,44 @@ def _review_fields(term: Term, data: ReviewInput, *, existing: AnnualReview | No
     }
 
 
-def _duplicate_year(term: Term, year: int) -> ValidationError:
-    return ValidationError({"year": f"{term.person.name}{year}年的双述双评已录入，不能重复录入"})
+_DUPLICATE_YEAR = "{name}{year}年的双述双评已录入，不能重复录入"
+
+
+def _save_review(review: AnnualReview, actor, year: int) -> None:
+    """Save a review; another one of the term and year saved a moment ago refuses it as a duplicate."""
+    attribute_to(review, actor)
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"year": _DUPLICATE_YEAR.format(name=review.term.person.name, year=year)}
+        ) from None
 
 
 @transaction.atomic
 def record_annual_review(*, actor, term: Term, data: ReviewInput) -> AnnualReview:
     term = _visible_term(actor, term)
-    _writer(actor)
+    require_editor(actor)
     review = AnnualReview(term=term, recorded_by=actor, **_review_fields(term, data))
-    review._history_user = actor  # type: ignore[attr-defined]
-    try:
-        with transaction.atomic():
-            review.save()
-    except IntegrityError:
-        raise _duplicate_year(term, data.year) from None
+    _save_review(review, actor, data.year)
     return review
-
-
-def _visible_review(actor, review: AnnualReview) -> AnnualReview:
-    found = (
-        AnnualReview.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("term__person", "term__seat__village")
-        .filter(pk=review.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    _writer(actor)
-    return found
 
 
 @transaction.atomic
 def update_annual_review(*, actor, review: AnnualReview, data: ReviewInput) -> AnnualReview:
     """Correct a 双述双评 record; the history keeps the previous values."""
-    review = _visible_review(actor, review)
+    review = _locked_record(actor, review)
     for field, value in _review_fields(review.term, data, existing=review).items():
         setattr(review, field, value)
-    review._history_user = actor  # type: ignore[attr-defined]
-    try:
-        with transaction.atomic():
-            review.save()
-    except IntegrityError:
-        raise _duplicate_year(review.term, data.year) from None
+    _save_review(review, actor, data.year)
     return review
 
 
 @transaction.atomic
 def delete_annual_review(*, actor, review: AnnualReview) -> None:
-    review = _visible_review(actor, review)
-    review._history_user = actor  # type: ignore[attr-defined]
+    review = _locked_record(actor, review)
+    attribute_to(review, actor)
     review.delete()
 
 

@@ -16,23 +16,24 @@ from yanzhen.assessments.forms import (
     CampaignForm,
     CheckupForm,
     CommendationForm,
-    add_service_errors,
 )
 from yanzhen.assessments.models import (
     Checkup,
     Conclusion,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
     county_of,
     division_code,
     division_from_query,
     file_response,
-    local_today,
+    form_page,
     person_from_query,
     require_reader,
+    saved,
 )
-from yanzhen.core import versioning
+from yanzhen.core import guards, versioning
+from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.people.models import Person
 
@@ -48,7 +49,7 @@ def campaign_list(request):
         {
             "campaigns": selectors.campaigns(request.user),
             "can_open": rules.may_open_campaign(request.user),
-            "today": local_today(),
+            "today": guards.today(),
         },
     )
 
@@ -63,12 +64,12 @@ def campaign_open(request):
         if county is None:
             form.add_error(None, _("Only an account of a county or below can open a check-up campaign."))
         else:
-            try:
-                campaign = services.open_campaign(actor=request.user, county=county, **form.cleaned_data)
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
+            campaign = saved(
+                request,
+                form,
+                lambda: services.open_campaign(actor=request.user, county=county, **form.cleaned_data),
+            )
+            if campaign is not None:
                 return redirect("assessments:campaign-detail", pk=campaign.pk)
     return render(
         request,
@@ -112,7 +113,7 @@ def checkup(request, pk: int, person: int):
     initial = (
         {name: getattr(existing, name) for name in CheckupForm.base_fields}
         if existing is not None
-        else {"filled_on": min(local_today(), campaign.end)}
+        else {"filled_on": min(guards.today(), campaign.end)}
     )
     form = CheckupForm(request.POST or None, initial=initial)
     versioning.track(form, existing)
@@ -152,20 +153,13 @@ def commendation_create(request):
         raise PermissionDenied
     form = CommendationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_commendation(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
+        if saved(
+            request,
+            form,
+            lambda: services.add_commendation(actor=request.user, person=person, **form.cleaned_data),
+        ):
             return redirect("people:archive", pk=person.pk)
-    village = person.village
-    return render(
-        request,
-        "assessments/commendation_form.html",
-        {"form": form, "person": person, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "assessments/commendation_form.html", person.village, form, person=person)
 
 
 @require_GET

@@ -21,8 +21,6 @@ from django.db.models import Max, Q
 from django.http import Http404
 
 from yanzhen.assessments import chains, fired, proposals, rules
-from yanzhen.assessments.guards import raise_errors
-from yanzhen.assessments.guards import today as local_today
 from yanzhen.assessments.models import (
     GRADE_NAMES,
     AdjustmentProposal,
@@ -33,6 +31,8 @@ from yanzhen.assessments.models import (
     ProposalState,
     grade_at_or_below,
 )
+from yanzhen.core.guards import attribute_to, raise_errors
+from yanzhen.core.guards import today as local_today
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts import services as post_services
@@ -40,7 +40,7 @@ from yanzhen.posts.models import Term, TermEndReason
 
 
 def _save(instance, actor) -> None:
-    instance._history_user = actor
+    attribute_to(instance, actor)
     instance.save()
 
 

@@ -2,10 +2,10 @@
 or deleting them, the list of 双述双评, the adjustment proposals (调整建议) with the clerk's decision, the
 county's items, grade bands and rules, and the half-year analysis (半年研判).
 
-Views only parse input: reads go through `incumbent_selectors`, writes through `incumbents` and
-`incumbent_rules`, which check jurisdiction (404) and role (403) themselves and answer bad input with Chinese
+Views only parse input: reads go through `selectors`, writes through `services` and `rules` (of this
+package), which check jurisdiction (404) and role (403) themselves and answer bad input with Chinese
 messages per field (shown next to the field, status 422, nothing written). The xlsx exports of the lists
-are in `incumbent_exports`.
+are in `exports`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yanzhen.assessments import incumbent_rules, lists
-from yanzhen.assessments import incumbent_selectors as selectors
-from yanzhen.assessments import incumbents as services
+from yanzhen.assessments import lists
+from yanzhen.assessments.incumbents import rules as incumbent_rules
+from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
     AnnualReview,
@@ -31,22 +31,21 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     ProposalState,
 )
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
-    breadcrumb_of,
     date_or_none,
     division_code,
     division_from_query,
     errors_by_field,
     int_or_none,
-    local_today,
+    list_page,
     other_errors,
     period_choices,
     period_from_query,
-    require_editor,
     require_reader,
+    state_from_query,
 )
-from yanzhen.core import versioning
+from yanzhen.core import guards, versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -77,50 +76,35 @@ def _review_input(values: dict) -> services.ReviewInput:
 # -- one village: monthly scores and 双述双评 ----------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@announces_fired_rules
-def incumbents(request, village: str):
-    """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
-    form."""
-    require_reader(request)
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
-    if not division.is_village:
-        raise Http404
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
-    errors: dict[str, str] = {}
-    failed_term = None
-    status = 200
-    if request.method == "POST":
-        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
-        if term.seat.village_id != division.code:
-            raise Http404
-        try:
-            if request.POST.get("action") == "review":
-                services.record_annual_review(actor=request.user, term=term, data=_review_input(request.POST))
-                messages.success(request, _("The annual review was saved."))
-            else:
-                month = services.parse_month(request.POST.get("month", "")) or month
-                scores = {
-                    int(key.removeprefix("score_")): request.POST[key]
-                    for key in request.POST
-                    if key.startswith("score_") and key.removeprefix("score_").isdigit()
-                }
-                services.record_monthly_score(
-                    actor=request.user,
-                    term=term,
-                    month=month,
-                    scores=scores,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("The monthly score was saved."))
-            return redirect(_village_url(division.code, month))
-        except ValidationError as invalid:
-            errors = errors_by_field(invalid)
-            failed_term = term.pk
-            status = 422
+def village_of_page(request, code: str, *, change: bool = False) -> Division:
+    """The village a page is about: 404 outside the jurisdiction or for a code of another level, then (a
+    page that changes it) 403 for a reader."""
+    villages = Division.objects.select_related("parent").filter(level=Level.VILLAGE)
+    return (guards.get_for_change if change else guards.get_for_view)(villages, request.user, code=code)
+
+
+def _save_posted(request, term: Term, month: date) -> date:
+    """Save the 双述双评 or the monthly score posted on a village's page; the month it was for."""
+    if request.POST.get("action") == "review":
+        services.record_annual_review(actor=request.user, term=term, data=_review_input(request.POST))
+        messages.success(request, _("The annual review was saved."))
+        return month
+    month = services.parse_month(request.POST.get("month", "")) or month
+    scores = {
+        int(key.removeprefix("score_")): request.POST[key]
+        for key in request.POST
+        if key.startswith("score_") and key.removeprefix("score_").isdigit()
+    }
+    services.record_monthly_score(
+        actor=request.user, term=term, month=month, scores=scores, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("The monthly score was saved."))
+    return month
+
+
+def _village_page_rows(user, division: Division, month: date, items) -> list[dict]:
     bands = selectors.Bands()
-    items = services.score_items(division.code)
-    rows = [
+    return [
         {
             "term": row.term,
             "score": row.score,
@@ -132,24 +116,47 @@ def incumbents(request, village: str):
             if row.score
             else "",
         }
-        for row in services.village_rows(request.user, division, month)
+        for row in services.village_rows(user, division, month)
     ]
-    return render(
+
+
+@require_http_methods(["GET", "POST"])
+@announces_fired_rules
+def incumbents(request, village: str):
+    """One village's incumbents with their scores of the month and its grade, a scoring form and a 双述双评
+    form."""
+    require_reader(request)
+    division = village_of_page(request, village)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
+    errors: dict[str, str] = {}
+    failed_term = None
+    status = 200
+    if request.method == "POST":
+        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
+        if term.seat.village_id != division.code:
+            raise Http404
+        try:
+            month = _save_posted(request, term, month)
+            return redirect(_village_url(division.code, month))
+        except ValidationError as invalid:
+            errors = errors_by_field(invalid)
+            failed_term = term.pk
+            status = 422
+    items = services.score_items(division.code)
+    rows = _village_page_rows(request.user, division, month, items)
+    return list_page(
         request,
         "assessments/incumbents.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "rows": rows,
-            "items": items,
-            "can_score": request.user.can_edit,
-            "errors": errors,
-            "failed_term": failed_term,
-            "posted": request.POST if status == 422 else {},
-            "year": month.year,
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        rows=rows,
+        items=items,
+        can_score=request.user.can_edit,
+        errors=errors,
+        failed_term=failed_term,
+        posted=request.POST if status == 422 else {},
+        year=month.year,
         status=status,
     )
 
@@ -171,11 +178,8 @@ def batch(request, village: str):
     """批量录入: the month's scores of every incumbent of the village not yet scored, in one form; saved all
     or nothing."""
     require_reader(request)
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=village)
-    if not division.is_village:
-        raise Http404
-    require_editor(request)
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    division = village_of_page(request, village, change=True)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     items = services.score_items(division.code)
     terms = [row.term for row in services.village_rows(request.user, division, month) if row.score is None]
     errors: dict[str, str] = {}
@@ -202,18 +206,15 @@ def batch(request, village: str):
         }
         for term in terms
     ]
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_batch.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "items": items,
-            "rows": rows,
-            "errors": errors,
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        items=items,
+        rows=rows,
+        errors=errors,
         status=422 if errors else 200,
     )
 
@@ -223,7 +224,7 @@ def batch(request, village: str):
 def score_edit(request, pk: int):
     """Correct a monthly score on the items it was scored on (the county may have changed its items since)."""
     score = selectors.get_score(request.user, pk)
-    require_editor(request)
+    guards.require_editor(request.user)
     values = {f"score_{entry['item']}": entry["score"] for entry in score.items}
     note = score.note
     errors: dict[str, str] = {}
@@ -299,27 +300,22 @@ def review_list(request):
     listing = lists.ANNUAL_REVIEWS.page(
         request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_reviews.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "year": year,
-            "listing": listing,
-            "reviews": listing.rows,
-            "can_edit": request.user.can_edit,
-            "bulk_actions": lists.export_selected(
-                request.user.can_edit, "assessments:incumbent-reviews-export"
-            ),
-        },
+        division,
+        year=year,
+        listing=listing,
+        reviews=listing.rows,
+        can_edit=request.user.can_edit,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:incumbent-reviews-export"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int):
     review = selectors.get_review(request.user, pk)
-    require_editor(request)
+    guards.require_editor(request.user)
     values = {name: getattr(review, name) for name in REVIEW_FIELDS}
     values["reviewed_on"] = review.reviewed_on.isoformat()
     errors: dict[str, str] = {}
@@ -378,26 +374,21 @@ def review_delete(request, pk: int):
 def proposal_list(request):
     require_reader(request)
     division = division_from_query(request)
-    state = request.GET.get("state", ProposalState.PENDING)
-    if state not in ProposalState.values and state != "all":
-        state = ProposalState.PENDING
+    state = state_from_query(request)
     listing = lists.ADJUSTMENT_PROPOSALS.page(
         request,
         selectors.adjustment_proposals(
             request.user, state=None if state == "all" else state, under=division_code(division)
         ),
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_proposals.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "listing": listing,
-            "proposals": listing.rows,
-            "state": state,
-            "states": [(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
-        },
+        division,
+        listing=listing,
+        proposals=listing.rows,
+        state=state,
+        states=[(value, name) for value, name in ADJUSTMENT_STATE_NAMES.items()] + [("all", _("All"))],
     )
 
 
@@ -411,7 +402,7 @@ def proposal_detail(request, pk: int):
     failed = ""
     posted = {}
     if request.method == "POST":
-        require_editor(request)
+        guards.require_editor(request.user)
         action = request.POST.get("action")
         posted = request.POST
         try:
@@ -447,7 +438,7 @@ def proposal_detail(request, pk: int):
             "failed": failed,
             "other_errors": other_errors(errors, ["on", "note", "reason"]),
             "posted": posted,
-            "today": local_today(),
+            "today": guards.today(),
             "division": village,
             "breadcrumb": village.ancestors(),
         },
@@ -464,7 +455,7 @@ def analysis(request):
     division = division_from_query(request)
     period = period_from_query(request, division, halves_only=True)
     months = selectors.half_year_months(period)
-    current = local_today().replace(day=1)
+    current = guards.today().replace(day=1)
     # The Excel round trip of monthly scores works on a township or a village: offered for the latest month
     # of the half-year that has begun.
     scores_excel = (
@@ -473,22 +464,17 @@ def analysis(request):
     listing = lists.ANALYSIS.page(
         request, selectors.half_year_analysis(request.user, period, division_code(division))
     )
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_analysis.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "period": period,
-            "periods": period_choices(division, halves_only=True),
-            "months": months,
-            "listing": listing,
-            "rows": listing.rows,
-            "can_export": request.user.can_edit,
-            "bulk_actions": lists.export_selected(
-                request.user.can_edit, "assessments:incumbent-analysis-export"
-            ),
-            "scores_excel": scores_excel,
-            "excel_month": max([month for month in months if month <= current], default=months[0]),
-        },
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=True),
+        months=months,
+        listing=listing,
+        rows=listing.rows,
+        can_export=request.user.can_edit,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:incumbent-analysis-export"),
+        scores_excel=scores_excel,
+        excel_month=max([month for month in months if month <= current], default=months[0]),
     )

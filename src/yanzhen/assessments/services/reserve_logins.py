@@ -24,6 +24,7 @@ from yanzhen.accounts.roles import Role
 from yanzhen.assessments.models import SelfServiceLink
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit
+from yanzhen.core.guards import attribute_to
 from yanzhen.core.models import AuditAction
 from yanzhen.people.models import Person
 
@@ -118,7 +119,7 @@ def _record(actor, action: AuditAction, person: Person, user: User, request) -> 
 
 
 def _save(actor, user: User, fields: list[str] | None = None) -> None:
-    user._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(user, actor)
     user.save(update_fields=fields)
 
 
@@ -140,7 +141,7 @@ def create_login(*, actor, person_id: int, request=None) -> IssuedPassword:
     _save(actor, user)
     user.groups.set([Group.objects.get_or_create(name=str(Role.RESERVE))[0]])
     link = SelfServiceLink(user=user, person=person, created_by=actor)
-    link._history_user = actor  # type: ignore[attr-defined]
+    attribute_to(link, actor)
     link.save()
     _record(actor, AuditAction.RESERVE_LOGIN_CREATED, person, user, request)
     return IssuedPassword(user, password)

@@ -9,13 +9,14 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from yanzhen.assessments import fired, rules, selectors
+from yanzhen.assessments.models import ProposalState
 from yanzhen.assessments.periods import (
     Half,
     Period,
@@ -24,6 +25,8 @@ from yanzhen.assessments.periods import (
     parse_period,
     period_containing,
 )
+from yanzhen.core import guards
+from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -32,10 +35,6 @@ from yanzhen.people.models import Person
 def require_reader(request) -> None:
     if not rules.may_read(request.user):
         raise PermissionDenied
-
-
-def local_today() -> date:
-    return timezone.localdate()
 
 
 def division_from_query(request) -> Division | None:
@@ -66,14 +65,14 @@ def period_from_query(
         return asked
     kind = "half_year" if halves_only else rules.settings_for(division_code(division)).period_kind
     if finished:
-        return last_finished_period(local_today(), kind)
-    return period_containing(local_today(), kind)
+        return last_finished_period(guards.today(), kind)
+    return period_containing(guards.today(), kind)
 
 
 def period_choices(division: Division | None, *, halves_only: bool = False) -> list[Period]:
     """The last eight periods of the county's kind, the current one first."""
     kind = "half_year" if halves_only else rules.settings_for(division_code(division)).period_kind
-    today = local_today()
+    today = guards.today()
     periods = [Period(today.year, Half.YEAR) if kind == "year" else half_containing(today)]
     while len(periods) < 8:
         periods.append(periods[-1].previous())
@@ -86,6 +85,45 @@ def person_from_query(request) -> Person:
     except ValueError:
         raise Http404 from None
     return get_scoped_or_404(Person.objects.select_related("village", "village__parent"), request.user, pk=pk)
+
+
+def saved(request, form, save):
+    """Call a service for a valid form: its record, with "Saved." said, or None when it refused (its
+    messages then on the form's fields)."""
+    try:
+        record = save()
+    except ValidationError as invalid:
+        add_service_errors(form, invalid)
+        return None
+    messages.success(request, _("Saved."))
+    return record
+
+
+def state_from_query(request) -> str:
+    """The proposals' state a list shows (?state=, "all" for every state), pending by default."""
+    state = request.GET.get("state", ProposalState.PENDING)
+    return state if state in ProposalState.values or state == "all" else ProposalState.PENDING
+
+
+def list_page(request, template: str, division: Division | None, *, status: int = 200, **context):
+    """A page narrowed to a division: the division, and its breadcrumb up to its parent."""
+    return render(
+        request,
+        template,
+        {"division": division, "breadcrumb": breadcrumb_of(division)[:-1], **context},
+        status=status,
+    )
+
+
+def form_page(request, template: str, village: Division, form, **context):
+    """A page of one record of a village with its form: the village's breadcrumb, 400 when the form (if
+    any) was refused."""
+    return render(
+        request,
+        template,
+        {**context, "form": form, "division": village, "breadcrumb": village.ancestors()},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 def file_response(field_file, content_type: str, title: str):
@@ -107,9 +145,14 @@ def county_of(user) -> Division | None:
     return Division.objects.filter(code=user.division_id[:6]).first()
 
 
-def require_editor(request) -> None:
-    if not request.user.can_edit:
+def county_admin(request) -> Division:
+    """The county whose settings the user changes: 403 unless he may change them, 404 without a county."""
+    if not rules.may_change_settings(request.user):
         raise PermissionDenied
+    county = county_of(request.user)
+    if county is None:
+        raise Http404
+    return county
 
 
 def int_or_none(value):

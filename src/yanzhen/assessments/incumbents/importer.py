@@ -20,10 +20,10 @@ from datetime import date
 from io import BytesIO
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -33,18 +33,16 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from yanzhen.assessments import incumbents as services
-from yanzhen.assessments.exports import _response
+from yanzhen.assessments.exports import xlsx_response
+from yanzhen.assessments.incumbents import services
 from yanzhen.assessments.models import IncumbentScoreItem
-from yanzhen.assessments.page_helpers import (
+from yanzhen.assessments.periods import half_containing
+from yanzhen.assessments.views.common import (
     announces_fired_rules,
-    breadcrumb_of,
-    local_today,
+    list_page,
     require_reader,
 )
-from yanzhen.assessments.periods import half_containing
-from yanzhen.core import audit, text, xlsx
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core import audit, guards, text, xlsx
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -428,12 +426,9 @@ def _scope(request) -> tuple[Division, date]:
     code = request.GET.get("division", "").strip()
     if not code:
         raise Http404
-    division = get_scoped_or_404(Division.objects.select_related("parent"), request.user, code=code)
-    if division.level not in (Level.TOWNSHIP, Level.VILLAGE):
-        raise Http404
-    if not request.user.can_edit:
-        raise PermissionDenied
-    month = services.parse_month(request.GET.get("month", "")) or local_today().replace(day=1)
+    units = Division.objects.select_related("parent").filter(level__in=(Level.TOWNSHIP, Level.VILLAGE))
+    division = guards.get_for_change(units, request.user, code=code)
+    month = services.parse_month(request.GET.get("month", "")) or guards.today().replace(day=1)
     return division, month
 
 
@@ -477,7 +472,7 @@ def score_template(request):
             "rows": len(terms),
         },
     )
-    return _response(
+    return xlsx_response(
         build_template(division, month, items, terms),
         f"月考评_{place}_{month:%Y-%m}.xlsx",
         f"monthly_scores_{division.code}_{month:%Y-%m}.xlsx",
@@ -533,21 +528,18 @@ def score_import(request):
                     )
                     return redirect(_back(division, month))
                 checked = outcome.saved
-    return render(
+    return list_page(
         request,
         "assessments/incumbent_import.html",
-        {
-            "division": division,
-            "breadcrumb": breadcrumb_of(division)[:-1],
-            "month": month,
-            "month_key": f"{month:%Y-%m}",
-            "query": scores_query(division, month),
-            "items": services.score_items(division.code),
-            "problems": outcome.messages,
-            "checked": checked,
-            "dry_run": dry_run,
-            "back": _back(division, month),
-            "max_mb": max_upload_bytes() // (1024 * 1024),
-        },
+        division,
+        month=month,
+        month_key=f"{month:%Y-%m}",
+        query=scores_query(division, month),
+        items=services.score_items(division.code),
+        problems=outcome.messages,
+        checked=checked,
+        dry_run=dry_run,
+        back=_back(division, month),
+        max_mb=max_upload_bytes() // (1024 * 1024),
         status=422 if outcome.problems else 200,
     )

@@ -1,0 +1,91 @@
+"""出库建议 removal proposals: confirmed by a clerk (the candidacy leaves the pool through the pipeline's
+`remove`) or rejected with a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from yanzhen.assessments import proposals, rules
+from yanzhen.assessments.models import (
+    PROPOSAL_STATE_NAMES,
+    ProposalBasis,
+    ProposalState,
+    RemovalProposal,
+)
+from yanzhen.candidacies import workflow
+from yanzhen.candidacies.models import CandidacyState, RemovalReason
+from yanzhen.core.guards import attribute_to, today
+
+
+def _visible_proposal(actor, proposal: RemovalProposal) -> RemovalProposal:
+    found = (
+        RemovalProposal.objects.restrict(actor)
+        .select_for_update(of=("self",))
+        .select_related("candidacy", "person")
+        .filter(pk=proposal.pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not rules.may_decide_proposal(actor):
+        raise PermissionDenied
+    return found
+
+
+def _check_pending(proposal: RemovalProposal) -> None:
+    if proposal.state != ProposalState.PENDING:
+        raise ValidationError(
+            {
+                "proposal": f"该出库建议已处理（{PROPOSAL_STATE_NAMES[ProposalState(proposal.state)]}），不能再次处理"
+            }
+        )
+
+
+@transaction.atomic
+def confirm_proposal(
+    *, actor, proposal: RemovalProposal, on: date | None = None, reason: str = "", note: str = ""
+) -> RemovalProposal:
+    """The clerk confirms: the candidacy is removed through the pipeline's `remove` transition, with reason
+    考核不称职 for two incompetent grades (a check-up's proposal takes the reason the clerk chooses)."""
+    proposal = _visible_proposal(actor, proposal)
+    _check_pending(proposal)
+    if proposal.candidacy.state != CandidacyState.IN_POOL:
+        raise ValidationError(
+            {
+                "proposal": f"{proposal.person.name}的后备人选记录当前为“{workflow.state_name(proposal.candidacy.state)}”，不在库中，无法出库"
+            }
+        )
+    if proposal.basis == ProposalBasis.ASSESSMENTS:
+        reason = RemovalReason.INCOMPETENT
+    else:
+        reason = reason or RemovalReason.INSUFFICIENT_ABILITY
+    on = on or today()
+    note = (note or "").strip() or proposal.basis_text
+    try:
+        workflow.remove(actor=actor, candidacy=proposal.candidacy, reason=reason, on=on, note=note)
+    except workflow.WorkflowConflict as conflict:
+        raise ValidationError({"proposal": str(conflict)}) from None
+    proposal.state = ProposalState.CONFIRMED
+    proposal.decided_by, proposal.decided_on, proposal.decision_note = actor, on, note
+    attribute_to(proposal, actor)
+    proposal.save()
+    # Other open proposals of the same candidacy are moot now.
+    for other in RemovalProposal.objects.select_for_update().filter(
+        candidacy=proposal.candidacy, state=ProposalState.PENDING
+    ):
+        proposals.withdraw(actor, other, "该人选已出库")
+    return proposal
+
+
+@transaction.atomic
+def reject_proposal(
+    *, actor, proposal: RemovalProposal, reason: str, on: date | None = None
+) -> RemovalProposal:
+    """The clerk rejects the proposal with a reason; the same basis is never proposed again."""
+    proposal = _visible_proposal(actor, proposal)
+    _check_pending(proposal)
+    return proposals.reject(actor, proposal, reason=reason, on=on, kind="出库建议")

@@ -1,0 +1,215 @@
+"""The assessments' pages: the list of a period, one reserve's assessment (new, changed, deleted) and the
+batch entry of a village's or township's grades."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yanzhen.accounts.roles import Role
+from yanzhen.assessments import lists, rules, selectors, services
+from yanzhen.assessments.forms import (
+    AssessmentForm,
+    BatchForm,
+)
+from yanzhen.assessments.models import (
+    DIMENSIONS,
+    Assessment,
+    Grade,
+)
+from yanzhen.assessments.periods import Period, parse_period, period_containing
+from yanzhen.assessments.views.common import (
+    announces_fired_rules,
+    breadcrumb_of,
+    division_code,
+    division_from_query,
+    form_page,
+    list_page,
+    period_choices,
+    period_from_query,
+    person_from_query,
+    require_reader,
+)
+from yanzhen.core import guards, versioning
+from yanzhen.core.forms import add_service_errors
+from yanzhen.people.models import Person
+
+# -- assessments -------------------------------------------------------------------------------------------
+
+
+@require_GET
+def assessment_list(request):
+    require_reader(request)
+    division = division_from_query(request)
+    period = period_from_query(request, division)
+    rows = selectors.assessment_rows(request.user, period, division_code(division))
+    listing = lists.ASSESSMENTS.page(request, rows)
+    return list_page(
+        request,
+        "assessments/assessment_list.html",
+        division,
+        period=period,
+        periods=period_choices(division),
+        rows=rows,
+        listing=listing,
+        bulk_actions=lists.export_selected(request.user.can_edit, "assessments:export"),
+        counts=[(Grade(grade).label, count) for grade, count in selectors.grade_counts(rows).items()],
+        assessed=sum(1 for row in rows if row.assessment is not None),
+        may_assess_any=request.user.can_edit or request.user.has_role(Role.VILLAGE_SECRETARY),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@announces_fired_rules
+def assessment_batch(request):
+    """Batch entry: the grades of every reserve of a village or township not yet assessed in the period."""
+    require_reader(request)
+    division = division_from_query(request)
+    if division is None or not (request.user.can_edit or rules.may_assess(request.user, division.code)):
+        raise PermissionDenied
+    period = period_from_query(request, division)
+    people = [
+        row.person
+        for row in selectors.assessment_rows(request.user, period, division.code)
+        if row.assessment is None
+    ]
+    form = BatchForm(
+        request.POST or None,
+        people=people,
+        initial={"assessed_on": guards.today(), "assessor": str(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_assessments_batch(
+                actor=request.user,
+                period=period,
+                grades=form.grades(),
+                assessed_on=form.cleaned_data["assessed_on"],
+                assessor=form.cleaned_data["assessor"],
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("%(count)s assessments saved.") % {"count": len(created)})
+            return redirect(
+                reverse("assessments:list")
+                + "?"
+                + urlencode({"division": division.code, "period": period.key})
+            )
+    return render(
+        request,
+        "assessments/batch.html",
+        {
+            "form": form,
+            "division": division,
+            "breadcrumb": breadcrumb_of(division)[:-1],
+            "period": period,
+            "periods": period_choices(division),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _assessment_input(form: AssessmentForm) -> services.AssessmentInput:
+    data = form.cleaned_data
+    return services.AssessmentInput(
+        year=data["year"],
+        half=data["half"],
+        grade=data["grade"],
+        assessed_on=data["assessed_on"],
+        assessor=data["assessor"],
+        **{name: data[name] for name in AssessmentForm.SCORE_FIELDS + AssessmentForm.VOTE_FIELDS},
+        **{name: data[name] or "" for name in AssessmentForm.EVIDENCE_FIELDS},
+    )
+
+
+def _assessment_page(request, form, person, assessment=None):
+    village = person.village
+    return form_page(
+        request,
+        "assessments/assessment_form.html",
+        village,
+        form,
+        person=person,
+        assessment=assessment,
+        settings=rules.settings_for(village.code),
+        dimensions=DIMENSIONS,
+    )
+
+
+def _back_to_list(person: Person, period: Period):
+    return redirect(
+        reverse("assessments:list")
+        + "?"
+        + urlencode({"division": person.village_id[:9], "period": period.key})
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@announces_fired_rules
+def assessment_create(request):
+    person = person_from_query(request)
+    if not rules.may_assess(request.user, person.village_id):
+        raise PermissionDenied
+    settings = rules.settings_for(person.village_id)
+    period = parse_period(request.GET.get("period", "")) or period_containing(
+        guards.today(), settings.period_kind
+    )
+    initial = {
+        "year": period.year,
+        "half": period.half,
+        "assessed_on": guards.today(),
+        "assessor": str(request.user),
+    }
+    form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.create_assessment(
+                actor=request.user, person=person, data=_assessment_input(form)
+            )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return _back_to_list(person, assessment.period)
+    return _assessment_page(request, form, person)
+
+
+@require_http_methods(["GET", "POST"])
+@announces_fired_rules
+def assessment_edit(request, pk: int):
+    assessment = selectors.get_assessment(request.user, pk)
+    person = assessment.person
+    if not rules.may_assess(request.user, person.village_id):
+        raise PermissionDenied
+    settings = rules.settings_for(person.village_id)
+    initial = {name: getattr(assessment, name) for name in AssessmentForm.base_fields}
+    form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
+    versioning.track(form, assessment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with versioning.saving(form, Assessment, pk=assessment.pk):
+                assessment = services.update_assessment(
+                    actor=request.user, assessment=assessment, data=_assessment_input(form)
+                )
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return _back_to_list(person, assessment.period)
+    return _assessment_page(request, form, person, assessment)
+
+
+@require_POST
+@announces_fired_rules
+def assessment_delete(request, pk: int):
+    assessment = selectors.get_assessment(request.user, pk)
+    person, period = assessment.person, assessment.period
+    services.delete_assessment(actor=request.user, assessment=assessment)
+    messages.success(request, _("Deleted."))
+    return _back_to_list(person, period)
