@@ -32,7 +32,7 @@ test: venv browser-deps
 	$(BIN)/ruff format --check src tests
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
-	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser"
+	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser" -n auto --dist loadfile
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 
 lint: venv
