@@ -33,7 +33,7 @@ test: venv browser-deps
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
 	$(BIN)/python tools/typecheck.py
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
-	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser"
+	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser" -n auto --dist loadfile
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 
 lint: venv

@@ -45,11 +45,9 @@ def test_targets_leave_exactly_two_villages_uncovered_when_the_people_allow_it()
     assert all("secretary" not in r.targets for r in reserves if r.person.political_status == "13")
 
 
-def test_the_demo_pipeline():
-    from yanzhen.demo.builder import build_demo
+def test_the_demo_pipeline(demo_county):
     from yanzhen.demo.people import demo_reserves
 
-    build_demo()
     reserves = demo_reserves()
     assert len(reserves) == 353
     pool = Candidacy.objects.filter(person__in=reserves).in_pool_on(AS_OF)

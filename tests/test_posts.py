@@ -367,11 +367,10 @@ def test_posts_api_is_scoped(client_for, clerk, seat):
 # --- the demo -------------------------------------------------------------------------------------------
 
 
-def test_demo_committees_and_353_reserves():
+def test_demo_committees_and_353_reserves(demo_county):
     from yanzhen.demo.builder import build_demo
     from yanzhen.demo.people import AS_OF, demo_reserves
 
-    build_demo()
     reserves = demo_reserves()
     assert len(reserves) == 353
     # Reserves held no post on the as-of date (the demo pipeline may promote some of them later).

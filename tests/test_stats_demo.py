@@ -2,14 +2,12 @@
 
 import pytest
 
-from yanzhen.demo.builder import build_demo
 from yanzhen.stats.figures import compute
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_county_reproduces_seed_000():
-    build_demo()
+def test_the_demo_county_reproduces_seed_000(demo_county):
     result = compute(None, "640323", "2021-04-19")
     reserves = result["reserves"]
     assert reserves["total"] == 353

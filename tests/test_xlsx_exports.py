@@ -1,8 +1,8 @@
 """Every xlsx the app writes keeps hostile text as text (issue 14, "live formula in an export").
 
-The demo is built once for the module and every person renamed to one of four formula-looking names; each
-export URL of the app (grep `.xlsx` in the urls.py files) is fetched and opened with zipfile: no sheet holds
-an `<f>` element, each hostile name is a quote-prefixed string cell, and the names are in the file.
+The demo (conftest.demo_county) has, for this module, every person renamed to one of four formula-looking
+names; each export URL of the app (grep `.xlsx` in the urls.py files) is fetched and opened with zipfile: no
+sheet holds an `<f>` element, each hostile name is a quote-prefixed string cell, and the names are in the file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.test import Client
 from yanzhen.accounts.models import User
 from yanzhen.core import xlsx
 from yanzhen.cultivation.models import Enrolment
-from yanzhen.demo import builder
 from yanzhen.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +27,8 @@ HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-1+1", "@SUM(A1)"]
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(demo_county, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        builder.build_demo()
         people = list(Person.objects.order_by("pk"))
         for index, person in enumerate(people):
             person.name = HOSTILE[index % len(HOSTILE)]
