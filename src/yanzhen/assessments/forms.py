@@ -205,11 +205,11 @@ class CommendationForm(StyledForm):
 class SelfServiceLinkForm(StyledForm):
     """Tie a reserve's login to his archive: the accounts with the role "reserve" of his village."""
 
-    user = forms.ModelChoiceField(label=_("user"), queryset=None)  # type: ignore[arg-type]
+    user: forms.ModelChoiceField = forms.ModelChoiceField(label=_("user"), queryset=None)
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
+        self.model_field("user").queryset = users
 
 
 class SettingsForm(StyledForm):

@@ -368,7 +368,7 @@ class AnnualReviewUpdateIn(Schema):
     reviewed_on: date | None = None
 
     def review_input(self) -> incumbents.ReviewInput:
-        return incumbents.ReviewInput(**self.model_dump(exclude={"term_id"}))  # type: ignore[arg-type]
+        return incumbents.ReviewInput(**self.model_dump(exclude={"term_id"}))
 
 
 class AnnualReviewIn(AnnualReviewUpdateIn):

@@ -220,7 +220,7 @@ def half_year_analysis(user, period: Period, under: str = "") -> list[AnalysisRo
         low = sum(
             1 for cell in cells if cell.grade and grade_at_or_below(cell.grade, Grade.BASICALLY_COMPETENT)
         )
-        rows.append(AnalysisRow(term, cells, average, low, term.has_pending))  # type: ignore[attr-defined]
+        rows.append(AnalysisRow(term, cells, average, low, term.has_pending))
     rows.sort(key=_worst_first)
     return rows
 

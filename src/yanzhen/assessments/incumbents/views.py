@@ -64,11 +64,11 @@ def _village_url(village_code: str, month: date) -> str:
 
 def _review_input(values: dict) -> services.ReviewInput:
     return services.ReviewInput(
-        year=int_or_none(values.get("year")),  # type: ignore[arg-type]
+        year=int_or_none(values.get("year")),
         report_text=values.get("report_text", ""),
-        satisfied=int_or_none(values.get("satisfied")),  # type: ignore[arg-type]
-        basically_satisfied=int_or_none(values.get("basically_satisfied")),  # type: ignore[arg-type]
-        dissatisfied=int_or_none(values.get("dissatisfied")),  # type: ignore[arg-type]
+        satisfied=int_or_none(values.get("satisfied")),
+        basically_satisfied=int_or_none(values.get("basically_satisfied")),
+        dissatisfied=int_or_none(values.get("dissatisfied")),
         reviewed_on=date_or_none(values.get("reviewed_on")),  # type: ignore[arg-type]
     )
 
