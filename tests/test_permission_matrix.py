@@ -965,10 +965,10 @@ def known_objection(known_candidacy, persona):
     """An objection received during the 公示 of the known candidacy (the resolve URLs)."""
     from datetime import date
 
-    from yanzhen.candidacies import workflow
+    from yanzhen.candidacies import notice
     from yanzhen.candidacies.models import Candidacy
 
-    objection = workflow.record_objection(
+    objection = notice.record_objection(
         actor=persona("county"),
         candidacy=Candidacy.objects.get(pk=known_candidacy["{candidacy}"]),
         received_on=date(2024, 3, 21),
