@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export YANZHEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck bench venv browser-deps assets messages clean
+.PHONY: run test lint typecheck complexity bench venv browser-deps assets messages clean
 
 $(BIN)/yanzhen: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,13 +25,14 @@ run: venv
 	YANZHEN_DEMO=1 $(BIN)/yanzhen demo
 	YANZHEN_DEMO=1 $(BIN)/yanzhen runserver 127.0.0.1:$(PORT)
 
-## Lint, system checks, the type check, migration check and the whole test suite (browser tests included).
+## Lint, system checks, the type check, the complexity gate, migration check and the whole test suite (browser tests included).
 test: venv browser-deps
 	mkdir -p var
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen check
 	$(BIN)/python tools/typecheck.py
+	$(BIN)/python tools/complexity.py
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser" -n auto --dist loadfile
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
@@ -70,6 +71,10 @@ messages: venv
 ## mypy over src/yanzhen, its errors counted per app against mypy-baseline.json (tools/typecheck.py).
 typecheck: venv
 	$(BIN)/python tools/typecheck.py
+
+## No function above cyclomatic complexity 15 outside the importers (tools/complexity.py, radon).
+complexity: venv
+	$(BIN)/python tools/complexity.py
 
 clean:
 	rm -rf $(VENV) var node_modules
