@@ -536,6 +536,53 @@ def bench_load() -> list[Measurement]:
     return results
 
 
+SUITE_BUDGET = 100.0  # issue 15: the non-browser suite on an idle machine of 2 cores, nothing skipped
+SUITE_COMMAND = 'pytest -m "not browser" -n auto --dist loadfile'
+
+
+def bench_suite() -> list[Measurement]:
+    """The non-browser test suite as `make test` runs it (SQLite), wall time of the whole run."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "YANZHEN_DEBUG": "1"}
+    env.pop("YANZHEN_DATABASE_URL", None)
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-m",
+            "not browser",
+            "-n",
+            "auto",
+            "--dist",
+            "loadfile",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    summary = next(
+        (line.strip("= ") for line in reversed(run.stdout.splitlines()) if " in " in line), "no summary"
+    )
+    return [
+        Measurement(
+            "non-browser test suite (make test's first pytest run)",
+            "SQLite",
+            seconds,
+            SUITE_BUDGET,
+            SUITE_COMMAND,
+            f"{summary}; {os.cpu_count()} workers; load average {load:.1f} before the run",
+            failed=run.returncode != 0,
+        )
+    ]
+
+
 def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
     """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
     ran = {(m.benchmark, m.database) for m in measurements}
@@ -574,7 +621,7 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the table to this markdown file")
     parser.add_argument(
         "--only",
-        choices=["national-import", "person-list", "stats", "matching", "roster", "load"],
+        choices=["national-import", "person-list", "stats", "matching", "roster", "load", "suite"],
         help="run one benchmark instead of all; with --write its rows replace their old ones, the others stay",
     )
     parser.add_argument("--person-list-worker", type=int, metavar="PEOPLE", help=argparse.SUPPRESS)
@@ -615,6 +662,8 @@ def main() -> int:
         measurements += bench_roster()
     if args.only in (None, "load"):
         measurements += bench_load()
+    if args.only in (None, "suite"):
+        measurements += bench_suite()
     _setup_django()  # the table's date is the local date of the settings' time zone, whichever ran
     table = render(measurements)
     print(table)
