@@ -46,31 +46,13 @@ def page(browser):
     context.close()
 
 
-def restore_migration_data() -> None:
-    """Run the project's data migrations again (role groups, vocabularies, post types, the negative list):
-    emptying the database after a transactional test removes what they created. All use get_or_create."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.operations.special import RunPython
-
-    executor = MigrationExecutor(connection)
-    for migration, _backwards in executor.migration_plan(
-        executor.loader.graph.leaf_nodes(), clean_start=True
-    ):
-        if type(migration).__module__.startswith("yanzhen."):
-            for operation in migration.operations:
-                if isinstance(operation, RunPython) and not operation.hints.get("ddl"):
-                    operation.code(apps, None)
-
-
 @pytest.fixture
 def world(transactional_db):
     """The divisions and personas, rebuilt for each browser test (the live server's database is emptied),
     with the defaults the data migrations create."""
-    from tests.conftest import build_world
+    from tests.conftest import build_world, run_data_migrations
 
-    restore_migration_data()
+    run_data_migrations(ddl=False)
     build_world()
 
 
