@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.accounts.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import county_key
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -185,13 +186,7 @@ class SecurityPolicy(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="security_policy",
-    )
+    county = county_key("security_policy")
     password_max_age_days = models.PositiveSmallIntegerField(
         _("password maximum age (days)"),
         default=DEFAULT_PASSWORD_MAX_AGE_DAYS,

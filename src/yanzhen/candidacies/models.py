@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, county_key, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -95,13 +95,7 @@ class CountyRules(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="candidacy_rules",
-    )
+    county = county_key("candidacy_rules")
     notice_working_days = models.PositiveSmallIntegerField(
         _("minimum working days of the public notice"),
         default=5,
@@ -141,13 +135,7 @@ class PublicNotice(models.Model):
     end = models.DateField(_("notice end"))
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     issuer = NormalisedCharField(_("issued by"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -181,9 +169,7 @@ class Candidacy(models.Model):
 
     jurisdiction_path = "village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="candidacies"
-    )
+    person = person_field("candidacies")
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="candidacies"
     )
@@ -228,13 +214,7 @@ class Candidacy(models.Model):
         on_delete=models.PROTECT,
         related_name="candidacies",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -267,9 +247,7 @@ class CandidacyTarget(models.Model):
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="candidacy_targets"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
-    )
+    person = person_field("+")
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
@@ -301,9 +279,7 @@ class CandidacyEvent(models.Model):
     )
     from_state = models.CharField(_("from state"), max_length=20, choices=CandidacyState.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=20, choices=CandidacyState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field(_("by"))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     on = models.DateField(_("date"))
     summary = NormalisedCharField(_("summary"), max_length=200, blank=True)
@@ -435,13 +411,7 @@ class Document(models.Model):
     file = models.FileField(_("file"), upload_to="candidacies/%Y/%m/")
     content_type = NormalisedCharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

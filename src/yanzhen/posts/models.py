@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import person_field
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -94,9 +95,7 @@ class Term(models.Model):
     jurisdiction_path = "seat__village__code"
 
     seat = models.ForeignKey(Seat, verbose_name=_("seat"), on_delete=models.PROTECT, related_name="terms")
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms"
-    )
+    person = person_field("terms")
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)

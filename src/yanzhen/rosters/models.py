@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -35,14 +36,7 @@ class ImportRun(models.Model):
     jurisdiction_path = "division__code"
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = actor_field(_("imported by"), blank=True)
     username = models.CharField(_("username"), max_length=150, blank=True)
     division = models.ForeignKey(
         "divisions.Division", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import county_key
 
 DEFAULT_SECRETARY_AGE = 55
 DEFAULT_COMMITTEE_AVERAGE_AGE = 50
@@ -26,13 +27,7 @@ class WarningThresholds(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="warning_thresholds",
-    )
+    county = county_key("warning_thresholds")
     secretary_age = models.PositiveSmallIntegerField(
         _("age of a secretary who needs a ready-now reserve"),
         default=DEFAULT_SECRETARY_AGE,

@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field, optional_link
 from yanzhen.people.codes import Degree, Education
 
 
@@ -41,9 +41,7 @@ class DegreeStudy(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="degree_studies"
-    )
+    person = person_field("degree_studies")
     programme = NormalisedCharField(_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
     school = NormalisedCharField(_("school"), max_length=100)
     major = NormalisedCharField(_("major"), max_length=100, blank=True)
@@ -65,7 +63,7 @@ class DegreeStudy(models.Model):
         related_name="degree_study",
     )
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -99,7 +97,7 @@ class GrowthPlan(models.Model):
     )
     drawn_up_on = models.DateField(_("drawn up on"))
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -17,8 +17,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field
 
 
 class MentorKind(models.TextChoices):
@@ -89,9 +89,7 @@ class Mentorship(models.Model):
 
     jurisdiction_path = "mentee__village__code"
 
-    mentee = models.ForeignKey(
-        "people.Person", verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="mentorships"
-    )
+    mentee = person_field("mentorships", _("mentee"))
     mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), related_name="mentorships")
     pairing = models.CharField(_("pairing style"), max_length=4, choices=Pairing.choices, editable=False)
     start = models.DateField(pgettext_lazy("mentorship", "start"))
@@ -103,7 +101,7 @@ class Mentorship(models.Model):
     )
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[mentors])
 
@@ -152,7 +150,7 @@ class GuidanceSession(models.Model):
     form = models.CharField(_("form"), max_length=20, choices=GuidanceForm.choices)
     topic = NormalisedCharField(_("topic"), max_length=100)
     content = NormalisedTextField(_("content"), blank=True, max_length=LONG_TEXT_MAX)
-    recorded_by = author_field(_("recorded by"))
+    recorded_by = actor_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 

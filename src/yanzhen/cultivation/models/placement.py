@@ -16,8 +16,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field
 
 
 class SecondmentKind(models.TextChoices):
@@ -53,9 +53,7 @@ class Secondment(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="secondments"
-    )
+    person = person_field("secondments")
     kind = models.CharField(_("kind"), max_length=20, choices=SecondmentKind.choices)
     mode = models.CharField(_("mode"), max_length=20, choices=SecondmentMode.choices)
     host = models.ForeignKey(
@@ -80,7 +78,7 @@ class Secondment(models.Model):
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
     host_evaluation = NormalisedTextField(_("host's evaluation"), blank=True, max_length=LONG_TEXT_MAX)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -119,9 +117,7 @@ class PracticePost(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="practice_posts"
-    )
+    person = person_field("practice_posts")
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="practice_posts"
     )
@@ -143,7 +139,7 @@ class PracticePost(models.Model):
         on_delete=models.PROTECT,
         related_name="practice_post",
     )
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
