@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from yanzhen.accounts.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -180,11 +181,9 @@ class SecurityPolicyQuerySet(ScopedQuerySet):
     pass
 
 
-class SecurityPolicy(models.Model):
+class SecurityPolicy(CountySettings):
     """One county's security policy, set by its security administrator (安全管理员). While a county has saved
     none, the defaults below apply (`for_user` returns an unsaved instance)."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("security_policy")
     password_max_age_days = models.PositiveSmallIntegerField(
@@ -213,9 +212,6 @@ class SecurityPolicy(models.Model):
     class Meta:
         verbose_name = _("security policy")
         verbose_name_plural = _("security policies")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
     @classmethod
     def for_county_code(cls, code: str | None) -> SecurityPolicy:

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_key, person_field
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -89,11 +90,9 @@ class CountyRulesQuerySet(ScopedQuerySet):
     pass
 
 
-class CountyRules(models.Model):
+class CountyRules(CountySettings):
     """The rules of the pipeline a county (县委组织部) sets; `workflow.rules_for` gives the defaults when a
     county has set none."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("candidacy_rules")
     notice_working_days = models.PositiveSmallIntegerField(
@@ -118,9 +117,6 @@ class CountyRules(models.Model):
     class Meta:
         verbose_name = _("county rules of the pipeline")
         verbose_name_plural = _("county rules of the pipeline")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
 
 class PublicNotice(models.Model):

@@ -8,38 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 from yanzhen.divisions.codes import CODE_LENGTH, Level, UnitKind
 
 
-class VillageTag(models.Model):
+class VillageTag(VocabularyEntry):
     """A configurable village type tag: 示范村, 明星村, 脱贫村, 软弱涣散村 ..."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("village tag")
         verbose_name_plural = _("village tags")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Industry(models.Model):
+class Industry(VocabularyEntry):
     """The configurable vocabulary of industries (葡萄、黄精、滩羊、电商 ...), shared by villages and people."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DivisionQuerySet(ScopedQuerySet):

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_key, optional_link, person_field
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import EducationBand, Gender
 
@@ -78,11 +79,9 @@ class VillageDemand(models.Model):
         return str(self.village)
 
 
-class MatchingWeights(models.Model):
+class MatchingWeights(CountySettings):
     """The points a county gives each criterion of the ranking; `scoring.weights_for` gives the defaults (an
     unsaved row) while the county has set none."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("matching_weights")
     skill_points = models.PositiveSmallIntegerField(_("each wanted skill the reserve has"), default=20)
@@ -127,9 +126,6 @@ class MatchingWeights(models.Model):
     class Meta:
         verbose_name = _("matching weights of a county")
         verbose_name_plural = _("matching weights of counties")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
 
 class PlacementKind(models.TextChoices):

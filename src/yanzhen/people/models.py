@@ -17,6 +17,7 @@ from yanzhen.core import crypto
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import (
     Degree,
@@ -36,34 +37,20 @@ def age_on(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-class Source(models.Model):
+class Source(VocabularyEntry):
     """来源: 致富带头人, 返乡创业青年, 退役军人 ... (configurable)."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Skill(models.Model):
+class Skill(VocabularyEntry):
     """特长 from a configurable vocabulary: 种植, 养殖, 电商, 财会, 法律, 群众工作, 矛盾调解 ..."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PersonQuerySet(ScopedQuerySet):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 
 DEFAULT_SECRETARY_AGE = 55
 DEFAULT_COMMITTEE_AVERAGE_AGE = 50
@@ -22,10 +23,8 @@ class WarningThresholdsQuerySet(ScopedQuerySet):
     pass
 
 
-class WarningThresholds(models.Model):
+class WarningThresholds(CountySettings):
     """The thresholds of one county's warnings."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("warning_thresholds")
     secretary_age = models.PositiveSmallIntegerField(
@@ -47,6 +46,3 @@ class WarningThresholds(models.Model):
     class Meta:
         verbose_name = _("warning thresholds")
         verbose_name_plural = _("warning thresholds")
-
-    def __str__(self) -> str:
-        return str(self.county_id)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
 from yanzhen.core.model_fields import actor_field, county_field, county_key, person_field
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -64,11 +65,9 @@ class AssessmentSettingsQuerySet(ScopedQuerySet):
     pass
 
 
-class AssessmentSettings(models.Model):
+class AssessmentSettings(CountySettings):
     """What a county (县委组织部) sets for reports and assessments; `rules.settings_for` gives the defaults
     when the county has set nothing."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("assessment_settings")
     report_due_days = models.PositiveSmallIntegerField(
@@ -109,9 +108,6 @@ class AssessmentSettings(models.Model):
     class Meta:
         verbose_name = _("assessment settings of a county")
         verbose_name_plural = _("assessment settings of counties")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
     def monthly_grade(self, total: int) -> str:
         """The grade of a monthly total (月考评) under the county's bands."""

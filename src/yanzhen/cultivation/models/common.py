@@ -18,13 +18,12 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
 from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 
 
-class CultivationRules(models.Model):
+class CultivationRules(CountySettings):
     """The cultivation rules a county organisation department sets. `rules_for` gives the defaults (an unsaved
     row) while the county has set none."""
-
-    jurisdiction_path = "county__code"
 
     county = county_key("cultivation_rules")
     yearly_minimum_hours = models.DecimalField(
@@ -69,9 +68,6 @@ class CultivationRules(models.Model):
     class Meta:
         verbose_name = _("cultivation rules of a county")
         verbose_name_plural = _("cultivation rules of counties")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
 
 class OrganisedQuerySet(ScopedQuerySet):
