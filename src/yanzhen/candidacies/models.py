@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, county_key, person_field
+from yanzhen.core.model_fields import actor_field, county_key, optional_link, person_field
 from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
@@ -194,21 +194,11 @@ class Candidacy(models.Model):
         _("removal reason"), max_length=20, choices=RemovalReason.choices, blank=True
     )
     removal_note = NormalisedCharField(_("note on the removal"), max_length=300, blank=True)
-    public_notice = models.ForeignKey(
-        PublicNotice,
-        verbose_name=_("public notice"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="candidacies",
+    public_notice = optional_link(
+        PublicNotice, _("public notice"), on_delete=models.PROTECT, related_name="candidacies"
     )
-    term = models.ForeignKey(
-        "posts.Term",
-        verbose_name=_("term it led to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="candidacies",
+    term = optional_link(
+        "posts.Term", _("term it led to"), on_delete=models.PROTECT, related_name="candidacies"
     )
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -233,13 +223,18 @@ class Candidacy(models.Model):
         return "、".join(target.post_type.name for target in self.targets.all())
 
 
+def _candidacy_record(related_name: str, *, one: bool = False) -> models.ForeignKey:
+    """The candidacy a record of its procedure belongs to (its vetting, its events, its papers ...); the
+    record goes with the candidacy. `one`: the candidacy has at most one such record."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name=related_name)
+
+
 class CandidacyTarget(models.Model):
     """A post the candidacy prepares the person for. `person`, `village` and `active` repeat the candidacy's
     so the database itself can refuse a second active candidacy of a person for the same post."""
 
-    candidacy = models.ForeignKey(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="targets"
-    )
+    candidacy = _candidacy_record("targets")
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="candidacy_targets"
     )
@@ -270,9 +265,7 @@ class CandidacyTarget(models.Model):
 class CandidacyEvent(models.Model):
     """One line of a candidacy's timeline: a transition (or an objection) with who, when and its data."""
 
-    candidacy = models.ForeignKey(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="events"
-    )
+    candidacy = _candidacy_record("events")
     from_state = models.CharField(_("from state"), max_length=20, choices=CandidacyState.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=20, choices=CandidacyState.choices)
     actor = actor_field(_("by"))
@@ -294,9 +287,7 @@ class CandidacyEvent(models.Model):
 class Vetting(models.Model):
     """资格审查: the negative list checked item by item."""
 
-    candidacy = models.OneToOneField(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="vetting"
-    )
+    candidacy = _candidacy_record("vetting", one=True)
     on = models.DateField(_("date"))
     passed = models.BooleanField(_("passed"))
     note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
@@ -332,9 +323,7 @@ class VettingItem(models.Model):
 class Inspection(models.Model):
     """考察 by the township: interviews and the 民主测评 vote."""
 
-    candidacy = models.OneToOneField(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="inspection"
-    )
+    candidacy = _candidacy_record("inspection", one=True)
     on = models.DateField(_("date"))
     inspectors = NormalisedCharField(_("inspectors"), max_length=200)
     people_talked_to = models.PositiveIntegerField(_("people talked to"))
@@ -355,9 +344,7 @@ class Inspection(models.Model):
 class Decision(models.Model):
     """研究确定: the township party committee's meeting."""
 
-    candidacy = models.OneToOneField(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="decision"
-    )
+    candidacy = _candidacy_record("decision", one=True)
     meeting_on = models.DateField(_("meeting date"))
     passed = models.BooleanField(_("passed"))
     note = NormalisedTextField(_("note"), blank=True, max_length=NOTE_MAX)
@@ -374,9 +361,7 @@ class Decision(models.Model):
 class Objection(models.Model):
     """An objection received during the 公示; upheld, it rejects the candidacy."""
 
-    candidacy = models.ForeignKey(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="objections"
-    )
+    candidacy = _candidacy_record("objections")
     received_on = models.DateField(_("received on"))
     content = NormalisedTextField(_("content"), max_length=LONG_TEXT_MAX)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
@@ -400,9 +385,7 @@ class Objection(models.Model):
 class Document(models.Model):
     """A scanned paper of the candidacy (推荐表, 考察材料 ...); type and size limited by core.uploads.DOCUMENT_RULES."""
 
-    candidacy = models.ForeignKey(
-        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="documents"
-    )
+    candidacy = _candidacy_record("documents")
     title = NormalisedCharField(_("title"), max_length=100)
     file = models.FileField(_("file"), upload_to="candidacies/%Y/%m/")
     content_type = NormalisedCharField(_("content type"), max_length=100)

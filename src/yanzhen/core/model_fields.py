@@ -25,9 +25,13 @@ def actor_field(verbose_name=None, *, blank: bool = False) -> models.ForeignKey:
     )
 
 
-def optional_link(to, verbose_name, *, on_delete=models.SET_NULL, related_name="+") -> models.ForeignKey:
-    """A link that may be empty (a step's fulfilling record, the round an assignment was judged at ...)."""
-    return models.ForeignKey(
+def optional_link(
+    to, verbose_name, *, on_delete=models.SET_NULL, related_name="+", one: bool = False
+) -> models.ForeignKey:
+    """A link that may be empty (a step's fulfilling record, the round an assignment was judged at ...);
+    `one`: a one-to-one link (the term a practice post holds)."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
         to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name=related_name
     )
 

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from yanzhen.core import crypto
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import (
@@ -101,14 +101,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
     )
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="people",
-    )
+    source = optional_link(Source, _("source"), on_delete=models.PROTECT, related_name="people")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="people")
     industries = models.ManyToManyField(
         "divisions.Industry", verbose_name=_("industries"), blank=True, related_name="people"

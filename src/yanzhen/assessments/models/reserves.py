@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
-from yanzhen.core.model_fields import actor_field, county_field, county_key, person_field
+from yanzhen.core.model_fields import actor_field, county_field, county_key, optional_link, person_field
 from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
@@ -328,30 +328,9 @@ class RemovalProposal(Proposal):
     )
     person = person_field("removal_proposals")
     basis = models.CharField(_("basis"), max_length=20, choices=ProposalBasis.choices)
-    first_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("first assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    second_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("second assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    checkup = models.ForeignKey(
-        "Checkup",
-        verbose_name=_("check-up"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="removal_proposals",
-    )
+    first_assessment = optional_link(Assessment, _("first assessment"))
+    second_assessment = optional_link(Assessment, _("second assessment"))
+    checkup = optional_link("Checkup", _("check-up"), related_name="removal_proposals")
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -386,22 +365,8 @@ class NoticeBoardEntry(models.Model):
         related_name="notice_board_entries",
     )
     person = person_field("notice_board_entries")
-    first_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("first assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    second_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("second assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    first_assessment = optional_link(Assessment, _("first assessment"))
+    second_assessment = optional_link(Assessment, _("second assessment"))
     basis_text = NormalisedCharField(_("basis in words"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     flag_set_by_rule = models.BooleanField(_("key cultivation set by the rule"), default=False)

@@ -54,13 +54,8 @@ class DegreeStudy(models.Model):
         _("state"), max_length=20, choices=StudyState.choices, default=StudyState.STUDYING
     )
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
-    education_record = models.OneToOneField(
-        "people.EducationRecord",
-        verbose_name=_("education record"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="degree_study",
+    education_record = optional_link(
+        "people.EducationRecord", _("education record"), related_name="degree_study", one=True
     )
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
     created_by = actor_field()

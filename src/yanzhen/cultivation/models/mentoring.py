@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -40,13 +40,8 @@ class Mentor(models.Model):
     jurisdiction_path = "division__code"
 
     kind = models.CharField(_("kind"), max_length=20, choices=MentorKind.choices)
-    person = models.OneToOneField(
-        "people.Person",
-        verbose_name=_("person in the archive"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="mentor",
+    person = optional_link(
+        "people.Person", _("person in the archive"), on_delete=models.PROTECT, related_name="mentor", one=True
     )
     name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
     unit = NormalisedCharField(_("work unit and post"), max_length=100, blank=True)

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -131,13 +131,8 @@ class PracticePost(models.Model):
         pgettext_lazy("practice post", "end"), null=True, blank=True, help_text=_("The last day held.")
     )
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
-    term = models.OneToOneField(
-        "posts.Term",
-        verbose_name=_("term"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="practice_post",
+    term = optional_link(
+        "posts.Term", _("term"), on_delete=models.PROTECT, related_name="practice_post", one=True
     )
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
