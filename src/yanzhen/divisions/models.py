@@ -41,6 +41,18 @@ class DivisionQuerySet(ScopedQuerySet):
         return self.filter(code__startswith=code)
 
 
+def _degrees(verbose_name, bound: int) -> models.DecimalField:
+    """A latitude or a longitude, in degrees to the millionth, between -bound and bound; may be empty."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-bound), MaxValueValidator(bound)],
+    )
+
+
 class Division(models.Model):
     """One unit of the statistical division tree. The code is a materialised path of its ancestors."""
 
@@ -74,22 +86,8 @@ class Division(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("村集体经济收入, in 10,000 yuan per year."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = _degrees(_("latitude"), 90)
+    longitude = _degrees(_("longitude"), 180)
 
     objects = DivisionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[tags, industries])

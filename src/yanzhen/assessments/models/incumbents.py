@@ -10,12 +10,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState
+from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState, one_pending
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_field, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
+
+
+def _term_field(related_name: str) -> models.ForeignKey:
+    """The incumbent's term a record (a monthly score, a review, a proposal) is about."""
+    return models.ForeignKey(
+        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name=related_name
+    )
 
 
 class IncumbentScoreItem(models.Model):
@@ -55,9 +62,7 @@ class MonthlyScore(models.Model):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="monthly_scores"
-    )
+    term = _term_field("monthly_scores")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     items = models.JSONField(_("item scores"), default=list)
     total = models.PositiveSmallIntegerField(_("total"))
@@ -86,9 +91,7 @@ class AnnualReview(models.Model):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="annual_reviews"
-    )
+    term = _term_field("annual_reviews")
     year = models.PositiveSmallIntegerField(_("year"))
     report_text = NormalisedTextField(_("report to the villagers"), max_length=LONG_TEXT_MAX)
     satisfied = models.PositiveIntegerField(_("satisfied"))
@@ -180,9 +183,7 @@ class AdjustmentProposal(Proposal):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="adjustment_proposals"
-    )
+    term = _term_field("adjustment_proposals")
     person = person_field("adjustment_proposals")
     rule = models.ForeignKey(
         IncumbentRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="proposals"
@@ -193,20 +194,10 @@ class AdjustmentProposal(Proposal):
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Proposal.Meta):
         verbose_name = _("adjustment proposal")
         verbose_name_plural = _("adjustment proposals")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["term", "rule"],
-                condition=Q(state="pending"),
-                name="adjustment_proposal_one_pending_per_rule",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.basis_text}"
+        constraints = [one_pending(["term", "rule"], "adjustment_proposal_one_pending_per_rule")]
 
     @property
     def state_name(self) -> str:

@@ -7,6 +7,8 @@ belongs to a person and a period (`periods.Period`: a year and a half, half 0 fo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -309,9 +311,19 @@ class Proposal(models.Model):
     decision_note = NormalisedTextField(_("reason or note of the decision"), blank=True, max_length=NOTE_MAX)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_reason = NormalisedCharField(_("why withdrawn"), max_length=200, blank=True)
+    person: Any  # each kind of proposal names the person it is about
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.basis_text}"
+
+
+def one_pending(fields: list[str], name: str) -> models.UniqueConstraint:
+    """At most one pending proposal for the same `fields` (a candidacy and a basis, a term and a rule)."""
+    return models.UniqueConstraint(fields=fields, condition=Q(state="pending"), name=name)
 
 
 class RemovalProposal(Proposal):
@@ -335,20 +347,10 @@ class RemovalProposal(Proposal):
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Proposal.Meta):
         verbose_name = _("removal proposal")
         verbose_name_plural = _("removal proposals")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["candidacy", "basis"],
-                condition=Q(state="pending"),
-                name="removal_proposal_one_pending_per_basis",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.basis_text}"
+        constraints = [one_pending(["candidacy", "basis"], "removal_proposal_one_pending_per_basis")]
 
 
 class NoticeBoardEntry(models.Model):
