@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, county_key, optional_link, person_field
+from yanzhen.core.model_fields import actor_field, county_key, end_after_start, optional_link, person_field
 from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
@@ -140,9 +140,7 @@ class PublicNotice(models.Model):
         verbose_name = _("public notice")
         verbose_name_plural = _("public notices")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="notice_end_after_start")
-        ]
+        constraints = [end_after_start("notice_end_after_start")]
 
     def __str__(self) -> str:
         return f"{self.township_id} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"

@@ -1,5 +1,6 @@
 """The fields many models declare alike: the user who did something to a row, the county a per-county row
-belongs to, the person a record is about, a link that may be empty.
+belongs to, the person a record is about, a link that may be empty; and the check that a period ends after
+it starts.
 
 Each factory returns a new field, so a model still declares every field in its own place and order: its
 `_meta.fields`, its forms and its migrations are what they were with the field written out.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +64,14 @@ def person_field(related_name: str, verbose_name=None, *, on_delete=models.PROTE
         on_delete=on_delete,
         related_name=related_name,
     )
+
+
+def end_after_start(
+    name: str, *, end: str = "end", strictly: bool = False, open_ended: bool = False
+) -> models.CheckConstraint:
+    """The check that a period does not end before it starts: its `end` field on or after `start` (`strictly`:
+    after it); `open_ended`: an empty end (still going on) passes."""
+    condition = Q(**{f"{end}__{'gt' if strictly else 'gte'}": models.F("start")})
+    if open_ended:
+        condition = Q(**{f"{end}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name)

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import person_field
+from yanzhen.core.model_fields import end_after_start, person_field
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -113,9 +113,7 @@ class Term(models.Model):
             models.UniqueConstraint(
                 fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"
             ),
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="term_end_after_start"
-            ),
+            end_after_start("term_end_after_start", strictly=True, open_ended=True),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,14 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
-from yanzhen.core.model_fields import actor_field, county_field, county_key, optional_link, person_field
+from yanzhen.core.model_fields import (
+    actor_field,
+    county_field,
+    county_key,
+    end_after_start,
+    optional_link,
+    person_field,
+)
 from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
@@ -423,9 +430,7 @@ class CheckupCampaign(models.Model):
         verbose_name = _("check-up campaign")
         verbose_name_plural = _("check-up campaigns")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="campaign_end_after_start")
-        ]
+        constraints = [end_after_start("campaign_end_after_start")]
 
     def __str__(self) -> str:
         return self.title

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, optional_link, person_field
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import Degree, Education
 
@@ -68,11 +68,7 @@ class DegreeStudy(models.Model):
         verbose_name = _("degree study")
         verbose_name_plural = _("degree studies")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expected_end__gt=models.F("start")), name="degree_study_end_after_start"
-            )
-        ]
+        constraints = [end_after_start("degree_study_end_after_start", end="expected_end", strictly=True)]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.school}"

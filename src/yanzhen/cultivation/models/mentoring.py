@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, optional_link, person_field
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -106,12 +106,7 @@ class Mentorship(models.Model):
         verbose_name = _("mentorship")
         verbose_name_plural = _("mentorships")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                name="mentorship_end_after_start",
-            )
-        ]
+        constraints = [end_after_start("mentorship_end_after_start", open_ended=True)]
 
     def __str__(self) -> str:
         return f"{self.mentee} ({self.pairing})"

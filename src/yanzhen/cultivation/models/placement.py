@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, optional_link, person_field
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -88,11 +88,7 @@ class Secondment(models.Model):
         verbose_name = _("secondment")
         verbose_name_plural = _("secondments")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_end__gte=models.F("start")), name="secondment_end_after_start"
-            )
-        ]
+        constraints = [end_after_start("secondment_end_after_start", end="planned_end")]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.host}"

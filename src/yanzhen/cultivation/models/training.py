@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.model_fields import actor_field, end_after_start, person_field
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet
 
@@ -64,7 +64,7 @@ class Training(models.Model):
         verbose_name_plural = _("training programmes")
         ordering = ["-start", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="training_end_after_start"),
+            end_after_start("training_end_after_start"),
             models.CheckConstraint(condition=Q(hours__gte=0), name="training_hours_not_negative"),
         ]
 
