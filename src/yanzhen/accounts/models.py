@@ -177,10 +177,6 @@ DEFAULT_PASSWORD_MAX_AGE_DAYS = 90
 DEFAULT_PASSWORD_REUSE_COUNT = 5
 
 
-class SecurityPolicyQuerySet(ScopedQuerySet):
-    pass
-
-
 class SecurityPolicy(CountySettings):
     """One county's security policy, set by its security administrator (安全管理员). While a county has saved
     none, the defaults below apply (`for_user` returns an unsaved instance)."""
@@ -207,7 +203,7 @@ class SecurityPolicy(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = SecurityPolicyQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security policy")

@@ -86,10 +86,6 @@ class NegativeListItem(models.Model):
         return self.name
 
 
-class CountyRulesQuerySet(ScopedQuerySet):
-    pass
-
-
 class CountyRules(CountySettings):
     """The rules of the pipeline a county (县委组织部) sets; `workflow.rules_for` gives the defaults when a
     county has set none."""
@@ -112,7 +108,7 @@ class CountyRules(CountySettings):
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     history = HistoricalRecords()
 
-    objects = CountyRulesQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("county rules of the pipeline")

@@ -42,10 +42,6 @@ class PostType(models.Model):
         return self.name
 
 
-class SeatQuerySet(ScopedQuerySet):
-    pass
-
-
 class Seat(models.Model):
     jurisdiction_path = "village__code"
 
@@ -58,7 +54,7 @@ class Seat(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     history = HistoricalRecords()
 
-    objects = SeatQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seat")

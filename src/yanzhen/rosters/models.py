@@ -26,10 +26,6 @@ class ImportKind(models.TextChoices):
     LRMX = "lrmx", _("Cadre form (lrmx)")
 
 
-class ImportRunQuerySet(ScopedQuerySet):
-    pass
-
-
 class ImportRun(models.Model):
     """One successful import: one audited event."""
 
@@ -50,7 +46,7 @@ class ImportRun(models.Model):
     candidacies_created = models.PositiveIntegerField(_("candidacies created"), default=0)
     candidacies_updated = models.PositiveIntegerField(_("candidacies updated"), default=0)
 
-    objects = ImportRunQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

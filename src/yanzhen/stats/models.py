@@ -19,10 +19,6 @@ DEFAULT_SECRETARY_AGE = 55
 DEFAULT_COMMITTEE_AVERAGE_AGE = 50
 
 
-class WarningThresholdsQuerySet(ScopedQuerySet):
-    pass
-
-
 class WarningThresholds(CountySettings):
     """The thresholds of one county's warnings."""
 
@@ -41,7 +37,7 @@ class WarningThresholds(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = WarningThresholdsQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("warning thresholds")

@@ -70,10 +70,6 @@ def _score_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-class AssessmentSettingsQuerySet(ScopedQuerySet):
-    pass
-
-
 class AssessmentSettings(CountySettings):
     """What a county (县委组织部) sets for reports and assessments; `rules.settings_for` gives the defaults
     when the county has set nothing."""
@@ -112,7 +108,7 @@ class AssessmentSettings(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = AssessmentSettingsQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment settings of a county")

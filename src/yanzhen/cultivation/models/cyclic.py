@@ -82,10 +82,6 @@ class CyclicRound(models.Model):
         return f"{self.programme} · {self.number}"
 
 
-class PracticeAssignmentQuerySet(ScopedQuerySet):
-    pass
-
-
 class PracticeAssignment(models.Model):
     """One trainee's practice assignment of a round: the task, the result he hands in, and the judgement
     at the next round (`judged_at`; empty for the last round, judged at the end of the programme)."""
@@ -108,7 +104,7 @@ class PracticeAssignment(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = PracticeAssignmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice assignment")

@@ -31,10 +31,6 @@ class StudyState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class DegreeStudyQuerySet(ScopedQuerySet):
-    pass
-
-
 class DegreeStudy(models.Model):
     """A reserve studying for a higher education while he works (在职). Graduation adds an education record
     to his archive."""
@@ -62,7 +58,7 @@ class DegreeStudy(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = DegreeStudyQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("degree study")
@@ -72,10 +68,6 @@ class DegreeStudy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.school}"
-
-
-class GrowthPlanQuerySet(ScopedQuerySet):
-    pass
 
 
 class GrowthPlan(models.Model):
@@ -92,7 +84,7 @@ class GrowthPlan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = GrowthPlanQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan")
@@ -124,10 +116,6 @@ LINK_FIELDS = {
 }
 
 
-class GrowthPlanItemQuerySet(ScopedQuerySet):
-    pass
-
-
 class GrowthPlanItem(models.Model):
     """One planned step. At most one link is set, the one its kind names (LINK_FIELDS)."""
 
@@ -150,7 +138,7 @@ class GrowthPlanItem(models.Model):
     degree_study = optional_link("cultivation.DegreeStudy", _("degree study"))
     history = HistoricalRecords()
 
-    objects = GrowthPlanItemQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan item")

@@ -123,10 +123,6 @@ class GuidanceForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class GuidanceSessionQuerySet(ScopedQuerySet):
-    pass
-
-
 class GuidanceSession(models.Model):
     """One entry of the guidance log: which mentor, when, how, about what."""
 
@@ -144,7 +140,7 @@ class GuidanceSession(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = GuidanceSessionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guidance session")
