@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.accounts.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -175,23 +177,11 @@ DEFAULT_PASSWORD_MAX_AGE_DAYS = 90
 DEFAULT_PASSWORD_REUSE_COUNT = 5
 
 
-class SecurityPolicyQuerySet(ScopedQuerySet):
-    pass
-
-
-class SecurityPolicy(models.Model):
+class SecurityPolicy(CountySettings):
     """One county's security policy, set by its security administrator (安全管理员). While a county has saved
     none, the defaults below apply (`for_user` returns an unsaved instance)."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="security_policy",
-    )
+    county = county_key("security_policy")
     password_max_age_days = models.PositiveSmallIntegerField(
         _("password maximum age (days)"),
         default=DEFAULT_PASSWORD_MAX_AGE_DAYS,
@@ -213,14 +203,11 @@ class SecurityPolicy(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = SecurityPolicyQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security policy")
         verbose_name_plural = _("security policies")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
     @classmethod
     def for_county_code(cls, code: str | None) -> SecurityPolicy:

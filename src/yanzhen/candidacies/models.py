@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, county_key, end_after_start, optional_link, person_field
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -85,23 +86,11 @@ class NegativeListItem(models.Model):
         return self.name
 
 
-class CountyRulesQuerySet(ScopedQuerySet):
-    pass
-
-
-class CountyRules(models.Model):
+class CountyRules(CountySettings):
     """The rules of the pipeline a county (县委组织部) sets; `workflow.rules_for` gives the defaults when a
     county has set none."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="candidacy_rules",
-    )
+    county = county_key("candidacy_rules")
     notice_working_days = models.PositiveSmallIntegerField(
         _("minimum working days of the public notice"),
         default=5,
@@ -119,14 +108,11 @@ class CountyRules(models.Model):
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     history = HistoricalRecords()
 
-    objects = CountyRulesQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("county rules of the pipeline")
         verbose_name_plural = _("county rules of the pipeline")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
 
 class PublicNotice(models.Model):
@@ -141,13 +127,7 @@ class PublicNotice(models.Model):
     end = models.DateField(_("notice end"))
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     issuer = NormalisedCharField(_("issued by"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -156,9 +136,7 @@ class PublicNotice(models.Model):
         verbose_name = _("public notice")
         verbose_name_plural = _("public notices")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="notice_end_after_start")
-        ]
+        constraints = [end_after_start("notice_end_after_start")]
 
     def __str__(self) -> str:
         return f"{self.township_id} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
@@ -181,9 +159,7 @@ class Candidacy(models.Model):
 
     jurisdiction_path = "village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="candidacies"
-    )
+    person = person_field("candidacies")
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="candidacies"
     )
@@ -212,29 +188,13 @@ class Candidacy(models.Model):
         _("removal reason"), max_length=20, choices=RemovalReason.choices, blank=True
     )
     removal_note = NormalisedCharField(_("note on the removal"), max_length=300, blank=True)
-    public_notice = models.ForeignKey(
-        PublicNotice,
-        verbose_name=_("public notice"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="candidacies",
+    public_notice = optional_link(
+        PublicNotice, _("public notice"), on_delete=models.PROTECT, related_name="candidacies"
     )
-    term = models.ForeignKey(
-        "posts.Term",
-        verbose_name=_("term it led to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="candidacies",
+    term = optional_link(
+        "posts.Term", _("term it led to"), on_delete=models.PROTECT, related_name="candidacies"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -272,9 +232,7 @@ class CandidacyTarget(models.Model):
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="candidacy_targets"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
-    )
+    person = person_field("+")
     village = models.ForeignKey(
         "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
@@ -304,9 +262,7 @@ class CandidacyEvent(models.Model):
     candidacy = _candidacy_record("events")
     from_state = models.CharField(_("from state"), max_length=20, choices=CandidacyState.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=20, choices=CandidacyState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field(_("by"))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     on = models.DateField(_("date"))
     summary = NormalisedCharField(_("summary"), max_length=200, blank=True)
@@ -428,13 +384,7 @@ class Document(models.Model):
     file = models.FileField(_("file"), upload_to="candidacies/%Y/%m/")
     content_type = NormalisedCharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

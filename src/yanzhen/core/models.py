@@ -1,4 +1,5 @@
-"""Append-only audit log of security events (登录、失败、锁定、导出、查看完整身份证号 ...)."""
+"""Append-only audit log of security events (登录、失败、锁定、导出、查看完整身份证号 ...), and the abstract
+models other apps build on: an entry of a configurable vocabulary, the settings of one county."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.text import NormalisedCharField
 
 
 class AuditAction(models.TextChoices):
@@ -100,3 +102,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+class VocabularyEntry(models.Model):
+    """An entry of a configurable vocabulary (`core.vocabulary`): 村类型, 产业, 来源, 特长. A subclass adds only
+    its verbose names, in a `Meta` inheriting this one's ordering."""
+
+    name = NormalisedCharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountySettings(models.Model):
+    """What one county (县委组织部) sets: one row per county, keyed by it (`model_fields.county_key`). While a
+    county has saved none, the app's defaults apply (an unsaved row)."""
+
+    jurisdiction_path = "county__code"
+
+    county_id: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.county_id)

@@ -8,38 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 from yanzhen.divisions.codes import CODE_LENGTH, Level, UnitKind
 
 
-class VillageTag(models.Model):
+class VillageTag(VocabularyEntry):
     """A configurable village type tag: 示范村, 明星村, 脱贫村, 软弱涣散村 ..."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("village tag")
         verbose_name_plural = _("village tags")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Industry(models.Model):
+class Industry(VocabularyEntry):
     """The configurable vocabulary of industries (葡萄、黄精、滩羊、电商 ...), shared by villages and people."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DivisionQuerySet(ScopedQuerySet):
@@ -52,6 +39,18 @@ class DivisionQuerySet(ScopedQuerySet):
 
     def under(self, code: str) -> DivisionQuerySet:
         return self.filter(code__startswith=code)
+
+
+def _degrees(verbose_name, bound: int) -> models.DecimalField:
+    """A latitude or a longitude, in degrees to the millionth, between -bound and bound; may be empty."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-bound), MaxValueValidator(bound)],
+    )
 
 
 class Division(models.Model):
@@ -87,22 +86,8 @@ class Division(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("村集体经济收入, in 10,000 yuan per year."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = _degrees(_("latitude"), 90)
+    longitude = _degrees(_("longitude"), 180)
 
     objects = DivisionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[tags, industries])

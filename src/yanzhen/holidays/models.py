@@ -9,11 +9,11 @@ year, so its history (simple-history) holds every version of the schedule with w
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.model_fields import actor_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -34,14 +34,7 @@ class HolidayYear(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=ScheduleSource.choices)
     published_at = models.DateField(_("published on"), null=True, blank=True)
     lines = NormalisedTextField(_("schedule lines"), max_length=LONG_TEXT_MAX, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = actor_field(_("entered by"), blank=True)
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
     history = HistoricalRecords()
 

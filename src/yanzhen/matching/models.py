@@ -9,7 +9,6 @@ through the cultivation app's services.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, county_key, optional_link, person_field
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import EducationBand, Gender
 
@@ -55,13 +56,7 @@ class VillageDemand(models.Model):
         _("preferred sex (for balance)"), max_length=1, choices=Gender.choices, blank=True
     )
     notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = actor_field(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[posts, skills, industries], excluded_fields=["updated_at"])
 
@@ -84,19 +79,11 @@ class VillageDemand(models.Model):
         return str(self.village)
 
 
-class MatchingWeights(models.Model):
+class MatchingWeights(CountySettings):
     """The points a county gives each criterion of the ranking; `scoring.weights_for` gives the defaults (an
     unsaved row) while the county has set none."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="matching_weights",
-    )
+    county = county_key("matching_weights")
     skill_points = models.PositiveSmallIntegerField(_("each wanted skill the reserve has"), default=20)
     industry_points = models.PositiveSmallIntegerField(
         _("each wanted industry the reserve knows"), default=15
@@ -140,9 +127,6 @@ class MatchingWeights(models.Model):
         verbose_name = _("matching weights of a county")
         verbose_name_plural = _("matching weights of counties")
 
-    def __str__(self) -> str:
-        return str(self.county_id)
-
 
 class PlacementKind(models.TextChoices):
     SECONDMENT = "secondment", _("Secondment to a model village")  # 挂职锻炼
@@ -179,22 +163,9 @@ class PlacementPlan(models.Model):
     greedy_score = models.IntegerField(_("total score of the greedy plan"), null=True, blank=True)
     greedy_unplaced = models.PositiveIntegerField(_("reserves the greedy plan left out"), default=0)
     skipped = models.PositiveIntegerField(_("reserves left out as already placed"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -209,13 +180,6 @@ class PlacementPlan(models.Model):
         return f"{self.division} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
 
 
-def _optional(to: str, verbose_name, on_delete) -> models.ForeignKey:
-    """An optional link of a placement row (the host or mentor proposed; what approval created)."""
-    return models.ForeignKey(
-        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name="+"
-    )
-
-
 class PlacementRow(models.Model):
     """One reserve of a plan with the host village or the mentor chosen for him, the score and its parts
     (a list of [label, points]). The record written on approval is linked back."""
@@ -225,15 +189,13 @@ class PlacementRow(models.Model):
     plan = models.ForeignKey(
         PlacementPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="rows"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("reserve"), on_delete=models.PROTECT, related_name="+"
-    )
-    host = _optional("divisions.Division", _("host village"), models.PROTECT)
-    mentor = _optional("cultivation.Mentor", _("mentor"), models.PROTECT)
+    person = person_field("+", _("reserve"))
+    host = optional_link("divisions.Division", _("host village"), on_delete=models.PROTECT)
+    mentor = optional_link("cultivation.Mentor", _("mentor"), on_delete=models.PROTECT)
     score = models.IntegerField(_("match score"))
     parts = models.JSONField(_("parts of the score"), default=list)
-    secondment = _optional("cultivation.Secondment", _("secondment"), models.SET_NULL)
-    mentorship = _optional("cultivation.Mentorship", _("mentorship"), models.SET_NULL)
+    secondment = optional_link("cultivation.Secondment", _("secondment"))
+    mentorship = optional_link("cultivation.Mentorship", _("mentorship"))
 
     objects = ScopedQuerySet.as_manager()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from yanzhen.core import crypto
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
+from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import (
     Degree,
@@ -36,34 +37,20 @@ def age_on(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-class Source(models.Model):
+class Source(VocabularyEntry):
     """来源: 致富带头人, 返乡创业青年, 退役军人 ... (configurable)."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Skill(models.Model):
+class Skill(VocabularyEntry):
     """特长 from a configurable vocabulary: 种植, 养殖, 电商, 财会, 法律, 群众工作, 矛盾调解 ..."""
 
-    name = NormalisedCharField(_("name"), max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
+    class Meta(VocabularyEntry.Meta):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -114,14 +101,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
     )
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="people",
-    )
+    source = optional_link(Source, _("source"), on_delete=models.PROTECT, related_name="people")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="people")
     industries = models.ManyToManyField(
         "divisions.Industry", verbose_name=_("industries"), blank=True, related_name="people"
@@ -194,9 +174,7 @@ class Person(models.Model):
 class EducationRecord(models.Model):
     """One education: 全日制 and 在职 are separate records, as in the cadre form."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="educations"
-    )
+    person = person_field("educations", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=12, choices=EducationKind.choices)
     education = models.CharField(_("education"), max_length=2, choices=Education.choices)
     degree = models.CharField(_("degree"), max_length=1, choices=Degree.choices, default=Degree.NONE)
@@ -217,9 +195,7 @@ class EducationRecord(models.Model):
 class ResumeLine(models.Model):
     """简历: one line per period, "2015.09--2019.06 某某大学学习"."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="resume_lines"
-    )
+    person = person_field("resume_lines", on_delete=models.CASCADE)
     start = NormalisedCharField(_("from"), max_length=7, help_text=_("yyyy.mm"))
     end = NormalisedCharField(_("to"), max_length=7, blank=True, help_text=_("yyyy.mm, empty for today"))
     text = NormalisedCharField(_("description"), max_length=300)
@@ -238,9 +214,7 @@ class ResumeLine(models.Model):
 class FamilyMember(models.Model):
     """家庭主要成员及重要社会关系."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="family"
-    )
+    person = person_field("family", on_delete=models.CASCADE)
     relation = NormalisedCharField(_("relation"), max_length=20)
     name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -263,20 +237,12 @@ class FamilyMember(models.Model):
 class Attachment(models.Model):
     """A scanned document of the archive: type and size limited by core.uploads."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attachments"
-    )
+    person = person_field("attachments", on_delete=models.CASCADE)
     title = NormalisedCharField(_("title"), max_length=100)
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     content_type = NormalisedCharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import end_after_start, person_field
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -41,10 +42,6 @@ class PostType(models.Model):
         return self.name
 
 
-class SeatQuerySet(ScopedQuerySet):
-    pass
-
-
 class Seat(models.Model):
     jurisdiction_path = "village__code"
 
@@ -57,7 +54,7 @@ class Seat(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     history = HistoricalRecords()
 
-    objects = SeatQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seat")
@@ -94,9 +91,7 @@ class Term(models.Model):
     jurisdiction_path = "seat__village__code"
 
     seat = models.ForeignKey(Seat, verbose_name=_("seat"), on_delete=models.PROTECT, related_name="terms")
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms"
-    )
+    person = person_field("terms")
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)
@@ -114,9 +109,7 @@ class Term(models.Model):
             models.UniqueConstraint(
                 fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"
             ),
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="term_end_after_start"
-            ),
+            end_after_start("term_end_after_start", strictly=True, open_ended=True),
         ]
 
     def __str__(self) -> str:

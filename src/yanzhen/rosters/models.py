@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -25,24 +26,13 @@ class ImportKind(models.TextChoices):
     LRMX = "lrmx", _("Cadre form (lrmx)")
 
 
-class ImportRunQuerySet(ScopedQuerySet):
-    pass
-
-
 class ImportRun(models.Model):
     """One successful import: one audited event."""
 
     jurisdiction_path = "division__code"
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = actor_field(_("imported by"), blank=True)
     username = models.CharField(_("username"), max_length=150, blank=True)
     division = models.ForeignKey(
         "divisions.Division", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
@@ -56,7 +46,7 @@ class ImportRun(models.Model):
     candidacies_created = models.PositiveIntegerField(_("candidacies created"), default=0)
     candidacies_updated = models.PositiveIntegerField(_("candidacies updated"), default=0)
 
-    objects = ImportRunQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

@@ -12,27 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 
 DEFAULT_SECRETARY_AGE = 55
 DEFAULT_COMMITTEE_AVERAGE_AGE = 50
 
 
-class WarningThresholdsQuerySet(ScopedQuerySet):
-    pass
-
-
-class WarningThresholds(models.Model):
+class WarningThresholds(CountySettings):
     """The thresholds of one county's warnings."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="warning_thresholds",
-    )
+    county = county_key("warning_thresholds")
     secretary_age = models.PositiveSmallIntegerField(
         _("age of a secretary who needs a ready-now reserve"),
         default=DEFAULT_SECRETARY_AGE,
@@ -47,11 +37,8 @@ class WarningThresholds(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = WarningThresholdsQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("warning thresholds")
         verbose_name_plural = _("warning thresholds")
-
-    def __str__(self) -> str:
-        return str(self.county_id)

@@ -4,18 +4,25 @@ make. Writes go through `assessments.incumbents.services` and `assessments.incum
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState
+from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState, one_pending
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, county_field, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
+
+
+def _term_field(related_name: str) -> models.ForeignKey:
+    """The incumbent's term a record (a monthly score, a review, a proposal) is about."""
+    return models.ForeignKey(
+        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name=related_name
+    )
 
 
 class IncumbentScoreItem(models.Model):
@@ -24,12 +31,7 @@ class IncumbentScoreItem(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.ForeignKey(
-        "divisions.Division",
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        related_name="incumbent_score_items",
-    )
+    county = county_field("incumbent_score_items")
     name = NormalisedCharField(_("item"), max_length=50)
     points = models.PositiveSmallIntegerField(
         _("points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -60,20 +62,12 @@ class MonthlyScore(models.Model):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="monthly_scores"
-    )
+    term = _term_field("monthly_scores")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     items = models.JSONField(_("item scores"), default=list)
     total = models.PositiveSmallIntegerField(_("total"))
     note = NormalisedCharField(_("note"), max_length=500, blank=True)
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scored by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    scored_by = actor_field(_("scored by"))
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -97,9 +91,7 @@ class AnnualReview(models.Model):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="annual_reviews"
-    )
+    term = _term_field("annual_reviews")
     year = models.PositiveSmallIntegerField(_("year"))
     report_text = NormalisedTextField(_("report to the villagers"), max_length=LONG_TEXT_MAX)
     satisfied = models.PositiveIntegerField(_("satisfied"))
@@ -107,13 +99,7 @@ class AnnualReview(models.Model):
     dissatisfied = models.PositiveIntegerField(_("dissatisfied"))
     satisfaction = models.DecimalField(_("satisfaction (%)"), max_digits=5, decimal_places=2)
     reviewed_on = models.DateField(_("reviewed on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = actor_field(_("recorded by"))
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -146,12 +132,7 @@ class IncumbentRule(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.ForeignKey(
-        "divisions.Division",
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        related_name="incumbent_rules",
-    )
+    county = county_field("incumbent_rules")
     grade = models.CharField(
         _("grade at or below"), max_length=20, choices=Grade.choices, default=Grade.INCOMPETENT
     )
@@ -159,13 +140,7 @@ class IncumbentRule(models.Model):
         _("consecutive months"), default=2, validators=[MinValueValidator(2), MaxValueValidator(12)]
     )
     active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -208,15 +183,8 @@ class AdjustmentProposal(Proposal):
 
     jurisdiction_path = "term__seat__village__code"
 
-    term = models.ForeignKey(
-        "posts.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="adjustment_proposals"
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="adjustment_proposals",
-    )
+    term = _term_field("adjustment_proposals")
+    person = person_field("adjustment_proposals")
     rule = models.ForeignKey(
         IncumbentRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="proposals"
     )
@@ -226,20 +194,10 @@ class AdjustmentProposal(Proposal):
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Proposal.Meta):
         verbose_name = _("adjustment proposal")
         verbose_name_plural = _("adjustment proposals")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["term", "rule"],
-                condition=Q(state="pending"),
-                name="adjustment_proposal_one_pending_per_rule",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.basis_text}"
+        constraints = [one_pending(["term", "rule"], "adjustment_proposal_one_pending_per_rule")]
 
     @property
     def state_name(self) -> str:

@@ -7,6 +7,8 @@ belongs to a person and a period (`periods.Period`: a year and a half, half 0 fo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +19,15 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+from yanzhen.core.model_fields import (
+    actor_field,
+    county_field,
+    county_key,
+    end_after_start,
+    optional_link,
+    person_field,
+)
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -59,23 +70,11 @@ def _score_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-class AssessmentSettingsQuerySet(ScopedQuerySet):
-    pass
-
-
-class AssessmentSettings(models.Model):
+class AssessmentSettings(CountySettings):
     """What a county (县委组织部) sets for reports and assessments; `rules.settings_for` gives the defaults
     when the county has set nothing."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="assessment_settings",
-    )
+    county = county_key("assessment_settings")
     report_due_days = models.PositiveSmallIntegerField(
         _("days after the half-year a report is due"),
         default=15,
@@ -109,14 +108,11 @@ class AssessmentSettings(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = AssessmentSettingsQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment settings of a county")
         verbose_name_plural = _("assessment settings of counties")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
     def monthly_grade(self, total: int) -> str:
         """The grade of a monthly total (月考评) under the county's bands."""
@@ -153,13 +149,7 @@ class SelfServiceLink(models.Model):
     person = models.OneToOneField(
         "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="self_service_link"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -183,31 +173,16 @@ class SemiannualReport(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="semiannual_reports"
-    )
+    person = person_field("semiannual_reports")
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
     text = NormalisedTextField(_("report"), max_length=LONG_TEXT_MAX)
     attachment = models.FileField(_("attachment"), upload_to="reports/%Y/", blank=True)
     attachment_content_type = NormalisedCharField(_("attachment content type"), max_length=100, blank=True)
     channel = models.CharField(_("submitted how"), max_length=10, choices=ReportChannel.choices)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = actor_field(_("reviewed by"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = NormalisedTextField(_("review comment"), blank=True, max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
@@ -241,9 +216,7 @@ class Assessment(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="assessments"
-    )
+    person = person_field("assessments")
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("period"), choices=Half.choices)
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
@@ -277,13 +250,7 @@ class Assessment(models.Model):
     )
     assessor = NormalisedCharField(_("assessor"), max_length=100)
     assessed_on = models.DateField(_("assessed on"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = actor_field(_("entered by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -342,21 +309,24 @@ class Proposal(models.Model):
         _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = NormalisedTextField(_("reason or note of the decision"), blank=True, max_length=NOTE_MAX)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_reason = NormalisedCharField(_("why withdrawn"), max_length=200, blank=True)
+    person: Any  # each kind of proposal names the person it is about
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.basis_text}"
+
+
+def one_pending(fields: list[str], name: str) -> models.UniqueConstraint:
+    """At most one pending proposal for the same `fields` (a candidacy and a basis, a term and a rule)."""
+    return models.UniqueConstraint(fields=fields, condition=Q(state="pending"), name=name)
 
 
 class RemovalProposal(Proposal):
@@ -371,52 +341,19 @@ class RemovalProposal(Proposal):
         on_delete=models.PROTECT,
         related_name="removal_proposals",
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="removal_proposals"
-    )
+    person = person_field("removal_proposals")
     basis = models.CharField(_("basis"), max_length=20, choices=ProposalBasis.choices)
-    first_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("first assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    second_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("second assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    checkup = models.ForeignKey(
-        "Checkup",
-        verbose_name=_("check-up"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="removal_proposals",
-    )
+    first_assessment = optional_link(Assessment, _("first assessment"))
+    second_assessment = optional_link(Assessment, _("second assessment"))
+    checkup = optional_link("Checkup", _("check-up"), related_name="removal_proposals")
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Proposal.Meta):
         verbose_name = _("removal proposal")
         verbose_name_plural = _("removal proposals")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["candidacy", "basis"],
-                condition=Q(state="pending"),
-                name="removal_proposal_one_pending_per_basis",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.basis_text}"
+        constraints = [one_pending(["candidacy", "basis"], "removal_proposal_one_pending_per_basis")]
 
 
 class NoticeBoardEntry(models.Model):
@@ -432,28 +369,9 @@ class NoticeBoardEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="notice_board_entries",
     )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="notice_board_entries",
-    )
-    first_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("first assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    second_assessment = models.ForeignKey(
-        Assessment,
-        verbose_name=_("second assessment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    person = person_field("notice_board_entries")
+    first_assessment = optional_link(Assessment, _("first assessment"))
+    second_assessment = optional_link(Assessment, _("second assessment"))
     basis_text = NormalisedCharField(_("basis in words"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     flag_set_by_rule = models.BooleanField(_("key cultivation set by the rule"), default=False)
@@ -494,19 +412,11 @@ class CheckupCampaign(models.Model):
 
     jurisdiction_path = "county__code"
 
-    county = models.ForeignKey(
-        "divisions.Division", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
-    )
+    county = county_field("+")
     title = NormalisedCharField(_("title"), max_length=100)
     start = models.DateField(pgettext_lazy("campaign", "start"))
     end = models.DateField(pgettext_lazy("campaign", "end"))
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    opened_by = actor_field(_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -516,9 +426,7 @@ class CheckupCampaign(models.Model):
         verbose_name = _("check-up campaign")
         verbose_name_plural = _("check-up campaigns")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="campaign_end_after_start")
-        ]
+        constraints = [end_after_start("campaign_end_after_start")]
 
     def __str__(self) -> str:
         return self.title
@@ -545,9 +453,7 @@ class Checkup(models.Model):
     campaign = models.ForeignKey(
         CheckupCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="checkups"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="checkups"
-    )
+    person = person_field("checkups")
     political_score = _score(_("political quality"))
     ability_score = _score(_("ability to perform duties"))
     conduct_score = _score(_("work style"))
@@ -555,13 +461,7 @@ class Checkup(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices)
     note = NormalisedTextField(_("note"), blank=True, max_length=LONG_TEXT_MAX)
     filled_on = models.DateField(_("date"))
-    filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filled by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    filled_by = actor_field(_("filled by"))
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -597,9 +497,7 @@ class Commendation(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="commendations"
-    )
+    person = person_field("commendations")
     title = NormalisedCharField(_("title"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices)
     awarded_on = models.DateField(_("awarded on"))
@@ -607,13 +505,7 @@ class Commendation(models.Model):
     document_number = NormalisedCharField(_("document number"), max_length=100, blank=True)
     document = models.FileField(_("document"), upload_to="commendations/%Y/", blank=True)
     document_content_type = NormalisedCharField(_("document content type"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

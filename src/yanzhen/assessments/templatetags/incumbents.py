@@ -4,13 +4,11 @@ the archive page, read through the requesting user's jurisdiction."""
 from django import template
 
 from yanzhen.assessments.incumbents import selectors as incumbent_selectors
+from yanzhen.core.person_tags import person_panel_tag
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def incumbent_record(context, person):
-    request = context.get("request")
-    if request is None or person is None or not getattr(request.user, "is_authenticated", False):
-        return None
-    return incumbent_selectors.person_record(request.user, person)
+@person_panel_tag(register)
+def incumbent_record(user, person):
+    return incumbent_selectors.person_record(user, person)

@@ -4,15 +4,13 @@ manage reserves' logins (administrator, township clerk); None for anyone else, w
 from django import template
 
 from yanzhen.assessments.services import reserve_logins
+from yanzhen.core.person_tags import person_panel_tag
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def reserve_login_panel(context, person):
-    request = context.get("request")
-    if request is None or person is None or not getattr(request.user, "is_authenticated", False):
-        return None
-    if not reserve_logins.may_manage(request.user):
+@person_panel_tag(register)
+def reserve_login_panel(user, person):
+    if not reserve_logins.may_manage(user):
         return None
     return {"login": reserve_logins.login_of(person), "is_reserve": reserve_logins.is_reserve(person)}

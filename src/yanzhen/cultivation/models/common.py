@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,39 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+from yanzhen.core.model_fields import county_key
+from yanzhen.core.models import CountySettings
 
 
-def author_field(verbose_name=None) -> models.ForeignKey:
-    """The user who created (or recorded) a row; kept when the account goes."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name or _("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-
-def optional_link(to, verbose_name, *, on_delete=models.SET_NULL, related_name="+") -> models.ForeignKey:
-    """A link that may be empty (a step's fulfilling record, the round an assignment was judged at ...)."""
-    return models.ForeignKey(
-        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name=related_name
-    )
-
-
-class CultivationRules(models.Model):
+class CultivationRules(CountySettings):
     """The cultivation rules a county organisation department sets. `rules_for` gives the defaults (an unsaved
     row) while the county has set none."""
 
-    jurisdiction_path = "county__code"
-
-    county = models.OneToOneField(
-        "divisions.Division",
-        verbose_name=_("county"),
-        primary_key=True,
-        on_delete=models.PROTECT,
-        related_name="cultivation_rules",
-    )
+    county = county_key("cultivation_rules")
     yearly_minimum_hours = models.DecimalField(
         _("yearly minimum training hours"),
         max_digits=5,
@@ -93,9 +68,6 @@ class CultivationRules(models.Model):
     class Meta:
         verbose_name = _("cultivation rules of a county")
         verbose_name_plural = _("cultivation rules of counties")
-
-    def __str__(self) -> str:
-        return str(self.county_id)
 
 
 class OrganisedQuerySet(ScopedQuerySet):

@@ -11,8 +11,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import OrganisedQuerySet, author_field, optional_link
+from yanzhen.cultivation.models.common import OrganisedQuerySet
 
 
 class CyclicProgrammeQuerySet(OrganisedQuerySet):
@@ -37,7 +38,7 @@ class CyclicProgramme(models.Model):
     trainees = models.ManyToManyField(
         "people.Person", verbose_name=_("trainees"), blank=True, related_name="cyclic_programmes"
     )
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[trainees])
 
@@ -81,10 +82,6 @@ class CyclicRound(models.Model):
         return f"{self.programme} · {self.number}"
 
 
-class PracticeAssignmentQuerySet(ScopedQuerySet):
-    pass
-
-
 class PracticeAssignment(models.Model):
     """One trainee's practice assignment of a round: the task, the result he hands in, and the judgement
     at the next round (`judged_at`; empty for the last round, judged at the end of the programme)."""
@@ -94,12 +91,7 @@ class PracticeAssignment(models.Model):
     round = models.ForeignKey(
         CyclicRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="assignments"
     )
-    trainee = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("trainee"),
-        on_delete=models.PROTECT,
-        related_name="practice_assignments",
-    )
+    trainee = person_field("practice_assignments", _("trainee"))
     task = NormalisedTextField(_("task"), max_length=LONG_TEXT_MAX)
     result = NormalisedTextField(_("result"), blank=True, max_length=LONG_TEXT_MAX)
     submitted_on = models.DateField(_("handed in on"), null=True, blank=True)
@@ -112,7 +104,7 @@ class PracticeAssignment(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = PracticeAssignmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice assignment")

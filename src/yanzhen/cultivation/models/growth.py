@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field, optional_link
 from yanzhen.people.codes import Degree, Education
 
 
@@ -31,19 +31,13 @@ class StudyState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class DegreeStudyQuerySet(ScopedQuerySet):
-    pass
-
-
 class DegreeStudy(models.Model):
     """A reserve studying for a higher education while he works (在职). Graduation adds an education record
     to his archive."""
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="degree_studies"
-    )
+    person = person_field("degree_studies")
     programme = NormalisedCharField(_("programme"), max_length=100, help_text=_("e.g. 村干部学历提升行动"))
     school = NormalisedCharField(_("school"), max_length=100)
     major = NormalisedCharField(_("major"), max_length=100, blank=True)
@@ -56,37 +50,24 @@ class DegreeStudy(models.Model):
         _("state"), max_length=20, choices=StudyState.choices, default=StudyState.STUDYING
     )
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
-    education_record = models.OneToOneField(
-        "people.EducationRecord",
-        verbose_name=_("education record"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="degree_study",
+    education_record = optional_link(
+        "people.EducationRecord", _("education record"), related_name="degree_study", one=True
     )
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = DegreeStudyQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("degree study")
         verbose_name_plural = _("degree studies")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expected_end__gt=models.F("start")), name="degree_study_end_after_start"
-            )
-        ]
+        constraints = [end_after_start("degree_study_end_after_start", end="expected_end", strictly=True)]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.school}"
-
-
-class GrowthPlanQuerySet(ScopedQuerySet):
-    pass
 
 
 class GrowthPlan(models.Model):
@@ -99,11 +80,11 @@ class GrowthPlan(models.Model):
     )
     drawn_up_on = models.DateField(_("drawn up on"))
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = GrowthPlanQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan")
@@ -135,10 +116,6 @@ LINK_FIELDS = {
 }
 
 
-class GrowthPlanItemQuerySet(ScopedQuerySet):
-    pass
-
-
 class GrowthPlanItem(models.Model):
     """One planned step. At most one link is set, the one its kind names (LINK_FIELDS)."""
 
@@ -161,7 +138,7 @@ class GrowthPlanItem(models.Model):
     degree_study = optional_link("cultivation.DegreeStudy", _("degree study"))
     history = HistoricalRecords()
 
-    objects = GrowthPlanItemQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan item")

@@ -17,8 +17,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field
 
 
 class MentorKind(models.TextChoices):
@@ -40,13 +40,8 @@ class Mentor(models.Model):
     jurisdiction_path = "division__code"
 
     kind = models.CharField(_("kind"), max_length=20, choices=MentorKind.choices)
-    person = models.OneToOneField(
-        "people.Person",
-        verbose_name=_("person in the archive"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="mentor",
+    person = optional_link(
+        "people.Person", _("person in the archive"), on_delete=models.PROTECT, related_name="mentor", one=True
     )
     name = NormalisedCharField(pgettext_lazy("person", "name"), max_length=50)
     unit = NormalisedCharField(_("work unit and post"), max_length=100, blank=True)
@@ -89,9 +84,7 @@ class Mentorship(models.Model):
 
     jurisdiction_path = "mentee__village__code"
 
-    mentee = models.ForeignKey(
-        "people.Person", verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="mentorships"
-    )
+    mentee = person_field("mentorships", _("mentee"))
     mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), related_name="mentorships")
     pairing = models.CharField(_("pairing style"), max_length=4, choices=Pairing.choices, editable=False)
     start = models.DateField(pgettext_lazy("mentorship", "start"))
@@ -103,7 +96,7 @@ class Mentorship(models.Model):
     )
     goals = NormalisedTextField(_("goals"), blank=True, max_length=LONG_TEXT_MAX)
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[mentors])
 
@@ -113,12 +106,7 @@ class Mentorship(models.Model):
         verbose_name = _("mentorship")
         verbose_name_plural = _("mentorships")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                name="mentorship_end_after_start",
-            )
-        ]
+        constraints = [end_after_start("mentorship_end_after_start", open_ended=True)]
 
     def __str__(self) -> str:
         return f"{self.mentee} ({self.pairing})"
@@ -135,10 +123,6 @@ class GuidanceForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class GuidanceSessionQuerySet(ScopedQuerySet):
-    pass
-
-
 class GuidanceSession(models.Model):
     """One entry of the guidance log: which mentor, when, how, about what."""
 
@@ -152,11 +136,11 @@ class GuidanceSession(models.Model):
     form = models.CharField(_("form"), max_length=20, choices=GuidanceForm.choices)
     topic = NormalisedCharField(_("topic"), max_length=100)
     content = NormalisedTextField(_("content"), blank=True, max_length=LONG_TEXT_MAX)
-    recorded_by = author_field(_("recorded by"))
+    recorded_by = actor_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = GuidanceSessionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guidance session")

@@ -16,8 +16,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import author_field
 
 
 class SecondmentKind(models.TextChoices):
@@ -53,9 +53,7 @@ class Secondment(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="secondments"
-    )
+    person = person_field("secondments")
     kind = models.CharField(_("kind"), max_length=20, choices=SecondmentKind.choices)
     mode = models.CharField(_("mode"), max_length=20, choices=SecondmentMode.choices)
     host = models.ForeignKey(
@@ -80,7 +78,7 @@ class Secondment(models.Model):
     host_grade = models.CharField(_("host's grade"), max_length=20, choices=HostGrade.choices, blank=True)
     host_evaluation = NormalisedTextField(_("host's evaluation"), blank=True, max_length=LONG_TEXT_MAX)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -90,11 +88,7 @@ class Secondment(models.Model):
         verbose_name = _("secondment")
         verbose_name_plural = _("secondments")
         ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_end__gte=models.F("start")), name="secondment_end_after_start"
-            )
-        ]
+        constraints = [end_after_start("secondment_end_after_start", end="planned_end")]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.host}"
@@ -119,9 +113,7 @@ class PracticePost(models.Model):
 
     jurisdiction_path = "person__village__code"
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="practice_posts"
-    )
+    person = person_field("practice_posts")
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="practice_posts"
     )
@@ -135,15 +127,10 @@ class PracticePost(models.Model):
         pgettext_lazy("practice post", "end"), null=True, blank=True, help_text=_("The last day held.")
     )
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
-    term = models.OneToOneField(
-        "posts.Term",
-        verbose_name=_("term"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="practice_post",
+    term = optional_link(
+        "posts.Term", _("term"), on_delete=models.PROTECT, related_name="practice_post", one=True
     )
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

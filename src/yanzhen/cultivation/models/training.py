@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.model_fields import actor_field, end_after_start, person_field
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
-from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet, author_field
+from yanzhen.cultivation.models.common import OrganisedQuerySet, ParticipantQuerySet
 
 
 class TrainingKind(models.TextChoices):
@@ -52,7 +53,7 @@ class Training(models.Model):
     end = models.DateField(_("last day"))
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
-    created_by = author_field()
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -63,7 +64,7 @@ class Training(models.Model):
         verbose_name_plural = _("training programmes")
         ordering = ["-start", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="training_end_after_start"),
+            end_after_start("training_end_after_start"),
             models.CheckConstraint(condition=Q(hours__gte=0), name="training_hours_not_negative"),
         ]
 
@@ -87,9 +88,7 @@ class Enrolment(models.Model):
     training = models.ForeignKey(
         Training, verbose_name=_("training programme"), on_delete=models.CASCADE, related_name="enrolments"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="enrolments"
-    )
+    person = person_field("enrolments")
     attended_hours = models.DecimalField(
         _("attended hours"), max_digits=6, decimal_places=1, null=True, blank=True
     )

@@ -3,14 +3,12 @@ through the requesting user's jurisdiction."""
 
 from django import template
 
+from yanzhen.core.person_tags import person_panel_tag
 from yanzhen.cultivation import selectors
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def person_growth(context, person):
-    request = context.get("request")
-    if request is None or person is None or not getattr(request.user, "is_authenticated", False):
-        return None
-    return selectors.growth(request.user, person)
+@person_panel_tag(register)
+def person_growth(user, person):
+    return selectors.growth(user, person)
