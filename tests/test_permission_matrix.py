@@ -65,7 +65,7 @@ MATRIX = {
     "api-v1:openapi-view": row("/api/v1/docs", 302, 200, 200, 200, 200, 200, 200),
     "api-v1:get_division": row(f"/api/v1/divisions/{V}", 401, 200, 200, 404, 200, 200, 404),
     "api-v1:get_children": row(f"/api/v1/divisions/{V}/children", 401, 200, 200, 404, 200, 200, 404),
-    # One person's archive: {person} and {attachment} are the known person of V (fixture `known`).
+    # One person's archive: {person} and {attachment} are the known person of V (builder `known`).
     "people:create": row("/people/new/", 302, 200, 200, 200, 403, 403, 200),
     "people:archive": row("/people/{person}/", 302, 200, 200, 404, 200, 200, 404),
     "people:edit": row("/people/{person}/edit/", 302, 200, 200, 404, 403, 403, 404),
@@ -87,7 +87,7 @@ MATRIX = {
     "api-v1:create_person": row("/api/v1/persons", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:get_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
     "api-v1:update_person": row("/api/v1/persons/{person}", 401, 200, 200, 404, 200, 200, 404),
-    # Village posts: {seat} and {term} are a secretary seat of V and its incumbent's term (fixture `known_post`).
+    # Village posts: {seat} and {term} are a secretary seat of V and its incumbent's term (builder `known_post`).
     "posts:index": row("/posts/", 302, 200, 200, 200, 200, 200, 200),
     "posts:village-seats": row(f"/posts/villages/{V}/seats/", 302, 200, 200, 404, 403, 403, 404),
     "posts:appoint": row("/posts/seats/{seat}/appoint/", 302, 200, 200, 404, 403, 403, 404),
@@ -97,7 +97,7 @@ MATRIX = {
     "posts:type-edit": row("/posts/types/secretary/edit/", 302, 200, 403, 403, 403, 403, 200),
     "api-v1:list_seats": row(f"/api/v1/posts?village={V}", 401, 200, 200, 404, 200, 200, 404),
     "api-v1:list_post_types": row("/api/v1/posts/types", 401, 200, 200, 200, 200, 200, 200),
-    # Assessment (管): {reserve} is a reserve of V with two 不称职 (fixture `known_assessment`): his first
+    # Assessment (管): {reserve} is a reserve of V with two 不称职 (builder `known_assessment`): his first
     # {assessment}, the {proposal} they made, a {report} and a {commendation} with files, a {campaign} of 盐池县.
     "assessments:index": row("/assessment/", 302, 200, 200, 200, 200, 200, 200),
     "assessments:list": row("/assessment/assessments/", 302, 200, 200, 200, 200, 200, 200),
@@ -145,7 +145,7 @@ MATRIX = {
         f"/assessment/incumbents/{V}/batch/", 302, 200, 200, 404, 403, 403, 404
     ),
     # Incumbents' pages: {i_score}, {i_review} and {i_proposal} are two low monthly scores of an incumbent of V,
-    # his 双述双评 and the pending adjustment proposal a county rule made of them (fixture `known_incumbent`).
+    # his 双述双评 and the pending adjustment proposal a county rule made of them (builder `known_incumbent`).
     "assessments:incumbent-rules": row("/assessment/incumbents/rules/", 302, 200, 403, 403, 403, 403, 200),
     "assessments:incumbent-score-edit": row(
         "/assessment/incumbents/scores/{i_score}/edit/", 302, 200, 200, 404, 403, 403, 404
@@ -225,13 +225,15 @@ MATRIX = {
     "api-v1:create_monthly_score": row(
         "/api/v1/incumbents/monthly-scores", 401, 200, 200, 200, 200, 200, 200
     ),
-    # One record by id (its ETag is the version a PUT sends as If-Match): no record 1 here, so 404.
-    "api-v1:get_monthly_score": row("/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404),
+    # One record by id (its ETag is the version a PUT sends as If-Match): the known incumbent's.
+    "api-v1:get_monthly_score": row(
+        "/api/v1/incumbents/monthly-scores/{i_score}", 401, 200, 200, 404, 200, 200, 404
+    ),
     "api-v1:update_monthly_score": row(
-        "/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404
+        "/api/v1/incumbents/monthly-scores/{i_score}", 401, 200, 200, 404, 200, 200, 404
     ),
     "api-v1:delete_monthly_score": row(
-        "/api/v1/incumbents/monthly-scores/1", 401, 404, 404, 404, 404, 404, 404
+        "/api/v1/incumbents/monthly-scores/{i_score}", 401, 200, 200, 404, 200, 200, 404
     ),
     "api-v1:list_annual_reviews": row(
         f"/api/v1/incumbents/annual-reviews?division={V}", 401, 200, 200, 404, 200, 200, 404
@@ -239,13 +241,15 @@ MATRIX = {
     "api-v1:create_annual_review": row(
         "/api/v1/incumbents/annual-reviews", 401, 200, 200, 200, 200, 200, 200
     ),
-    # One record by id (its ETag is the version a PUT sends as If-Match): no record 1 here, so 404.
-    "api-v1:get_annual_review": row("/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404),
+    # One record by id (its ETag is the version a PUT sends as If-Match): the known incumbent's.
+    "api-v1:get_annual_review": row(
+        "/api/v1/incumbents/annual-reviews/{i_review}", 401, 200, 200, 404, 200, 200, 404
+    ),
     "api-v1:update_annual_review": row(
-        "/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404
+        "/api/v1/incumbents/annual-reviews/{i_review}", 401, 200, 200, 404, 200, 200, 404
     ),
     "api-v1:delete_annual_review": row(
-        "/api/v1/incumbents/annual-reviews/1", 401, 404, 404, 404, 404, 404, 404
+        "/api/v1/incumbents/annual-reviews/{i_review}", 401, 200, 200, 404, 200, 200, 404
     ),
     "api-v1:list_adjustment_proposals": row(
         f"/api/v1/incumbents/proposals?division={V}", 401, 200, 200, 404, 200, 200, 404
@@ -262,7 +266,7 @@ MATRIX = {
     "assessments:overdue-export": row(
         "/assessment/reports/overdue/export.xlsx?division=640323100", 302, 200, 200, 404, 403, 403, 404
     ),
-    # Rosters: {upload} is a roster upload of the 花马池镇 clerk (fixture `staged_roster`), private to her.
+    # Rosters: {upload} is a roster upload of the 花马池镇 clerk (builder `staged_roster`), private to her.
     "rosters:index": row("/rosters/", 302, 200, 200, 200, 200, 200, 200),
     "rosters:upload": row("/rosters/upload/", 302, 405, 405, 405, 405, 405, 405),
     "rosters:preview": row("/rosters/uploads/{upload}/", 302, 404, 200, 404, 404, 404, 404),
@@ -305,7 +309,7 @@ MATRIX = {
     "api-v1:resolve_candidacy_objection": row(
         "/api/v1/candidacies/{candidacy}/objections/1/resolution", 405, 405, 405, 405, 405, 405, 405
     ),
-    # Cultivation (育): {c_*} are records of a reserve of V (fixture `known_cultivation`): a training of 花马池镇
+    # Cultivation (育): {c_*} are records of a reserve of V (builder `known_cultivation`): a training of 花马池镇
     # he attends, his mentorship, secondment, practice post, cyclic programme with its assignment, degree study
     # and growth plan item.
     "cultivation:index": row("/cultivation/", 302, 200, 200, 200, 200, 200, 200),
@@ -397,7 +401,7 @@ MATRIX = {
     "stats:roster-export": row(f"/statistics/roster.xlsx?division={V}", 302, 200, 200, 404, 403, 403, 404),
     "stats:thresholds": row("/statistics/thresholds/", 302, 200, 403, 403, 403, 403, 200),
     "api-v1:stats": row(f"/api/v1/stats?division={V}", 401, 200, 200, 404, 200, 200, 404),
-    # Matching (人岗相适): {plan} is a placement plan of 花马池镇 awaiting approval (fixture `known_plan`).
+    # Matching (人岗相适): {plan} is a placement plan of 花马池镇 awaiting approval (builder `known_plan`).
     "matching:index": row("/matching/", 302, 200, 200, 200, 200, 200, 200),
     "matching:village": row(f"/matching/villages/{V}/", 302, 200, 200, 404, 200, 200, 404),
     "matching:demand-edit": row(f"/matching/villages/{V}/demand/", 302, 200, 200, 404, 403, 403, 404),
@@ -439,8 +443,7 @@ def test_every_url_has_a_row():
     assert url_names() - {"api-v1:api-root"} <= set(MATRIX), "add the new URL to MATRIX"
 
 
-@pytest.fixture
-def known(settings, tmp_path, persona):
+def known(persona):
     """One known person in village V, with a photo and an attachment, for the URLs that take a pk."""
     import io
     from datetime import date
@@ -452,7 +455,6 @@ def known(settings, tmp_path, persona):
     from yanzhen.people.idcard import make_id_number
     from yanzhen.people.services import PersonInput, add_attachment, create_person, set_photo
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     county = persona("county")
     person = create_person(
         actor=county,
@@ -475,7 +477,6 @@ def known(settings, tmp_path, persona):
     return {"{person}": str(person.pk), "{attachment}": str(attachment.pk)}
 
 
-@pytest.fixture
 def known_post(persona):
     """A secretary seat of village V held by a known person, for the posts URLs that take a pk."""
     from datetime import date
@@ -504,7 +505,6 @@ def known_post(persona):
     return {"{seat}": str(seat.pk), "{term}": str(term.pk)}
 
 
-@pytest.fixture
 def staged_roster(persona):
     """A roster upload of the 花马池镇 clerk awaiting her confirmation."""
     from yanzhen.core import crypto
@@ -525,8 +525,7 @@ def staged_roster(persona):
     return {"{upload}": str(upload.pk)}
 
 
-@pytest.fixture
-def known_assessment(settings, tmp_path, persona):
+def known_assessment(persona):
     """A reserve of village V with two 不称职 (so a pending removal proposal), a report and a commendation with
     files, and a check-up campaign of 盐池县, for the assessment URLs that take a pk."""
     from datetime import date
@@ -538,7 +537,6 @@ def known_assessment(settings, tmp_path, persona):
     from yanzhen.assessments.models import RemovalProposal
     from yanzhen.divisions.models import Division
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     county = persona("county")
     person, _candidacy = make_reserve(county, "韩后备", V)
     first = assess(county, person, 2022, 1, "incompetent")
@@ -576,7 +574,6 @@ def known_assessment(settings, tmp_path, persona):
     }
 
 
-@pytest.fixture
 def known_incumbent(persona):
     """An incumbent of village V scored 50 in January and February 2024 under a county rule "two months
     不称职" (so a pending adjustment proposal), with his 双述双评 of 2023, for the incumbents' URLs; {i_month} is
@@ -633,8 +630,7 @@ def known_incumbent(persona):
     }
 
 
-@pytest.fixture
-def known_candidacy(settings, tmp_path, persona):
+def known_candidacy(persona):
     """A candidacy of village V in its 公示, with a document, for the pipeline URLs that take a pk."""
     from datetime import date
 
@@ -648,7 +644,6 @@ def known_candidacy(settings, tmp_path, persona):
     from yanzhen.people.services import PersonInput, create_person
     from yanzhen.posts.models import PostType
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     county = persona("county")
     person = create_person(
         actor=county,
@@ -694,7 +689,6 @@ def known_candidacy(settings, tmp_path, persona):
     }
 
 
-@pytest.fixture
 def known_cultivation(persona):
     """A reserve of V with one record of each kind of cultivation, for the cultivation URLs that take a pk."""
     from datetime import date
@@ -782,7 +776,6 @@ def known_cultivation(persona):
     }
 
 
-@pytest.fixture
 def known_plan(persona):
     """A placement plan of 花马池镇 awaiting approval (the matching URLs that take a pk)."""
     from datetime import date
@@ -801,7 +794,7 @@ def known_plan(persona):
     return {"{plan}": str(plan.pk)}
 
 
-# Which fixture fills each placeholder of a MATRIX path.
+# Which builder (or fixture) fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
     "{attachment}": "known",
@@ -838,11 +831,48 @@ PLACEHOLDERS.update(
 )
 
 
+RECORDS = (
+    known,
+    known_post,
+    staged_roster,
+    known_assessment,
+    known_incumbent,
+    known_candidacy,
+    known_cultivation,
+    known_plan,
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def records(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The known records, made once for the module in a transaction that stays open while its tests run (each
+    test in its own savepoint, rolled back) and is rolled back after the last: about 2,000 tests read them."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from yanzhen.accounts.models import User
+
+    def persona(username: str) -> User:
+        return User.objects.get(username=username)
+
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        made: dict[str, str] = {}
+        for build in RECORDS:
+            made.update(build(persona))
+        yield made
+        transaction.set_rollback(True)
+
+
 def fill(request, path: str) -> str:
-    """The path with each placeholder replaced by the pk its fixture made."""
+    """The path with each placeholder replaced by the pk of the known record (or of its fixture)."""
+    made = request.getfixturevalue("records")
     for placeholder, fixture in PLACEHOLDERS.items():
         if placeholder in path:
-            path = path.replace(placeholder, request.getfixturevalue(fixture)[placeholder])
+            value = (
+                made[placeholder] if placeholder in made else request.getfixturevalue(fixture)[placeholder]
+            )
+            path = path.replace(placeholder, value)
     return path
 
 
@@ -961,7 +991,7 @@ BODIES = {
 
 
 @pytest.fixture
-def known_objection(known_candidacy, persona):
+def known_objection(records, persona):
     """An objection received during the 公示 of the known candidacy (the resolve URLs)."""
     from datetime import date
 
@@ -970,7 +1000,7 @@ def known_objection(known_candidacy, persona):
 
     objection = notice.record_objection(
         actor=persona("county"),
-        candidacy=Candidacy.objects.get(pk=known_candidacy["{candidacy}"]),
+        candidacy=Candidacy.objects.get(pk=records["{candidacy}"]),
         received_on=date(2024, 3, 21),
         content="群众反映情况",
     )
