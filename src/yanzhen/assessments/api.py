@@ -15,25 +15,13 @@ from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error
+from yanzhen.core.api_schemas import MAX_LIMIT, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
 from yanzhen.people.models import Person
 
 router = Router()
-
-MAX_LIMIT = 500
-
-
-def page_of(queryset, offset: int, limit: int, out, *, whole_page: bool = False) -> dict:
-    """One page of a list: the count of all the records and the page's items, each made by `out` from one
-    record (or, `whole_page`, all at once from the page's list of records)."""
-    count = queryset.count()
-    records = queryset[offset : offset + limit]
-    return {
-        "count": count,
-        "items": out(list(records)) if whole_page else [out(record) for record in records],
-    }
 
 
 def _person_fields(person: Person) -> dict:
@@ -75,29 +63,13 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def of(assessment: Assessment) -> AssessmentOut:
-        return AssessmentOut(
-            id=assessment.pk,
+        return out_of(
+            AssessmentOut,
+            assessment,
             **_person_fields(assessment.person),
             period=assessment.period.key,
             period_name=assessment.period.name,
-            year=assessment.year,
-            half=assessment.half,
-            grade=assessment.grade,
             grade_label=str(assessment.get_grade_display()),
-            political_score=assessment.political_score,
-            ability_score=assessment.ability_score,
-            conduct_score=assessment.conduct_score,
-            reputation_score=assessment.reputation_score,
-            weighted_total=assessment.weighted_total,
-            industry_evidence=assessment.industry_evidence,
-            mediation_evidence=assessment.mediation_evidence,
-            emergency_evidence=assessment.emergency_evidence,
-            votes_excellent=assessment.votes_excellent,
-            votes_competent=assessment.votes_competent,
-            votes_basically_competent=assessment.votes_basically_competent,
-            votes_incompetent=assessment.votes_incompetent,
-            assessor=assessment.assessor,
-            assessed_on=assessment.assessed_on,
         )
 
 
@@ -186,19 +158,13 @@ class ReportOut(Schema):
 
     @staticmethod
     def of(report: SemiannualReport) -> ReportOut:
-        return ReportOut(
-            id=report.pk,
+        return out_of(
+            ReportOut,
+            report,
             **_person_fields(report.person),
-            year=report.year,
-            half=report.half,
             period_name=report.period.name,
-            text=report.text,
             has_attachment=bool(report.attachment),
-            channel=report.channel,
-            submitted_at=report.submitted_at,
             reviewed=report.is_reviewed,
-            reviewed_at=report.reviewed_at,
-            review_comment=report.review_comment,
         )
 
 

@@ -75,33 +75,53 @@ def send_export(
     request,
     *,
     export: str,
-    title: str,
+    name: str,
     division,
+    when: str,
+    when_in_filename: str,
+    when_in_fallback: str,
     scope: dict,
     chosen,
     sheet: str,
     header: list[str],
     rows: list[list],
-    filename: str,
-    fallback: str,
 ) -> HttpResponse:
     """Write the export to the audit log (its kind, division, period or year, row count and how many rows
-    were ticked) and answer the workbook."""
+    were ticked) and answer the workbook. Its title and file names are `name` (the ASCII fallback `export`),
+    the division's name (全部 without one) and the period or year, as `when` words it for each."""
+    code = division_code(division)
+    place = division.name if division is not None else "全部"
     audit.record(
         action=AuditAction.EXPORT,
         user=request.user,
         request=request,
-        object_repr=title,
-        division_code=division_code(division),
+        object_repr=f"{name} {place} {when}",
+        division_code=code,
         detail={
             "export": export,
-            "division": division_code(division),
+            "division": code,
             **scope,
             "rows": len(rows),
             **({"selected": len(chosen)} if chosen else {}),
         },
     )
-    return xlsx_response(workbook(sheet, header, rows), filename, fallback)
+    return xlsx_response(
+        workbook(sheet, header, rows),
+        f"{name}_{place}_{when_in_filename}.xlsx",
+        f"{export}_{code or 'all'}_{when_in_fallback}.xlsx",
+    )
+
+
+def send_period_export(request, *, period, **export) -> HttpResponse:
+    """`send_export` of a period's rows: its name in the title, its key in the file names and the log."""
+    return send_export(
+        request,
+        when=period.name,
+        when_in_filename=period.key,
+        when_in_fallback=period.key,
+        scope={"period": period.key},
+        **export,
+    )
 
 
 @require_GET
@@ -132,19 +152,16 @@ def assessments_export(request):
                 assessment.assessed_on.isoformat(),
             ]
         rows.append(values)
-    place = division.name if division is not None else "全部"
-    return send_export(
+    return send_period_export(
         request,
+        period=period,
         export="assessments",
-        title=f"考核结果 {place} {period.name}",
+        name="考核结果",
         division=division,
-        scope={"period": period.key},
         chosen=chosen,
         sheet="考核结果",
         header=ASSESSMENT_HEADER,
         rows=rows,
-        filename=f"考核结果_{place}_{period.key}.xlsx",
-        fallback=f"assessments_{division_code(division) or 'all'}_{period.key}.xlsx",
     )
 
 
@@ -160,17 +177,14 @@ def overdue_export(request):
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
         for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
     ]
-    place = division.name if division is not None else "全部"
-    return send_export(
+    return send_period_export(
         request,
+        period=period,
         export="overdue_reports",
-        title=f"逾期未交思想工作汇报 {place} {period.name}",
+        name="逾期未交思想工作汇报",
         division=division,
-        scope={"period": period.key},
         chosen=chosen,
         sheet="逾期未交汇报",
         header=OVERDUE_HEADER,
         rows=rows,
-        filename=f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
-        fallback=f"overdue_reports_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

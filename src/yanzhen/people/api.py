@@ -19,6 +19,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from yanzhen.accounts import reauth
 from yanzhen.core import text, versioning
 from yanzhen.core.api_errors import Error, error_body
+from yanzhen.core.api_schemas import MAX_LIMIT, out_of
 from yanzhen.core.guards import raise_errors
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.text import Line, Multiline
@@ -28,8 +29,6 @@ from yanzhen.people.codes import EducationBand, Gender, PoliticalStatus
 from yanzhen.people.models import Person, Skill, Source
 
 router = Router()
-
-MAX_LIMIT = 500
 
 
 class PersonFilters(Schema):
@@ -129,11 +128,6 @@ class ResumeIo(Schema):
     text: Line
 
 
-def _each(schema: type[Schema], records) -> list:
-    """Each record as the schema, field by field."""
-    return [schema(**{name: getattr(record, name) for name in schema.model_fields}) for record in records]
-
-
 class PersonDetailOut(PersonOut):
     birth_date: date
     native_place: str
@@ -167,9 +161,9 @@ class PersonDetailOut(PersonOut):
             has_industry_experience=person.has_industry_experience,
             rewards_and_punishments=person.rewards_and_punishments,
             notes=person.notes,
-            educations=_each(EducationIo, person.educations.all()),
-            family=_each(FamilyIo, person.family.all()),
-            resume=_each(ResumeIo, person.resume_lines.all()),
+            educations=[out_of(EducationIo, record) for record in person.educations.all()],
+            family=[out_of(FamilyIo, record) for record in person.family.all()],
+            resume=[out_of(ResumeIo, record) for record in person.resume_lines.all()],
             created_at=person.created_at,
             updated_at=person.updated_at,
             **revealed,

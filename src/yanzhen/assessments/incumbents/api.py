@@ -23,7 +23,6 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from yanzhen.assessments import rules, selectors
-from yanzhen.assessments.api import MAX_LIMIT, page_of
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
@@ -35,6 +34,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.core import versioning
 from yanzhen.core.api_errors import Conflict, Error
+from yanzhen.core.api_schemas import MAX_LIMIT, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -208,15 +208,14 @@ def _monthly_out(scores: list[MonthlyScore]) -> list[MonthlyScoreOut]:
     for score in scores:
         grade = incumbent_rules.monthly_grade(score, settings[rules.county_code(score.term.seat.village_id)])
         rows.append(
-            MonthlyScoreOut(
-                id=score.pk,
+            out_of(
+                MonthlyScoreOut,
+                score,
                 **_term_fields(score.term),
                 month=_month_text(score.month),
                 items=[ItemScoreOut(**row) for row in score.items],
-                total=score.total,
                 grade=grade,
                 grade_label=incumbent_rules.grade_name(grade),
-                note=score.note,
             )
         )
     return rows
@@ -333,17 +332,7 @@ class AnnualReviewOut(TermFields):
 
     @staticmethod
     def of(review: AnnualReview) -> AnnualReviewOut:
-        return AnnualReviewOut(
-            id=review.pk,
-            **_term_fields(review.term),
-            year=review.year,
-            report_text=review.report_text,
-            satisfied=review.satisfied,
-            basically_satisfied=review.basically_satisfied,
-            dissatisfied=review.dissatisfied,
-            satisfaction=review.satisfaction,
-            reviewed_on=review.reviewed_on,
-        )
+        return out_of(AnnualReviewOut, review, **_term_fields(review.term))
 
 
 class AnnualReviewPage(Schema):
@@ -463,19 +452,14 @@ class ProposalOut(TermFields):
 
     @staticmethod
     def of(proposal: AdjustmentProposal) -> ProposalOut:
-        return ProposalOut(
-            id=proposal.pk,
+        return out_of(
+            ProposalOut,
+            proposal,
             **_term_fields(proposal.term),
             rule=proposal.rule.text,
             first_month=_month_text(proposal.first_month),
             last_month=_month_text(proposal.last_month),
-            basis_text=proposal.basis_text,
-            state=proposal.state,
             state_label=proposal.state_name,
-            created_at=proposal.created_at,
-            decided_on=proposal.decided_on,
-            decision_note=proposal.decision_note,
-            withdrawn_reason=proposal.withdrawn_reason,
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from yanzhen.assessments import lists
-from yanzhen.assessments.exports import send_export
+from yanzhen.assessments.exports import send_export, send_period_export
 from yanzhen.assessments.incumbents import selectors
 from yanzhen.assessments.incumbents.views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
@@ -70,20 +70,20 @@ def review_export(request):
                 review.reviewed_on.isoformat(),
             ]
         )
-    place = division.name if division is not None else "全部"
     years = f"{year}年" if year is not None else "全部年度"
     return send_export(
         request,
         export="annual_reviews",
-        title=f"双述双评 {place} {years}",
+        name="双述双评",
         division=division,
+        when=years,
+        when_in_filename=years,
+        when_in_fallback=str(year or "all"),
         scope={"year": year},
         chosen=chosen,
         sheet="双述双评",
         header=REVIEW_HEADER,
         rows=rows,
-        filename=f"双述双评_{place}_{years}.xlsx",
-        fallback=f"annual_reviews_{division_code(division) or 'all'}_{year or 'all'}.xlsx",
     )
 
 
@@ -110,17 +110,14 @@ def analysis_export(request):
             "是" if row.pending else "否",
         ]
         rows.append(values)
-    place = division.name if division is not None else "全部"
-    return send_export(
+    return send_period_export(
         request,
+        period=period,
         export="incumbent_analysis",
-        title=f"村干部半年研判 {place} {period.name}",
+        name="村干部半年研判",
         division=division,
-        scope={"period": period.key},
         chosen=chosen,
         sheet="半年研判",
         header=header,
         rows=rows,
-        filename=f"村干部半年研判_{place}_{period.key}.xlsx",
-        fallback=f"incumbent_analysis_{division_code(division) or 'all'}_{period.key}.xlsx",
     )

@@ -1,0 +1,35 @@
+"""Pieces the API's modules share to answer records: a schema filled from a record, and one page of a list.
+
+An output schema names most of its fields as the model names its attributes; `out_of` fills those from the
+record and takes the rest (a label, a related name, a computed value) as keywords, so that an `of` method
+writes only what differs from the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ninja import Schema
+
+S = TypeVar("S", bound=Schema)
+
+MAX_LIMIT = 500  # the most items one page of a list holds
+
+
+def out_of(schema: type[S], record: Any, **values: Any) -> S:
+    """`schema` filled from `record`: each field from the record's attribute of the same name, unless
+    `values` gives it."""
+    from_record = {name: getattr(record, name) for name in schema.model_fields if name not in values}
+    return schema(**from_record, **values)
+
+
+def page_of(queryset, offset: int, limit: int, out: Callable, *, whole_page: bool = False) -> dict:
+    """One page of a list: the count of all the records and the page's items, each made by `out` from one
+    record (or, `whole_page`, all at once from the page's list of records)."""
+    count = queryset.count()
+    records = queryset[offset : offset + limit]
+    return {
+        "count": count,
+        "items": out(list(records)) if whole_page else [out(record) for record in records],
+    }
