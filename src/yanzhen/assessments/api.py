@@ -24,8 +24,18 @@ from yanzhen.people.models import Person
 router = Router()
 
 
+class PersonRecordOut(Schema):
+    """A record of one person: its id, who and where, the same in an assessment and a report."""
+
+    id: int
+    person_id: int
+    person_name: str
+    village_code: str
+    village_name: str
+
+
 def _person_fields(person: Person) -> dict:
-    """Who and where, the same in an assessment and a report (the person comes with his village)."""
+    """The values of `PersonRecordOut` but the id (the person comes with his village)."""
     return {
         "person_id": person.pk,
         "person_name": person.name,
@@ -34,12 +44,7 @@ def _person_fields(person: Person) -> dict:
     }
 
 
-class AssessmentOut(Schema):
-    id: int
-    person_id: int
-    person_name: str
-    village_code: str
-    village_name: str
+class AssessmentOut(PersonRecordOut):
     period: str = Field(description="2024H1、2024H2 或 2024（年度）")
     period_name: str
     year: int
@@ -139,12 +144,7 @@ def create_assessment(request, payload: AssessmentIn):
 reports_router = Router()
 
 
-class ReportOut(Schema):
-    id: int
-    person_id: int
-    person_name: str
-    village_code: str
-    village_name: str
+class ReportOut(PersonRecordOut):
     year: int
     half: int
     period_name: str

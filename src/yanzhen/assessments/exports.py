@@ -7,6 +7,7 @@ written to the audit log with its division, period and row count.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -71,57 +72,67 @@ def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
     return response
 
 
-def send_export(
-    request,
-    *,
-    export: str,
-    name: str,
-    division,
-    when: str,
-    when_in_filename: str,
-    when_in_fallback: str,
-    scope: dict,
-    chosen,
-    sheet: str,
-    header: list[str],
-    rows: list[list],
-) -> HttpResponse:
-    """Write the export to the audit log (its kind, division, period or year, row count and how many rows
-    were ticked) and answer the workbook. Its title and file names are `name` (the ASCII fallback `export`),
-    the division's name (全部 without one) and the period or year, as `when` words it for each."""
-    code = division_code(division)
-    place = division.name if division is not None else "全部"
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"{name} {place} {when}",
-        division_code=code,
-        detail={
-            "export": export,
-            "division": code,
-            **scope,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    return xlsx_response(
-        workbook(sheet, header, rows),
-        f"{name}_{place}_{when_in_filename}.xlsx",
-        f"{export}_{code or 'all'}_{when_in_fallback}.xlsx",
-    )
+@dataclass(frozen=True)
+class Export:
+    """One xlsx export: its kind (the audit log's `export`, the start of the ASCII file name), its Chinese name
+    (the title in the log, the start of the file name) and the name of its sheet."""
 
+    kind: str
+    name: str
+    sheet: str
 
-def send_period_export(request, *, period, **export) -> HttpResponse:
-    """`send_export` of a period's rows: its name in the title, its key in the file names and the log."""
-    return send_export(
+    def send(
+        self,
         request,
-        when=period.name,
-        when_in_filename=period.key,
-        when_in_fallback=period.key,
-        scope={"period": period.key},
-        **export,
-    )
+        *,
+        division,
+        when: str,
+        when_in_filename: str,
+        when_in_fallback: str,
+        scope: dict,
+        chosen,
+        header: list[str],
+        rows: list[list],
+    ) -> HttpResponse:
+        """Write the export to the audit log (its kind, division, period or year, row count and how many
+        rows were ticked) and answer the workbook. The title and file names say the division (全部 without
+        one) and the period or year, as `when` words it for each."""
+        code = division_code(division)
+        place = division.name if division is not None else "全部"
+        audit.record(
+            action=AuditAction.EXPORT,
+            user=request.user,
+            request=request,
+            object_repr=f"{self.name} {place} {when}",
+            division_code=code,
+            detail={
+                "export": self.kind,
+                "division": code,
+                **scope,
+                "rows": len(rows),
+                **({"selected": len(chosen)} if chosen else {}),
+            },
+        )
+        return xlsx_response(
+            workbook(self.sheet, header, rows),
+            f"{self.name}_{place}_{when_in_filename}.xlsx",
+            f"{self.kind}_{code or 'all'}_{when_in_fallback}.xlsx",
+        )
+
+    def send_for_period(self, request, period, **rows) -> HttpResponse:
+        """`send` of a period's rows: its name in the title, its key in the file names and the log."""
+        return self.send(
+            request,
+            when=period.name,
+            when_in_filename=period.key,
+            when_in_fallback=period.key,
+            scope={"period": period.key},
+            **rows,
+        )
+
+
+ASSESSMENTS = Export("assessments", "考核结果", sheet="考核结果")
+OVERDUE_REPORTS = Export("overdue_reports", "逾期未交思想工作汇报", sheet="逾期未交汇报")
 
 
 @require_GET
@@ -152,16 +163,8 @@ def assessments_export(request):
                 assessment.assessed_on.isoformat(),
             ]
         rows.append(values)
-    return send_period_export(
-        request,
-        period=period,
-        export="assessments",
-        name="考核结果",
-        division=division,
-        chosen=chosen,
-        sheet="考核结果",
-        header=ASSESSMENT_HEADER,
-        rows=rows,
+    return ASSESSMENTS.send_for_period(
+        request, period, division=division, chosen=chosen, header=ASSESSMENT_HEADER, rows=rows
     )
 
 
@@ -177,14 +180,6 @@ def overdue_export(request):
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
         for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
     ]
-    return send_period_export(
-        request,
-        period=period,
-        export="overdue_reports",
-        name="逾期未交思想工作汇报",
-        division=division,
-        chosen=chosen,
-        sheet="逾期未交汇报",
-        header=OVERDUE_HEADER,
-        rows=rows,
+    return OVERDUE_REPORTS.send_for_period(
+        request, period, division=division, chosen=chosen, header=OVERDUE_HEADER, rows=rows
     )

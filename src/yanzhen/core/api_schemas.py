@@ -1,4 +1,4 @@
-"""Pieces the API's modules share to answer records: a schema filled from a record, and one page of a list.
+"""Pieces the API's modules share: a schema filled from a record, one page of a list, the records of ids.
 
 An output schema names most of its fields as the model names its attributes; `out_of` fills those from the
 record and takes the rest (a label, a related name, a computed value) as keywords, so that an `of` method
@@ -33,3 +33,12 @@ def page_of(queryset, offset: int, limit: int, out: Callable, *, whole_page: boo
         "count": count,
         "items": out(list(records)) if whole_page else [out(record) for record in records],
     }
+
+
+def existing(model, ids: list[int], noun: str, errors: dict[str, str], field: str) -> list:
+    """The records of `ids`; ids of none are the error of `field` in `errors` (特长 3, 5 不存在)."""
+    records = list(model.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {record.pk for record in records})
+    if missing:
+        errors[field] = f"{noun} {', '.join(map(str, missing))} 不存在"
+    return records

@@ -14,8 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from yanzhen.core.api_errors import Error
-from yanzhen.core.api_schemas import MAX_LIMIT, out_of, page_of
-from yanzhen.core.guards import today
+from yanzhen.core.api_schemas import MAX_LIMIT, existing, out_of, page_of
+from yanzhen.core.guards import raise_errors, today
 from yanzhen.core.ids import Offset
 from yanzhen.core.text import Line, Multiline
 from yanzhen.cultivation import selectors, services
@@ -173,17 +173,14 @@ def list_mentorships(
 )
 def create_mentorship(request, payload: MentorshipIn):
     mentee = selectors.get_person(request.user, payload.mentee)
-    mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
-    missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
-    if missing:
-        raise DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"})
+    errors: dict[str, str] = {}
+    mentors = existing(Mentor, payload.mentors, "导师", errors, "mentors")
+    raise_errors(errors)
     mentorship = services.create_mentorship(
         actor=request.user,
         mentee=mentee,
         mentors=mentors,
-        start=payload.start,
-        end=payload.end,
-        goals=payload.goals,
+        **payload.model_dump(exclude={"mentee", "mentors"}),
     )
     return Status(201, MentorshipOut.of(selectors.get_mentorship(request.user, mentorship.pk)))
 
@@ -261,19 +258,8 @@ def list_secondments(
     summary="Record a secondment (length and overlaps checked)",
 )
 def create_secondment(request, payload: SecondmentIn):
-    person = selectors.get_person(request.user, payload.person)
-    secondment = services.create_secondment(
-        actor=request.user,
-        data=services.SecondmentInput(
-            person=person,
-            kind=payload.kind,
-            mode=payload.mode,
-            host=_division(payload.host, "host"),
-            start=payload.start,
-            planned_end=payload.planned_end,
-            goals=payload.goals,
-            post_title=payload.post_title,
-            override_reason=payload.override_reason,
-        ),
-    )
+    values = payload.model_dump()
+    values["person"] = selectors.get_person(request.user, payload.person)
+    values["host"] = _division(payload.host, "host")
+    secondment = services.create_secondment(actor=request.user, data=services.SecondmentInput(**values))
     return Status(201, SecondmentOut.of(selectors.get_secondment(request.user, secondment.pk), today()))

@@ -19,7 +19,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from yanzhen.accounts import reauth
 from yanzhen.core import text, versioning
 from yanzhen.core.api_errors import Error, error_body
-from yanzhen.core.api_schemas import MAX_LIMIT, out_of
+from yanzhen.core.api_schemas import MAX_LIMIT, existing, out_of
 from yanzhen.core.guards import raise_errors
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.text import Line, Multiline
@@ -215,6 +215,15 @@ def _too_long(payload: PersonIn) -> dict[str, str]:
     return errors
 
 
+# The fields of `PersonIn` given as codes, ids or schemas, that `_person_input` resolves; the rest pass as they are.
+RESOLVED = {"village", "source", "skills", "industries", "educations", "family", "resume"}
+
+
+def _inputs(kind: type, items: list[Any] | None) -> list | None:
+    """The records as the service takes them; None (keep those stored) where the payload has none."""
+    return None if items is None else [kind(**item.model_dump()) for item in items]
+
+
 def _person_input(payload: PersonIn) -> services.PersonInput:
     """Resolve the codes and ids of the payload; unknown ones are errors of their field."""
     errors = _too_long(payload)
@@ -226,44 +235,19 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
         source = Source.objects.filter(pk=payload.source).first()
         if source is None:
             errors["source"] = f"来源 {payload.source} 不存在"
-    skills = list(Skill.objects.filter(pk__in=payload.skills))
-    if len(skills) != len(set(payload.skills)):
-        missing = sorted(set(payload.skills) - {skill.pk for skill in skills})
-        errors["skills"] = f"特长 {', '.join(map(str, missing))} 不存在"
-    industries = list(Industry.objects.filter(pk__in=payload.industries))
-    if len(industries) != len(set(payload.industries)):
-        missing = sorted(set(payload.industries) - {industry.pk for industry in industries})
-        errors["industries"] = f"产业 {', '.join(map(str, missing))} 不存在"
+    skills = existing(Skill, payload.skills, "特长", errors, "skills")
+    industries = existing(Industry, payload.industries, "产业", errors, "industries")
     raise_errors(errors)
     assert village is not None  # an unknown village was refused above
     return services.PersonInput(
-        name=payload.name,
-        id_number=payload.id_number,
+        **payload.model_dump(exclude=RESOLVED),
         village=village,
-        political_status=payload.political_status,
-        gender=payload.gender,
-        birth_date=payload.birth_date,
-        ethnicity=payload.ethnicity,
-        native_place=payload.native_place,
-        party_join_date=payload.party_join_date,
-        degree=payload.degree,
-        phone=payload.phone,
         source=source,
         skills=skills,
         industries=industries,
-        skills_text=payload.skills_text,
-        has_industry_experience=payload.has_industry_experience,
-        rewards_and_punishments=payload.rewards_and_punishments,
-        notes=payload.notes,
-        educations=None
-        if payload.educations is None
-        else [services.EducationInput(**e.model_dump()) for e in payload.educations],
-        family=None
-        if payload.family is None
-        else [services.FamilyInput(**m.model_dump()) for m in payload.family],
-        resume=None
-        if payload.resume is None
-        else [services.ResumeInput(**r.model_dump()) for r in payload.resume],
+        educations=_inputs(services.EducationInput, payload.educations),
+        family=_inputs(services.FamilyInput, payload.family),
+        resume=_inputs(services.ResumeInput, payload.resume),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from yanzhen.assessments import lists
-from yanzhen.assessments.exports import send_export, send_period_export
+from yanzhen.assessments.exports import Export
 from yanzhen.assessments.incumbents import selectors
 from yanzhen.assessments.incumbents.views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
@@ -33,6 +33,9 @@ REVIEW_HEADER = [
     "满意率（%）",
     "评议日期",
 ]
+
+REVIEWS = Export("annual_reviews", "双述双评", sheet="双述双评")
+ANALYSIS = Export("incumbent_analysis", "村干部半年研判", sheet="半年研判")
 
 
 def _term_place(term) -> list[str]:
@@ -71,17 +74,14 @@ def review_export(request):
             ]
         )
     years = f"{year}年" if year is not None else "全部年度"
-    return send_export(
+    return REVIEWS.send(
         request,
-        export="annual_reviews",
-        name="双述双评",
         division=division,
         when=years,
         when_in_filename=years,
         when_in_fallback=str(year or "all"),
         scope={"year": year},
         chosen=chosen,
-        sheet="双述双评",
         header=REVIEW_HEADER,
         rows=rows,
     )
@@ -110,14 +110,6 @@ def analysis_export(request):
             "是" if row.pending else "否",
         ]
         rows.append(values)
-    return send_period_export(
-        request,
-        period=period,
-        export="incumbent_analysis",
-        name="村干部半年研判",
-        division=division,
-        chosen=chosen,
-        sheet="半年研判",
-        header=header,
-        rows=rows,
+    return ANALYSIS.send_for_period(
+        request, period, division=division, chosen=chosen, header=header, rows=rows
     )
