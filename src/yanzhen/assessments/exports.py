@@ -23,7 +23,6 @@ from yanzhen.assessments.views.common import (
 from yanzhen.core import audit, guards, xlsx
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
-from yanzhen.people.views.list import XLSX, content_disposition
 
 ASSESSMENT_HEADER = [
     "乡镇",
@@ -44,11 +43,6 @@ ASSESSMENT_HEADER = [
 OVERDUE_HEADER = ["乡镇", "村", "姓名", "公民身份号码", "手机号码", "汇报期", "应交日期", "逾期天数"]
 
 
-def _cell(sheet, value):
-    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
-    return xlsx.cell(sheet, value)
-
-
 def _place(person) -> list[str]:
     village = person.village
     township = village.parent.name if village.parent_id else ""
@@ -60,16 +54,11 @@ def workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     sheet = workbook.create_sheet(title)
     xlsx.append(sheet, header)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        # Each cell shown as text, whatever it begins with (core.xlsx: no formula injection).
+        sheet.append([xlsx.cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(filename, fallback)
-    return response
 
 
 @dataclass(frozen=True)
@@ -113,7 +102,7 @@ class Export:
                 **({"selected": len(chosen)} if chosen else {}),
             },
         )
-        return xlsx_response(
+        return xlsx.download(
             workbook(self.sheet, header, rows),
             f"{self.name}_{place}_{when_in_filename}.xlsx",
             f"{self.kind}_{code or 'all'}_{when_in_fallback}.xlsx",

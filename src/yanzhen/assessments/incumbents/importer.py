@@ -33,7 +33,6 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from yanzhen.assessments.exports import xlsx_response
 from yanzhen.assessments.incumbents import services
 from yanzhen.assessments.models import IncumbentScoreItem
 from yanzhen.assessments.periods import half_containing
@@ -479,7 +478,7 @@ def score_template(request):
         return redirect(reverse("assessments:incumbent-score-import") + "?" + scores_query(division, month))
     terms = [row.term for row in services.division_rows(request.user, division, month) if row.score is None]
     _audit(request, AuditAction.EXPORT, "月考评模板", division, month, rows=len(terms))
-    return xlsx_response(
+    return xlsx.download(
         build_template(division, month, items, terms),
         f"月考评_{_place(division)}_{month:%Y-%m}.xlsx",
         f"monthly_scores_{division.code}_{month:%Y-%m}.xlsx",
