@@ -8,11 +8,9 @@ written to the audit log with its division, period and row count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from yanzhen.assessments import lists, selectors
 from yanzhen.assessments.views.common import (
@@ -21,6 +19,7 @@ from yanzhen.assessments.views.common import (
     period_from_query,
 )
 from yanzhen.core import audit, guards, xlsx
+from yanzhen.core.exports_xlsx import table_workbook
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
 
@@ -47,18 +46,6 @@ def _place(person) -> list[str]:
     village = person.village
     township = village.parent.name if village.parent_id else ""
     return [township, village.name, person.name, person.id_number_masked, person.phone_masked]
-
-
-def workbook(title: str, header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    xlsx.append(sheet, header)
-    for row in rows:
-        # Each cell shown as text, whatever it begins with (core.xlsx: no formula injection).
-        sheet.append([xlsx.cell(sheet, value) for value in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -103,7 +90,7 @@ class Export:
             },
         )
         return xlsx.download(
-            workbook(self.sheet, header, rows),
+            table_workbook(self.sheet, header, rows),
             f"{self.name}_{place}_{when_in_filename}.xlsx",
             f"{self.kind}_{code or 'all'}_{when_in_fallback}.xlsx",
         )

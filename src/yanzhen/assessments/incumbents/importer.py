@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -42,6 +41,7 @@ from yanzhen.assessments.views.common import (
     require_reader,
 )
 from yanzhen.core import audit, guards, text, xlsx
+from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -141,9 +141,7 @@ def build_template(
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # -- reading an upload -------------------------------------------------------------------------------------
