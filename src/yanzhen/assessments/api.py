@@ -15,7 +15,7 @@ from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error
-from yanzhen.core.api_schemas import MAX_LIMIT, out_of, page_of
+from yanzhen.core.api_schemas import Limit, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -112,12 +112,7 @@ class AssessmentIn(Schema):
 
 
 @router.get("", response=AssessmentPage, summary="Assessments inside the caller's jurisdiction")
-def list_assessments(
-    request,
-    filters: Query[AssessmentFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_assessments(request, filters: Query[AssessmentFilters], limit: Limit = 100, offset: Offset = 0):
     division = selectors.scope_division(request.user, filters.division) if filters.division else None
     period = parse_period(filters.period or "")
     queryset = selectors.assessments_of(
@@ -188,12 +183,7 @@ class ReportIn(Schema):
 
 
 @reports_router.get("", response=ReportPage, summary="Semiannual reports inside the caller's jurisdiction")
-def list_reports(
-    request,
-    filters: Query[ReportFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_reports(request, filters: Query[ReportFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = SemiannualReport.objects.restrict(request.user).select_related("person__village")
     if filters.village:
         division = selectors.scope_division(request.user, filters.village)

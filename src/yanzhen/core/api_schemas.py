@@ -8,13 +8,21 @@ writes only what differs from the model.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from ninja import Schema
+from ninja import Header, Query, Schema
+
+from yanzhen.core import versioning
 
 S = TypeVar("S", bound=Schema)
 
 MAX_LIMIT = 500  # the most items one page of a list holds
+
+# How many items a page of a list holds, as `limit: Limit = 100`.
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+# The version a PUT was read at (the ETag of its GET), as `if_match: IfMatch = None` (core/versioning.py).
+IfMatch = Annotated[str | None, Header(alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION)]
 
 
 def out_of(schema: type[S], record: Any, **values: Any) -> S:

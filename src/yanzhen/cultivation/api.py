@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from yanzhen.core.api_errors import Error
-from yanzhen.core.api_schemas import MAX_LIMIT, existing, out_of, page_of
+from yanzhen.core.api_schemas import Limit, existing, out_of, page_of
 from yanzhen.core.guards import raise_errors, today
 from yanzhen.core.ids import Offset
 from yanzhen.core.text import Line, Multiline
@@ -88,7 +88,7 @@ def list_trainings(
     request,
     year: int | None = Query(None, ge=2000, le=2100),
     kind: TrainingKind | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    limit: Limit = 100,
     offset: Offset = 0,
 ):
     queryset = selectors.trainings(request.user, year=year, kind=kind or "").order_by("-start", "-id")
@@ -155,12 +155,7 @@ class MentorshipPage(Schema):
 
 
 @mentorships_router.get("", response=MentorshipPage, summary="Mentorships of reserves the caller sees")
-def list_mentorships(
-    request,
-    active_on: date | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_mentorships(request, active_on: date | None = None, limit: Limit = 100, offset: Offset = 0):
     """`active_on`: only the mentorships going on that day."""
     queryset = selectors.mentorships(request.user, active_on=active_on)
     return page_of(queryset, offset, limit, MentorshipOut.of)
@@ -244,7 +239,7 @@ def list_secondments(
     request,
     overdue: bool = Query(False, description="只列出已过计划结束日期仍未提交总结的"),
     kind: SecondmentKind | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    limit: Limit = 100,
     offset: Offset = 0,
 ):
     on = today()

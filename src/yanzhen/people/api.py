@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
 from yanzhen.core import text, versioning
 from yanzhen.core.api_errors import Error, error_body
-from yanzhen.core.api_schemas import MAX_LIMIT, existing, out_of
+from yanzhen.core.api_schemas import IfMatch, Limit, existing, out_of
 from yanzhen.core.guards import raise_errors
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.text import Line, Multiline
@@ -256,12 +256,7 @@ def _detail(request, pk: int) -> Person:
 
 
 @router.get("", response=PersonPage, summary="People inside the caller's jurisdiction, searched and filtered")
-def list_persons(
-    request,
-    filters: Query[PersonFilters],
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_persons(request, filters: Query[PersonFilters], limit: Limit = 50, offset: Offset = 0):
     ids = selectors.search_people(request.user, **filters.as_keywords()).values_list("pk", flat=True)
     page = list(ids[offset : offset + limit])
     by_id = Person.objects.select_related(*selectors.PERSON_LIST_RELATED).in_bulk(page)
@@ -305,11 +300,7 @@ def get_person(
     summary="Replace an archive",
 )
 def update_person(
-    request,
-    response: HttpResponse,
-    person_id: int,
-    payload: PersonIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, person_id: int, payload: PersonIn, if_match: IfMatch = None
 ):
     person = _detail(request, person_id)
     with versioning.if_match(if_match, Person, pk=person.pk):

@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.assessments import rules, selectors
 from yanzhen.assessments.incumbents import rules as incumbent_rules
@@ -34,7 +34,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.core import versioning
 from yanzhen.core.api_errors import Conflict, Error
-from yanzhen.core.api_schemas import MAX_LIMIT, out_of, page_of
+from yanzhen.core.api_schemas import IfMatch, Limit, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -235,12 +235,7 @@ def _month_filter(value: str | None, field: str) -> date | None:
     response={200: MonthlyScorePage, 422: Error},
     summary="Monthly scores (月考评) inside the caller's jurisdiction",
 )
-def list_monthly_scores(
-    request,
-    filters: Query[MonthlyScoreFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_monthly_scores(request, filters: Query[MonthlyScoreFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = _narrowed(_monthly_scores(request.user), request.user, filters)
     for value, field, lookup in (
         (filters.month, "month", "month"),
@@ -294,11 +289,7 @@ def get_monthly_score(request, response: HttpResponse, score_id: int):
     summary="Correct a monthly score (the items stay those it was scored on)",
 )
 def update_monthly_score(
-    request,
-    response: HttpResponse,
-    score_id: int,
-    payload: MonthlyScoreUpdateIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, score_id: int, payload: MonthlyScoreUpdateIn, if_match: IfMatch = None
 ):
     score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
     with versioning.if_match(if_match, MonthlyScore, pk=score.pk):
@@ -371,12 +362,7 @@ def _annual_reviews(user):
 @router.get(
     "/annual-reviews", response=AnnualReviewPage, summary="双述双评 records inside the caller's jurisdiction"
 )
-def list_annual_reviews(
-    request,
-    filters: Query[AnnualReviewFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_annual_reviews(request, filters: Query[AnnualReviewFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = _narrowed(_annual_reviews(request.user), request.user, filters)
     if filters.year is not None:
         queryset = queryset.filter(year=filters.year)
@@ -413,11 +399,7 @@ def get_annual_review(request, response: HttpResponse, review_id: int):
     summary="Correct a 双述双评 record",
 )
 def update_annual_review(
-    request,
-    response: HttpResponse,
-    review_id: int,
-    payload: AnnualReviewUpdateIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, review_id: int, payload: AnnualReviewUpdateIn, if_match: IfMatch = None
 ):
     review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
     with versioning.if_match(if_match, AnnualReview, pk=review.pk):
@@ -498,10 +480,7 @@ def _proposals(user):
     summary="Adjustment proposals (调整建议) inside the caller's jurisdiction",
 )
 def list_adjustment_proposals(
-    request,
-    filters: Query[ProposalFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
+    request, filters: Query[ProposalFilters], limit: Limit = 100, offset: Offset = 0
 ):
     queryset = _narrowed(_proposals(request.user), request.user, filters, person="person_id")
     if filters.state:
