@@ -1,8 +1,11 @@
-"""Pieces the API's modules share: a schema filled from a record, one page of a list, the records of ids.
+"""Pieces the API's modules share: the page size and If-Match parameters, a schema filled from a record, one
+page of a list, the records of ids.
 
 An output schema names most of its fields as the model names its attributes; `out_of` fills those from the
 record and takes the rest (a label, a related name, a computed value) as keywords, so that an `of` method
-writes only what differs from the model.
+writes only what differs from the model. It copies whatever attribute a field names: a schema with a field
+that must not simply be read from the record (a full ID number, shown only when revealed) gives its values
+one by one instead (people/api.py's PersonDetailOut).
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ def page_of(queryset, offset: int, limit: int, out: Callable, *, whole_page: boo
     }
 
 
-def existing(model, ids: list[int], noun: str, errors: dict[str, str], field: str) -> list:
-    """The records of `ids`; ids of none are the error of `field` in `errors` (特长 3, 5 不存在)."""
+def existing(model, ids: list[int], *, errors: dict[str, str], field: str, noun: str) -> list:
+    """The records of `ids`; ids that name none are the error of `field` in `errors`: `noun` 3, 5 不存在."""
     records = list(model.objects.filter(pk__in=ids))
     missing = sorted(set(ids) - {record.pk for record in records})
     if missing:

@@ -169,7 +169,7 @@ def list_mentorships(request, active_on: date | None = None, limit: Limit = 100,
 def create_mentorship(request, payload: MentorshipIn):
     mentee = selectors.get_person(request.user, payload.mentee)
     errors: dict[str, str] = {}
-    mentors = existing(Mentor, payload.mentors, "导师", errors, "mentors")
+    mentors = existing(Mentor, payload.mentors, errors=errors, field="mentors", noun="导师")
     raise_errors(errors)
     mentorship = services.create_mentorship(
         actor=request.user,

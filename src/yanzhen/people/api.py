@@ -235,8 +235,8 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
         source = Source.objects.filter(pk=payload.source).first()
         if source is None:
             errors["source"] = f"来源 {payload.source} 不存在"
-    skills = existing(Skill, payload.skills, "特长", errors, "skills")
-    industries = existing(Industry, payload.industries, "产业", errors, "industries")
+    skills = existing(Skill, payload.skills, errors=errors, field="skills", noun="特长")
+    industries = existing(Industry, payload.industries, errors=errors, field="industries", noun="产业")
     raise_errors(errors)
     assert village is not None  # an unknown village was refused above
     return services.PersonInput(
