@@ -15,6 +15,7 @@ from yanzhen.assessments import selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error
+from yanzhen.core.api_schemas import Limit, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -22,22 +23,19 @@ from yanzhen.people.models import Person
 
 router = Router()
 
-MAX_LIMIT = 500
 
+class PersonRecordOut(Schema):
+    """A record of one person: its id, who and where, the same in an assessment and a report."""
 
-def page_of(queryset, offset: int, limit: int, out, *, whole_page: bool = False) -> dict:
-    """One page of a list: the count of all the records and the page's items, each made by `out` from one
-    record (or, `whole_page`, all at once from the page's list of records)."""
-    count = queryset.count()
-    records = queryset[offset : offset + limit]
-    return {
-        "count": count,
-        "items": out(list(records)) if whole_page else [out(record) for record in records],
-    }
+    id: int
+    person_id: int
+    person_name: str
+    village_code: str
+    village_name: str
 
 
 def _person_fields(person: Person) -> dict:
-    """Who and where, the same in an assessment and a report (the person comes with his village)."""
+    """The values of `PersonRecordOut` but the id (the person comes with his village)."""
     return {
         "person_id": person.pk,
         "person_name": person.name,
@@ -46,12 +44,7 @@ def _person_fields(person: Person) -> dict:
     }
 
 
-class AssessmentOut(Schema):
-    id: int
-    person_id: int
-    person_name: str
-    village_code: str
-    village_name: str
+class AssessmentOut(PersonRecordOut):
     period: str = Field(description="2024H1、2024H2 或 2024（年度）")
     period_name: str
     year: int
@@ -75,29 +68,13 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def of(assessment: Assessment) -> AssessmentOut:
-        return AssessmentOut(
-            id=assessment.pk,
+        return out_of(
+            AssessmentOut,
+            assessment,
             **_person_fields(assessment.person),
             period=assessment.period.key,
             period_name=assessment.period.name,
-            year=assessment.year,
-            half=assessment.half,
-            grade=assessment.grade,
             grade_label=str(assessment.get_grade_display()),
-            political_score=assessment.political_score,
-            ability_score=assessment.ability_score,
-            conduct_score=assessment.conduct_score,
-            reputation_score=assessment.reputation_score,
-            weighted_total=assessment.weighted_total,
-            industry_evidence=assessment.industry_evidence,
-            mediation_evidence=assessment.mediation_evidence,
-            emergency_evidence=assessment.emergency_evidence,
-            votes_excellent=assessment.votes_excellent,
-            votes_competent=assessment.votes_competent,
-            votes_basically_competent=assessment.votes_basically_competent,
-            votes_incompetent=assessment.votes_incompetent,
-            assessor=assessment.assessor,
-            assessed_on=assessment.assessed_on,
         )
 
 
@@ -135,12 +112,7 @@ class AssessmentIn(Schema):
 
 
 @router.get("", response=AssessmentPage, summary="Assessments inside the caller's jurisdiction")
-def list_assessments(
-    request,
-    filters: Query[AssessmentFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_assessments(request, filters: Query[AssessmentFilters], limit: Limit = 100, offset: Offset = 0):
     division = selectors.scope_division(request.user, filters.division) if filters.division else None
     period = parse_period(filters.period or "")
     queryset = selectors.assessments_of(
@@ -167,12 +139,7 @@ def create_assessment(request, payload: AssessmentIn):
 reports_router = Router()
 
 
-class ReportOut(Schema):
-    id: int
-    person_id: int
-    person_name: str
-    village_code: str
-    village_name: str
+class ReportOut(PersonRecordOut):
     year: int
     half: int
     period_name: str
@@ -186,19 +153,13 @@ class ReportOut(Schema):
 
     @staticmethod
     def of(report: SemiannualReport) -> ReportOut:
-        return ReportOut(
-            id=report.pk,
+        return out_of(
+            ReportOut,
+            report,
             **_person_fields(report.person),
-            year=report.year,
-            half=report.half,
             period_name=report.period.name,
-            text=report.text,
             has_attachment=bool(report.attachment),
-            channel=report.channel,
-            submitted_at=report.submitted_at,
             reviewed=report.is_reviewed,
-            reviewed_at=report.reviewed_at,
-            review_comment=report.review_comment,
         )
 
 
@@ -222,12 +183,7 @@ class ReportIn(Schema):
 
 
 @reports_router.get("", response=ReportPage, summary="Semiannual reports inside the caller's jurisdiction")
-def list_reports(
-    request,
-    filters: Query[ReportFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_reports(request, filters: Query[ReportFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = SemiannualReport.objects.restrict(request.user).select_related("person__village")
     if filters.village:
         division = selectors.scope_division(request.user, filters.village)

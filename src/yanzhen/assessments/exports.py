@@ -7,11 +7,10 @@ written to the audit log with its division, period and row count.
 
 from __future__ import annotations
 
-from io import BytesIO
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from yanzhen.assessments import lists, selectors
 from yanzhen.assessments.views.common import (
@@ -20,9 +19,9 @@ from yanzhen.assessments.views.common import (
     period_from_query,
 )
 from yanzhen.core import audit, guards, xlsx
+from yanzhen.core.exports_xlsx import table_workbook
 from yanzhen.core.listing import selected_ids
 from yanzhen.core.models import AuditAction
-from yanzhen.people.views.list import XLSX, content_disposition
 
 ASSESSMENT_HEADER = [
     "乡镇",
@@ -43,65 +42,73 @@ ASSESSMENT_HEADER = [
 OVERDUE_HEADER = ["乡镇", "村", "姓名", "公民身份号码", "手机号码", "汇报期", "应交日期", "逾期天数"]
 
 
-def _cell(sheet, value):
-    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
-    return xlsx.cell(sheet, value)
-
-
 def _place(person) -> list[str]:
     village = person.village
     township = village.parent.name if village.parent_id else ""
     return [township, village.name, person.name, person.id_number_masked, person.phone_masked]
 
 
-def workbook(title: str, header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    xlsx.append(sheet, header)
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class Export:
+    """One xlsx export: its kind (the audit log's `export`, the start of the ASCII file name), its Chinese name
+    (the title in the log, the start of the file name) and the name of its sheet."""
+
+    kind: str
+    name: str
+    sheet: str
+
+    def send(
+        self,
+        request,
+        *,
+        division,
+        when: str,
+        when_in_filename: str,
+        when_in_fallback: str,
+        scope: dict,
+        chosen,
+        header: list[str],
+        rows: list[list],
+    ) -> HttpResponse:
+        """Write the export to the audit log (its kind, division, period or year, row count and how many
+        rows were ticked) and answer the workbook. The title and file names say the division (全部 without
+        one) and the period or year, as `when` words it for each."""
+        code = division_code(division)
+        place = division.name if division is not None else "全部"
+        audit.record(
+            action=AuditAction.EXPORT,
+            user=request.user,
+            request=request,
+            object_repr=f"{self.name} {place} {when}",
+            division_code=code,
+            detail={
+                "export": self.kind,
+                "division": code,
+                **scope,
+                "rows": len(rows),
+                **({"selected": len(chosen)} if chosen else {}),
+            },
+        )
+        return xlsx.download(
+            table_workbook(self.sheet, header, rows),
+            f"{self.name}_{place}_{when_in_filename}.xlsx",
+            f"{self.kind}_{code or 'all'}_{when_in_fallback}.xlsx",
+        )
+
+    def send_for_period(self, request, period, **rows) -> HttpResponse:
+        """`send` of a period's rows: its name in the title, its key in the file names and the log."""
+        return self.send(
+            request,
+            when=period.name,
+            when_in_filename=period.key,
+            when_in_fallback=period.key,
+            scope={"period": period.key},
+            **rows,
+        )
 
 
-def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(filename, fallback)
-    return response
-
-
-def send_export(
-    request,
-    *,
-    export: str,
-    title: str,
-    division,
-    scope: dict,
-    chosen,
-    sheet: str,
-    header: list[str],
-    rows: list[list],
-    filename: str,
-    fallback: str,
-) -> HttpResponse:
-    """Write the export to the audit log (its kind, division, period or year, row count and how many rows
-    were ticked) and answer the workbook."""
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=title,
-        division_code=division_code(division),
-        detail={
-            "export": export,
-            "division": division_code(division),
-            **scope,
-            "rows": len(rows),
-            **({"selected": len(chosen)} if chosen else {}),
-        },
-    )
-    return xlsx_response(workbook(sheet, header, rows), filename, fallback)
+ASSESSMENTS = Export("assessments", "考核结果", sheet="考核结果")
+OVERDUE_REPORTS = Export("overdue_reports", "逾期未交思想工作汇报", sheet="逾期未交汇报")
 
 
 @require_GET
@@ -132,19 +139,8 @@ def assessments_export(request):
                 assessment.assessed_on.isoformat(),
             ]
         rows.append(values)
-    place = division.name if division is not None else "全部"
-    return send_export(
-        request,
-        export="assessments",
-        title=f"考核结果 {place} {period.name}",
-        division=division,
-        scope={"period": period.key},
-        chosen=chosen,
-        sheet="考核结果",
-        header=ASSESSMENT_HEADER,
-        rows=rows,
-        filename=f"考核结果_{place}_{period.key}.xlsx",
-        fallback=f"assessments_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return ASSESSMENTS.send_for_period(
+        request, period, division=division, chosen=chosen, header=ASSESSMENT_HEADER, rows=rows
     )
 
 
@@ -160,17 +156,6 @@ def overdue_export(request):
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
         for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
     ]
-    place = division.name if division is not None else "全部"
-    return send_export(
-        request,
-        export="overdue_reports",
-        title=f"逾期未交思想工作汇报 {place} {period.name}",
-        division=division,
-        scope={"period": period.key},
-        chosen=chosen,
-        sheet="逾期未交汇报",
-        header=OVERDUE_HEADER,
-        rows=rows,
-        filename=f"逾期未交思想工作汇报_{place}_{period.key}.xlsx",
-        fallback=f"overdue_reports_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return OVERDUE_REPORTS.send_for_period(
+        request, period, division=division, chosen=chosen, header=OVERDUE_HEADER, rows=rows
     )

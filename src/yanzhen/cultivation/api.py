@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from yanzhen.core.api_errors import Error
-from yanzhen.core.guards import today
+from yanzhen.core.api_schemas import Limit, existing, out_of, page_of
+from yanzhen.core.guards import raise_errors, today
 from yanzhen.core.ids import Offset
 from yanzhen.core.text import Line, Multiline
 from yanzhen.cultivation import selectors, services
@@ -25,15 +26,8 @@ trainings_router = Router()
 mentorships_router = Router()
 secondments_router = Router()
 
-MAX_LIMIT = 500
-
 # A decimal as a JSON number or a numeric string; pydantic's own schema lets any string through.
 DECIMAL_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
-
-
-def _page(queryset, offset: int, limit: int, item) -> dict:
-    """One page of a list: the count of all, and the rows from `offset` as `item` makes them."""
-    return {"count": queryset.count(), "items": [item(row) for row in queryset[offset : offset + limit]]}
 
 
 def _division(code: str, field: str) -> Division:
@@ -61,17 +55,11 @@ class TrainingOut(Schema):
 
     @staticmethod
     def of(training: Training, participants: int) -> TrainingOut:
-        return TrainingOut(
-            id=training.pk,
-            name=training.name,
-            organiser=training.organiser,
+        return out_of(
+            TrainingOut,
+            training,
             division_code=training.division_id,
-            kind=training.kind,
             kind_label=str(training.get_kind_display()),
-            place=training.place,
-            start=training.start,
-            end=training.end,
-            hours=training.hours,
             participants=participants,
         )
 
@@ -100,11 +88,11 @@ def list_trainings(
     request,
     year: int | None = Query(None, ge=2000, le=2100),
     kind: TrainingKind | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    limit: Limit = 100,
     offset: Offset = 0,
 ):
     queryset = selectors.trainings(request.user, year=year, kind=kind or "").order_by("-start", "-id")
-    return _page(queryset, offset, limit, lambda t: TrainingOut.of(t, t.participants))
+    return page_of(queryset, offset, limit, lambda t: TrainingOut.of(t, t.participants))
 
 
 @trainings_router.post("", response={201: TrainingOut, 422: Error}, summary="Create a training programme")
@@ -140,26 +128,16 @@ class MentorshipOut(Schema):
 
     @staticmethod
     def of(mentorship: Mentorship) -> MentorshipOut:
-        return MentorshipOut(
-            id=mentorship.pk,
-            mentee_id=mentorship.mentee_id,
-            mentee_name=mentorship.mentee.name,
-            village_code=mentorship.mentee.village_id,
-            pairing=mentorship.pairing,
+        mentee = mentorship.mentee
+        return out_of(
+            MentorshipOut,
+            mentorship,
+            mentee_name=mentee.name,
+            village_code=mentee.village_id,
             mentors=[
-                MentorOut(
-                    id=m.pk,
-                    name=m.name,
-                    kind=m.kind,
-                    kind_label=str(m.get_kind_display()),
-                    division_code=m.division_id,
-                    person_id=m.person_id,
-                )
+                out_of(MentorOut, m, kind_label=str(m.get_kind_display()), division_code=m.division_id)
                 for m in mentorship.mentors.all()
             ],
-            start=mentorship.start,
-            end=mentorship.end,
-            goals=mentorship.goals,
         )
 
 
@@ -177,15 +155,10 @@ class MentorshipPage(Schema):
 
 
 @mentorships_router.get("", response=MentorshipPage, summary="Mentorships of reserves the caller sees")
-def list_mentorships(
-    request,
-    active_on: date | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_mentorships(request, active_on: date | None = None, limit: Limit = 100, offset: Offset = 0):
     """`active_on`: only the mentorships going on that day."""
     queryset = selectors.mentorships(request.user, active_on=active_on)
-    return _page(queryset, offset, limit, MentorshipOut.of)
+    return page_of(queryset, offset, limit, MentorshipOut.of)
 
 
 @mentorships_router.post(
@@ -195,17 +168,14 @@ def list_mentorships(
 )
 def create_mentorship(request, payload: MentorshipIn):
     mentee = selectors.get_person(request.user, payload.mentee)
-    mentors = list(Mentor.objects.filter(pk__in=payload.mentors))
-    missing = sorted(set(payload.mentors) - {mentor.pk for mentor in mentors})
-    if missing:
-        raise DjangoValidationError({"mentors": f"导师 {', '.join(map(str, missing))} 不存在"})
+    errors: dict[str, str] = {}
+    mentors = existing(Mentor, payload.mentors, errors=errors, field="mentors", noun="导师")
+    raise_errors(errors)
     mentorship = services.create_mentorship(
         actor=request.user,
         mentee=mentee,
         mentors=mentors,
-        start=payload.start,
-        end=payload.end,
-        goals=payload.goals,
+        **payload.model_dump(exclude={"mentee", "mentors"}),
     )
     return Status(201, MentorshipOut.of(selectors.get_mentorship(request.user, mentorship.pk)))
 
@@ -235,24 +205,14 @@ class SecondmentOut(Schema):
 
     @staticmethod
     def of(secondment: Secondment, on: date) -> SecondmentOut:
-        return SecondmentOut(
-            id=secondment.pk,
-            person_id=secondment.person_id,
+        return out_of(
+            SecondmentOut,
+            secondment,
             person_name=secondment.person.name,
             village_code=secondment.person.village_id,
-            kind=secondment.kind,
             kind_label=str(secondment.get_kind_display()),
-            mode=secondment.mode,
             host_code=secondment.host_id,
             host_name=secondment.host.name,
-            post_title=secondment.post_title,
-            start=secondment.start,
-            planned_end=secondment.planned_end,
-            actual_end=secondment.actual_end,
-            goals=secondment.goals,
-            override_reason=secondment.override_reason,
-            reported_on=secondment.reported_on,
-            host_grade=secondment.host_grade,
             overdue=secondment.is_overdue(on),
         )
 
@@ -279,12 +239,12 @@ def list_secondments(
     request,
     overdue: bool = Query(False, description="只列出已过计划结束日期仍未提交总结的"),
     kind: SecondmentKind | None = None,
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    limit: Limit = 100,
     offset: Offset = 0,
 ):
     on = today()
     queryset = selectors.secondments(request.user, overdue_on=on if overdue else None, kind=kind or "")
-    return _page(queryset, offset, limit, lambda s: SecondmentOut.of(s, on))
+    return page_of(queryset, offset, limit, lambda s: SecondmentOut.of(s, on))
 
 
 @secondments_router.post(
@@ -293,19 +253,8 @@ def list_secondments(
     summary="Record a secondment (length and overlaps checked)",
 )
 def create_secondment(request, payload: SecondmentIn):
-    person = selectors.get_person(request.user, payload.person)
-    secondment = services.create_secondment(
-        actor=request.user,
-        data=services.SecondmentInput(
-            person=person,
-            kind=payload.kind,
-            mode=payload.mode,
-            host=_division(payload.host, "host"),
-            start=payload.start,
-            planned_end=payload.planned_end,
-            goals=payload.goals,
-            post_title=payload.post_title,
-            override_reason=payload.override_reason,
-        ),
-    )
+    values = payload.model_dump()
+    values["person"] = selectors.get_person(request.user, payload.person)
+    values["host"] = _division(payload.host, "host")
+    secondment = services.create_secondment(actor=request.user, data=services.SecondmentInput(**values))
     return Status(201, SecondmentOut.of(selectors.get_secondment(request.user, secondment.pk), today()))

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from yanzhen.core.api_schemas import out_of
 from yanzhen.divisions import selectors
 from yanzhen.divisions.models import Division
 
@@ -24,19 +25,13 @@ class DivisionOut(Schema):
 
     @staticmethod
     def from_division(division: Division) -> "DivisionOut":
-        return DivisionOut(
-            code=division.code,
-            full_code=division.full_code,
-            name=division.name,
-            level=division.level,
+        return out_of(
+            DivisionOut,
+            division,
             level_name=str(division.get_level_display()),
-            kind=division.kind,
             parent_code=division.parent_id,
             tags=[tag.name for tag in division.tags.all()],
             industries=[industry.name for industry in division.industries.all()],
-            collective_income=division.collective_income,
-            latitude=division.latitude,
-            longitude=division.longitude,
         )
 
 

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.accounts import reauth
 from yanzhen.core import text, versioning
 from yanzhen.core.api_errors import Error, error_body
+from yanzhen.core.api_schemas import IfMatch, Limit, existing, out_of
 from yanzhen.core.guards import raise_errors
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.text import Line, Multiline
@@ -28,8 +29,6 @@ from yanzhen.people.codes import EducationBand, Gender, PoliticalStatus
 from yanzhen.people.models import Person, Skill, Source
 
 router = Router()
-
-MAX_LIMIT = 500
 
 
 class PersonFilters(Schema):
@@ -129,11 +128,6 @@ class ResumeIo(Schema):
     text: Line
 
 
-def _each(schema: type[Schema], records) -> list:
-    """Each record as the schema, field by field."""
-    return [schema(**{name: getattr(record, name) for name in schema.model_fields}) for record in records]
-
-
 class PersonDetailOut(PersonOut):
     birth_date: date
     native_place: str
@@ -167,9 +161,9 @@ class PersonDetailOut(PersonOut):
             has_industry_experience=person.has_industry_experience,
             rewards_and_punishments=person.rewards_and_punishments,
             notes=person.notes,
-            educations=_each(EducationIo, person.educations.all()),
-            family=_each(FamilyIo, person.family.all()),
-            resume=_each(ResumeIo, person.resume_lines.all()),
+            educations=[out_of(EducationIo, record) for record in person.educations.all()],
+            family=[out_of(FamilyIo, record) for record in person.family.all()],
+            resume=[out_of(ResumeIo, record) for record in person.resume_lines.all()],
             created_at=person.created_at,
             updated_at=person.updated_at,
             **revealed,
@@ -221,6 +215,15 @@ def _too_long(payload: PersonIn) -> dict[str, str]:
     return errors
 
 
+# The fields of `PersonIn` given as codes, ids or schemas, that `_person_input` resolves; the rest pass as they are.
+RESOLVED = {"village", "source", "skills", "industries", "educations", "family", "resume"}
+
+
+def _inputs(kind: type, items: list[Any] | None) -> list | None:
+    """The records as the service takes them; None (keep those stored) where the payload has none."""
+    return None if items is None else [kind(**item.model_dump()) for item in items]
+
+
 def _person_input(payload: PersonIn) -> services.PersonInput:
     """Resolve the codes and ids of the payload; unknown ones are errors of their field."""
     errors = _too_long(payload)
@@ -232,44 +235,19 @@ def _person_input(payload: PersonIn) -> services.PersonInput:
         source = Source.objects.filter(pk=payload.source).first()
         if source is None:
             errors["source"] = f"来源 {payload.source} 不存在"
-    skills = list(Skill.objects.filter(pk__in=payload.skills))
-    if len(skills) != len(set(payload.skills)):
-        missing = sorted(set(payload.skills) - {skill.pk for skill in skills})
-        errors["skills"] = f"特长 {', '.join(map(str, missing))} 不存在"
-    industries = list(Industry.objects.filter(pk__in=payload.industries))
-    if len(industries) != len(set(payload.industries)):
-        missing = sorted(set(payload.industries) - {industry.pk for industry in industries})
-        errors["industries"] = f"产业 {', '.join(map(str, missing))} 不存在"
+    skills = existing(Skill, payload.skills, errors=errors, field="skills", noun="特长")
+    industries = existing(Industry, payload.industries, errors=errors, field="industries", noun="产业")
     raise_errors(errors)
     assert village is not None  # an unknown village was refused above
     return services.PersonInput(
-        name=payload.name,
-        id_number=payload.id_number,
+        **payload.model_dump(exclude=RESOLVED),
         village=village,
-        political_status=payload.political_status,
-        gender=payload.gender,
-        birth_date=payload.birth_date,
-        ethnicity=payload.ethnicity,
-        native_place=payload.native_place,
-        party_join_date=payload.party_join_date,
-        degree=payload.degree,
-        phone=payload.phone,
         source=source,
         skills=skills,
         industries=industries,
-        skills_text=payload.skills_text,
-        has_industry_experience=payload.has_industry_experience,
-        rewards_and_punishments=payload.rewards_and_punishments,
-        notes=payload.notes,
-        educations=None
-        if payload.educations is None
-        else [services.EducationInput(**e.model_dump()) for e in payload.educations],
-        family=None
-        if payload.family is None
-        else [services.FamilyInput(**m.model_dump()) for m in payload.family],
-        resume=None
-        if payload.resume is None
-        else [services.ResumeInput(**r.model_dump()) for r in payload.resume],
+        educations=_inputs(services.EducationInput, payload.educations),
+        family=_inputs(services.FamilyInput, payload.family),
+        resume=_inputs(services.ResumeInput, payload.resume),
     )
 
 
@@ -278,12 +256,7 @@ def _detail(request, pk: int) -> Person:
 
 
 @router.get("", response=PersonPage, summary="People inside the caller's jurisdiction, searched and filtered")
-def list_persons(
-    request,
-    filters: Query[PersonFilters],
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_persons(request, filters: Query[PersonFilters], limit: Limit = 50, offset: Offset = 0):
     ids = selectors.search_people(request.user, **filters.as_keywords()).values_list("pk", flat=True)
     page = list(ids[offset : offset + limit])
     by_id = Person.objects.select_related(*selectors.PERSON_LIST_RELATED).in_bulk(page)
@@ -327,11 +300,7 @@ def get_person(
     summary="Replace an archive",
 )
 def update_person(
-    request,
-    response: HttpResponse,
-    person_id: int,
-    payload: PersonIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, person_id: int, payload: PersonIn, if_match: IfMatch = None
 ):
     person = _detail(request, person_id)
     with versioning.if_match(if_match, Person, pk=person.pk):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -19,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit, xlsx
+from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.guards import today
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.models import Division
@@ -102,9 +102,7 @@ def build_template() -> bytes:
         column = _column(field_name)
         validation.add(f"{column}3:{column}{TEMPLATE_ROWS + 2}")
         sheet.add_data_validation(validation)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def in_pool_candidacies(actor, division: Division):
@@ -197,8 +195,7 @@ def export_roster(
     for values in roster_rows(in_pool_candidacies(actor, division), full=full, on=on):
         sheet.append([text_cell(sheet, value) for value in values])
         rows += 1
-    buffer = BytesIO()
-    workbook.save(buffer)
+    content = workbook_bytes(workbook)
     audit.record(
         action=AuditAction.EXPORT,
         user=actor,
@@ -206,4 +203,4 @@ def export_roster(
         object_repr=f"花名册 {division.name}",
         detail={"format": "roster", "division": division.code, "rows": rows, "full_id_number": full},
     )
-    return buffer.getvalue(), rows, full
+    return content, rows, full

@@ -349,22 +349,7 @@ def _write(
     run.candidacies_updated = result.candidacies_updated
     run.save()
     result.run = run
-    audit.record(
-        action=AuditAction.IMPORT,
-        user=actor,
-        username="console" if actor is None else "",
-        request=request,
-        object_repr=f"花名册 {result.file_name}",
-        division_code=division.code,
-        detail={
-            "kind": ImportKind.ROSTER,
-            "import_run": run.pk,
-            "file_name": result.file_name,
-            "sha256": result.sha256,
-            "division": division.code,
-            **result.counts(),
-        },
-    )
+    _audit(actor, request, result, division.code, run=run, **result.counts())
     report(progress, WRITE_STEPS, WRITE_STEPS, WRITING)
 
 
@@ -372,19 +357,42 @@ def _audit_failure(actor, result: ImportResult, request) -> None:
     """A refused import writes no data, but the attempt is a security event of its own."""
     if result.ok or result.dry_run:
         return
+    _audit(
+        actor,
+        request,
+        result,
+        result.division_code,
+        outcome=AuditOutcome.FAILURE,
+        errors=len(result.problems),
+    )
+
+
+def _audit(
+    actor,
+    request,
+    result: ImportResult,
+    division_code: str,
+    *,
+    run: ImportRun | None = None,
+    outcome=AuditOutcome.SUCCESS,
+    **detail,
+) -> None:
+    """The import's audit event: its run (once written), the file, its hash and the division, then what
+    `detail` adds (the counts, or the number of errors)."""
     audit.record(
         action=AuditAction.IMPORT,
-        outcome=AuditOutcome.FAILURE,
+        outcome=outcome,
         user=actor,
         username="console" if actor is None else "",
         request=request,
         object_repr=f"花名册 {result.file_name}",
-        division_code=result.division_code,
+        division_code=division_code,
         detail={
             "kind": ImportKind.ROSTER,
+            **({"import_run": run.pk} if run is not None else {}),
             "file_name": result.file_name,
             "sha256": result.sha256,
-            "division": result.division_code,
-            "errors": len(result.problems),
+            "division": division_code,
+            **detail,
         },
     )

@@ -20,10 +20,9 @@ from typing import NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from yanzhen.assessments import rules, selectors
-from yanzhen.assessments.api import MAX_LIMIT, page_of
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
@@ -35,6 +34,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.core import versioning
 from yanzhen.core.api_errors import Conflict, Error
+from yanzhen.core.api_schemas import IfMatch, Limit, out_of, page_of
 from yanzhen.core.ids import Id, Offset
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
@@ -208,15 +208,14 @@ def _monthly_out(scores: list[MonthlyScore]) -> list[MonthlyScoreOut]:
     for score in scores:
         grade = incumbent_rules.monthly_grade(score, settings[rules.county_code(score.term.seat.village_id)])
         rows.append(
-            MonthlyScoreOut(
-                id=score.pk,
+            out_of(
+                MonthlyScoreOut,
+                score,
                 **_term_fields(score.term),
                 month=_month_text(score.month),
                 items=[ItemScoreOut(**row) for row in score.items],
-                total=score.total,
                 grade=grade,
                 grade_label=incumbent_rules.grade_name(grade),
-                note=score.note,
             )
         )
     return rows
@@ -236,12 +235,7 @@ def _month_filter(value: str | None, field: str) -> date | None:
     response={200: MonthlyScorePage, 422: Error},
     summary="Monthly scores (月考评) inside the caller's jurisdiction",
 )
-def list_monthly_scores(
-    request,
-    filters: Query[MonthlyScoreFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_monthly_scores(request, filters: Query[MonthlyScoreFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = _narrowed(_monthly_scores(request.user), request.user, filters)
     for value, field, lookup in (
         (filters.month, "month", "month"),
@@ -295,11 +289,7 @@ def get_monthly_score(request, response: HttpResponse, score_id: int):
     summary="Correct a monthly score (the items stay those it was scored on)",
 )
 def update_monthly_score(
-    request,
-    response: HttpResponse,
-    score_id: int,
-    payload: MonthlyScoreUpdateIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, score_id: int, payload: MonthlyScoreUpdateIn, if_match: IfMatch = None
 ):
     score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
     with versioning.if_match(if_match, MonthlyScore, pk=score.pk):
@@ -333,17 +323,7 @@ class AnnualReviewOut(TermFields):
 
     @staticmethod
     def of(review: AnnualReview) -> AnnualReviewOut:
-        return AnnualReviewOut(
-            id=review.pk,
-            **_term_fields(review.term),
-            year=review.year,
-            report_text=review.report_text,
-            satisfied=review.satisfied,
-            basically_satisfied=review.basically_satisfied,
-            dissatisfied=review.dissatisfied,
-            satisfaction=review.satisfaction,
-            reviewed_on=review.reviewed_on,
-        )
+        return out_of(AnnualReviewOut, review, **_term_fields(review.term))
 
 
 class AnnualReviewPage(Schema):
@@ -382,12 +362,7 @@ def _annual_reviews(user):
 @router.get(
     "/annual-reviews", response=AnnualReviewPage, summary="双述双评 records inside the caller's jurisdiction"
 )
-def list_annual_reviews(
-    request,
-    filters: Query[AnnualReviewFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
-):
+def list_annual_reviews(request, filters: Query[AnnualReviewFilters], limit: Limit = 100, offset: Offset = 0):
     queryset = _narrowed(_annual_reviews(request.user), request.user, filters)
     if filters.year is not None:
         queryset = queryset.filter(year=filters.year)
@@ -424,11 +399,7 @@ def get_annual_review(request, response: HttpResponse, review_id: int):
     summary="Correct a 双述双评 record",
 )
 def update_annual_review(
-    request,
-    response: HttpResponse,
-    review_id: int,
-    payload: AnnualReviewUpdateIn,
-    if_match: str | None = Header(None, alias="If-Match", description=versioning.IF_MATCH_DESCRIPTION),
+    request, response: HttpResponse, review_id: int, payload: AnnualReviewUpdateIn, if_match: IfMatch = None
 ):
     review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
     with versioning.if_match(if_match, AnnualReview, pk=review.pk):
@@ -463,19 +434,14 @@ class ProposalOut(TermFields):
 
     @staticmethod
     def of(proposal: AdjustmentProposal) -> ProposalOut:
-        return ProposalOut(
-            id=proposal.pk,
+        return out_of(
+            ProposalOut,
+            proposal,
             **_term_fields(proposal.term),
             rule=proposal.rule.text,
             first_month=_month_text(proposal.first_month),
             last_month=_month_text(proposal.last_month),
-            basis_text=proposal.basis_text,
-            state=proposal.state,
             state_label=proposal.state_name,
-            created_at=proposal.created_at,
-            decided_on=proposal.decided_on,
-            decision_note=proposal.decision_note,
-            withdrawn_reason=proposal.withdrawn_reason,
         )
 
 
@@ -514,10 +480,7 @@ def _proposals(user):
     summary="Adjustment proposals (调整建议) inside the caller's jurisdiction",
 )
 def list_adjustment_proposals(
-    request,
-    filters: Query[ProposalFilters],
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: Offset = 0,
+    request, filters: Query[ProposalFilters], limit: Limit = 100, offset: Offset = 0
 ):
     queryset = _narrowed(_proposals(request.user), request.user, filters, person="person_id")
     if filters.state:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from yanzhen.assessments import lists
-from yanzhen.assessments.exports import send_export
+from yanzhen.assessments.exports import Export
 from yanzhen.assessments.incumbents import selectors
 from yanzhen.assessments.incumbents.views import year_from_query
 from yanzhen.assessments.models import GRADE_NAMES, Grade
@@ -33,6 +33,9 @@ REVIEW_HEADER = [
     "满意率（%）",
     "评议日期",
 ]
+
+REVIEWS = Export("annual_reviews", "双述双评", sheet="双述双评")
+ANALYSIS = Export("incumbent_analysis", "村干部半年研判", sheet="半年研判")
 
 
 def _term_place(term) -> list[str]:
@@ -70,20 +73,17 @@ def review_export(request):
                 review.reviewed_on.isoformat(),
             ]
         )
-    place = division.name if division is not None else "全部"
     years = f"{year}年" if year is not None else "全部年度"
-    return send_export(
+    return REVIEWS.send(
         request,
-        export="annual_reviews",
-        title=f"双述双评 {place} {years}",
         division=division,
+        when=years,
+        when_in_filename=years,
+        when_in_fallback=str(year or "all"),
         scope={"year": year},
         chosen=chosen,
-        sheet="双述双评",
         header=REVIEW_HEADER,
         rows=rows,
-        filename=f"双述双评_{place}_{years}.xlsx",
-        fallback=f"annual_reviews_{division_code(division) or 'all'}_{year or 'all'}.xlsx",
     )
 
 
@@ -110,17 +110,6 @@ def analysis_export(request):
             "是" if row.pending else "否",
         ]
         rows.append(values)
-    place = division.name if division is not None else "全部"
-    return send_export(
-        request,
-        export="incumbent_analysis",
-        title=f"村干部半年研判 {place} {period.name}",
-        division=division,
-        scope={"period": period.key},
-        chosen=chosen,
-        sheet="半年研判",
-        header=header,
-        rows=rows,
-        filename=f"村干部半年研判_{place}_{period.key}.xlsx",
-        fallback=f"incumbent_analysis_{division_code(division) or 'all'}_{period.key}.xlsx",
+    return ANALYSIS.send_for_period(
+        request, period, division=division, chosen=chosen, header=header, rows=rows
     )

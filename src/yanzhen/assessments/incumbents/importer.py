@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,7 +32,6 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from yanzhen.assessments.exports import xlsx_response
 from yanzhen.assessments.incumbents import services
 from yanzhen.assessments.models import IncumbentScoreItem
 from yanzhen.assessments.periods import half_containing
@@ -43,6 +41,7 @@ from yanzhen.assessments.views.common import (
     require_reader,
 )
 from yanzhen.core import audit, guards, text, xlsx
+from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.models import AuditAction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -142,9 +141,7 @@ def build_template(
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # -- reading an upload -------------------------------------------------------------------------------------
@@ -448,6 +445,26 @@ def _back(division: Division, month: date) -> str:
     return reverse("assessments:incumbent-analysis") + "?" + query
 
 
+# What the audit log calls the template's download and the import.
+AUDITED_AS = {
+    AuditAction.EXPORT: ("export", "monthly_score_template"),
+    AuditAction.IMPORT: ("import", "monthly_scores"),
+}
+
+
+def _audit(request, action: AuditAction, title: str, division: Division, month: date, **detail) -> None:
+    """The audit event of the month's template or import, titled with the place and month."""
+    key, kind = AUDITED_AS[action]
+    audit.record(
+        action=action,
+        user=request.user,
+        request=request,
+        object_repr=f"{title} {_place(division)} {month:%Y年%m月}",
+        division_code=division.code,
+        detail={key: kind, "division": division.code, "month": f"{month:%Y-%m}", **detail},
+    )
+
+
 @require_GET
 def score_template(request):
     """The month's template: every incumbent under the division holding a seat that month and not yet
@@ -458,23 +475,10 @@ def score_template(request):
         messages.error(request, _("The county has not set the monthly scoring items yet."))
         return redirect(reverse("assessments:incumbent-score-import") + "?" + scores_query(division, month))
     terms = [row.term for row in services.division_rows(request.user, division, month) if row.score is None]
-    place = _place(division)
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"月考评模板 {place} {month:%Y年%m月}",
-        division_code=division.code,
-        detail={
-            "export": "monthly_score_template",
-            "division": division.code,
-            "month": f"{month:%Y-%m}",
-            "rows": len(terms),
-        },
-    )
-    return xlsx_response(
+    _audit(request, AuditAction.EXPORT, "月考评模板", division, month, rows=len(terms))
+    return xlsx.download(
         build_template(division, month, items, terms),
-        f"月考评_{place}_{month:%Y-%m}.xlsx",
+        f"月考评_{_place(division)}_{month:%Y-%m}.xlsx",
         f"monthly_scores_{division.code}_{month:%Y-%m}.xlsx",
     )
 
@@ -507,19 +511,14 @@ def score_import(request):
                     dry_run=dry_run,
                 )
                 if not outcome.problems and not dry_run:
-                    audit.record(
-                        action=AuditAction.IMPORT,
-                        user=request.user,
-                        request=request,
-                        object_repr=f"月考评导入 {_place(division)} {month:%Y年%m月}",
-                        division_code=division.code,
-                        detail={
-                            "import": "monthly_scores",
-                            "division": division.code,
-                            "month": f"{month:%Y-%m}",
-                            "rows": outcome.saved,
-                            "file": (uploaded.name or "")[:200],
-                        },
+                    _audit(
+                        request,
+                        AuditAction.IMPORT,
+                        "月考评导入",
+                        division,
+                        month,
+                        rows=outcome.saved,
+                        file=(uploaded.name or "")[:200],
                     )
             if not outcome.problems:
                 if not dry_run:
