@@ -11,6 +11,8 @@ outsider    admin of another county, 武都区 621202
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -224,11 +226,43 @@ def persona(db):
 
 @pytest.fixture
 def client_for(db):
-    """A logged-in test client for a persona."""
+    """A logged-in test client for a persona (see `session_login`)."""
 
     def make(username: str) -> Client:
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        session_login(client, User.objects.get(username=username))
         return client
 
     return make
+
+
+def session_login(client: Client, user: User) -> None:
+    """The session a login leaves, without the login's bookkeeping: what `auth.login` and
+    `accounts.signals.on_login` put in the session (the user, his password hash, the time the password was
+    entered, the second factor still owed), but no audit row, no django-axes access log, no `last_login` (and
+    its history row) and no single-session registration. A test client logs in some 2,500 times in the suite,
+    and that bookkeeping was most of the cost of each; the tests of the login itself (test_sessions,
+    test_auth, test_audit_log, test_two_factor ...) log in with `client.login` or `client.force_login`."""
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from yanzhen.accounts import reauth, two_factor_state
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = client._get_backend()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[reauth.ENTERED_AT] = time.time()
+    state = two_factor_state.decide(user)
+    if state is not None:
+        session[two_factor_state.SESSION_KEY] = state
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME].update(
+        {
+            "path": "/",
+            "domain": settings.SESSION_COOKIE_DOMAIN,
+            "secure": settings.SESSION_COOKIE_SECURE or "",
+        }
+    )
