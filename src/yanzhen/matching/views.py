@@ -25,6 +25,7 @@ from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import require_editor, today
 from yanzhen.core.listing import ListSpec, selected_ids
 from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.matching import selectors, services
@@ -92,52 +93,35 @@ def village(request, code: str):
     )
 
 
-def _saved_versioned(form, record, model, pk: str, call) -> bool:
-    """A posted edit of `record`: valid, not overtaken by another save (`core.versioning`), and accepted by
-    the service `call`; else False with the errors on the form."""
-    versioning.track(form, record)
-    if not form.is_valid():
-        return False
-    try:
-        with versioning.saving(form, model, pk=pk):
-            call()
-    except ValidationError as invalid:
-        add_service_errors(form, invalid)
-        return False
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def demand_edit(request, code: str):
     division = selectors.get_village(request.user, code)
     require_editor(request.user)
     _place, demand, _saved = selectors.village_demand(request.user, division)
     stored = VillageDemand.objects.filter(pk=division.code).first()
-    if request.method == "POST":
-        form = DemandForm(request.POST)
-        if _saved_versioned(
-            form,
-            stored,
-            VillageDemand,
-            division.code,
-            lambda: services.save_demand(actor=request.user, village=division, **form.cleaned_data),
-        ):
-            messages.success(request, _("The demand list is saved."))
-            return redirect("matching:village", code=division.code)
-    else:
-        form = DemandForm(
-            initial={
-                "posts": list(PostType.objects.filter(code__in=demand.posts)),
-                "skills": list(Skill.objects.filter(name__in=demand.skills)),
-                "industries": list(Industry.objects.filter(name__in=demand.industries)),
-                "minimum_age": demand.minimum_age,
-                "maximum_age": demand.maximum_age,
-                "education_band": demand.education_band,
-                "preferred_gender": demand.preferred_gender,
-                "notes": demand.notes,
-            }
-        )
-        versioning.track(form, stored)
+    form = edit_form(
+        request,
+        DemandForm,
+        stored,
+        initial=lambda: {
+            "posts": list(PostType.objects.filter(code__in=demand.posts)),
+            "skills": list(Skill.objects.filter(name__in=demand.skills)),
+            "industries": list(Industry.objects.filter(name__in=demand.industries)),
+            "minimum_age": demand.minimum_age,
+            "maximum_age": demand.maximum_age,
+            "education_band": demand.education_band,
+            "preferred_gender": demand.preferred_gender,
+            "notes": demand.notes,
+        },
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.save_demand(actor=request.user, village=division, **form.cleaned_data),
+        within=versioning.saving(form, VillageDemand, pk=division.code),
+        message=_("The demand list is saved."),
+    ):
+        return redirect("matching:village", code=division.code)
     return render(
         request,
         "matching/demand_form.html",
@@ -315,20 +299,19 @@ def weights(request):
         raise PermissionDenied
     county = user.division
     current = weights_for(county.code)
-    if request.method == "POST":
-        form = WeightsForm(request.POST)
-        if _saved_versioned(
-            form,
-            current,
-            MatchingWeights,
-            county.code,
-            lambda: services.save_weights(actor=user, county=county, **form.cleaned_data),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("matching:weights")
-    else:
-        form = WeightsForm(initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS})
-        versioning.track(form, current)
+    form = edit_form(
+        request,
+        WeightsForm,
+        current,
+        initial=lambda: {name: getattr(current, name) for name in services.WEIGHT_FIELDS},
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.save_weights(actor=user, county=county, **form.cleaned_data),
+        within=versioning.saving(form, MatchingWeights, pk=county.code),
+    ):
+        return redirect("matching:weights")
     return render(
         request, "matching/weights.html", {"form": form, "county": county, "saved": not current._state.adding}
     )

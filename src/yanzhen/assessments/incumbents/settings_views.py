@@ -27,7 +27,6 @@ from yanzhen.assessments.views.common import (
 from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 
-REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
 BAND_FIELDS = ["excellent", "competent", "basic"]
 RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
 

@@ -27,7 +27,6 @@ from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
     AnnualReview,
-    Grade,
     MonthlyScore,
     ProposalState,
 )
@@ -35,13 +34,13 @@ from yanzhen.assessments.views.common import (
     announces_fired_rules,
     date_or_none,
     division_code,
-    division_from_query,
     errors_by_field,
     int_or_none,
     list_page,
     other_errors,
     period_choices,
-    period_from_query,
+    reader_division,
+    reader_period,
     require_reader,
     state_from_query,
 )
@@ -52,8 +51,6 @@ from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
 
 REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
-BAND_FIELDS = ["excellent", "competent", "basic"]
-RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
 
 
 def _village_url(village_code: str, month: date) -> str:
@@ -294,8 +291,7 @@ def year_from_query(request) -> int | None:
 
 @require_GET
 def review_list(request):
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     year = year_from_query(request)
     listing = lists.ANNUAL_REVIEWS.page(
         request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
@@ -372,8 +368,7 @@ def review_delete(request, pk: int):
 
 @require_GET
 def proposal_list(request):
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     state = state_from_query(request)
     listing = lists.ADJUSTMENT_PROPOSALS.page(
         request,
@@ -451,9 +446,7 @@ def proposal_detail(request, pk: int):
 
 @require_GET
 def analysis(request):
-    require_reader(request)
-    division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    division, period = reader_period(request, halves_only=True)
     months = selectors.half_year_months(period)
     current = guards.today().replace(day=1)
     # The Excel round trip of monthly scores works on a township or a village: offered for the latest month

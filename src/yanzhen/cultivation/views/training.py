@@ -19,6 +19,7 @@ from yanzhen.core import audit, versioning, xlsx
 from yanzhen.core.guards import get_for_view, require_editor, today
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import form_page
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, enrolment_units
 from yanzhen.cultivation.models import Training, TrainingKind
@@ -331,17 +332,14 @@ def training_enrol(request, pk: int):
             return redirect("cultivation:training-detail", training.pk)
     plan = _unit_plan(request, training) if request.method == "GET" else None
     unit_form = EnrolUnitForm(initial={"unit": plan.unit.code} if plan else None, user=request.user)
-    return render(
+    return form_page(
         request,
         "cultivation/enrol.html",
-        {
-            "training": training,
-            "form": form,
-            "unit_form": unit_form,
-            "plan": plan,
-            "skipped": skipped,
-        },
-        status=400 if form.errors else 200,
+        form,
+        training=training,
+        unit_form=unit_form,
+        plan=plan,
+        skipped=skipped,
     )
 
 
