@@ -1,18 +1,20 @@
 """Small pieces the pages of every app share: the form of an edit page, a form saved through its service, a
-form page of a village."""
+form page (of a village), an xlsx export."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from io import BytesIO
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from yanzhen.core import versioning
+from yanzhen.core import audit, versioning, xlsx
 from yanzhen.core.forms import run_service
+from yanzhen.core.models import AuditAction
 
 
 def edit_form(request, form_class, record, *, source=None, initial: Callable[[], Mapping] | None = None):
@@ -60,3 +62,14 @@ def form_page(request, template: str, form, **context):
 def village_form_page(request, template: str, village, form, **context):
     """A page of one record of a village with its form (`form_page`), with the village's breadcrumb."""
     return form_page(request, template, form, **context, division=village, breadcrumb=village.ancestors())
+
+
+def export_response(request, workbook, *, title: str, detail: dict, filename: str, fallback: str):
+    """An xlsx export: the workbook written, the export recorded in the audit log (`title`, `detail`) and the
+    workbook answered as a download named `filename` (`fallback` in ASCII, `core.xlsx.download`)."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    audit.record(
+        action=AuditAction.EXPORT, user=request.user, request=request, object_repr=title, detail=detail
+    )
+    return xlsx.download(buffer.getvalue(), filename, fallback)

@@ -4,13 +4,9 @@ Views parse input and call the selectors and services."""
 
 from __future__ import annotations
 
-from io import BytesIO
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,12 +16,11 @@ from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
-from yanzhen.core import audit, versioning, xlsx
+from yanzhen.core import versioning, xlsx
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import require_editor, today
 from yanzhen.core.listing import ListSpec, selected_ids
-from yanzhen.core.models import AuditAction
-from yanzhen.core.views_kit import edit_form, saved
+from yanzhen.core.views_kit import edit_form, export_response, saved
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.matching import selectors, services
@@ -233,11 +228,6 @@ SUPPLY_HEADER = [
 ]
 
 
-def _cell(sheet, value):
-    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
-    return xlsx.cell(sheet, value)
-
-
 @require_GET
 def supply_export(request):
     """The supply list as xlsx: ID numbers masked, the export audited. Only the roles that manage people
@@ -268,27 +258,20 @@ def supply_export(request):
             row.trainings,
             reserve.id_number_masked,
         ]
-        sheet.append([_cell(sheet, value) for value in values])
-    buffer = BytesIO()
-    workbook.save(buffer)
+        sheet.append([xlsx.cell(sheet, value) for value in values])
     on = today()
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr="人才供给清单",
+    return export_response(
+        request,
+        workbook,
+        title="人才供给清单",
         detail={
             "rows": len(rows),
             "filters": {k: v for k, v in vars(filters).items() if v},
             **({"selected": len(selected_ids(request))} if selected_ids(request) else {}),
         },
+        filename=f"人才供给清单_{on:%Y-%m-%d}.xlsx",
+        fallback=f"supply_{on:%Y-%m-%d}.xlsx",
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    filename = f"人才供给清单_{on:%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"supply_{on:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,7 +15,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -35,9 +35,9 @@ from yanzhen.assessments.views.common import (
     date_or_none,
     division_code,
     errors_by_field,
+    errors_page,
     int_or_none,
     list_page,
-    other_errors,
     period_choices,
     reader_division,
     reader_period,
@@ -253,21 +253,17 @@ def score_edit(request, pk: int):
         for entry in score.items
     ]
     village = score.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_score_form.html",
-        {
-            "score": score,
-            "version": version,
-            "fields": fields,
-            "note": note,
-            "errors": errors,
-            "other_errors": other_errors(errors, [field["name"] for field in fields] + ["note"]),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-            "back": _village_url(village.code, score.month),
-        },
-        status=422 if errors else 200,
+        errors,
+        [field["name"] for field in fields] + ["note"],
+        village=village,
+        score=score,
+        version=version,
+        fields=fields,
+        note=note,
+        back=_village_url(village.code, score.month),
     )
 
 
@@ -329,20 +325,16 @@ def review_edit(request, pk: int):
             messages.success(request, _("The annual review was saved."))
             return redirect(_reviews_url(review.term.seat.village_id, review.year))
     village = review.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_review_form.html",
-        {
-            "review": review,
-            "version": version,
-            "values": values,
-            "errors": errors,
-            "other_errors": other_errors(errors, REVIEW_FIELDS),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-            "back": _reviews_url(village.code, review.year),
-        },
-        status=422 if errors else 200,
+        errors,
+        REVIEW_FIELDS,
+        village=village,
+        review=review,
+        version=version,
+        values=values,
+        back=_reviews_url(village.code, review.year),
     )
 
 
@@ -421,23 +413,18 @@ def proposal_detail(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return redirect("assessments:incumbent-proposal-detail", pk=proposal.pk)
-    village = proposal.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_proposal_detail.html",
-        {
-            "proposal": proposal,
-            "scores": selectors.streak_scores(proposal),
-            "can_decide": request.user.can_edit and proposal.state == ProposalState.PENDING,
-            "errors": errors,
-            "failed": failed,
-            "other_errors": other_errors(errors, ["on", "note", "reason"]),
-            "posted": posted,
-            "today": guards.today(),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-        },
-        status=422 if errors else 200,
+        errors,
+        ["on", "note", "reason"],
+        village=proposal.term.seat.village,
+        proposal=proposal,
+        scores=selectors.streak_scores(proposal),
+        can_decide=request.user.can_edit and proposal.state == ProposalState.PENDING,
+        failed=failed,
+        posted=posted,
+        today=guards.today(),
     )
 
 

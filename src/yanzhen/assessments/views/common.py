@@ -181,6 +181,19 @@ def other_errors(errors: dict[str, str], shown: list[str]) -> list[str]:
     return [message for field, message in errors.items() if field not in shown]
 
 
+def errors_page(request, template: str, errors: dict[str, str], shown: list[str], *, village=None, **context):
+    """A page whose inputs are read by hand (no Django form): the errors by field, those of the fields it has
+    no input for above the form (`other_errors`), 422 when there are any; the village's breadcrumb if given."""
+    if village is not None:
+        context.update(division=village, breadcrumb=village.ancestors())
+    return render(
+        request,
+        template,
+        {**context, "errors": errors, "other_errors": other_errors(errors, shown)},
+        status=422 if errors else 200,
+    )
+
+
 # -- what the rules did -----------------------------------------------------------------------------------
 
 ONE_BY_ONE = 3  # more records of one kind than this: one message with the count and a link to the list
