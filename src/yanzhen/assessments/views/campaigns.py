@@ -148,13 +148,12 @@ def commendation_create(request):
     if not rules.may_commend(request.user):
         raise PermissionDenied
     form = CommendationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if saved(
-            request,
-            form,
-            lambda: services.add_commendation(actor=request.user, person=person, **form.cleaned_data),
-        ):
-            return redirect("people:archive", pk=person.pk)
+    if saved(
+        request,
+        form,
+        lambda: services.add_commendation(actor=request.user, person=person, **form.cleaned_data),
+    ):
+        return redirect("people:archive", pk=person.pk)
     return village_form_page(
         request, "assessments/commendation_form.html", person.village, form, person=person
     )

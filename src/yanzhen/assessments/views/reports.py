@@ -90,22 +90,11 @@ def report_create(request):
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": period.year, "half": period.half}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        report = saved(
-            request,
-            form,
-            lambda: services.submit_report(
-                actor=request.user,
-                person=person,
-                year=data["year"],
-                half=data["half"],
-                text=data["text"],
-                attachment=data["attachment"],
-            ),
-        )
-        if report is not None:
-            return redirect("assessments:report-detail", pk=report.pk)
+    report = saved(
+        request, form, lambda: services.submit_report(actor=request.user, person=person, **form.cleaned_data)
+    )
+    if report is not None:
+        return redirect("assessments:report-detail", pk=report.pk)
     return village_form_page(request, "assessments/report_form.html", person.village, form, person=person)
 
 
@@ -158,15 +147,12 @@ def self_service_link(request):
     )
     current = SelfServiceLink.objects.filter(person=person).select_related("user").first()
     form = SelfServiceLinkForm(request.POST or None, users=users)
-    if request.method == "POST" and form.is_valid():
-        if saved(
-            request,
-            form,
-            lambda: services.link_self_service(
-                actor=request.user, user=form.cleaned_data["user"], person=person
-            ),
-        ):
-            return redirect("people:archive", pk=person.pk)
+    if saved(
+        request,
+        form,
+        lambda: services.link_self_service(actor=request.user, user=form.cleaned_data["user"], person=person),
+    ):
+        return redirect("people:archive", pk=person.pk)
     return village_form_page(
         request, "assessments/self_service_link.html", person.village, form, person=person, current=current
     )
