@@ -13,6 +13,7 @@ from yanzhen.accounts.models import SecurityPolicy, User
 from yanzhen.accounts.roles import Role
 from yanzhen.core.guards import get_for_view
 from yanzhen.core.history import timeline
+from yanzhen.core.views_kit import form_page
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
@@ -52,16 +53,13 @@ def policy(request):
                 return redirect("security")
     else:
         form = SecurityPolicyForm(initial={name: getattr(current, name) for name in services.POLICY_FIELDS})
-    return render(
+    return form_page(
         request,
         "accounts/security_policy.html",
-        {
-            "county": county,
-            "form": form,
-            "policy": current,
-            "timeline": timeline(current) if not current._state.adding else [],
-        },
-        status=400 if form.errors else 200,
+        form,
+        county=county,
+        policy=current,
+        timeline=timeline(current) if not current._state.adding else [],
     )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yanzhen.accounts import two_factor, two_factor_state
 from yanzhen.accounts.forms import CodeForm
+from yanzhen.core.views_kit import form_page
 
 FAILURES_KEY = "yanzhen_two_factor_failures"
 
@@ -48,16 +49,13 @@ def enrol(request):
             two_factor_state.settle(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "enrolled_now": True})
         form.add_error("code", _("The code is wrong or has expired. Enter the code the app shows now."))
-    return render(
+    return form_page(
         request,
         "accounts/two_factor.html",
-        {
-            "enrolled": False,
-            "required": required,
-            "enrolment": two_factor.enrolment_of(device),
-            "form": form,
-        },
-        status=400 if form.errors else 200,
+        form,
+        enrolled=False,
+        required=required,
+        enrolment=two_factor.enrolment_of(device),
     )
 
 
@@ -93,9 +91,4 @@ def verify(request):
             "code",
             _("The code is wrong. %(left)s tries left.") % {"left": two_factor.max_failures() - failures},
         )
-    return render(
-        request,
-        "accounts/two_factor_verify.html",
-        {"form": form, "next": _next_url(request)},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "accounts/two_factor_verify.html", form, next=_next_url(request))

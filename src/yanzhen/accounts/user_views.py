@@ -16,6 +16,7 @@ from yanzhen.accounts.roles import Role
 from yanzhen.core.guards import get_for_view
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.text import normalise
+from yanzhen.core.views_kit import form_page
 
 
 def _require_system_admin(request) -> None:
@@ -92,9 +93,4 @@ def user_edit(request, pk: int | None = None):
         )
     else:
         form = AccountForm(initial={"division_code": request.user.division_id})
-    return render(
-        request,
-        "accounts/user_edit.html",
-        {"form": form, "account": account},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "accounts/user_edit.html", form, account=account)

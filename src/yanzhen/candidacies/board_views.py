@@ -9,12 +9,10 @@ board elsewhere, so a phone needs no second request to get its default."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from types import SimpleNamespace
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import pgettext
@@ -24,10 +22,10 @@ from openpyxl import Workbook
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies import selectors, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState
-from yanzhen.core import audit, xlsx
+from yanzhen.core import xlsx
 from yanzhen.core.guards import today
 from yanzhen.core.listing import ListSpec, selected_ids
-from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import export_response
 from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.place_filter import code_of_jurisdiction
 
@@ -183,11 +181,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _cell(sheet, value):
-    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
-    return xlsx.cell(sheet, value)
-
-
 def export_row(candidacy: Candidacy) -> list:
     person = candidacy.person
     village = candidacy.village
@@ -226,20 +219,13 @@ def export(request):
     sheet = workbook.create_sheet("后备力量人选")
     xlsx.append(sheet, EXPORT_HEADER)
     for candidacy in rows:
-        sheet.append([_cell(sheet, value) for value in export_row(candidacy)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=user,
-        request=request,
-        object_repr="后备力量人选",
-        detail={"rows": len(rows), "selected": len(ids), "state": filters.state, "in": filters.within},
-    )
+        sheet.append([xlsx.cell(sheet, value) for value in export_row(candidacy)])
     on = today()
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = quote(f"后备力量人选_{on:%Y-%m-%d}.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"reserves_{on:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{name}"
+    return export_response(
+        request,
+        workbook,
+        title="后备力量人选",
+        detail={"rows": len(rows), "selected": len(ids), "state": filters.state, "in": filters.within},
+        filename=f"后备力量人选_{on:%Y-%m-%d}.xlsx",
+        fallback=f"reserves_{on:%Y-%m-%d}.xlsx",
     )
-    return response

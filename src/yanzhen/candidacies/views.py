@@ -34,6 +34,7 @@ from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import get_for_view, require_editor, today
 from yanzhen.core.history import timeline
 from yanzhen.core.listing import SELECTED_PARAM
+from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 from yanzhen.holidays.calendar import missing_note
@@ -371,29 +372,14 @@ def county_rules(request, code: str):
     if not request.user.has_role(Role.ADMIN) or county.level != Level.COUNTY:
         raise PermissionDenied
     rules = rules_for(county)
-    if request.method == "POST":
-        form = CountyRulesForm(request.POST)
-        versioning.track(form, rules)
-        if form.is_valid():
-            try:
-                with versioning.saving(form, CountyRules, pk=county.code):
-                    services.save_county_rules(actor=request.user, county=county, **form.cleaned_data)
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(reverse("candidacies:county-rules", args=[county.code]))
-    else:
-        form = CountyRulesForm(
-            initial={
-                "notice_working_days": rules.notice_working_days,
-                "secretary_minimum_age": rules.secretary_minimum_age,
-                "secretary_maximum_age": rules.secretary_maximum_age,
-                "secretary_party_member_required": rules.secretary_party_member_required,
-                "supervision_phone": rules.supervision_phone,
-            }
-        )
-        versioning.track(form, rules)
+    form = edit_form(request, CountyRulesForm, rules)
+    if saved(
+        request,
+        form,
+        lambda: services.save_county_rules(actor=request.user, county=county, **form.cleaned_data),
+        within=versioning.saving(form, CountyRules, pk=county.code),
+    ):
+        return redirect(reverse("candidacies:county-rules", args=[county.code]))
     return render(
         request,
         "candidacies/county_rules.html",

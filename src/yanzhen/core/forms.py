@@ -7,7 +7,8 @@ field, or above the form for a key the form does not have (`__all__`, or a field
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import cast
 
 from django import forms
@@ -25,6 +26,24 @@ def add_service_errors(
     for name, messages in invalid.message_dict.items():
         target = (rename or {}).get(name, name)
         form.add_error(target if target in form.fields else None, messages)
+
+
+def run_service(
+    form: forms.Form,
+    call: Callable[[], object],
+    *,
+    within: AbstractContextManager | None = None,
+    rename: Mapping[str, str | None] | None = None,
+) -> bool:
+    """Call a service for a valid form, inside `within` when given (`versioning.saving(...)`): True when it
+    went through, False when it refused, its messages then on the form (`add_service_errors`)."""
+    try:
+        with within or nullcontext():
+            call()
+    except ValidationError as invalid:
+        add_service_errors(form, invalid, rename)
+        return False
+    return True
 
 
 def bootstrap_class(widget: forms.Widget, *, small: bool = False) -> str | None:

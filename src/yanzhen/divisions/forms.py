@@ -1,7 +1,22 @@
+from typing import cast
+
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.divisions.models import Division, Industry, VillageTag
+
+
+def _coordinate(name: str, bound: int) -> forms.DecimalField:
+    """A latitude or longitude of a village: optional, between -bound and bound, to six decimals."""
+    model_field = cast(models.Field, Division._meta.get_field(name))
+    return forms.DecimalField(
+        label=model_field.verbose_name,
+        required=False,
+        min_value=-bound,
+        max_value=bound,
+        decimal_places=6,
+    )
 
 
 class VillageAttributesForm(forms.Form):
@@ -24,20 +39,8 @@ class VillageAttributesForm(forms.Form):
         max_digits=12,
         decimal_places=2,
     )
-    latitude = forms.DecimalField(
-        label=Division._meta.get_field("latitude").verbose_name,
-        required=False,
-        min_value=-90,
-        max_value=90,
-        decimal_places=6,
-    )
-    longitude = forms.DecimalField(
-        label=Division._meta.get_field("longitude").verbose_name,
-        required=False,
-        min_value=-180,
-        max_value=180,
-        decimal_places=6,
-    )
+    latitude = _coordinate("latitude", 90)
+    longitude = _coordinate("longitude", 180)
 
     def clean(self):
         data = super().clean()

@@ -1,13 +1,12 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yanzhen.candidacies.selectors import village_coverage
 from yanzhen.core import versioning
 from yanzhen.core.guards import require_editor
 from yanzhen.core.history import timeline
+from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
 from yanzhen.divisions.models import Division
@@ -50,31 +49,27 @@ def village_edit(request, code: str):
     require_editor(request.user)
     if not division.is_village:
         raise PermissionDenied
-    if request.method == "POST":
-        form = VillageAttributesForm(request.POST)
-        versioning.track(form, division)
-        if form.is_valid():
-            try:
-                with versioning.saving(form, Division, pk=division.pk):
-                    services.update_village_attributes(
-                        actor=request.user, division=division, **form.cleaned_data
-                    )
-            except ValidationError as invalid:
-                form.add_error(None, invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("division-detail", code=division.code)
-    else:
-        form = VillageAttributesForm(
-            initial={
-                "tags": division.tags.all(),
-                "industries": division.industries.all(),
-                "collective_income": division.collective_income,
-                "latitude": division.latitude,
-                "longitude": division.longitude,
-            }
-        )
-        versioning.track(form, division)
+    form = edit_form(
+        request,
+        VillageAttributesForm,
+        division,
+        initial=lambda: {
+            "tags": division.tags.all(),
+            "industries": division.industries.all(),
+            "collective_income": division.collective_income,
+            "latitude": division.latitude,
+            "longitude": division.longitude,
+        },
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.update_village_attributes(
+            actor=request.user, division=division, **form.cleaned_data
+        ),
+        within=versioning.saving(form, Division, pk=division.pk),
+    ):
+        return redirect("division-detail", code=division.code)
     return render(
         request,
         "divisions/edit.html",

@@ -3,17 +3,15 @@ history. Administrators read them; only the top administrator (`services.may_edi
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.bad_input import BadInput
-from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import today
+from yanzhen.core.views_kit import form_page, saved
 from yanzhen.holidays import calendar, selectors, services
 from yanzhen.holidays.forms import HolidayYearForm
 from yanzhen.holidays.models import HolidayYear
@@ -59,19 +57,17 @@ def year(request, year: int):
         if not may_edit:
             raise PermissionDenied
         form = HolidayYearForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_year(
-                    actor=request.user,
-                    year=year,
-                    text=form.cleaned_data["lines"],
-                    published_at=form.cleaned_data["published_at"],
-                )
-            except ValidationError as invalid:
-                add_service_errors(form, invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("holidays:year", year=year)
+        if saved(
+            request,
+            form,
+            lambda: services.save_year(
+                actor=request.user,
+                year=year,
+                text=form.cleaned_data["lines"],
+                published_at=form.cleaned_data["published_at"],
+            ),
+        ):
+            return redirect("holidays:year", year=year)
     else:
         form = HolidayYearForm(
             initial={
@@ -79,16 +75,13 @@ def year(request, year: int):
                 "published_at": schedule.published_at if schedule else None,
             }
         )
-    return render(
+    return form_page(
         request,
         "holidays/year.html",
-        {
-            "year": year,
-            "schedule": schedule,
-            "form": form,
-            "may_edit": may_edit,
-            "history": selectors.year_history(schedule) if schedule else [],
-            "note": "" if schedule else calendar.years_note([year]),
-        },
-        status=400 if form.errors else 200,
+        form,
+        year=year,
+        schedule=schedule,
+        may_edit=may_edit,
+        history=selectors.year_history(schedule) if schedule else [],
+        note="" if schedule else calendar.years_note([year]),
     )

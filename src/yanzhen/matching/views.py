@@ -4,13 +4,9 @@ Views parse input and call the selectors and services."""
 
 from __future__ import annotations
 
-from io import BytesIO
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,11 +16,11 @@ from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
-from yanzhen.core import audit, versioning, xlsx
+from yanzhen.core import versioning, xlsx
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import require_editor, today
 from yanzhen.core.listing import ListSpec, selected_ids
-from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import edit_form, export_response, saved
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
 from yanzhen.matching import selectors, services
@@ -92,52 +88,35 @@ def village(request, code: str):
     )
 
 
-def _saved_versioned(form, record, model, pk: str, call) -> bool:
-    """A posted edit of `record`: valid, not overtaken by another save (`core.versioning`), and accepted by
-    the service `call`; else False with the errors on the form."""
-    versioning.track(form, record)
-    if not form.is_valid():
-        return False
-    try:
-        with versioning.saving(form, model, pk=pk):
-            call()
-    except ValidationError as invalid:
-        add_service_errors(form, invalid)
-        return False
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def demand_edit(request, code: str):
     division = selectors.get_village(request.user, code)
     require_editor(request.user)
     _place, demand, _saved = selectors.village_demand(request.user, division)
     stored = VillageDemand.objects.filter(pk=division.code).first()
-    if request.method == "POST":
-        form = DemandForm(request.POST)
-        if _saved_versioned(
-            form,
-            stored,
-            VillageDemand,
-            division.code,
-            lambda: services.save_demand(actor=request.user, village=division, **form.cleaned_data),
-        ):
-            messages.success(request, _("The demand list is saved."))
-            return redirect("matching:village", code=division.code)
-    else:
-        form = DemandForm(
-            initial={
-                "posts": list(PostType.objects.filter(code__in=demand.posts)),
-                "skills": list(Skill.objects.filter(name__in=demand.skills)),
-                "industries": list(Industry.objects.filter(name__in=demand.industries)),
-                "minimum_age": demand.minimum_age,
-                "maximum_age": demand.maximum_age,
-                "education_band": demand.education_band,
-                "preferred_gender": demand.preferred_gender,
-                "notes": demand.notes,
-            }
-        )
-        versioning.track(form, stored)
+    form = edit_form(
+        request,
+        DemandForm,
+        stored,
+        initial=lambda: {
+            "posts": list(PostType.objects.filter(code__in=demand.posts)),
+            "skills": list(Skill.objects.filter(name__in=demand.skills)),
+            "industries": list(Industry.objects.filter(name__in=demand.industries)),
+            "minimum_age": demand.minimum_age,
+            "maximum_age": demand.maximum_age,
+            "education_band": demand.education_band,
+            "preferred_gender": demand.preferred_gender,
+            "notes": demand.notes,
+        },
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.save_demand(actor=request.user, village=division, **form.cleaned_data),
+        within=versioning.saving(form, VillageDemand, pk=division.code),
+        message=_("The demand list is saved."),
+    ):
+        return redirect("matching:village", code=division.code)
     return render(
         request,
         "matching/demand_form.html",
@@ -249,11 +228,6 @@ SUPPLY_HEADER = [
 ]
 
 
-def _cell(sheet, value):
-    """A cell Excel shows as text, whatever it begins with (core.xlsx: no formula injection)."""
-    return xlsx.cell(sheet, value)
-
-
 @require_GET
 def supply_export(request):
     """The supply list as xlsx: ID numbers masked, the export audited. Only the roles that manage people
@@ -284,27 +258,20 @@ def supply_export(request):
             row.trainings,
             reserve.id_number_masked,
         ]
-        sheet.append([_cell(sheet, value) for value in values])
-    buffer = BytesIO()
-    workbook.save(buffer)
+        sheet.append([xlsx.cell(sheet, value) for value in values])
     on = today()
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr="人才供给清单",
+    return export_response(
+        request,
+        workbook,
+        title="人才供给清单",
         detail={
             "rows": len(rows),
             "filters": {k: v for k, v in vars(filters).items() if v},
             **({"selected": len(selected_ids(request))} if selected_ids(request) else {}),
         },
+        filename=f"人才供给清单_{on:%Y-%m-%d}.xlsx",
+        fallback=f"supply_{on:%Y-%m-%d}.xlsx",
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    filename = f"人才供给清单_{on:%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"supply_{on:%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,20 +282,19 @@ def weights(request):
         raise PermissionDenied
     county = user.division
     current = weights_for(county.code)
-    if request.method == "POST":
-        form = WeightsForm(request.POST)
-        if _saved_versioned(
-            form,
-            current,
-            MatchingWeights,
-            county.code,
-            lambda: services.save_weights(actor=user, county=county, **form.cleaned_data),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("matching:weights")
-    else:
-        form = WeightsForm(initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS})
-        versioning.track(form, current)
+    form = edit_form(
+        request,
+        WeightsForm,
+        current,
+        initial=lambda: {name: getattr(current, name) for name in services.WEIGHT_FIELDS},
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.save_weights(actor=user, county=county, **form.cleaned_data),
+        within=versioning.saving(form, MatchingWeights, pk=county.code),
+    ):
+        return redirect("matching:weights")
     return render(
         request, "matching/weights.html", {"form": form, "county": county, "saved": not current._state.adding}
     )

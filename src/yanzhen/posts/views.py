@@ -1,18 +1,15 @@
-from contextlib import nullcontext
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import versioning
-from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import get_for_change, require_editor
+from yanzhen.core.views_kit import form_page, saved, village_form_page
 from yanzhen.divisions.place_filter import code_of_jurisdiction
 from yanzhen.divisions.selectors import get_division
 from yanzhen.people.selectors import filter_townships
@@ -78,37 +75,24 @@ def appoint(request, pk: int):
     seat = get_for_change(Seat.objects.select_related("village", "post_type"), request.user, pk=pk)
     current = services.open_term(seat)
     form = AppointForm(request.POST or None, user=request.user, seat=seat, occupied=current is not None)
-    if request.method == "POST" and form.is_valid():
+
+    def write():
         data = form.cleaned_data
-        try:
-            if current is None:
-                services.appoint(actor=request.user, seat=seat, person=data["person"], start=data["start"])
-            else:
-                services.handover(
-                    actor=request.user,
-                    seat=seat,
-                    person=data["person"],
-                    on=data["start"],
-                    reason=data["reason"],
-                    note=data["note"],
-                )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid, rename={"end": "start", "term": None})
+        if current is None:
+            services.appoint(actor=request.user, seat=seat, person=data["person"], start=data["start"])
         else:
-            messages.success(request, _("Saved."))
-            return redirect("division-detail", code=seat.village_id)
-    return render(
-        request,
-        "posts/appoint.html",
-        {
-            "seat": seat,
-            "current": current,
-            "form": form,
-            "division": seat.village,
-            "breadcrumb": seat.village.ancestors(),
-        },
-        status=400 if form.errors else 200,
-    )
+            services.handover(
+                actor=request.user,
+                seat=seat,
+                person=data["person"],
+                on=data["start"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+
+    if saved(request, form, write, rename={"end": "start", "term": None}):
+        return redirect("division-detail", code=seat.village_id)
+    return village_form_page(request, "posts/appoint.html", seat.village, form, seat=seat, current=current)
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,27 +101,9 @@ def end_term(request, pk: int):
         Term.objects.select_related("seat__village", "seat__post_type", "person"), request.user, pk=pk
     )
     form = EndTermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_term(
-                actor=request.user,
-                term=term,
-                end=form.cleaned_data["end"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("division-detail", code=term.seat.village_id)
-    village = term.seat.village
-    return render(
-        request,
-        "posts/end_term.html",
-        {"term": term, "form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form.errors else 200,
-    )
+    if saved(request, form, lambda: services.end_term(actor=request.user, term=term, **form.cleaned_data)):
+        return redirect("division-detail", code=term.seat.village_id)
+    return village_form_page(request, "posts/end_term.html", term.seat.village, form, term=term)
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,20 +117,13 @@ def village_seats(request, code: str):
         post_types=selectors.post_types(),
         counts=selectors.seat_counts(request.user, village),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_village_seats(actor=request.user, village=village, counts=form.counts())
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("division-detail", code=village.code)
-    return render(
+    if saved(
         request,
-        "posts/village_seats.html",
-        {"form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form.errors else 200,
-    )
+        form,
+        lambda: services.set_village_seats(actor=request.user, village=village, counts=form.counts()),
+    ):
+        return redirect("division-detail", code=village.code)
+    return village_form_page(request, "posts/village_seats.html", village, form)
 
 
 def _require_admin(user) -> None:
@@ -198,18 +157,11 @@ def post_type_edit(request, code: str | None = None):
     form = PostTypeForm(request.POST or None, initial=initial, editing=post_type is not None)
     if post_type is not None:
         versioning.track(form, post_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with versioning.saving(form, PostType, pk=post_type.pk) if post_type else nullcontext():
-                services.save_post_type(actor=request.user, post_type=post_type, **form.cleaned_data)
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("posts:types")
-    return render(
+    if saved(
         request,
-        "posts/type_form.html",
-        {"post_type": post_type, "form": form},
-        status=400 if form.errors else 200,
-    )
+        form,
+        lambda: services.save_post_type(actor=request.user, post_type=post_type, **form.cleaned_data),
+        within=versioning.saving(form, PostType, pk=post_type.pk) if post_type else None,
+    ):
+        return redirect("posts:types")
+    return form_page(request, "posts/type_form.html", form, post_type=post_type)

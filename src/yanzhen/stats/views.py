@@ -8,19 +8,18 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import audit, versioning, xlsx
 from yanzhen.core.guards import require_editor
 from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
 from yanzhen.stats import figures, reports, selectors, warnings
@@ -214,24 +213,12 @@ def thresholds(request):
         return render(request, "stats/thresholds.html", {"county": None})
     current = warnings.thresholds_for(county.code)
     stored = WarningThresholds.objects.filter(pk=county.code).first()
-    if request.method == "POST":
-        form = ThresholdsForm(request.POST)
-        versioning.track(form, stored)
-        if form.is_valid():
-            try:
-                with versioning.saving(form, WarningThresholds, pk=county.code):
-                    save_thresholds(actor=request.user, county=county, **form.cleaned_data)
-            except ValidationError as invalid:
-                form.add_error(None, invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(reverse("stats:warnings") + "?" + urlencode({"division": county.code}))
-    else:
-        form = ThresholdsForm(
-            initial={
-                "secretary_age": current.secretary_age,
-                "committee_average_age": current.committee_average_age,
-            }
-        )
-        versioning.track(form, stored)
+    form = edit_form(request, ThresholdsForm, stored, source=current)
+    if saved(
+        request,
+        form,
+        lambda: save_thresholds(actor=request.user, county=county, **form.cleaned_data),
+        within=versioning.saving(form, WarningThresholds, pk=county.code),
+    ):
+        return redirect(reverse("stats:warnings") + "?" + urlencode({"division": county.code}))
     return render(request, "stats/thresholds.html", {"county": county, "form": form, "division": county})

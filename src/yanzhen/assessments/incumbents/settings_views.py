@@ -21,13 +21,12 @@ from yanzhen.assessments.models import (
 from yanzhen.assessments.views.common import (
     county_admin,
     errors_by_field,
+    errors_page,
     int_or_none,
-    other_errors,
 )
 from yanzhen.core import versioning
 from yanzhen.core.jurisdiction import get_scoped_or_404
 
-REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
 BAND_FIELDS = ["excellent", "competent", "basic"]
 RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
 
@@ -130,19 +129,16 @@ def incumbent_rules_page(request):
             errors, failed = errors_by_field(invalid), action
         else:
             return redirect("assessments:incumbent-rules")
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_rules.html",
-        {
-            "county": county,
-            "bands": bands,
-            "version": version,
-            "new_rule": new_rule,
-            "grades": [(grade.value, grade.label) for grade in RULE_GRADES],
-            "rules": selectors.county_rules(request.user, county.code),
-            "errors": errors,
-            "failed": failed,
-            "other_errors": other_errors(errors, ["excellent", "competent", "basic", "grade", "months"]),
-        },
-        status=422 if errors else 200,
+        errors,
+        [*BAND_FIELDS, "grade", "months"],
+        county=county,
+        bands=bands,
+        version=version,
+        new_rule=new_rule,
+        grades=[(grade.value, grade.label) for grade in RULE_GRADES],
+        rules=selectors.county_rules(request.user, county.code),
+        failed=failed,
     )

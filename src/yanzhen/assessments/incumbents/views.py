@@ -15,7 +15,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,7 +27,6 @@ from yanzhen.assessments.incumbents import selectors, services
 from yanzhen.assessments.models import (
     ADJUSTMENT_STATE_NAMES,
     AnnualReview,
-    Grade,
     MonthlyScore,
     ProposalState,
 )
@@ -35,13 +34,13 @@ from yanzhen.assessments.views.common import (
     announces_fired_rules,
     date_or_none,
     division_code,
-    division_from_query,
     errors_by_field,
+    errors_page,
     int_or_none,
     list_page,
-    other_errors,
     period_choices,
-    period_from_query,
+    reader_division,
+    reader_period,
     require_reader,
     state_from_query,
 )
@@ -52,8 +51,6 @@ from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
 
 REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
-BAND_FIELDS = ["excellent", "competent", "basic"]
-RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
 
 
 def _village_url(village_code: str, month: date) -> str:
@@ -256,21 +253,17 @@ def score_edit(request, pk: int):
         for entry in score.items
     ]
     village = score.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_score_form.html",
-        {
-            "score": score,
-            "version": version,
-            "fields": fields,
-            "note": note,
-            "errors": errors,
-            "other_errors": other_errors(errors, [field["name"] for field in fields] + ["note"]),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-            "back": _village_url(village.code, score.month),
-        },
-        status=422 if errors else 200,
+        errors,
+        [field["name"] for field in fields] + ["note"],
+        village=village,
+        score=score,
+        version=version,
+        fields=fields,
+        note=note,
+        back=_village_url(village.code, score.month),
     )
 
 
@@ -294,8 +287,7 @@ def year_from_query(request) -> int | None:
 
 @require_GET
 def review_list(request):
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     year = year_from_query(request)
     listing = lists.ANNUAL_REVIEWS.page(
         request, selectors.annual_reviews(request.user, under=division_code(division), year=year)
@@ -333,20 +325,16 @@ def review_edit(request, pk: int):
             messages.success(request, _("The annual review was saved."))
             return redirect(_reviews_url(review.term.seat.village_id, review.year))
     village = review.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_review_form.html",
-        {
-            "review": review,
-            "version": version,
-            "values": values,
-            "errors": errors,
-            "other_errors": other_errors(errors, REVIEW_FIELDS),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-            "back": _reviews_url(village.code, review.year),
-        },
-        status=422 if errors else 200,
+        errors,
+        REVIEW_FIELDS,
+        village=village,
+        review=review,
+        version=version,
+        values=values,
+        back=_reviews_url(village.code, review.year),
     )
 
 
@@ -372,8 +360,7 @@ def review_delete(request, pk: int):
 
 @require_GET
 def proposal_list(request):
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     state = state_from_query(request)
     listing = lists.ADJUSTMENT_PROPOSALS.page(
         request,
@@ -426,23 +413,18 @@ def proposal_detail(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return redirect("assessments:incumbent-proposal-detail", pk=proposal.pk)
-    village = proposal.term.seat.village
-    return render(
+    return errors_page(
         request,
         "assessments/incumbent_proposal_detail.html",
-        {
-            "proposal": proposal,
-            "scores": selectors.streak_scores(proposal),
-            "can_decide": request.user.can_edit and proposal.state == ProposalState.PENDING,
-            "errors": errors,
-            "failed": failed,
-            "other_errors": other_errors(errors, ["on", "note", "reason"]),
-            "posted": posted,
-            "today": guards.today(),
-            "division": village,
-            "breadcrumb": village.ancestors(),
-        },
-        status=422 if errors else 200,
+        errors,
+        ["on", "note", "reason"],
+        village=proposal.term.seat.village,
+        proposal=proposal,
+        scores=selectors.streak_scores(proposal),
+        can_decide=request.user.can_edit and proposal.state == ProposalState.PENDING,
+        failed=failed,
+        posted=posted,
+        today=guards.today(),
     )
 
 
@@ -451,9 +433,7 @@ def proposal_detail(request, pk: int):
 
 @require_GET
 def analysis(request):
-    require_reader(request)
-    division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    division, period = reader_period(request, halves_only=True)
     months = selectors.half_year_months(period)
     current = guards.today().replace(day=1)
     # The Excel round trip of monthly scores works on a township or a village: offered for the latest month

@@ -27,16 +27,17 @@ from yanzhen.assessments.views.common import (
     announces_fired_rules,
     breadcrumb_of,
     division_code,
-    division_from_query,
-    form_page,
     list_page,
     period_choices,
     period_from_query,
     person_from_query,
-    require_reader,
+    reader_division,
+    reader_period,
+    saved,
 )
 from yanzhen.core import guards, versioning
 from yanzhen.core.forms import add_service_errors
+from yanzhen.core.views_kit import village_form_page
 from yanzhen.people.models import Person
 
 # -- assessments -------------------------------------------------------------------------------------------
@@ -44,9 +45,7 @@ from yanzhen.people.models import Person
 
 @require_GET
 def assessment_list(request):
-    require_reader(request)
-    division = division_from_query(request)
-    period = period_from_query(request, division)
+    division, period = reader_period(request)
     rows = selectors.assessment_rows(request.user, period, division_code(division))
     listing = lists.ASSESSMENTS.page(request, rows)
     return list_page(
@@ -68,8 +67,7 @@ def assessment_list(request):
 @announces_fired_rules
 def assessment_batch(request):
     """Batch entry: the grades of every reserve of a village or township not yet assessed in the period."""
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     if division is None or not (request.user.can_edit or rules.may_assess(request.user, division.code)):
         raise PermissionDenied
     period = period_from_query(request, division)
@@ -130,7 +128,7 @@ def _assessment_input(form: AssessmentForm) -> services.AssessmentInput:
 
 def _assessment_page(request, form, person, assessment=None):
     village = person.village
-    return form_page(
+    return village_form_page(
         request,
         "assessments/assessment_form.html",
         village,
@@ -150,13 +148,26 @@ def _back_to_list(person: Person, period: Period):
     )
 
 
+def _settings_to_assess(request, person: Person):
+    """The settings of the county of the person assessed; 403 for a user who may not assess him."""
+    if not rules.may_assess(request.user, person.village_id):
+        raise PermissionDenied
+    return rules.settings_for(person.village_id)
+
+
+def _saved_or_form(request, form, person: Person, save, assessment=None, within=None):
+    """Back to the list of the saved assessment's period, else the form again (with the service's errors)."""
+    saved_assessment = saved(request, form, save, within=within)
+    if saved_assessment is not None:
+        return _back_to_list(person, saved_assessment.period)
+    return _assessment_page(request, form, person, assessment)
+
+
 @require_http_methods(["GET", "POST"])
 @announces_fired_rules
 def assessment_create(request):
     person = person_from_query(request)
-    if not rules.may_assess(request.user, person.village_id):
-        raise PermissionDenied
-    settings = rules.settings_for(person.village_id)
+    settings = _settings_to_assess(request, person)
     period = parse_period(request.GET.get("period", "")) or period_containing(
         guards.today(), settings.period_kind
     )
@@ -167,17 +178,12 @@ def assessment_create(request):
         "assessor": str(request.user),
     }
     form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.create_assessment(
-                actor=request.user, person=person, data=_assessment_input(form)
-            )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return _back_to_list(person, assessment.period)
-    return _assessment_page(request, form, person)
+    return _saved_or_form(
+        request,
+        form,
+        person,
+        lambda: services.create_assessment(actor=request.user, person=person, data=_assessment_input(form)),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,24 +191,20 @@ def assessment_create(request):
 def assessment_edit(request, pk: int):
     assessment = selectors.get_assessment(request.user, pk)
     person = assessment.person
-    if not rules.may_assess(request.user, person.village_id):
-        raise PermissionDenied
-    settings = rules.settings_for(person.village_id)
+    settings = _settings_to_assess(request, person)
     initial = {name: getattr(assessment, name) for name in AssessmentForm.base_fields}
     form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
     versioning.track(form, assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with versioning.saving(form, Assessment, pk=assessment.pk):
-                assessment = services.update_assessment(
-                    actor=request.user, assessment=assessment, data=_assessment_input(form)
-                )
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return _back_to_list(person, assessment.period)
-    return _assessment_page(request, form, person, assessment)
+    return _saved_or_form(
+        request,
+        form,
+        person,
+        lambda: services.update_assessment(
+            actor=request.user, assessment=assessment, data=_assessment_input(form)
+        ),
+        assessment,
+        within=versioning.saving(form, Assessment, pk=assessment.pk),
+    )
 
 
 @require_POST

@@ -25,16 +25,16 @@ from yanzhen.assessments.views.common import (
     announces_fired_rules,
     county_of,
     division_code,
-    division_from_query,
     file_response,
-    form_page,
     person_from_query,
+    reader_division,
     require_reader,
     saved,
 )
 from yanzhen.core import guards, versioning
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.views_kit import form_page, village_form_page
 from yanzhen.people.models import Person
 
 # -- check-up campaigns ------------------------------------------------------------------------------------
@@ -71,19 +71,13 @@ def campaign_open(request):
             )
             if campaign is not None:
                 return redirect("assessments:campaign-detail", pk=campaign.pk)
-    return render(
-        request,
-        "assessments/campaign_form.html",
-        {"form": form, "county": county},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "assessments/campaign_form.html", form, county=county)
 
 
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = selectors.get_campaign(request.user, pk)
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     under = division_code(division)
     show_people = len(under) >= 9
     return render(
@@ -135,11 +129,13 @@ def checkup(request, pk: int, person: int):
                 + "?"
                 + urlencode({"division": person_record.village_id[:9]})
             )
-    return render(
+    return form_page(
         request,
         "assessments/checkup_form.html",
-        {"form": form, "campaign": campaign, "person": person_record, "existing": existing},
-        status=400 if form.errors else 200,
+        form,
+        campaign=campaign,
+        person=person_record,
+        existing=existing,
     )
 
 
@@ -152,14 +148,15 @@ def commendation_create(request):
     if not rules.may_commend(request.user):
         raise PermissionDenied
     form = CommendationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if saved(
-            request,
-            form,
-            lambda: services.add_commendation(actor=request.user, person=person, **form.cleaned_data),
-        ):
-            return redirect("people:archive", pk=person.pk)
-    return form_page(request, "assessments/commendation_form.html", person.village, form, person=person)
+    if saved(
+        request,
+        form,
+        lambda: services.add_commendation(actor=request.user, person=person, **form.cleaned_data),
+    ):
+        return redirect("people:archive", pk=person.pk)
+    return village_form_page(
+        request, "assessments/commendation_form.html", person.village, form, person=person
+    )
 
 
 @require_GET

@@ -26,8 +26,8 @@ from yanzhen.assessments.periods import (
     period_containing,
 )
 from yanzhen.core import guards
-from yanzhen.core.forms import add_service_errors
 from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.views_kit import saved as say_saved
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
@@ -44,6 +44,20 @@ def division_from_query(request) -> Division | None:
         if code:
             return selectors.scope_division(request.user, code)
     return selectors.scope_division(request.user, "")
+
+
+def reader_division(request) -> Division | None:
+    """The division a page of 管 is narrowed to (`division_from_query`); 403 for a user who may not read."""
+    require_reader(request)
+    return division_from_query(request)
+
+
+def reader_period(
+    request, *, halves_only: bool = False, finished: bool = False
+) -> tuple[Division | None, Period]:
+    """The division and the period a list of 管 shows (`reader_division`, `period_from_query`)."""
+    division = reader_division(request)
+    return division, period_from_query(request, division, halves_only=halves_only, finished=finished)
 
 
 def division_code(division: Division | None) -> str:
@@ -87,16 +101,13 @@ def person_from_query(request) -> Person:
     return get_scoped_or_404(Person.objects.select_related("village", "village__parent"), request.user, pk=pk)
 
 
-def saved(request, form, save):
-    """Call a service for a valid form: its record, with "Saved." said, or None when it refused (its
-    messages then on the form's fields)."""
-    try:
-        record = save()
-    except ValidationError as invalid:
-        add_service_errors(form, invalid)
-        return None
-    messages.success(request, _("Saved."))
-    return record
+def saved(request, form, save, *, within=None):
+    """Call a service for a valid form (`core.views_kit.saved`): its record, with "Saved." said, or None when
+    it refused (its messages then on the form's fields)."""
+    records = []
+    if say_saved(request, form, lambda: records.append(save()), within=within):
+        return records[0]
+    return None
 
 
 def state_from_query(request) -> str:
@@ -112,17 +123,6 @@ def list_page(request, template: str, division: Division | None, *, status: int 
         template,
         {"division": division, "breadcrumb": breadcrumb_of(division)[:-1], **context},
         status=status,
-    )
-
-
-def form_page(request, template: str, village: Division, form, **context):
-    """A page of one record of a village with its form: the village's breadcrumb, 400 when the form (if
-    any) was refused."""
-    return render(
-        request,
-        template,
-        {**context, "form": form, "division": village, "breadcrumb": village.ancestors()},
-        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -179,6 +179,19 @@ def errors_by_field(invalid: ValidationError) -> dict[str, str]:
 def other_errors(errors: dict[str, str], shown: list[str]) -> list[str]:
     """The messages of fields the page has no input for, shown above the form."""
     return [message for field, message in errors.items() if field not in shown]
+
+
+def errors_page(request, template: str, errors: dict[str, str], shown: list[str], *, village=None, **context):
+    """A page whose inputs are read by hand (no Django form): the errors by field, those of the fields it has
+    no input for above the form (`other_errors`), 422 when there are any; the village's breadcrumb if given."""
+    if village is not None:
+        context.update(division=village, breadcrumb=village.ancestors())
+    return render(
+        request,
+        template,
+        {**context, "errors": errors, "other_errors": other_errors(errors, shown)},
+        status=422 if errors else 200,
+    )
 
 
 # -- what the rules did -----------------------------------------------------------------------------------

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
@@ -24,7 +22,7 @@ from yanzhen.assessments.views.common import (
     period_from_query,
 )
 from yanzhen.core import guards, versioning
-from yanzhen.core.forms import add_service_errors
+from yanzhen.core.views_kit import form_page, saved
 
 # -- overview ----------------------------------------------------------------------------------------------
 
@@ -62,18 +60,11 @@ def settings_page(request):
     initial = {name: getattr(current, name) for name in SettingsForm.base_fields}
     form = SettingsForm(request.POST or None, initial=initial)
     versioning.track(form, current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with versioning.saving(form, AssessmentSettings, county_id=current.county_id):
-                services.save_settings(actor=request.user, county=county, **form.cleaned_data)
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("assessments:settings")
-    return render(
+    if saved(
         request,
-        "assessments/settings.html",
-        {"form": form, "county": county},
-        status=400 if form.errors else 200,
-    )
+        form,
+        lambda: services.save_settings(actor=request.user, county=county, **form.cleaned_data),
+        within=versioning.saving(form, AssessmentSettings, county_id=current.county_id),
+    ):
+        return redirect("assessments:settings")
+    return form_page(request, "assessments/settings.html", form, county=county)

@@ -18,22 +18,21 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.views.common import (
     division_code,
-    division_from_query,
-    form_page,
     list_page,
+    reader_division,
     require_reader,
     state_from_query,
 )
 from yanzhen.core import guards
 from yanzhen.core.forms import add_service_errors
+from yanzhen.core.views_kit import village_form_page
 
 # -- removal proposals and the notice board ----------------------------------------------------------------
 
 
 @require_GET
 def proposal_list(request):
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     state = state_from_query(request)
     listing = lists.REMOVAL_PROPOSALS.page(
         request, selectors.proposals(request.user, None if state == "all" else state, division_code(division))
@@ -84,7 +83,7 @@ def proposal_detail(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("assessments:proposal-detail", pk=proposal.pk)
-    return form_page(
+    return village_form_page(
         request, "assessments/proposal_detail.html", proposal.candidacy.village, form, proposal=proposal
     )
 
@@ -92,8 +91,7 @@ def proposal_detail(request, pk: int):
 @require_GET
 def notice_board(request):
     """The printable list of reserves to introduce on the village notice board before the election."""
-    require_reader(request)
-    division = division_from_query(request)
+    division = reader_division(request)
     entries = list(selectors.notice_board(request.user, division_code(division)))
     villages: dict[str, list] = {}
     for entry in entries:

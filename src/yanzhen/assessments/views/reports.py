@@ -25,18 +25,17 @@ from yanzhen.assessments.models import (
 from yanzhen.assessments.periods import Period, half_containing, last_finished_period, parse_period
 from yanzhen.assessments.views.common import (
     division_code,
-    division_from_query,
     file_response,
-    form_page,
     list_page,
     period_choices,
-    period_from_query,
     person_from_query,
+    reader_period,
     require_reader,
     saved,
 )
 from yanzhen.core import guards
 from yanzhen.core.forms import add_service_errors
+from yanzhen.core.views_kit import village_form_page
 from yanzhen.people.models import Person
 
 # -- reports -----------------------------------------------------------------------------------------------
@@ -44,9 +43,7 @@ from yanzhen.people.models import Person
 
 @require_GET
 def report_list(request):
-    require_reader(request)
-    division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True)
+    division, period = reader_period(request, halves_only=True)
     listing = lists.REPORTS.page(request, selectors.reports(request.user, period, division_code(division)))
     return list_page(
         request,
@@ -62,9 +59,7 @@ def report_list(request):
 
 @require_GET
 def overdue(request):
-    require_reader(request)
-    division = division_from_query(request)
-    period = period_from_query(request, division, halves_only=True, finished=True)
+    division, period = reader_period(request, halves_only=True, finished=True)
     listing = lists.OVERDUE.page(
         request, selectors.overdue_reports(request.user, period, guards.today(), division_code(division))
     )
@@ -95,23 +90,12 @@ def report_create(request):
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": period.year, "half": period.half}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        report = saved(
-            request,
-            form,
-            lambda: services.submit_report(
-                actor=request.user,
-                person=person,
-                year=data["year"],
-                half=data["half"],
-                text=data["text"],
-                attachment=data["attachment"],
-            ),
-        )
-        if report is not None:
-            return redirect("assessments:report-detail", pk=report.pk)
-    return form_page(request, "assessments/report_form.html", person.village, form, person=person)
+    report = saved(
+        request, form, lambda: services.submit_report(actor=request.user, person=person, **form.cleaned_data)
+    )
+    if report is not None:
+        return redirect("assessments:report-detail", pk=report.pk)
+    return village_form_page(request, "assessments/report_form.html", person.village, form, person=person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +116,9 @@ def report_detail(request, pk: int):
                 ),
             ):
                 return redirect("assessments:report-detail", pk=report.pk)
-    return form_page(request, "assessments/report_detail.html", report.person.village, form, report=report)
+    return village_form_page(
+        request, "assessments/report_detail.html", report.person.village, form, report=report
+    )
 
 
 @require_GET
@@ -161,16 +147,13 @@ def self_service_link(request):
     )
     current = SelfServiceLink.objects.filter(person=person).select_related("user").first()
     form = SelfServiceLinkForm(request.POST or None, users=users)
-    if request.method == "POST" and form.is_valid():
-        if saved(
-            request,
-            form,
-            lambda: services.link_self_service(
-                actor=request.user, user=form.cleaned_data["user"], person=person
-            ),
-        ):
-            return redirect("people:archive", pk=person.pk)
-    return form_page(
+    if saved(
+        request,
+        form,
+        lambda: services.link_self_service(actor=request.user, user=form.cleaned_data["user"], person=person),
+    ):
+        return redirect("people:archive", pk=person.pk)
+    return village_form_page(
         request, "assessments/self_service_link.html", person.village, form, person=person, current=current
     )
 

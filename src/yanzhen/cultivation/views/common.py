@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import versioning
-from yanzhen.core.forms import add_service_errors
+from yanzhen.core.forms import add_service_errors, run_service
 from yanzhen.core.guards import today
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import RulesForm
@@ -70,12 +70,7 @@ def submit(request, form, call, *, to, **page):
 
 def run(form, call) -> bool:
     """Call the service; on bad input put its Chinese messages on the form and answer False."""
-    try:
-        call()
-    except ValidationError as invalid:
-        add_service_errors(form, invalid)
-        return False
-    return True
+    return run_service(form, call)
 
 
 def saved(request, to: str, *args):

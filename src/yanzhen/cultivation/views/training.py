@@ -4,21 +4,18 @@ list under the county's minimum, and the roster export (masked numbers, audited)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from yanzhen.core import audit, versioning, xlsx
+from yanzhen.core import versioning, xlsx
 from yanzhen.core.guards import get_for_view, require_editor, today
 from yanzhen.core.listing import ListSpec
-from yanzhen.core.models import AuditAction
+from yanzhen.core.views_kit import export_response, form_page
 from yanzhen.cultivation import selectors, services
 from yanzhen.cultivation.forms import EnrolForm, EnrolUnitForm, TrainingForm, enrolment_units
 from yanzhen.cultivation.models import Training, TrainingKind
@@ -331,17 +328,14 @@ def training_enrol(request, pk: int):
             return redirect("cultivation:training-detail", training.pk)
     plan = _unit_plan(request, training) if request.method == "GET" else None
     unit_form = EnrolUnitForm(initial={"unit": plan.unit.code} if plan else None, user=request.user)
-    return render(
+    return form_page(
         request,
         "cultivation/enrol.html",
-        {
-            "training": training,
-            "form": form,
-            "unit_form": unit_form,
-            "plan": plan,
-            "skipped": skipped,
-        },
-        status=400 if form.errors else 200,
+        form,
+        training=training,
+        unit_form=unit_form,
+        plan=plan,
+        skipped=skipped,
     )
 
 
@@ -379,21 +373,14 @@ def training_export(request, pk: int):
                 enrolment.note,
             ],
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr=f"培训班花名册：{training.name}",
+    return export_response(
+        request,
+        workbook,
+        title=f"培训班花名册：{training.name}",
         detail={"training": training.pk, "rows": len(rows)},
+        filename=f"培训班花名册_{training.start:%Y-%m-%d}_{training.pk}.xlsx",
+        fallback=f"training_{training.pk}.xlsx",
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    filename = f"培训班花名册_{training.start:%Y-%m-%d}_{training.pk}.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"training_{training.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 @require_GET

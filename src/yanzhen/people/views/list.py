@@ -10,7 +10,6 @@ lookups would have been overridden one by one.
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Any, cast
 
 from django import forms
@@ -24,11 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from yanzhen.core import audit, guards, xlsx
+from yanzhen.core import guards, xlsx
 from yanzhen.core.ids import IdsField
 from yanzhen.core.listing import ListSpec, selected_ids
-from yanzhen.core.models import AuditAction
 from yanzhen.core.text import NormalisedFormField
+from yanzhen.core.views_kit import export_response
 from yanzhen.core.xlsx import XLSX, content_disposition  # noqa: F401 (imported from here by other apps)
 from yanzhen.divisions.place_filter import JurisdictionPlaceMixin, place_filter
 from yanzhen.people import selectors
@@ -295,15 +294,11 @@ def export(request):
     for row in export_rows(people.iterator(chunk_size=2000), today):
         sheet.append([_text_cell(sheet, value) for value in row])
         rows += 1
-    buffer = BytesIO()
-    workbook.save(buffer)
-    audit.record(
-        action=AuditAction.EXPORT,
-        user=request.user,
-        request=request,
-        object_repr="人员名单",
+    return export_response(
+        request,
+        workbook,
+        title="人员名单",
         detail={"rows": rows, "filters": form.describe(), **({"selected": len(chosen)} if chosen else {})},
-    )
-    return xlsx.download(
-        buffer.getvalue(), f"人员名单_{today:%Y-%m-%d}.xlsx", f"people_{today:%Y-%m-%d}.xlsx"
+        filename=f"人员名单_{today:%Y-%m-%d}.xlsx",
+        fallback=f"people_{today:%Y-%m-%d}.xlsx",
     )
