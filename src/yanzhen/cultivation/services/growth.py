@@ -28,6 +28,8 @@ from yanzhen.people.services import refresh_highest_education
 
 # Chinese names for messages, whatever the interface language.
 STATE_NAMES = {StudyState.STUDYING: "在读", StudyState.GRADUATED: "已毕业", StudyState.WITHDRAWN: "已退学"}
+# What graduation carries from the study into the education record of the archive.
+CARRIED_TO_ARCHIVE = ("education", "degree", "school", "major")
 
 
 @transaction.atomic
@@ -111,11 +113,8 @@ def finish_degree_study(
         record = EducationRecord(
             person=study.person,
             kind=EducationKind.IN_SERVICE,
-            education=study.education,
-            degree=study.degree,
-            school=study.school,
-            major=study.major,
             graduation_date=finished_on,
+            **{name: getattr(study, name) for name in CARRIED_TO_ARCHIVE},
         )
         save(record, actor)
         refresh_highest_education(study.person)

@@ -150,18 +150,7 @@ def create_secondment(*, actor, data: SecondmentInput) -> Secondment:
     check_person(actor, data.person)
     errors = validate_secondment(data)
     raise_errors(errors)
-    secondment = Secondment(
-        person=data.person,
-        kind=data.kind,
-        mode=data.mode,
-        host=data.host,
-        post_title=data.post_title,
-        start=data.start,
-        planned_end=data.planned_end,
-        goals=data.goals,
-        override_reason=data.override_reason,
-        created_by=actor,
-    )
+    secondment = Secondment(**vars(data), created_by=actor)  # the input's fields are the secondment's
     save(secondment, actor)
     return secondment
 
