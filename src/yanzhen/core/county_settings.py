@@ -8,6 +8,7 @@ whose errors begin with the county's own (settings belong to a county, not to a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -25,12 +26,20 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
-def county_errors(actor, county: Division, *, role: Role) -> dict[str, str]:
-    """404 outside the actor's jurisdiction, 403 without `role`; then the errors so far: the county's, when
-    it is not a county."""
-    if not code_in_jurisdiction(actor, county.code):
+def county_errors(
+    actor,
+    county: Division,
+    *,
+    role: Role | None = None,
+    may: Callable[[Any], bool] | None = None,
+    visible: Callable[[Any, str], bool] = code_in_jurisdiction,
+) -> dict[str, str]:
+    """404 when the county is not `visible` to the actor (by default: outside his jurisdiction), 403 when
+    he lacks `role` (or `may`, the app's rule, refuses him); then the errors so far: the county's, when it
+    is not a county."""
+    if not visible(actor, county.code):
         raise Http404
-    if not actor.has_role(role):
+    if not (may(actor) if may is not None else actor.has_role(role)):
         raise PermissionDenied
     errors: dict[str, str] = {}
     if county.level != Level.COUNTY:

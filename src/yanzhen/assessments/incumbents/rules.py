@@ -31,6 +31,7 @@ from yanzhen.assessments.models import (
     ProposalState,
     grade_at_or_below,
 )
+from yanzhen.core.county_settings import save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.guards import today as local_today
 from yanzhen.divisions.codes import Level
@@ -189,14 +190,14 @@ def save_bands(*, actor, county: Division, excellent: int | None, competent: int
     if not errors and not excellent > competent > basic:  # type: ignore[operator]
         errors["bands"] = "分档须从高到低：优秀最低分 > 称职最低分 > 基本称职最低分"
     raise_errors(errors)
-    settings = AssessmentSettings.objects.select_for_update().filter(county=county).first()
-    settings = settings or AssessmentSettings(county=county)
-    settings.monthly_excellent_min, settings.monthly_competent_min, settings.monthly_basic_min = (
-        excellent,
-        competent,
-        basic,
+    settings = save_county_row(
+        actor,
+        AssessmentSettings,
+        county,
+        monthly_excellent_min=excellent,
+        monthly_competent_min=competent,
+        monthly_basic_min=basic,
     )
-    _save(settings, actor)
     apply_incumbent_rules(county, actor=actor)
     return settings
 
