@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
@@ -27,6 +28,7 @@ from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
 HOURS_PER_DAY = 24
+M = TypeVar("M", bound=models.Model)
 
 
 def check_scope(actor, code: str, *, role: Role | None = None) -> None:
@@ -41,6 +43,13 @@ def check_scope(actor, code: str, *, role: Role | None = None) -> None:
 
 def check_person(actor, person: Person) -> None:
     check_scope(actor, person.village_id)
+
+
+def locked(actor, instance: M, code: str) -> M:
+    """The instance re-read and locked for the write, once the actor may write under `code` (see
+    `check_scope`: a person's records go by his village)."""
+    check_scope(actor, code)
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
 
 def save(instance, actor) -> None:

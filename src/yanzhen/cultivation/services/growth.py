@@ -21,7 +21,14 @@ from yanzhen.cultivation.models import (
     ItemKind,
     StudyState,
 )
-from yanzhen.cultivation.services.common import check_period, check_person, check_text, past_day_error, save
+from yanzhen.cultivation.services.common import (
+    check_period,
+    check_person,
+    check_text,
+    locked,
+    past_day_error,
+    save,
+)
 from yanzhen.people.codes import Degree, Education, EducationKind
 from yanzhen.people.models import EducationRecord, Person
 from yanzhen.people.services import refresh_highest_education
@@ -205,8 +212,7 @@ def add_plan_item(
 
 @transaction.atomic
 def complete_plan_item(*, actor, item: GrowthPlanItem, done_on: date | None) -> GrowthPlanItem:
-    check_person(actor, item.plan.person)
-    item = GrowthPlanItem.objects.select_for_update().get(pk=item.pk)
+    item = locked(actor, item, item.plan.person.village_id)
     if item.done_on is not None:
         raise ValidationError({"done_on": f"该事项已于 {item.done_on:%Y-%m-%d} 完成"})
     if message := past_day_error(done_on, "完成日期"):
