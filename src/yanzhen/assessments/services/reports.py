@@ -3,8 +3,8 @@ submitted by the reserve himself or entered by a clerk, reviewed by the village 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Half, Period
 from yanzhen.core.guards import attribute_to, raise_errors, today
+from yanzhen.core.unique import save_unique
 from yanzhen.people.models import Person
 
 
@@ -119,12 +120,7 @@ def submit_report(
     if attachment is not None:
         report.attachment = attachment
         report.attachment_content_type = content_type
-    attribute_to(report, actor)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise ValidationError({"half": f"{person.name}{period.name}的思想工作汇报已提交"}) from None
+    save_unique(report, actor, field="half", message=f"{person.name}{period.name}的思想工作汇报已提交")
     return report
 
 
