@@ -50,6 +50,7 @@ from yanzhen.candidacies.rules import check_secretary_rules, rules_for
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -120,15 +121,7 @@ def check_access(actor, code: str, *, nominating: bool = False, village: Divisio
 def fetch_locked(actor, candidacy: Candidacy) -> Candidacy:
     """The candidacy re-read inside the actor's jurisdiction (404) and locked for the rest of the transaction
     in the same query, then the role (403): a service does not trust the object it was handed."""
-    try:
-        locked = (
-            Candidacy.objects.restrict(actor)
-            .select_for_update(of=("self",))
-            .select_related("person", "village", "public_notice")
-            .get(pk=candidacy.pk)
-        )
-    except Candidacy.DoesNotExist:
-        raise Http404 from None
+    locked = visible_locked(actor, candidacy, "person", "village", "public_notice")
     require_editor(actor)
     return locked
 

@@ -34,6 +34,7 @@ from yanzhen.assessments.models import (
 from yanzhen.core.county_settings import save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.guards import today as local_today
+from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts import services as post_services
@@ -237,15 +238,7 @@ def set_rule_active(*, actor, rule: IncumbentRule, active: bool) -> IncumbentRul
 
 
 def _visible_proposal(actor, proposal: AdjustmentProposal) -> AdjustmentProposal:
-    found = (
-        AdjustmentProposal.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("term__seat__village", "term__seat__post_type", "person", "rule")
-        .filter(pk=proposal.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = visible_locked(actor, proposal, "term__seat__village", "term__seat__post_type", "person", "rule")
     if not actor.can_edit:
         raise PermissionDenied
     if found.state != ProposalState.PENDING:

@@ -23,6 +23,7 @@ from yanzhen.assessments.guards import check_text
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
+from yanzhen.core.locking import visible_locked
 from yanzhen.core.text import normalise, too_long_message
 from yanzhen.core.unique import save_unique
 from yanzhen.divisions.codes import Level
@@ -262,16 +263,7 @@ def record_monthly_scores_batch(
 def _locked_record(actor, record: M) -> M:
     """A monthly score or a review re-read in the actor's jurisdiction (404 outside it) and locked, with its
     term's person and village; 403 for a reader."""
-    found = (
-        type(record)
-        .objects.restrict(actor)  # type: ignore[attr-defined]
-        .select_for_update(of=("self",))
-        .select_related("term__person", "term__seat__village")
-        .filter(pk=record.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = visible_locked(actor, record, "term__person", "term__seat__village")
     require_editor(actor)
     return found
 
