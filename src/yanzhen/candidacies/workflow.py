@@ -424,16 +424,8 @@ def inspect(
     if not findings:
         errors["findings"] = "请填写考察意见"
     raise_errors(errors)
-    inspection = Inspection(
-        candidacy=candidacy,
-        on=on,
-        inspectors=inspectors,
-        people_talked_to=people_talked_to,
-        votes_for=votes_for,
-        votes_against=votes_against,
-        votes_abstaining=votes_abstaining,
-        findings=findings,
-    )
+    counts = {field: value for field, (_label, value) in numbers.items()}
+    inspection = Inspection(candidacy=candidacy, on=on, inspectors=inspectors, **counts, findings=findings)
     save_by(actor, inspection)
     move(
         actor,
@@ -441,13 +433,7 @@ def inspect(
         State.INSPECTED,
         on=on,
         summary=f"考察：谈话 {people_talked_to} 人，民主测评赞成 {votes_for}、反对 {votes_against}、弃权 {votes_abstaining}",
-        data={
-            "inspectors": inspectors,
-            "people_talked_to": people_talked_to,
-            "votes_for": votes_for,
-            "votes_against": votes_against,
-            "votes_abstaining": votes_abstaining,
-        },
+        data={"inspectors": inspectors, **counts},
         note=note,
     )
     return candidacy
