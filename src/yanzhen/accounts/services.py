@@ -18,10 +18,10 @@ from yanzhen.accounts.models import (
 )
 from yanzhen.accounts.roles import Role, check_role_combination
 from yanzhen.core import audit
+from yanzhen.core.county_settings import county_errors
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction
-from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
 
@@ -78,13 +78,7 @@ def save_security_policy(
 ) -> SecurityPolicy:
     """The county's security administrator sets its policy (field history and an audit row with old and new
     values). Values out of range are refused, naming the field, and nothing is written."""
-    if not code_in_jurisdiction(actor, county.code):
-        raise Http404
-    if not actor.has_role(Role.SECURITY_ADMIN):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
+    errors = county_errors(actor, county, role=Role.SECURITY_ADMIN)
     low, high = PASSWORD_MAX_AGE_DAYS
     if password_max_age_days is None or not low <= password_max_age_days <= high:
         errors["password_max_age_days"] = f"密码有效期须在 {low} 到 {high} 天之间"

@@ -142,14 +142,21 @@ def reports_of_person(person: Person):
 # -- proposals and the notice board ------------------------------------------------------------------------
 
 
+def proposals_in(queryset, *, state: str | None, under: str, village: str):
+    """The proposals (出库 or 调整) in `state` (all when None) whose village, reached by the path
+    `village`, lies under the division code `under` (all when empty)."""
+    if state:
+        queryset = queryset.filter(state=state)
+    if under:
+        queryset = queryset.filter(**{f"{village}__code__startswith": under})
+    return queryset
+
+
 def proposals(user, state: str | None = ProposalState.PENDING, under: str = ""):
     queryset = RemovalProposal.objects.restrict(user).select_related(
         "person", "candidacy__village", "candidacy__village__parent", "decided_by"
     )
-    if state:
-        queryset = queryset.filter(state=state)
-    if under:
-        queryset = queryset.filter(candidacy__village__code__startswith=under)
+    queryset = proposals_in(queryset, state=state, under=under, village="candidacy__village")
     return queryset.order_by("candidacy__village_id", "person__name", "-created_at")
 
 

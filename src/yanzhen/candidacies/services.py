@@ -9,11 +9,10 @@ from django.http import Http404
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Candidacy, CountyRules, Document
-from yanzhen.candidacies.workflow import may_decide, may_nominate, save_by
+from yanzhen.candidacies.workflow import may_decide, may_nominate
 from yanzhen.core import uploads
+from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import raise_errors
-from yanzhen.core.jurisdiction import code_in_jurisdiction
-from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 
 
@@ -54,13 +53,7 @@ def save_county_rules(
     supervision_phone: str = "",
 ) -> CountyRules:
     """The county organisation department sets its rules; the defaults apply until it does."""
-    if not code_in_jurisdiction(actor, county.code):
-        raise Http404
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
+    errors = county_errors(actor, county, role=Role.ADMIN)
     if not notice_working_days or not 1 <= notice_working_days <= 60:
         errors["notice_working_days"] = "公示期工作日数须在 1 到 60 之间"
     if secretary_minimum_age is None or secretary_maximum_age is None:
@@ -71,13 +64,13 @@ def save_county_rules(
     if len(supervision_phone) > 40:
         errors["supervision_phone"] = "监督电话不能超过 40 个字符"
     raise_errors(errors)
-    rules = CountyRules.objects.select_for_update().filter(county=county).first() or CountyRules(
-        county=county
+    return save_county_row(
+        actor,
+        CountyRules,
+        county,
+        notice_working_days=notice_working_days,
+        secretary_minimum_age=secretary_minimum_age,
+        secretary_maximum_age=secretary_maximum_age,
+        secretary_party_member_required=secretary_party_member_required,
+        supervision_phone=supervision_phone,
     )
-    rules.notice_working_days = notice_working_days
-    rules.secretary_minimum_age = secretary_minimum_age
-    rules.secretary_maximum_age = secretary_maximum_age
-    rules.secretary_party_member_required = secretary_party_member_required
-    rules.supervision_phone = supervision_phone
-    save_by(actor, rules)
-    return rules

@@ -50,6 +50,7 @@ from yanzhen.candidacies.rules import check_secretary_rules, rules_for
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -120,15 +121,7 @@ def check_access(actor, code: str, *, nominating: bool = False, village: Divisio
 def fetch_locked(actor, candidacy: Candidacy) -> Candidacy:
     """The candidacy re-read inside the actor's jurisdiction (404) and locked for the rest of the transaction
     in the same query, then the role (403): a service does not trust the object it was handed."""
-    try:
-        locked = (
-            Candidacy.objects.restrict(actor)
-            .select_for_update(of=("self",))
-            .select_related("person", "village", "public_notice")
-            .get(pk=candidacy.pk)
-        )
-    except Candidacy.DoesNotExist:
-        raise Http404 from None
+    locked = visible_locked(actor, candidacy, "person", "village", "public_notice")
     require_editor(actor)
     return locked
 
@@ -431,16 +424,8 @@ def inspect(
     if not findings:
         errors["findings"] = "请填写考察意见"
     raise_errors(errors)
-    inspection = Inspection(
-        candidacy=candidacy,
-        on=on,
-        inspectors=inspectors,
-        people_talked_to=people_talked_to,
-        votes_for=votes_for,
-        votes_against=votes_against,
-        votes_abstaining=votes_abstaining,
-        findings=findings,
-    )
+    counts = {field: value for field, (_label, value) in numbers.items()}
+    inspection = Inspection(candidacy=candidacy, on=on, inspectors=inspectors, **counts, findings=findings)
     save_by(actor, inspection)
     move(
         actor,
@@ -448,13 +433,7 @@ def inspect(
         State.INSPECTED,
         on=on,
         summary=f"考察：谈话 {people_talked_to} 人，民主测评赞成 {votes_for}、反对 {votes_against}、弃权 {votes_abstaining}",
-        data={
-            "inspectors": inspectors,
-            "people_talked_to": people_talked_to,
-            "votes_for": votes_for,
-            "votes_against": votes_against,
-            "votes_abstaining": votes_abstaining,
-        },
+        data={"inspectors": inspectors, **counts},
         note=note,
     )
     return candidacy

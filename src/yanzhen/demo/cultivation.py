@@ -243,19 +243,9 @@ def _in_county(model, path: str):
 
 
 def _create_training(world: World, spec: TrainingSpec, division: Division, organiser: str) -> Training:
+    terms = {name: value for name, value in vars(spec).items() if name != "key"}  # the key is the demo's own
     return services.create_training(
-        actor=world.actor,
-        data=services.TrainingInput(
-            name=spec.name,
-            organiser=organiser,
-            division=division,
-            kind=spec.kind,
-            start=spec.start,
-            end=spec.end,
-            hours=spec.hours,
-            place=spec.place,
-            notes=spec.notes,
-        ),
+        actor=world.actor, data=services.TrainingInput(organiser=organiser, division=division, **terms)
     )
 
 

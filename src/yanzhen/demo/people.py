@@ -491,6 +491,18 @@ def demo_reserves() -> list[Person]:
     )
 
 
+# The fields of a planned person that the archive keeps as they are.
+AS_PLANNED = (
+    "name",
+    "ethnicity",
+    "native_place",
+    "political_status",
+    "party_join_date",
+    "degree",
+    "has_industry_experience",
+)
+
+
 def _person(planned: PlannedPerson, village: Division, source, actor) -> Person:
     """A Person built and checked as `people.services.create_person` would (the ID number decides the birth
     date and sex; 18 or older today; national codes; a mobile number), without writing it."""
@@ -503,16 +515,11 @@ def _person(planned: PlannedPerson, village: Division, source, actor) -> Person:
     highest = min((record.education for record in planned.educations), key=education_rank)
     full, initials = pinyin_of(planned.name)
     person = Person(
-        name=planned.name,
+        **{name: getattr(planned, name) for name in AS_PLANNED},
         name_pinyin=full,
         name_initials=initials,
         gender=parsed.gender,
-        ethnicity=planned.ethnicity,
         birth_date=parsed.birth_date,
-        native_place=planned.native_place,
-        political_status=planned.political_status,
-        party_join_date=planned.party_join_date,
-        degree=planned.degree,
         highest_education=highest,
         id_number_encrypted=crypto.encrypt(parsed.number),
         id_number_hash=crypto.keyed_hash(parsed.number),
@@ -522,7 +529,6 @@ def _person(planned: PlannedPerson, village: Division, source, actor) -> Person:
         phone_masked=mask_phone(phone),
         village=village,
         source=source,
-        has_industry_experience=planned.has_industry_experience,
     )
     # Field rules (choices of the national codes, lengths); uniqueness is checked for the whole batch.
     person.full_clean(exclude=["village", "source", "id_number_hash"])

@@ -231,23 +231,18 @@ def _stopped_early(actor, reserve: Reserve, assistant, index: int, items: list) 
     )
     if index == 0:
         return  # stays 推荐
+    vetted_on = nominated_on + timedelta(days=7)
     if index == 4 and items:
         workflow.vet(
             actor=actor,
             candidacy=candidacy,
             passed=False,
             failed_items=items[-1:],
-            on=nominated_on + timedelta(days=7),
+            on=vetted_on,
             note="经核实长期在外务工",
         )
         return
-    workflow.vet(
-        actor=actor,
-        candidacy=candidacy,
-        passed=True,
-        failed_items=[],
-        on=nominated_on + timedelta(days=7),
-    )
+    workflow.vet(actor=actor, candidacy=candidacy, passed=True, failed_items=[], on=vetted_on)
     if index == 1:
         return  # stays 资格审查
     workflow.inspect(

@@ -493,13 +493,8 @@ def _decided(actor, person: Person, township: Division, posts: dict, nominated_o
         readiness=Readiness.ONE_TO_TWO_YEARS,
         on=nominated_on,
     )
-    workflow.vet(
-        actor=actor,
-        candidacy=candidacy,
-        passed=True,
-        failed_items=[],
-        on=nominated_on + timedelta(days=7),
-    )
+    vetted_on = nominated_on + timedelta(days=7)
+    workflow.vet(actor=actor, candidacy=candidacy, passed=True, failed_items=[], on=vetted_on)
     workflow.inspect(
         actor=actor,
         candidacy=candidacy,

@@ -26,6 +26,8 @@ from yanzhen.posts.models import PostType, Term
 
 PREFERRED_MINIMUM_AGE = 25
 PREFERRED_MAXIMUM_AGE = 40
+# The terms of a saved demand that its spec repeats as they are.
+SAVED_TERMS = ("minimum_age", "maximum_age", "education_band", "preferred_gender", "notes")
 
 
 def spec_of(demand: VillageDemand) -> DemandSpec:
@@ -36,12 +38,8 @@ def spec_of(demand: VillageDemand) -> DemandSpec:
         post_names=tuple(p.name for p in posts),
         skills=tuple(s.name for s in sorted(demand.skills.all(), key=lambda s: (s.order, s.name))),
         industries=tuple(i.name for i in sorted(demand.industries.all(), key=lambda i: (i.order, i.name))),
-        minimum_age=demand.minimum_age,
-        maximum_age=demand.maximum_age,
-        education_band=demand.education_band,
-        preferred_gender=demand.preferred_gender,
-        notes=demand.notes,
         saved=True,
+        **{name: getattr(demand, name) for name in SAVED_TERMS},
     )
 
 

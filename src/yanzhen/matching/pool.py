@@ -156,57 +156,36 @@ def load_pool(
     return sorted(by_person.values(), key=lambda r: (r.village_code, r.name, r.person_id))
 
 
+# The fields of a reserve read from his candidacy, by the column each comes from.
+RESERVE_COLUMNS = {
+    "candidacy_id": "id",
+    "person_id": "person_id",
+    "candidacy_village_code": "village_id",
+    "readiness": "readiness",
+    "name": "person__name",
+    "gender": "person__gender",
+    "birth_date": "person__birth_date",
+    "political_status": "person__political_status",
+    "education": "person__highest_education",
+    "village_code": "person__village_id",  # 居住村
+    "id_number_masked": "person__id_number_masked",
+    "has_industry_experience": "person__has_industry_experience",
+}
+
+
 def _reserves_by_person(candidacies, on: date) -> dict[int, Reserve]:
     """One reserve a person (his candidacies merged: the readiest readiness counts)."""
-    rows = candidacies.order_by("person_id", "id").values_list(
-        "id",
-        "person_id",
-        "village_id",
-        "readiness",
-        "person__name",
-        "person__gender",
-        "person__birth_date",
-        "person__political_status",
-        "person__highest_education",
-        "person__village_id",
-        "person__id_number_masked",
-        "person__has_industry_experience",
-    )
+    rows = candidacies.order_by("person_id", "id").values_list(*RESERVE_COLUMNS.values())
     by_person: dict[int, Reserve] = {}
-    for (
-        candidacy_id,
-        person_id,
-        village,
-        readiness,
-        name,
-        gender,
-        born,
-        status,
-        education,
-        home,
-        masked,
-        experience,
-    ) in rows:
-        known = by_person.get(person_id)
+    for row in rows:
+        fields = dict(zip(RESERVE_COLUMNS, row, strict=True))
+        known = by_person.get(fields["person_id"])
         if known is not None:
-            if READINESS_ORDER.get(readiness, 9) < READINESS_ORDER.get(known.readiness, 9):
-                known.readiness = readiness
+            if READINESS_ORDER.get(fields["readiness"], 9) < READINESS_ORDER.get(known.readiness, 9):
+                known.readiness = fields["readiness"]
             continue
-        by_person[person_id] = Reserve(
-            person_id=person_id,
-            candidacy_id=candidacy_id,
-            name=name,
-            gender=gender,
-            birth_date=born,
-            political_status=status,
-            education=education or "",
-            village_code=home,
-            candidacy_village_code=village,
-            id_number_masked=masked,
-            readiness=readiness,
-            has_industry_experience=experience,
-            age=age_on(born, on),
-        )
+        fields["education"] = fields["education"] or ""
+        by_person[fields["person_id"]] = Reserve(**fields, age=age_on(fields["birth_date"], on))
     return by_person
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -157,13 +158,7 @@ WEIGHT_BOUNDS = {name: (0, 100) for name in WEIGHT_FIELDS} | {
 @transaction.atomic
 def save_weights(*, actor, county: Division, **values) -> MatchingWeights:
     """The county organisation department sets the points of each criterion; defaults apply until it does."""
-    if not code_in_jurisdiction(actor, county.code):
-        raise Http404
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
+    errors = county_errors(actor, county, role=Role.ADMIN)
     unknown = set(values) - set(WEIGHT_FIELDS)
     if unknown:
         raise TypeError(f"unknown weights: {sorted(unknown)}")
@@ -172,17 +167,14 @@ def save_weights(*, actor, county: Division, **values) -> MatchingWeights:
         if not isinstance(value, int) or not low <= value <= high:
             errors[name] = f"须为 {low} 至 {high} 之间的整数"
     raise_errors(errors)
-    weights = MatchingWeights.objects.select_for_update().filter(county=county).first() or MatchingWeights(
-        county=county
-    )
-    for name, value in values.items():
-        setattr(weights, name, value)
-    _save(weights, actor)
-    return weights
+    return save_county_row(actor, MatchingWeights, county, **values)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Placement: many reserves at once
+
+# The terms a request gives every secondment of its plan: stored on the plan, handed on when it is approved.
+SECONDMENT_TERMS = ("kind", "start", "planned_end", "mode", "post_title", "goals")
 
 
 @dataclass
@@ -478,12 +470,7 @@ def plan_placement(*, actor, request: PlacementRequest) -> PlacementPlan:
     computed = compute_placement(actor, request)
     plan = PlacementPlan(
         division=request.division,
-        kind=request.kind,
-        start=request.start,
-        planned_end=request.planned_end,
-        mode=request.mode,
-        post_title=request.post_title,
-        goals=request.goals,
+        **{name: getattr(request, name) for name in SECONDMENT_TERMS},
         capacity=int(computed.capacity.max(initial=0)),
         greedy_score=computed.greedy.total,
         greedy_unplaced=computed.greedy.unplaced,
@@ -552,13 +539,8 @@ def approve_plan(*, actor, plan: PlacementPlan) -> PlacementPlan:
                         actor=actor,
                         data=cultivation.SecondmentInput(
                             person=row.person,
-                            kind=plan.kind,
-                            mode=plan.mode,
                             host=row.host,
-                            start=plan.start,
-                            planned_end=plan.planned_end,
-                            goals=plan.goals,
-                            post_title=plan.post_title,
+                            **{name: getattr(plan, name) for name in SECONDMENT_TERMS},
                         ),
                     )
         except ValidationError as refused:

@@ -69,6 +69,33 @@ def _os_user() -> str:
         return ""
 
 
+def _record_console(
+    action: AuditAction,
+    operation: str,
+    object_repr: str,
+    archive: Path,
+    counts: dict[str, int],
+    media_files: int,
+    **facts: object,
+) -> None:
+    """The audit row of a backup or a restore run at the console: the archive, the rows and media files
+    it holds, and the operating-system user."""
+    audit.record(
+        action=action,
+        username="console",
+        object_repr=object_repr,
+        detail={
+            "operation": operation,
+            "file": archive.name,
+            **facts,
+            "rows": sum(counts.values()),
+            "media_files": media_files,
+            "counts": {label: count for label, count in counts.items() if count},
+            "os_user": _os_user(),
+        },
+    )
+
+
 def _media_files(root: Path) -> list[tuple[str, Path]]:
     """Every regular file under MEDIA_ROOT, by its name relative to it (the name stored in the database)."""
     found = []
@@ -125,19 +152,14 @@ def create_backup(*, output: Path | None = None, progress: Progress | None = Non
         partial.unlink(missing_ok=True)
         raise
     result = BackupResult(output, file_sha256(output), output.stat().st_size, counts, len(media))
-    audit.record(
-        action=AuditAction.EXPORT,
-        username="console",
-        object_repr=f"备份 {output.name}",
-        detail={
-            "operation": "backup",
-            "file": output.name,
-            "sha256": result.sha256,
-            "rows": sum(counts.values()),
-            "media_files": result.media_files,
-            "counts": {label: count for label, count in counts.items() if count},
-            "os_user": _os_user(),
-        },
+    _record_console(
+        AuditAction.EXPORT,
+        "backup",
+        f"备份 {output.name}",
+        output,
+        counts,
+        result.media_files,
+        sha256=result.sha256,
     )
     return result
 
@@ -212,19 +234,14 @@ def restore_backup(
                 )
             kept = _place_media(staging / MEDIA, Path(settings.MEDIA_ROOT), names)
             if audit_event:
-                audit.record(
-                    action=AuditAction.IMPORT,
-                    username="console",
-                    object_repr=f"恢复 {archive.name}",
-                    detail={
-                        "operation": "restore",
-                        "file": archive.name,
-                        "backup_created_at": manifest["created_at"],
-                        "forced": bool(occupied),
-                        "rows": sum(counts.values()),
-                        "media_files": len(names),
-                        "counts": {label: count for label, count in counts.items() if count},
-                        "os_user": _os_user(),
-                    },
+                _record_console(
+                    AuditAction.IMPORT,
+                    "restore",
+                    f"恢复 {archive.name}",
+                    archive,
+                    counts,
+                    len(names),
+                    backup_created_at=manifest["created_at"],
+                    forced=bool(occupied),
                 )
     return RestoreResult(manifest, counts, len(names), kept)

@@ -248,25 +248,36 @@ def apply_person_input(person: Person, data: PersonInput, number: str, phone: st
     person.notes = data.notes
 
 
+def _write_person(actor, data: PersonInput, person: Person | None) -> Person:
+    """The input checked (against the archive, without `person` when he is new) and written: the person,
+    his skills and industries, and the lists given (see `_replace_children`)."""
+    errors, number, phone = check_person_input(actor, data, person)
+    raise_errors(errors)
+    person = person or Person()
+    apply_person_input(person, data, number, phone)
+    attribute_to(person, actor)
+    person.save()
+    person.skills.set(data.skills)
+    person.industries.set(data.industries)
+    _replace_children(person, data, actor)
+    return person
+
+
 def _replace_children(person: Person, data: PersonInput, actor) -> None:
-    if data.educations is not None:
-        person.educations.all().delete()
-        for education in data.educations:
-            school = EducationRecord(person=person, **education.__dict__)
-            attribute_to(school, actor)
-            school.save()
-    if data.family is not None:
-        person.family.all().delete()
-        for order, member in enumerate(data.family):
-            relative = FamilyMember(person=person, order=order, **member.__dict__)
-            attribute_to(relative, actor)
-            relative.save()
-    if data.resume is not None:
-        person.resume_lines.all().delete()
-        for order, line in enumerate(data.resume):
-            record = ResumeLine(person=person, order=order, **line.__dict__)
-            attribute_to(record, actor)
-            record.save()
+    """The education records, family members and resume lines given replace the person's (a list not
+    given, None, leaves them as they are); family and resume keep the order given."""
+    for rows, model, items, ordered in (
+        (person.educations, EducationRecord, data.educations, False),
+        (person.family, FamilyMember, data.family, True),
+        (person.resume_lines, ResumeLine, data.resume, True),
+    ):
+        if items is None:
+            continue
+        rows.all().delete()
+        for order, item in enumerate(items):
+            child = model(person=person, **({"order": order} if ordered else {}), **item.__dict__)
+            attribute_to(child, actor)
+            child.save()
     refresh_highest_education(person)
 
 
@@ -283,16 +294,7 @@ def create_person(*, actor, data: PersonInput) -> Person:
     _check_actor(actor, data.village)
     if data.phone is None:
         data = replace(data, phone="")
-    errors, number, phone = check_person_input(actor, data, None)
-    raise_errors(errors)
-    person = Person()
-    apply_person_input(person, data, number, phone)
-    attribute_to(person, actor)
-    person.save()
-    person.skills.set(data.skills)
-    person.industries.set(data.industries)
-    _replace_children(person, data, actor)
-    return person
+    return _write_person(actor, data, None)
 
 
 @transaction.atomic
@@ -306,15 +308,7 @@ def update_person(*, actor, person: Person, data: PersonInput) -> Person:
             data.id_number = person.reveal_id_number()
         if data.phone is None:
             data.phone = person.reveal_phone()
-    errors, number, phone = check_person_input(actor, data, person)
-    raise_errors(errors)
-    apply_person_input(person, data, number, phone)
-    attribute_to(person, actor)
-    person.save()
-    person.skills.set(data.skills)
-    person.industries.set(data.industries)
-    _replace_children(person, data, actor)
-    return person
+    return _write_person(actor, data, person)
 
 
 def can_view_full_personal_data(actor) -> bool:

@@ -31,8 +31,10 @@ from yanzhen.assessments.models import (
     ProposalState,
     grade_at_or_below,
 )
+from yanzhen.core.county_settings import save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.guards import today as local_today
+from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts import services as post_services
@@ -189,14 +191,14 @@ def save_bands(*, actor, county: Division, excellent: int | None, competent: int
     if not errors and not excellent > competent > basic:  # type: ignore[operator]
         errors["bands"] = "分档须从高到低：优秀最低分 > 称职最低分 > 基本称职最低分"
     raise_errors(errors)
-    settings = AssessmentSettings.objects.select_for_update().filter(county=county).first()
-    settings = settings or AssessmentSettings(county=county)
-    settings.monthly_excellent_min, settings.monthly_competent_min, settings.monthly_basic_min = (
-        excellent,
-        competent,
-        basic,
+    settings = save_county_row(
+        actor,
+        AssessmentSettings,
+        county,
+        monthly_excellent_min=excellent,
+        monthly_competent_min=competent,
+        monthly_basic_min=basic,
     )
-    _save(settings, actor)
     apply_incumbent_rules(county, actor=actor)
     return settings
 
@@ -236,15 +238,7 @@ def set_rule_active(*, actor, rule: IncumbentRule, active: bool) -> IncumbentRul
 
 
 def _visible_proposal(actor, proposal: AdjustmentProposal) -> AdjustmentProposal:
-    found = (
-        AdjustmentProposal.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("term__seat__village", "term__seat__post_type", "person", "rule")
-        .filter(pk=proposal.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = visible_locked(actor, proposal, "term__seat__village", "term__seat__post_type", "person", "rule")
     if not actor.can_edit:
         raise PermissionDenied
     if found.state != ProposalState.PENDING:

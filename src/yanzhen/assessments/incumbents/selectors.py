@@ -25,6 +25,7 @@ from yanzhen.assessments.models import (
     grade_at_or_below,
 )
 from yanzhen.assessments.periods import Period
+from yanzhen.assessments.selectors import proposals_in
 from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.posts.models import Term
 
@@ -90,10 +91,7 @@ def adjustment_proposals(user, *, state: str | None = ProposalState.PENDING, und
     queryset = AdjustmentProposal.objects.restrict(user).select_related(
         "person", "term__seat__village__parent", "term__seat__post_type", "rule"
     )
-    if state:
-        queryset = queryset.filter(state=state)
-    if under:
-        queryset = queryset.filter(term__seat__village__code__startswith=under)
+    queryset = proposals_in(queryset, state=state, under=under, village="term__seat__village")
     return queryset.order_by("term__seat__village_id", "person__name_pinyin", "-created_at", "-id")
 
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.http import Http404
 
 from yanzhen.assessments import rules
@@ -23,7 +23,9 @@ from yanzhen.assessments.guards import check_text
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.models import AnnualReview, IncumbentScoreItem, MonthlyScore
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
+from yanzhen.core.locking import visible_locked
 from yanzhen.core.text import normalise, too_long_message
+from yanzhen.core.unique import save_unique
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
@@ -110,6 +112,10 @@ def parse_month(value: str) -> date | None:
         return None
 
 
+def _duplicate_month(term: Term, month: date) -> str:
+    return f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"
+
+
 def _month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
@@ -165,7 +171,7 @@ def record_monthly_score(
     elif _month_end(month) < term.start or (term.end is not None and month >= term.end):
         errors["month"] = f"{term.person.name}在{month:%Y年%m月}不在此职务上"
     elif MonthlyScore.objects.filter(term=term, month=month).exists():
-        errors["month"] = f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"
+        errors["month"] = _duplicate_month(term, month)
     if not items:
         errors["items"] = "本县尚未设置月考评项目，请先由县委组织部设置"
     rows, item_errors = _item_rows(
@@ -182,14 +188,7 @@ def record_monthly_score(
         note=note,
         scored_by=actor,
     )
-    attribute_to(score, actor)
-    try:
-        with transaction.atomic():
-            score.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"month": f"{term.person.name}{month:%Y年%m月}的月考评已录入，不能重复录入"}
-        ) from None
+    save_unique(score, actor, field="month", message=_duplicate_month(term, month))
     incumbent_rules.evaluate_term(term, actor=actor)
     return score
 
@@ -264,16 +263,7 @@ def record_monthly_scores_batch(
 def _locked_record(actor, record: M) -> M:
     """A monthly score or a review re-read in the actor's jurisdiction (404 outside it) and locked, with its
     term's person and village; 403 for a reader."""
-    found = (
-        type(record)
-        .objects.restrict(actor)  # type: ignore[attr-defined]
-        .select_for_update(of=("self",))
-        .select_related("term__person", "term__seat__village")
-        .filter(pk=record.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = visible_locked(actor, record, "term__person", "term__seat__village")
     require_editor(actor)
     return found
 
@@ -384,14 +374,8 @@ _DUPLICATE_YEAR = "{name}{year}年的双述双评已录入，不能重复录入"
 
 def _save_review(review: AnnualReview, actor, year: int) -> None:
     """Save a review; another one of the term and year saved a moment ago refuses it as a duplicate."""
-    attribute_to(review, actor)
-    try:
-        with transaction.atomic():
-            review.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"year": _DUPLICATE_YEAR.format(name=review.term.person.name, year=year)}
-        ) from None
+    message = _DUPLICATE_YEAR.format(name=review.term.person.name, year=year)
+    save_unique(review, actor, field="year", message=message)
 
 
 @transaction.atomic

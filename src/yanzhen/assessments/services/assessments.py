@@ -11,7 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 
 from yanzhen.assessments import rules
@@ -27,6 +27,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Half, Period, PeriodKind
 from yanzhen.core.guards import attribute_to, raise_errors, today
+from yanzhen.core.unique import save_unique
 from yanzhen.people.models import Person
 
 
@@ -174,15 +175,8 @@ def _apply(assessment: Assessment, actor, data: AssessmentInput, settings: Asses
 
 
 def _save_assessment(assessment: Assessment, actor, person: Person, period: Period) -> None:
-    attribute_to(assessment, actor)
-    try:
-        with transaction.atomic():
-            assessment.save()
-    except IntegrityError:
-        # Another clerk saved the same person and period a moment ago.
-        raise ValidationError(
-            {"half": f"{person.name}{period.name}的考核已登记，同一人同一考核期只能有一次考核"}
-        ) from None
+    message = f"{person.name}{period.name}的考核已登记，同一人同一考核期只能有一次考核"
+    save_unique(assessment, actor, field="half", message=message)
 
 
 @transaction.atomic

@@ -26,8 +26,8 @@ from yanzhen.assessments.models import (
     RemovalProposal,
 )
 from yanzhen.candidacies.models import Candidacy, CandidacyState
+from yanzhen.core.county_settings import county_errors
 from yanzhen.core.guards import attribute_to, raise_errors, today
-from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
@@ -40,14 +40,8 @@ def open_campaign(
     *, actor, county: Division, title: str, start: date | None, end: date | None
 ) -> CheckupCampaign:
     """The county organisation department opens a check-up campaign for a date range."""
-    if not rules.county_visible(actor, county.code):
-        raise Http404
-    if not rules.may_open_campaign(actor):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
+    errors = county_errors(actor, county, may=rules.may_open_campaign, visible=rules.county_visible)
     title = (title or "").strip()
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
     if not title:
         errors["title"] = "请填写回头看的名称"
     elif len(title) > 100:

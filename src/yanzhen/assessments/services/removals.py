@@ -7,7 +7,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 
 from yanzhen.assessments import proposals, rules
 from yanzhen.assessments.models import (
@@ -19,18 +18,11 @@ from yanzhen.assessments.models import (
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import CandidacyState, RemovalReason
 from yanzhen.core.guards import attribute_to, today
+from yanzhen.core.locking import visible_locked
 
 
 def _visible_proposal(actor, proposal: RemovalProposal) -> RemovalProposal:
-    found = (
-        RemovalProposal.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("candidacy", "person")
-        .filter(pk=proposal.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = visible_locked(actor, proposal, "candidacy", "person")
     if not rules.may_decide_proposal(actor):
         raise PermissionDenied
     return found

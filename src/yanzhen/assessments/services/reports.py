@@ -3,9 +3,8 @@ submitted by the reserve himself or entered by a clerk, reviewed by the village 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
@@ -20,6 +19,8 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Half, Period
 from yanzhen.core.guards import attribute_to, raise_errors, today
+from yanzhen.core.locking import visible_locked
+from yanzhen.core.unique import save_unique
 from yanzhen.people.models import Person
 
 
@@ -119,27 +120,14 @@ def submit_report(
     if attachment is not None:
         report.attachment = attachment
         report.attachment_content_type = content_type
-    attribute_to(report, actor)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise ValidationError({"half": f"{person.name}{period.name}的思想工作汇报已提交"}) from None
+    save_unique(report, actor, field="half", message=f"{person.name}{period.name}的思想工作汇报已提交")
     return report
 
 
 @transaction.atomic
 def review_report(*, actor, report: SemiannualReport, comment: str) -> SemiannualReport:
     """The village secretary reads the report and writes his comment."""
-    report = (
-        SemiannualReport.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("person")
-        .filter(pk=report.pk)
-        .first()
-    )
-    if report is None:
-        raise Http404
+    report = visible_locked(actor, report, "person")
     if not rules.may_review_report(actor, report.person.village_id):
         raise PermissionDenied
     comment = (comment or "").strip()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 
 from yanzhen.assessments import rules
 from yanzhen.assessments.models import (
     AssessmentSettings,
 )
 from yanzhen.assessments.periods import PeriodKind
-from yanzhen.core.guards import attribute_to, raise_errors
-from yanzhen.divisions.codes import Level
+from yanzhen.core.county_settings import county_errors, save_county_row
+from yanzhen.core.guards import raise_errors
 from yanzhen.divisions.models import Division
 
 
@@ -31,13 +29,7 @@ def save_settings(
 ) -> AssessmentSettings:
     """The county organisation department sets the due date of reports, the assessment period, the weights
     of the four dimensions (summing to 100) and the optional cap on 优秀."""
-    if not rules.county_visible(actor, county.code):
-        raise Http404
-    if not rules.may_change_settings(actor):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
+    errors = county_errors(actor, county, may=rules.may_change_settings, visible=rules.county_visible)
     if report_due_days is None or not 0 <= report_due_days <= 180:
         errors["report_due_days"] = "汇报截止天数须在 0 到 180 之间"
     if period_kind not in PeriodKind.values:
@@ -50,13 +42,15 @@ def save_settings(
     if excellent_cap_percent is not None and not 1 <= excellent_cap_percent <= 100:
         errors["excellent_cap_percent"] = "优秀比例上限须在 1% 到 100% 之间，不设上限请留空"
     raise_errors(errors)
-    current = AssessmentSettings.objects.select_for_update().filter(county=county).first()
-    current = current or AssessmentSettings(county=county)
-    current.report_due_days = report_due_days
-    current.period_kind = period_kind
-    current.weight_political, current.weight_ability = weight_political, weight_ability
-    current.weight_conduct, current.weight_reputation = weight_conduct, weight_reputation
-    current.excellent_cap_percent = excellent_cap_percent
-    attribute_to(current, actor)
-    current.save()
-    return current
+    return save_county_row(
+        actor,
+        AssessmentSettings,
+        county,
+        report_due_days=report_due_days,
+        period_kind=period_kind,
+        weight_political=weight_political,
+        weight_ability=weight_ability,
+        weight_conduct=weight_conduct,
+        weight_reputation=weight_reputation,
+        excellent_cap_percent=excellent_cap_percent,
+    )

@@ -12,12 +12,14 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 
 from yanzhen.accounts.roles import Role
+from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import CultivationRules, Enrolment, Secondment, SecondmentMode
@@ -26,6 +28,7 @@ from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
 HOURS_PER_DAY = 24
+M = TypeVar("M", bound=models.Model)
 
 
 def check_scope(actor, code: str, *, role: Role | None = None) -> None:
@@ -40,6 +43,13 @@ def check_scope(actor, code: str, *, role: Role | None = None) -> None:
 
 def check_person(actor, person: Person) -> None:
     check_scope(actor, person.village_id)
+
+
+def locked(actor, instance: M, code: str) -> M:
+    """The instance re-read and locked for the write, once the actor may write under `code` (see
+    `check_scope`: a person's records go by his village)."""
+    check_scope(actor, code)
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
 
 def save(instance, actor) -> None:
@@ -231,10 +241,7 @@ def save_rules(
     practice_maximum_months: int = 2,
 ) -> CultivationRules:
     """The county organisation department sets its cultivation rules; the defaults apply until it does."""
-    check_scope(actor, county.code, role=Role.ADMIN)
-    errors: dict[str, str] = {}
-    if county.level != Level.COUNTY:
-        errors["county"] = f"{county.name} 不是县级单位"
+    errors = county_errors(actor, county, role=Role.ADMIN)
     minimum = to_decimal(yearly_minimum_hours)
     if minimum is None or minimum.is_nan() or not Decimal(0) <= minimum <= Decimal(1000):
         errors["yearly_minimum_hours"] = "每年最低学时须在 0 到 1000 之间"
@@ -266,16 +273,16 @@ def save_rules(
         if not 1 <= (low or 0) <= (high or 0) <= top:
             errors[field] = f"{message}，且下限不大于上限"
     raise_errors(errors)
-    rules = CultivationRules.objects.select_for_update().filter(county=county).first() or CultivationRules(
-        county=county
+    return save_county_row(
+        actor,
+        CultivationRules,
+        county,
+        yearly_minimum_hours=minimum,
+        mentee_cap=mentee_cap,
+        secondment_minimum_months=secondment_minimum_months,
+        secondment_maximum_months=secondment_maximum_months,
+        concentrated_minimum_days=concentrated_minimum_days,
+        concentrated_maximum_days=concentrated_maximum_days,
+        practice_minimum_months=practice_minimum_months,
+        practice_maximum_months=practice_maximum_months,
     )
-    rules.yearly_minimum_hours = minimum
-    rules.mentee_cap = mentee_cap
-    rules.secondment_minimum_months = secondment_minimum_months
-    rules.secondment_maximum_months = secondment_maximum_months
-    rules.concentrated_minimum_days = concentrated_minimum_days
-    rules.concentrated_maximum_days = concentrated_maximum_days
-    rules.practice_minimum_months = practice_minimum_months
-    rules.practice_maximum_months = practice_maximum_months
-    save(rules, actor)
-    return rules

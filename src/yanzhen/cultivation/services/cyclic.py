@@ -30,6 +30,7 @@ from yanzhen.cultivation.services.common import (
     check_text,
     first_secondment_clash,
     last_day_of_months,
+    locked,
     past_day_error,
     required_hours,
     required_score,
@@ -157,8 +158,7 @@ def add_round(
 ) -> CyclicRound:
     """Add the next round: its concentrated training (with every trainee enrolled), its practice period
     and the practice assignment each trainee receives."""
-    check_scope(actor, programme.division_id)
-    programme = CyclicProgramme.objects.select_for_update().get(pk=programme.pk)
+    programme = locked(actor, programme, programme.division_id)
     number = (programme.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     errors = _round_errors(programme, number, start, end, practice_end, hours, assignment_brief)
     check_text(errors, "place", place, label="培训地点", limit=100)

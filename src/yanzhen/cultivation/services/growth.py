@@ -21,13 +21,22 @@ from yanzhen.cultivation.models import (
     ItemKind,
     StudyState,
 )
-from yanzhen.cultivation.services.common import check_period, check_person, check_text, past_day_error, save
+from yanzhen.cultivation.services.common import (
+    check_period,
+    check_person,
+    check_text,
+    locked,
+    past_day_error,
+    save,
+)
 from yanzhen.people.codes import Degree, Education, EducationKind
 from yanzhen.people.models import EducationRecord, Person
 from yanzhen.people.services import refresh_highest_education
 
 # Chinese names for messages, whatever the interface language.
 STATE_NAMES = {StudyState.STUDYING: "在读", StudyState.GRADUATED: "已毕业", StudyState.WITHDRAWN: "已退学"}
+# What graduation carries from the study into the education record of the archive.
+CARRIED_TO_ARCHIVE = ("education", "degree", "school", "major")
 
 
 @transaction.atomic
@@ -111,11 +120,8 @@ def finish_degree_study(
         record = EducationRecord(
             person=study.person,
             kind=EducationKind.IN_SERVICE,
-            education=study.education,
-            degree=study.degree,
-            school=study.school,
-            major=study.major,
             graduation_date=finished_on,
+            **{name: getattr(study, name) for name in CARRIED_TO_ARCHIVE},
         )
         save(record, actor)
         refresh_highest_education(study.person)
@@ -206,8 +212,7 @@ def add_plan_item(
 
 @transaction.atomic
 def complete_plan_item(*, actor, item: GrowthPlanItem, done_on: date | None) -> GrowthPlanItem:
-    check_person(actor, item.plan.person)
-    item = GrowthPlanItem.objects.select_for_update().get(pk=item.pk)
+    item = locked(actor, item, item.plan.person.village_id)
     if item.done_on is not None:
         raise ValidationError({"done_on": f"该事项已于 {item.done_on:%Y-%m-%d} 完成"})
     if message := past_day_error(done_on, "完成日期"):

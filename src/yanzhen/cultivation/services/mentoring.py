@@ -31,6 +31,7 @@ from yanzhen.cultivation.services.common import (
     check_person,
     check_scope,
     check_text,
+    locked,
     past_day_error,
     rules_for,
     save,
@@ -90,8 +91,7 @@ def create_mentor(
 @transaction.atomic
 def set_mentor_active(*, actor, mentor: Mentor, active: bool) -> Mentor:
     """A mentor who stops guiding is kept (his log stays) but can no longer be paired."""
-    check_scope(actor, mentor.division_id)
-    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    mentor = locked(actor, mentor, mentor.division_id)
     mentor.active = active
     save(mentor, actor)
     return mentor
@@ -186,8 +186,7 @@ def create_mentorship(
 
 @transaction.atomic
 def end_mentorship(*, actor, mentorship: Mentorship, end: date | None, note: str = "") -> Mentorship:
-    check_person(actor, mentorship.mentee)
-    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    mentorship = locked(actor, mentorship, mentorship.mentee.village_id)
     errors: dict[str, str] = {}
     if mentorship.end is not None and mentorship.end < today():
         errors["end"] = f"该结对已于 {mentorship.end:%Y-%m-%d} 结束"

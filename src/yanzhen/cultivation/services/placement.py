@@ -29,6 +29,7 @@ from yanzhen.cultivation.services.common import (
     county_code,
     full_time_secondment_during,
     last_day_of_months,
+    locked,
     past_day_error,
     rules_for,
     save,
@@ -150,18 +151,7 @@ def create_secondment(*, actor, data: SecondmentInput) -> Secondment:
     check_person(actor, data.person)
     errors = validate_secondment(data)
     raise_errors(errors)
-    secondment = Secondment(
-        person=data.person,
-        kind=data.kind,
-        mode=data.mode,
-        host=data.host,
-        post_title=data.post_title,
-        start=data.start,
-        planned_end=data.planned_end,
-        goals=data.goals,
-        override_reason=data.override_reason,
-        created_by=actor,
-    )
+    secondment = Secondment(**vars(data), created_by=actor)  # the input's fields are the secondment's
     save(secondment, actor)
     return secondment
 
@@ -176,8 +166,7 @@ def submit_secondment_report(
     actual_end: date | None = None,
 ) -> Secondment:
     """The report after the secondment; `actual_end` when he came back before the planned end."""
-    check_person(actor, secondment.person)
-    secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
+    secondment = locked(actor, secondment, secondment.person.village_id)
     errors: dict[str, str] = {}
     report = check_text(errors, "report", report, missing="请填写挂职总结")
     if actual_end is not None and not secondment.start <= actual_end <= secondment.planned_end:
@@ -200,8 +189,7 @@ def evaluate_secondment(
     *, actor, secondment: Secondment, grade: str, evaluation: str, evaluated_on: date | None
 ) -> Secondment:
     """The host's evaluation of the person it received."""
-    check_person(actor, secondment.person)
-    secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
+    secondment = locked(actor, secondment, secondment.person.village_id)
     errors: dict[str, str] = {}
     if grade not in HostGrade.values:
         errors["grade"] = "请选择评价等次（优秀、良好、一般或较差）"
@@ -306,8 +294,7 @@ def end_practice_post(
     *, actor, practice_post: PracticePost, end: date | None, note: str = ""
 ) -> PracticePost:
     """End a practice post on its last day; the term in the posts app ends the day after."""
-    check_person(actor, practice_post.person)
-    practice_post = PracticePost.objects.select_for_update().get(pk=practice_post.pk)
+    practice_post = locked(actor, practice_post, practice_post.person.village_id)
     errors: dict[str, str] = {}
     if practice_post.end is not None:
         errors["end"] = f"该实岗已于 {practice_post.end:%Y-%m-%d} 结束"

@@ -25,6 +25,7 @@ from yanzhen.cultivation.services.common import (
     check_text,
     first_secondment_clash,
     full_time_secondment_during,
+    locked,
     required_hours,
     save,
 )
@@ -114,8 +115,7 @@ def update_training(*, actor, training: Training, data: TrainingInput) -> Traini
 
 
 def _check_training(actor, training: Training) -> Training:
-    check_scope(actor, training.division_id)
-    return Training.objects.select_for_update().get(pk=training.pk)
+    return locked(actor, training, training.division_id)
 
 
 def enrolment_errors(actor, training: Training, people: list[Person]) -> dict[str, str]:
