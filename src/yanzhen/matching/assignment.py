@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 NAMES_SHOWN = 10
 
@@ -81,6 +80,9 @@ def optimal(
     spread = int(np.abs(scores).max()) + 1 if scores.size else 1
     forbidden = -float(spread) * (n + 1)  # worse than any plan that uses no forbidden pair
     value = np.where(usable, scores.astype(float), forbidden)[:, columns]
+    # Imported here: scipy.optimize takes a second to import, which every console command would pay.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(value, maximize=True)
     choice = np.full(n, -1, dtype=np.int64)
     choice[rows] = columns[cols]

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
-from pypinyin import lazy_pinyin
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Readiness
@@ -153,6 +152,8 @@ def _supply_filters(request) -> tuple[SupplyFilterForm, selectors.SupplyFilters]
 
 
 def _pinyin(name: str) -> str:
+    from pypinyin import lazy_pinyin  # lazily: see people.services.pinyin_of
+
     return "".join(lazy_pinyin(name)).lower()
 
 

@@ -12,7 +12,6 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from pypinyin import Style, lazy_pinyin
 
 from yanzhen.core import audit, crypto, text, uploads
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today, visible
@@ -111,6 +110,10 @@ def mask_phone(phone: str) -> str:
 
 
 def pinyin_of(name: str) -> tuple[str, str]:
+    # Imported here: pypinyin's phrase dictionary takes half a second to load, which every console command
+    # (and every app server's start) would pay.
+    from pypinyin import Style, lazy_pinyin
+
     full = "".join(lazy_pinyin(name)).lower()
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
     return full, initials
