@@ -16,8 +16,8 @@ from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error
 from yanzhen.core.api_schemas import Limit, out_of, page_of
+from yanzhen.core.guards import get_for_view
 from yanzhen.core.ids import Id, Offset
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
 from yanzhen.people.models import Person
 
@@ -128,7 +128,7 @@ def list_assessments(request, filters: Query[AssessmentFilters], limit: Limit = 
 
 @router.post("", response={201: AssessmentOut, 422: Error}, summary="Record an assessment (考核)")
 def create_assessment(request, payload: AssessmentIn):
-    person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
+    person = get_for_view(Person.objects.all(), request.user, pk=payload.person_id)
     data = services.AssessmentInput(**payload.model_dump(exclude={"person_id"}))
     assessment = services.create_assessment(actor=request.user, person=person, data=data)
     return Status(201, AssessmentOut.of(selectors.get_assessment(request.user, assessment.pk)))
@@ -203,7 +203,7 @@ def list_reports(request, filters: Query[ReportFilters], limit: Limit = 100, off
     "", response={201: ReportOut, 422: Error}, summary="Submit a semiannual report (思想工作汇报)"
 )
 def create_report(request, payload: ReportIn):
-    person = get_scoped_or_404(Person.objects.all(), request.user, pk=payload.person_id)
+    person = get_for_view(Person.objects.all(), request.user, pk=payload.person_id)
     report = services.submit_report(
         actor=request.user, person=person, year=payload.year, half=payload.half, text=payload.text
     )

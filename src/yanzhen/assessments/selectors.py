@@ -28,8 +28,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.candidacies.models import CandidacyState
-from yanzhen.core.guards import operator_scope
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view, operator_scope
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
@@ -38,7 +37,7 @@ def scope_division(user, code: str | None) -> Division | None:
     """The division a list page is about: the one asked for (404 outside the jurisdiction) or the user's
     own; None for an operator above every division who asked for none."""
     if code:
-        return get_scoped_or_404(Division.objects.all(), user, code=code)
+        return get_for_view(Division.objects.all(), user, code=code)
     return user.division if user.division_id else None
 
 
@@ -80,7 +79,7 @@ def grade_counts(rows: list[AssessmentRow]) -> dict[str, int]:
 
 
 def get_assessment(user, pk: int) -> Assessment:
-    return get_scoped_or_404(Assessment.objects.select_related("person__village", "entered_by"), user, pk=pk)
+    return get_for_view(Assessment.objects.select_related("person__village", "entered_by"), user, pk=pk)
 
 
 def assessments_of(user, *, year: int | None = None, half: int | None = None, under: str = ""):
@@ -98,7 +97,7 @@ def assessments_of(user, *, year: int | None = None, half: int | None = None, un
 
 
 def get_report(user, pk: int) -> SemiannualReport:
-    return get_scoped_or_404(
+    return get_for_view(
         SemiannualReport.objects.select_related("person__village", "submitted_by", "reviewed_by"), user, pk=pk
     )
 
@@ -161,7 +160,7 @@ def proposals(user, state: str | None = ProposalState.PENDING, under: str = ""):
 
 
 def get_proposal(user, pk: int) -> RemovalProposal:
-    return get_scoped_or_404(
+    return get_for_view(
         RemovalProposal.objects.select_related(
             "person",
             "candidacy__village",
@@ -254,7 +253,7 @@ def campaign_people(user, campaign: CheckupCampaign, under: str):
 
 
 def get_commendation(user, pk: int) -> Commendation:
-    return get_scoped_or_404(Commendation.objects.select_related("person"), user, pk=pk)
+    return get_for_view(Commendation.objects.select_related("person"), user, pk=pk)
 
 
 def commendations_text(person: Person) -> str:

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import Candidacy, CountyRules, Document
 from yanzhen.candidacies.workflow import may_decide, may_nominate
 from yanzhen.core import uploads
 from yanzhen.core.county_settings import county_errors, save_county_row
-from yanzhen.core.guards import raise_errors
+from yanzhen.core.guards import raise_errors, visible
 from yanzhen.divisions.models import Division
 
 
 # Documents: scans and office files only, at most 10 MB each.
 def add_document(*, actor, candidacy: Candidacy, title: str, file) -> Document:
     """Attach a scanned paper; pdf, jpg, png, doc and docx up to 10 MB."""
-    if not Candidacy.objects.restrict(actor).filter(pk=candidacy.pk).exists():
-        raise Http404
+    candidacy = visible(actor, candidacy)
     if not (may_decide(actor) or may_nominate(actor, candidacy.village)):
         raise PermissionDenied
     errors: dict[str, str] = {}

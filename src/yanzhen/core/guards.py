@@ -19,8 +19,6 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
-from yanzhen.core.jurisdiction import get_scoped_or_404
-
 if TYPE_CHECKING:
     from yanzhen.accounts.models import User
     from yanzhen.core.jurisdiction import ScopedQuerySet
@@ -40,13 +38,18 @@ def require_editor(user: User | None) -> None:
 
 
 def get_for_view(queryset: ScopedQuerySet, user: User | None, **lookup: Any) -> Any:
-    """One record inside the user's jurisdiction, else 404."""
-    return get_scoped_or_404(queryset, user, **lookup)
+    """One record inside the user's jurisdiction; outside it, like a missing or malformed key, 404."""
+    try:
+        return queryset.restrict(user).get(**lookup)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404 from missing
+    except (ValueError, TypeError) as malformed:
+        raise Http404 from malformed
 
 
 def get_for_change(queryset: ScopedQuerySet, user: User | None, **lookup: Any) -> Any:
     """One record the user may write: 404 outside the jurisdiction (checked first), 403 for a reader."""
-    found = get_scoped_or_404(queryset, user, **lookup)
+    found = get_for_view(queryset, user, **lookup)
     require_editor(user)
     return found
 

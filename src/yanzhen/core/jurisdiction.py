@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Self
 
 from django.db import models
-from django.http import Http404
 
 if TYPE_CHECKING:
     from yanzhen.accounts.models import User
@@ -50,17 +49,6 @@ class ScopedQuerySet(models.QuerySet):
             return self
         path = self.model.jurisdiction_path  # type: ignore[attr-defined]
         return self.filter(**{f"{path}__startswith": prefix})
-
-
-def get_scoped_or_404(queryset: ScopedQuerySet, user: User | None, **lookup):
-    """Fetch one record inside the user's jurisdiction; outside it answers 404 like a missing record.
-    (For a write, `core.guards.get_for_change`: 404 outside, 403 for a reader.)"""
-    try:
-        return queryset.restrict(user).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
-        raise Http404 from missing
-    except (ValueError, TypeError) as malformed:
-        raise Http404 from malformed
 
 
 def code_in_jurisdiction(user: User | None, code: str) -> bool:

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
+from yanzhen.core.guards import get_for_view
+from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.core.text import NormalisedFormField
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -108,7 +109,7 @@ def code_of_jurisdiction(user: User | None, code: str) -> str:
     division inside the user's jurisdiction; any other answers 404, as a foreign id does everywhere else
     (not an empty list, and no export audited with 0 rows)."""
     if code:
-        get_scoped_or_404(Division.objects.all(), user, code=code)
+        get_for_view(Division.objects.all(), user, code=code)
     return code
 
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
-from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
+from yanzhen.core.guards import get_for_view
+from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.divisions.codes import Level, candidate_codes
 from yanzhen.divisions.models import Division, DivisionQuerySet
 
@@ -24,7 +25,7 @@ def get_division(user: User | None, code: str) -> Division:
     if len(candidates) > 1:
         found = set(Division.objects.filter(code__in=candidates).values_list("code", flat=True))
         candidates = [c for c in candidates if c in found][:1] or candidates[:1]
-    return get_scoped_or_404(Division.objects.all(), user, code=candidates[0] if candidates else "-")
+    return get_for_view(Division.objects.all(), user, code=candidates[0] if candidates else "-")
 
 
 def root_division(user: User | None) -> Division | None:

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core import crypto
-from yanzhen.core.guards import today
-from yanzhen.core.jurisdiction import get_scoped_or_404, jurisdiction_prefix
+from yanzhen.core.guards import get_for_view, today
+from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, EducationBand
@@ -187,7 +187,7 @@ def people_in_order(ids) -> list[Person]:
 
 def get_person(user, pk) -> Person:
     """One person inside the user's jurisdiction, else 404."""
-    return get_scoped_or_404(
+    return get_for_view(
         Person.objects.select_related(*PERSON_LIST_RELATED).prefetch_related("skills", "industries"),
         user,
         pk=pk,

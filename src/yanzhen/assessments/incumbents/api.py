@@ -35,8 +35,8 @@ from yanzhen.assessments.models import (
 from yanzhen.core import versioning
 from yanzhen.core.api_errors import Conflict, Error
 from yanzhen.core.api_schemas import IfMatch, Limit, out_of, page_of
+from yanzhen.core.guards import get_for_view
 from yanzhen.core.ids import Id, Offset
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.text import Line, Multiline
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
@@ -250,7 +250,7 @@ def list_monthly_scores(request, filters: Query[MonthlyScoreFilters], limit: Lim
 
 
 def _one_score(request, score_id: int) -> MonthlyScoreOut:
-    [out] = _monthly_out([get_scoped_or_404(_monthly_scores(request.user), request.user, pk=score_id)])
+    [out] = _monthly_out([get_for_view(_monthly_scores(request.user), request.user, pk=score_id)])
     return out
 
 
@@ -260,7 +260,7 @@ def _one_score(request, score_id: int) -> MonthlyScoreOut:
     summary="Record a monthly score (月考评) of a term",
 )
 def create_monthly_score(request, payload: MonthlyScoreIn):
-    term = get_scoped_or_404(Term.objects.all(), request.user, pk=payload.term_id)
+    term = get_for_view(Term.objects.all(), request.user, pk=payload.term_id)
     month = incumbents.parse_month(payload.month)
     if month is None:
         _refuse("month", "请填写考评月份，格式为 YYYY-MM，如 2024-05")
@@ -291,7 +291,7 @@ def get_monthly_score(request, response: HttpResponse, score_id: int):
 def update_monthly_score(
     request, response: HttpResponse, score_id: int, payload: MonthlyScoreUpdateIn, if_match: IfMatch = None
 ):
-    score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
+    score = get_for_view(MonthlyScore.objects.all(), request.user, pk=score_id)
     with versioning.if_match(if_match, MonthlyScore, pk=score.pk):
         incumbents.update_monthly_score(
             actor=request.user, score=score, scores=_scores_by_item(payload.scores), note=payload.note
@@ -303,7 +303,7 @@ def update_monthly_score(
     "/monthly-scores/{score_id}", response={204: None}, summary="Delete a monthly score entered by mistake"
 )
 def delete_monthly_score(request, score_id: int):
-    score = get_scoped_or_404(MonthlyScore.objects.all(), request.user, pk=score_id)
+    score = get_for_view(MonthlyScore.objects.all(), request.user, pk=score_id)
     incumbents.delete_monthly_score(actor=request.user, score=score)
     return Status(204, None)
 
@@ -370,7 +370,7 @@ def list_annual_reviews(request, filters: Query[AnnualReviewFilters], limit: Lim
 
 
 def _one_review(request, review_id: int) -> AnnualReviewOut:
-    return AnnualReviewOut.of(get_scoped_or_404(_annual_reviews(request.user), request.user, pk=review_id))
+    return AnnualReviewOut.of(get_for_view(_annual_reviews(request.user), request.user, pk=review_id))
 
 
 @router.post(
@@ -379,7 +379,7 @@ def _one_review(request, review_id: int) -> AnnualReviewOut:
     summary="Record a 双述双评 (report to the villagers and their rating) of a term",
 )
 def create_annual_review(request, payload: AnnualReviewIn):
-    term = get_scoped_or_404(Term.objects.all(), request.user, pk=payload.term_id)
+    term = get_for_view(Term.objects.all(), request.user, pk=payload.term_id)
     review = incumbents.record_annual_review(actor=request.user, term=term, data=payload.review_input())
     return Status(201, _one_review(request, review.pk))
 
@@ -401,7 +401,7 @@ def get_annual_review(request, response: HttpResponse, review_id: int):
 def update_annual_review(
     request, response: HttpResponse, review_id: int, payload: AnnualReviewUpdateIn, if_match: IfMatch = None
 ):
-    review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
+    review = get_for_view(AnnualReview.objects.all(), request.user, pk=review_id)
     with versioning.if_match(if_match, AnnualReview, pk=review.pk):
         incumbents.update_annual_review(actor=request.user, review=review, data=payload.review_input())
     return Status(200, _versioned(response, AnnualReview, review_id, _one_review(request, review_id)))
@@ -411,7 +411,7 @@ def update_annual_review(
     "/annual-reviews/{review_id}", response={204: None}, summary="Delete a 双述双评 record entered by mistake"
 )
 def delete_annual_review(request, review_id: int):
-    review = get_scoped_or_404(AnnualReview.objects.all(), request.user, pk=review_id)
+    review = get_for_view(AnnualReview.objects.all(), request.user, pk=review_id)
     incumbents.delete_annual_review(actor=request.user, review=review)
     return Status(204, None)
 
@@ -513,15 +513,13 @@ def _deciding(renamed: dict[str, str] | None = None) -> Iterator[None]:
     summary="Confirm an adjustment proposal: the term ends on `on` (reason 调整)",
 )
 def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
-    proposal = get_scoped_or_404(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
+    proposal = get_for_view(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
     # The term's end is this endpoint's `on`.
     with _deciding({"end": "on"}):
         incumbent_rules.confirm_adjustment(
             actor=request.user, proposal=proposal, on=payload.on, note=payload.note
         )
-    return Status(
-        200, ProposalOut.of(get_scoped_or_404(_proposals(request.user), request.user, pk=proposal_id))
-    )
+    return Status(200, ProposalOut.of(get_for_view(_proposals(request.user), request.user, pk=proposal_id)))
 
 
 @router.post(
@@ -530,11 +528,9 @@ def confirm_adjustment_proposal(request, proposal_id: int, payload: ConfirmIn):
     summary="Reject an adjustment proposal (a reason is required)",
 )
 def reject_adjustment_proposal(request, proposal_id: int, payload: RejectIn):
-    proposal = get_scoped_or_404(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
+    proposal = get_for_view(AdjustmentProposal.objects.all(), request.user, pk=proposal_id)
     with _deciding():
         incumbent_rules.reject_adjustment(
             actor=request.user, proposal=proposal, reason=payload.reason, on=payload.on
         )
-    return Status(
-        200, ProposalOut.of(get_scoped_or_404(_proposals(request.user), request.user, pk=proposal_id))
-    )
+    return Status(200, ProposalOut.of(get_for_view(_proposals(request.user), request.user, pk=proposal_id)))

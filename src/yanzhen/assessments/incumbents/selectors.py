@@ -26,7 +26,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.assessments.selectors import proposals_in
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view
 from yanzhen.posts.models import Term
 
 
@@ -52,7 +52,7 @@ def grade_label(grade: str) -> str:
 
 
 def get_score(user, pk: int) -> MonthlyScore:
-    return get_scoped_or_404(
+    return get_for_view(
         MonthlyScore.objects.select_related("term__person", "term__seat__village", "term__seat__post_type"),
         user,
         pk=pk,
@@ -77,7 +77,7 @@ def annual_reviews(user, *, under: str = "", year: int | None = None):
 
 
 def get_review(user, pk: int) -> AnnualReview:
-    return get_scoped_or_404(
+    return get_for_view(
         AnnualReview.objects.select_related("term__person", "term__seat__village", "term__seat__post_type"),
         user,
         pk=pk,
@@ -96,7 +96,7 @@ def adjustment_proposals(user, *, state: str | None = ProposalState.PENDING, und
 
 
 def get_adjustment(user, pk: int) -> AdjustmentProposal:
-    return get_scoped_or_404(
+    return get_for_view(
         AdjustmentProposal.objects.select_related(
             "person", "term__seat__village", "term__seat__post_type", "rule", "decided_by"
         ),

@@ -25,7 +25,7 @@ from yanzhen.assessments.views.common import (
     int_or_none,
 )
 from yanzhen.core import versioning
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view
 
 BAND_FIELDS = ["excellent", "competent", "basic"]
 RULE_GRADES = [Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT]
@@ -113,7 +113,7 @@ def incumbent_rules_page(request):
                 )
                 messages.success(request, _("The rule was added."))
             elif action == "toggle":
-                rule = get_scoped_or_404(
+                rule = get_for_view(
                     IncumbentRule.objects.filter(county=county),
                     request.user,
                     pk=int_or_none(request.POST.get("rule")),

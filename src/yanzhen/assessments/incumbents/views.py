@@ -45,7 +45,7 @@ from yanzhen.assessments.views.common import (
     state_from_query,
 )
 from yanzhen.core import guards, versioning
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
@@ -129,7 +129,7 @@ def incumbents(request, village: str):
     failed_term = None
     status = 200
     if request.method == "POST":
-        term = get_scoped_or_404(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
+        term = get_for_view(Term.objects.all(), request.user, pk=int_or_none(request.POST.get("term")))
         if term.seat.village_id != division.code:
             raise Http404
         try:

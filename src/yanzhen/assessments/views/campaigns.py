@@ -33,7 +33,7 @@ from yanzhen.assessments.views.common import (
 )
 from yanzhen.core import guards, versioning
 from yanzhen.core.forms import add_service_errors
-from yanzhen.core.jurisdiction import get_scoped_or_404
+from yanzhen.core.guards import get_for_view
 from yanzhen.core.views_kit import form_page, village_form_page
 from yanzhen.people.models import Person
 
@@ -98,7 +98,7 @@ def campaign_detail(request, pk: int):
 @announces_fired_rules
 def checkup(request, pk: int, person: int):
     campaign = selectors.get_campaign(request.user, pk)
-    person_record = get_scoped_or_404(Person.objects.select_related("village"), request.user, pk=person)
+    person_record = get_for_view(Person.objects.select_related("village"), request.user, pk=person)
     if not person_record.village_id.startswith(campaign.county_id):
         raise Http404
     if not rules.may_fill_checkup(request.user):

@@ -26,7 +26,6 @@ from yanzhen.assessments.periods import (
     period_containing,
 )
 from yanzhen.core import guards
-from yanzhen.core.jurisdiction import get_scoped_or_404
 from yanzhen.core.views_kit import saved as say_saved
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -98,7 +97,9 @@ def person_from_query(request) -> Person:
         pk = int(request.GET.get("person") or request.POST.get("person") or 0)
     except ValueError:
         raise Http404 from None
-    return get_scoped_or_404(Person.objects.select_related("village", "village__parent"), request.user, pk=pk)
+    return guards.get_for_view(
+        Person.objects.select_related("village", "village__parent"), request.user, pk=pk
+    )
 
 
 def saved(request, form, save, *, within=None):
