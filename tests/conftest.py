@@ -1,5 +1,6 @@
 """Personas, built once per test session on top of the five seed counties (STYLE.md habit 7); the demo
-county, built once for the tests that ask for `demo_county`; a fast password hasher.
+county, built once for the tests that ask for `demo_county` (or `demo_cultivated`, `demo_on_day`); a fast
+password hasher.
 
 county      admin of 盐池县 640323 (县委组织部)
 huamachi    township clerk of 花马池镇 640323100
@@ -131,38 +132,71 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker, d
 
 # --- the demo county, built once --------------------------------------------------------------------------
 #
-# `build_demo()` takes half a minute. The tests that read the demo as `build_demo()` leaves it ask for
-# `demo_county` instead of building it themselves: it is built once, in a transaction that stays open while
-# those tests run one after the other (each still in its own savepoint, rolled back), and is rolled back after
-# the last of them. So that they do run one after the other, they are moved to the front of the run and, under
-# pytest-xdist (`--dist loadfile`), the files that use it are sent to one worker together.
+# `build_demo()` takes half a minute. The tests that read the demo ask for one of three states of it instead
+# of building it themselves: `demo_county` (as `build_demo()` leaves it), `demo_cultivated` (without the
+# present: test_demo_cultivation) and `demo_on_day` (carried forward to a fixed day: test_demo_present). The
+# states are stacks of layers (tests/demo_support.py) with the same base, each layer built in a savepoint of a
+# transaction that stays open while those tests run one after the other (each still in its own savepoint,
+# rolled back): a test that needs another state rolls back to the layers the two have in common and builds the
+# rest, and the whole transaction is rolled back after the last of them. So the base and the cultivation are
+# built once, and the present twice (for today and for the fixed day). So that the tests do run one after
+# the other, they are moved to the front of the run, ordered by state, and, under pytest-xdist
+# (`--dist loadfile`), the files that use the demo are sent to one worker together.
 
 DEMO = "demo_county"
+DEMO_STATES = {  # fixture name: its layers, in the order the tests run
+    "demo_cultivated": ("base", "cultivated"),
+    "demo_on_day": ("base", "cultivated", "on-day"),
+    DEMO: ("base", "cultivated", "present"),
+}
 
 
 class SharedDemo:
     def __init__(self) -> None:
-        self.atomic = None
+        self.layers: list[tuple[str, transaction.Atomic, object]] = []  # (name, its savepoint, its value)
         self.built = False  # once, so the test database exists
+        self.check_cultivation = False  # build cultivation a first time too: test_demo_cultivation runs
 
-    def open(self, blocker) -> None:
-        if self.atomic is not None:
-            return
-        from yanzhen.demo.builder import build_demo
+    def open(self, blocker, state: str) -> object:
+        """The layers of `state`, built on those already open that it shares; the value of the top one."""
+        from . import demo_support
 
+        wanted = DEMO_STATES[state]
         with blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
-            build_demo()
+            while [name for name, _, _ in self.layers] != list(wanted[: len(self.layers)]):
+                self._pop()
+            values = {name: value for name, _, value in self.layers}
+            for name in wanted[len(self.layers) :]:
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    if name == "base":
+                        value = demo_support.build_base()
+                    elif name == "cultivated":
+                        value = demo_support.build_cultivated(values["base"], check=self.check_cultivation)
+                    elif name == "present":
+                        value = demo_support.build_present_today(values["base"])
+                    else:
+                        value = demo_support.build_present_on_day()
+                except BaseException:
+                    transaction.set_rollback(True)
+                    atomic.__exit__(None, None, None)
+                    raise
+                self.layers.append((name, atomic, value))
+                values[name] = value
         self.built = True
+        return values[wanted[-1]]
+
+    def _pop(self) -> None:
+        _, atomic, _ = self.layers.pop()
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
     def close(self, blocker) -> None:
-        if self.atomic is None:
-            return
-        with blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic = None
+        if self.layers:
+            with blocker.unblock():
+                while self.layers:
+                    self._pop()
 
 
 shared_demo = SharedDemo()
@@ -171,15 +205,34 @@ shared_demo = SharedDemo()
 @pytest.fixture(scope="session")
 def demo_county(django_db_setup, django_db_blocker) -> None:
     """The demo county as `build_demo()` leaves it (shared: see above)."""
-    shared_demo.open(django_db_blocker)
+    shared_demo.open(django_db_blocker, DEMO)
 
 
-def _uses_demo(item: pytest.Item | None) -> bool:
-    return item is not None and DEMO in getattr(item, "fixturenames", ())
+@pytest.fixture(scope="session")
+def demo_cultivated(django_db_setup, django_db_blocker):
+    """The demo county up to cultivation and the incumbents (shared): a `demo_support.Cultivated`."""
+    return shared_demo.open(django_db_blocker, "demo_cultivated")
+
+
+@pytest.fixture(scope="session")
+def demo_on_day(django_db_setup, django_db_blocker) -> dict[str, int]:
+    """The demo county carried forward to `demo_support.DEMO_DAY` (shared): what the present created."""
+    return shared_demo.open(django_db_blocker, "demo_on_day")
+
+
+def _demo_state(item: pytest.Item | None) -> str | None:
+    names = [name for name in DEMO_STATES if name in getattr(item, "fixturenames", ())]
+    assert len(names) <= 1, f"{item.nodeid} asks for two states of the demo: {names}"
+    return names[0] if names else None
 
 
 def pytest_collection_modifyitems(config, items):
-    items[:] = [item for item in items if _uses_demo(item)] + [item for item in items if not _uses_demo(item)]
+    order = list(DEMO_STATES)
+    demo = sorted(
+        (item for item in items if _demo_state(item)), key=lambda item: order.index(_demo_state(item))
+    )
+    shared_demo.check_cultivation = any(_demo_state(item) == "demo_cultivated" for item in demo)
+    items[:] = demo + [item for item in items if not _demo_state(item)]
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -195,7 +248,8 @@ def pytest_xdist_make_scheduler(config, log):
             path = nodeid.split("::", 1)[0]
             if path not in mentions:
                 file = config.rootpath / path
-                mentions[path] = file.is_file() and DEMO in file.read_text(encoding="utf-8")
+                text = file.read_text(encoding="utf-8") if file.is_file() else ""
+                mentions[path] = any(state in text for state in DEMO_STATES)
             return "demo" if mentions[path] else path
 
     return DemoFilesTogether(config, log)
@@ -203,8 +257,9 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    if _uses_demo(item) and shared_demo.built:  # again, should one come after the demo was rolled back
-        shared_demo.open(item.config.stash[blocking_manager_key])
+    state = _demo_state(item)
+    if state and shared_demo.built:  # the state it needs, should the one before have needed another or none
+        shared_demo.open(item.config.stash[blocking_manager_key], state)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -212,7 +267,7 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if not _uses_demo(nextitem):
+        if not _demo_state(nextitem):
             shared_demo.close(item.config.stash[blocking_manager_key])
 
 

@@ -2,21 +2,20 @@
 that it keeps the rules (the mentee cap, each reserve's stint in the pool, nothing after today), leaves the
 figures of seed 000 as they are, is the same when built again from the same state, and is idempotent.
 
-The demo is built once for the module (it takes a while): first without these two parts, then cultivation
-twice from the same state (the first time inside a savepoint rolled back) so that the two results can be
-compared, then the incumbents, whose scores and reviews are compared with their plans (pure functions of the
-terms and the months); everything is rolled back at the end of the module.
+The demo is built once (it takes a while; conftest's `demo_cultivated`, shared with the other demo tests):
+first without these two parts, then cultivation twice from the same state (the first time inside a savepoint
+rolled back) so that the two results can be compared, then the incumbents, whose scores and reviews are
+compared with their plans (pure functions of the terms and the months); without the present. Everything is
+rolled back after the last test that uses the demo.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from yanzhen.accounts.models import User
@@ -47,10 +46,8 @@ from yanzhen.cultivation.models import (
 )
 from yanzhen.cultivation.services import peak_mentees, rules_for
 from yanzhen.demo import builder
-from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.incumbents import (
     TOWNSHIPS,
-    build_incumbents,
     committee_terms,
     plan_reviews,
     plan_scores,
@@ -62,141 +59,10 @@ from yanzhen.people.models import Person
 from yanzhen.posts.models import Seat, Term
 from yanzhen.stats.figures import compute
 
+from .demo_support import INCUMBENT_PARTS, snapshot
+
 pytestmark = pytest.mark.django_db
 AS_OF = date(2021, 4, 19)
-
-
-def snapshot() -> dict[str, list]:
-    """What the two parts created, by natural keys (people by their ID-number hash), sorted."""
-    key = dict(Person.objects.values_list("pk", "id_number_hash"))
-
-    def rows(queryset, *fields, **computed):
-        found = []
-        for record in queryset:
-            row = [str(getattr(record, name)) for name in fields]
-            row += [str(function(record)) for function in computed.values()]
-            found.append(tuple(row))
-        return sorted(found)
-
-    return {
-        "trainings": rows(
-            Training.objects.all(),
-            "name",
-            "organiser",
-            "division_id",
-            "kind",
-            "place",
-            "start",
-            "end",
-            "hours",
-        ),
-        "enrolments": rows(
-            Enrolment.objects.select_related("training"),
-            "attended_hours",
-            "completed",
-            "score",
-            "note",
-            training=lambda e: e.training.name,
-            person=lambda e: key[e.person_id],
-        ),
-        "mentors": rows(
-            Mentor.objects.all(),
-            "kind",
-            "name",
-            "unit",
-            "division_id",
-            person=lambda m: key.get(m.person_id, ""),
-        ),
-        "mentorships": rows(
-            Mentorship.objects.prefetch_related("mentors"),
-            "pairing",
-            "start",
-            "end",
-            "goals",
-            "end_note",
-            mentee=lambda m: key[m.mentee_id],
-            mentors=lambda m: sorted(mentor.name for mentor in m.mentors.all()),
-        ),
-        "sessions": rows(
-            GuidanceSession.objects.select_related("mentor", "mentorship"),
-            "on",
-            "form",
-            "topic",
-            mentor=lambda s: s.mentor.name,
-            mentee=lambda s: key[s.mentorship.mentee_id],
-        ),
-        "secondments": rows(
-            Secondment.objects.all(),
-            "kind",
-            "mode",
-            "host_id",
-            "post_title",
-            "start",
-            "planned_end",
-            "actual_end",
-            "reported_on",
-            "host_grade",
-            "evaluated_on",
-            person=lambda s: key[s.person_id],
-        ),
-        "practice_posts": rows(
-            PracticePost.objects.select_related("post_type", "term"),
-            "village_id",
-            "start",
-            "planned_end",
-            "end",
-            "end_note",
-            post=lambda p: p.post_type.code,
-            person=lambda p: key[p.person_id],
-            term=lambda p: (p.term.start, p.term.end),
-        ),
-        "degree_studies": rows(
-            DegreeStudy.objects.all(),
-            "education",
-            "major",
-            "start",
-            "expected_end",
-            "funding",
-            "state",
-            "finished_on",
-            person=lambda d: key[d.person_id],
-        ),
-        "growth_plans": rows(
-            GrowthPlan.objects.all(), "drawn_up_on", "goals", person=lambda g: key[g.person_id]
-        ),
-        "plan_items": rows(
-            GrowthPlanItem.objects.select_related("plan"),
-            "kind",
-            "title",
-            "planned_start",
-            "due",
-            "done_on",
-            person=lambda i: key[i.plan.person_id],
-            linked=lambda i: i.linked is not None,
-        ),
-        "score_items": rows(IncumbentScoreItem.objects.all(), "county_id", "name", "points", "position"),
-        "scores": rows(
-            MonthlyScore.objects.select_related("term__seat__post_type"),
-            "month",
-            "total",
-            "note",
-            seat=lambda s: (s.term.seat.village_id, s.term.seat.post_type.code, s.term.seat.number),
-            person=lambda s: key[s.term.person_id],
-            items=lambda s: json.dumps([[row["name"], row["score"]] for row in s.items], ensure_ascii=False),
-        ),
-        "reviews": rows(
-            AnnualReview.objects.select_related("term__seat__post_type"),
-            "year",
-            "report_text",
-            "satisfied",
-            "basically_satisfied",
-            "dissatisfied",
-            "satisfaction",
-            "reviewed_on",
-            seat=lambda r: (r.term.seat.village_id, r.term.seat.post_type.code, r.term.seat.number),
-            person=lambda r: key[r.term.person_id],
-        ),
-    }
 
 
 @dataclass
@@ -206,26 +72,15 @@ class Built:
     second: dict[str, list]
 
 
-INCUMBENT_PARTS = ("score_items", "scores", "reviews")
-
-
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(demo_cultivated, django_db_blocker):
     # The demo carried forward to today (`present`) has its own module, test_demo_present: left out here.
-    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as present:
+    assert demo_cultivated.first is not None, "conftest built cultivation only once"
+    with django_db_blocker.unblock():
+        second = snapshot()
+    with pytest.MonkeyPatch.context() as present:
         present.setattr(builder, "build_present", lambda reserves: None)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(builder, "build_cultivation", lambda reserves: None)
-            patch.setattr(builder, "build_incumbents", lambda: None)
-            builder.build_demo()
-        reserves = demo_reserves()
-        with transaction.atomic():  # cultivation built once, then rolled back
-            build_cultivation(reserves)
-            first = {name: rows for name, rows in snapshot().items() if name not in INCUMBENT_PARTS}
-            transaction.set_rollback(True)
-        created = (build_cultivation(reserves), build_incumbents())
-        yield Built(created, first, snapshot())
-        transaction.set_rollback(True)
+        yield Built(demo_cultivated.created, demo_cultivated.first, second)
 
 
 def test_what_the_demo_creates(demo):

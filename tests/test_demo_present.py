@@ -2,16 +2,15 @@
 completed half-year with both rules on consecutive grades firing, this year's training, a 公示 in progress,
 and a dashboard whose warnings are a few, not the whole pool; seed 000's figures on 2021-04-19 unchanged.
 
-The demo is built once for the module with `present` for a fixed day (2026-12-06, the day this was written;
-the services accept it since it is not after the real today), so the counts are exact; the date helpers are
-checked for every day of a year."""
+The demo is built once with `present` for a fixed day (2026-12-06, the day this was written; the services
+accept it since it is not after the real today), so the counts are exact: conftest's `demo_on_day`, on the
+base and cultivation shared with the other demo tests. The date helpers are checked for every day of a year."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
 
 from yanzhen.accounts.models import User
 from yanzhen.assessments.models import (
@@ -33,19 +32,15 @@ from yanzhen.people.models import Person
 from yanzhen.stats import selectors, warnings
 from yanzhen.stats.figures import Scope, compute
 
+from .demo_support import DEMO_DAY
+
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 12, 6)
+DAY = DEMO_DAY  # 2026-12-06
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(builder, "build_present", lambda reserves: None)
-            builder.build_demo()
-        created = present.build_present(demo_reserves(), today=DAY)
-        yield created
-        transaction.set_rollback(True)
+def built(demo_on_day):
+    return demo_on_day
 
 
 def test_what_present_creates_on_the_day(built):
