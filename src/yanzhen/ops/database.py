@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
@@ -103,12 +104,14 @@ class _Serializer(JSONSerializer):
             return
         # What Django's serializer writes for prefetched links, without the queryset it builds (and never
         # runs) for every row and field first: half the time of a backup of the divisions' tags and industries.
+        serializer: Any = (
+            self  # django-stubs leave out the Python serializer's row state (_current, _value_from_field)
+        )
         if self.use_natural_foreign_keys and hasattr(field.remote_field.model, "natural_key"):
-            self._current[field.name] = [related.natural_key() for related in prefetched]
+            values = [related.natural_key() for related in prefetched]
         else:
-            self._current[field.name] = [
-                self._value_from_field(related, related._meta.pk) for related in prefetched
-            ]
+            values = [serializer._value_from_field(related, related._meta.pk) for related in prefetched]
+        serializer._current[field.name] = values
 
 
 def _rows(counts: dict[str, int], total: int, progress: Progress | None) -> Iterator[models.Model]:
