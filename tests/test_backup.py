@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import stat
 import tarfile
 from collections.abc import Callable
@@ -25,8 +26,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
 
 import yanzhen
 from yanzhen.accounts.models import User
@@ -140,11 +142,9 @@ def person_input(**overrides) -> PersonInput:
     return PersonInput(**values)
 
 
-@pytest.fixture
-def records(persona, var):
+def make_records(clerk: User) -> tuple[Person, object]:
     """A person (encrypted ID number and phone, two skills) changed once, with an attachment on disk, and a
     village whose tags were changed (many-to-many history)."""
-    clerk = persona("huamachi")
     person = create_person(actor=clerk, data=person_input())
     person = update_person(actor=clerk, person=person, data=person_input(native_place="宁夏盐池"))
     attachment = add_attachment(
@@ -160,6 +160,30 @@ def records(persona, var):
         longitude=None,
     )
     return person, attachment
+
+
+@pytest.fixture
+def records(persona, var):
+    return make_records(persona("huamachi"))
+
+
+@pytest.fixture(scope="module")
+def sealed(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
+    """One archive of the records, made once for the tests that damage a copy of it: the restore refuses such
+    an archive before it reads a row, so the rows inside need not be the test's own (made again, alike)."""
+    var = tmp_path_factory.mktemp("sealed") / "var"
+    with override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"), django_db_blocker.unblock():
+        with transaction.atomic():
+            make_records(User.objects.get(username="huamachi"))
+            archive = backup(var)
+            transaction.set_rollback(True)
+    return archive
+
+
+def copy_of(sealed: Path, var: Path) -> Path:
+    archive = var / "backup.tar.gz"
+    shutil.copyfile(sealed, archive)
+    return archive
 
 
 def backup(var: Path, name: str = "backup.tar.gz") -> Path:
@@ -395,8 +419,8 @@ TAMPERED = (
 
 
 @pytest.mark.parametrize("how", TAMPERINGS)
-def test_a_damaged_or_tampered_archive_is_refused_and_nothing_changes(records, var, media, how):
-    archive = backup(var)
+def test_a_damaged_or_tampered_archive_is_refused_and_nothing_changes(records, sealed, var, media, how):
+    archive = copy_of(sealed, var)
     TAMPERINGS[how](archive)
     create_person(  # so that the database differs from the archive
         actor=User.objects.get(username="huamachi"),
@@ -411,8 +435,8 @@ def test_a_damaged_or_tampered_archive_is_refused_and_nothing_changes(records, v
     assert sorted(path.name for path in var.iterdir()) == ["backup.tar.gz", "media"]  # no staging left
 
 
-def test_the_seal_is_one_line_after_the_gzip_stream(records, var):
-    content = backup(var).read_bytes()
+def test_the_seal_is_one_line_after_the_gzip_stream(sealed, var):
+    content = sealed.read_bytes()
     stream, line = content[:-SEAL], content[-SEAL:]
     assert line.startswith(b"\nYANZHEN-BACKUP-SEAL-1 ") and line.endswith(b"\n")
     expected = crypto.signers("backup-archive")[0]
@@ -440,8 +464,8 @@ def test_an_archive_of_format_1_without_seal_is_still_restored(records, var, med
     assert after == state
 
 
-def test_a_format_2_manifest_without_its_seal_is_refused(records, var):
-    archive = backup(var)
+def test_a_format_2_manifest_without_its_seal_is_refused(records, sealed, var):
+    archive = copy_of(sealed, var)
     rewrite(archive, lambda members: None)  # same members, manifest still signed, seal gone
     assert refused("restore", str(archive), "--check") == TAMPERED
 
