@@ -45,6 +45,8 @@ MATRIX = {
     # The holiday schedule is nationwide: every administrator reads it (only the top one writes it).
     "holidays:index": row("/system/holidays/", 302, 200, 403, 403, 403, 403, 200),
     "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
+    # 换届: every user of the county sees its elections (an outsider sees none of them).
+    "elections:index": row("/elections/", 302, 200, 200, 200, 200, 200, 200),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
