@@ -11,7 +11,8 @@ The committees of the demo were elected in January 2021 (`people`: the 第十一
   their matching score, the score stored on the candidate), the sitting members standing again, and for most
   villages (`ONE_SHOULDER_PER_MILLE`) the secretary's candidate standing for the chair too (一肩挑). A
   sitting secretary aged `RETIRING_AGE` or more steps down for a reserve who meets the secretary's rules;
-  members' slates have one candidate more than seats where the people allow (差额).
+  members' slates have one candidate more than seats where the people allow (差额). The candidates are
+  written in bulk (some 560, each checked as `services.propose` checks it, with their history).
 - The joint review (资格联审): every department replies on every candidate within two weeks; `FAILED`
   candidates get a 不通过 from one department (a negative-list item and the reason) and are withdrawn; all
   others pass. The replies are written in bulk (some 8,000, each checked by `services.reply_errors`, with
@@ -25,7 +26,8 @@ The committees of the demo were elected in January 2021 (`people`: the 第十一
 
 The two townships are neither those of the incumbents' monthly scores (`incumbents.TOWNSHIPS`: their scores
 of the last six months stay on terms held all along) nor 花马池镇 (its reserves' 公示 is in progress). Every
-step but the replies goes through `elections.services` with the demo administrator as the actor.
+step but the slates and the replies goes through `elections.services` with the demo administrator as the
+actor; the whole takes some eight seconds.
 Deterministic for a given day (`random.Random` seeded per part); idempotent: nothing is done while the
 county has an election of that number.
 """
@@ -36,6 +38,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,13 +46,14 @@ from simple_history.utils import bulk_create_with_history
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState, NegativeListItem, Readiness
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for, working_days
-from yanzhen.core.guards import raise_errors
+from yanzhen.core import guards
 from yanzhen.cultivation.services import add_months
 from yanzhen.demo.people import DEMO_ADMIN, DEMO_COUNTY
 from yanzhen.divisions.models import Division
 from yanzhen.elections import services
 from yanzhen.elections.models import (
     Candidate,
+    CandidateOrigin,
     CandidateStatus,
     Election,
     ElectionState,
@@ -134,6 +138,8 @@ class Pick:
 
     person: Person
     post: str
+    origin: str
+    candidacy: Candidacy | None = None
     also_chair: bool = False
     score: int | None = None
 
@@ -229,6 +235,7 @@ def plan_slate(
     rules = rules_for(village)
     taken: set[int] = set()
     pool = list(reserves)
+    incumbents = {person.pk for holders in sitting.values() for person in holders}
 
     def stands(person: Person | None) -> bool:
         return person is not None and person.pk not in taken and (person.age(on) or 0) < STANDING_AGE
@@ -236,7 +243,20 @@ def plan_slate(
     def take(person: Person, post: str, **extra) -> Pick:
         taken.add(person.pk)
         reserve = next((r for r in pool if r.person.pk == person.pk), None)
-        pick = Pick(person, post, score=reserve.score if reserve else None, **extra)
+        if reserve is not None:
+            origin = CandidateOrigin.POOL
+        elif person.pk in incumbents:
+            origin = CandidateOrigin.INCUMBENT
+        else:
+            origin = CandidateOrigin.ARCHIVE
+        pick = Pick(
+            person,
+            post,
+            origin,
+            candidacy=reserve.candidacy if reserve else None,
+            score=reserve.score if reserve else None,
+            **extra,
+        )
         slate.picks.append(pick)
         return pick
 
@@ -302,22 +322,37 @@ def plan_slate(
 
 
 def _propose(actor, election: Election, slates: list[Slate], on: date) -> dict[int, Candidate]:
+    """The slates' candidates, written in bulk with their history (through `services.propose` they take ten
+    seconds), each checked as it checks them: a 村委会, a 两委 post, 一肩挑 only for the secretary, not after
+    today, nobody twice in the county; the origin as `services.origin_of` finds it (the reserve's candidacy
+    in the pool for the village, or a sitting member of its committee)."""
     posts = {post.code: post for post in PostType.objects.filter(code__in=committee_post_codes())}
-    found = {}
+    candidates, seen = [], set()
     for slate in slates:
         for pick in slate.picks:
-            candidate = services.propose(
-                actor=actor,
+            assert slate.village.is_administrative_village and pick.post in posts and on <= guards.today()
+            assert pick.person.pk not in seen and (not pick.also_chair or pick.post == SECRETARY)
+            seen.add(pick.person.pk)
+            candidate = Candidate(
                 election=election,
                 village=slate.village,
                 person=pick.person,
                 post_type=posts[pick.post],
                 also_chair=pick.also_chair,
-                on=on,
-                match_score=pick.score,
+                origin=pick.origin,
+                candidacy=pick.candidacy,
+                match_score=None if pick.score is None else Decimal(pick.score).quantize(Decimal("0.01")),
+                proposed_on=on,
+                created_by=actor,
             )
-            found[candidate.pk] = candidate
-    return found
+            candidate.full_clean(
+                exclude=["election", "village", "person", "post_type", "candidacy", "created_by"],
+                validate_unique=False,
+                validate_constraints=False,  # the database keeps one standing candidacy per person and post
+            )
+            candidates.append(candidate)
+    created = bulk_create_with_history(candidates, Candidate, default_user=actor, batch_size=1000)
+    return {candidate.pk: candidate for candidate in created}
 
 
 # --- The joint review ------------------------------------------------------------------------------------------
@@ -357,7 +392,7 @@ def build_review(actor, candidates: list[Candidate], failing: list[Candidate], d
             passed = spec is None or spec[0] != department.name
             reason = "" if passed else spec[2]
             replied_on = dates.replies_from + timedelta(days=rng.randint(0, span))
-            raise_errors(services.reply_errors(candidate, passed, reason, replied_on))
+            guards.raise_errors(services.reply_errors(candidate, passed, reason, replied_on))
             reply = ReviewReply(
                 candidate=candidate,
                 department=department,
