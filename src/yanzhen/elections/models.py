@@ -36,7 +36,10 @@ class ElectionState(models.TextChoices):
 
 
 # The one place the order of an election's states is written.
-NEXT_STATE = {ElectionState.PREPARING: ElectionState.VOTING, ElectionState.VOTING: ElectionState.DONE}
+NEXT_STATE: dict[str, str] = {
+    ElectionState.PREPARING: ElectionState.VOTING,
+    ElectionState.VOTING: ElectionState.DONE,
+}
 
 
 class ReviewDepartment(VocabularyEntry):
