@@ -44,7 +44,7 @@ from yanzhen.elections.models import (
     ReviewDepartment,
     SlateNotice,
 )
-from yanzhen.elections.rules import CHAIR, MEMBER, committee_post_codes, state_label
+from yanzhen.elections.rules import CHAIR, MEMBER, committee_post_codes
 from yanzhen.people.idcard import IdNumberError, parse_id_number
 from yanzhen.people.models import Person
 from yanzhen.posts.models import Seat
@@ -80,6 +80,8 @@ RESULTS_HEADER = [
 S_ID, S_VILLAGE, S_POST, S_NUMBER, S_NAME, S_WHO, S_VOTES, S_DATE = range(8)
 CANDIDATES_HEADER = ["人选编号", "村", "姓名", "身份证号", "拟任职位"]
 
+# The states as the county calls them (the messages do not depend on the interface's language).
+STATE_NAMES = {ElectionState.PREPARING: "筹备", ElectionState.VOTING: "选举中", ElectionState.DONE: "已完成"}
 # A candidate id is short; an ID number has 15 or 18 characters.
 CANDIDATE_ID_MAX_DIGITS = 10
 
@@ -729,7 +731,7 @@ def import_results(*, actor, election: Election, content: bytes, file_name: str)
     nothing). Every problem of the file is reported at once; with any, nothing is written."""
     outcome = ImportOutcome()
     if election.state != ElectionState.VOTING:
-        state = state_label(election.state)
+        state = STATE_NAMES.get(election.state, election.state)
         outcome.problems.append(Problem(None, None, "", f"换届处于“{state}”阶段，不能录入选举结果"))
         return outcome
     data, problems = _open_upload(content, file_name, election, RESULTS_MARK, RESULTS_HEADER, "选举结果")
