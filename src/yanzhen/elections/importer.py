@@ -408,6 +408,107 @@ def build_replies_template(
 # -- the department's replies: the import ----------------------------------------------------------------------
 
 
+def _filled(data: list[tuple[int, list]], first_input: int) -> list[tuple[int, list]]:
+    """The rows with anything typed in the columns to fill (the others are not imported)."""
+    return [(number, values) for number, values in data if not all(_blank(c) for c in values[first_input:])]
+
+
+def _ids(filled: list[tuple[int, list]]) -> set[int]:
+    found = {_record_id(values[0].value) for _number, values in filled if not _blank(values[0])}
+    return {pk for pk in found if pk is not None}
+
+
+def _record(
+    sheet: _Sheet, number: int, values: list, records: dict, row_of: dict[int, int], label: str, use: str
+):
+    """The record the row's first column names (人选编号, 席位编号), once in the sheet, else None (reported)."""
+    cell = values[0]
+    if _blank(cell):
+        sheet.add(number, 0, f"缺少{label}：请勿删除此列，它用于找到对应的{use}")
+        return None
+    pk = _record_id(cell.value)
+    if pk is None:
+        sheet.add(number, 0, f"{label}“{_shown(cell.value)}”无效：请勿修改此列")
+        return None
+    record = records.get(pk)
+    if record is None:
+        sheet.add(number, 0, f"{label} {pk} 不存在或不在您的辖区内")
+        return None
+    if pk in row_of:
+        sheet.add(number, 0, f"{label} {pk} 与第 {row_of[pk]} 行重复")
+        return None
+    row_of[pk] = number
+    return record
+
+
+class _Reviewable:
+    """Why a candidate of the upload can no longer take a reply (withdrawn, slate publicised, results)."""
+
+    def __init__(self, election: Election, candidates: dict[int, Candidate]):
+        villages = {candidate.village_id for candidate in candidates.values()}
+        notices = SlateNotice.objects.filter(election=election, village_id__in=villages)
+        self.publicised = set(notices.values_list("village_id", flat=True))
+        results = Result.objects.filter(election=election, village_id__in=villages)
+        self.elected = set(results.values_list("village_id", flat=True))
+
+    def refusal(self, candidate: Candidate) -> str | None:
+        if candidate.status != CandidateStatus.PROPOSED:
+            return f"{candidate.person.name}已退出，不能再登记联审意见"
+        if candidate.village_id in self.elected:
+            return f"{candidate.village.name}已录入选举结果，不能再登记联审意见"
+        if candidate.village_id in self.publicised:
+            return f"{candidate.village.name}的候选人已公示，不能再修改联审意见"
+        return None
+
+
+def _opinion(sheet: _Sheet, number: int, cell) -> tuple[bool | None, bool]:
+    """The opinion (None when blank or unreadable) and whether it was unreadable (reported)."""
+    if _blank(cell):
+        return None, False
+    opinion = compact(cell.value)
+    passed = OPINIONS.get(opinion)
+    if passed is None:
+        sheet.add(number, R_OPINION, f"联审意见须为“通过”或“不通过”，实为“{_shown(opinion)}”")
+        return None, True
+    return passed, False
+
+
+def _date_cell(sheet: _Sheet, number: int, column: int, cell, label: str) -> tuple[date | None, bool]:
+    """The date (None when blank or unreadable) and whether it was unreadable (reported)."""
+    if _blank(cell):
+        return None, False
+    try:
+        return _date(cell, label), False
+    except ValueProblem as problem:
+        sheet.add(number, column, str(problem))
+        return None, True
+
+
+def _reply(sheet: _Sheet, number: int, values: list, candidate: Candidate) -> services.ReplyRow | None:
+    """The row's reply, checked by the service's own rules (`reply_errors`), each message at its column."""
+    name = _name(values[R_NAME])
+    if name != candidate.person.name:
+        sheet.add(
+            number,
+            R_NAME,
+            f"姓名“{_shown(name or '空')}”与人选编号 {candidate.pk} 的{candidate.person.name}不符："
+            "请勿调换行或修改人选编号",
+        )
+    passed, bad_opinion = _opinion(sheet, number, values[R_OPINION])
+    reason = _text(values[R_REASON])
+    replied_on, bad_date = _date_cell(sheet, number, R_DATE, values[R_DATE], "回复日期")
+    skipped = {"passed", "reason"} if bad_opinion else set()
+    if bad_date:
+        skipped.add("replied_on")
+    column_of = {"passed": R_OPINION, "reason": R_REASON, "replied_on": R_DATE}
+    for key, message in services.reply_errors(candidate, passed, reason, replied_on).items():
+        if key not in skipped:
+            sheet.add(number, column_of.get(key, R_ID), message)
+    if passed is None or replied_on is None:
+        return None
+    return services.ReplyRow(number, candidate, passed, reason, replied_on)
+
+
 def import_replies(
     *, actor, election: Election, department: ReviewDepartment, content: bytes, file_name: str
 ) -> ImportOutcome:
@@ -417,93 +518,35 @@ def import_replies(
     if election.state == ElectionState.DONE:
         outcome.problems.append(Problem(None, None, "", "换届已完成，不能再登记联审意见"))
         return outcome
-    data, problems = _open_upload(content, file_name, election, REPLIES_MARK, REPLIES_HEADER, "资格联审意见")
-    if problems:
-        outcome.problems = problems
+    data, outcome.problems = _open_upload(
+        content, file_name, election, REPLIES_MARK, REPLIES_HEADER, "资格联审意见"
+    )
+    if outcome.problems:
         return outcome
     sheet = _Sheet(REPLIES_HEADER)
-    filled = [
-        (number, values) for number, values in data if not all(_blank(cell) for cell in values[R_OPINION:])
-    ]
-    ids = {_record_id(values[R_ID].value) for _number, values in filled if not _blank(values[R_ID])}
-    ids.discard(None)
+    filled = _filled(data, R_OPINION)
     candidates = {
         candidate.pk: candidate
         for candidate in Candidate.objects.restrict(actor)
-        .filter(election=election, pk__in=ids)
+        .filter(election=election, pk__in=_ids(filled))
         .select_related("village", "person", "post_type")
     }
-    villages = {candidate.village_id for candidate in candidates.values()}
-    publicised = set(
-        SlateNotice.objects.filter(election=election, village_id__in=villages).values_list(
-            "village_id", flat=True
-        )
-    )
-    elected = set(
-        Result.objects.filter(election=election, village_id__in=villages).values_list("village_id", flat=True)
-    )
+    reviewable = _Reviewable(election, candidates)
     lines: list[services.ReplyRow] = []
     row_of: dict[int, int] = {}
     for number, values in filled:
         sheet.formulas(number, values)
-        id_cell = values[R_ID]
-        if _blank(id_cell):
-            sheet.add(number, R_ID, "缺少人选编号：请勿删除此列，它用于找到对应的人选")
-            continue
-        pk = _record_id(id_cell.value)
-        if pk is None:
-            sheet.add(number, R_ID, f"人选编号“{_shown(id_cell.value)}”无效：请勿修改此列")
-            continue
-        candidate = candidates.get(pk)
+        candidate = _record(sheet, number, values, candidates, row_of, "人选编号", "人选")
         if candidate is None:
-            sheet.add(number, R_ID, f"人选编号 {pk} 不存在或不在您的辖区内")
             continue
-        if pk in row_of:
-            sheet.add(number, R_ID, f"人选编号 {pk} 与第 {row_of[pk]} 行重复")
-            continue
-        row_of[pk] = number
-        if candidate.status != CandidateStatus.PROPOSED:
-            sheet.add(number, R_ID, f"{candidate.person.name}已退出，不能再登记联审意见")
-        elif candidate.village_id in elected:
-            sheet.add(number, R_ID, f"{candidate.village.name}已录入选举结果，不能再登记联审意见")
-        elif candidate.village_id in publicised:
-            sheet.add(number, R_ID, f"{candidate.village.name}的候选人已公示，不能再修改联审意见")
-        name = _name(values[R_NAME])
-        if name != candidate.person.name:
-            sheet.add(
-                number,
-                R_NAME,
-                f"姓名“{_shown(name or '空')}”与人选编号 {pk} 的{candidate.person.name}不符：请勿调换行或修改人选编号",
-            )
-        passed: bool | None = None
-        unreadable: set[str] = set()
-        opinion_cell = values[R_OPINION]
-        if not _blank(opinion_cell):
-            opinion = compact(opinion_cell.value)
-            passed = OPINIONS.get(opinion)
-            if passed is None:
-                sheet.add(number, R_OPINION, f"联审意见须为“通过”或“不通过”，实为“{_shown(opinion)}”")
-                unreadable.add("passed")
-        reason = _text(values[R_REASON])
-        replied_on: date | None = None
-        date_cell = values[R_DATE]
-        if not _blank(date_cell):
-            try:
-                replied_on = _date(date_cell, "回复日期")
-            except ValueProblem as problem:
-                sheet.add(number, R_DATE, str(problem))
-                unreadable.add("replied_on")
-        checks = services.reply_errors(candidate, passed, reason, replied_on)
-        column_of = {"passed": R_OPINION, "reason": R_REASON, "replied_on": R_DATE}
-        for key, message in checks.items():
-            if key == "reason" and "passed" in unreadable:
-                continue
-            if key not in unreadable:
-                sheet.add(number, column_of.get(key, R_ID), message)
-        if passed is not None and replied_on is not None:
-            lines.append(services.ReplyRow(number, candidate, passed, reason, replied_on))
+        refusal = reviewable.refusal(candidate)
+        if refusal:
+            sheet.add(number, R_ID, refusal)
+        line = _reply(sheet, number, values, candidate)
+        if line is not None:
+            lines.append(line)
     outcome.problems = sheet.sorted()
-    if not lines and not outcome.problems:
+    if not filled and not outcome.problems:
         outcome.problems.append(
             Problem(None, None, "", "表中没有填写任何联审意见（联审意见、理由、回复日期都空着的行不导入）")
         )
@@ -638,17 +681,34 @@ def _rows_text(rows: list[int]) -> str:
     return "第 " + "、".join(str(row) for row in rows) + " 行"
 
 
-def _votes(cell) -> int | None:
+def _votes(sheet: _Sheet, number: int, cell) -> int | None:
+    if _blank(cell):
+        return None
     value = cell.value
-    if isinstance(value, bool):
-        raise ValueProblem(f"得票数须为不小于 0 的整数，实为“{_shown(value)}”")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and compact(value).isdigit():
         value = int(compact(value))
-    if not isinstance(value, int) or value < 0:
-        raise ValueProblem(f"得票数须为不小于 0 的整数，实为“{_shown(value)}”")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        sheet.add(number, S_VOTES, f"得票数须为不小于 0 的整数，实为“{_shown(value)}”")
+        return None
     return value
+
+
+def _elected_on(sheet: _Sheet, number: int, cell, election: Election) -> date | None:
+    """The row's election date, within the election's period and not after today (else reported)."""
+    elected_on, _unreadable = _date_cell(sheet, number, S_DATE, cell, "选举日期")
+    if elected_on is None:
+        return None
+    if elected_on > today():
+        sheet.add(number, S_DATE, f"选举日期 {elected_on:%Y-%m-%d} 不能晚于今天")
+    elif not election.starts_on <= elected_on <= election.ends_on:
+        sheet.add(
+            number,
+            S_DATE,
+            f"选举日期须在换届期间 {election.starts_on:%Y-%m-%d} 至 {election.ends_on:%Y-%m-%d} 之内",
+        )
+    return elected_on
 
 
 class _Standing:
@@ -667,149 +727,91 @@ class _Standing:
         return self.by_village.get(village, [])
 
 
+def _by_name(sheet: _Sheet, number: int, name: str, village: Division, candidates: list[Candidate]):
+    if not name:
+        sheet.add(number, S_NAME, "请填写当选人姓名")
+        return None
+    same = [c for c in candidates if c.person.name == name]
+    if not same:
+        sheet.add(number, S_NAME, f"{_shown(name)}不是{village.name}的候选人（请核对“候选人”表）")
+        return None
+    if len(same) > 1:
+        sheet.add(number, S_WHO, f"{village.name}有 {len(same)} 名候选人叫{name}，请填写人选编号或身份证号")
+        return None
+    return same[0]
+
+
+def _who_text(sheet: _Sheet, number: int, value) -> str | None:
+    """The candidate id or ID number as text; an ID number Excel stored as a number has lost its digits."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return compact(value).upper()
+    if isinstance(value, float) and not value.is_integer():
+        sheet.add(number, S_WHO, f"“{_shown(value)}”既不是人选编号也不是身份证号")
+        return None
+    text = str(int(value))
+    if len(text) > CANDIDATE_ID_MAX_DIGITS and len(text) != 15:
+        sheet.add(number, S_WHO, "身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写")
+        return None
+    return text
+
+
+def _by_key(sheet: _Sheet, number: int, text: str, village: Division, candidates: list[Candidate]):
+    """The candidate named by his id (人选编号) or his ID number among the village's standing candidates."""
+    if text.isdigit() and len(text) <= CANDIDATE_ID_MAX_DIGITS:
+        found = next((c for c in candidates if c.pk == int(text)), None)
+        if found is None:
+            sheet.add(number, S_WHO, f"人选编号 {text} 不是{village.name}的在选候选人（请核对“候选人”表）")
+        return found
+    try:
+        parsed = parse_id_number(text)
+    except IdNumberError as problem:
+        sheet.add(number, S_WHO, f"“{_shown(text)}”既不是人选编号也不是有效的身份证号：{problem}")
+        return None
+    person = Person.objects.filter(id_number_hash=crypto.keyed_hash(parsed.number)).values_list(
+        "pk", flat=True
+    )
+    person_id = person.first()
+    found = next((c for c in candidates if c.person_id == person_id), None)
+    if found is None:
+        sheet.add(number, S_WHO, f"身份证号 {parsed.masked} 不是{village.name}的在选候选人")
+    return found
+
+
 def _who(sheet: _Sheet, number: int, values: list, seat: Seat, standing: _Standing) -> Candidate | None:
     """The candidate a row elects: by candidate id or ID number, else by the name alone when it is unique."""
     village = seat.village
     candidates = standing.of(village.code)
     name = _name(values[S_NAME])
-    who_cell = values[S_WHO]
-    found: Candidate | None = None
-    if _blank(who_cell):
-        if not name:
-            sheet.add(number, S_NAME, "请填写当选人姓名")
-            return None
-        same = [c for c in candidates if c.person.name == name]
-        if not same:
-            sheet.add(number, S_NAME, f"{_shown(name)}不是{village.name}的候选人（请核对“候选人”表）")
-            return None
-        if len(same) > 1:
-            sheet.add(
-                number, S_WHO, f"{village.name}有 {len(same)} 名候选人叫{name}，请填写人选编号或身份证号"
-            )
-            return None
-        return same[0]
-    value = who_cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if isinstance(value, float) and not value.is_integer():
-            sheet.add(number, S_WHO, f"“{_shown(value)}”既不是人选编号也不是身份证号")
-            return None
-        text = str(int(value))
-        if len(text) > CANDIDATE_ID_MAX_DIGITS and len(text) != 15:
-            sheet.add(number, S_WHO, "身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写")
-            return None
-    else:
-        text = compact(value).upper()
-    if text.isdigit() and len(text) <= CANDIDATE_ID_MAX_DIGITS:
-        pk = int(text)
-        found = next((c for c in candidates if c.pk == pk), None)
-        if found is None:
-            sheet.add(number, S_WHO, f"人选编号 {pk} 不是{village.name}的在选候选人（请核对“候选人”表）")
-            return None
-    else:
-        try:
-            parsed = parse_id_number(text)
-        except IdNumberError as problem:
-            sheet.add(number, S_WHO, f"“{_shown(text)}”既不是人选编号也不是有效的身份证号：{problem}")
-            return None
-        person_id = (
-            Person.objects.filter(id_number_hash=crypto.keyed_hash(parsed.number))
-            .values_list("pk", flat=True)
-            .first()
-        )
-        found = next((c for c in candidates if c.person_id == person_id), None)
-        if found is None:
-            sheet.add(number, S_WHO, f"身份证号 {parsed.masked} 不是{village.name}的在选候选人")
-            return None
-    if name and name != found.person.name:
+    if _blank(values[S_WHO]):
+        return _by_name(sheet, number, name, village, candidates)
+    text = _who_text(sheet, number, values[S_WHO].value)
+    found = None if text is None else _by_key(sheet, number, text, village, candidates)
+    if found is not None and name and name != found.person.name:
         sheet.add(number, S_NAME, f"姓名“{_shown(name)}”与{_shown(text)}的{found.person.name}不符")
         return None
     return found
 
 
-def import_results(*, actor, election: Election, content: bytes, file_name: str) -> ImportOutcome:
-    """Check the sheet and record its villages' results through `services.record_many_results` (all or
-    nothing). Every problem of the file is reported at once; with any, nothing is written."""
-    outcome = ImportOutcome()
-    if election.state != ElectionState.VOTING:
-        state = STATE_NAMES.get(election.state, election.state)
-        outcome.problems.append(Problem(None, None, "", f"换届处于“{state}”阶段，不能录入选举结果"))
-        return outcome
-    data, problems = _open_upload(content, file_name, election, RESULTS_MARK, RESULTS_HEADER, "选举结果")
-    if problems:
-        outcome.problems = problems
-        return outcome
-    sheet = _Sheet(RESULTS_HEADER)
-    filled = [
-        (number, values) for number, values in data if not all(_blank(cell) for cell in values[S_NAME:])
-    ]
-    ids = {_record_id(values[S_ID].value) for _number, values in filled if not _blank(values[S_ID])}
-    ids.discard(None)
-    seats = {
-        seat.pk: seat
-        for seat in Seat.objects.restrict(actor)
-        .filter(pk__in=ids, village__code__startswith=election.county_id)
-        .select_related("village", "post_type")
-    }
-    committee = committee_post_codes()
-    standing = _Standing(actor, election, {seat.village_id for seat in seats.values()})
-    villages: dict[str, _Village] = {}
-    row_of: dict[int, int] = {}
-    for number, values in filled:
-        sheet.formulas(number, values)
-        id_cell = values[S_ID]
-        if _blank(id_cell):
-            sheet.add(number, S_ID, "缺少席位编号：请勿删除此列，它用于找到对应的职位")
-            continue
-        pk = _record_id(id_cell.value)
-        if pk is None:
-            sheet.add(number, S_ID, f"席位编号“{_shown(id_cell.value)}”无效：请勿修改此列")
-            continue
-        seat = seats.get(pk)
-        if seat is None:
-            sheet.add(number, S_ID, f"席位编号 {pk} 不存在或不在您的辖区内")
-            continue
-        if pk in row_of:
-            sheet.add(number, S_ID, f"席位编号 {pk} 与第 {row_of[pk]} 行重复")
-            continue
-        row_of[pk] = number
-        if seat.post_type.code not in committee:
-            sheet.add(number, S_ID, f"{seat.post_type.name}不在换届中选举")
-            continue
-        group = villages.setdefault(seat.village_id, _Village(seat.village))
-        group.rows.append(number)
-        votes: int | None = None
-        if not _blank(values[S_VOTES]):
-            try:
-                votes = _votes(values[S_VOTES])
-            except ValueProblem as problem:
-                sheet.add(number, S_VOTES, str(problem))
-        date_cell = values[S_DATE]
-        if not _blank(date_cell):
-            try:
-                elected_on = _date(date_cell, "选举日期")
-            except ValueProblem as problem:
-                sheet.add(number, S_DATE, str(problem))
-            else:
-                if elected_on > today():
-                    sheet.add(number, S_DATE, f"选举日期 {elected_on:%Y-%m-%d} 不能晚于今天")
-                elif not election.starts_on <= elected_on <= election.ends_on:
-                    sheet.add(
-                        number,
-                        S_DATE,
-                        f"选举日期须在换届期间 {election.starts_on:%Y-%m-%d} 至 {election.ends_on:%Y-%m-%d} 之内",
-                    )
-                group.dates.append((number, elected_on))
-        candidate = _who(sheet, number, values, seat, standing)
-        if candidate is not None:
-            standing_for = {candidate.post_type.code} | ({CHAIR} if candidate.also_chair else set())
-            if seat.post_type.code not in standing_for | {MEMBER}:
-                sheet.add(
-                    number,
-                    S_NAME,
-                    f"{candidate.person.name}是{candidate.post_type.name}人选，不能当选{seat.post_type.name}",
-                )
-            group.entries.append(services.Elected(seat, candidate.person, votes))
-    batches: list[tuple[Division, date, list[services.Elected]]] = []
+def _elect(sheet: _Sheet, number: int, values: list, seat: Seat, standing: _Standing, votes: int | None):
+    """The row's `Elected`, or None (reported): the candidate must stand for the seat's post (or be a member)."""
+    candidate = _who(sheet, number, values, seat, standing)
+    if candidate is None:
+        return None
+    standing_for = {candidate.post_type.code} | ({CHAIR} if candidate.also_chair else set())
+    if seat.post_type.code not in standing_for | {MEMBER}:
+        sheet.add(
+            number,
+            S_NAME,
+            f"{candidate.person.name}是{candidate.post_type.name}人选，不能当选{seat.post_type.name}",
+        )
+    return services.Elected(seat, candidate.person, votes)
+
+
+def _batches(
+    sheet: _Sheet, villages: dict[str, _Village]
+) -> list[tuple[Division, date, list[services.Elected]]]:
+    """Each village's results with its one election date (every row of a village gives the same, or none)."""
+    batches = []
     for group in villages.values():
         if not group.dates:
             for number in group.rows:
@@ -821,16 +823,16 @@ def import_results(*, actor, election: Election, content: bytes, file_name: str)
                 sheet.add(
                     number,
                     S_DATE,
-                    f"选举日期 {day:%Y-%m-%d} 与第 {first_row} 行的 {first_date:%Y-%m-%d} 不同（同一村的选举日期须相同）",
+                    f"选举日期 {day:%Y-%m-%d} 与第 {first_row} 行的 {first_date:%Y-%m-%d} 不同"
+                    "（同一村的选举日期须相同）",
                 )
         batches.append((group.village, first_date, group.entries))
-    outcome.problems = sheet.sorted()
-    if not filled and not outcome.problems:
-        outcome.problems.append(
-            Problem(None, None, "", "表中没有填写任何选举结果（当选人各列都空着的行不导入）")
-        )
-    if outcome.problems:
-        return outcome
+    return batches
+
+
+def _record_many(actor, election: Election, batches, villages: dict[str, _Village]) -> ImportOutcome:
+    """`services.record_many_results`; its errors keyed by village shown with the village's rows."""
+    outcome = ImportOutcome()
     rows_of = {group.village.name: group.rows for group in villages.values()}
 
     def where(key: str) -> str:
@@ -846,6 +848,58 @@ def import_results(*, actor, election: Election, content: bytes, file_name: str)
     else:
         outcome.saved = len(results)
     return outcome
+
+
+def import_results(*, actor, election: Election, content: bytes, file_name: str) -> ImportOutcome:
+    """Check the sheet and record its villages' results through `services.record_many_results` (all or
+    nothing). Every problem of the file is reported at once; with any, nothing is written."""
+    outcome = ImportOutcome()
+    if election.state != ElectionState.VOTING:
+        state = STATE_NAMES.get(election.state, election.state)
+        outcome.problems.append(Problem(None, None, "", f"换届处于“{state}”阶段，不能录入选举结果"))
+        return outcome
+    data, outcome.problems = _open_upload(
+        content, file_name, election, RESULTS_MARK, RESULTS_HEADER, "选举结果"
+    )
+    if outcome.problems:
+        return outcome
+    sheet = _Sheet(RESULTS_HEADER)
+    filled = _filled(data, S_NAME)
+    seats = {
+        seat.pk: seat
+        for seat in Seat.objects.restrict(actor)
+        .filter(pk__in=_ids(filled), village__code__startswith=election.county_id)
+        .select_related("village", "post_type")
+    }
+    committee = committee_post_codes()
+    standing = _Standing(actor, election, {seat.village_id for seat in seats.values()})
+    villages: dict[str, _Village] = {}
+    row_of: dict[int, int] = {}
+    for number, values in filled:
+        sheet.formulas(number, values)
+        seat = _record(sheet, number, values, seats, row_of, "席位编号", "职位")
+        if seat is None:
+            continue
+        if seat.post_type.code not in committee:
+            sheet.add(number, S_ID, f"{seat.post_type.name}不在换届中选举")
+            continue
+        group = villages.setdefault(seat.village_id, _Village(seat.village))
+        group.rows.append(number)
+        elected_on = _elected_on(sheet, number, values[S_DATE], election)
+        if elected_on is not None:
+            group.dates.append((number, elected_on))
+        entry = _elect(sheet, number, values, seat, standing, _votes(sheet, number, values[S_VOTES]))
+        if entry is not None:
+            group.entries.append(entry)
+    batches = _batches(sheet, villages)
+    outcome.problems = sheet.sorted()
+    if not filled and not outcome.problems:
+        outcome.problems.append(
+            Problem(None, None, "", "表中没有填写任何选举结果（当选人各列都空着的行不导入）")
+        )
+    if outcome.problems:
+        return outcome
+    return _record_many(actor, election, batches, villages)
 
 
 def run_import(importer: Callable[..., ImportOutcome], **arguments) -> ImportOutcome:
