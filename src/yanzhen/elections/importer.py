@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yanzhen.core import crypto, xlsx
 from yanzhen.core.api_errors import Conflict
@@ -81,7 +82,11 @@ S_ID, S_VILLAGE, S_POST, S_NUMBER, S_NAME, S_WHO, S_VOTES, S_DATE = range(8)
 CANDIDATES_HEADER = ["人选编号", "村", "姓名", "身份证号", "拟任职位"]
 
 # The states as the county calls them (the messages do not depend on the interface's language).
-STATE_NAMES = {ElectionState.PREPARING: "筹备", ElectionState.VOTING: "选举中", ElectionState.DONE: "已完成"}
+STATE_NAMES: dict[str, str] = {
+    ElectionState.PREPARING: "筹备",
+    ElectionState.VOTING: "选举中",
+    ElectionState.DONE: "已完成",
+}
 # A candidate id is short; an ID number has 15 or 18 characters.
 CANDIDATE_ID_MAX_DIGITS = 10
 
@@ -365,6 +370,7 @@ def build_replies_template(
     width = len(header)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = REPLIES_SHEET
     who = department.name if department is not None else "联审部门"
     workbook.properties.title = f"{election} 资格联审意见（{place}）"
@@ -598,6 +604,7 @@ def build_results_template(
     width = len(header)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = RESULTS_SHEET
     workbook.properties.title = f"{election} 选举结果（{place}）"
     workbook.properties.keywords = f"{RESULTS_MARK} {election.pk}"
