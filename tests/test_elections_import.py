@@ -591,3 +591,18 @@ def test_the_console_imports_both_sheets(client_for, slate, tmp_path):
     with pytest.raises(CommandError, match="不在用户"):
         call_command("election-import-results", str(bad), election=election.pk, user="outsider")
     assert len(replies()) == 1
+
+
+def test_the_upload_pages_offer_the_template_and_the_form(client_for):
+    election = es.open_election()
+    page = client_for("county").get(url(election, "replies", query=f"township={HUAMACHI}"))
+    html = page.content.decode()
+    assert f'href="{url(election, "replies", True, f"township={HUAMACHI}")}"' in html
+    for unit in ReviewDepartment.objects.all():
+        assert f'<option value="{unit.pk}">{unit.name}</option>' in html
+    assert f'<option value="{HUAMACHI}" selected>花马池镇</option>' in html
+    assert 'name="file"' in html and 'enctype="multipart/form-data"' in html
+    # A clerk chooses no township: his own is the only one.
+    clerk = client_for("huamachi").get(url(election, "results")).content.decode()
+    assert f'href="{url(election, "results", True, f"township={HUAMACHI}")}"' in clerk
+    assert 'id="upload-township"' not in clerk
