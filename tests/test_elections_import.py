@@ -606,3 +606,20 @@ def test_the_upload_pages_offer_the_template_and_the_form(client_for):
     clerk = client_for("huamachi").get(url(election, "results")).content.decode()
     assert f'href="{url(election, "results", True, f"township={HUAMACHI}")}"' in clerk
     assert 'id="upload-township"' not in clerk
+
+
+def test_the_console_imports_results(client_for, vote, tmp_path):
+    election, s, c, _people = vote
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(
+        fill(
+            download(client_for("county"), election, "results"),
+            {s["outside"].pk: ["李大水", c["outside"].pk, 88, "2026-09-28"]},
+            first_input=4,
+        )
+    )
+    with pytest.raises(CommandError, match="席位编号"):
+        call_command("election-import-results", str(path), election=election.pk, user="huamachi")
+    assert not Result.objects.exists()
+    call_command("election-import-results", str(path), election=election.pk, user="dashuikeng")
+    assert results() == [(DASHUIKENG_VILLAGE, "secretary", 1, "李大水", 88, date(2026, 9, 28))]

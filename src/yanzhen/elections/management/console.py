@@ -36,7 +36,7 @@ def content_of(file: str) -> tuple[bytes, str]:
     return path.read_bytes(), path.name
 
 
-def run(command, importer, *, username: str, election: Election, what: str, **arguments) -> ImportOutcome:
+def run(importer, *, username: str, election: Election, what: str, **arguments) -> ImportOutcome:
     """Run the import as the user; every problem on stderr through CommandError (exit status 1)."""
     try:
         outcome = run_import(importer, election=election, **arguments)

@@ -42,7 +42,6 @@ class Command(BaseCommand):
         except PermissionDenied:
             raise CommandError(f"用户 {user} 的角色不能导入资格联审意见") from None
         outcome = run(
-            self,
             import_replies,
             username=user,
             election=target,

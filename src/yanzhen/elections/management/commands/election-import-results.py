@@ -37,7 +37,6 @@ class Command(BaseCommand):
         except PermissionDenied:
             raise CommandError(f"用户 {user} 的角色不能导入选举结果") from None
         outcome = run(
-            self,
             import_results,
             username=user,
             election=target,
