@@ -279,15 +279,16 @@ def build_county(today: date, actor) -> dict:
 
 
 def _entries(results: dict):
-    """The input of `record_many_results` as a township form gives it: each village with its seats and the
-    people elected (read before the clock starts)."""
+    """The input of `record_many_results` as the township form and the results sheet give it (`importer`:
+    seats with their village and post): each village with its seats and the people elected, read before the
+    clock starts."""
     from yanzhen.divisions.models import Division
     from yanzhen.elections.services import Elected
     from yanzhen.people.models import Person
     from yanzhen.posts.models import Seat
 
     villages = Division.objects.in_bulk(list(results))
-    seats = Seat.objects.select_related("post_type").in_bulk(
+    seats = Seat.objects.select_related("village", "post_type").in_bulk(
         [s for rows in results.values() for s, _ in rows]
     )
     people = Person.objects.in_bulk([p for rows in results.values() for _, p in rows])
