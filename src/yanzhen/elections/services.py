@@ -497,7 +497,11 @@ class Elected:
 
 
 def _result_errors(
-    election: Election, village: Division, elected_on: date | None, entries: Sequence[Elected]
+    election: Election,
+    village: Division,
+    elected_on: date | None,
+    entries: Sequence[Elected],
+    committee: frozenset[str],
 ) -> tuple[dict[str, list[str]], dict[int, Candidate]]:
     """The data checks of a village's results (422), and each entry's candidate by person."""
     errors: dict[str, list[str]] = {}
@@ -519,10 +523,9 @@ def _result_errors(
     candidates = {
         c.person_id: c
         for c in Candidate.objects.filter(election=election, village=village, status=CandidateStatus.PROPOSED)
-        .select_related("post_type")
+        .select_related("post_type", "candidacy")
         .prefetch_related("replies")
     }
-    committee = committee_post_codes()
     seats_seen: set[int] = set()
     posts_of: dict[int, set[str]] = {}
     for entry in entries:
@@ -589,29 +592,34 @@ def _check_results_allowed(election: Election, village: Division, elected_on: da
 
 
 def _close_committee(
-    actor, election: Election, village: Division, on: date, elected: Sequence[Elected]
+    actor,
+    election: Election,
+    village: Division,
+    on: date,
+    elected: Sequence[Elected],
+    committee: frozenset[str],
 ) -> list[Term]:
     """End every sitting term of the village's committee (and of any seat elected now) with reason 换届 on the
     day the new terms start (a term's `end` is the first day it is no longer held)."""
     seat_ids = {entry.seat.pk for entry in elected}
     sitting = list(
         Term.objects.filter(seat__village=village, end__isnull=True)
-        .filter(Q(seat__post_type__code__in=committee_post_codes()) | Q(seat_id__in=seat_ids))
+        .filter(Q(seat__post_type__code__in=committee) | Q(seat_id__in=seat_ids))
         .select_related("seat__post_type", "person", "seat__village")
     )
     ended = []
     for term in sitting:
         if term.start >= on:
             raise Conflict(f"{term.person.name}任{term.seat}的任期始于 {term.start:%Y-%m-%d}，不早于选举日期")
-        ended.append(
-            post_services.end_term(
-                actor=actor,
-                term=term,
-                end=on,
-                reason=TermEndReason.ELECTION,
-                note=f"第{election.number}届换届",
-            )
+        closed = post_services.end_term(
+            actor=actor,
+            term=term,
+            end=on,
+            reason=TermEndReason.ELECTION,
+            note=f"第{election.number}届换届",
         )
+        closed.seat = term.seat  # the same seat, already read with its post (the handovers read it)
+        ended.append(closed)
     return ended
 
 
@@ -678,14 +686,15 @@ def record_results(
     the pipeline), and the outgoing secretary and chair get a handover record. All or nothing."""
     election = _open_election(actor, election, village)
     Division.objects.select_for_update().filter(pk=village.pk).first()  # one recording per village at a time
-    errors, candidates = _result_errors(election, village, elected_on, entries)
+    committee = committee_post_codes()
+    errors, candidates = _result_errors(election, village, elected_on, entries, committee)
     if "elected_on" not in errors:
         _check_results_allowed(election, village, elected_on)
     raise_errors(errors)
     failed = _failed_review(candidates, entries)
     if failed:
         raise Conflict(f"{'、'.join(failed)}的资格联审未通过，不能当选")
-    ended = _close_committee(actor, election, village, elected_on, entries)
+    ended = _close_committee(actor, election, village, elected_on, entries, committee)
     results = _open_terms(actor, election, village, elected_on, entries, candidates)
     _open_handovers(actor, election, village, ended, entries)
     return results
@@ -701,10 +710,10 @@ def record_many_results(
     results: list[Result] = []
     for village, elected_on, entries in villages:
         try:
-            with transaction.atomic():
-                results += record_results(
-                    actor=actor, election=election, village=village, elected_on=elected_on, entries=entries
-                )
+            # record_results is atomic itself: a village that fails rolls back to its own savepoint.
+            results += record_results(
+                actor=actor, election=election, village=village, elected_on=elected_on, entries=entries
+            )
         except ValidationError as invalid:
             errors.setdefault(village.name, []).extend(invalid.messages)
         except Conflict as conflict:
