@@ -151,11 +151,6 @@ def test_the_other_townships_are_pending(election):
 
 
 def test_the_demo_election_is_idempotent(election):
-    print(
-        {m.__name__: m.objects.count() for m in (Candidate, ReviewReply, SlateNotice, Result, Handover)},
-        Counter(Candidate.objects.values_list("origin", "status")),
-        Handover.objects.filter(audit_done=True).count(),
-    )
     counts = [m.objects.count() for m in (Election, Candidate, ReviewReply, SlateNotice, Result, Term)]
     assert demo_election.build_election() == demo_election.EMPTY
     assert [

@@ -227,98 +227,118 @@ def _seats(villages: list[Division]) -> dict[str, dict[str, list[Seat]]]:
     return seats
 
 
+class _SlatePlanner:
+    """The slate of one village, seat by seat (see the module's docstring)."""
+
+    def __init__(self, village: Division, seats, sitting, reserves: list[Reserve], on: date):
+        self.slate = Slate(village, seats)
+        self.seats, self.sitting, self.pool, self.on = seats, sitting, list(reserves), on
+        self.rules = rules_for(village)
+        self.taken: set[int] = set()
+        self.incumbents = {person.pk for holders in sitting.values() for person in holders}
+        self.old_secretary = next(iter(sitting.get("secretary", [])), None)
+        self.old_chair = next(iter(sitting.get("chair", [])), None)
+
+    def age(self, person: Person) -> int:
+        return person.age(self.on) or 0
+
+    def stands(self, person: Person | None) -> bool:
+        return person is not None and person.pk not in self.taken and self.age(person) < STANDING_AGE
+
+    def take(self, person: Person, post: str, *, also_chair: bool = False) -> None:
+        self.taken.add(person.pk)
+        reserve = next((r for r in self.pool if r.person.pk == person.pk), None)
+        if reserve is not None:
+            origin = CandidateOrigin.POOL
+        elif person.pk in self.incumbents:
+            origin = CandidateOrigin.INCUMBENT
+        else:
+            origin = CandidateOrigin.ARCHIVE
+        self.slate.picks.append(
+            Pick(
+                person,
+                post,
+                origin,
+                candidacy=reserve.candidacy if reserve else None,
+                also_chair=also_chair,
+                score=reserve.score if reserve else None,
+            )
+        )
+
+    def fits(self, reserve: Reserve, post: str, *, party: bool, ready: bool) -> bool:
+        person = reserve.person
+        if person.pk in self.taken or (ready and not reserve.first):
+            return False
+        if post == SECRETARY:
+            return SECRETARY in reserve.targets and not check_secretary_rules(self.rules, person, self.on)
+        if post == CHAIR:
+            return bool(reserve.targets & {SECRETARY, CHAIR})
+        return not party or person.political_status in PARTY_MEMBER_STATUSES
+
+    def reserve_for(self, post: str, *, party: bool = False, ready: bool = False) -> Person | None:
+        return next((r.person for r in self.pool if self.fits(r, post, party=party, ready=ready)), None)
+
+    def secretary(self, rng: random.Random) -> bool:
+        """The secretary (the sitting one stands again unless he retires or a reserve ready now takes over);
+        whether he stands for the chair too (一肩挑)."""
+        old = self.old_secretary
+        retiring = old is None or self.age(old) >= RETIRING_AGE
+        chosen = None
+        if retiring or rng.randrange(1000) < NEW_SECRETARY_PER_MILLE:
+            chosen = self.reserve_for(SECRETARY, ready=not retiring)
+        if chosen is None and old is not None and self.age(old) < STANDING_AGE + 3:
+            chosen = old
+        one_shoulder = (old is not None and old == self.old_chair and chosen == old) or rng.randrange(
+            1000
+        ) < ONE_SHOULDER_PER_MILLE
+        if chosen is None or not self.seats.get("secretary"):
+            return False
+        self.take(chosen, SECRETARY, also_chair=one_shoulder and bool(self.seats.get("chair")))
+        return one_shoulder
+
+    def chair(self) -> None:
+        chair = self.old_chair if self.stands(self.old_chair) else self.reserve_for(CHAIR)
+        if chair is not None and self.seats.get("chair"):
+            self.take(chair, CHAIR)
+
+    def deputy(self) -> None:
+        if not self.seats.get("deputy_secretary"):
+            return
+        for deputy in self.sitting.get("deputy_secretary", []):
+            if self.stands(deputy):
+                self.take(deputy, "deputy_secretary")
+        if not any(p.post == "deputy_secretary" for p in self.slate.picks):
+            deputy = self.reserve_for("deputy_secretary", party=True)
+            if deputy is not None:
+                self.take(deputy, "deputy_secretary")
+
+    def members(self) -> None:
+        """Reserves first (those ready now or in key cultivation, then up to half the seats), then the sitting
+        members and a chair the one-shoulder secretary displaced, then any reserve; one more than seats."""
+        wanted = len(self.seats.get("member", []))
+        first = [r.person for r in self.pool if r.first and r.person.pk not in self.taken]
+        later = [r.person for r in self.pool if not r.first and r.person.pk not in self.taken]
+        sitting = self.sitting.get("member", []) + ([self.old_chair] if self.old_chair else [])
+        again = [p for p in sitting if self.stands(p)]
+        order = first[:wanted] + later[: max(0, (wanted + 1) // 2 - len(first))] + again + later + first
+        for person in order:
+            if len(self.slate.members()) > wanted:
+                break
+            if person.pk not in self.taken and self.age(person) < STANDING_AGE:
+                self.take(person, "member")
+
+
 def plan_slate(
     village: Division, seats, sitting, reserves: list[Reserve], on: date, rng: random.Random
 ) -> Slate:
     """Who stands for which seat of the village (see the module's docstring)."""
-    slate = Slate(village, seats)
-    rules = rules_for(village)
-    taken: set[int] = set()
-    pool = list(reserves)
-    incumbents = {person.pk for holders in sitting.values() for person in holders}
-
-    def stands(person: Person | None) -> bool:
-        return person is not None and person.pk not in taken and (person.age(on) or 0) < STANDING_AGE
-
-    def take(person: Person, post: str, **extra) -> Pick:
-        taken.add(person.pk)
-        reserve = next((r for r in pool if r.person.pk == person.pk), None)
-        if reserve is not None:
-            origin = CandidateOrigin.POOL
-        elif person.pk in incumbents:
-            origin = CandidateOrigin.INCUMBENT
-        else:
-            origin = CandidateOrigin.ARCHIVE
-        pick = Pick(
-            person,
-            post,
-            origin,
-            candidacy=reserve.candidacy if reserve else None,
-            score=reserve.score if reserve else None,
-            **extra,
-        )
-        slate.picks.append(pick)
-        return pick
-
-    def reserve_for(post: str, *, party: bool = False, ready: bool = False) -> Person | None:
-        for reserve in pool:
-            person = reserve.person
-            if person.pk in taken or (ready and not reserve.first):
-                continue
-            if post == SECRETARY and (
-                SECRETARY not in reserve.targets or check_secretary_rules(rules, person, on)
-            ):
-                continue
-            if post == CHAIR and not reserve.targets & {SECRETARY, CHAIR}:
-                continue
-            if party and person.political_status not in PARTY_MEMBER_STATUSES:
-                continue
-            return person
-        return None
-
-    secretaries, chairs = sitting.get("secretary", []), sitting.get("chair", [])
-    old_secretary = secretaries[0] if secretaries else None
-    old_chair = chairs[0] if chairs else None
-    # The secretary: the sitting one stands again unless he retires or a reserve ready now takes over.
-    retiring = old_secretary is None or (old_secretary.age(on) or 0) >= RETIRING_AGE
-    secretary = None
-    if retiring or rng.randrange(1000) < NEW_SECRETARY_PER_MILLE:
-        secretary = reserve_for(SECRETARY, ready=not retiring)
-    if secretary is None and old_secretary is not None and (old_secretary.age(on) or 0) < STANDING_AGE + 3:
-        secretary = old_secretary
-    one_shoulder = (
-        old_secretary is not None and old_secretary == old_chair and secretary == old_secretary
-    ) or rng.randrange(1000) < ONE_SHOULDER_PER_MILLE
-    if secretary is not None and seats.get("secretary"):
-        take(secretary, SECRETARY, also_chair=one_shoulder and bool(seats.get("chair")))
-    else:
-        one_shoulder = False
-    if not one_shoulder and seats.get("chair"):
-        chair = old_chair if stands(old_chair) else reserve_for(CHAIR)
-        if chair is not None:
-            take(chair, CHAIR)
-    for deputy in sitting.get("deputy_secretary", []) if seats.get("deputy_secretary") else []:
-        if stands(deputy):
-            take(deputy, "deputy_secretary")
-    if seats.get("deputy_secretary") and not any(p.post == "deputy_secretary" for p in slate.picks):
-        deputy = reserve_for("deputy_secretary", party=True)
-        if deputy is not None:
-            take(deputy, "deputy_secretary")
-    # Members: reserves first (those ready now or in key cultivation, then up to half the seats), then the
-    # sitting members and a chair the one-shoulder secretary displaced, then any reserve; one more than seats.
-    wanted = len(seats.get("member", []))
-    if wanted:
-        limit = wanted + 1
-        first = [r.person for r in pool if r.first and r.person.pk not in taken]
-        later = [r.person for r in pool if not r.first and r.person.pk not in taken]
-        again = [p for p in sitting.get("member", []) + ([old_chair] if old_chair else []) if stands(p)]
-        order = first[:wanted] + later[: max(0, (wanted + 1) // 2 - len(first))] + again + later + first
-        for person in order:
-            if len(slate.members()) >= limit:
-                break
-            if person.pk not in taken and (person.age(on) or 0) < STANDING_AGE:
-                take(person, "member")
-    return slate
+    planner = _SlatePlanner(village, seats, sitting, reserves, on)
+    if not planner.secretary(rng):
+        planner.chair()
+    planner.deputy()
+    if planner.seats.get("member"):
+        planner.members()
+    return planner.slate
 
 
 def _propose(actor, election: Election, slates: list[Slate], on: date) -> dict[int, Candidate]:
@@ -365,7 +385,8 @@ def _failing(slates: list[Slate], candidates: dict[int, Candidate], rng: random.
     spare = [s for s in slates if len(s.members()) > len(s.seats.get("member", []))]
     rng.shuffle(spare)
     spare.sort(key=lambda s: s.village.code[:9] in RESULT_TOWNSHIPS)  # the pending townships first
-    chosen, townships = [], set()
+    chosen: list[Candidate] = []
+    townships: set[str] = set()
     for slate in spare:
         if len(chosen) == len(FAILED):
             break
@@ -390,7 +411,7 @@ def build_review(actor, candidates: list[Candidate], failing: list[Candidate], d
         for department in departments.values():
             spec = failed.get(candidate.pk)
             passed = spec is None or spec[0] != department.name
-            reason = "" if passed else spec[2]
+            reason = "" if spec is None or passed else spec[2]
             replied_on = dates.replies_from + timedelta(days=rng.randint(0, span))
             guards.raise_errors(services.reply_errors(candidate, passed, reason, replied_on))
             reply = ReviewReply(
@@ -402,7 +423,7 @@ def build_review(actor, candidates: list[Candidate], failing: list[Candidate], d
                 created_by=actor,
             )
             replies.append(reply)
-            if not passed and items:
+            if spec is not None and not passed and items:
                 negative.append((reply, items[spec[1] % len(items)]))
     bulk_create_with_history(replies, ReviewReply, default_user=actor, batch_size=1000)
     for reply, item in negative:
@@ -460,7 +481,9 @@ def build_results(actor, election: Election, slates: list[Slate], notices: dict[
     for handover in Handover.objects.filter(election=election).select_related("term").order_by("pk"):
         if rng.randrange(1000) >= HANDOVER_DONE_PER_MILLE:
             continue
-        on = min(handover.term.end + timedelta(days=rng.randint(7, 25)), today)
+        ended = handover.term.end
+        assert ended is not None  # a handover is owed for a term the election ended
+        on = min(ended + timedelta(days=rng.randint(7, 25)), today)
         services.update_handover(actor=actor, handover=handover, audit_done=True, handed_over_on=on)
         handovers += 1
     return recorded, handovers
