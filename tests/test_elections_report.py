@@ -339,3 +339,101 @@ def test_the_warnings_before_the_election(election):
     }
     with pytest.raises(Http404):
         election_warnings(user("outsider"), election)
+
+
+# --- The pages, the xlsx, the printable lists ----------------------------------------------------------------
+
+
+def _client(username: str | None):
+    from django.test import Client
+
+    client = Client()
+    if username:
+        client.force_login(user(username))
+    return client
+
+
+def _rows(content: bytes, title: str) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(BytesIO(content))[title].iter_rows(values_only=True))
+
+
+def test_the_report_page_shows_before_after_the_pool_the_targets_and_the_warnings(election):
+    response = _client("county").get(f"/elections/{election.pk}/report/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="election-report-comparison"' in html and 'id="election-warnings"' in html
+    assert "2（40.0%）" in html  # from the pool
+    assert "没有女性成员" in html and "大水坑村委会" in html
+    assert f"/elections/{election.pk}/report.xlsx" in html
+    assert f"/elections/{election.pk}/villages/{A}/print/results/" in html
+    assert f"/elections/{election.pk}/villages/{B}/print/results/" not in html  # no results there
+
+
+def test_the_report_xlsx_has_a_row_per_township_and_the_total(election):
+    response = _client("county").get(f"/elections/{election.pk}/report.xlsx")
+    assert response.status_code == 200
+    rows = _rows(response.content, "换届情况统计表")
+    assert rows[0][0] == "盐池县第12届村“两委”换届情况统计表"
+    first_column = [row[0] for row in rows]
+    body = rows[5 : first_column.index("合计") + 1]
+    names = [row[0] for row in body]
+    assert names[-1] == "合计" and "花马池镇" in names and "大水坑镇" in names
+    total = body[-1]
+    # 单位, 村数, 已换届; before: members, age, 大专, <35, 女, 一肩挑, 交叉; after: the same; pool 人数, 占比;
+    # 达标村数, 村级未达标项.
+    assert total == (
+        "合计", 102, 2,
+        7, 50.6, 0.4286, 0.1429, 0.2857, 0.0098, 0.0196,
+        8, 42.6, 0.5, 0.25, 0.25, 0.0098, 0.0098,
+        2, 0.4, 1, 2,
+    )  # fmt: skip
+    huamachi = body[names.index("花马池镇")]
+    assert huamachi[:4] == ("花马池镇", 23, 1, 5) and huamachi[10] == 6 and huamachi[17:] == (1, 0.3333, 1, 0)
+    misses = _rows(response.content, "未达标情况")
+    assert [row[1:5] for row in misses[2:]] == [
+        ("大水坑镇", "大水坑村委会", C, "每个村委会至少一名女性"),
+        ("大水坑镇", "大水坑村委会", C, "学历层次提升（一升）"),
+        (None, "（全县）", "640323", "书记、主任“一肩挑”比例"),
+        (None, "（全县）", "640323", "“两委”交叉任职比例"),
+    ]
+    clerk = _rows(_client("huamachi").get(f"/elections/{election.pk}/report.xlsx").content, "换届情况统计表")
+    assert [row[0] for row in clerk[5:7]] == ["花马池镇", "合计"]
+
+
+def test_the_printable_slate_and_results(election):
+    county = _client("county")
+    slate = county.get(f"/elections/{election.pk}/villages/{A}/print/slate/").content.decode()
+    assert "后备甲" in slate and "委员甲" in slate and "新委员" in slate and "2026年9月14日" in slate
+    assert "一肩挑" in slate and 'id="slate-draft"' not in slate
+    draft = county.get(f"/elections/{election.pk}/villages/{B}/print/slate/").content.decode()
+    assert 'id="slate-draft"' in draft and "书记乙" in draft
+    failed = county.get(f"/elections/{election.pk}/villages/{D}/print/slate/").content.decode()
+    assert "落选人" not in failed and "暂无候选人" in failed
+    results = county.get(f"/elections/{election.pk}/villages/{A}/print/results/").content.decode()
+    assert results.count("后备甲") == 2 and "310" in results and "2026年9月26日" in results
+    none = county.get(f"/elections/{election.pk}/villages/{B}/print/results/").content.decode()
+    assert 'id="results-none"' in none
+    assert county.get(f"/elections/{election.pk}/villages/640323/print/slate/").status_code == 404
+    assert county.get(f"/elections/{election.pk}/villages/621202100200/print/slate/").status_code == 404
+
+
+# name: path, then the status for anonymous, county, huamachi, dashuikeng, cunshuji, auditor, outsider.
+STATUSES = {
+    "report": ("/elections/{pk}/report/", 302, 200, 200, 200, 200, 200, 404),
+    "report-xlsx": ("/elections/{pk}/report.xlsx", 302, 200, 200, 200, 200, 200, 404),
+    "print-slate": (f"/elections/{{pk}}/villages/{A}/print/slate/", 302, 200, 200, 404, 200, 200, 404),
+    "print-results": (f"/elections/{{pk}}/villages/{A}/print/results/", 302, 200, 200, 404, 200, 200, 404),
+}
+PERSONAS = [None, "county", "huamachi", "dashuikeng", "cunshuji", "auditor", "outsider"]
+
+
+def test_who_may_open_the_report_pages(election):
+    for name, (path, *statuses) in STATUSES.items():
+        for persona, status in zip(PERSONAS, statuses, strict=True):
+            response = _client(persona).get(path.format(pk=election.pk))
+            assert response.status_code == status, (name, persona, response.status_code)
+    assert _client("county").get("/elections/999999/report/").status_code == 404

@@ -3,7 +3,7 @@ helpers building them do not write over each other."""
 
 from django.urls import path
 
-from yanzhen.elections import views
+from yanzhen.elections import report_views, views
 
 app_name = "elections"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("", views.election_list, name="index"),
     # --- uploads (import_views.py)
     # --- report and printable lists (report_views.py)
+    path("<int:pk>/report/", report_views.report, name="report"),
+    path("<int:pk>/report.xlsx", report_views.report_xlsx, name="report-xlsx"),
+    path("<int:pk>/villages/<str:code>/print/slate/", report_views.print_slate, name="print-slate"),
+    path("<int:pk>/villages/<str:code>/print/results/", report_views.print_results, name="print-results"),
 ]
