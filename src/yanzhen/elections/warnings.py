@@ -15,9 +15,10 @@ election the user cannot see answers 404. A fixed number of queries, none per vi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions.models import Division
@@ -54,6 +55,18 @@ def election_warnings(user, election: Election, on: date | None = None) -> dict:
         return _warnings(user, election, on)
 
 
+@dataclass
+class Context:
+    """What the three lists share: the villages seen, those with results, the day."""
+
+    user: object
+    election: Election
+    on: date
+    villages: QuerySet
+    names: dict[str, str]
+    done: set[str]
+
+
 def _warnings(user, election: Election, on: date) -> dict:
     villages_qs = (
         operator_scope(Division.objects, user)
@@ -61,34 +74,55 @@ def _warnings(user, election: Election, on: date) -> dict:
         .administrative_villages()
         .order_by("code")
     )
-    names = dict(villages_qs.values_list("code", "name"))
     done = set(
         operator_scope(Result.objects, user)
         .filter(election=election, village_id__in=villages_qs.values("code"))
         .values_list("village_id", flat=True)
         .distinct()
     )
-    horizon = months_after(on, election.warning_months)
+    context = Context(user, election, on, villages_qs, dict(villages_qs.values_list("code", "name")), done)
+    ending, committees = _terms_ending(context)
+    slates = _slates(context)
+    no_secretary = [
+        {"village": code, "village_name": name}
+        for code, name in context.names.items()
+        if code not in done and not any(SECRETARY in posts for posts in slates.get(code, {}).values())
+    ]
+    return {
+        "election": election.pk,
+        "on": on.isoformat(),
+        "warning_months": election.warning_months,
+        "terms_ending": ending,
+        "no_secretary_candidate": no_secretary,
+        "slate_misses": _slate_misses(context, slates, committees),
+    }
 
+
+Committees = dict[str, dict[int, set[str]]]  # village: {person: his posts}
+
+
+def _terms_ending(context: Context) -> tuple[list[dict], Committees]:
+    """The sitting terms whose expected end falls within the warning months, and the sitting committees."""
+    election, on = context.election, context.on
+    horizon = months_after(on, election.warning_months)
     sitting = (
-        operator_scope(Term.objects, user)
+        operator_scope(Term.objects, context.user)
         .current(on)
-        .filter(COMMITTEE, seat__village_id__in=villages_qs.values("code"))
+        .filter(COMMITTEE, seat__village_id__in=context.villages.values("code"))
         .select_related("person", "seat__post_type")
         .order_by("seat__village_id", "seat__post_type__order", "seat__number", "start")
     )
-    terms = list(sitting)
     ending = []
-    committees: dict[str, dict[int, set[str]]] = {}
-    for term in terms:
+    committees: Committees = {}
+    for term in sitting:
         village = term.seat.village_id
         committees.setdefault(village, {}).setdefault(term.person_id, set()).add(term.seat.post_type.code)
         end = expected_end(term.start, election.term_years)
-        if end <= horizon and village not in done:
+        if end <= horizon and village not in context.done:
             ending.append(
                 {
                     "village": village,
-                    "village_name": names.get(village, village),
+                    "village_name": context.names.get(village, village),
                     "person": term.person.name,
                     "post": term.seat.post_type.name,
                     "start": term.start.isoformat(),
@@ -96,50 +130,50 @@ def _warnings(user, election: Election, on: date) -> dict:
                     "overdue": end <= on,
                 }
             )
+    return ending, committees
 
+
+def _slates(context: Context) -> Committees:
+    """The standing candidates of the villages without results, as committees (一肩挑: both posts)."""
     departments = ReviewDepartment.objects.count()
     candidates = (
-        operator_scope(Candidate.objects, user)
-        .filter(election=election, status=CandidateStatus.PROPOSED, village_id__in=villages_qs.values("code"))
-        .exclude(village_id__in=done)
+        operator_scope(Candidate.objects, context.user)
+        .filter(
+            election=context.election,
+            status=CandidateStatus.PROPOSED,
+            village_id__in=context.villages.values("code"),
+        )
+        .exclude(village_id__in=context.done)
         .select_related("post_type")
         .prefetch_related("replies")
     )
-    slates: dict[str, dict[int, set[str]]] = {}
+    slates: Committees = {}
     for candidate in candidates:
         if review_state(candidate, departments) == ReviewState.FAILED:
             continue  # cannot stand
         posts = {candidate.post_type.code} | ({CHAIR} if candidate.also_chair else set())
         slates.setdefault(candidate.village_id, {}).setdefault(candidate.person_id, set()).update(posts)
-    no_secretary = [
-        {"village": code, "village_name": name}
-        for code, name in names.items()
-        if code not in done and not any(SECRETARY in p for p in slates.get(code, {}).values())
-    ]
+    return slates
 
+
+def _slate_misses(context: Context, slates: Committees, committees: Committees) -> list[dict]:
+    """The village targets each slate misses against the committee sitting on the day."""
     people = {p for slate in slates.values() for p in slate}
     people |= {p for code in slates for p in committees.get(code, {})}
-    states = {}
-    if people:
-        states = states_on(Person.objects.filter(pk__in=people).values(person_id=F("pk")), on)
-    slate_misses = []
+    if not people:
+        return []
+    states = states_on(Person.objects.filter(pk__in=people).values(person_id=F("pk")), context.on)
+    found = []
     for code in sorted(slates):
         slate = [member(p, posts, states[p]) for p, posts in sorted(slates[code].items())]
         before = [member(p, posts, states[p]) for p, posts in sorted(committees.get(code, {}).items())]
-        for miss in village_misses(election, slate, before):
-            slate_misses.append(
-                {
-                    "village": code,
-                    "village_name": names.get(code, code),
-                    "target": miss.target,
-                    "detail": miss.detail,
-                }
-            )
-    return {
-        "election": election.pk,
-        "on": on.isoformat(),
-        "warning_months": election.warning_months,
-        "terms_ending": ending,
-        "no_secretary_candidate": no_secretary,
-        "slate_misses": slate_misses,
-    }
+        found += [
+            {
+                "village": code,
+                "village_name": context.names.get(code, code),
+                "target": miss.target,
+                "detail": miss.detail,
+            }
+            for miss in village_misses(context.election, slate, before)
+        ]
+    return found

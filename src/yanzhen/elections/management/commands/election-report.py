@@ -74,7 +74,7 @@ def render_table(election, rows: list[tuple[str, str, dict]], names: dict[str, s
     header = [_cell("单位", NAME_WIDTH, left=True)]
     header += [_cell(label, width) for label, _key, width in COLUMNS]
     header += [_cell(label, width) for _side in ("before", "after") for label, _key, width in SIDE_COLUMNS]
-    lead = NAME_WIDTH + sum(width + 1 for _label, _key, width in COLUMNS)
+    lead = NAME_WIDTH + 1 + sum(width + 1 for _label, _key, width in COLUMNS)
     side_width = sum(width + 1 for _label, _key, width in SIDE_COLUMNS)
     lines = [
         f"{election}（编号 {election.pk}）",
