@@ -8,9 +8,12 @@ The sheets are administrative documents in Chinese whatever the interface langua
 
 from __future__ import annotations
 
+from typing import cast
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yanzhen.core import xlsx
 from yanzhen.core.exports_xlsx import workbook_bytes
@@ -92,7 +95,7 @@ def report_workbook(data: ReportData, issued_by: str = "") -> bytes:
     election = data.election
     rows = township_rows(data)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = "换届情况统计表"
     width = _width()
     county = election.county.name
@@ -122,7 +125,7 @@ def report_workbook(data: ReportData, issued_by: str = "") -> bytes:
     for row in sheet.iter_rows(min_row=HEADER_TOP, max_row=row_number - 1, max_col=width):
         for cell in row:
             cell.border = BOX
-            if cell.row <= HEADER_UNIT:
+            if (cell.row or 0) <= HEADER_UNIT:
                 cell.alignment = CENTRE
                 cell.font = Font(bold=True)
     sheet.cell(
@@ -135,7 +138,7 @@ def report_workbook(data: ReportData, issued_by: str = "") -> bytes:
     sheet.column_dimensions["A"].width = 16
     for column in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 10
-    sheet.freeze_panes = sheet.cell(FIRST_ROW, 2)
+    sheet.freeze_panes = f"B{FIRST_ROW}"
     _misses_sheet(workbook, data, rows[-1][2])
     return workbook_bytes(workbook)
 

@@ -37,10 +37,10 @@ Definitions (the same as `yanzhen stats`, stats.figures; reused, not written aga
   (one_shoulder_pct, college_or_above_pct and cross_post_pct against the election's one_shoulder_pct,
   college_pct and cross_post_pct), with the county's code as "village".
 
-Jurisdiction: every query is restricted to the user (`operator_scope`; user None is the operator at the
-console, who sees everything). A township clerk or a village secretary gets the report of the villages he
-sees (his township, his village): the same figures limited to them; the county's code still names the
-county-level targets. An election the user cannot see answers 404.
+Jurisdiction: every query is restricted to the user (`scoped`, as core.guards.operator_scope; user None is
+the operator at the console, who sees everything). A township clerk or a village secretary gets the report
+of the villages he sees (his township, his village): the same figures limited to them; the county's code
+still names the county-level targets. An election the user cannot see answers 404.
 
 Cost: a fixed number of queries whatever the number of villages (the villages, the results, the pool, and,
 per distinct date — the day before the election and each election day —, the committee's terms and their
@@ -54,13 +54,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 
 from yanzhen.candidacies.models import Candidacy
-from yanzhen.core.guards import operator_scope
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.divisions.models import Division
 from yanzhen.elections.models import Election, Result
 from yanzhen.elections.rules import Member, is_cross_post, is_one_shoulder, village_misses
@@ -70,6 +71,7 @@ from yanzhen.stats.figures import EDUCATION_CONDITIONS, INCUMBENT_GROUPS, age_co
 from yanzhen.stats.states import States, age_sql, condition_sql, tuned
 
 COMMITTEE = INCUMBENT_GROUPS["committee"]
+QS = TypeVar("QS", bound=ScopedQuerySet)
 SIDES = ("before", "after")
 FIGURE_KEYS = (
     "members",
@@ -91,6 +93,12 @@ COUNTY_TARGET_TEXT = {
     "college": "大专及以上学历成员占",
     "cross_post": "“两委”交叉任职的村占",
 }
+
+
+def scoped(queryset: QS, user) -> QS:
+    """The records of the user's jurisdiction, or all of them for the operator at the console (user None):
+    core.guards.operator_scope, keeping the queryset's own class."""
+    return queryset if user is None else queryset.restrict(user)
 
 
 class ReportInputError(ValueError):
@@ -193,7 +201,7 @@ def committees_on(user, villages, on: date) -> tuple[dict[str, dict[int, set[str
     """The committees of `villages` (a queryset of codes) on a day: {village: {person: his posts}}, and the
     states of their people on the day. Two queries."""
     terms = (
-        operator_scope(Term.objects, user)
+        scoped(Term.objects.all(), user)
         .current(on)
         .filter(COMMITTEE, seat__village_id__in=villages)
         .order_by()
@@ -221,7 +229,7 @@ def collect(user, election: Election) -> ReportData:
     county = election.county_id
     before_on = election.starts_on - timedelta(days=1)
     villages_qs = (
-        operator_scope(Division.objects, user).under(county).administrative_villages().order_by("code")
+        scoped(Division.objects.all(), user).under(county).administrative_villages().order_by("code")
     )
     villages = {
         code: VillageFacts(code=code, name=name, township=code[:9])
@@ -230,7 +238,7 @@ def collect(user, election: Election) -> ReportData:
     townships = dict(
         Division.objects.filter(code__in={v.township for v in villages.values()}).values_list("code", "name")
     )
-    results = operator_scope(Result.objects, user).filter(election=election, village_id__in=list(villages))
+    results = scoped(Result.objects.all(), user).filter(election=election, village_id__in=list(villages))
     elected_on: dict[str, date] = {}
     elected: dict[str, set[int]] = {}
     for village, person, on in results.values_list("village_id", "person_id", "elected_on").order_by():
@@ -260,7 +268,7 @@ def collect(user, election: Election) -> ReportData:
 
     # From the pool: the newly elected who were reserves in the pool the day before they were elected.
     if days:
-        candidacies = operator_scope(Candidacy.objects, user)
+        candidacies = scoped(Candidacy.objects.all(), user)
         pooled_on_day = [
             candidacies.filter(person_id__in=results.filter(elected_on=on).values("person_id")).in_pool_on(
                 on - timedelta(days=1)

@@ -20,10 +20,10 @@ from datetime import date
 
 from django.db.models import F, QuerySet
 
-from yanzhen.core.guards import operator_scope, today
+from yanzhen.core.guards import today
 from yanzhen.divisions.models import Division
 from yanzhen.elections.models import Candidate, CandidateStatus, Election, Result, ReviewDepartment
-from yanzhen.elections.report import COMMITTEE, get_election, member, states_on
+from yanzhen.elections.report import COMMITTEE, get_election, member, scoped, states_on
 from yanzhen.elections.rules import CHAIR, SECRETARY, ReviewState, review_state, village_misses
 from yanzhen.people.models import Person
 from yanzhen.people.selectors import years_before
@@ -69,13 +69,13 @@ class Context:
 
 def _warnings(user, election: Election, on: date) -> dict:
     villages_qs = (
-        operator_scope(Division.objects, user)
+        scoped(Division.objects.all(), user)
         .under(election.county_id)
         .administrative_villages()
         .order_by("code")
     )
     done = set(
-        operator_scope(Result.objects, user)
+        scoped(Result.objects.all(), user)
         .filter(election=election, village_id__in=villages_qs.values("code"))
         .values_list("village_id", flat=True)
         .distinct()
@@ -106,7 +106,7 @@ def _terms_ending(context: Context) -> tuple[list[dict], Committees]:
     election, on = context.election, context.on
     horizon = months_after(on, election.warning_months)
     sitting = (
-        operator_scope(Term.objects, context.user)
+        scoped(Term.objects.all(), context.user)
         .current(on)
         .filter(COMMITTEE, seat__village_id__in=context.villages.values("code"))
         .select_related("person", "seat__post_type")
@@ -137,7 +137,7 @@ def _slates(context: Context) -> Committees:
     """The standing candidates of the villages without results, as committees (一肩挑: both posts)."""
     departments = ReviewDepartment.objects.count()
     candidates = (
-        operator_scope(Candidate.objects, context.user)
+        scoped(Candidate.objects.all(), context.user)
         .filter(
             election=context.election,
             status=CandidateStatus.PROPOSED,
