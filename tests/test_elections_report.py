@@ -408,7 +408,7 @@ def test_the_printable_slate_and_results(election):
     county = _client("county")
     slate = county.get(f"/elections/{election.pk}/villages/{A}/print/slate/").content.decode()
     assert "后备甲" in slate and "委员甲" in slate and "新委员" in slate and "2026年9月14日" in slate
-    assert "一肩挑" in slate and 'id="slate-draft"' not in slate
+    assert "一肩挑" in slate and 'id="slate-draft"' not in slate and "关于长城村“两委”换届候选人" in slate
     draft = county.get(f"/elections/{election.pk}/villages/{B}/print/slate/").content.decode()
     assert 'id="slate-draft"' in draft and "书记乙" in draft
     failed = county.get(f"/elections/{election.pk}/villages/{D}/print/slate/").content.decode()

@@ -135,6 +135,11 @@ def _village(request, election: Election, code: str) -> Division:
     return village
 
 
+def short_name(village: Division) -> str:
+    """长城村委会 → 长城村, as the notices name a village's committee (长城村“两委”)."""
+    return village.name.removesuffix("委会") if village.name.endswith("村委会") else village.name
+
+
 def _seat_label(candidate: Candidate, chair: str) -> str:
     return (
         f"{candidate.post_type.name}、{chair}（一肩挑）" if candidate.also_chair else candidate.post_type.name
@@ -163,7 +168,13 @@ def print_slate(request, pk: int, code: str):
     return render(
         request,
         "elections/print_slate.html",
-        {"election": election, "village": village, "rows": rows, "notice": notice},
+        {
+            "election": election,
+            "village": village,
+            "village_short": short_name(village),
+            "rows": rows,
+            "notice": notice,
+        },
     )
 
 
@@ -184,6 +195,7 @@ def print_results(request, pk: int, code: str):
         {
             "election": election,
             "village": village,
+            "village_short": short_name(village),
             "results": results,
             "elected_on": results[0].elected_on if results else None,
         },
