@@ -238,7 +238,9 @@ def collect(user, election: Election) -> ReportData:
     townships = dict(
         Division.objects.filter(code__in={v.township for v in villages.values()}).values_list("code", "name")
     )
-    results = scoped(Result.objects.all(), user).filter(election=election, village_id__in=list(villages))
+    results = scoped(Result.objects.all(), user).filter(
+        election=election, village_id__in=villages_qs.values("code")
+    )
     elected_on: dict[str, date] = {}
     elected: dict[str, set[int]] = {}
     for village, person, on in results.values_list("village_id", "person_id", "elected_on").order_by():
