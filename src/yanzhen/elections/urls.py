@@ -3,7 +3,7 @@ helpers building them do not write over each other."""
 
 from django.urls import path
 
-from yanzhen.elections import report_views, views
+from yanzhen.elections import import_views, report_views, views
 
 app_name = "elections"
 
@@ -11,6 +11,18 @@ urlpatterns = [
     # --- pages (views.py)
     path("", views.election_list, name="index"),
     # --- uploads (import_views.py)
+    path("<int:pk>/uploads/replies/", import_views.replies_upload, name="upload-replies"),
+    path(
+        "<int:pk>/uploads/replies/template.xlsx",
+        import_views.replies_template,
+        name="upload-replies-template",
+    ),
+    path("<int:pk>/uploads/results/", import_views.results_upload, name="upload-results"),
+    path(
+        "<int:pk>/uploads/results/template.xlsx",
+        import_views.results_template,
+        name="upload-results-template",
+    ),
     # --- report and printable lists (report_views.py)
     path("<int:pk>/report/", report_views.report, name="report"),
     path("<int:pk>/report.xlsx", report_views.report_xlsx, name="report-xlsx"),
