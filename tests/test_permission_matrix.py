@@ -47,6 +47,15 @@ MATRIX = {
     "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
     # 换届: every user of the county sees its elections (an outsider sees none of them).
     "elections:index": row("/elections/", 302, 200, 200, 200, 200, 200, 200),
+    # The report filed upward (a township clerk's own villages) and the printable slate and results of V.
+    "elections:report": row("/elections/{election}/report/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:report-xlsx": row("/elections/{election}/report.xlsx", 302, 200, 200, 200, 200, 200, 404),
+    "elections:print-slate": row(
+        f"/elections/{{election}}/villages/{V}/print/slate/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "elections:print-results": row(
+        f"/elections/{{election}}/villages/{V}/print/results/", 302, 200, 200, 404, 200, 200, 404
+    ),
     # Uploads of the election: the county and its township clerks (each for his own villages); readers 403.
     "elections:upload-replies": row(
         "/elections/{election}/uploads/replies/", 302, 200, 200, 200, 403, 403, 404
