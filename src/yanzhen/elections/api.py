@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -91,7 +92,9 @@ def _village(request, code: str) -> Division:
 
 
 def _default(name: str) -> Any:
-    return Election._meta.get_field(name).default
+    field = Election._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.default
 
 
 class TargetsIn(Schema):
@@ -120,10 +123,11 @@ class PlanIn(Schema):
     ends_on: date | None = Field(None, description="换届结束日期")
     term_years: int = Field(5, le=1000, description="任期年限")
     note: Line = Field("", max_length=200)
-    targets: TargetsIn = Field(default_factory=TargetsIn)
+    targets: TargetsIn | None = Field(None, description="结构目标；不填的取全国指导意见的默认值")
 
     def values(self) -> dict[str, Any]:
-        return {**self.model_dump(exclude={"targets"}), **self.targets.model_dump()}
+        targets = self.targets or TargetsIn.model_validate({})
+        return {**self.model_dump(exclude={"targets"}), **targets.model_dump()}
 
 
 class ElectionIn(PlanIn):
@@ -262,6 +266,7 @@ def list_elections(request, state: ElectionState | None = None, limit: Limit = 1
     summary="Open a county's election (筹备) with its plan and targets; a county has one open at a time",
 )
 def create_election(request, response: HttpResponse, payload: ElectionIn):
+    require_editor(request.user)
     county = Division.objects.filter(code=payload.county).first()
     if county is None:
         raise DjangoValidationError({"county": f"区划代码 {payload.county} 不存在"})
