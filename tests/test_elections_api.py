@@ -141,8 +141,17 @@ def test_only_the_county_opens_an_election(client_for, persona, status, body):
             },
         ),
         (
-            {"number": 12, "starts_on": "2026-09-01", "ends_on": "2026-11-30", "term_years": 0},
-            {"term_years": "任期年限须在 1 到 10 年之间"},
+            {
+                "number": 12,
+                "starts_on": "2026-09-01",
+                "ends_on": "2026-11-30",
+                "term_years": 0,
+                "targets": {"warning_months": 61},
+            },
+            {
+                "term_years": "任期年限须在 1 到 10 年之间",
+                "targets.warning_months": "预警月数须在 0 到 60 之间",
+            },
         ),
     ],
 )
@@ -348,6 +357,12 @@ def test_a_bad_proposal_is_422_by_field(client_for):
         422,
         before,
         invalid({"also_chair": "只有村党组织书记人选可以同时作为村委会主任人选（一肩挑）"}),
+    )
+    refused(
+        send(client, url, body | {"also_chair": False, "match_score": "-1"}),
+        422,
+        before,
+        invalid({"match_score": "不能小于 0"}, "请求参数有误"),
     )
     stranger = make_person("大水坑人", DASHUIKENG_VILLAGE)
     before = written()

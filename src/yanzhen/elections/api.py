@@ -106,9 +106,7 @@ class TargetsIn(Schema):
     college_pct: Percent = Field(_default("college_pct"), description="大专及以上学历比例目标（%）")
     younger_and_better: bool = Field(_default("younger_and_better"), description="平均年龄下降、学历提升")
     cross_post_pct: Percent = Field(_default("cross_post_pct"), description="“两委”交叉任职比例目标（%）")
-    warning_months: int = Field(
-        _default("warning_months"), le=1000, description="任期在此月数内届满的提前预警"
-    )
+    warning_months: int = Field(_default("warning_months"), description="任期在此月数内届满的提前预警")
 
 
 TARGET_NAMES = {name: f"targets.{name}" for name in TargetsIn.model_fields}
@@ -121,7 +119,7 @@ class PlanIn(Schema):
     number: int | None = Field(None, le=999, description="第几届")
     starts_on: date | None = Field(None, description="换届开始日期")
     ends_on: date | None = Field(None, description="换届结束日期")
-    term_years: int = Field(5, le=1000, description="任期年限")
+    term_years: int = Field(5, description="任期年限")
     note: Line = Field("", max_length=200)
     targets: TargetsIn | None = Field(None, description="结构目标；不填的取全国指导意见的默认值")
 
