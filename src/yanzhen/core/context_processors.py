@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
     (_("Matching"), "matching:index"),
+    (_("Elections"), "elections:index"),
     (_("Statistics"), "stats:dashboard"),
     (_("Import and export"), "rosters:index"),
     (_("System"), "system"),
