@@ -37,7 +37,7 @@ class CompactForm(StyledForm):
 class ElectionForm(CompactForm):
     """The plan of an election: its number, period, term and the structure targets (national defaults)."""
 
-    number = forms.IntegerField(label=_("number"), required=False, min_value=1, max_value=999)
+    number = forms.IntegerField(label=_("election number"), required=False, min_value=1, max_value=999)
     starts_on = date_field(_("election period start"))
     ends_on = date_field(_("election period end"))
     term_years = forms.IntegerField(label=_("term length in years"), required=False, initial=5)
@@ -97,7 +97,7 @@ class WithdrawForm(CompactForm):
     on = date_field(_("withdrawn on"), initial=today)
 
 
-PASSED_CHOICES = [("1", _("Passed")), ("0", _("Not passed"))]
+PASSED_CHOICES = [("1", _("Passed")), ("0", _("Failed the review"))]
 
 
 class ReplyForm(CompactForm):

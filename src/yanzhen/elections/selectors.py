@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from yanzhen.candidacies.models import Candidacy, CandidacyState, Readiness
 from yanzhen.core.guards import get_for_view, today
@@ -85,12 +86,12 @@ class Stage:
 
 
 STAGE_LABELS = {
-    Stage.NO_SLATE: "无候选人",
-    Stage.REVIEWING: "联审中",
-    Stage.FAILED: "有联审不通过",
-    Stage.READY: "联审通过待公示",
-    Stage.PUBLICISED: "已公示待选举",
-    Stage.ELECTED: "已录入结果",
+    Stage.NO_SLATE: _("No candidate yet"),
+    Stage.REVIEWING: _("Under joint review"),
+    Stage.FAILED: _("A review failed"),
+    Stage.READY: _("Reviewed, not publicised"),
+    Stage.PUBLICISED: _("Publicised, awaiting the vote"),
+    Stage.ELECTED: _("Results recorded"),
 }
 
 

@@ -42,6 +42,13 @@ from yanzhen.posts.selectors import village_committee
 PLAN_FIELDS = list(ElectionForm.base_fields)
 
 
+def state_label(state: str) -> str:
+    """The state as the pages name it (已完成 for a finished election)."""
+    if state == ElectionState.DONE:
+        return _("Election done")
+    return str(ElectionState(state).label)
+
+
 def _county_of(user) -> Division | None:
     """The county a user plans elections for: his own (an administrator of a county or a township works
     inside one county); None above a county."""
@@ -191,7 +198,7 @@ def election_detail(request, pk: int):
             "can_plan": may_plan(request.user, election.county_id) and election.state != ElectionState.DONE,
             "can_edit": request.user.can_edit and election.state != ElectionState.DONE,
             "next_state": next_state,
-            "next_state_label": ElectionState(next_state).label if next_state else "",
+            "next_state_label": state_label(next_state) if next_state else "",
             "result_townships": _result_townships(request.user, election, rows),
         },
     )
@@ -221,7 +228,7 @@ def election_advance(request, pk: int):
     except Conflict as conflict:
         messages.error(request, str(conflict))
     else:
-        messages.success(request, _("The election is now: %(state)s") % {"state": moved.get_state_display()})
+        messages.success(request, _("The election is now: %(state)s") % {"state": state_label(moved.state)})
     return redirect(back)
 
 
