@@ -471,3 +471,57 @@ def test_update_a_handover(client_for, election):
     assert client.get(url("handovers", election.pk) + "?owed=1").context["rows"] == []
     assert client_for("dashuikeng").post(url("handover", election.pk, handover.pk), {}).status_code == 404
     assert client_for("auditor").post(url("handover", election.pk, handover.pk), {}).status_code == 403
+
+
+# --- The rows of the permission matrix (tests/test_permission_matrix.py) --------------------------------------
+
+ROLES = ["anonymous", "county", "huamachi", "dashuikeng", "cunshuji", "auditor", "outsider"]
+V = HUAMACHI_VILLAGE
+# name: (path, statuses)                                anon county huamachi dashuikeng cunshuji auditor outsider
+PAGE_MATRIX = {
+    "elections:index": ("/elections/", (302, 200, 200, 200, 200, 200, 200)),
+    "elections:create": ("/elections/new/", (302, 200, 403, 403, 403, 403, 200)),
+    "elections:detail": ("/elections/{election}/", (302, 200, 200, 200, 200, 200, 404)),
+    "elections:plan": ("/elections/{election}/plan/", (302, 200, 403, 403, 403, 403, 404)),
+    "elections:advance": ("/elections/{election}/advance/", (302, 405, 405, 405, 405, 405, 405)),
+    "elections:village": (f"/elections/{{election}}/villages/{V}/", (302, 200, 200, 404, 200, 200, 404)),
+    "elections:propose": (
+        f"/elections/{{election}}/villages/{V}/propose/",
+        (302, 405, 405, 405, 405, 405, 405),
+    ),
+    "elections:publicise": (
+        f"/elections/{{election}}/villages/{V}/publicise/",
+        (302, 405, 405, 405, 405, 405, 405),
+    ),
+    "elections:results": (
+        f"/elections/{{election}}/villages/{V}/results/",
+        (302, 200, 200, 404, 403, 403, 404),
+    ),
+    "elections:township-results": (
+        f"/elections/{{election}}/townships/{HUAMACHI}/results/",
+        (302, 200, 200, 404, 404, 403, 404),
+    ),
+    "elections:withdraw": (
+        "/elections/{election}/candidates/{candidate}/withdraw/",
+        (302, 405, 405, 405, 405, 405, 405),
+    ),
+    "elections:reply": (
+        "/elections/{election}/candidates/{candidate}/reply/",
+        (302, 405, 405, 405, 405, 405, 405),
+    ),
+    "elections:handovers": ("/elections/{election}/handovers/", (302, 200, 200, 200, 200, 200, 404)),
+    "elections:handover": ("/elections/{election}/handovers/1/", (302, 405, 405, 405, 405, 405, 405)),
+}
+
+
+def test_the_pages_answer_each_persona_as_the_matrix_says(client, client_for, election):
+    es.seats()
+    candidate = es.propose(election, make_person())
+    places = {"{election}": str(election.pk), "{candidate}": str(candidate.pk)}
+    clients = {"anonymous": client} | {role: client_for(role) for role in ROLES[1:]}
+    found = {}
+    for name, (path, _statuses) in PAGE_MATRIX.items():
+        for key, value in places.items():
+            path = path.replace(key, value)
+        found[name] = tuple(clients[role].get(path).status_code for role in ROLES)
+    assert found == {name: statuses for name, (_path, statuses) in PAGE_MATRIX.items()}
