@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.core.api_errors import Conflict
@@ -189,6 +190,7 @@ def election_detail(request, pk: int):
         "elections/detail.html",
         {
             "election": election,
+            "plan": _plan_rows(election),
             "rows": rows,
             "summary": [(key, label, summary[key]) for key, label in selectors.STAGE_LABELS.items()],
             "townships": townships,
@@ -202,6 +204,32 @@ def election_detail(request, pk: int):
             "result_townships": _result_townships(request.user, election, rows),
         },
     )
+
+
+PLAN_SHOWN = (
+    "term_years",
+    "one_shoulder_pct",
+    "college_pct",
+    "cross_post_pct",
+    "warning_months",
+    "woman_each_committee",
+    "young_each_village",
+    "younger_and_better",
+)
+
+
+def _plan_rows(election) -> list[tuple[str, object]]:
+    """(label, value) of the plan's targets, labelled as the model names them."""
+    rows = []
+    for name in PLAN_SHOWN:
+        value = getattr(election, name)
+        if isinstance(value, bool):
+            yes, no = _("yes,no").split(",")
+            value = yes if value else no
+        elif name.endswith("_pct"):
+            value = f"{value.normalize():f}"
+        rows.append((election._meta.get_field(name).verbose_name, value))
+    return rows
 
 
 def _result_townships(user, election, rows):
@@ -514,7 +542,13 @@ def township_results(request, pk: int, code: str):
                     failed = True
                 else:
                     messages.success(
-                        request, _("The results of %(count)d villages are recorded.") % {"count": len(batch)}
+                        request,
+                        ngettext(
+                            "The results of %(count)d village is recorded.",
+                            "The results of %(count)d villages are recorded.",
+                            len(batch),
+                        )
+                        % {"count": len(batch)},
                     )
                     return redirect(
                         reverse("elections:detail", args=[election.pk]) + f"?township={township.code}"
