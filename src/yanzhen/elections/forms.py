@@ -162,17 +162,23 @@ class ResultsForm(CompactForm):
             seat = choice.seat
             label = seat.post_type.name + (f" {seat.number}" if seat.number > 1 else "")
             options = [("", "—")] + [
-                (str(c.person_id), c.person.name + ("（一肩挑）" if c.also_chair else ""))
+                (str(c.person_id), c.person.name + (f"（{_('一肩挑')}）" if c.also_chair else ""))
                 for c in choice.candidates
             ]
-            self.fields[f"seat_{seat.pk}"] = forms.ChoiceField(label=label, choices=options, required=False)
+            self.fields[f"seat_{seat.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=options,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
             self.fields[f"votes_{seat.pk}"] = forms.IntegerField(
                 label=_("votes"),
                 required=False,
                 min_value=0,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "numeric", "class": "form-control form-control-sm yz-number-input"}
+                ),
             )
-            self.fields[f"seat_{seat.pk}"].seat_choice = choice  # type: ignore[attr-defined]
 
     def rows(self):
         """(seat, person field, votes field) for the template."""
