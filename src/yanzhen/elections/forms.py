@@ -84,7 +84,8 @@ class ProposeForm(CompactForm):
         self.model_field("post_type").queryset = PostType.objects.filter(pk__in=[p.pk for p in post_types])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("person") and "person" not in self.errors:
             self.add_error("person", "请选择人选")
         if not cleaned.get("post_type") and "post_type" not in self.errors:
@@ -124,7 +125,8 @@ class ReplyForm(CompactForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("department") and "department" not in self.errors:
             self.add_error("department", "请选择联审部门")
         return cleaned
@@ -141,7 +143,8 @@ class PubliciseForm(CompactForm):
         self.fields["supervision_phone"].initial = rules_for(village).supervision_phone
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, message in (("start", "请填写公示开始日期"), ("end", "请填写公示结束日期")):
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, message)

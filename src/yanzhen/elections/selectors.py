@@ -121,7 +121,7 @@ class VillageRow:
 
     @property
     def stage_label(self) -> str:
-        return STAGE_LABELS[self.stage]
+        return str(STAGE_LABELS[self.stage])
 
 
 def village_rows(user, election: Election, *, township: str = "", stage: str = "") -> list[VillageRow]:
@@ -239,7 +239,7 @@ def results_of(user, election: Election, village: Division) -> list[Result]:
 
 # --- Suggestions for the slate -------------------------------------------------------------------------------
 
-READINESS_RANK = {Readiness.READY: 0, Readiness.ONE_TO_TWO_YEARS: 1, Readiness.THREE_YEARS: 2}
+READINESS_RANK: dict[str, int] = {Readiness.READY: 0, Readiness.ONE_TO_TWO_YEARS: 1, Readiness.THREE_YEARS: 2}
 
 
 @dataclass

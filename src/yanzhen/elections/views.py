@@ -184,7 +184,7 @@ def election_detail(request, pk: int):
     all_rows = selectors.village_rows(request.user, election, township=township)
     rows = [row for row in all_rows if row.stage == stage] if stage else all_rows
     summary = selectors.stage_summary(all_rows)
-    next_state = NEXT_STATE.get(election.state)
+    next_state = NEXT_STATE.get(ElectionState(election.state))
     return render(
         request,
         "elections/detail.html",
@@ -236,7 +236,7 @@ def _result_townships(user, election, rows):
     """The townships whose villages the user may enter results for, in the order of the table."""
     if not user.can_edit or election.state != ElectionState.VOTING:
         return []
-    seen = {}
+    seen: dict[str, Division] = {}
     for row in rows:
         seen.setdefault(row.village.parent_id, row.village.parent)
     return list(seen.values())
