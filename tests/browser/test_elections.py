@@ -6,11 +6,13 @@ the main pages at both sizes go to docs/screenshots/elections-*.png (YANZHEN_SCR
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.test_township_clerk import log_in
 from yanzhen.elections.models import Candidate, ElectionState, Result
@@ -90,6 +92,14 @@ def test_a_village_from_slate_to_results(browser, live_server, election_world, f
     page.locator("#election-table a").first.click()
     page.wait_for_url(f"{live_server.url}/elections/{election.pk}/")
     assert page.locator(f'.village-row[data-village="{VILLAGE}"]').count() == 1
+    # The filters apply as they change (htmx), and stay in the URL.
+    page.select_option("#id_stage", "ready")
+    expect(page).to_have_url(re.compile("stage=ready"))
+    page.locator("#village-table .village-row").first.wait_for(state="detached")
+    assert "没有符合条件的村" in page.locator("#village-table").inner_text()
+    page.select_option("#id_stage", "no_slate")
+    expect(page).to_have_url(re.compile("stage=no_slate"))
+    page.locator(f'.village-row[data-village="{VILLAGE}"]').wait_for()
     page.locator(f'.village-row[data-village="{VILLAGE}"] a').click()
     page.wait_for_url(f"{live_server.url}/elections/{election.pk}/villages/{VILLAGE}/")
     assert "马德福" in page.locator("#committee").inner_text()
