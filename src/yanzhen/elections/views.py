@@ -500,11 +500,14 @@ def township_results(request, pk: int, code: str):
     election = selectors.get_election(request.user, pk)
     township = selectors.get_township(request.user, election, code)
     require_editor(request.user)
-    rows = [
+    pending = [
         row
         for row in selectors.village_rows(request.user, election, township=township.code)
         if not row.results
     ]
+    # Only a publicised slate can be elected: the other villages are named, without a form.
+    rows = [row for row in pending if row.notice is not None]
+    waiting = [row for row in pending if row.notice is None]
     seats = selectors.result_seats(request.user, election, [row.village.code for row in rows])
     forms = [
         (
@@ -558,7 +561,7 @@ def township_results(request, pk: int, code: str):
     return render(
         request,
         "elections/township_results.html",
-        {"election": election, "township": township, "forms": forms},
+        {"election": election, "township": township, "forms": forms, "waiting": waiting},
         status=400 if failed else 200,
     )
 
