@@ -52,7 +52,12 @@ def election_world(world, frozen_today):
     return election, reserve, seats
 
 
-DEBUG = """[document.documentElement.scrollWidth].concat(Array.from(document.querySelectorAll('.table-responsive, .table-responsive *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3)).concat(Array.from(document.querySelectorAll('*')).filter(e => e.scrollWidth > e.clientWidth + 1).slice(0, 8)).map(e => typeof e === 'number' ? e : e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + '/' + e.scrollWidth + '/' + e.clientWidth)"""
+# What sticks out past the viewport, to name in a failure: the page's width, then the first wide elements.
+OVERFLOW = """[document.documentElement.scrollWidth].concat(
+  Array.from(document.querySelectorAll("main *"))
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .slice(0, 8)
+    .map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)))"""
 
 
 def no_sideways_scroll(page) -> bool:
@@ -193,7 +198,7 @@ def test_a_village_from_slate_to_results(browser, live_server, election_world, f
     ):
         phone.goto(f"{live_server.url}{path}")
         phone.wait_for_load_state()
-        assert no_sideways_scroll(phone), (path, phone.evaluate(DEBUG))
+        assert no_sideways_scroll(phone), (path, phone.evaluate(OVERFLOW))
         shot(phone, name)
     phone.context.close()
 
