@@ -255,7 +255,7 @@ class Suggestion:
     posts: str = ""  # what he is a reserve for, or sits in
 
 
-def _scores(user, village: Division, on: date) -> dict[int, tuple[int, list[str]]]:
+def match_scores(user, village: Division, on: date | None = None) -> dict[int, tuple[int, list[str]]]:
     """The matching score (the matching app's own scoring) of each reserve of the village's pool for the
     village, for the best of the posts he is a reserve for: a few queries for one village."""
     from yanzhen.matching.demand import demands_for
@@ -263,6 +263,7 @@ def _scores(user, village: Division, on: date) -> dict[int, tuple[int, list[str]
     from yanzhen.matching.pool import villages_of as places_of
     from yanzhen.matching.scoring import Target, score, weights_for
 
+    on = on or today()
     reserves = load_pool(user, within=village.code, on=on)
     if not reserves:
         return {}
@@ -308,7 +309,7 @@ def suggestions(
         .select_related("person")
         .prefetch_related("targets__post_type")
     )
-    scores = _scores(user, village, on)
+    scores = match_scores(user, village, on)
     by_person: dict[int, Suggestion] = {}
     for candidacy in candidacies:
         if candidacy.person_id in standing:

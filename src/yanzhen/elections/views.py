@@ -342,22 +342,19 @@ def village_detail(request, pk: int, code: str):
 def candidate_propose(request, pk: int, code: str):
     election, village = _village(request, pk, code, write=True)
     form = ProposeForm(request.POST, user=request.user, post_types=selectors.committee_post_types())
-    data = lambda: form.cleaned_data  # noqa: E731
 
     def propose():
-        score = None
-        for suggestion in selectors.suggestions(
-            request.user, election, village, village_committee(request.user, village)
-        ):
-            if suggestion.person_id == data()["person"].pk:
-                score = suggestion.score
+        """The person on the slate, with his matching score when he is a reserve of the village's pool."""
+        data = form.cleaned_data
+        person = data["person"]
+        score = selectors.match_scores(request.user, village).get(person.pk, (None, []))[0]
         services.propose(
             actor=request.user,
             election=election,
             village=village,
-            person=data()["person"],
-            post_type=data()["post_type"],
-            also_chair=data()["also_chair"],
+            person=person,
+            post_type=data["post_type"],
+            also_chair=data["also_chair"],
             match_score=score,
         )
 
