@@ -212,3 +212,8 @@ class HandoverForm(CompactForm):
     audit_done = forms.BooleanField(label=_("economic responsibility audit done"), required=False)
     handed_over_on = date_field(_("handed over on"))
     note = NormalisedFormField(label=_("note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].widget.attrs["placeholder"] = str(_("note"))
+        self.fields["handed_over_on"].widget.attrs["title"] = str(_("handed over on"))
