@@ -276,15 +276,8 @@ def _village_context(request, election, village, bound: dict | None = None) -> d
     can_edit = user.can_edit and election.state != ElectionState.DONE
     open_slate = can_edit and notice is None and not results
     if open_slate:
-        for group in groups:
-            for entry in group.standing:
-                pk = entry.candidate.pk
-                entry.reply_form = (
-                    bound["reply"] if bound.get("reply_for") == pk else ReplyForm(prefix=f"r{pk}")
-                )
-                entry.withdraw_form = (
-                    bound["withdraw"] if bound.get("withdraw_for") == pk else WithdrawForm(prefix=f"w{pk}")
-                )
+        _candidate_forms(groups, bound)
+    voting = election.state == ElectionState.VOTING
     return {
         "election": election,
         "village": village,
@@ -305,11 +298,19 @@ def _village_context(request, election, village, bound: dict | None = None) -> d
         "publicise_form": bound.get("publicise") or PubliciseForm(village=village),
         "print_slate": print_url("elections:print-slate", election.pk, village.code, "slate"),
         "print_results": print_url("elections:print-results", election.pk, village.code, "results"),
-        "can_record_results": can_edit
-        and election.state == ElectionState.VOTING
-        and notice is not None
-        and not results,
+        "can_record_results": can_edit and voting and notice is not None and not results,
     }
+
+
+def _candidate_forms(groups, bound: dict) -> None:
+    """The reply and withdrawal forms of each standing candidate: the submitted one where it was refused."""
+    for group in groups:
+        for entry in group.standing:
+            pk = entry.candidate.pk
+            entry.reply_form = bound["reply"] if bound.get("reply_for") == pk else ReplyForm(prefix=f"r{pk}")
+            entry.withdraw_form = (
+                bound["withdraw"] if bound.get("withdraw_for") == pk else WithdrawForm(prefix=f"w{pk}")
+            )
 
 
 def _village_page(request, election, village, bound: dict | None = None):
@@ -497,12 +498,25 @@ def township_results(request, pk: int, code: str):
     election = selectors.get_election(request.user, pk)
     township = selectors.get_township(request.user, election, code)
     require_editor(request.user)
+    forms, waiting = _township_forms(request, election, township)
+    if request.method == "POST" and _record_township(request, election, forms):
+        return redirect(reverse("elections:detail", args=[election.pk]) + f"?township={township.code}")
+    return render(
+        request,
+        "elections/township_results.html",
+        {"election": election, "township": township, "forms": forms, "waiting": waiting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _township_forms(request, election, township):
+    """A results form for each village of the township whose slate was publicised and has no results yet;
+    the villages not publicised yet (named on the page, without a form)."""
     pending = [
         row
         for row in selectors.village_rows(request.user, election, township=township.code)
         if not row.results
     ]
-    # Only a publicised slate can be elected: the other villages are named, without a form.
     rows = [row for row in pending if row.notice is not None]
     waiting = [row for row in pending if row.notice is None]
     seats = selectors.result_seats(request.user, election, [row.village.code for row in rows])
@@ -518,49 +532,40 @@ def township_results(request, pk: int, code: str):
         )
         for row in rows
     ]
-    failed = False
-    if request.method == "POST":
-        valid = all([form.is_valid() for _row, form in forms])  # every form validated, for its errors
-        if valid:
-            batch = [
-                (form.village, form.cleaned_data["elected_on"], form.entries())
-                for _row, form in forms
-                if not form.is_blank()
-            ]
-            if not batch:
-                messages.error(request, _("Enter the results of at least one village."))
-                failed = True
-            else:
-                try:
-                    services.record_many_results(actor=request.user, election=election, villages=batch)
-                except ValidationError as invalid:
-                    by_name = {form.village.name: form for _row, form in forms}
-                    for name, problems in invalid.message_dict.items():
-                        target = by_name.get(name)
-                        if target is not None:
-                            target.add_error(None, problems)
-                    failed = True
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "The results of %(count)d village is recorded.",
-                            "The results of %(count)d villages are recorded.",
-                            len(batch),
-                        )
-                        % {"count": len(batch)},
-                    )
-                    return redirect(
-                        reverse("elections:detail", args=[election.pk]) + f"?township={township.code}"
-                    )
-        else:
-            failed = True
-    return render(
+    return forms, waiting
+
+
+def _record_township(request, election, forms) -> bool:
+    """Whether the villages filled in were recorded; if not, the errors are on their forms (or said)."""
+    if not all([form.is_valid() for _row, form in forms]):  # every form validated, for its errors
+        return False
+    batch = [
+        (form.village, form.cleaned_data["elected_on"], form.entries())
+        for _row, form in forms
+        if not form.is_blank()
+    ]
+    if not batch:
+        messages.error(request, _("Enter the results of at least one village."))
+        return False
+    try:
+        services.record_many_results(actor=request.user, election=election, villages=batch)
+    except ValidationError as invalid:
+        by_name = {form.village.name: form for _row, form in forms}
+        for name, problems in invalid.message_dict.items():
+            if name in by_name:
+                by_name[name].add_error(None, problems)
+        return False
+    count = len(batch)
+    messages.success(
         request,
-        "elections/township_results.html",
-        {"election": election, "township": township, "forms": forms, "waiting": waiting},
-        status=400 if failed else 200,
+        ngettext(
+            "The results of %(count)d village is recorded.",
+            "The results of %(count)d villages are recorded.",
+            count,
+        )
+        % {"count": count},
     )
+    return True
 
 
 # --- Handovers -----------------------------------------------------------------------------------------------
