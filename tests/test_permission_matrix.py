@@ -47,6 +47,19 @@ MATRIX = {
     "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
     # 换届: every user of the county sees its elections (an outsider sees none of them).
     "elections:index": row("/elections/", 302, 200, 200, 200, 200, 200, 200),
+    # Uploads of the election: the county and its township clerks (each for his own villages); readers 403.
+    "elections:upload-replies": row(
+        "/elections/{election}/uploads/replies/", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-replies-template": row(
+        "/elections/{election}/uploads/replies/template.xlsx", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-results": row(
+        "/elections/{election}/uploads/results/", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-results-template": row(
+        "/elections/{election}/uploads/results/template.xlsx", 302, 200, 200, 200, 403, 403, 404
+    ),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
@@ -796,6 +809,23 @@ def known_plan(persona):
     return {"{plan}": str(plan.pk)}
 
 
+def known_election(persona):
+    """盐池县's election in 筹备 (every user of the county sees it; a township clerk uploads for his villages)."""
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.elections import services as election_services
+
+    election = election_services.create_election(
+        actor=persona("county"),
+        county=Division.objects.get(code="640323"),
+        number=12,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    return {"{election}": str(election.pk)}
+
+
 # Which builder (or fixture) fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
@@ -806,6 +836,7 @@ PLACEHOLDERS = {
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
+PLACEHOLDERS["{election}"] = "known_election"
 PLACEHOLDERS.update(
     dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}", "{i_month}"], "known_incumbent")
 )
@@ -842,6 +873,7 @@ RECORDS = (
     known_candidacy,
     known_cultivation,
     known_plan,
+    known_election,
 )
 
 

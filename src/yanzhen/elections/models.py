@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import Action, ScopedQuerySet, jurisdiction_prefix
@@ -32,11 +33,14 @@ PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 class ElectionState(models.TextChoices):
     PREPARING = "preparing", _("Preparing")  # 筹备
     VOTING = "voting", _("Voting")  # 选举中
-    DONE = "done", _("Done")  # 已完成
+    DONE = "done", pgettext_lazy("election", "Done")  # 已完成
 
 
 # The one place the order of an election's states is written.
-NEXT_STATE = {ElectionState.PREPARING: ElectionState.VOTING, ElectionState.VOTING: ElectionState.DONE}
+NEXT_STATE: dict[str, str] = {
+    ElectionState.PREPARING: ElectionState.VOTING,
+    ElectionState.VOTING: ElectionState.DONE,
+}
 
 
 class ReviewDepartment(VocabularyEntry):
@@ -145,8 +149,8 @@ class CandidateOrigin(models.TextChoices):
 
 
 class CandidateStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")  # 初步人选
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # 退出
+    PROPOSED = "proposed", pgettext_lazy("election", "Proposed")  # 初步人选
+    WITHDRAWN = "withdrawn", pgettext_lazy("election", "Withdrawn")  # 退出
 
 
 class Candidate(models.Model):

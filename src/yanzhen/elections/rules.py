@@ -113,19 +113,24 @@ def village_misses(election, new: list[Member], before: list[Member]) -> list[Mi
     if election.young_each_village and not any(m.age is not None and m.age <= YOUNG_AGE for m in new):
         misses.append(Miss("young", f"没有{YOUNG_AGE}岁以下成员"))
     if election.younger_and_better and before:
-        old_age, new_age = average_age(before), average_age(new)
-        if old_age is not None and new_age is not None and new_age >= old_age:
-            misses.append(Miss("younger", f"平均年龄 {new_age} 岁，换届前 {old_age} 岁，未下降"))
-        old_college, new_college = college_share(before), college_share(new)
-        if (
-            old_college is not None
-            and new_college is not None
-            and new_college <= old_college
-            and new_college < 100
-        ):
-            misses.append(
-                Miss("better_educated", f"大专及以上占 {new_college}%，换届前 {old_college}%，未提升")
-            )
+        misses += _younger_and_better_misses(new, before)
+    return misses
+
+
+def _younger_and_better_misses(new: list[Member], before: list[Member]) -> list[Miss]:
+    """一降一升: the average age lower than before, the share with 大专 or above higher (or already all)."""
+    misses = []
+    old_age, new_age = average_age(before), average_age(new)
+    if old_age is not None and new_age is not None and new_age >= old_age:
+        misses.append(Miss("younger", f"平均年龄 {new_age} 岁，换届前 {old_age} 岁，未下降"))
+    old_college, new_college = college_share(before), college_share(new)
+    if (
+        old_college is not None
+        and new_college is not None
+        and new_college <= old_college
+        and new_college < 100
+    ):
+        misses.append(Miss("better_educated", f"大专及以上占 {new_college}%，换届前 {old_college}%，未提升"))
     return misses
 
 

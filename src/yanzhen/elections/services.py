@@ -526,31 +526,42 @@ def _result_errors(
     seats_seen: set[int] = set()
     posts_of: dict[int, set[str]] = {}
     for entry in entries:
-        seat, person = entry.seat, entry.person
-        field = f"seat_{seat.pk}"
-        if seat.village_id != village.code:
-            add(field, f"{seat} 不是{village.name}的职位")
-            continue
-        if seat.post_type.code not in committee:
-            add(field, f"{seat.post_type.name} 不在换届中选举")
-            continue
-        if seat.pk in seats_seen:
-            add(field, f"{seat} 填写了两次")
-        seats_seen.add(seat.pk)
-        if entry.votes is not None and entry.votes < 0:
-            add(field, "得票数不能为负数")
-        candidate = candidates.get(person.pk)
-        if candidate is None:
-            add(field, f"{person.name}不是{village.name}公示的候选人")
-            continue
-        standing_for = {candidate.post_type.code} | ({CHAIR} if candidate.also_chair else set())
-        if seat.post_type.code not in standing_for | {MEMBER}:
-            add(field, f"{person.name}是{candidate.post_type.name}人选，不能当选{seat.post_type.name}")
-        held = posts_of.setdefault(person.pk, set())
-        if seat.post_type.code in held:
-            add(field, f"{person.name}不能同时当选两个{seat.post_type.name}职位")
-        held.add(seat.post_type.code)
+        problem = _entry_problem(entry, village, committee, candidates, seats_seen, posts_of)
+        if problem:
+            add(f"seat_{entry.seat.pk}", problem)
     return errors, candidates
+
+
+def _entry_problem(
+    entry: Elected,
+    village: Division,
+    committee: frozenset[str],
+    candidates: dict[int, Candidate],
+    seats_seen: set[int],
+    posts_of: dict[int, set[str]],
+) -> str:
+    """What is wrong with one seat's entry ("" when nothing): the seat, the person's candidacy, the post."""
+    seat, person = entry.seat, entry.person
+    if seat.village_id != village.code:
+        return f"{seat} 不是{village.name}的职位"
+    if seat.post_type.code not in committee:
+        return f"{seat.post_type.name} 不在换届中选举"
+    if seat.pk in seats_seen:
+        return f"{seat} 填写了两次"
+    seats_seen.add(seat.pk)
+    if entry.votes is not None and entry.votes < 0:
+        return "得票数不能为负数"
+    candidate = candidates.get(person.pk)
+    if candidate is None:
+        return f"{person.name}不是{village.name}公示的候选人"
+    standing_for = {candidate.post_type.code} | ({CHAIR} if candidate.also_chair else set())
+    if seat.post_type.code not in standing_for | {MEMBER}:
+        return f"{person.name}是{candidate.post_type.name}人选，不能当选{seat.post_type.name}"
+    held = posts_of.setdefault(person.pk, set())
+    if seat.post_type.code in held:
+        return f"{person.name}不能同时当选两个{seat.post_type.name}职位"
+    held.add(seat.post_type.code)
+    return ""
 
 
 def _failed_review(candidates: dict[int, Candidate], entries: Sequence[Elected]) -> list[str]:

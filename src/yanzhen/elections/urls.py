@@ -3,7 +3,7 @@ helpers building them do not write over each other."""
 
 from django.urls import path
 
-from yanzhen.elections import views
+from yanzhen.elections import import_views, views
 
 app_name = "elections"
 
@@ -24,5 +24,17 @@ urlpatterns = [
     path("<int:pk>/handovers/", views.handover_list, name="handovers"),
     path("<int:pk>/handovers/<int:handover_pk>/", views.handover_update, name="handover"),
     # --- uploads (import_views.py)
+    path("<int:pk>/uploads/replies/", import_views.replies_upload, name="upload-replies"),
+    path(
+        "<int:pk>/uploads/replies/template.xlsx",
+        import_views.replies_template,
+        name="upload-replies-template",
+    ),
+    path("<int:pk>/uploads/results/", import_views.results_upload, name="upload-results"),
+    path(
+        "<int:pk>/uploads/results/template.xlsx",
+        import_views.results_template,
+        name="upload-results-template",
+    ),
     # --- report and printable lists (report_views.py)
 ]
