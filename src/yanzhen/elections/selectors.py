@@ -253,6 +253,7 @@ class Suggestion:
     score: int | None = None
     score_parts: list[str] = field(default_factory=list)
     posts: str = ""  # what he is a reserve for, or sits in
+    post_code: str = ""  # the post offered first when he is proposed
 
 
 def match_scores(user, village: Division, on: date | None = None) -> dict[int, tuple[int, list[str]]]:
@@ -335,6 +336,7 @@ def suggestions(
             score=total,
             score_parts=parts,
             posts=posts,
+            post_code=next((target.post_type.code for target in candidacy.targets.all()), ""),
         )
     pool = sorted(
         by_person.values(),
@@ -365,6 +367,7 @@ def suggestions(
             name=row.incumbent.name,
             origin="incumbent",
             posts=row.post_type.name,
+            post_code=row.post_type.code,
         )
     return pool + list(sitting.values())
 
