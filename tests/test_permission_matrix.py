@@ -47,6 +47,32 @@ MATRIX = {
     "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
     # 换届: every user of the county sees its elections (an outsider sees none of them).
     "elections:index": row("/elections/", 302, 200, 200, 200, 200, 200, 200),
+    # The election's pages: the county plans; a township clerk works on his own villages; readers look.
+    "elections:create": row("/elections/new/", 302, 200, 403, 403, 403, 403, 200),
+    "elections:detail": row("/elections/{election}/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:plan": row("/elections/{election}/plan/", 302, 200, 403, 403, 403, 403, 404),
+    "elections:advance": row("/elections/{election}/advance/", 302, 405, 405, 405, 405, 405, 405),
+    "elections:village": row(f"/elections/{{election}}/villages/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "elections:propose": row(
+        f"/elections/{{election}}/villages/{V}/propose/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:publicise": row(
+        f"/elections/{{election}}/villages/{V}/publicise/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:results": row(
+        f"/elections/{{election}}/villages/{V}/results/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "elections:township-results": row(
+        "/elections/{election}/townships/640323100/results/", 302, 200, 200, 404, 404, 403, 404
+    ),
+    "elections:withdraw": row(
+        "/elections/{election}/candidates/{e_candidate}/withdraw/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:reply": row(
+        "/elections/{election}/candidates/{e_candidate}/reply/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:handovers": row("/elections/{election}/handovers/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:handover": row("/elections/{election}/handovers/1/", 302, 405, 405, 405, 405, 405, 405),
     # The elections API: every user of the county reads (a clerk his own villages); the county plans.
     "api-v1:list_elections": row("/api/v1/elections", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_election": row("/api/v1/elections", 401, 200, 200, 200, 200, 200, 200),
@@ -1053,6 +1079,20 @@ WRITES = {
         "/api/v1/elections/{election}/candidates/{e_candidate}/withdraw", 401, OK, OK, 404, 403, 403, 404
     ),
     "api-v1:record_review": row("/api/v1/elections/{election}/reviews", 401, OK, OK, 404, 403, 403, 404),
+    "elections:advance": row("/elections/{election}/advance/", 302, OK, 403, 403, 403, 403, 404),
+    "elections:propose": row(
+        f"/elections/{{election}}/villages/{V}/propose/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:publicise": row(
+        f"/elections/{{election}}/villages/{V}/publicise/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:withdraw": row(
+        "/elections/{election}/candidates/{e_candidate}/withdraw/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:reply": row(
+        "/elections/{election}/candidates/{e_candidate}/reply/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:handover": row("/elections/{election}/handovers/1/", 302, 404, 404, 404, 404, 404, 404),
     "matching:placement-approve": row(
         "/matching/placements/{plan}/approve/", 302, OK, OK, 404, 404, 403, 404
     ),
