@@ -336,9 +336,9 @@ def worker() -> list[dict]:
     villages = [(village, elected_on, entries) for village, entries in _entries(world["results"])]
     seats = sum(len(entries) for _, _, entries in villages)
     with _counted() as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         services.record_many_results(actor=user, election=election, villages=villages)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"generated in {generated:.1f} s, results in {seconds:.1f} s", file=sys.stderr)
     written = world["written"]
     checks = {
@@ -355,7 +355,7 @@ def worker() -> list[dict]:
             "note": (
                 f"{len(villages)} villages, {seats:,} seats in one call: {checks['results']:,} results, "
                 f"{checks['ended']:,} terms ended, {checks['opened']:,} opened, "
-                f"{checks['handovers']:,} handovers; {queries[0]:,} queries; data "
+                f"{checks['handovers']:,} handovers; {queries[0]:,} queries, {cpu:.1f} s CPU in Python; data "
                 f"({written['people']:,} people, {written['replies']:,} review replies) written in "
                 f"{generated:.1f} s"
             ),
