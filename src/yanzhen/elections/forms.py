@@ -14,7 +14,7 @@ from yanzhen.candidacies.rules import rules_for
 from yanzhen.core.forms import StyledForm
 from yanzhen.core.guards import today
 from yanzhen.core.text import NormalisedFormField
-from yanzhen.elections.models import ReviewDepartment
+from yanzhen.elections.models import ElectionState, ReviewDepartment
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField
 from yanzhen.posts.models import PostType
@@ -68,7 +68,9 @@ class ElectionForm(CompactForm):
 
 
 class AdvanceForm(forms.Form):
-    to = forms.CharField(max_length=12)
+    """The state the election moves to (the service refuses any but the next one: 409)."""
+
+    to = forms.ChoiceField(choices=[(state, state) for state in (ElectionState.VOTING, ElectionState.DONE)])
 
 
 class ProposeForm(CompactForm):

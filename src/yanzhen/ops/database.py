@@ -52,6 +52,7 @@ SEEDED_BY_MIGRATIONS = frozenset(
         "people.skill",
         "posts.posttype",
         "candidacies.negativelistitem",
+        "elections.reviewdepartment",
         # The holiday schedule seeded from chinesecalendar; a year an administrator entered leaves its
         # history row (holidays.historicalholidayyear), which counts as the operator's data.
         "holidays.holidayyear",
