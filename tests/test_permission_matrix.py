@@ -1011,12 +1011,19 @@ PLACEHOLDERS["{objection}"] = "known_objection"
 
 
 def footprint() -> dict[str, int]:
-    """The number of rows of every table; the history tables are among them, so an update counts too."""
+    """The number of rows of every table; the history tables are among them, so an update counts too. One
+    query for the 155 tables (a COUNT(*) of each as a column), not one query per table: about 280 POSTs are
+    refused, each counted before and after."""
     from django.apps import apps
+    from django.db import connection
 
-    return {
-        model._meta.label: model._base_manager.count() for model in apps.get_models(include_auto_created=True)
-    }
+    models = apps.get_models(include_auto_created=True)
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})" for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
 
 
 def test_every_post_only_url_has_a_write_row():
