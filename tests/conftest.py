@@ -128,6 +128,97 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker, d
             record_migrations_applied()
             run_data_migrations(ddl=True)
         build_world()
+        shared_records.ready = True
+        if (
+            shared_records.wanted
+        ):  # the first test of the worker shares records: build them now, before its own
+            shared_records.open(django_db_blocker, shared_records.wanted)
+
+
+# --- records shared by consecutive tests ----------------------------------------------------------------------
+#
+# A test marked `shared_mark(build, *args)` runs on the records `build(*args)` makes (its value is the `shared`
+# fixture), the way test_permission_matrix's tests share their module's records: built in a transaction that
+# stays open while the tests that share them run one after the other (each still in its own savepoint, rolled
+# back), and rolled back after the last of them. So each of those tests sees the world it would have built
+# itself first thing, built once for all of them instead of once each. The tests of a file that share the same
+# `build(*args)` are moved next to each other (at the place of the first of them), and no test runs beside
+# records it did not ask for: the transaction is rolled back before any other test.
+
+
+def shared_mark(build, *args) -> pytest.MarkDecorator:
+    """The mark of a test that runs on what `build(*args)` made (a module-level function: the same records
+    are shared by the tests marked with the same function and arguments)."""
+    return pytest.mark.shared(build, *args)
+
+
+class SharedRecords:
+    def __init__(self) -> None:
+        self.key: tuple | None = None  # (build, *args) of the records open
+        self.atomic: transaction.Atomic | None = None
+        self.value: object = None
+        self.ready = False  # the test database exists
+        self.wanted: tuple | None = None  # the key of the test being set up
+
+    def open(self, blocker, key: tuple) -> None:
+        if key == self.key:
+            return
+        self.close(blocker)
+        build, *args = key
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                value = build(*args)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        self.key, self.atomic, self.value = key, atomic, value
+
+    def close(self, blocker) -> None:
+        if self.atomic is not None:
+            with blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        self.key = self.atomic = self.value = None
+
+
+shared_records = SharedRecords()
+
+
+def _shared_key(item: pytest.Item | None) -> tuple | None:
+    mark = item.get_closest_marker("shared") if item is not None else None
+    return tuple(mark.args) if mark else None
+
+
+@pytest.fixture
+def shared(request):
+    """What `build(*args)` of the test's `shared` mark returned."""
+    assert shared_records.key == _shared_key(request.node), (
+        f"{request.node.nodeid} has no shared records open"
+    )
+    return shared_records.value
+
+
+def _group_shared(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests of a file that share records next to each other, at the place of the first of them."""
+    groups: dict[tuple, list[pytest.Item]] = {}
+    ordered: list[list[pytest.Item]] = []
+    for item in items:
+        key = _shared_key(item)
+        if key is None:
+            ordered.append([item])
+        elif (item.path, key) in groups:
+            groups[item.path, key].append(item)
+        else:
+            groups[item.path, key] = [item]
+            ordered.append(groups[item.path, key])
+    return [item for group in ordered for item in group]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shared(build, *args): the test runs on records shared (see conftest)")
 
 
 # --- the demo county, built once --------------------------------------------------------------------------
@@ -232,7 +323,7 @@ def pytest_collection_modifyitems(config, items):
         (item for item in items if _demo_state(item)), key=lambda item: order.index(_demo_state(item))
     )
     shared_demo.check_cultivation = any(_demo_state(item) == "demo_cultivated" for item in demo)
-    items[:] = demo + [item for item in items if not _demo_state(item)]
+    items[:] = demo + _group_shared([item for item in items if not _demo_state(item)])
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -260,6 +351,10 @@ def pytest_runtest_setup(item):
     state = _demo_state(item)
     if state and shared_demo.built:  # the state it needs, should the one before have needed another or none
         shared_demo.open(item.config.stash[blocking_manager_key], state)
+    key = shared_records.wanted = _shared_key(item)
+    assert not (key and state), f"{item.nodeid} asks for the demo and for shared records"
+    if key and shared_records.ready:
+        shared_records.open(item.config.stash[blocking_manager_key], key)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -267,8 +362,11 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
+        blocker = item.config.stash[blocking_manager_key]
+        if _shared_key(nextitem) != shared_records.key:
+            shared_records.close(blocker)
         if not _demo_state(nextitem):
-            shared_demo.close(item.config.stash[blocking_manager_key])
+            shared_demo.close(blocker)
 
 
 @pytest.fixture
