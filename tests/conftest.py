@@ -149,7 +149,7 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker, d
 def shared_mark(build, *args) -> pytest.MarkDecorator:
     """The mark of a test that runs on what `build(*args)` made (a module-level function: the same records
     are shared by the tests marked with the same function and arguments)."""
-    return pytest.mark.shared(build, *args)
+    return pytest.mark.shared.with_args(build, *args)  # with_args: `build` alone would be decorated
 
 
 class SharedRecords:
