@@ -12,6 +12,8 @@ outsider    admin of another county, 武都区 621202
 
 from __future__ import annotations
 
+import copy
+import sys
 import time
 
 import pytest
@@ -201,6 +203,38 @@ def shared(request):
     return shared_records.value
 
 
+_shared_fixtures: dict[tuple[str, str], tuple] = {}  # (module, fixture name): (build, *args)
+
+
+def shared_fixture(name: str, build, *args):
+    """A fixture `name` of the calling module whose value is a copy of what `build(*args)` made: the tests of the
+    module that ask for it (directly or through another fixture) are marked `shared_mark(build, *args)` at
+    collection, so they share the records. Assign it to the same name: `people = shared_fixture("people", ...)`."""
+    module = sys._getframe(1).f_globals["__name__"]
+    _shared_fixtures[module, name] = (build, *args)
+
+    @pytest.fixture(name=name)
+    def fixture(shared):
+        return copy.deepcopy(shared)  # each test may change its instances: the next one gets them unchanged
+
+    return fixture
+
+
+def _mark_shared_fixtures(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(getattr(item, "module", None), "__name__", None)
+        keys = {
+            _shared_fixtures[module, name]
+            for name in getattr(item, "fixturenames", ())
+            if (module, name) in _shared_fixtures
+        }
+        if keys:
+            assert len(keys) == 1 and not _shared_key(item), (
+                f"{item.nodeid} asks for two kinds of shared records"
+            )
+            item.add_marker(shared_mark(*keys.pop()))
+
+
 def _group_shared(items: list[pytest.Item]) -> list[pytest.Item]:
     """The tests of a file that share records next to each other, at the place of the first of them."""
     groups: dict[tuple, list[pytest.Item]] = {}
@@ -318,6 +352,7 @@ def _demo_state(item: pytest.Item | None) -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    _mark_shared_fixtures(items)
     order = list(DEMO_STATES)
     demo = sorted(
         (item for item in items if _demo_state(item)), key=lambda item: order.index(_demo_state(item))
