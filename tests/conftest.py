@@ -26,6 +26,28 @@ from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
 
 PASSWORD = "Persona#2026"
+
+
+# django-simple-history's `Model.history` descriptor builds a new manager class (`from_queryset`, which walks
+# every method of the queryset class with `inspect.getmembers`) on every access, and each save of a model with
+# history reaches it once: some 8,000 classes for the demo alone, a tenth of its CPU. The class is the same
+# every time (same manager class, same queryset class); here it is built once per pair. Each access still gets
+# a new manager instance for its model and instance, as before.
+def _history_manager_classes_built_once() -> None:
+    from simple_history.manager import HistoryDescriptor
+
+    built: dict[tuple[type, type], type] = {}
+
+    def __get__(self, instance, owner):
+        key = (self.manager_class, self.queryset_class)
+        if key not in built:
+            built[key] = self.manager_class.from_queryset(self.queryset_class)
+        return built[key](self.model, instance)
+
+    HistoryDescriptor.__get__ = __get__
+
+
+_history_manager_classes_built_once()
 HUAMACHI = "640323100"
 DASHUIKENG = "640323101"
 HUAMACHI_VILLAGE = "640323100200"  # first 村委会 of 花马池镇
