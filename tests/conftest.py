@@ -460,21 +460,46 @@ def session_login(client: Client, user: User) -> None:
     its history row) and no single-session registration. A test client logs in some 2,500 times in the suite,
     and that bookkeeping was most of the cost of each; the tests of the login itself (test_sessions,
     test_auth, test_audit_log, test_two_factor ...) log in with `client.login` or `client.force_login`."""
-    from importlib import import_module
+    start_session(client, login_session_data(client, user))
 
+
+def login_session_data(client: Client, user: User) -> dict:
+    """What a login of `user` puts in the session (see `session_login`), but the time the password was entered.
+    Tests that share records may read it once per user and start each test's session with it."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from yanzhen.accounts import reauth, two_factor_state
+    from yanzhen.accounts import two_factor_state
 
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = client._get_backend()
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[reauth.ENTERED_AT] = time.time()
+    data = {
+        SESSION_KEY: user._meta.pk.value_to_string(user),
+        BACKEND_SESSION_KEY: client._get_backend(),
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+    }
     state = two_factor_state.decide(user)
     if state is not None:
-        session[two_factor_state.SESSION_KEY] = state
-    session.save()
+        data[two_factor_state.SESSION_KEY] = state
+    return data
+
+
+def start_session(client: Client, data: dict) -> None:
+    """A new session holding `data` and the password entered now, its cookie set on `client`."""
+    from importlib import import_module
+
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+    from django.utils.crypto import get_random_string
+
+    from yanzhen.accounts import reauth
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session.update(data)
+    session[reauth.ENTERED_AT] = time.time()
+    if hasattr(session, "create_model_instance"):
+        # The database's sessions: the row inserted at once, as `create()` does after looking the new random key
+        # up (32 characters: it is not there) and opening a savepoint for the insert.
+        session._session_key = get_random_string(32, VALID_KEY_CHARS)
+        session.create_model_instance(session._session).save(force_insert=True)
+    else:
+        session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     client.cookies[settings.SESSION_COOKIE_NAME].update(
         {

@@ -864,6 +864,38 @@ def records(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def logins(records, django_db_blocker) -> dict[str, dict]:
+    """What a login of each persona puts in the session, read once: the records change no persona, his roles
+    or his second factor (a test that does is rolled back)."""
+    from django.test import Client
+
+    from yanzhen.accounts.models import User
+
+    from .conftest import PERSONAS, login_session_data
+
+    with django_db_blocker.unblock():
+        return {
+            username: login_session_data(Client(), User.objects.get(username=username))
+            for username in PERSONAS
+        }
+
+
+@pytest.fixture
+def client_for(db, logins):
+    """conftest's `client_for`, each test's session started from what `logins` read."""
+    from django.test import Client
+
+    from .conftest import start_session
+
+    def make(username: str) -> Client:
+        client = Client()
+        start_session(client, logins[username])
+        return client
+
+    return make
+
+
 def fill(request, path: str) -> str:
     """The path with each placeholder replaced by the pk of the known record (or of its fixture)."""
     made = request.getfixturevalue("records")
