@@ -1,10 +1,10 @@
 """The demo county for the tests, in layers (conftest.SharedDemo keeps them as nested savepoints):
 
-base        `build_demo()` without its cultivation, incumbents and present stages: the divisions, the village
-            attributes, the demo accounts, the committees and reserves and the reserve pipeline
+base        `build_demo()` without its cultivation, incumbents, present and election stages: the divisions, the
+            village attributes, the demo accounts, the committees and reserves and the reserve pipeline
 cultivated  + cultivation and the incumbents, as `build_demo()` builds them (test_demo_cultivation)
-present     + the demo carried forward to today and the planner's statistics: `build_demo()` exactly (the
-            `demo_county` fixture)
+present     + the demo carried forward to today, the election in progress and the planner's statistics:
+            `build_demo()` exactly (the `demo_county` fixture; its value is what the election created)
 on-day      + the demo carried forward to DEMO_DAY instead of today (test_demo_present)
 
 `snapshot()` is what cultivation and the incumbents created, by natural keys; the cultivated layer can build
@@ -36,6 +36,7 @@ from yanzhen.cultivation.models import (
 )
 from yanzhen.demo import builder, present
 from yanzhen.demo.cultivation import build_cultivation
+from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import demo_reserves
 from yanzhen.people.models import Person
@@ -186,6 +187,7 @@ def build_base() -> list[Person]:
         patch.setattr(builder, "build_cultivation", lambda reserves: None)
         patch.setattr(builder, "build_incumbents", lambda: None)
         patch.setattr(builder, "build_present", lambda reserves: None)
+        patch.setattr(builder, "build_election", lambda: None)
         builder.build_demo()
     return demo_reserves()
 
@@ -206,10 +208,12 @@ def build_cultivated(reserves: list[Person], *, check: bool) -> Cultivated:
     return Cultivated((build_cultivation(reserves), build_incumbents()), first)
 
 
-def build_present_today(reserves: list[Person]) -> None:
-    """The rest of `build_demo()`."""
+def build_present_today(reserves: list[Person]) -> dict[str, int]:
+    """The rest of `build_demo()`: the present and the election in progress; what the election created."""
     present.build_present(reserves)
+    created = build_election()
     refresh_after_bulk_load()
+    return created
 
 
 def build_present_on_day() -> dict[str, int]:

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from yanzhen.accounts.models import ApiToken, User
 from yanzhen.wsgi import application
 
-from . import stats_world
+from . import elections_support, stats_world
 from .conftest import HUAMACHI, HUAMACHI_VILLAGE, PERSONAS
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -74,9 +74,13 @@ def known_objects(db) -> dict[str, str | int]:
     world = stats_world.build(User.objects.get(username="county"))
     person = next(iter(world.people.values()))
     candidacy = next(iter(world.candidacies.values()))
+    election = elections_support.open_election()
+    candidate = elections_support.propose(election, world.people["K"], "member")
     return {
         "person_id": person.pk,
         "candidacy_id": candidacy.pk,
+        "election_id": election.pk,
+        "candidate_id": candidate.pk,
         "code": HUAMACHI,
         "post": "secretary",
         "village": HUAMACHI_VILLAGE,

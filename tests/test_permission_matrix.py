@@ -45,6 +45,79 @@ MATRIX = {
     # The holiday schedule is nationwide: every administrator reads it (only the top one writes it).
     "holidays:index": row("/system/holidays/", 302, 200, 403, 403, 403, 403, 200),
     "holidays:year": row("/system/holidays/2027/", 302, 200, 403, 403, 403, 403, 200),
+    # 换届: every user of the county sees its elections (an outsider sees none of them).
+    "elections:index": row("/elections/", 302, 200, 200, 200, 200, 200, 200),
+    # The election's pages: the county plans; a township clerk works on his own villages; readers look.
+    "elections:create": row("/elections/new/", 302, 200, 403, 403, 403, 403, 200),
+    "elections:detail": row("/elections/{election}/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:plan": row("/elections/{election}/plan/", 302, 200, 403, 403, 403, 403, 404),
+    "elections:advance": row("/elections/{election}/advance/", 302, 405, 405, 405, 405, 405, 405),
+    "elections:village": row(f"/elections/{{election}}/villages/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "elections:propose": row(
+        f"/elections/{{election}}/villages/{V}/propose/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:publicise": row(
+        f"/elections/{{election}}/villages/{V}/publicise/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:results": row(
+        f"/elections/{{election}}/villages/{V}/results/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "elections:township-results": row(
+        "/elections/{election}/townships/640323100/results/", 302, 200, 200, 404, 404, 403, 404
+    ),
+    "elections:withdraw": row(
+        "/elections/{election}/candidates/{e_candidate}/withdraw/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:reply": row(
+        "/elections/{election}/candidates/{e_candidate}/reply/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "elections:handovers": row("/elections/{election}/handovers/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:handover": row("/elections/{election}/handovers/1/", 302, 405, 405, 405, 405, 405, 405),
+    # The elections API: every user of the county reads (a clerk his own villages); the county plans.
+    "api-v1:list_elections": row("/api/v1/elections", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_election": row("/api/v1/elections", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:get_election": row("/api/v1/elections/{election}", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:update_election": row("/api/v1/elections/{election}", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:change_election_state": row(
+        "/api/v1/elections/{election}/state", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:list_candidates": row(
+        "/api/v1/elections/{election}/candidates", 401, 200, 200, 200, 200, 200, 404
+    ),
+    "api-v1:propose_candidate": row(
+        "/api/v1/elections/{election}/candidates", 401, 200, 200, 200, 200, 200, 404
+    ),
+    "api-v1:withdraw_candidate": row(
+        "/api/v1/elections/{election}/candidates/{e_candidate}/withdraw", 405, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:record_review": row("/api/v1/elections/{election}/reviews", 405, 405, 405, 405, 405, 405, 405),
+    "api-v1:list_notices": row("/api/v1/elections/{election}/notices", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:publicise_slate": row("/api/v1/elections/{election}/notices", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:list_results": row("/api/v1/elections/{election}/results", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:record_results": row("/api/v1/elections/{election}/results", 401, 200, 200, 200, 200, 200, 404),
+    "api-v1:get_report": row("/api/v1/elections/{election}/report", 401, 200, 200, 200, 200, 200, 404),
+    # The report filed upward (a township clerk's own villages) and the printable slate and results of V.
+    "elections:report": row("/elections/{election}/report/", 302, 200, 200, 200, 200, 200, 404),
+    "elections:report-xlsx": row("/elections/{election}/report.xlsx", 302, 200, 200, 200, 200, 200, 404),
+    "elections:print-slate": row(
+        f"/elections/{{election}}/villages/{V}/print/slate/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    "elections:print-results": row(
+        f"/elections/{{election}}/villages/{V}/print/results/", 302, 200, 200, 404, 200, 200, 404
+    ),
+    # Uploads of the election: the county and its township clerks (each for his own villages); readers 403.
+    "elections:upload-replies": row(
+        "/elections/{election}/uploads/replies/", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-replies-template": row(
+        "/elections/{election}/uploads/replies/template.xlsx", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-results": row(
+        "/elections/{election}/uploads/results/", 302, 200, 200, 200, 403, 403, 404
+    ),
+    "elections:upload-results-template": row(
+        "/elections/{election}/uploads/results/template.xlsx", 302, 200, 200, 200, 403, 403, 404
+    ),
     "healthz": row("/healthz", 200, 200, 200, 200, 200, 200, 200),
     "favicon": row("/favicon.ico", 200, 200, 200, 200, 200, 200, 200),
     "division-tree": row("/divisions/", 302, 200, 200, 200, 200, 200, 200),
@@ -794,6 +867,45 @@ def known_plan(persona):
     return {"{plan}": str(plan.pk)}
 
 
+def known_election(persona):
+    """盐池县's election in 筹备 (every user of the county sees it; a township clerk uploads for his villages)."""
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.elections import services as election_services
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.services import PersonInput, create_person
+    from yanzhen.posts.models import PostType
+
+    county = persona("county")
+    village = Division.objects.get(code=V)
+    election = election_services.create_election(
+        actor=county,
+        county=Division.objects.get(code="640323"),
+        number=12,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    person = create_person(
+        actor=county,
+        data=PersonInput(
+            name="任候选",
+            id_number=make_id_number("640323", date(1988, 6, 1), 43),
+            village=village,
+            political_status="01",
+        ),
+    )
+    candidate = election_services.propose(
+        actor=county,
+        election=election,
+        village=village,
+        person=person,
+        post_type=PostType.objects.get(code="member"),
+        on=date(2026, 9, 1),
+    )
+    return {"{election}": str(election.pk), "{e_candidate}": str(candidate.pk)}
+
+
 # Which builder (or fixture) fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
@@ -804,6 +916,7 @@ PLACEHOLDERS = {
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
+PLACEHOLDERS.update(dict.fromkeys(["{election}", "{e_candidate}"], "known_election"))
 PLACEHOLDERS.update(
     dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}", "{i_month}"], "known_incumbent")
 )
@@ -840,6 +953,7 @@ RECORDS = (
     known_candidacy,
     known_cultivation,
     known_plan,
+    known_election,
 )
 
 
@@ -989,6 +1103,28 @@ WRITES = {
     "cultivation:growth-item-done": row(
         "/cultivation/plan-items/{c_item}/done/", 302, OK, OK, 404, 403, 403, 404
     ),
+    # The election is moved by the county; a candidate of V by the county or 花马池镇's clerk.
+    "api-v1:change_election_state": row(
+        "/api/v1/elections/{election}/state", 401, OK, 403, 403, 403, 403, 404
+    ),
+    "api-v1:withdraw_candidate": row(
+        "/api/v1/elections/{election}/candidates/{e_candidate}/withdraw", 401, OK, OK, 404, 403, 403, 404
+    ),
+    "api-v1:record_review": row("/api/v1/elections/{election}/reviews", 401, OK, OK, 404, 403, 403, 404),
+    "elections:advance": row("/elections/{election}/advance/", 302, OK, 403, 403, 403, 403, 404),
+    "elections:propose": row(
+        f"/elections/{{election}}/villages/{V}/propose/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:publicise": row(
+        f"/elections/{{election}}/villages/{V}/publicise/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:withdraw": row(
+        "/elections/{election}/candidates/{e_candidate}/withdraw/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:reply": row(
+        "/elections/{election}/candidates/{e_candidate}/reply/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "elections:handover": row("/elections/{election}/handovers/1/", 302, 404, 404, 404, 404, 404, 404),
     "matching:placement-approve": row(
         "/matching/placements/{plan}/approve/", 302, OK, OK, 404, 404, 403, 404
     ),
@@ -1019,6 +1155,13 @@ BODIES = {
         {"received_on": "2024-03-21", "content": "群众反映情况"}
     ),
     "api-v1:resolve_candidacy_objection": lambda: _json({"upheld": False, "resolution": "经核实不属实"}),
+    "api-v1:change_election_state": lambda: _json({"to": "voting"}),
+    "api-v1:withdraw_candidate": lambda: _json({"reason": "本人申请退出", "on": "2026-09-02"}),
+    # A JSON text: its placeholder is filled like the path's.
+    "api-v1:record_review": lambda: {
+        "data": '{"candidate": {e_candidate}, "department": "公安", "passed": true, "replied_on": "2026-09-10"}',
+        "content_type": "application/json",
+    },
 }
 
 
@@ -1073,8 +1216,11 @@ def test_writes(request, client, client_for, name, role):
     path, expected = WRITES[name]
     path = fill(request, path)
     http = client if role == "anonymous" else client_for(role)
+    body = BODIES.get(name, dict)()
+    if isinstance(body.get("data"), str):
+        body["data"] = fill(request, body["data"])
     before = footprint()
-    status = http.post(path, **BODIES.get(name, dict)()).status_code
+    status = http.post(path, **body).status_code
     if expected[role] == OK:
         assert status not in REFUSED and status < 500, f"{role} POST {path}: {status}"
     else:

@@ -87,6 +87,7 @@ def _register_routers() -> None:
     from yanzhen.candidacies.api import router as candidacies_router
     from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router
+    from yanzhen.elections.api import router as elections_router
     from yanzhen.matching.api import router as matching_router
     from yanzhen.people.api import router as people_router
     from yanzhen.posts.api import router as posts_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
             "/mentorships": mentorships_router,
             "/secondments": secondments_router,
         },
+        "elections": {"/elections": elections_router},
     }
     for tag, routers in by_tag.items():
         for prefix, router in routers.items():

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "yanzhen.stats",
     "yanzhen.rosters",
     "yanzhen.matching",
+    "yanzhen.elections",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yanzhen.accounts.duties import duty_of
 from yanzhen.accounts.roles import Role
@@ -17,6 +18,7 @@ NAVIGATION = [
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
     (_("Matching"), "matching:index"),
+    (pgettext_lazy("navigation", "Elections"), "elections:index"),  # 换届
     (_("Statistics"), "stats:dashboard"),
     (_("Import and export"), "rosters:index"),
     (_("System"), "system"),

@@ -41,6 +41,7 @@ VOCABULARIES = [
     Vocabulary("sources", "people.Source"),
     Vocabulary("skills", "people.Skill"),
     Vocabulary("negative-list", "candidacies.NegativeListItem"),
+    Vocabulary("review-departments", "elections.ReviewDepartment"),
 ]
 
 

@@ -1,6 +1,7 @@
 """The demo county 盐池县 (640323): divisions from the package data, village attributes, demo accounts, the
 committees and reserves (`people`), the reserve pipeline (`pipeline`), cultivation (`cultivation`) and the
-incumbents' monthly scores and 双述双评 (`incumbents`).
+incumbents' monthly scores and 双述双评 (`incumbents`), the demo carried forward to today (`present`) and the
+2026 村"两委"换届 in progress (`election`).
 
 Idempotent: running it again changes nothing that is already there (passwords are reset to the demo ones).
 """
@@ -19,6 +20,7 @@ from yanzhen.accounts.services import create_or_update_user
 from yanzhen.candidacies.models import CountyRules
 from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
+from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
@@ -131,5 +133,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_cultivation(reserves)  # trainings, mentoring, practice posts, secondments, degrees, growth plans
     build_incumbents()  # 月考评 items, six months of scores in four townships, 双述双评 of last year
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
+    build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts
