@@ -24,7 +24,9 @@ SKIP = re.compile(
 )
 
 
-def crawl(base: str, user: str, limit: int, width: int, height: int, shots: dict[str, str]) -> list[str]:
+def crawl(
+    base: str, user: str, limit: int, width: int, height: int, shots: dict[str, str], start: str = "/"
+) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     with sync_playwright() as playwright:
@@ -48,7 +50,7 @@ def crawl(base: str, user: str, limit: int, width: int, height: int, shots: dict
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_load_state("networkidle")
-        queue = deque(["/"])
+        queue = deque([start])
         while queue and len(seen) < limit:
             path = queue.popleft()
             if path in seen:
@@ -91,12 +93,15 @@ def main() -> int:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--user", default="county")
     parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument(
+        "--start", default="/", help="the first page (e.g. /elections/ to walk one part first)"
+    )
     parser.add_argument("--shots", nargs="*", default=[], help="NAME=PATH: keep a screenshot of that page")
     args = parser.parse_args()
     shots = dict(item.split("=", 1) for item in args.shots)
     problems = []
     for width, height in SIZES:
-        problems += crawl(args.base, args.user, args.limit, width, height, shots)
+        problems += crawl(args.base, args.user, args.limit, width, height, shots, args.start)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
