@@ -155,6 +155,11 @@ def candidacy_in(state: str, person: Person | None = None, **extra) -> Candidacy
     return candidacy
 
 
+def candidacy_pk_in(state: str) -> int:
+    """`candidacy_in(state)` for records shared by tests (conftest `shared_mark`): its pk."""
+    return candidacy_in(state).pk
+
+
 def footprint(candidacy: Candidacy) -> tuple:
     """Everything a transition may write, to prove that a refused one wrote nothing."""
     fresh = Candidacy.objects.get(pk=candidacy.pk)

@@ -12,6 +12,9 @@ outsider    admin of another county, 武都区 621202
 
 from __future__ import annotations
 
+import copy
+import gc
+import sys
 import time
 
 import pytest
@@ -24,6 +27,34 @@ from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
 
 PASSWORD = "Persona#2026"
+
+
+# django-simple-history's `Model.history` descriptor builds a new manager class (`from_queryset`, which walks
+# every method of the queryset class with `inspect.getmembers`) on every access, and each save of a model with
+# history reaches it once: some 8,000 classes for the demo alone, a tenth of its CPU. The class is the same
+# every time (same manager class, same queryset class); here it is built once per pair. Each access still gets
+# a new manager instance for its model and instance, as before.
+def _history_manager_classes_built_once() -> None:
+    from simple_history.manager import HistoryDescriptor
+
+    built: dict[tuple[type, type], type] = {}
+
+    def __get__(self, instance, owner):
+        key = (self.manager_class, self.queryset_class)
+        if key not in built:
+            built[key] = self.manager_class.from_queryset(self.queryset_class)
+        return built[key](self.model, instance)
+
+    HistoryDescriptor.__get__ = __get__
+
+
+_history_manager_classes_built_once()
+
+# The garbage collector's first generation is collected every 700 allocations by default; a test process holds
+# Django, the test world and its ORM objects, so each collection of the older generations walks a large heap.
+# Collected less often, the collector's own time halves (test_candidacies_demo: 1.2 s -> 0.5 s); nothing in the
+# tests or in yanzhen waits on the collector (no weakref callbacks, no __del__).
+gc.set_threshold(50_000, 50, 100)
 HUAMACHI = "640323100"
 DASHUIKENG = "640323101"
 HUAMACHI_VILLAGE = "640323100200"  # first 村委会 of 花马池镇
@@ -128,6 +159,129 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker, d
             record_migrations_applied()
             run_data_migrations(ddl=True)
         build_world()
+        shared_records.ready = True
+        if (
+            shared_records.wanted
+        ):  # the first test of the worker shares records: build them now, before its own
+            shared_records.open(django_db_blocker, shared_records.wanted)
+
+
+# --- records shared by consecutive tests ----------------------------------------------------------------------
+#
+# A test marked `shared_mark(build, *args)` runs on the records `build(*args)` makes (its value is the `shared`
+# fixture), the way test_permission_matrix's tests share their module's records: built in a transaction that
+# stays open while the tests that share them run one after the other (each still in its own savepoint, rolled
+# back), and rolled back after the last of them. So each of those tests sees the world it would have built
+# itself first thing, built once for all of them instead of once each. The tests of a file that share the same
+# `build(*args)` are moved next to each other (at the place of the first of them), and no test runs beside
+# records it did not ask for: the transaction is rolled back before any other test.
+
+
+def shared_mark(build, *args) -> pytest.MarkDecorator:
+    """The mark of a test that runs on what `build(*args)` made (a module-level function: the same records
+    are shared by the tests marked with the same function and arguments)."""
+    return pytest.mark.shared.with_args(build, *args)  # with_args: `build` alone would be decorated
+
+
+class SharedRecords:
+    def __init__(self) -> None:
+        self.key: tuple | None = None  # (build, *args) of the records open
+        self.atomic: transaction.Atomic | None = None
+        self.value: object = None
+        self.ready = False  # the test database exists
+        self.wanted: tuple | None = None  # the key of the test being set up
+
+    def open(self, blocker, key: tuple) -> None:
+        if key == self.key:
+            return
+        self.close(blocker)
+        build, *args = key
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                value = build(*args)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        self.key, self.atomic, self.value = key, atomic, value
+
+    def close(self, blocker) -> None:
+        if self.atomic is not None:
+            with blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        self.key = self.atomic = self.value = None
+
+
+shared_records = SharedRecords()
+
+
+def _shared_key(item: pytest.Item | None) -> tuple | None:
+    mark = item.get_closest_marker("shared") if item is not None else None
+    return tuple(mark.args) if mark else None
+
+
+@pytest.fixture
+def shared(request):
+    """What `build(*args)` of the test's `shared` mark returned."""
+    assert shared_records.key == _shared_key(request.node), (
+        f"{request.node.nodeid} has no shared records open"
+    )
+    return shared_records.value
+
+
+_shared_fixtures: dict[tuple[str, str], tuple] = {}  # (module, fixture name): (build, *args)
+
+
+def shared_fixture(name: str, build, *args):
+    """A fixture `name` of the calling module whose value is a copy of what `build(*args)` made: the tests of the
+    module that ask for it (directly or through another fixture) are marked `shared_mark(build, *args)` at
+    collection, so they share the records. Assign it to the same name: `people = shared_fixture("people", ...)`."""
+    module = sys._getframe(1).f_globals["__name__"]
+    _shared_fixtures[module, name] = (build, *args)
+
+    @pytest.fixture(name=name)
+    def fixture(shared):
+        return copy.deepcopy(shared)  # each test may change its instances: the next one gets them unchanged
+
+    return fixture
+
+
+def _mark_shared_fixtures(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(getattr(item, "module", None), "__name__", None)
+        keys = {
+            _shared_fixtures[module, name]
+            for name in getattr(item, "fixturenames", ())
+            if (module, name) in _shared_fixtures
+        }
+        if keys:
+            assert len(keys) == 1 and not _shared_key(item), (
+                f"{item.nodeid} asks for two kinds of shared records"
+            )
+            item.add_marker(shared_mark(*keys.pop()))
+
+
+def _group_shared(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests of a file that share records next to each other, at the place of the first of them."""
+    groups: dict[tuple, list[pytest.Item]] = {}
+    ordered: list[list[pytest.Item]] = []
+    for item in items:
+        key = _shared_key(item)
+        if key is None:
+            ordered.append([item])
+        elif (item.path, key) in groups:
+            groups[item.path, key].append(item)
+        else:
+            groups[item.path, key] = [item]
+            ordered.append(groups[item.path, key])
+    return [item for group in ordered for item in group]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shared(build, *args): the test runs on records shared (see conftest)")
 
 
 # --- the demo county, built once --------------------------------------------------------------------------
@@ -227,12 +381,13 @@ def _demo_state(item: pytest.Item | None) -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    _mark_shared_fixtures(items)
     order = list(DEMO_STATES)
     demo = sorted(
         (item for item in items if _demo_state(item)), key=lambda item: order.index(_demo_state(item))
     )
     shared_demo.check_cultivation = any(_demo_state(item) == "demo_cultivated" for item in demo)
-    items[:] = demo + [item for item in items if not _demo_state(item)]
+    items[:] = demo + _group_shared([item for item in items if not _demo_state(item)])
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -260,6 +415,10 @@ def pytest_runtest_setup(item):
     state = _demo_state(item)
     if state and shared_demo.built:  # the state it needs, should the one before have needed another or none
         shared_demo.open(item.config.stash[blocking_manager_key], state)
+    key = shared_records.wanted = _shared_key(item)
+    assert not (key and state), f"{item.nodeid} asks for the demo and for shared records"
+    if key and shared_records.ready:
+        shared_records.open(item.config.stash[blocking_manager_key], key)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -267,8 +426,11 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
+        blocker = item.config.stash[blocking_manager_key]
+        if _shared_key(nextitem) != shared_records.key:
+            shared_records.close(blocker)
         if not _demo_state(nextitem):
-            shared_demo.close(item.config.stash[blocking_manager_key])
+            shared_demo.close(blocker)
 
 
 @pytest.fixture
@@ -298,21 +460,46 @@ def session_login(client: Client, user: User) -> None:
     its history row) and no single-session registration. A test client logs in some 2,500 times in the suite,
     and that bookkeeping was most of the cost of each; the tests of the login itself (test_sessions,
     test_auth, test_audit_log, test_two_factor ...) log in with `client.login` or `client.force_login`."""
-    from importlib import import_module
+    start_session(client, login_session_data(client, user))
 
+
+def login_session_data(client: Client, user: User) -> dict:
+    """What a login of `user` puts in the session (see `session_login`), but the time the password was entered.
+    Tests that share records may read it once per user and start each test's session with it."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from yanzhen.accounts import reauth, two_factor_state
+    from yanzhen.accounts import two_factor_state
 
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = client._get_backend()
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[reauth.ENTERED_AT] = time.time()
+    data = {
+        SESSION_KEY: user._meta.pk.value_to_string(user),
+        BACKEND_SESSION_KEY: client._get_backend(),
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+    }
     state = two_factor_state.decide(user)
     if state is not None:
-        session[two_factor_state.SESSION_KEY] = state
-    session.save()
+        data[two_factor_state.SESSION_KEY] = state
+    return data
+
+
+def start_session(client: Client, data: dict) -> None:
+    """A new session holding `data` and the password entered now, its cookie set on `client`."""
+    from importlib import import_module
+
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+    from django.utils.crypto import get_random_string
+
+    from yanzhen.accounts import reauth
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session.update(data)
+    session[reauth.ENTERED_AT] = time.time()
+    if hasattr(session, "create_model_instance"):
+        # The database's sessions: the row inserted at once, as `create()` does after looking the new random key
+        # up (32 characters: it is not there) and opening a savepoint for the insert.
+        session._session_key = get_random_string(32, VALID_KEY_CHARS)
+        session.create_model_instance(session._session).save(force_insert=True)
+    else:
+        session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     client.cookies[settings.SESSION_COOKIE_NAME].update(
         {

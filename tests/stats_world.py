@@ -184,3 +184,10 @@ def build(actor) -> World:
     _term(people["S2"], V[2], "secretary", date(2021, 5, 1))
     _term(people["S3"], V[3], "secretary", date(2018, 1, 12), end=date(2021, 1, 10))
     return World(people, candidacies)
+
+
+def build_for_county() -> World:
+    """`build` by the county administrator, for the tests that share the world (conftest `shared_mark`)."""
+    from yanzhen.accounts.models import User
+
+    return build(User.objects.get(username="county"))

@@ -13,8 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests.assessment_helpers import assess, grade_input, make_reserve
-from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE, shared_fixture
 from tests.factories import make_person
+from yanzhen.accounts.models import User
 from yanzhen.accounts.roles import Role
 from yanzhen.accounts.services import create_or_update_user
 from yanzhen.assessments import rules, selectors, services
@@ -34,6 +35,7 @@ from yanzhen.assessments.periods import Period
 from yanzhen.candidacies.models import CandidacyState
 from yanzhen.divisions.models import Division
 from yanzhen.people.lrmx import build_lrmx
+from yanzhen.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +56,13 @@ def clerk(persona):
     return persona("huamachi")
 
 
-@pytest.fixture
-def reserve(clerk):
-    person, _candidacy = make_reserve(clerk, "白坤林", HUAMACHI_VILLAGE)
+def make_bai() -> Person:
+    """白坤林, a reserve of the first village of 花马池镇, put in the pool by its township clerk."""
+    person, _candidacy = make_reserve(User.objects.get(username="huamachi"), "白坤林", HUAMACHI_VILLAGE)
     return person
+
+
+reserve = shared_fixture("reserve", make_bai)  # built once for the tests that ask for him
 
 
 def refused(call) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from yanzhen.candidacies.models import Candidacy, CountyRules, PublicNotice
 from yanzhen.core.models import AuditEvent
 
 from .candidacies_support import State, candidacy_in, footprint
-from .conftest import DASHUIKENG_VILLAGE
+from .conftest import DASHUIKENG_VILLAGE, shared_fixture
 from .factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,7 @@ def row_names(page: str) -> list[str]:
     return re.findall(r'<td class="yz-name"><a href="/reserves/\d+/">([^<]+)</a>', body)
 
 
-@pytest.fixture
-def pipeline():
+def make_pipeline() -> dict:
     """One candidacy in every state of 花马池镇, and one in the pool of 大水坑镇."""
     made = {
         state: candidacy_in(state, make_person(f"人{index}", born=date(1980 + index, 1, 2)))
@@ -43,6 +42,9 @@ def pipeline():
     }
     made["other"] = candidacy_in(State.IN_POOL, make_person("钱七", village=DASHUIKENG_VILLAGE))
     return made
+
+
+pipeline = shared_fixture("pipeline", make_pipeline)  # built once for the tests that ask for it
 
 
 def test_the_board_collapses_the_finished_states_to_counts_with_links(client_for, pipeline):

@@ -39,6 +39,7 @@ from .candidacies_support import (
     PROMOTED_ON,
     State,
     candidacy_in,
+    candidacy_pk_in,
     footprint,
     make_seat,
     nominate,
@@ -47,7 +48,7 @@ from .candidacies_support import (
     user,
     village,
 )
-from .conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from .conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE, shared_mark
 from .factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,12 @@ ILLEGAL = [
     for target in ALL_STATES
     if target not in TRANSITIONS.get(source, ())
 ]
+
+
+def in_state(state: str, *values) -> pytest.param:
+    """Parameters of a test that starts from a candidacy in `state` (`candidacy_in(state)`), shared by the tests
+    that start from the same state (conftest `shared_mark`); the test reads it as `Candidacy.objects.get(pk=shared)`."""
+    return pytest.param(*values, marks=shared_mark(candidacy_pk_in, state))
 
 
 def test_the_state_table():
@@ -77,9 +84,9 @@ def test_the_state_table():
 # --- every allowed transition -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("source,target", ALLOWED)
-def test_allowed_transition_writes_state_event_and_history(source, target):
-    candidacy = candidacy_in(source)
+@pytest.mark.parametrize("source,target", [in_state(source, source, target) for source, target in ALLOWED])
+def test_allowed_transition_writes_state_event_and_history(source, target, shared):
+    candidacy = Candidacy.objects.get(pk=shared)
     events, history = CandidacyEvent.objects.count(), Candidacy.history.count()
     step(candidacy, target)
     candidacy.refresh_from_db()
@@ -131,9 +138,9 @@ def test_in_pool_on_a_date_follows_the_business_dates():
 # --- every illegal transition -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("source,target", ILLEGAL)
-def test_illegal_transition_is_refused_and_writes_nothing(source, target):
-    candidacy = candidacy_in(source)
+@pytest.mark.parametrize("source,target", [in_state(source, source, target) for source, target in ILLEGAL])
+def test_illegal_transition_is_refused_and_writes_nothing(source, target, shared):
+    candidacy = Candidacy.objects.get(pk=shared)
     before = footprint(candidacy)
     with pytest.raises(workflow.IllegalTransition) as refused:
         apply_transition(
@@ -218,9 +225,9 @@ WRONG_STARTS = [
 ]
 
 
-@pytest.mark.parametrize("name,state", WRONG_STARTS)
-def test_each_transition_function_refuses_other_states(name, state):
-    candidacy = candidacy_in(state)
+@pytest.mark.parametrize("name,state", [in_state(state, name, state) for name, state in WRONG_STARTS])
+def test_each_transition_function_refuses_other_states(name, state, shared):
+    candidacy = Candidacy.objects.get(pk=shared)
     make_seat()  # outside the footprint's comparison: the seat exists before
     before = footprint(candidacy)
     with pytest.raises(workflow.IllegalTransition):
@@ -234,7 +241,7 @@ def test_each_transition_function_refuses_other_states(name, state):
 STARTS = {name: sorted(starts)[0] for name, (starts, _call) in FUNCTIONS.items()}
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("name", [in_state(STARTS[name], name) for name in sorted(FUNCTIONS)])
 @pytest.mark.parametrize(
     "username,refusal",
     [
@@ -244,8 +251,8 @@ STARTS = {name: sorted(starts)[0] for name, (starts, _call) in FUNCTIONS.items()
         ("cunshuji", PermissionDenied),
     ],
 )
-def test_transitions_respect_jurisdiction_and_role(name, username, refusal):
-    candidacy = candidacy_in(STARTS[name])
+def test_transitions_respect_jurisdiction_and_role(name, username, refusal, shared):
+    candidacy = Candidacy.objects.get(pk=shared)
     make_seat()
     before = footprint(candidacy)
     with pytest.raises(refusal):
@@ -253,9 +260,9 @@ def test_transitions_respect_jurisdiction_and_role(name, username, refusal):
     assert footprint(candidacy) == before
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
-def test_the_township_clerk_decides_in_her_township(name):
-    candidacy = candidacy_in(STARTS[name])
+@pytest.mark.parametrize("name", [in_state(STARTS[name], name) for name in sorted(FUNCTIONS)])
+def test_the_township_clerk_decides_in_her_township(name, shared):
+    candidacy = Candidacy.objects.get(pk=shared)
     FUNCTIONS[name][1](candidacy, user("huamachi"))
     assert Candidacy.objects.get(pk=candidacy.pk).state != STARTS[name]
 

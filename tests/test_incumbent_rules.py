@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.http import Http404
 
-from tests.conftest import HUAMACHI_VILLAGE
+from tests.conftest import HUAMACHI_VILLAGE, shared_fixture
+from yanzhen.accounts.models import User
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import (
@@ -46,8 +47,7 @@ def clerk(persona):
     return persona("huamachi")
 
 
-@pytest.fixture
-def items(county):
+def make_items(county):
     return incumbents.save_score_items(
         actor=county,
         county=Division.objects.get(code=COUNTY),
@@ -70,9 +70,24 @@ def make_term(actor, name="杨建国", serial=33, start=date(2021, 1, 15), post=
     return appoint(actor=actor, seat=seat, person=person, start=start)
 
 
+def make_world() -> dict:
+    """The county's items and the term of 杨建国, secretary of the first village of 花马池镇."""
+    county = User.objects.get(username="county")
+    items = make_items(county)
+    return {"items": items, "term": make_term(county)}
+
+
+world = shared_fixture("world", make_world)  # built once for the tests that ask for items or the term
+
+
 @pytest.fixture
-def term(county, items):
-    return make_term(county)
+def items(world):
+    return world["items"]
+
+
+@pytest.fixture
+def term(world):
+    return world["term"]
 
 
 def rule(county, grade=Grade.INCOMPETENT, months=2) -> IncumbentRule:

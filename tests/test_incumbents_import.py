@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from openpyxl import load_workbook
 
-from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE, shared_fixture
 from tests.factories import make_person
+from yanzhen.accounts.models import User
 from yanzhen.assessments.incumbents import rules as incumbent_rules
 from yanzhen.assessments.incumbents import services as incumbents
 from yanzhen.assessments.models import AdjustmentProposal, MonthlyScore, ProposalState
@@ -42,8 +43,7 @@ def clerk(persona):
     return persona("huamachi")
 
 
-@pytest.fixture
-def items(county):
+def make_items(county):
     return incumbents.save_score_items(
         actor=county, county=Division.objects.get(code="640323"), items=list(ITEMS)
     )
@@ -57,15 +57,31 @@ def make_term(
     return appoint(actor=actor, seat=seats[0], person=make_person(name, village, actor=actor), start=start)
 
 
-@pytest.fixture
-def terms(county, items):
-    """Two incumbents of the first village of 花马池镇, one of its second village and one of 大水坑镇."""
-    return {
+def make_world() -> dict:
+    """The county's items; two incumbents of the first village of 花马池镇, one of its second village and one
+    of 大水坑镇."""
+    county = User.objects.get(username="county")
+    items = make_items(county)
+    terms = {
         "secretary": make_term(county, "杨建国"),
         "member": make_term(county, "王秀英", post="member"),
         "other": make_term(county, "马占山", OTHER_VILLAGE),
         "outside": make_term(county, "李大水", DASHUIKENG_VILLAGE),
     }
+    return {"items": items, "terms": terms}
+
+
+world = shared_fixture("world", make_world)  # built once for the tests that ask for items or terms
+
+
+@pytest.fixture
+def items(world):
+    return world["items"]
+
+
+@pytest.fixture
+def terms(world):
+    return world["terms"]
 
 
 def query(division: str = HUAMACHI, month: str = "2024-05") -> str:

@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from tests.assessment_helpers import assess, make_reserve
-from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE
+from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI, HUAMACHI_VILLAGE, shared_fixture
 from tests.factories import make_person
 from tests.matching_support import put_in_pool
 from tests.test_incumbents_pages import analysed, clerk, county, items, reviews, term  # noqa: F401
@@ -423,9 +423,9 @@ def test_audit_log_sorts_pages_and_counts(client_for, persona):
 # -- assessments, reports, overdue --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def graded(persona):
-    actor = persona("huamachi")
+def make_graded() -> dict:
+    """Three reserves of the first village of 花马池镇: 甲 competent and 乙 excellent in 2024H1, 丙 not assessed."""
+    actor = User.objects.get(username="huamachi")
     rows = {}
     for name, grade in [("甲", "competent"), ("乙", "excellent"), ("丙", None)]:
         person, _candidacy = make_reserve(actor, f"考核{name}", HUAMACHI_VILLAGE, entered=date(2022, 1, 10))
@@ -433,6 +433,9 @@ def graded(persona):
             assess(actor, person, 2024, 1, grade)
         rows[name] = person
     return rows
+
+
+graded = shared_fixture("graded", make_graded)  # built once for the tests that ask for it
 
 
 def names_of(listing) -> list[str]:

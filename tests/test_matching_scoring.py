@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from tests.conftest import shared_fixture
 from tests.factories import make_person
 from tests.matching_support import (
     DASHUIKENG_VILLAGE,
@@ -36,8 +37,7 @@ pytestmark = pytest.mark.django_db
 V = HUAMACHI_VILLAGE  # 长城村委会, 花马池镇
 
 
-@pytest.fixture
-def world():
+def make_world() -> dict:
     """Village V wants an e-commerce secretary aged 25–40, college-educated, preferably a woman."""
     place_village(V, latitude=37.78, longitude=107.40, industries=["电商", "种植"])
     place_village(DASHUIKENG_VILLAGE, latitude=37.80, longitude=107.45)  # 4.9 km away, 大水坑镇
@@ -74,6 +74,9 @@ def world():
     peng = make_person("彭友国", HUIANBAO_VILLAGE, born=date(1992, 1, 1), skills=["种植"])
     put_in_pool(peng, readiness="3y+")
     return {"zhu": zhu, "bai": bai, "tang": tang, "peng": peng}
+
+
+world = shared_fixture("world", make_world)  # built once for the tests that ask for it
 
 
 def _ranking(username="county"):

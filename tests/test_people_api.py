@@ -15,7 +15,7 @@ from yanzhen.core.models import AuditAction, AuditEvent
 from yanzhen.people.idcard import make_id_number
 from yanzhen.people.models import Person, Skill, Source
 
-from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
+from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE, shared_fixture
 from .test_people_list import NUMBERS, crowd, make_people
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 NEW_NUMBER = make_id_number("640323", date(1995, 7, 1), 21)  # a man born 1995-07-01
 
 
-@pytest.fixture
-def people(db):
-    return make_people()
+people = shared_fixture("people", make_people)  # built once for the tests that ask for it
 
 
 def payload(**overrides) -> dict:

@@ -22,7 +22,7 @@ from yanzhen.people.selectors import search_people, years_before
 from yanzhen.people.services import EducationInput, PersonInput, create_person
 from yanzhen.people.views.list import EXPORT_HEADER
 
-from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
+from .conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE, shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,7 @@ def make_people() -> dict:
     }
 
 
-@pytest.fixture
-def people(db):
-    return make_people()
+people = shared_fixture("people", make_people)  # built once for the tests that ask for it
 
 
 def names(queryset) -> set[str]:

@@ -17,7 +17,7 @@ from yanzhen.cultivation.services import SecondmentInput
 from yanzhen.divisions.models import Division
 from yanzhen.pickers import selectors
 
-from .conftest import DASHUIKENG, PASSWORD
+from .conftest import DASHUIKENG, PASSWORD, shared_fixture
 from .cultivation_support import (
     DASHUIKENG_VILLAGE,
     HUAMACHI,
@@ -38,8 +38,7 @@ def offered(client: Client, path: str = "/pick/people/", **params) -> list:
     return [row["id"] for row in response.json()["results"]]
 
 
-@pytest.fixture
-def people():
+def make_people() -> dict:
     """Three people of 花马池镇 (two villages) and one of 大水坑镇, with names sharing initials."""
     return {
         "zxl": make_person("祝心灵", HUAMACHI_VILLAGE),
@@ -47,6 +46,9 @@ def people():
         "pyg": make_person("彭友国", HUAMACHI_VILLAGE),
         "far": make_person("祝晓龙", DASHUIKENG_VILLAGE),
     }
+
+
+people = shared_fixture("people", make_people)  # built once for the tests that ask for it
 
 
 # -- the people endpoint -----------------------------------------------------------------------------------

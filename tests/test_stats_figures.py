@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date, timedelta
 from io import StringIO
@@ -14,14 +15,17 @@ from django.utils import timezone
 from yanzhen.stats import figures
 from yanzhen.stats.figures import StatsInputError, compute
 
-from .stats_world import EXPECTED_RESERVES, TOWNSHIP, D, V, build
+from .conftest import shared_mark
+from .stats_world import EXPECTED_RESERVES, TOWNSHIP, D, V, build_for_county
 
-pytestmark = pytest.mark.django_db
+# The world is built once for the tests of the file, which share it (each in its own savepoint, rolled back;
+# conftest `shared_mark`); `world` is a copy of it for each test.
+pytestmark = [pytest.mark.django_db, shared_mark(build_for_county)]
 
 
 @pytest.fixture
-def world(persona):
-    return build(persona("county"))
+def world(shared):
+    return copy.deepcopy(shared)
 
 
 def test_reserve_figures_of_the_township_on_d(world, persona):

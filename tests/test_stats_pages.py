@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date
 from io import BytesIO
@@ -14,9 +15,12 @@ from yanzhen.divisions.models import Division
 from yanzhen.stats import warnings
 from yanzhen.stats.models import WarningThresholds
 
-from .stats_world import TOWNSHIP, V, build
+from .conftest import shared_mark
+from .stats_world import TOWNSHIP, V, build_for_county
 
-pytestmark = pytest.mark.django_db
+# The world is built once for the tests of the file, which share it (each in its own savepoint, rolled back;
+# conftest `shared_mark`); `world` is a copy of it for each test.
+pytestmark = [pytest.mark.django_db, shared_mark(build_for_county)]
 Q = f"division={TOWNSHIP}&as_of=2021-04-19"
 
 
@@ -25,8 +29,8 @@ def chart_data(page: str) -> dict:
 
 
 @pytest.fixture
-def world(persona):
-    return build(persona("county"))
+def world(shared):
+    return copy.deepcopy(shared)
 
 
 def test_home_is_the_dashboard_of_the_users_division(world, client_for):
