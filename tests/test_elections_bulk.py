@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState, CandidacyTarget
+from yanzhen.core.api_errors import Conflict
 from yanzhen.elections import services
-from yanzhen.elections.models import Handover, Result
+from yanzhen.elections.models import Handover, Result, SlateNotice
 from yanzhen.posts.models import Term
 
 from . import elections_support as es
@@ -209,3 +210,72 @@ def test_each_bad_village_is_named_with_its_own_messages():
     # The first village is good the first time; the second time it is already recorded (a conflict).
     assert errors[first.name] == [f"{first.name}的选举结果已经录入"]
     assert not Result.objects.exists()
+
+
+def _refusal(call) -> dict | str:
+    """The messages of a refusal: by field (422) or the conflict's (409); nothing is left written."""
+    before = _footprint()
+    try:
+        call()
+    except ValidationError as invalid:
+        found: dict | str = invalid.message_dict
+    except Conflict as conflict:
+        found = str(conflict)
+    else:
+        raise AssertionError("not refused")
+    assert _footprint() == before
+    return found
+
+
+CHANGES = {
+    # A sitting term that starts on the election day: 409.
+    "late_term": (
+        lambda s: Term.objects.filter(seat=s[0], end__isnull=True).update(start=es.ELECTED_ON),
+        "409",
+    ),
+    # A closed term of the reserve's seat ending after the election day: the pipeline's check (seat).
+    "occupied_promote": (
+        lambda s: Term.objects.filter(seat=s[2], end__isnull=True).update(
+            end=es.date(2026, 10, 1), end_reason="other"
+        ),
+        {"seat": ["该职位现任老书记0的任期尚未结束，请先结束任期或办理交接"]},
+    ),
+    # The same for a plain appointment: the posts' check (start).
+    "occupied_appoint": (
+        lambda s: Term.objects.filter(seat=s[0], end__isnull=True).update(
+            end=es.date(2026, 10, 1), end_reason="other"
+        ),
+        {"start": ["任职开始日期不能早于上一任期的结束日期 2026-10-01"]},
+    ),
+    # The reserve's last step after the election day: the pipeline's date check.
+    "reserve_step_late": (
+        lambda s: CandidacyEvent.objects.filter(candidacy__person__name="储备0").update(
+            on=es.date(2026, 10, 1)
+        ),
+        {"on": ["日期 2026-09-26 不能早于上一步的日期 2026-10-01"]},
+    ),
+    "no_notice": (lambda s: SlateNotice.objects.filter(village_id=HUAMACHI_VILLAGE).delete(), "409"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHANGES))
+def test_a_village_alone_and_among_many_is_refused_with_the_same_messages(case):
+    election, villages = _scenario()
+    (place, on, entries), other = villages
+    change, expected = CHANGES[case]
+    change([entry.seat for entry in entries])
+    county = user("county")
+    alone = _refusal(
+        lambda: services.record_results(
+            actor=county, election=election, village=place, elected_on=on, entries=entries
+        )
+    )
+    among = _refusal(
+        lambda: services.record_many_results(actor=county, election=election, villages=[other, villages[0]])
+    )
+    if expected == "409":
+        assert isinstance(alone, str)
+        assert among == {place.name: [alone]}
+    else:
+        assert alone == expected
+        assert among == {place.name: [message for messages in alone.values() for message in messages]}
