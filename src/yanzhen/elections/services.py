@@ -4,8 +4,10 @@ the handovers.
 Every function takes the acting user and checks, in the house order (core.guards): jurisdiction (outside
 it: 404), role (a reader: 403), the election's state (a step out of order: `Conflict`, HTTP 409), then the
 data (Django's `ValidationError`, Chinese messages keyed by field; nothing is written). Each runs in one
-transaction and leaves history naming the actor. The results reuse the posts services (end_term, appoint)
-and the pipeline's own transition (`workflow.promote`) for a reserve elected from the pool.
+transaction and leaves history naming the actor. The results reuse the posts services in their batch form
+(`end_terms`, `appoint_many`, with the single services' checks) and the pipeline's own transition
+(`workflow.promote_many`) for a reserve elected from the pool: one village or 600, every village is checked
+on reads batched across villages before anything is written, in a constant number of queries.
 """
 
 from __future__ import annotations

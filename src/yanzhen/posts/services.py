@@ -3,6 +3,9 @@
 Every function takes the acting user, checks his jurisdiction (outside it: Http404, as if the seat did not
 exist) and his role (a reader: PermissionDenied), validates before writing (ValidationError with Chinese
 messages keyed by field; nothing is written then), runs in one transaction and leaves history naming him.
+`end_terms` and `appoint_many` are the batch forms of `end_term` and `appoint`: the same checks (the
+functions `end_term_errors` and `appointment_errors`, on what a `SeatBook` read once), then bulk writes with
+their history rows.
 """
 
 from __future__ import annotations
