@@ -25,9 +25,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
+from simple_history.utils import bulk_update_with_history
 
 from yanzhen.accounts.roles import Role
 from yanzhen.candidacies.models import (
@@ -148,16 +148,22 @@ def past_date_error(on: date | None, label: str, *, dated: bool = True) -> str:
     return ""
 
 
-def check_date(errors: dict[str, str], candidacy: Candidacy, on: date | None, field: str = "on") -> None:
+def step_date_error(on: date | None, previous: date | None) -> str:
+    """The message for a step's date ("" when good): given, not after today, not before the last step."""
     if on is None:
-        errors[field] = "请填写日期"
-        return
+        return "请填写日期"
     if on > today():
-        errors[field] = f"日期 {on:%Y-%m-%d} 不能晚于今天"
-        return
-    previous = last_step_on(candidacy)
+        return f"日期 {on:%Y-%m-%d} 不能晚于今天"
     if previous is not None and on < previous:
-        errors[field] = f"日期 {on:%Y-%m-%d} 不能早于上一步的日期 {previous:%Y-%m-%d}"
+        return f"日期 {on:%Y-%m-%d} 不能早于上一步的日期 {previous:%Y-%m-%d}"
+    return ""
+
+
+def check_date(errors: dict[str, str], candidacy: Candidacy, on: date | None, field: str = "on") -> None:
+    previous = None if on is None or on > today() else last_step_on(candidacy)
+    error = step_date_error(on, previous)
+    if error:
+        errors[field] = error
 
 
 def record_event(
@@ -494,39 +500,125 @@ def enter_pool(*, actor, candidacy: Candidacy, on: date, note: str = "") -> Cand
 # 使用 promote, 出库 remove
 
 
+def promotion_errors(
+    candidacy: Candidacy, seat: Seat, on: date | None, *, last_step: date | None, occupant: Person | None
+) -> dict[str, str]:
+    """The checks of a reserve's use on what was read beforehand: the date (after the candidacy's last step),
+    the seat in the candidacy's village, and free on that day (`occupant`: the person of its latest term
+    still held on `on`)."""
+    errors: dict[str, str] = {}
+    error = step_date_error(on, last_step)
+    if error:
+        errors["on"] = error
+    if seat.village_id != candidacy.village_id:
+        errors["seat"] = f"只能使用到{candidacy.village.name}的职位"
+    elif occupant is not None:
+        errors["seat"] = f"该职位现任{occupant.name}的任期尚未结束，请先结束任期或办理交接"
+    return errors
+
+
+def last_steps(candidacy_ids: Iterable[int]) -> dict[int, date]:
+    """The date of each candidacy's last step (its latest event), in one query."""
+    return dict(
+        CandidacyEvent.objects.filter(candidacy_id__in=set(candidacy_ids))
+        .values("candidacy_id")
+        .annotate(last=models.Max("on"))
+        .values_list("candidacy_id", "last")
+    )
+
+
+def _checked_promotions(
+    actor, items: Sequence[tuple[Candidacy, Seat | None, date]]
+) -> list[tuple[Candidacy, Seat]]:
+    """Each item checked as `promote` checks it, in order, as if the items before it were already written:
+    the candidacy in the actor's jurisdiction (404, all locked in one query), the role (403), in the pool
+    (409), then the seat and the date (422). The candidacies as locked, with their seats as read."""
+    from yanzhen.posts import services as post_services
+
+    locked = (
+        Candidacy.objects.restrict(actor)
+        .select_for_update(of=("self",))
+        .select_related("person", "village", "public_notice")
+        .in_bulk([candidacy.pk for candidacy, _seat, _on in items])
+    )
+    seats = Seat.objects.select_related("village", "post_type").in_bulk(
+        [seat.pk for _candidacy, seat, _on in items if seat is not None]
+    )
+    since = min((on or today() for _candidacy, _seat, on in items), default=None)
+    book = post_services.SeatBook.read(actor, seats, [row.person for row in locked.values()], since=since)
+    steps = last_steps(locked)
+    checked: list[tuple[Candidacy, Seat]] = []
+    used: set[int] = set()
+    for given, given_seat, on in items:
+        candidacy = locked.get(given.pk)
+        if candidacy is None:
+            raise Http404
+        require_editor(actor)
+        if candidacy.state != State.IN_POOL or candidacy.pk in used:  # used: by an item before it
+            raise IllegalTransition(
+                State.PROMOTED if candidacy.pk in used else candidacy.state, State.PROMOTED
+            )
+        if given_seat is None:
+            raise ValidationError({"seat": "请选择要使用到的职位"})
+        if given_seat.pk not in seats:
+            raise Seat.DoesNotExist("Seat matching query does not exist.")
+        seat = seats[given_seat.pk]
+        occupant = book.occupant(seat.pk, on or today())
+        raise_errors(
+            promotion_errors(candidacy, seat, on, last_step=steps.get(candidacy.pk), occupant=occupant)
+        )
+        raise_errors(book.appointment_errors(seat, candidacy.person, on))
+        book.start(seat, candidacy.person, on)
+        used.add(candidacy.pk)
+        checked.append((candidacy, seat))
+    return checked
+
+
+@transaction.atomic
+def promote_many(*, actor, items: Sequence[tuple[Candidacy, Seat, date]], note: str = "") -> list[Candidacy]:
+    """`promote` for many reserves at once: the same checks, item by item as if the items before it were
+    already written (the first refused refuses all), then the terms (`appoint_many`), one update of the
+    candidacies with their history, their timeline events and their targets made inactive."""
+    from yanzhen.posts import services as post_services
+
+    if not items:
+        return []
+    checked = _checked_promotions(actor, items)
+    terms = post_services.appoint_many(
+        actor=actor,
+        appointments=[
+            (seat, candidacy.person, on)
+            for (candidacy, seat), (_c, _s, on) in zip(checked, items, strict=True)
+        ],
+    )
+    events = []
+    for (candidacy, seat), term in zip(checked, terms, strict=True):
+        from_state = candidacy.state
+        candidacy.promoted_on, candidacy.term, candidacy.state = term.start, term, State.PROMOTED
+        events.append(
+            CandidacyEvent(
+                candidacy=candidacy,
+                from_state=from_state,
+                to_state=State.PROMOTED,
+                actor=actor,
+                on=term.start,
+                summary=f"使用：任{seat}"[:200],
+                data={"seat": seat.pk, "post_type": seat.post_type.code, "term": term.pk},
+                note=note,
+            )
+        )
+    candidacies = [candidacy for candidacy, _seat in checked]
+    bulk_update_with_history(candidacies, Candidacy, ["state", "promoted_on", "term"], default_user=actor)
+    # The targets stop counting for "one active candidacy per person per post".
+    CandidacyTarget.objects.filter(candidacy__in=candidacies).update(active=False)
+    CandidacyEvent.objects.bulk_create(events)
+    return candidacies
+
+
 @transaction.atomic
 def promote(*, actor, candidacy: Candidacy, seat: Seat | None, on: date, note: str = "") -> Candidacy:
     """Use the reserve: his candidacy ends and his term in the seat starts on the same day."""
-    from yanzhen.posts import services as post_services
-
-    candidacy = lock(actor, candidacy, State.IN_POOL, State.PROMOTED)
-    if seat is None:
-        raise ValidationError({"seat": "请选择要使用到的职位"})
-    errors: dict[str, str] = {}
-    check_date(errors, candidacy, on)
-    seat = Seat.objects.select_related("village", "post_type").get(pk=seat.pk)
-    if seat.village_id != candidacy.village_id:
-        errors["seat"] = f"只能使用到{candidacy.village.name}的职位"
-    else:
-        occupied = (
-            seat.terms.filter(Q(end__isnull=True) | Q(end__gt=on or today())).select_related("person").first()
-        )
-        if occupied is not None:
-            errors["seat"] = f"该职位现任{occupied.person.name}的任期尚未结束，请先结束任期或办理交接"
-    raise_errors(errors)
-    term = post_services.appoint(actor=actor, seat=seat, person=candidacy.person, start=on)
-    candidacy.promoted_on = on
-    candidacy.term = term
-    move(
-        actor,
-        candidacy,
-        State.PROMOTED,
-        on=on,
-        summary=f"使用：任{seat}",
-        data={"seat": seat.pk, "post_type": seat.post_type.code, "term": term.pk},
-        note=note,
-    )
-    return candidacy
+    return promote_many(actor=actor, items=[(candidacy, seat, on)], note=note)[0]  # type: ignore[list-item]
 
 
 @transaction.atomic

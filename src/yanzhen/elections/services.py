@@ -4,8 +4,10 @@ the handovers.
 Every function takes the acting user and checks, in the house order (core.guards): jurisdiction (outside
 it: 404), role (a reader: 403), the election's state (a step out of order: `Conflict`, HTTP 409), then the
 data (Django's `ValidationError`, Chinese messages keyed by field; nothing is written). Each runs in one
-transaction and leaves history naming the actor. The results reuse the posts services (end_term, appoint)
-and the pipeline's own transition (`workflow.promote`) for a reserve elected from the pool.
+transaction and leaves history naming the actor. The results reuse the posts services in their batch form
+(`end_terms`, `appoint_many`, with the single services' checks) and the pipeline's own transition
+(`workflow.promote_many`) for a reserve elected from the pool: one village or 600, every village is checked
+on reads batched across villages before anything is written, in a constant number of queries.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from simple_history.utils import bulk_create_with_history
 
+from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState, NegativeListItem
 from yanzhen.candidacies.rules import check_notice_period, county_code, rules_for
 from yanzhen.core.api_errors import Conflict
@@ -496,14 +500,18 @@ class Elected:
     votes: int | None = None
 
 
+VillageResults = tuple[Division, date, Sequence[Elected]]
+
+
 def _result_errors(
     election: Election,
     village: Division,
     elected_on: date | None,
     entries: Sequence[Elected],
     committee: frozenset[str],
-) -> tuple[dict[str, list[str]], dict[int, Candidate]]:
-    """The data checks of a village's results (422), and each entry's candidate by person."""
+    candidates: dict[int, Candidate],
+) -> dict[str, list[str]]:
+    """The data checks of a village's results (422), given the village's candidates by person."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -520,19 +528,13 @@ def _result_errors(
         )
     if not entries:
         add("results", f"请至少填写{village.name}一个职位的当选人")
-    candidates = {
-        c.person_id: c
-        for c in Candidate.objects.filter(election=election, village=village, status=CandidateStatus.PROPOSED)
-        .select_related("post_type", "candidacy")
-        .prefetch_related("replies")
-    }
     seats_seen: set[int] = set()
     posts_of: dict[int, set[str]] = {}
     for entry in entries:
         problem = _entry_problem(entry, village, committee, candidates, seats_seen, posts_of)
         if problem:
             add(f"seat_{entry.seat.pk}", problem)
-    return errors, candidates
+    return errors
 
 
 def _entry_problem(
@@ -567,8 +569,9 @@ def _entry_problem(
     return ""
 
 
-def _failed_review(candidates: dict[int, Candidate], entries: Sequence[Elected]) -> list[str]:
-    departments = ReviewDepartment.objects.count()
+def _failed_review(
+    candidates: dict[int, Candidate], entries: Sequence[Elected], departments: int
+) -> list[str]:
     names = []
     for entry in entries:
         candidate = candidates.get(entry.person.pk)
@@ -577,104 +580,314 @@ def _failed_review(candidates: dict[int, Candidate], entries: Sequence[Elected])
     return list(dict.fromkeys(names))
 
 
-def _check_results_allowed(election: Election, village: Division, elected_on: date | None) -> None:
+def _check_results_allowed(
+    election: Election,
+    village: Division,
+    elected_on: date | None,
+    *,
+    recorded: bool,
+    notice: SlateNotice | None,
+) -> None:
     """The order of the steps (409): the election is voting, the village's slate was publicised and its
-    notice is over before the vote, and the village has no results yet."""
+    notice is over before the vote, and the village has no results yet (`recorded`, `notice`: as read)."""
     if election.state != ElectionState.VOTING:
         raise Conflict(f"换届处于“{state_label(election.state)}”阶段，不能录入选举结果")
-    if _results_recorded(election, village):
+    if recorded:
         raise Conflict(f"{village.name}的选举结果已经录入")
-    notice = SlateNotice.objects.filter(election=election, village=village).first()
     if notice is None:
         raise Conflict(f"{village.name}的候选人尚未公示，不能录入选举结果")
     if elected_on is not None and elected_on <= notice.end:
         raise Conflict(f"{village.name}的候选人公示至 {notice.end:%Y-%m-%d}，选举日期须在公示结束之后")
 
 
-def _close_committee(
-    actor,
-    election: Election,
-    village: Division,
-    on: date,
-    elected: Sequence[Elected],
-    committee: frozenset[str],
-) -> list[Term]:
-    """End every sitting term of the village's committee (and of any seat elected now) with reason 换届 on the
-    day the new terms start (a term's `end` is the first day it is no longer held)."""
-    seat_ids = {entry.seat.pk for entry in elected}
-    sitting = list(
-        Term.objects.filter(seat__village=village, end__isnull=True)
+@dataclass
+class _Reads:
+    """What the checks of the results of many villages read, once for all of them (a constant number of
+    queries whatever the number of villages)."""
+
+    election: Election
+    committee: frozenset[str]
+    candidates: dict[str, dict[int, Candidate]]  # village code → person → his candidate
+    recorded: set[str]  # villages with results (and those of the batch already checked)
+    notices: dict[str, SlateNotice]
+    departments: int
+    sitting: dict[str, list[Term]]  # village code → its open terms of the committee or of an elected seat
+    book: post_services.SeatBook
+    steps: dict[int, date]  # candidacy → the date of its last step
+    handed_over: set[int]  # terms with a handover already
+
+    @classmethod
+    def read(cls, actor, election: Election, villages: Sequence[VillageResults]) -> _Reads:
+        codes = list(dict.fromkeys(village.code for village, _on, _entries in villages))
+        committee = committee_post_codes()
+        candidates = _candidates_of(election, codes)
+        seat_ids = {entry.seat.pk for _village, _on, entries in villages for entry in entries}
+        sitting = _sitting_in(codes, committee, seat_ids)
+        candidacies = [c.candidacy for found in candidates.values() for c in found.values() if c.candidacy]
+        terms = [term for found in sitting.values() for term in found]
+        return cls(
+            election=election,
+            committee=committee,
+            candidates=candidates,
+            recorded=set(
+                Result.objects.filter(election=election, village_id__in=codes).values_list(
+                    "village_id", flat=True
+                )
+            ),
+            notices={
+                n.village_id: n for n in SlateNotice.objects.filter(election=election, village_id__in=codes)
+            },
+            departments=ReviewDepartment.objects.count(),
+            sitting=sitting,
+            book=_book_for(actor, villages, candidacies, seat_ids | {term.seat_id for term in terms}),
+            steps=workflow.last_steps(candidacy.pk for candidacy in candidacies),
+            handed_over=set(
+                Handover.objects.filter(term__in=[term.pk for term in terms]).values_list(
+                    "term_id", flat=True
+                )
+            ),
+        )
+
+
+def _book_for(
+    actor, villages: Sequence[VillageResults], candidacies: list[Candidacy], seat_ids: set[int]
+) -> post_services.SeatBook:
+    """What the posts' checks read about the seats and the people elected (or used from the pool)."""
+    people = [entry.person for _village, _on, entries in villages for entry in entries]
+    dates = [on for _village, on, _entries in villages if on is not None]
+    return post_services.SeatBook.read(
+        actor,
+        seat_ids,
+        people + [candidacy.person for candidacy in candidacies],
+        since=min(dates, default=None),
+    )
+
+
+def _candidates_of(election: Election, codes: list[str]) -> dict[str, dict[int, Candidate]]:
+    """The candidates standing in each village, by person, with their post, candidacy and replies."""
+    candidates: dict[str, dict[int, Candidate]] = {code: {} for code in codes}
+    for candidate in (
+        Candidate.objects.filter(election=election, village_id__in=codes, status=CandidateStatus.PROPOSED)
+        .select_related("post_type", "candidacy__person")
+        .prefetch_related("replies")
+    ):
+        candidates[candidate.village_id][candidate.person_id] = candidate
+    return candidates
+
+
+def _sitting_in(codes: list[str], committee: frozenset[str], seat_ids: set[int]) -> dict[str, list[Term]]:
+    """The open terms of each village's committee (and of any seat elected now), with seat, post and person."""
+    sitting: dict[str, list[Term]] = {code: [] for code in codes}
+    for term in (
+        Term.objects.filter(seat__village_id__in=codes, end__isnull=True)
         .filter(Q(seat__post_type__code__in=committee) | Q(seat_id__in=seat_ids))
         .select_related("seat__post_type", "person", "seat__village")
-    )
-    ended = []
-    for term in sitting:
+    ):
+        sitting[term.seat.village_id].append(term)
+    return sitting
+
+
+@dataclass
+class _Plan:
+    """A village's results, checked: what to write."""
+
+    village: Division
+    on: date
+    entries: list[Elected]  # secretary first, then by seat
+    candidates: dict[int, Candidate]
+    ended: list[Term]
+    promoted: dict[int, Candidacy]  # seat → the reserve used for it through the pipeline
+    handovers: list[Term]
+
+
+def _check_village(reads: _Reads, village: Division, on: date | None, entries: Sequence[Elected]) -> _Plan:
+    """Every check of one village's results, in the order `record_results` makes them (409 for a step out of
+    order, 422 for the data; the posts' and the pipeline's own checks on the terms as the earlier steps
+    leave them), without writing."""
+    election = reads.election
+    if election.state == ElectionState.DONE:
+        raise Conflict("换届已完成，不能再修改")
+    candidates = reads.candidates.get(village.code, {})
+    errors = _result_errors(election, village, on, entries, reads.committee, candidates)
+    if "elected_on" not in errors:
+        _check_results_allowed(
+            election,
+            village,
+            on,
+            recorded=village.code in reads.recorded,
+            notice=reads.notices.get(village.code),
+        )
+    raise_errors(errors)
+    assert on is not None
+    failed = _failed_review(candidates, entries, reads.departments)
+    if failed:
+        raise Conflict(f"{'、'.join(failed)}的资格联审未通过，不能当选")
+    seat_ids = {entry.seat.pk for entry in entries}
+    ended = [
+        term
+        for term in reads.sitting.get(village.code, [])
+        if term.seat.post_type.code in reads.committee or term.seat_id in seat_ids
+    ]
+    book = reads.book.fork(village.code, seat_ids | {term.seat_id for term in ended})
+    _check_ends(book, election, on, ended)
+    ordered = sorted(entries, key=lambda e: (e.seat.post_type.code != SECRETARY, e.seat.pk))
+    promoted = _check_openings(reads, book, village, on, ordered, candidates)
+    again = {(entry.person.pk, entry.seat.post_type.code) for entry in entries}
+    handovers = [
+        term
+        for term in ended
+        if term.seat.post_type.code in HANDOVER_POSTS
+        and (term.person_id, term.seat.post_type.code) not in again
+        and term.pk not in reads.handed_over
+    ]
+    reads.recorded.add(village.code)
+    return _Plan(village, on, ordered, candidates, ended, promoted, handovers)
+
+
+def _check_ends(book: post_services.SeatBook, election: Election, on: date, ended: list[Term]) -> None:
+    """Every sitting term of the committee (and of any seat elected now) ends with reason 换届 on the day the
+    new terms start (a term's `end` is the first day it is no longer held)."""
+    for term in ended:
         if term.start >= on:
             raise Conflict(f"{term.person.name}任{term.seat}的任期始于 {term.start:%Y-%m-%d}，不早于选举日期")
-        closed = post_services.end_term(
-            actor=actor,
-            term=term,
-            end=on,
-            reason=TermEndReason.ELECTION,
-            note=f"第{election.number}届换届",
-        )
-        closed.seat = term.seat  # the same seat, already read with its post (the handovers read it)
-        ended.append(closed)
-    return ended
+        raise_errors(post_services.end_term_errors(term, on, TermEndReason.ELECTION, _end_note(election)))
+        book.end(term.seat, on)
 
 
-def _open_terms(actor, election, village, on, elected: Sequence[Elected], candidates) -> list[Result]:
-    from yanzhen.candidacies import workflow
-
-    results = []
-    promoted: set[int] = set()
-    for entry in sorted(elected, key=lambda e: (e.seat.post_type.code != SECRETARY, e.seat.pk)):
+def _check_openings(
+    reads: _Reads,
+    book: post_services.SeatBook,
+    village: Division,
+    on: date,
+    entries: list[Elected],
+    candidates: dict[int, Candidate],
+) -> dict[int, Candidacy]:
+    """The elected open their terms, a reserve from the pool through the pipeline's use (已使用): the checks of
+    `workflow.promote` and `posts.services.appoint`, entry by entry. The reserves used, by seat."""
+    promoted: dict[int, Candidacy] = {}
+    for entry in entries:
         candidate = candidates.get(entry.person.pk)
         candidacy = candidate.candidacy if candidate is not None else None
-        term = None
+        person = entry.person
         if (
             candidacy is not None
-            and candidacy.pk not in promoted
+            and candidacy not in promoted.values()
             and candidacy.village_id == village.code
-            and Candidacy.objects.filter(pk=candidacy.pk, state=CandidacyState.IN_POOL).exists()
+            and candidacy.state == CandidacyState.IN_POOL
         ):
-            # A reserve elected from the pool is used (已使用) through the pipeline's own transition,
-            # which opens his term in the seat.
-            used = workflow.promote(
-                actor=actor,
-                candidacy=candidacy,
-                seat=entry.seat,
-                on=on,
-                note=f"第{election.number}届换届当选",
+            occupant = book.occupant(entry.seat.pk, on)
+            raise_errors(
+                workflow.promotion_errors(
+                    candidacy, entry.seat, on, last_step=reads.steps.get(candidacy.pk), occupant=occupant
+                )
             )
-            promoted.add(candidacy.pk)
-            term = used.term
-        else:
-            term = post_services.appoint(actor=actor, seat=entry.seat, person=entry.person, start=on)
-        result = Result(
+            promoted[entry.seat.pk], person = candidacy, candidacy.person
+        raise_errors(book.appointment_errors(entry.seat, person, on))
+        book.start(entry.seat, person, on)
+    return promoted
+
+
+def _end_note(election: Election) -> str:
+    return f"第{election.number}届换届"
+
+
+def _write_results(actor, election: Election, plans: list[_Plan]) -> list[Result]:
+    """Write what the checks allowed: the ends of the sitting terms, the reserves used (their terms), the
+    other terms, the results and the handovers, each in bulk with its history rows naming the actor."""
+    ending: dict[date, list[Term]] = {}
+    for plan in plans:
+        ending.setdefault(plan.on, []).extend(plan.ended)
+    for on, terms in ending.items():
+        post_services.end_terms(
+            actor=actor, terms=terms, end=on, reason=TermEndReason.ELECTION, note=_end_note(election)
+        )
+    used = workflow.promote_many(
+        actor=actor,
+        items=[
+            (candidacy, seat_of(plan, pk), plan.on)
+            for plan in plans
+            for pk, candidacy in plan.promoted.items()
+        ],
+        note=f"第{election.number}届换届当选",
+    )
+    appointed = post_services.appoint_many(
+        actor=actor,
+        appointments=[
+            (entry.seat, entry.person, plan.on)
+            for plan in plans
+            for entry in plan.entries
+            if entry.seat.pk not in plan.promoted
+        ],
+    )
+    opened = {term.seat_id: term for term in appointed} | {c.term.seat_id: c.term for c in used if c.term}
+    results = [
+        Result(
             election=election,
-            village=village,
+            village=plan.village,
             seat=entry.seat,
             person=entry.person,
-            candidate=candidate,
-            elected_on=on,
+            candidate=plan.candidates.get(entry.person.pk),
+            elected_on=plan.on,
             votes=entry.votes,
-            term=term,
+            term=opened[entry.seat.pk],
             created_by=actor,
         )
-        _save(result, actor)
-        results.append(result)
+        for plan in plans
+        for entry in plan.entries
+    ]
+    handovers = [
+        Handover(election=election, village=plan.village, term=term, person=term.person)
+        for plan in plans
+        for term in plan.handovers
+    ]
+    results = bulk_create_with_history(results, Result, default_user=actor)
+    bulk_create_with_history(handovers, Handover, default_user=actor)
     return results
 
 
-def _open_handovers(actor, election, village, ended: list[Term], elected: Sequence[Elected]) -> None:
-    """The outgoing secretaries and chairs (not elected again to the same post) owe a handover."""
-    again = {(entry.person.pk, entry.seat.post_type.code) for entry in elected}
-    for term in ended:
-        code = term.seat.post_type.code
-        if code in HANDOVER_POSTS and (term.person_id, code) not in again:
-            if not Handover.objects.filter(term=term).exists():
-                _save(Handover(election=election, village=village, term=term, person=term.person), actor)
+def seat_of(plan: _Plan, pk: int) -> Seat:
+    return next(entry.seat for entry in plan.entries if entry.seat.pk == pk)
+
+
+def _check_access(actor, election: Election, villages: Sequence[VillageResults]) -> Election:
+    """The election re-read for the actor (404), each village inside the county and the actor's jurisdiction
+    (404), an editor (403), in the order of the villages."""
+    election = visible(actor, election)
+    for village, _on, _entries in villages:
+        if not village.code.startswith(election.county_id) or not code_in_jurisdiction(actor, village.code):
+            raise Http404
+        require_editor(actor)
+    return election
+
+
+def _record(actor, election: Election, villages: Sequence[VillageResults], *, keyed: bool) -> list[Result]:
+    """The one path of the results, for one village or many: every village checked first (reads batched
+    across villages), then everything written in bulk. `keyed`: the errors of every village are gathered,
+    keyed by the village's name; else the first is raised as it is."""
+    if not villages:
+        return []
+    election = _check_access(actor, election, villages)
+    # One recording per village at a time.
+    list(
+        Division.objects.select_for_update().filter(pk__in={v.code for v, _on, _e in villages}).order_by("pk")
+    )
+    reads = _Reads.read(actor, election, villages)
+    errors: dict[str, list[str]] = {}
+    plans = []
+    for village, elected_on, entries in villages:
+        try:
+            plans.append(_check_village(reads, village, elected_on, entries))
+        except ValidationError as invalid:
+            if not keyed:
+                raise
+            errors.setdefault(village.name, []).extend(invalid.messages)
+        except Conflict as conflict:
+            if not keyed:
+                raise
+            errors.setdefault(village.name, []).append(str(conflict))
+    if errors:
+        raise ValidationError(errors)
+    return _write_results(actor, election, plans)
 
 
 @transaction.atomic
@@ -684,43 +897,15 @@ def record_results(
     """Record a village's results: every sitting term of its committee ends (换届) the day the new terms start,
     the elected open their terms (a re-elected member gets a new one; a reserve from the pool is used through
     the pipeline), and the outgoing secretary and chair get a handover record. All or nothing."""
-    election = _open_election(actor, election, village)
-    Division.objects.select_for_update().filter(pk=village.pk).first()  # one recording per village at a time
-    committee = committee_post_codes()
-    errors, candidates = _result_errors(election, village, elected_on, entries, committee)
-    if "elected_on" not in errors:
-        _check_results_allowed(election, village, elected_on)
-    raise_errors(errors)
-    failed = _failed_review(candidates, entries)
-    if failed:
-        raise Conflict(f"{'、'.join(failed)}的资格联审未通过，不能当选")
-    ended = _close_committee(actor, election, village, elected_on, entries, committee)
-    results = _open_terms(actor, election, village, elected_on, entries, candidates)
-    _open_handovers(actor, election, village, ended, entries)
-    return results
+    return _record(actor, election, [(village, elected_on, entries)], keyed=False)
 
 
 @transaction.atomic
-def record_many_results(
-    *, actor, election: Election, villages: Sequence[tuple[Division, date, Sequence[Elected]]]
-) -> list[Result]:
+def record_many_results(*, actor, election: Election, villages: Sequence[VillageResults]) -> list[Result]:
     """Results of many villages in one go (a township's form, an Excel sheet): all or nothing; each error is
-    keyed by the village's name."""
-    errors: dict[str, list[str]] = {}
-    results: list[Result] = []
-    for village, elected_on, entries in villages:
-        try:
-            # record_results is atomic itself: a village that fails rolls back to its own savepoint.
-            results += record_results(
-                actor=actor, election=election, village=village, elected_on=elected_on, entries=entries
-            )
-        except ValidationError as invalid:
-            errors.setdefault(village.name, []).extend(invalid.messages)
-        except Conflict as conflict:
-            errors.setdefault(village.name, []).append(str(conflict))
-    if errors:
-        raise ValidationError(errors)
-    return results
+    keyed by the village's name. The same checks and writes as `record_results`, every village checked
+    before anything is written, the reads and writes batched across villages."""
+    return _record(actor, election, villages, keyed=True)
 
 
 # --- Handovers -----------------------------------------------------------------------------------------------

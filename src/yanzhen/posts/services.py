@@ -3,19 +3,28 @@
 Every function takes the acting user, checks his jurisdiction (outside it: Http404, as if the seat did not
 exist) and his role (a reader: PermissionDenied), validates before writing (ValidationError with Chinese
 messages keyed by field; nothing is written then), runs in one transaction and leaves history naming him.
+`end_terms` and `appoint_many` are the batch forms of `end_term` and `appoint`: the same checks (the
+functions `end_term_errors` and `appointment_errors`, on what a `SeatBook` read once), then bulk writes with
+their history rows.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.http import Http404
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor
 from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.text import normalise
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
 from yanzhen.posts.models import PostType, Seat, Term, TermEndReason
@@ -67,34 +76,63 @@ def open_term(seat: Seat) -> Term | None:
     return Term.objects.select_related("person").filter(seat=seat, end__isnull=True).first()
 
 
-def _validate_appointment(actor, seat: Seat, person: Person, start: date) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
+def appointment_errors(
+    seat: Seat,
+    person: Person,
+    start: date | None,
+    *,
+    visible: bool,
+    holder: Person | None,
+    last_end: date | None,
+    holds_post: bool,
+) -> dict[str, str]:
+    """The checks of an appointment on what was read beforehand: the person visible to the actor, the person
+    of the seat's open term (its holder), the last end of the seat's closed terms, and whether the person
+    already has an open term of the same post in the village."""
+    if not visible:
         return {"person": "所选人员不存在或不在您的辖区内"}
-    current = open_term(seat)
-    if current is not None:
-        errors["seat"] = f"该职位现任{current.person.name}的任期尚未结束，请先结束任期或办理交接"
+    errors: dict[str, str] = {}
+    if holder is not None:
+        errors["seat"] = f"该职位现任{holder.name}的任期尚未结束，请先结束任期或办理交接"
     if start is None:
         errors["start"] = "请填写任职开始日期"
         return errors
+    if last_end is not None and start < last_end:
+        errors["start"] = f"任职开始日期不能早于上一任期的结束日期 {last_end:%Y-%m-%d}"
+    age = age_on(person.birth_date, start)
+    if age is not None and age < MINIMUM_AGE:
+        errors["person"] = f"{person.name}在 {start:%Y-%m-%d} 未满 {MINIMUM_AGE} 周岁，不能任职"
+    elif holds_post:
+        errors["person"] = f"{person.name}已担任本村{seat.post_type.name}，同一人不能占两个同类职位"
+    return errors
+
+
+def _validate_appointment(actor, seat: Seat, person: Person, start: date) -> dict[str, str]:
+    if not Person.objects.restrict(actor).filter(pk=person.pk).exists():
+        return appointment_errors(
+            seat, person, start, visible=False, holder=None, last_end=None, holds_post=False
+        )
+    current = open_term(seat)
     last_end = (
         Term.objects.filter(seat=seat, end__isnull=False)
         .order_by("-end")
         .values_list("end", flat=True)
         .first()
     )
-    if last_end is not None and start < last_end:
-        errors["start"] = f"任职开始日期不能早于上一任期的结束日期 {last_end:%Y-%m-%d}"
-    age = age_on(person.birth_date, start)
-    if age is not None and age < MINIMUM_AGE:
-        errors["person"] = f"{person.name}在 {start:%Y-%m-%d} 未满 {MINIMUM_AGE} 周岁，不能任职"
-    elif (
+    holds_post = (
         Term.objects.filter(person=person, seat__village=seat.village, seat__post_type=seat.post_type)
         .filter(end__isnull=True)
         .exists()
-    ):
-        errors["person"] = f"{person.name}已担任本村{seat.post_type.name}，同一人不能占两个同类职位"
-    return errors
+    )
+    return appointment_errors(
+        seat,
+        person,
+        start,
+        visible=True,
+        holder=None if current is None else current.person,
+        last_end=last_end,
+        holds_post=holds_post,
+    )
 
 
 @transaction.atomic
@@ -110,11 +148,8 @@ def appoint(*, actor, seat: Seat, person: Person, start: date) -> Term:
     return term
 
 
-@transaction.atomic
-def end_term(*, actor, term: Term, end: date, reason: str, note: str = "") -> Term:
-    """End a term: `end` is the first day the person no longer holds the seat."""
-    _check_actor(actor, term.seat.village)
-    term = Term.objects.select_for_update().select_related("seat", "person").get(pk=term.pk)
+def end_term_errors(term: Term, end: date | None, reason: str, note: str) -> dict[str, str]:
+    """The checks of the end of a term (its row as locked; the note already stripped)."""
     errors: dict[str, str] = {}
     if term.end is not None:
         errors["term"] = f"该任期已于 {term.end:%Y-%m-%d} 结束"
@@ -124,13 +159,199 @@ def end_term(*, actor, term: Term, end: date, reason: str, note: str = "") -> Te
         errors["end"] = f"任期结束日期须晚于开始日期 {term.start:%Y-%m-%d}"
     if reason not in TermEndReason.values:
         errors["reason"] = "请选择任期结束的原因（换届、辞职、调整、免职、去世或其他）"
-    note = (note or "").strip()
     if len(note) > 200:
         errors["note"] = "说明不能超过 200 字"
-    raise_errors(errors)
+    return errors
+
+
+@transaction.atomic
+def end_term(*, actor, term: Term, end: date, reason: str, note: str = "") -> Term:
+    """End a term: `end` is the first day the person no longer holds the seat."""
+    _check_actor(actor, term.seat.village)
+    term = Term.objects.select_for_update().select_related("seat", "person").get(pk=term.pk)
+    note = (note or "").strip()
+    raise_errors(end_term_errors(term, end, reason, note))
     term.end, term.end_reason, term.end_note = end, reason, note
     _save(term, actor)
     return term
+
+
+# Batches: the same checks and writes for many seats or terms at once, in a constant number of queries.
+
+
+@dataclass
+class _Held:
+    """A term as the checks of a batch see it."""
+
+    person: Person
+    start: date
+    end: date | None
+
+
+class SeatBook:
+    """What the checks of appointments (and of a reserve's use) read about seats and people, read once for a
+    batch, then kept up to date as the batch ends and opens terms, so that each item is checked as if the
+    items before it were already written."""
+
+    def __init__(
+        self,
+        terms: dict[int, list[_Held]],
+        last_ends: dict[int, date],
+        holding: dict[str, Counter[tuple[int, int]]],
+        visible_people: set[int],
+    ):
+        self.terms, self.last_ends, self.holding, self.visible_people = (
+            terms,
+            last_ends,
+            holding,
+            visible_people,
+        )
+
+    @classmethod
+    def read(
+        cls, actor, seat_ids: Iterable[int], people: Iterable[Person], since: date | None = None
+    ) -> SeatBook:
+        """The open terms of the seats (and those ending after `since`), the last end of their closed terms,
+        the people the actor sees, and the posts each person holds in each village. Four queries."""
+        seat_ids, person_ids = set(seat_ids), {person.pk for person in people}
+        recent = Q(end__isnull=True) if since is None else Q(end__isnull=True) | Q(end__gt=since)
+        terms: dict[int, list[_Held]] = defaultdict(list)
+        for term in (
+            Term.objects.filter(recent, seat_id__in=seat_ids).select_related("person").order_by("-start")
+        ):
+            terms[term.seat_id].append(_Held(term.person, term.start, term.end))
+        last_ends = dict(
+            Term.objects.filter(seat_id__in=seat_ids, end__isnull=False)
+            .values("seat_id")
+            .annotate(last=Max("end"))
+            .values_list("seat_id", "last")
+        )
+        holding: dict[str, Counter[tuple[int, int]]] = defaultdict(Counter)
+        for person_id, village_id, post_type_id in Term.objects.filter(
+            end__isnull=True, person_id__in=person_ids
+        ).values_list("person_id", "seat__village_id", "seat__post_type_id"):
+            holding[village_id][(person_id, post_type_id)] += 1
+        visible_people = set(
+            Person.objects.restrict(actor).filter(pk__in=person_ids).values_list("pk", flat=True)
+        )
+        return cls(terms, last_ends, holding, visible_people)
+
+    def fork(self, village_code: str, seat_ids: Iterable[int]) -> SeatBook:
+        """A copy of the book for one village's seats, to try a village's changes without touching it."""
+        seat_ids = set(seat_ids)
+        return SeatBook(
+            defaultdict(
+                list,
+                {pk: [_Held(h.person, h.start, h.end) for h in self.terms.get(pk, [])] for pk in seat_ids},
+            ),
+            {pk: self.last_ends[pk] for pk in seat_ids if pk in self.last_ends},
+            defaultdict(Counter, {village_code: Counter(self.holding.get(village_code, Counter()))}),
+            self.visible_people,
+        )
+
+    def holder(self, seat_id: int) -> Person | None:
+        """The person of the seat's open term."""
+        return next((held.person for held in self.terms.get(seat_id, []) if held.end is None), None)
+
+    def occupant(self, seat_id: int, on: date) -> Person | None:
+        """The person of the latest term of the seat still held on `on` (open, or ending after it)."""
+        return next(
+            (held.person for held in self.terms.get(seat_id, []) if held.end is None or held.end > on), None
+        )
+
+    def appointment_errors(self, seat: Seat, person: Person, start: date | None) -> dict[str, str]:
+        return appointment_errors(
+            seat,
+            person,
+            start,
+            visible=person.pk in self.visible_people,
+            holder=self.holder(seat.pk),
+            last_end=self.last_ends.get(seat.pk),
+            holds_post=self.holding[seat.village_id][(person.pk, seat.post_type_id)] > 0,
+        )
+
+    def end(self, seat: Seat, end: date) -> None:
+        """The seat's open term ends on `end`."""
+        for held in self.terms.get(seat.pk, []):
+            if held.end is None:
+                held.end = end
+                self.holding[seat.village_id][(held.person.pk, seat.post_type_id)] -= 1
+        previous = self.last_ends.get(seat.pk)
+        self.last_ends[seat.pk] = end if previous is None else max(previous, end)
+
+    def start(self, seat: Seat, person: Person, start: date) -> None:
+        """A term of the person opens in the seat on `start`."""
+        held = self.terms.setdefault(seat.pk, [])
+        held.insert(0, _Held(person, start, None))
+        held.sort(key=lambda h: h.start, reverse=True)
+        self.holding[seat.village_id][(person.pk, seat.post_type_id)] += 1
+
+
+def _check_villages(actor, codes: Iterable[str]) -> None:
+    """Jurisdiction over each village (404), once per village, then the role (403)."""
+    for code in dict.fromkeys(codes):
+        if not code_in_jurisdiction(actor, code):
+            raise Http404
+    require_editor(actor)
+
+
+def lock_seats(seat_ids: Iterable[int]) -> dict[int, Seat]:
+    """The seats, with their village and post, locked for the rest of the transaction in one query."""
+    return {
+        seat.pk: seat
+        for seat in Seat.objects.select_for_update()
+        .select_related("village", "post_type")
+        .filter(pk__in=set(seat_ids))
+        .order_by("pk")
+    }
+
+
+@transaction.atomic
+def end_terms(*, actor, terms: Sequence[Term], end: date, reason: str, note: str = "") -> list[Term]:
+    """`end_term` for many terms at once: the same checks, item by item (the first refused refuses all), then
+    one update of the terms and one insert of their history rows naming the actor."""
+    if not terms:
+        return []
+    _check_villages(actor, [term.seat.village_id for term in terms])
+    locked = (
+        Term.objects.select_for_update().select_related("seat", "person").in_bulk([term.pk for term in terms])
+    )
+    note = (note or "").strip()
+    ended = []
+    for term in terms:
+        if term.pk not in locked:
+            raise Term.DoesNotExist("Term matching query does not exist.")
+        row = locked[term.pk]
+        raise_errors(end_term_errors(row, end, reason, note))
+        row.end, row.end_reason, row.end_note = end, reason, normalise(note)
+        ended.append(row)
+    # Every term gets the same values: one plain UPDATE (bulk_update's CASE per row is quadratic), then the
+    # history rows of the terms as changed.
+    Term.objects.filter(pk__in=[term.pk for term in ended]).update(
+        end=end, end_reason=reason, end_note=normalise(note)
+    )
+    bulk_update_with_history(ended, Term, [], default_user=actor)
+    return ended
+
+
+@transaction.atomic
+def appoint_many(*, actor, appointments: Sequence[tuple[Seat, Person, date]]) -> list[Term]:
+    """`appoint` for many seats at once: the same checks, item by item as if the items before it were already
+    written (the first refused refuses all), then one insert of the terms and one of their history rows."""
+    if not appointments:
+        return []
+    _check_villages(actor, [seat.village_id for seat, _person, _start in appointments])
+    seats = lock_seats(seat.pk for seat, _person, _start in appointments)
+    book = SeatBook.read(actor, seats, [person for _seat, person, _start in appointments])
+    terms = []
+    for given, person, start in appointments:
+        seat = seats[given.pk]
+        raise_errors(book.appointment_errors(seat, person, start))
+        book.start(seat, person, start)
+        term = Term(seat=seat, person=person, start=start)
+        attribute_to(term, actor)
+        terms.append(term)
+    return bulk_create_with_history(terms, Term, default_user=actor)
 
 
 @transaction.atomic
