@@ -435,6 +435,27 @@ def test_township_results_all_or_nothing(client_for, election):
     assert client_for("huamachi").get(url("township-results", election.pk, "640323101")).status_code == 404
 
 
+def test_one_election_day_for_the_whole_township(client_for, election):
+    first, first_person, _old = _ready_village(election, HUAMACHI_VILLAGE, "甲书记")
+    second_code = "640323100201"
+    second, second_person, _old2 = _ready_village(election, second_code, "乙书记")
+    es.voting(election)
+    response = client_for("huamachi").post(
+        url("township-results", election.pk, HUAMACHI),
+        {
+            "elected_on_all": "2026-09-26",
+            f"{HUAMACHI_VILLAGE}-seat_{first['secretary'][0].pk}": first_person.pk,
+            f"{second_code}-elected_on": "2026-09-27",  # its own day wins
+            f"{second_code}-seat_{second['secretary'][0].pk}": second_person.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert sorted(Result.objects.values_list("village_id", "elected_on")) == [
+        (HUAMACHI_VILLAGE, date(2026, 9, 26)),
+        (second_code, date(2026, 9, 27)),
+    ]
+
+
 # --- Handovers ---------------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ answers 404, a reader's write 403 (`core.guards`); a service's `ValidationError`
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -499,12 +500,19 @@ def township_results(request, pk: int, code: str):
     township = selectors.get_township(request.user, election, code)
     require_editor(request.user)
     forms, waiting = _township_forms(request, election, township)
-    if request.method == "POST" and _record_township(request, election, forms):
+    every_village_on = _date_or_none(request.POST.get("elected_on_all", ""))
+    if request.method == "POST" and _record_township(request, election, forms, every_village_on):
         return redirect(reverse("elections:detail", args=[election.pk]) + f"?township={township.code}")
     return render(
         request,
         "elections/township_results.html",
-        {"election": election, "township": township, "forms": forms, "waiting": waiting},
+        {
+            "election": election,
+            "township": township,
+            "forms": forms,
+            "waiting": waiting,
+            "elected_on_all": every_village_on.isoformat() if every_village_on else "",
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -535,12 +543,20 @@ def _township_forms(request, election, township):
     return forms, waiting
 
 
-def _record_township(request, election, forms) -> bool:
-    """Whether the villages filled in were recorded; if not, the errors are on their forms (or said)."""
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _record_township(request, election, forms, every_village_on: date | None) -> bool:
+    """Whether the villages filled in were recorded; if not, the errors are on their forms (or said). A
+    village without its own election day takes the township's (`every_village_on`), when one was given."""
     if not all([form.is_valid() for _row, form in forms]):  # every form validated, for its errors
         return False
     batch = [
-        (form.village, form.cleaned_data["elected_on"], form.entries())
+        (form.village, form.cleaned_data["elected_on"] or every_village_on, form.entries())
         for _row, form in forms
         if not form.is_blank()
     ]
