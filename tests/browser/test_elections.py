@@ -98,9 +98,14 @@ def test_a_village_from_slate_to_results(browser, live_server, election_world, f
     page.wait_for_url(f"{live_server.url}/elections/{election.pk}/")
     assert page.locator(f'.village-row[data-village="{VILLAGE}"]').count() == 1
     # The filters apply as they change (htmx), and stay in the URL.
+    # The next change waits for htmx to have settled the swapped filters (their listeners are attached then).
+    page.evaluate(
+        "() => { window.settled = false; document.body.addEventListener("
+        "'htmx:afterSettle', () => { window.settled = true; }, {once: true}); }"
+    )
     page.select_option("#id_stage", "ready")
     expect(page).to_have_url(re.compile("stage=ready"))
-    page.locator("#village-table .village-row").first.wait_for(state="detached")
+    page.wait_for_function("() => window.settled")
     assert "没有符合条件的村" in page.locator("#village-table").inner_text()
     page.select_option("#id_stage", "no_slate")
     expect(page).to_have_url(re.compile("stage=no_slate"))
