@@ -152,12 +152,14 @@ def _uploaded(request) -> tuple[bytes | None, str, list[str]]:
     return uploaded.read(), uploaded.name or "", []
 
 
-def _page(request, template: str, election: Election, **context):
+def _page(request, kind: str, election: Election, **context):
+    """The upload page of `kind` (replies, results): elections/upload_<kind>.html."""
     township = context.pop("township", None)
     return render(
         request,
-        template,
+        f"elections/upload_{kind}.html",
         {
+            "kind": kind,
             "election": election,
             "townships": _townships(request, election),
             "township": township,
@@ -217,7 +219,7 @@ def replies_upload(request, pk: int):
             return redirect(_back("elections:upload-replies", election, township, department=department.pk))
     return _page(
         request,
-        "elections/upload_replies.html",
+        "replies",
         election,
         township=township,
         departments=departments,
@@ -266,7 +268,7 @@ def results_upload(request, pk: int):
             return redirect(_back("elections:upload-results", election, township))
     return _page(
         request,
-        "elections/upload_results.html",
+        "results",
         election,
         township=township,
         problems=problems,
