@@ -30,10 +30,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yanzhen.core import crypto, xlsx
+from yanzhen.core import crypto, sheet_upload, xlsx
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.guards import today
+from yanzhen.core.sheet_upload import HEADER_SEARCH_ROWS, ImportOutcome
+from yanzhen.core.sheet_upload import blank as _blank
+from yanzhen.core.sheet_upload import shown as _shown
 from yanzhen.divisions.models import Division
 from yanzhen.elections import services
 from yanzhen.elections.models import (
@@ -50,10 +53,9 @@ from yanzhen.people.idcard import IdNumberError, parse_id_number
 from yanzhen.people.models import Person
 from yanzhen.posts.models import Seat
 from yanzhen.rosters.columns import ValueProblem, clean, compact, read_single_date
-from yanzhen.rosters.reader import RosterFileError, check_package, open_workbook, sheet_rows
+from yanzhen.rosters.reader import RosterFileError, check_package
 
 HEADER_ROW = 3  # the title, the instructions, then the header
-HEADER_SEARCH_ROWS = 10
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 DATE_FORMAT = "yyyy-mm-dd"
 # Written in the workbook's keywords with the election's id: "yanzhen-election-replies 12".
@@ -100,38 +102,11 @@ CANDIDATE_ID_MAX_DIGITS = 10
 # -- common --------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    """One reason the file is refused: where (sheet row, column) and why, in Chinese."""
+class Problem(sheet_upload.Problem):
+    """One reason the file is refused: "第 N 行 第 X 列（列名）：…"."""
 
-    row: int | None
-    column: int | None  # 0-based
-    header: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.reason
-        where = f"第 {self.row} 行"
-        if self.column is not None:
-            where += f" 第 {get_column_letter(self.column + 1)} 列"
-            if self.header:
-                where += f"（{self.header}）"
-        return f"{where}：{self.reason}"
-
-
-@dataclass
-class ImportOutcome:
-    problems: list[Problem] = field(default_factory=list)
-    saved: int = 0  # the replies or the results written
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    COLUMN = " 第 {letter} 列"
+    HEADER = "（{header}）"
 
 
 def place_name(division: Division | None, election: Election) -> str:
@@ -232,30 +207,8 @@ def _candidate_values(candidate: Candidate) -> list:
     ]
 
 
-def _same(text) -> str:
-    """A header as compared: no whitespace, half-width brackets as full-width ones."""
-    return "".join(str(text or "").split()).replace("(", "（").replace(")", "）")
-
-
-def _shown(value) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 20 else text[:20] + "…"
-
-
-def _blank(cell) -> bool:
-    return cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-
-
 def _record_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and compact(value).isdigit():
-        return int(compact(value))
-    return None
+    return sheet_upload.record_id(value, compact)
 
 
 def _mark(workbook) -> tuple[str, str] | None:
@@ -265,53 +218,13 @@ def _mark(workbook) -> tuple[str, str] | None:
     return None
 
 
-def _read(content: bytes, first_header: str) -> tuple[tuple[str, str] | None, list[tuple[int, tuple]] | None]:
-    """The workbook's mark and the rows of its first visible sheet with the header (None: no header found)."""
-    workbook = open_workbook(content)
-    try:
-        marked = _mark(workbook)
-        for worksheet in workbook.worksheets:
-            if getattr(worksheet, "sheet_state", "visible") != "visible":
-                continue
-            rows: list[tuple[int, tuple]] | None = None
-            for number, cells in sheet_rows(worksheet):
-                if rows is not None:
-                    rows.append((number, cells))
-                elif number > HEADER_SEARCH_ROWS:
-                    break
-                elif cells and _same(cells[0].value) == first_header:
-                    rows = [(number, cells)]
-            if rows is not None:
-                return marked, rows
-        return marked, None
-    finally:
-        workbook.close()
-
-
-def _header_problems(number: int, cells: tuple, expected: list[str]) -> list[Problem]:
-    found = [_same(cell.value) for cell in cells]
-    while found and not found[-1]:
-        found.pop()
-    problems = []
-    for column in range(max(len(expected), len(found))):
-        want = expected[column] if column < len(expected) else ""
-        have = found[column] if column < len(found) else ""
-        if want and _same(want) != have:
-            problems.append(Problem(number, column, want, f"表头应为“{want}”，实为“{have or '空'}”"))
-        elif not want and have:
-            problems.append(Problem(number, column, "", f"多出的列“{have}”，请使用下载的模板"))
-    if problems:
-        problems.insert(0, Problem(None, None, "", "表头与模板不符，请重新下载模板后填写"))
-    return problems
-
-
 def _open_upload(
     content: bytes, file_name: str, election: Election, mark: str, header: list[str], what: str
-) -> tuple[list[tuple[int, list]], list[Problem]]:
+) -> tuple[list[tuple[int, list]], list[sheet_upload.Problem]]:
     """The data rows (padded to the header's width) of a checked upload, or the problems of the whole file."""
     try:
         check_package(content, file_name)
-        marked, rows = _read(content, header[0])
+        marked, rows = sheet_upload.read_rows(content, header[0], _mark)
     except RosterFileError as refused:
         return [], [Problem(None, None, "", str(refused))]
     if marked is not None and marked[0] in (REPLIES_MARK, RESULTS_MARK):
@@ -332,7 +245,15 @@ def _open_upload(
             )
         ]
     header_number, header_cells = rows[0]
-    problems = _header_problems(header_number, header_cells, header)
+    problems = sheet_upload.header_problems(
+        header_number,
+        header_cells,
+        header,
+        extra="多出的列“{have}”，请使用下载的模板",
+        summary="表头与模板不符，请重新下载模板后填写",
+        problem=Problem,
+        named=True,
+    )
     if problems:
         return [], problems
     data = []
@@ -354,7 +275,7 @@ def _state_refusal(election: Election, mark: str) -> str | None:
 
 def _begin(
     content: bytes, file_name: str, election: Election, mark: str
-) -> tuple[_Sheet, list[tuple[int, list]], list[Problem]]:
+) -> tuple[_Sheet, list[tuple[int, list]], list[sheet_upload.Problem]]:
     """The upload's sheet and its filled rows, or the problems of the whole file (the election's state first)."""
     _sheet_title, what, header, first_input = TEMPLATES[mark]
     sheet = _Sheet(header)
@@ -375,7 +296,7 @@ class _Sheet:
 
     def __init__(self, header: list[str]):
         self.header = header
-        self.problems: list[Problem] = []
+        self.problems: list[sheet_upload.Problem] = []
         self.flagged: set[tuple[int, int]] = set()
 
     def add(self, number: int, column: int, reason: str) -> None:
@@ -392,7 +313,7 @@ class _Sheet:
                 found = True
         return found
 
-    def problems_of(self, filled: list, nothing_filled: str) -> list[Problem]:
+    def problems_of(self, filled: list, nothing_filled: str) -> list[sheet_upload.Problem]:
         """The problems in the sheet's order; `nothing_filled` when no row was filled in (and none found)."""
         problems = sorted(self.problems, key=lambda p: (p.row or 0, -1 if p.column is None else p.column))
         if not filled and not problems:
@@ -626,9 +547,11 @@ def _saved(write: Callable[[], int], rows_of: Callable[[str], str] | None = None
     return outcome
 
 
-def _keyed_problems(invalid: ValidationError, rows_of: Callable[[str], str] | None = None) -> list[Problem]:
+def _keyed_problems(
+    invalid: ValidationError, rows_of: Callable[[str], str] | None = None
+) -> list[sheet_upload.Problem]:
     """A service's errors as problems: "第 N 行：…" as they are keyed, or "<key>（rows）：…"."""
-    problems = []
+    problems: list[sheet_upload.Problem] = []
     if not hasattr(invalid, "error_dict"):
         return [Problem(None, None, "", message) for message in invalid.messages]
     for key, errors in invalid.message_dict.items():

@@ -388,6 +388,8 @@ def _candidate(request, pk: int, candidate_pk: int):
 def _on_candidate(request, pk: int, candidate_pk: int, key: str):
     """A candidate's withdrawal or reply (`key`: the form's name in the village page, its prefix `w12`, `r12`)
     through its service, `write(actor=…, candidate=…, **cleaned_data)`; the village page again on errors."""
+    form_class: type[WithdrawForm | ReplyForm]
+    write: Callable[..., object]
     if key == "withdraw":
         form_class, write, done, anchor = WithdrawForm, services.withdraw, _("Withdrawn."), False
     else:
