@@ -1,5 +1,5 @@
 """The fields many models declare alike: the user who did something to a row, the county a per-county row
-belongs to, the person a record is about, a link that may be empty; and the check that a period ends after
+belongs to, the village or the person a record is about, a link that may be empty; and the check that a period ends after
 it starts.
 
 Each factory returns a new field, so a model still declares every field in its own place and order: its
@@ -56,6 +56,13 @@ def county_field(related_name: str) -> models.ForeignKey:
     )
 
 
+def village_field(related_name: str = "+") -> models.ForeignKey:
+    """The village a record is about (a candidate, a notice, a result ...); the record keeps it from deletion."""
+    return models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name=related_name
+    )
+
+
 def person_field(related_name: str, verbose_name=None, *, on_delete=models.PROTECT) -> models.ForeignKey:
     """The person of the archive a record is about; by default the record keeps the person from deletion."""
     return models.ForeignKey(
@@ -67,11 +74,11 @@ def person_field(related_name: str, verbose_name=None, *, on_delete=models.PROTE
 
 
 def end_after_start(
-    name: str, *, end: str = "end", strictly: bool = False, open_ended: bool = False
+    name: str, *, end: str = "end", start: str = "start", strictly: bool = False, open_ended: bool = False
 ) -> models.CheckConstraint:
-    """The check that a period does not end before it starts: its `end` field on or after `start` (`strictly`:
-    after it); `open_ended`: an empty end (still going on) passes."""
-    condition = Q(**{f"{end}__{'gt' if strictly else 'gte'}": models.F("start")})
+    """The check that a period does not end before it starts: its `end` field on or after its `start` field
+    (`strictly`: after it); `open_ended`: an empty end (still going on) passes."""
+    condition = Q(**{f"{end}__{'gt' if strictly else 'gte'}": models.F(start)})
     if open_ended:
         condition = Q(**{f"{end}__isnull": True}) | condition
     return models.CheckConstraint(condition=condition, name=name)

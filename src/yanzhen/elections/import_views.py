@@ -9,6 +9,8 @@ answers 404. The template's download is written to the audit log as an export, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -33,6 +35,12 @@ def _election(request, pk: int) -> Election:
     election = guards.get_for_view(Election.objects.select_related("county"), request.user, pk=pk)
     guards.require_editor(request.user)
     return election
+
+
+def _scope(request, pk: int) -> tuple[Election, Division | None]:
+    """The election (404, 403 as `_election`) and the township asked for (`_township`)."""
+    election = _election(request, pk)
+    return election, _township(request, election)
 
 
 def _townships(request, election: Election) -> list[Division]:
@@ -76,6 +84,64 @@ def _audit(request, action: AuditAction, kind: str, election: Election, place: s
     )
 
 
+# The file name of each template (before the place).
+TEMPLATE_NAMES = {"replies": "资格联审意见", "results": "选举结果"}
+
+
+def _template_download(
+    request,
+    election: Election,
+    township: Division | None,
+    kind: str,
+    rows: int,
+    build: Callable[[str], bytes],
+):
+    """A template for the township (or the county) built by `build(place)`, its download audited."""
+    place = importer.place_name(township, election)
+    division = township.code if township else election.county_id
+    _audit(
+        request,
+        AuditAction.EXPORT,
+        f"election_{kind}_template",
+        election,
+        place,
+        division=division,
+        rows=rows,
+    )
+    return xlsx.download(
+        build(place),
+        f"{TEMPLATE_NAMES[kind]}_{place}_第{election.number}届.xlsx",
+        f"election_{kind}_{election.pk}_{division}.xlsx",
+    )
+
+
+def _import(
+    request, election: Election, audited: tuple[str, str, dict], missing: list[str], run, **arguments
+) -> tuple[importer.ImportOutcome | None, list[str]]:
+    """The uploaded file imported as the user (all or nothing) unless anything is `missing`, and the problems.
+    A saved import is audited: `audited` is its kind, its title and its detail."""
+    content, name, problems = _uploaded(request)
+    problems = missing + problems
+    if problems:
+        return None, problems
+    outcome = importer.run_import(
+        run, actor=request.user, election=election, content=content, file_name=name, **arguments
+    )
+    if outcome.ok:
+        kind, title, detail = audited
+        _audit(
+            request,
+            AuditAction.IMPORT,
+            f"election_{kind}",
+            election,
+            title,
+            **detail,
+            rows=outcome.saved,
+            file=name[:200],
+        )
+    return outcome, outcome.messages
+
+
 def _uploaded(request) -> tuple[bytes | None, str, list[str]]:
     """The uploaded file's content and name, or the reason it is not read."""
     uploaded = request.FILES.get("file")
@@ -86,12 +152,14 @@ def _uploaded(request) -> tuple[bytes | None, str, list[str]]:
     return uploaded.read(), uploaded.name or "", []
 
 
-def _page(request, template: str, election: Election, **context):
+def _page(request, kind: str, election: Election, **context):
+    """The upload page of `kind` (replies, results): elections/upload_<kind>.html."""
     township = context.pop("township", None)
     return render(
         request,
-        template,
+        f"elections/upload_{kind}.html",
         {
+            "kind": kind,
             "election": election,
             "townships": _townships(request, election),
             "township": township,
@@ -108,75 +176,50 @@ def _page(request, template: str, election: Election, **context):
 @login_required
 @require_GET
 def replies_template(request, pk: int):
-    election = _election(request, pk)
-    township = _township(request, election)
+    election, township = _scope(request, pk)
     department = None
     if request.GET.get("department", "").strip().isdigit():
         department = ReviewDepartment.objects.filter(pk=int(request.GET["department"])).first()
     candidates = list(importer.reviewable_candidates(request.user, election, township))
-    place = importer.place_name(township, election)
-    _audit(
+    return _template_download(
         request,
-        AuditAction.EXPORT,
-        "election_replies_template",
         election,
-        place,
-        division=township.code if township else election.county_id,
-        rows=len(candidates),
-    )
-    return xlsx.download(
-        importer.build_replies_template(election, place, candidates, department),
-        f"资格联审意见_{place}_第{election.number}届.xlsx",
-        f"election_replies_{election.pk}_{township.code if township else election.county_id}.xlsx",
+        township,
+        "replies",
+        len(candidates),
+        lambda place: importer.build_replies_template(election, place, candidates, department),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def replies_upload(request, pk: int):
-    election = _election(request, pk)
-    township = _township(request, election)
+    election, township = _scope(request, pk)
     departments = list(ReviewDepartment.objects.all())
     chosen = (request.POST.get("department") or request.GET.get("department") or "").strip()
     problems: list[str] = []
     if request.method == "POST":
         department = next((d for d in departments if str(d.pk) == chosen), None)
-        content, name, problems = _uploaded(request)
-        if department is None:
-            problems.insert(0, "请选择联审部门")
-        if not problems:
-            assert department is not None and content is not None
-            outcome = importer.run_import(
-                importer.import_replies,
-                actor=request.user,
-                election=election,
-                department=department,
-                content=content,
-                file_name=name,
+        named = department.name if department is not None else ""
+        outcome, problems = _import(
+            request,
+            election,
+            ("replies", named, {"department": named}),
+            [] if department is not None else ["请选择联审部门"],
+            importer.import_replies,
+            department=department,
+        )
+        if outcome is not None and outcome.ok:
+            assert department is not None
+            messages.success(
+                request,
+                _("Joint review replies of %(department)s imported: %(count)d.")
+                % {"department": department.name, "count": outcome.saved},
             )
-            problems = outcome.messages
-            if not problems:
-                _audit(
-                    request,
-                    AuditAction.IMPORT,
-                    "election_replies",
-                    election,
-                    department.name,
-                    department=department.name,
-                    rows=outcome.saved,
-                    file=name[:200],
-                )
-                messages.success(
-                    request,
-                    _("Joint review replies of %(department)s imported: %(count)d.")
-                    % {"department": department.name, "count": outcome.saved},
-                )
-                return redirect(
-                    _back("elections:upload-replies", election, township, department=department.pk)
-                )
+            return redirect(_back("elections:upload-replies", election, township, department=department.pk))
     return _page(
         request,
-        "elections/upload_replies.html",
+        "replies",
         election,
         township=township,
         departments=departments,
@@ -192,62 +235,40 @@ def replies_upload(request, pk: int):
 @login_required
 @require_GET
 def results_template(request, pk: int):
-    election = _election(request, pk)
-    township = _township(request, election)
+    election, township = _scope(request, pk)
     seats = list(importer.open_seats(request.user, election, township))
     candidates = list(importer.template_candidates(request.user, election, seats))
-    place = importer.place_name(township, election)
-    _audit(
+    return _template_download(
         request,
-        AuditAction.EXPORT,
-        "election_results_template",
         election,
-        place,
-        division=township.code if township else election.county_id,
-        rows=len(seats),
-    )
-    return xlsx.download(
-        importer.build_results_template(election, place, seats, candidates),
-        f"选举结果_{place}_第{election.number}届.xlsx",
-        f"election_results_{election.pk}_{township.code if township else election.county_id}.xlsx",
+        township,
+        "results",
+        len(seats),
+        lambda place: importer.build_results_template(election, place, seats, candidates),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def results_upload(request, pk: int):
-    election = _election(request, pk)
-    township = _township(request, election)
+    election, township = _scope(request, pk)
     problems: list[str] = []
     if request.method == "POST":
-        content, name, problems = _uploaded(request)
-        if not problems:
-            assert content is not None
-            outcome = importer.run_import(
-                importer.import_results,
-                actor=request.user,
-                election=election,
-                content=content,
-                file_name=name,
+        outcome, problems = _import(
+            request,
+            election,
+            ("results", importer.place_name(township, election), {}),
+            [],
+            importer.import_results,
+        )
+        if outcome is not None and outcome.ok:
+            messages.success(
+                request, _("Election results imported: %(count)d seats.") % {"count": outcome.saved}
             )
-            problems = outcome.messages
-            if not problems:
-                _audit(
-                    request,
-                    AuditAction.IMPORT,
-                    "election_results",
-                    election,
-                    importer.place_name(township, election),
-                    rows=outcome.saved,
-                    file=name[:200],
-                )
-                messages.success(
-                    request, _("Election results imported: %(count)d seats.") % {"count": outcome.saved}
-                )
-                return redirect(_back("elections:upload-results", election, township))
+            return redirect(_back("elections:upload-results", election, township))
     return _page(
         request,
-        "elections/upload_results.html",
+        "results",
         election,
         township=township,
         problems=problems,

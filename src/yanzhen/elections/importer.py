@@ -17,7 +17,7 @@ its per-village errors are shown with the village's rows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,10 +30,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yanzhen.core import crypto, xlsx
+from yanzhen.core import crypto, sheet_upload, xlsx
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.guards import today
+from yanzhen.core.sheet_upload import HEADER_SEARCH_ROWS, ImportOutcome
+from yanzhen.core.sheet_upload import blank as _blank
+from yanzhen.core.sheet_upload import shown as _shown
 from yanzhen.divisions.models import Division
 from yanzhen.elections import services
 from yanzhen.elections.models import (
@@ -50,10 +53,9 @@ from yanzhen.people.idcard import IdNumberError, parse_id_number
 from yanzhen.people.models import Person
 from yanzhen.posts.models import Seat
 from yanzhen.rosters.columns import ValueProblem, clean, compact, read_single_date
-from yanzhen.rosters.reader import RosterFileError, check_package, open_workbook, sheet_rows
+from yanzhen.rosters.reader import RosterFileError, check_package
 
 HEADER_ROW = 3  # the title, the instructions, then the header
-HEADER_SEARCH_ROWS = 10
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 DATE_FORMAT = "yyyy-mm-dd"
 # Written in the workbook's keywords with the election's id: "yanzhen-election-replies 12".
@@ -81,6 +83,12 @@ RESULTS_HEADER = [
 S_ID, S_VILLAGE, S_POST, S_NUMBER, S_NAME, S_WHO, S_VOTES, S_DATE = range(8)
 CANDIDATES_HEADER = ["人选编号", "村", "姓名", "身份证号", "拟任职位"]
 
+# Each kind of template by its mark: the sheet, what it holds, the header, the first column to fill.
+TEMPLATES = {
+    REPLIES_MARK: (REPLIES_SHEET, "资格联审意见", REPLIES_HEADER, R_OPINION),
+    RESULTS_MARK: (RESULTS_SHEET, "选举结果", RESULTS_HEADER, S_NAME),
+}
+
 # The states as the county calls them (the messages do not depend on the interface's language).
 STATE_NAMES: dict[str, str] = {
     ElectionState.PREPARING: "筹备",
@@ -94,38 +102,11 @@ CANDIDATE_ID_MAX_DIGITS = 10
 # -- common --------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    """One reason the file is refused: where (sheet row, column) and why, in Chinese."""
+class Problem(sheet_upload.Problem):
+    """One reason the file is refused: "第 N 行 第 X 列（列名）：…"."""
 
-    row: int | None
-    column: int | None  # 0-based
-    header: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.reason
-        where = f"第 {self.row} 行"
-        if self.column is not None:
-            where += f" 第 {get_column_letter(self.column + 1)} 列"
-            if self.header:
-                where += f"（{self.header}）"
-        return f"{where}：{self.reason}"
-
-
-@dataclass
-class ImportOutcome:
-    problems: list[Problem] = field(default_factory=list)
-    saved: int = 0  # the replies or the results written
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    COLUMN = " 第 {letter} 列"
+    HEADER = "（{header}）"
 
 
 def place_name(division: Division | None, election: Election) -> str:
@@ -171,47 +152,63 @@ def _protect(sheet, widths: list[int], locked: int) -> None:
     sheet.protection.formatRows = False
 
 
-def _date_column(sheet, column: int, first: int, last: int, label: str) -> None:
+def _template(
+    election: Election, place: str, mark: str, notes: str, rows: list[list], widths: list[int], by: str = ""
+) -> tuple[Workbook, Worksheet, int, int]:
+    """A template's workbook marked with its kind and the election: the title (with `by`), the notes, the
+    header and the locked columns of each row; the sheet protected. Also the first and last data rows."""
+    sheet_title, what, header, locked = TEMPLATES[mark]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = sheet_title
+    workbook.properties.title = f"{election} {what}（{place}）"
+    workbook.properties.keywords = f"{mark} {election.pk}"
+    _title_cells(sheet, workbook.properties.title + (f"：{by}" if by else ""), notes, len(header))
+    _header_cells(sheet, header, locked)
+    for number, values in enumerate(rows, start=HEADER_ROW + 1):
+        _data_row(sheet, number, values, locked, len(header))
+    _protect(sheet, widths, locked)
+    return workbook, sheet, HEADER_ROW + 1, HEADER_ROW + len(rows)
+
+
+def _validate(sheet, column: int, first: int, last: int, **rule_options) -> None:
+    """A data validation of the column's rows `first`..`last` (blank allowed, an error shown)."""
     letter = get_column_letter(column)
-    for number in range(first, last + 1):
-        sheet.cell(number, column).number_format = DATE_FORMAT
-    rule = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="36526",  # 2000-01-01
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=f"{label}无效",
-        error=f"请填写{label}，如 2026-09-10",
-    )
+    rule = DataValidation(allow_blank=True, showErrorMessage=True, **rule_options)
     rule.add(f"{letter}{first}:{letter}{last}")
     sheet.add_data_validation(rule)
 
 
-def _same(text) -> str:
-    """A header as compared: no whitespace, half-width brackets as full-width ones."""
-    return "".join(str(text or "").split()).replace("(", "（").replace(")", "）")
+def _date_column(sheet, column: int, first: int, last: int, label: str) -> None:
+    for number in range(first, last + 1):
+        sheet.cell(number, column).number_format = DATE_FORMAT
+    _validate(
+        sheet,
+        column,
+        first,
+        last,
+        type="date",
+        operator="greaterThan",
+        formula1="36526",  # 2000-01-01
+        errorTitle=f"{label}无效",
+        error=f"请填写{label}，如 2026-09-10",
+    )
 
 
-def _shown(value) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 20 else text[:20] + "…"
-
-
-def _blank(cell) -> bool:
-    return cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+def _candidate_values(candidate: Candidate) -> list:
+    """The columns that name a candidate: id, village, name, masked ID number, post."""
+    return [
+        candidate.pk,
+        candidate.village.name,
+        candidate.person.name,
+        candidate.person.id_number_masked,
+        _post_name(candidate),
+    ]
 
 
 def _record_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and compact(value).isdigit():
-        return int(compact(value))
-    return None
+    return sheet_upload.record_id(value, compact)
 
 
 def _mark(workbook) -> tuple[str, str] | None:
@@ -221,53 +218,13 @@ def _mark(workbook) -> tuple[str, str] | None:
     return None
 
 
-def _read(content: bytes, first_header: str) -> tuple[tuple[str, str] | None, list[tuple[int, tuple]] | None]:
-    """The workbook's mark and the rows of its first visible sheet with the header (None: no header found)."""
-    workbook = open_workbook(content)
-    try:
-        marked = _mark(workbook)
-        for worksheet in workbook.worksheets:
-            if getattr(worksheet, "sheet_state", "visible") != "visible":
-                continue
-            rows: list[tuple[int, tuple]] | None = None
-            for number, cells in sheet_rows(worksheet):
-                if rows is not None:
-                    rows.append((number, cells))
-                elif number > HEADER_SEARCH_ROWS:
-                    break
-                elif cells and _same(cells[0].value) == first_header:
-                    rows = [(number, cells)]
-            if rows is not None:
-                return marked, rows
-        return marked, None
-    finally:
-        workbook.close()
-
-
-def _header_problems(number: int, cells: tuple, expected: list[str]) -> list[Problem]:
-    found = [_same(cell.value) for cell in cells]
-    while found and not found[-1]:
-        found.pop()
-    problems = []
-    for column in range(max(len(expected), len(found))):
-        want = expected[column] if column < len(expected) else ""
-        have = found[column] if column < len(found) else ""
-        if want and _same(want) != have:
-            problems.append(Problem(number, column, want, f"表头应为“{want}”，实为“{have or '空'}”"))
-        elif not want and have:
-            problems.append(Problem(number, column, "", f"多出的列“{have}”，请使用下载的模板"))
-    if problems:
-        problems.insert(0, Problem(None, None, "", "表头与模板不符，请重新下载模板后填写"))
-    return problems
-
-
 def _open_upload(
     content: bytes, file_name: str, election: Election, mark: str, header: list[str], what: str
-) -> tuple[list[tuple[int, list]], list[Problem]]:
+) -> tuple[list[tuple[int, list]], list[sheet_upload.Problem]]:
     """The data rows (padded to the header's width) of a checked upload, or the problems of the whole file."""
     try:
         check_package(content, file_name)
-        marked, rows = _read(content, header[0])
+        marked, rows = sheet_upload.read_rows(content, header[0], _mark)
     except RosterFileError as refused:
         return [], [Problem(None, None, "", str(refused))]
     if marked is not None and marked[0] in (REPLIES_MARK, RESULTS_MARK):
@@ -288,7 +245,15 @@ def _open_upload(
             )
         ]
     header_number, header_cells = rows[0]
-    problems = _header_problems(header_number, header_cells, header)
+    problems = sheet_upload.header_problems(
+        header_number,
+        header_cells,
+        header,
+        extra="多出的列“{have}”，请使用下载的模板",
+        summary="表头与模板不符，请重新下载模板后填写",
+        problem=Problem,
+        named=True,
+    )
     if problems:
         return [], problems
     data = []
@@ -299,12 +264,39 @@ def _open_upload(
     return data, []
 
 
+def _state_refusal(election: Election, mark: str) -> str | None:
+    """Why the election's state refuses the upload: replies until it is done, results while voting."""
+    if mark == REPLIES_MARK:
+        return "换届已完成，不能再登记联审意见" if election.state == ElectionState.DONE else None
+    if election.state != ElectionState.VOTING:
+        return f"换届处于“{STATE_NAMES.get(election.state, election.state)}”阶段，不能录入选举结果"
+    return None
+
+
+def _begin(
+    content: bytes, file_name: str, election: Election, mark: str
+) -> tuple[_Sheet, list[tuple[int, list]], list[sheet_upload.Problem]]:
+    """The upload's sheet and its filled rows, or the problems of the whole file (the election's state first)."""
+    _sheet_title, what, header, first_input = TEMPLATES[mark]
+    sheet = _Sheet(header)
+    refusal = _state_refusal(election, mark)
+    if refusal is not None:
+        return sheet, [], [Problem(None, None, "", refusal)]
+    data, problems = _open_upload(content, file_name, election, mark, header, what)
+    return sheet, _filled(data, first_input), problems
+
+
+def _by_pk(records: QuerySet, filled: list[tuple[int, list]]) -> dict:
+    """The records the filled rows' first column names, by id."""
+    return {record.pk: record for record in records.filter(pk__in=_ids(filled))}
+
+
 class _Sheet:
     """The problems of one sheet, each at most once per cell."""
 
     def __init__(self, header: list[str]):
         self.header = header
-        self.problems: list[Problem] = []
+        self.problems: list[sheet_upload.Problem] = []
         self.flagged: set[tuple[int, int]] = set()
 
     def add(self, number: int, column: int, reason: str) -> None:
@@ -321,8 +313,12 @@ class _Sheet:
                 found = True
         return found
 
-    def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.row or 0, -1 if p.column is None else p.column))
+    def problems_of(self, filled: list, nothing_filled: str) -> list[sheet_upload.Problem]:
+        """The problems in the sheet's order; `nothing_filled` when no row was filled in (and none found)."""
+        problems = sorted(self.problems, key=lambda p: (p.row or 0, -1 if p.column is None else p.column))
+        if not filled and not problems:
+            problems.append(Problem(None, None, "", nothing_filled))
+        return problems
 
 
 def _date(cell, label: str) -> date:
@@ -366,48 +362,29 @@ def build_replies_template(
     candidates: Sequence[Candidate],
     department: ReviewDepartment | None = None,
 ) -> bytes:
-    header = REPLIES_HEADER
-    width = len(header)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = REPLIES_SHEET
-    who = department.name if department is not None else "联审部门"
-    workbook.properties.title = f"{election} 资格联审意见（{place}）"
-    workbook.properties.keywords = f"{REPLIES_MARK} {election.pk}"
-    _title_cells(
-        sheet,
-        f"{workbook.properties.title}：{who}",
+    workbook, sheet, first, last = _template(
+        election,
+        place,
+        REPLIES_MARK,
         "说明：A 列“人选编号”用于导入时找到对应的人选，请勿修改；“联审意见”填“通过”或“不通过”，不通过须填写理由；"
         "“回复日期”填写如 2026-09-10，不能晚于今天。联审意见、理由、回复日期都不填的人选本次不导入。"
         "导入时选择联审部门；有一行不对则整表不导入。已公示或已录入选举结果的村不在表中。",
-        width,
+        [_candidate_values(candidate) for candidate in candidates],
+        [10, 16, 10, 22, 18, 12, 36, 14],
+        department.name if department is not None else "联审部门",
     )
-    _header_cells(sheet, header, R_OPINION)
-    for number, candidate in enumerate(candidates, start=HEADER_ROW + 1):
-        values = [
-            candidate.pk,
-            candidate.village.name,
-            candidate.person.name,
-            candidate.person.id_number_masked,
-            _post_name(candidate),
-        ]
-        _data_row(sheet, number, values, R_OPINION, width)
-    first, last = HEADER_ROW + 1, HEADER_ROW + len(candidates)
     if candidates:
-        letter = get_column_letter(R_OPINION + 1)
-        rule = DataValidation(
+        _validate(
+            sheet,
+            R_OPINION + 1,
+            first,
+            last,
             type="list",
             formula1=f'"{PASSED},{FAILED}"',
-            allow_blank=True,
-            showErrorMessage=True,
             errorTitle="联审意见无效",
             error="联审意见须为“通过”或“不通过”",
         )
-        rule.add(f"{letter}{first}:{letter}{last}")
-        sheet.add_data_validation(rule)
         _date_column(sheet, R_DATE + 1, first, last, "回复日期")
-    _protect(sheet, [10, 16, 10, 22, 18, 12, 36, 14], R_OPINION)
     return workbook_bytes(workbook)
 
 
@@ -445,6 +422,16 @@ def _record(
         return None
     row_of[pk] = number
     return record
+
+
+def _rows(sheet: _Sheet, filled: list[tuple[int, list]], records: dict, label: str, use: str) -> Iterator:
+    """Each filled row (its formulas reported) with the record it names, when found once in the sheet."""
+    row_of: dict[int, int] = {}
+    for number, values in filled:
+        sheet.formulas(number, values)
+        record = _record(sheet, number, values, records, row_of, label, use)
+        if record is not None:
+            yield number, values, record
 
 
 class _Reviewable:
@@ -520,58 +507,51 @@ def import_replies(
 ) -> ImportOutcome:
     """Check the sheet and write its replies through `services.record_replies` (all or nothing). Every problem
     of the file is reported at once; with any, nothing is written."""
-    outcome = ImportOutcome()
-    if election.state == ElectionState.DONE:
-        outcome.problems.append(Problem(None, None, "", "换届已完成，不能再登记联审意见"))
-        return outcome
-    data, outcome.problems = _open_upload(
-        content, file_name, election, REPLIES_MARK, REPLIES_HEADER, "资格联审意见"
+    sheet, filled, problems = _begin(content, file_name, election, REPLIES_MARK)
+    if problems:
+        return ImportOutcome(problems)
+    candidates = _by_pk(
+        Candidate.objects.restrict(actor)
+        .filter(election=election)
+        .select_related("village", "person", "post_type"),
+        filled,
     )
-    if outcome.problems:
-        return outcome
-    sheet = _Sheet(REPLIES_HEADER)
-    filled = _filled(data, R_OPINION)
-    candidates = {
-        candidate.pk: candidate
-        for candidate in Candidate.objects.restrict(actor)
-        .filter(election=election, pk__in=_ids(filled))
-        .select_related("village", "person", "post_type")
-    }
     reviewable = _Reviewable(election, candidates)
     lines: list[services.ReplyRow] = []
-    row_of: dict[int, int] = {}
-    for number, values in filled:
-        sheet.formulas(number, values)
-        candidate = _record(sheet, number, values, candidates, row_of, "人选编号", "人选")
-        if candidate is None:
-            continue
+    for number, values, candidate in _rows(sheet, filled, candidates, "人选编号", "人选"):
         refusal = reviewable.refusal(candidate)
         if refusal:
             sheet.add(number, R_ID, refusal)
         line = _reply(sheet, number, values, candidate)
         if line is not None:
             lines.append(line)
-    outcome.problems = sheet.sorted()
-    if not filled and not outcome.problems:
-        outcome.problems.append(
-            Problem(None, None, "", "表中没有填写任何联审意见（联审意见、理由、回复日期都空着的行不导入）")
-        )
-    if outcome.problems:
-        return outcome
+    problems = sheet.problems_of(
+        filled, "表中没有填写任何联审意见（联审意见、理由、回复日期都空着的行不导入）"
+    )
+    if problems:
+        return ImportOutcome(problems)
+    return _saved(
+        lambda: services.record_replies(actor=actor, election=election, department=department, rows=lines)
+    )
+
+
+def _saved(write: Callable[[], int], rows_of: Callable[[str], str] | None = None) -> ImportOutcome:
+    """The outcome of the service's write (the count it returns), or its errors as problems."""
+    outcome = ImportOutcome()
     try:
-        outcome.saved = services.record_replies(
-            actor=actor, election=election, department=department, rows=lines
-        )
+        outcome.saved = write()
     except ValidationError as invalid:
-        outcome.problems = _keyed_problems(invalid)
+        outcome.problems = _keyed_problems(invalid, rows_of)
     except Conflict as conflict:
         outcome.problems = [Problem(None, None, "", str(conflict))]
     return outcome
 
 
-def _keyed_problems(invalid: ValidationError, rows_of: Callable[[str], str] | None = None) -> list[Problem]:
+def _keyed_problems(
+    invalid: ValidationError, rows_of: Callable[[str], str] | None = None
+) -> list[sheet_upload.Problem]:
     """A service's errors as problems: "第 N 行：…" as they are keyed, or "<key>（rows）：…"."""
-    problems = []
+    problems: list[sheet_upload.Problem] = []
     if not hasattr(invalid, "error_dict"):
         return [Problem(None, None, "", message) for message in invalid.messages]
     for key, errors in invalid.message_dict.items():
@@ -600,57 +580,37 @@ def open_seats(actor, election: Election, township: Division | None = None) -> Q
 def build_results_template(
     election: Election, place: str, seats: Sequence[Seat], candidates: Sequence[Candidate]
 ) -> bytes:
-    header = RESULTS_HEADER
-    width = len(header)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = RESULTS_SHEET
-    workbook.properties.title = f"{election} 选举结果（{place}）"
-    workbook.properties.keywords = f"{RESULTS_MARK} {election.pk}"
-    _title_cells(
-        sheet,
-        workbook.properties.title,
+    workbook, sheet, first, last = _template(
+        election,
+        place,
+        RESULTS_MARK,
         "说明：A 列“席位编号”用于导入时找到对应的职位，请勿修改；每个当选的职位填一行：当选人姓名，"
         "人选编号（见“候选人”表）或身份证号，得票数（可不填），选举日期（如 2026-09-26，同一村须相同）。"
         "一肩挑的当选人在书记和主任两行都填写。某村各行都不填则该村本次不导入；有一行不对则整表不导入。"
         "已录入选举结果的村不在表中；只有已公示且公示期结束的村才能录入。",
-        width,
+        [[seat.pk, seat.village.name, seat.post_type.name, seat.number] for seat in seats],
+        [10, 16, 16, 8, 12, 22, 10, 14],
     )
-    _header_cells(sheet, header, S_NAME)
-    for number, seat in enumerate(seats, start=HEADER_ROW + 1):
-        values = [seat.pk, seat.village.name, seat.post_type.name, seat.number]
-        _data_row(sheet, number, values, S_NAME, width)
-    first, last = HEADER_ROW + 1, HEADER_ROW + len(seats)
     if seats:
-        letter = get_column_letter(S_VOTES + 1)
-        rule = DataValidation(
+        _validate(
+            sheet,
+            S_VOTES + 1,
+            first,
+            last,
             type="whole",
             operator="greaterThanOrEqual",
             formula1="0",
-            allow_blank=True,
-            showErrorMessage=True,
             errorTitle="得票数无效",
             error="得票数须为不小于 0 的整数",
         )
-        rule.add(f"{letter}{first}:{letter}{last}")
-        sheet.add_data_validation(rule)
         _date_column(sheet, S_DATE + 1, first, last, "选举日期")
         for number in range(first, last + 1):
             sheet.cell(number, S_WHO + 1).number_format = "@"  # an ID number stays text
-    _protect(sheet, [10, 16, 16, 8, 12, 22, 10, 14], S_NAME)
     listing = workbook.create_sheet(CANDIDATES_SHEET)
     for column, title in enumerate(CANDIDATES_HEADER, start=1):
         xlsx.harden(listing.cell(1, column, title)).font = Font(bold=True)
     for number, candidate in enumerate(candidates, start=2):
-        values = [
-            candidate.pk,
-            candidate.village.name,
-            candidate.person.name,
-            candidate.person.id_number_masked,
-            _post_name(candidate),
-        ]
-        for column, value in enumerate(values, start=1):
+        for column, value in enumerate(_candidate_values(candidate), start=1):
             xlsx.harden(listing.cell(number, column, value))
     for column, size in enumerate([10, 16, 10, 22, 18], start=1):
         listing.column_dimensions[get_column_letter(column)].width = size
@@ -839,54 +799,33 @@ def _batches(
 
 def _record_many(actor, election: Election, batches, villages: dict[str, _Village]) -> ImportOutcome:
     """`services.record_many_results`; its errors keyed by village shown with the village's rows."""
-    outcome = ImportOutcome()
     rows_of = {group.village.name: group.rows for group in villages.values()}
 
     def where(key: str) -> str:
         rows = rows_of.get(key)
         return f"{key}（{_rows_text(rows)}）" if rows else key
 
-    try:
-        results = services.record_many_results(actor=actor, election=election, villages=batches)
-    except ValidationError as invalid:
-        outcome.problems = _keyed_problems(invalid, where)
-    except Conflict as conflict:
-        outcome.problems = [Problem(None, None, "", str(conflict))]
-    else:
-        outcome.saved = len(results)
-    return outcome
+    return _saved(
+        lambda: len(services.record_many_results(actor=actor, election=election, villages=batches)), where
+    )
 
 
 def import_results(*, actor, election: Election, content: bytes, file_name: str) -> ImportOutcome:
     """Check the sheet and record its villages' results through `services.record_many_results` (all or
     nothing). Every problem of the file is reported at once; with any, nothing is written."""
-    outcome = ImportOutcome()
-    if election.state != ElectionState.VOTING:
-        state = STATE_NAMES.get(election.state, election.state)
-        outcome.problems.append(Problem(None, None, "", f"换届处于“{state}”阶段，不能录入选举结果"))
-        return outcome
-    data, outcome.problems = _open_upload(
-        content, file_name, election, RESULTS_MARK, RESULTS_HEADER, "选举结果"
+    sheet, filled, problems = _begin(content, file_name, election, RESULTS_MARK)
+    if problems:
+        return ImportOutcome(problems)
+    seats = _by_pk(
+        Seat.objects.restrict(actor)
+        .filter(village__code__startswith=election.county_id)
+        .select_related("village", "post_type"),
+        filled,
     )
-    if outcome.problems:
-        return outcome
-    sheet = _Sheet(RESULTS_HEADER)
-    filled = _filled(data, S_NAME)
-    seats = {
-        seat.pk: seat
-        for seat in Seat.objects.restrict(actor)
-        .filter(pk__in=_ids(filled), village__code__startswith=election.county_id)
-        .select_related("village", "post_type")
-    }
     committee = committee_post_codes()
     standing = _Standing(actor, election, {seat.village_id for seat in seats.values()})
     villages: dict[str, _Village] = {}
-    row_of: dict[int, int] = {}
-    for number, values in filled:
-        sheet.formulas(number, values)
-        seat = _record(sheet, number, values, seats, row_of, "席位编号", "职位")
-        if seat is None:
-            continue
+    for number, values, seat in _rows(sheet, filled, seats, "席位编号", "职位"):
         if seat.post_type.code not in committee:
             sheet.add(number, S_ID, f"{seat.post_type.name}不在换届中选举")
             continue
@@ -899,13 +838,9 @@ def import_results(*, actor, election: Election, content: bytes, file_name: str)
         if entry is not None:
             group.entries.append(entry)
     batches = _batches(sheet, villages)
-    outcome.problems = sheet.sorted()
-    if not filled and not outcome.problems:
-        outcome.problems.append(
-            Problem(None, None, "", "表中没有填写任何选举结果（当选人各列都空着的行不导入）")
-        )
-    if outcome.problems:
-        return outcome
+    problems = sheet.problems_of(filled, "表中没有填写任何选举结果（当选人各列都空着的行不导入）")
+    if problems:
+        return ImportOutcome(problems)
     return _record_many(actor, election, batches, villages)
 
 

@@ -23,11 +23,25 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import Action, ScopedQuerySet, jurisdiction_prefix
-from yanzhen.core.model_fields import actor_field, county_field, end_after_start, optional_link, person_field
+from yanzhen.core.model_fields import (
+    actor_field,
+    county_field,
+    end_after_start,
+    optional_link,
+    person_field,
+    village_field,
+)
 from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+def percent_target(verbose_name, default: str) -> models.DecimalField:
+    """A structure target of an election, a share in per cent (0 to 100)."""
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, default=Decimal(default), validators=PERCENT
+    )
 
 
 class ElectionState(models.TextChoices):
@@ -86,34 +100,16 @@ class Election(models.Model):
         _("state"), max_length=12, choices=ElectionState.choices, default=ElectionState.PREPARING
     )
     # The structure targets (national guidance by default; each election sets its own).
-    one_shoulder_pct = models.DecimalField(
-        _("一肩挑 share target (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("90"),
-        validators=PERCENT,
-    )
+    one_shoulder_pct = percent_target(_("一肩挑 share target (%)"), "90")
     woman_each_committee = models.BooleanField(_("at least one woman on each committee"), default=True)
     young_each_village = models.BooleanField(
         _("at least one member aged 35 or under per village"), default=True
     )
-    college_pct = models.DecimalField(
-        _("大专 or above share target (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=PERCENT,
-    )
+    college_pct = percent_target(_("大专 or above share target (%)"), "50")
     younger_and_better = models.BooleanField(
         _("average age lower and education higher (一降一升)"), default=True
     )
-    cross_post_pct = models.DecimalField(
-        _("交叉任职 share target (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=PERCENT,
-    )
+    cross_post_pct = percent_target(_("交叉任职 share target (%)"), "50")
     warning_months = models.PositiveSmallIntegerField(
         _("warn of terms ending within (months)"), default=6, validators=[MaxValueValidator(60)]
     )
@@ -133,13 +129,18 @@ class Election(models.Model):
                 fields=["county"], condition=~Q(state="done"), name="election_one_open_per_county"
             ),
             models.UniqueConstraint(fields=["county", "number"], name="election_number_per_county"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="election_ends_after_start"
-            ),
+            end_after_start("election_ends_after_start", end="ends_on", start="starts_on"),
         ]
 
     def __str__(self) -> str:
         return f"{self.county} 第{self.number}届村“两委”换届"
+
+
+def election_field(related_name: str) -> models.ForeignKey:
+    """The election a record belongs to; deleted with it."""
+    return models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name=related_name
+    )
 
 
 class CandidateOrigin(models.TextChoices):
@@ -159,12 +160,8 @@ class Candidate(models.Model):
 
     jurisdiction_path = "village__code"
 
-    election = models.ForeignKey(
-        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="candidates"
-    )
-    village = models.ForeignKey(
-        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+    election = election_field("candidates")
+    village = village_field()
     person = person_field("election_candidacies")
     post_type = models.ForeignKey(
         "posts.PostType", verbose_name=_("post"), on_delete=models.PROTECT, related_name="+"
@@ -243,12 +240,8 @@ class SlateNotice(models.Model):
 
     jurisdiction_path = "village__code"
 
-    election = models.ForeignKey(
-        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="notices"
-    )
-    village = models.ForeignKey(
-        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+    election = election_field("notices")
+    village = village_field()
     start = models.DateField(_("notice start"))
     end = models.DateField(_("notice end"))
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
@@ -276,12 +269,8 @@ class Result(models.Model):
 
     jurisdiction_path = "village__code"
 
-    election = models.ForeignKey(
-        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="results"
-    )
-    village = models.ForeignKey(
-        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+    election = election_field("results")
+    village = village_field()
     seat = models.ForeignKey("posts.Seat", verbose_name=_("seat"), on_delete=models.PROTECT, related_name="+")
     person = person_field("election_results")
     candidate = optional_link(Candidate, _("candidate"))
@@ -309,12 +298,8 @@ class Handover(models.Model):
 
     jurisdiction_path = "village__code"
 
-    election = models.ForeignKey(
-        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="handovers"
-    )
-    village = models.ForeignKey(
-        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+    election = election_field("handovers")
+    village = village_field()
     term = models.OneToOneField(
         "posts.Term", verbose_name=_("outgoing term"), on_delete=models.PROTECT, related_name="handover"
     )

@@ -8,6 +8,7 @@ answers 404, a reader's write 403 (`core.guards`); a service's `ValidationError`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
@@ -88,6 +89,18 @@ def _submit(request, form, call, *, done: str, back: str, again):
     return again()
 
 
+def _form_page(request, form, template: str, context: Callable[[], dict], call, *, done: str, back: str):
+    """The form's page (GET), or the posted form through its service (`_submit`), the page again with the
+    errors (400) when it is refused for its data; `context()`: the page's other values."""
+
+    def again():
+        return render(request, template, {**context(), "form": form}, status=400 if form.errors else 200)
+
+    if request.method != "POST":
+        return again()
+    return _submit(request, form, call, done=done, back=back, again=again)
+
+
 def print_url(name: str, election_pk: int, code: str, fallback: str) -> str:
     """The printable list the report helper builds, by name when it exists, else its planned path."""
     try:
@@ -148,25 +161,14 @@ def election_plan(request, pk: int):
         form = ElectionForm(request.POST)
     else:
         form = ElectionForm(initial={name: getattr(election, name) for name in PLAN_FIELDS})
-    back = reverse("elections:detail", args=[election.pk])
-
-    def again():
-        return render(
-            request,
-            "elections/election_form.html",
-            {"form": form, "county": election.county, "election": election},
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return again()
-    return _submit(
+    return _form_page(
         request,
         form,
+        "elections/election_form.html",
+        lambda: {"county": election.county, "election": election},
         lambda: services.update_plan(actor=request.user, election=election, **form.values()),
         done=_("Saved."),
-        back=back,
-        again=again,
+        back=reverse("elections:detail", args=[election.pk]),
     )
 
 
@@ -384,49 +386,38 @@ def _candidate(request, pk: int, candidate_pk: int):
     return election, candidate
 
 
-@require_POST
-def candidate_withdraw(request, pk: int, candidate_pk: int):
+def _on_candidate(request, pk: int, candidate_pk: int, key: str):
+    """A candidate's withdrawal or reply (`key`: the form's name in the village page, its prefix `w12`, `r12`)
+    through its service, `write(actor=…, candidate=…, **cleaned_data)`; the village page again on errors."""
+    form_class: type[WithdrawForm | ReplyForm]
+    write: Callable[..., object]
+    if key == "withdraw":
+        form_class, write, done, anchor = WithdrawForm, services.withdraw, _("Withdrawn."), False
+    else:
+        form_class, write, done, anchor = ReplyForm, services.record_reply, _("Reply recorded."), True
     election, candidate = _candidate(request, pk, candidate_pk)
-    form = WithdrawForm(request.POST, prefix=f"w{candidate.pk}")
+    form = form_class(request.POST, prefix=f"{key[0]}{candidate.pk}")
+    back = _village_url(election, candidate.village) + (f"#candidate-{candidate.pk}" if anchor else "")
     return _submit(
         request,
         form,
-        lambda: services.withdraw(
-            actor=request.user,
-            candidate=candidate,
-            reason=form.cleaned_data["reason"],
-            on=form.cleaned_data["on"],
-        ),
-        done=_("Withdrawn."),
-        back=_village_url(election, candidate.village),
+        lambda: write(actor=request.user, candidate=candidate, **form.cleaned_data),
+        done=done,
+        back=back,
         again=lambda: _village_page(
-            request, election, candidate.village, {"withdraw": form, "withdraw_for": candidate.pk}
+            request, election, candidate.village, {key: form, f"{key}_for": candidate.pk}
         ),
     )
+
+
+@require_POST
+def candidate_withdraw(request, pk: int, candidate_pk: int):
+    return _on_candidate(request, pk, candidate_pk, "withdraw")
 
 
 @require_POST
 def candidate_reply(request, pk: int, candidate_pk: int):
-    election, candidate = _candidate(request, pk, candidate_pk)
-    form = ReplyForm(request.POST, prefix=f"r{candidate.pk}")
-    return _submit(
-        request,
-        form,
-        lambda: services.record_reply(
-            actor=request.user,
-            candidate=candidate,
-            department=form.cleaned_data["department"],
-            passed=form.cleaned_data["passed"],
-            reason=form.cleaned_data["reason"],
-            replied_on=form.cleaned_data["replied_on"],
-            negative_items=form.cleaned_data["negative_items"],
-        ),
-        done=_("Reply recorded."),
-        back=_village_url(election, candidate.village) + f"#candidate-{candidate.pk}",
-        again=lambda: _village_page(
-            request, election, candidate.village, {"reply": form, "reply_for": candidate.pk}
-        ),
-    )
+    return _on_candidate(request, pk, candidate_pk, "reply")
 
 
 @require_POST
@@ -458,27 +449,17 @@ def village_results(request, pk: int, code: str):
     election, village = _village(request, pk, code, write=True)
     seats = selectors.result_seats(request.user, election, [village.code]).get(village.code, [])
     form = ResultsForm(request.POST or None, village=village, seats=seats)
-
-    def again():
-        return render(
-            request,
-            "elections/results.html",
-            {
-                "election": election,
-                "village": village,
-                "division": village,
-                "form": form,
-                "notice": selectors.notice_of(request.user, election, village),
-                "recorded": selectors.results_of(request.user, election, village),
-            },
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return again()
-    return _submit(
+    return _form_page(
         request,
         form,
+        "elections/results.html",
+        lambda: {
+            "election": election,
+            "village": village,
+            "division": village,
+            "notice": selectors.notice_of(request.user, election, village),
+            "recorded": selectors.results_of(request.user, election, village),
+        },
         lambda: services.record_results(
             actor=request.user,
             election=election,
@@ -488,7 +469,6 @@ def village_results(request, pk: int, code: str):
         ),
         done=_("The results are recorded."),
         back=_village_url(election, village),
-        again=again,
     )
 
 

@@ -15,7 +15,6 @@ to the audit log as an export, a saved import as an import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
@@ -43,10 +42,20 @@ from yanzhen.assessments.views.common import (
 from yanzhen.core import audit, guards, text, xlsx
 from yanzhen.core.exports_xlsx import workbook_bytes
 from yanzhen.core.models import AuditAction
+from yanzhen.core.sheet_upload import (
+    HEADER_SEARCH_ROWS,
+    ImportOutcome,
+    Problem,
+    header_problems,
+    read_rows,
+)
+from yanzhen.core.sheet_upload import blank as _blank
+from yanzhen.core.sheet_upload import record_id as _term_id
+from yanzhen.core.sheet_upload import shown as _shown
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
-from yanzhen.rosters.reader import RosterFileError, check_package, max_upload_bytes, open_workbook, sheet_rows
+from yanzhen.rosters.reader import RosterFileError, check_package, max_upload_bytes
 
 SHEET_TITLE = "月考评"
 FIXED_HEADER = ["任期编号", "村", "姓名", "职务"]
@@ -54,7 +63,6 @@ NOTE_HEADER = "备注"
 TERM, VILLAGE, NAME, POST = range(4)
 FIRST_ITEM = len(FIXED_HEADER)
 HEADER_ROW = 3  # the title, the instructions, then the header
-HEADER_SEARCH_ROWS = 10
 # Written in the workbook's keywords with the division and the month, so an upload for another month is caught.
 MARK = "yanzhen-monthly-scores"
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
@@ -147,62 +155,6 @@ def build_template(
 # -- reading an upload -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    """One reason the file is refused: where (sheet row, column) and why, in Chinese."""
-
-    row: int | None
-    column: int | None  # 0-based
-    header: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.reason
-        where = f"第 {self.row} 行"
-        if self.column is not None:
-            where += f" {get_column_letter(self.column + 1)} 列"
-            if self.header:
-                where += f"“{self.header}”"
-        return f"{where}：{self.reason}"
-
-
-@dataclass
-class ImportOutcome:
-    problems: list[Problem] = field(default_factory=list)
-    saved: int = 0  # the scores saved, or that a dry run would save
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
-
-
-def _blank(cell) -> bool:
-    return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-
-
-def _same(text) -> str:
-    """A header as compared: no whitespace, half-width brackets as the template's full-width ones."""
-    return "".join(str(text or "").split()).replace("(", "（").replace(")", "）")
-
-
-def _shown(value) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 20 else text[:20] + "…"
-
-
-def _term_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _score(value):
     """The cell as the service takes it: an integer, None when blank, else the text (the service says it is
     not an integer; a float such as 3.5 is never rounded)."""
@@ -222,54 +174,6 @@ def _month_mark(workbook) -> date | None:
     return None
 
 
-def _read(content: bytes) -> tuple[date | None, list[tuple[int, tuple]] | None]:
-    """The month the template was made for and the rows from the header down (None: no header found)."""
-    workbook = open_workbook(content)
-    try:
-        marked = _month_mark(workbook)
-        for worksheet in workbook.worksheets:
-            if getattr(worksheet, "sheet_state", "visible") != "visible":
-                continue
-            rows: list[tuple[int, tuple]] | None = None
-            for number, cells in sheet_rows(worksheet):
-                if rows is not None:
-                    rows.append((number, cells))
-                elif number > HEADER_SEARCH_ROWS:
-                    break
-                elif cells and _same(cells[0].value) == FIXED_HEADER[TERM]:
-                    rows = [(number, cells)]
-            if rows is not None:
-                return marked, rows
-        return marked, None
-    finally:
-        workbook.close()
-
-
-def _header_problems(number: int, cells: tuple, expected: list[str]) -> list[Problem]:
-    found = [_same(cell.value) for cell in cells]
-    while found and not found[-1]:
-        found.pop()
-    problems = []
-    for column in range(max(len(expected), len(found))):
-        want = expected[column] if column < len(expected) else ""
-        have = found[column] if column < len(found) else ""
-        if want and _same(want) != have:
-            problems.append(Problem(number, column, "", f"表头应为“{want}”，实为“{have or '空'}”"))
-        elif not want and have:
-            problems.append(Problem(number, column, "", f"多出的列“{have}”，不是本县的月考评项目"))
-    if problems:
-        problems.insert(
-            0,
-            Problem(
-                None,
-                None,
-                "",
-                "表头与本县当前的月考评项目不符（县里可能已调整考评项目），请重新下载模板后填写",
-            ),
-        )
-    return problems
-
-
 def import_scores(
     *, actor, division: Division, month: date, content: bytes, file_name: str, dry_run: bool = False
 ) -> ImportOutcome:
@@ -279,7 +183,7 @@ def import_scores(
     problems = outcome.problems
     try:
         check_package(content, file_name)
-        marked, rows = _read(content)
+        marked, rows = read_rows(content, FIXED_HEADER[TERM], _month_mark)
     except RosterFileError as refused:
         problems.append(Problem(None, None, "", str(refused)))
         return outcome
@@ -309,7 +213,15 @@ def import_scores(
         return outcome
     header = header_of(items)
     header_number, header_cells = rows[0]
-    problems.extend(_header_problems(header_number, header_cells, header))
+    problems.extend(
+        header_problems(
+            header_number,
+            header_cells,
+            header,
+            extra="多出的列“{have}”，不是本县的月考评项目",
+            summary="表头与本县当前的月考评项目不符（县里可能已调整考评项目），请重新下载模板后填写",
+        )
+    )
     if problems:
         return outcome
     note_column = len(header) - 1
