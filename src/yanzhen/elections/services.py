@@ -500,7 +500,7 @@ class Elected:
     votes: int | None = None
 
 
-VillageResults = tuple[Division, date, Sequence[Elected]]
+VillageResults = tuple[Division, date | None, Sequence[Elected]]
 
 
 def _result_errors(
