@@ -35,6 +35,14 @@ def root_division(user: User | None) -> Division | None:
     return Division.objects.filter(code=prefix).first()
 
 
+def county_of_user(user: User | None) -> Division | None:
+    """The county a user works inside (his own, or his township's or village's); None above a county."""
+    prefix = jurisdiction_prefix(user) or ""
+    if len(prefix) < 6:
+        return None
+    return Division.objects.filter(code=prefix[:6], level=Level.COUNTY).first()
+
+
 def children_of(user: User | None, division: Division | None) -> DivisionQuerySet:
     """The children of a division (the provinces for a nationwide user), with the count of their children."""
     queryset = visible_divisions(user)

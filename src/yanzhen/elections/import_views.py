@@ -45,13 +45,10 @@ def _scope(request, pk: int) -> tuple[Election, Division | None]:
 
 def _townships(request, election: Election) -> list[Division]:
     """The townships of the election's county the user may choose (a clerk: his own)."""
-    prefix = jurisdiction_prefix(request.user) or ""
-    found = Division.objects.filter(level=Level.TOWNSHIP, code__startswith=election.county_id).order_by(
-        "code"
+    found = Division.objects.restrict(request.user).filter(
+        level=Level.TOWNSHIP, code__startswith=election.county_id
     )
-    if len(prefix) > len(election.county_id):
-        found = found.filter(code__startswith=prefix[: len(election.county_id) + 3])
-    return list(found)
+    return list(found.order_by("code"))
 
 
 def _township(request, election: Election) -> Division | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.elections.models import ElectionState
-from yanzhen.people.codes import EducationBand, Gender, education_band
+from yanzhen.people.codes import Gender
 from yanzhen.posts.models import PostType
 
 SECRETARY = "secretary"  # 村党组织书记
@@ -29,6 +29,18 @@ YOUNG_AGE = 35  # "at least one member aged 35 or under"
 def committee_post_codes() -> frozenset[str]:
     """The codes of the post types elected at 换届."""
     return frozenset(PostType.objects.filter(COMMITTEE).values_list("code", flat=True))
+
+
+def may_plan(user, county_code: str) -> bool:
+    """Whether the user plans and moves the county's elections: an editor of the county (its organisation
+    department) or above. A township clerk sees the election and works on his villages' slates only."""
+    prefix = jurisdiction_prefix(user)
+    return bool(
+        prefix is not None
+        and user.can_edit
+        and len(prefix) <= len(county_code)
+        and county_code.startswith(prefix)
+    )
 
 
 def state_label(state: str) -> str:
@@ -132,14 +144,3 @@ def _younger_and_better_misses(new: list[Member], before: list[Member]) -> list[
     ):
         misses.append(Miss("better_educated", f"大专及以上占 {new_college}%，换届前 {old_college}%，未提升"))
     return misses
-
-
-def member_on(person, posts: Iterable[str], on: date, education_code: str) -> Member:
-    """A person as the targets read him on a date (education: his highest finished by then)."""
-    return Member(
-        person_id=person.pk,
-        gender=person.gender,
-        age=person.age(on),
-        college=education_band(education_code) == EducationBand.COLLEGE_OR_ABOVE,
-        posts=frozenset(posts),
-    )

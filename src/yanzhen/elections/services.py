@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from yanzhen.candidacies import workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState, NegativeListItem
-from yanzhen.candidacies.rules import check_notice_period, county_code, rules_for
+from yanzhen.candidacies.rules import check_notice_period, rules_for
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today, visible
 from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
@@ -53,6 +53,7 @@ from yanzhen.elections.rules import (
     SECRETARY,
     ReviewState,
     committee_post_codes,
+    may_plan,
     review_state,
     state_label,
 )
@@ -86,7 +87,7 @@ def _check_county_actor(actor, county: Division) -> None:
     if prefix is None or not county.code.startswith(prefix) and not prefix.startswith(county.code):
         raise Http404
     require_editor(actor)
-    if len(prefix) > len(county.code):
+    if not may_plan(actor, county.code):
         raise PermissionDenied
 
 
@@ -931,7 +932,3 @@ def update_handover(
     handover.audit_done, handover.handed_over_on, handover.note = audit_done, handed_over_on, note
     _save(handover, actor)
     return handover
-
-
-def county_of(division: Division) -> str:
-    return county_code(division)

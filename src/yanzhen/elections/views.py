@@ -24,9 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yanzhen.core.api_errors import Conflict
 from yanzhen.core.forms import run_service
 from yanzhen.core.guards import require_editor
-from yanzhen.core.jurisdiction import jurisdiction_prefix
-from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
+from yanzhen.divisions.selectors import county_of_user
 from yanzhen.elections import selectors, services
 from yanzhen.elections.forms import (
     AdvanceForm,
@@ -39,6 +38,7 @@ from yanzhen.elections.forms import (
     WithdrawForm,
 )
 from yanzhen.elections.models import NEXT_STATE, Candidate, ElectionState
+from yanzhen.elections.rules import may_plan
 from yanzhen.people.selectors import filter_townships
 from yanzhen.posts.selectors import village_committee
 
@@ -50,21 +50,6 @@ def state_label(state: str) -> str:
     if state == ElectionState.DONE:
         return _("Election done")
     return str(ElectionState(state).label)
-
-
-def _county_of(user) -> Division | None:
-    """The county a user plans elections for: his own (an administrator of a county or a township works
-    inside one county); None above a county."""
-    prefix = jurisdiction_prefix(user) or ""
-    if len(prefix) < 6:
-        return None
-    return Division.objects.filter(code=prefix[:6], level=Level.COUNTY).first()
-
-
-def may_plan(user, county_code: str) -> bool:
-    """Whether the user may plan and move the county's elections (the county's editors, or above)."""
-    prefix = jurisdiction_prefix(user)
-    return bool(user.can_edit and prefix is not None and len(prefix) <= 6 and county_code.startswith(prefix))
 
 
 def _require_planner(user, county_code: str) -> None:
@@ -114,7 +99,7 @@ def print_url(name: str, election_pk: int, code: str, fallback: str) -> str:
 
 @require_GET
 def election_list(request):
-    county = _county_of(request.user)
+    county = county_of_user(request.user)
     can_create = county is not None and may_plan(request.user, county.code)
     return render(
         request,
@@ -125,7 +110,7 @@ def election_list(request):
 
 @require_http_methods(["GET", "POST"])
 def election_create(request):
-    county = _county_of(request.user)
+    county = county_of_user(request.user)
     if county is None:
         raise Http404
     _require_planner(request.user, county.code)

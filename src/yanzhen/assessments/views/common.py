@@ -28,6 +28,7 @@ from yanzhen.assessments.periods import (
 from yanzhen.core import guards
 from yanzhen.core.views_kit import saved as say_saved
 from yanzhen.divisions.models import Division
+from yanzhen.divisions.selectors import county_of_user
 from yanzhen.people.models import Person
 
 
@@ -141,9 +142,7 @@ def file_response(field_file, content_type: str, title: str):
 
 
 def county_of(user) -> Division | None:
-    if not user.division_id or len(user.division_id) < 6:
-        return None
-    return Division.objects.filter(code=user.division_id[:6]).first()
+    return county_of_user(user)
 
 
 def county_admin(request) -> Division:
