@@ -39,10 +39,19 @@ class Measurement:
     command: str
     note: str = ""
     failed: bool = False  # a run with errors fails whatever its time
+    # The floor: the same work done the cheapest way known (one hand-written SQL, a raw copy, openpyxl reading
+    # the file alone), measured in the same run; `max_ratio` fails a row that costs more times its floor.
+    floor: float | None = None
+    max_ratio: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.floor if self.floor else None
 
     @property
     def verdict(self) -> str:
-        return "pass" if self.seconds <= self.budget and not self.failed else "FAIL"
+        over_floor = self.max_ratio is not None and self.ratio is not None and self.ratio > self.max_ratio
+        return "pass" if self.seconds <= self.budget and not self.failed and not over_floor else "FAIL"
 
 
 def _yanzhen(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -635,6 +644,11 @@ def bench_suite() -> list[Measurement]:
     ]
 
 
+HEADER = "| benchmark | database | measured | budget | floor | ratio | verdict | command | output |"
+SEPARATOR = "|---|---|---|---|---|---|---|---|---|"
+OLD_COLUMNS = 9  # cells of a row of the table before the floor and ratio columns (with the two empty ends)
+
+
 def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
     """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
     ran = {(m.benchmark, m.database) for m in measurements}
@@ -643,9 +657,19 @@ def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
         cells = [cell.strip() for cell in line.split("|")]
         if line.startswith("| ") and not line.startswith("| benchmark") and len(cells) > 3:
             if (cells[1], cells[2]) not in ran:
+                if len(cells) == OLD_COLUMNS:  # written before the floor column: no floor was measured
+                    parts = line.split(" | ")
+                    line = " | ".join(parts[:4] + ["—", "—"] + parts[4:])
                 kept.append(line)
-    head, separator, rows = table.partition("|---|---|---|---|---|---|---|\n")
+    head, separator, rows = table.partition(SEPARATOR + "\n")
     return head + separator + "\n".join(kept + rows.splitlines()) + "\n"
+
+
+def _floor_cells(m: Measurement) -> str:
+    if m.floor is None:
+        return "— | —"
+    limit = f" (at most {m.max_ratio:g}×)" if m.max_ratio is not None else ""
+    return f"{_duration(m.floor, m.floor)} | {m.ratio:.1f}×{limit}"
 
 
 def render(measurements: list[Measurement]) -> str:
@@ -656,13 +680,15 @@ def render(measurements: list[Measurement]) -> str:
         f"Measured {timezone.localdate().isoformat()} on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}).",
         "Each benchmark ran in a fresh database in its own process.",
         "",
-        "| benchmark | database | measured | budget | verdict | command | output |",
-        "|---|---|---|---|---|---|---|",
+        "A row over its budget, or more times its floor than it may be, is a failure of `make bench`.",
+        "",
+        HEADER,
+        SEPARATOR,
     ]
     for m in measurements:
         lines.append(
             f"| {m.benchmark} | {m.database} | {_duration(m.seconds, m.budget)} | {_duration(m.budget, m.budget)} "
-            f"| {m.verdict} | `{m.command}` | {m.note} |"
+            f"| {_floor_cells(m)} | {m.verdict} | `{m.command}` | {m.note} |"
         )
     return "\n".join(lines) + "\n"
 
