@@ -50,7 +50,7 @@ def _dashboard_context(user, division: Division, as_of=None) -> dict:
     people_url = reverse("stats:people") + "?" + query
     sources = result["reserves"]["source"]
     source_keys = {
-        measure.label: measure.key for measure in figures.measures(scope.as_of) if measure.group == "source"
+        measure.label: measure.key for measure in figures.scope_measures(scope) if measure.group == "source"
     }
     chart_data = {
         "pyramid": selectors.pyramid(scope),
@@ -117,7 +117,7 @@ def figure_cards(scope: Scope, result: dict, people_url: str) -> list[dict]:
 
     statuses = {
         measure.label: measure.key
-        for measure in figures.measures(scope.as_of)
+        for measure in figures.scope_measures(scope)
         if measure.group == "political_status"
     }
     return [

@@ -210,6 +210,13 @@ def measures(on: date, sources: list[Source] | None = None) -> list[Measure]:
     return found
 
 
+def scope_measures(scope: Scope) -> list[Measure]:
+    """The measures of the scope's date, with the sources read once per scope."""
+    if "sources" not in scope.cache:
+        scope.cache["sources"] = list(Source.objects.order_by("order", "name"))
+    return measures(scope.as_of, scope.cache["sources"])
+
+
 def find_measure(on: date, group: str, key: str) -> Measure | None:
     if group == "all":
         return Measure("all", "all", "后备力量", Q())
@@ -228,7 +235,7 @@ def pool_counts(scope: Scope, extra: dict | None = None) -> tuple[list[Measure],
     Computed once per scope (again only when new extra conditions are asked for)."""
     cached = scope.cache.get("pool")
     if cached is None or any(name not in cached[1] for name in extra or {}):
-        found = measures(scope.as_of)
+        found = scope_measures(scope)
         conditions = {f"m{index}": measure.condition for index, measure in enumerate(found)}
         conditions.update(extra or {})
         counts = States.of(scope.pool_people(), scope.as_of).count_sql(conditions, age_sum_on=scope.as_of)
@@ -273,56 +280,82 @@ def key_posts() -> list[PostType]:
     return list(PostType.objects.filter(is_key=True).order_by("order", "name"))
 
 
-def key_post_targets(scope: Scope, posts: list[PostType]):
-    """(village, key post) pairs held by a reserve in the pool on the date, for the villages of the scope."""
-    return (
-        CandidacyTarget.objects.filter(
-            candidacy__in=scope.pool(),
-            post_type__in=posts,
-            village_id__in=scope.villages().values("code"),
+def scope_key_posts(scope: Scope) -> list[PostType]:
+    """The key posts, read once per scope."""
+    if "key_posts" not in scope.cache:
+        scope.cache["key_posts"] = key_posts()
+    return scope.cache["key_posts"]
+
+
+def village_count(scope: Scope) -> int:
+    """The 村委会 of the scope, counted once per scope."""
+    if "villages" not in scope.cache:
+        scope.cache["villages"] = scope.villages().count()
+    return scope.cache["villages"]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which key posts the reserves in the pool hold in each village of the scope on the date."""
+
+    posts: list[PostType]
+    held: dict[str, frozenset[int]]  # village code: the ids of the key posts held there
+
+    @property
+    def covered(self) -> list[str]:
+        """The villages that hold a reserve for every key post, in code order."""
+        every = {post.pk for post in self.posts}
+        return sorted(code for code, posts in self.held.items() if every <= posts)
+
+    def villages_holding(self, post: PostType) -> int:
+        return sum(1 for posts in self.held.values() if post.pk in posts)
+
+
+def coverage(scope: Scope) -> Coverage:
+    """The key posts held per village, in one query, once per scope: one row per village with a flag per key
+    post (the villages holding none are not read)."""
+    if "coverage" in scope.cache:
+        return scope.cache["coverage"]
+    posts = scope_key_posts(scope)
+    held: dict[str, frozenset[int]] = {}
+    if posts:
+        flags = {
+            f"p{post.pk}": Max(
+                Case(When(post_type_id=post.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+            )
+            for post in posts
+        }
+        rows = (
+            CandidacyTarget.objects.filter(
+                candidacy__in=scope.pool(),
+                post_type__in=posts,
+                village_id__in=scope.villages().values("code"),
+            )
+            .order_by()
+            .values("village_id")
+            .annotate(**flags)
+            .values_list("village_id", *flags)
         )
-        .values("village_id", "post_type_id")
-        .distinct()
-    )
+        held = {
+            code: frozenset(post.pk for post, flag in zip(posts, values, strict=True) if flag)
+            for code, *values in rows
+        }
+    scope.cache["coverage"] = Coverage(posts, held)
+    return scope.cache["coverage"]
 
 
-def covered_village_codes(scope: Scope, posts: list[PostType] | None = None) -> list[str]:
-    """The villages of the scope that hold a reserve for every key post on the date."""
-    if "covered" in scope.cache:
-        return scope.cache["covered"]
-    posts = key_posts() if posts is None else posts
-    if not posts:
+def covered_village_codes(scope: Scope) -> list[str]:
+    """The villages of the scope that hold a reserve for every key post on the date (all of them when no post
+    is key)."""
+    found = coverage(scope)
+    if not found.posts:
         return list(scope.villages().values_list("code", flat=True))
-    scope.cache["covered"] = list(
-        key_post_targets(scope, posts)
-        .order_by()
-        .values("village_id")
-        .annotate(posts=Count("post_type_id", distinct=True))
-        .filter(posts=len(posts))
-        .values_list("village_id", flat=True)
-    )
-    return scope.cache["covered"]
+    return found.covered
 
 
 def coverage_figures(scope: Scope, villages: int) -> dict:
-    posts = key_posts()
-    targets = key_post_targets(scope, posts)
-    per_post = dict(
-        targets.order_by()
-        .values("post_type_id")
-        .annotate(villages=Count("village_id", distinct=True))
-        .values_list("post_type_id", "villages")
-    )
-    if posts:
-        covered = (
-            targets.order_by()
-            .values("village_id")
-            .annotate(posts=Count("post_type_id", distinct=True))
-            .filter(posts=len(posts))
-            .count()
-        )
-    else:
-        covered = villages
+    found = coverage(scope)
+    covered = len(found.covered) if found.posts else villages
     return {
         "villages": villages,
         "villages_covered": covered,
@@ -330,10 +363,10 @@ def coverage_figures(scope: Scope, villages: int) -> dict:
         "posts": {
             post.name: {
                 "seats": villages,
-                "covered": per_post.get(post.pk, 0),
-                "pct": pct(per_post.get(post.pk, 0), villages),
+                "covered": found.villages_holding(post),
+                "pct": pct(found.villages_holding(post), villages),
             }
-            for post in posts
+            for post in found.posts
         },
     }
 
@@ -400,7 +433,7 @@ def figures_for(scope: Scope) -> dict:
 
 
 def _figures_for(scope: Scope) -> dict:
-    villages = scope.villages().count()
+    villages = village_count(scope)
     return {
         "division": scope.division.code,
         "division_name": scope.division.name,

@@ -320,13 +320,10 @@ class VillageRow:
 
 def village_rows(scope: Scope, covered: bool | None = None) -> list[VillageRow]:
     """The 村委会 of the scope with the key posts their reserves in the pool hold and miss."""
-    posts = figures.key_posts()
+    found = figures.coverage(scope)
+    posts = found.posts
     names = {post.pk: post.name for post in posts}
-    held: dict[str, set[int]] = {}
-    for village_code, post_id in figures.key_post_targets(scope, posts).values_list(
-        "village_id", "post_type_id"
-    ):
-        held.setdefault(village_code, set()).add(post_id)
+    held = found.held
     reserves = dict(
         scope.pool()
         .order_by()

@@ -131,7 +131,7 @@ def uncovered_villages(context: Context, rows: bool) -> WarningResult:
     rule = str(_("A 村委会 where some key post has no reserve in the pool (一村一职一备)."))
     if not rows:
         scope = context.scope
-        count = scope.villages().count() - len(figures.covered_village_codes(scope))
+        count = figures.village_count(scope) - len(figures.covered_village_codes(scope))
         return WarningResult("uncovered-villages", title, rule, count)
     villages = selectors.village_rows(context.scope, covered=False)
     return WarningResult(
