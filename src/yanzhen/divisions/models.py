@@ -29,13 +29,17 @@ class Industry(VocabularyEntry):
         verbose_name_plural = _("industries")
 
 
+# 行政村: the 村委会 (and units like one, where farms count).
+ADMINISTRATIVE_VILLAGE = models.Q(kind__in=[UnitKind.VILLAGE_COMMITTEE, UnitKind.VILLAGE_LIKE])
+
+
 class DivisionQuerySet(ScopedQuerySet):
     def villages(self) -> DivisionQuerySet:
         return self.filter(level=Level.VILLAGE)
 
     def administrative_villages(self) -> DivisionQuerySet:
         """行政村: the 村委会 (and units like one, where farms count)."""
-        return self.filter(kind__in=[UnitKind.VILLAGE_COMMITTEE, UnitKind.VILLAGE_LIKE])
+        return self.filter(ADMINISTRATIVE_VILLAGE)
 
     def under(self, code: str) -> DivisionQuerySet:
         return self.filter(code__startswith=code)
