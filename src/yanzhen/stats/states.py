@@ -199,14 +199,12 @@ current AS (
 ),
 current_education AS (
     SELECT r.{person_id} AS person_id, MIN(r.{education}) AS education
-    FROM {records_table} r
-    WHERE r.{person_id} IN (SELECT {id_} FROM current)
-        AND EXISTS (SELECT 1 FROM {educations} e WHERE e.{id_} = r.{id_})
+    FROM ids JOIN {records_table} r ON r.{person_id} = ids.{person_id}
+    WHERE r.{id_} IN (SELECT e.{id_} FROM {educations} e)
     GROUP BY r.{person_id}
 ),
 with_education_history AS (
-    SELECT DISTINCT e.{person_id} AS person_id FROM {educations} e
-    WHERE e.{person_id} IN (SELECT {id_} FROM current)
+    SELECT DISTINCT e.{person_id} AS person_id FROM ids JOIN {educations} e ON e.{person_id} = ids.{person_id}
 )
 SELECT {selected},
     CASE WHEN highest.person_id IS NULL THEN s.{q("highest_education")} ELSE highest.education END
