@@ -31,7 +31,7 @@ from yanzhen.core.model_fields import (
     person_field,
     village_field,
 )
-from yanzhen.core.models import VocabularyEntry
+from yanzhen.core.models import ScopedModel, VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -154,7 +154,7 @@ class CandidateStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("election", "Withdrawn")  # 退出
 
 
-class Candidate(models.Model):
+class Candidate(ScopedModel):
     """One person standing for one seat of a village's new committee (初步人选). `also_chair`: the secretary's
     candidate stands for the chair's seat too (一肩挑)."""
 
@@ -181,8 +181,6 @@ class Candidate(models.Model):
     created_by = actor_field()
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("election candidate")
         verbose_name_plural = _("election candidates")
@@ -199,7 +197,7 @@ class Candidate(models.Model):
         return f"{self.person} {self.post_type}"
 
 
-class ReviewReply(models.Model):
+class ReviewReply(ScopedModel):
     """One department's reply on one candidate in the joint review: 通过, or 不通过 with the reason (and the
     items of the negative list it found)."""
 
@@ -220,8 +218,6 @@ class ReviewReply(models.Model):
     created_by = actor_field()
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("review reply")
         verbose_name_plural = _("review replies")
@@ -235,7 +231,7 @@ class ReviewReply(models.Model):
         return f"{self.candidate} {self.department}"
 
 
-class SlateNotice(models.Model):
+class SlateNotice(ScopedModel):
     """The 公示 of a village's slate before the vote (the pipeline's working-day rule)."""
 
     jurisdiction_path = "village__code"
@@ -248,8 +244,6 @@ class SlateNotice(models.Model):
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("slate notice")
@@ -264,7 +258,7 @@ class SlateNotice(models.Model):
         return f"{self.village} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
 
 
-class Result(models.Model):
+class Result(ScopedModel):
     """Who was elected to which seat of a village, on which day; the new term it opened."""
 
     jurisdiction_path = "village__code"
@@ -280,8 +274,6 @@ class Result(models.Model):
     created_by = actor_field()
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("election result")
         verbose_name_plural = _("election results")
@@ -292,7 +284,7 @@ class Result(models.Model):
         return f"{self.person} {self.seat}"
 
 
-class Handover(models.Model):
+class Handover(ScopedModel):
     """离任交接 an outgoing secretary or chair owes after the results: the economic responsibility audit
     (经济责任审计) and the handover date."""
 
@@ -308,8 +300,6 @@ class Handover(models.Model):
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("handover")

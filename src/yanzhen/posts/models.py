@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import end_after_start, person_field
+from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -42,7 +43,7 @@ class PostType(models.Model):
         return self.name
 
 
-class Seat(models.Model):
+class Seat(ScopedModel):
     jurisdiction_path = "village__code"
 
     village = models.ForeignKey(
@@ -53,8 +54,6 @@ class Seat(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     history = HistoricalRecords()
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seat")
