@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_key, end_after_start, optional_link, person_field
-from yanzhen.core.models import CountySettings, ScopedModel
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -113,7 +113,7 @@ class CountyRules(CountySettings):
         verbose_name_plural = _("county rules of the pipeline")
 
 
-class PublicNotice(ScopedModel):
+class PublicNotice(models.Model):
     """One 公示 of a township: the candidacies it lists, its period and the signature of the notice."""
 
     jurisdiction_path = "township__code"
@@ -127,6 +127,8 @@ class PublicNotice(ScopedModel):
     issuer = NormalisedCharField(_("issued by"), max_length=100)
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("public notice")
@@ -372,7 +374,7 @@ class Objection(models.Model):
         return self.resolved_on is not None
 
 
-class Document(ScopedModel):
+class Document(models.Model):
     """A scanned paper of the candidacy (推荐表, 考察材料 ...); type and size limited by core.uploads.DOCUMENT_RULES."""
 
     candidacy = _candidacy_record("documents")
@@ -382,6 +384,8 @@ class Document(ScopedModel):
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
     jurisdiction_path = "candidacy__village__code"
 
     class Meta:

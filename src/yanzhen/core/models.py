@@ -1,8 +1,5 @@
 """Append-only audit log of security events (登录、失败、锁定、导出、查看完整身份证号 ...), and the abstract
-models other apps build on: a record scoped by jurisdiction, an entry of a configurable vocabulary, the
-settings of one county."""
-
-from typing import ClassVar
+models other apps build on: an entry of a configurable vocabulary, the settings of one county."""
 
 from django.conf import settings
 from django.db import models
@@ -122,26 +119,15 @@ class VocabularyEntry(models.Model):
         return self.name
 
 
-class ScopedModel(models.Model):
-    """A record that belongs to a place: `jurisdiction_path` is the lookup that reaches its division code, and
-    `objects.restrict(user)` keeps the records inside the user's jurisdiction (`core.jurisdiction`). A model
-    with a queryset of its own (a subclass of `ScopedQuerySet`) declares its manager itself."""
-
-    jurisdiction_path: ClassVar[str]
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-
-class CountySettings(ScopedModel):
+class CountySettings(models.Model):
     """What one county (县委组织部) sets: one row per county, keyed by it (`model_fields.county_key`). While a
     county has saved none, the app's defaults apply (an unsaved row)."""
 
     jurisdiction_path = "county__code"
 
     county_id: str
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True

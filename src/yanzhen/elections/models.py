@@ -31,7 +31,7 @@ from yanzhen.core.model_fields import (
     person_field,
     village_field,
 )
-from yanzhen.core.models import ScopedModel, VocabularyEntry
+from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -154,7 +154,7 @@ class CandidateStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("election", "Withdrawn")  # 退出
 
 
-class Candidate(ScopedModel):
+class Candidate(models.Model):
     """One person standing for one seat of a village's new committee (初步人选). `also_chair`: the secretary's
     candidate stands for the chair's seat too (一肩挑)."""
 
@@ -181,6 +181,8 @@ class Candidate(ScopedModel):
     created_by = actor_field()
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("election candidate")
         verbose_name_plural = _("election candidates")
@@ -197,7 +199,7 @@ class Candidate(ScopedModel):
         return f"{self.person} {self.post_type}"
 
 
-class ReviewReply(ScopedModel):
+class ReviewReply(models.Model):
     """One department's reply on one candidate in the joint review: 通过, or 不通过 with the reason (and the
     items of the negative list it found)."""
 
@@ -218,6 +220,8 @@ class ReviewReply(ScopedModel):
     created_by = actor_field()
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("review reply")
         verbose_name_plural = _("review replies")
@@ -231,7 +235,7 @@ class ReviewReply(ScopedModel):
         return f"{self.candidate} {self.department}"
 
 
-class SlateNotice(ScopedModel):
+class SlateNotice(models.Model):
     """The 公示 of a village's slate before the vote (the pipeline's working-day rule)."""
 
     jurisdiction_path = "village__code"
@@ -244,6 +248,8 @@ class SlateNotice(ScopedModel):
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("slate notice")
@@ -258,7 +264,7 @@ class SlateNotice(ScopedModel):
         return f"{self.village} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
 
 
-class Result(ScopedModel):
+class Result(models.Model):
     """Who was elected to which seat of a village, on which day; the new term it opened."""
 
     jurisdiction_path = "village__code"
@@ -274,6 +280,8 @@ class Result(ScopedModel):
     created_by = actor_field()
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("election result")
         verbose_name_plural = _("election results")
@@ -284,7 +292,7 @@ class Result(ScopedModel):
         return f"{self.person} {self.seat}"
 
 
-class Handover(ScopedModel):
+class Handover(models.Model):
     """离任交接 an outgoing secretary or chair owes after the results: the economic responsibility audit
     (经济责任审计) and the handover date."""
 
@@ -300,6 +308,8 @@ class Handover(ScopedModel):
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
     note = NormalisedCharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("handover")

@@ -15,13 +15,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_key, optional_link, person_field
-from yanzhen.core.models import CountySettings, ScopedModel
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import EducationBand, Gender
 
 
-class VillageDemand(ScopedModel):
+class VillageDemand(models.Model):
     """村级需求清单: the posts of a village that need reserves and the profile it wants."""
 
     jurisdiction_path = "village__code"
@@ -58,6 +59,8 @@ class VillageDemand(ScopedModel):
     updated_by = actor_field(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[posts, skills, industries], excluded_fields=["updated_at"])
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("village demand list")
@@ -135,7 +138,7 @@ class PlanState(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
-class PlacementPlan(ScopedModel):
+class PlacementPlan(models.Model):
     """An optimal assignment of a township's or a county's reserves to hosts or mentors, kept for approval.
     `greedy_score` is what the best-pair-first rule would have reached on the same data, for comparison."""
 
@@ -164,6 +167,8 @@ class PlacementPlan(ScopedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("placement plan")
         verbose_name_plural = _("placement plans")
@@ -173,7 +178,7 @@ class PlacementPlan(ScopedModel):
         return f"{self.division} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
 
 
-class PlacementRow(ScopedModel):
+class PlacementRow(models.Model):
     """One reserve of a plan with the host village or the mentor chosen for him, the score and its parts
     (a list of [label, points]). The record written on approval is linked back."""
 
@@ -189,6 +194,8 @@ class PlacementRow(ScopedModel):
     parts = models.JSONField(_("parts of the score"), default=list)
     secondment = optional_link("cultivation.Secondment", _("secondment"))
     mentorship = optional_link("cultivation.Mentorship", _("mentorship"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement row")

@@ -17,7 +17,6 @@ from simple_history.models import HistoricalRecords
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import end_after_start, person_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -43,7 +42,7 @@ class PostType(models.Model):
         return self.name
 
 
-class Seat(ScopedModel):
+class Seat(models.Model):
     jurisdiction_path = "village__code"
 
     village = models.ForeignKey(
@@ -54,6 +53,8 @@ class Seat(ScopedModel):
     )
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seat")

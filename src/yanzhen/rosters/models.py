@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import NormalisedCharField
 
 
@@ -26,7 +26,7 @@ class ImportKind(models.TextChoices):
     LRMX = "lrmx", _("Cadre form (lrmx)")
 
 
-class ImportRun(ScopedModel):
+class ImportRun(models.Model):
     """One successful import: one audited event."""
 
     jurisdiction_path = "division__code"
@@ -45,6 +45,8 @@ class ImportRun(ScopedModel):
     persons_updated = models.PositiveIntegerField(_("persons updated"), default=0)
     candidacies_created = models.PositiveIntegerField(_("candidacies created"), default=0)
     candidacies_updated = models.PositiveIntegerField(_("candidacies updated"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

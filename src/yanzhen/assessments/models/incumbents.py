@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.assessments.models.reserves import GRADE_NAMES, Grade, Proposal, ProposalState, one_pending
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_field, person_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 # -- incumbents (在职村干部): monthly scoring (月考评) and the yearly 双述双评 -----------------------------------
@@ -25,7 +25,7 @@ def _term_field(related_name: str) -> models.ForeignKey:
     )
 
 
-class IncumbentScoreItem(ScopedModel):
+class IncumbentScoreItem(models.Model):
     """One item of the monthly scoring of incumbents, set per county; a county's items sum to 100
     (enforced by `incumbents.save_score_items`)."""
 
@@ -38,6 +38,8 @@ class IncumbentScoreItem(ScopedModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monthly scoring item")
@@ -54,7 +56,7 @@ class IncumbentScoreItem(ScopedModel):
         return f"{self.name}（{self.points}）"
 
 
-class MonthlyScore(ScopedModel):
+class MonthlyScore(models.Model):
     """月考评: the score of one incumbent's term for one month. `items` keeps what was scored as it was then
     (item name, its points and the score), so changing the county's items later leaves the past intact."""
 
@@ -67,6 +69,8 @@ class MonthlyScore(ScopedModel):
     note = NormalisedCharField(_("note"), max_length=500, blank=True)
     scored_by = actor_field(_("scored by"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monthly score")
@@ -81,7 +85,7 @@ class MonthlyScore(ScopedModel):
         return f"{self.term} {self.month:%Y-%m} {self.total}"
 
 
-class AnnualReview(ScopedModel):
+class AnnualReview(models.Model):
     """双述双评: once a year the incumbent reports to the villagers (述职) and they rate him (评议):
     满意 / 基本满意 / 不满意. `satisfaction` is the share (%) of 满意 and 基本满意 among all ratings."""
 
@@ -97,6 +101,8 @@ class AnnualReview(ScopedModel):
     reviewed_on = models.DateField(_("reviewed on"))
     recorded_by = actor_field(_("recorded by"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("annual review")
@@ -118,7 +124,7 @@ def grade_at_or_below(grade: str, floor: str) -> bool:
     return GRADE_ORDER.index(Grade(grade)) >= GRADE_ORDER.index(Grade(floor))
 
 
-class IncumbentRule(ScopedModel):
+class IncumbentRule(models.Model):
     """A county's rule on incumbents' monthly grades (seed 001: 及时调整不胜任、不称职村干部), e.g. "two
     consecutive months graded 不称职 → an adjustment proposal". Evaluated by `incumbent_rules` with the same
     chain machinery (`chains`) as the reserves' rules of seed 000. Never deleted, only switched off, so the
@@ -137,6 +143,8 @@ class IncumbentRule(ScopedModel):
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rule on incumbents' monthly grades")
@@ -183,6 +191,8 @@ class AdjustmentProposal(Proposal):
     first_month = models.DateField(_("first month of the streak"))
     last_month = models.DateField(_("last month of the streak"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta(Proposal.Meta):
         verbose_name = _("adjustment proposal")

@@ -27,7 +27,7 @@ from yanzhen.core.model_fields import (
     optional_link,
     person_field,
 )
-from yanzhen.core.models import CountySettings, ScopedModel
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -132,7 +132,7 @@ class AssessmentSettings(CountySettings):
         }
 
 
-class SelfServiceLink(ScopedModel):
+class SelfServiceLink(models.Model):
     """Ties a reserve's login (role "reserve", division = his village) to his own archive, so that he can
     submit his reports himself. Kept here rather than on the user: accounts knows nothing of people."""
 
@@ -151,6 +151,8 @@ class SelfServiceLink(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("self-service link")
         verbose_name_plural = _("self-service links")
@@ -164,7 +166,7 @@ class ReportChannel(models.TextChoices):
     CLERK = "clerk", _("Entered by a clerk")  # 代为录入
 
 
-class SemiannualReport(ScopedModel):
+class SemiannualReport(models.Model):
     """思想工作汇报: every reserve reports to the village party branch every half year (seed 000)."""
 
     jurisdiction_path = "person__village__code"
@@ -182,6 +184,8 @@ class SemiannualReport(ScopedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = NormalisedTextField(_("review comment"), blank=True, max_length=LONG_TEXT_MAX)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("semiannual report")
@@ -204,7 +208,7 @@ class SemiannualReport(ScopedModel):
         return self.reviewed_at is not None
 
 
-class Assessment(ScopedModel):
+class Assessment(models.Model):
     """考核 of one reserve for one period: the grade decides the rules; scores on the four dimensions give a
     weighted total by the county's weights at the time of saving."""
 
@@ -249,6 +253,8 @@ class Assessment(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -292,7 +298,7 @@ PROPOSAL_STATE_NAMES = {
 }
 
 
-class Proposal(ScopedModel):
+class Proposal(models.Model):
     """What a rule proposes and a clerk decides (removal from the pool, adjustment of an incumbent): the
     basis in words, the state, the decision and, when its basis no longer holds, the withdrawal."""
 
@@ -340,13 +346,15 @@ class RemovalProposal(Proposal):
     checkup = optional_link("Checkup", _("check-up"), related_name="removal_proposals")
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta(Proposal.Meta):
         verbose_name = _("removal proposal")
         verbose_name_plural = _("removal proposals")
         constraints = [one_pending(["candidacy", "basis"], "removal_proposal_one_pending_per_basis")]
 
 
-class NoticeBoardEntry(ScopedModel):
+class NoticeBoardEntry(models.Model):
     """Two consecutive 优秀: the reserve is a key-cultivation object and is introduced on the village notice
     board (村务公开栏) before the election. `flag_set_by_rule` remembers whether the rule, not a clerk,
     turned key cultivation on, so that only then does the rule turn it off when its basis disappears."""
@@ -368,6 +376,8 @@ class NoticeBoardEntry(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notice board entry")
@@ -433,7 +443,7 @@ CONCLUSION_NAMES = {
 }
 
 
-class Checkup(ScopedModel):
+class Checkup(models.Model):
     """One reserve's check-up in a campaign, on the four dimensions, with a conclusion."""
 
     jurisdiction_path = "person__village__code"
@@ -451,6 +461,8 @@ class Checkup(ScopedModel):
     filled_on = models.DateField(_("date"))
     filled_by = actor_field(_("filled by"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("check-up")
@@ -478,7 +490,7 @@ LEVEL_NAMES = {
 }
 
 
-class Commendation(ScopedModel):
+class Commendation(models.Model):
     """表彰奖励: a title such as 担当作为好支书, at county, township or village level."""
 
     jurisdiction_path = "person__village__code"
@@ -494,6 +506,8 @@ class Commendation(ScopedModel):
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commendation")

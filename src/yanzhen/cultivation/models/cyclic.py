@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, optional_link, person_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.cultivation.models.common import OrganisedQuerySet
 
@@ -82,7 +82,7 @@ class CyclicRound(models.Model):
         return f"{self.programme} · {self.number}"
 
 
-class PracticeAssignment(ScopedModel):
+class PracticeAssignment(models.Model):
     """One trainee's practice assignment of a round: the task, the result he hands in, and the judgement
     at the next round (`judged_at`; empty for the last round, judged at the end of the programme)."""
 
@@ -103,6 +103,8 @@ class PracticeAssignment(ScopedModel):
         CyclicRound, _("judged at round"), on_delete=models.PROTECT, related_name="judged_assignments"
     )
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice assignment")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 from yanzhen.people.codes import Degree, Education
 
@@ -31,7 +31,7 @@ class StudyState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class DegreeStudy(ScopedModel):
+class DegreeStudy(models.Model):
     """A reserve studying for a higher education while he works (在职). Graduation adds an education record
     to his archive."""
 
@@ -58,6 +58,8 @@ class DegreeStudy(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("degree study")
         verbose_name_plural = _("degree studies")
@@ -68,7 +70,7 @@ class DegreeStudy(ScopedModel):
         return f"{self.person} · {self.school}"
 
 
-class GrowthPlan(ScopedModel):
+class GrowthPlan(models.Model):
     """One reserve's growth plan."""
 
     jurisdiction_path = "person__village__code"
@@ -81,6 +83,8 @@ class GrowthPlan(ScopedModel):
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan")
@@ -112,7 +116,7 @@ LINK_FIELDS = {
 }
 
 
-class GrowthPlanItem(ScopedModel):
+class GrowthPlanItem(models.Model):
     """One planned step. At most one link is set, the one its kind names (LINK_FIELDS)."""
 
     jurisdiction_path = "plan__person__village__code"
@@ -133,6 +137,8 @@ class GrowthPlanItem(ScopedModel):
     secondment = optional_link("cultivation.Secondment", _("secondment"))
     degree_study = optional_link("cultivation.DegreeStudy", _("degree study"))
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth plan item")

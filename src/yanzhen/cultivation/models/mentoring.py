@@ -18,7 +18,6 @@ from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, end_after_start, optional_link, person_field
-from yanzhen.core.models import ScopedModel
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -34,7 +33,7 @@ class Pairing(models.TextChoices):
     MANY_TO_ONE = "1+N", _("1+N (several mentors)")
 
 
-class Mentor(ScopedModel):
+class Mentor(models.Model):
     """Someone who guides reserves. `division` is where he serves (a township or a village): its
     jurisdiction sees and pairs him."""
 
@@ -57,6 +56,8 @@ class Mentor(ScopedModel):
     notes = NormalisedTextField(_("notes"), blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[skills, industries])
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentor")
@@ -122,7 +123,7 @@ class GuidanceForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class GuidanceSession(ScopedModel):
+class GuidanceSession(models.Model):
     """One entry of the guidance log: which mentor, when, how, about what."""
 
     jurisdiction_path = "mentorship__mentee__village__code"
@@ -138,6 +139,8 @@ class GuidanceSession(ScopedModel):
     recorded_by = actor_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guidance session")
