@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from yanzhen.core.guards import today
 from yanzhen.core.models import AuditAction, AuditEvent
 from yanzhen.cultivation import services
 from yanzhen.cultivation.models import (
@@ -148,6 +149,31 @@ def test_mentorship_page_shows_the_cap_message(client_for):
     assert Mentorship.objects.count() == 1
     other = make_person("丙", village=DASHUIKENG_VILLAGE)
     assert page.get(f"/cultivation/mentorships/new/?mentee={other.pk}").status_code == 404
+
+
+def test_mentorship_end_page_asks_then_ends_on_the_day_given(client_for):
+    clerk = actor("huamachi")
+    mentor = services.create_mentor(
+        actor=clerk, kind="former_secretary", name="唐老汉", division=Division.objects.get(code=HUAMACHI)
+    )
+    mentorship = services.create_mentorship(
+        actor=clerk, mentee=make_person("甲"), mentors=[mentor], start=date(2024, 1, 1)
+    )
+    page = client_for("huamachi")
+    url = f"/cultivation/mentorships/{mentorship.pk}/end/"
+    response = page.get(url)
+    assert response.status_code == 200
+    assert response.context["form"].initial == {"end": today()}
+    assert response.context["confirm"] == "结束甲的结对帮带？此操作不可撤销。"
+    response = page.post(url, {"end": "2023-12-31", "note": ""})
+    assert response.status_code == 400
+    assert "结束日期不能早于开始日期 2024-01-01" in response.content.decode()
+    assert Mentorship.objects.get(pk=mentorship.pk).end is None
+    response = page.post(url, {"end": "2024-06-30", "note": "外出务工"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/cultivation/mentorships/{mentorship.pk}/"
+    mentorship.refresh_from_db()
+    assert (mentorship.end, mentorship.end_note) == (date(2024, 6, 30), "外出务工")
 
 
 def test_growth_plan_page_and_archive_include(client_for):

@@ -265,6 +265,26 @@ def grid_worker():
     return PostType.objects.get(code="grid_worker")
 
 
+def test_practice_end_page_ends_the_post_on_the_day_given(persona, client_for):
+    practice = services.assign_practice_post(
+        actor=persona("huamachi"),
+        person=make_person("甲"),
+        post_type=grid_worker(),
+        duties="负责第三网格的信息采集",
+        start=date(2024, 3, 1),
+    )
+    page = client_for("huamachi")
+    url = f"/cultivation/practice-posts/{practice.pk}/end/"
+    response = page.get(url)
+    assert response.status_code == 200
+    assert response.context["confirm"] == "结束甲的实岗锻炼？此操作不可撤销。"
+    response = page.post(url, {"end": "2024-08-31", "note": "期满"})
+    assert response.status_code == 302
+    assert response["Location"] == "/cultivation/practice-posts/"
+    practice.refresh_from_db()
+    assert (practice.end, practice.term.end) == (date(2024, 8, 31), date(2024, 9, 1))
+
+
 def test_practice_post_opens_a_seat_and_term_through_the_posts_app(persona):
     clerk = persona("huamachi")
     someone = make_person()

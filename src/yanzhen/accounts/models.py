@@ -203,8 +203,6 @@ class SecurityPolicy(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("security policy")
         verbose_name_plural = _("security policies")

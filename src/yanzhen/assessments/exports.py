@@ -20,7 +20,7 @@ from yanzhen.assessments.views.common import (
 )
 from yanzhen.core import audit, guards, xlsx
 from yanzhen.core.exports_xlsx import table_workbook
-from yanzhen.core.listing import selected_ids
+from yanzhen.core.listing import only_selected, selected_ids
 from yanzhen.core.models import AuditAction
 
 ASSESSMENT_HEADER = [
@@ -120,7 +120,11 @@ def assessments_export(request):
     chosen = selected_ids(request)
     listed = lists.ASSESSMENTS.order(
         request,
-        lists.only_selected(selectors.assessment_rows(request.user, period, division_code(division)), chosen),
+        only_selected(
+            selectors.assessment_rows(request.user, period, division_code(division)),
+            chosen,
+            lambda row: row.person.pk,
+        ),
     )
     for row in listed:
         assessment = row.assessment
@@ -154,7 +158,7 @@ def overdue_export(request):
     overdue = selectors.overdue_reports(request.user, period, today, division_code(division))
     rows = [
         _place(row.person) + [period.name, row.due_on.isoformat(), (today - row.due_on).days]
-        for row in lists.OVERDUE.order(request, lists.only_selected(overdue, chosen))
+        for row in lists.OVERDUE.order(request, only_selected(overdue, chosen, lambda row: row.person.pk))
     ]
     return OVERDUE_REPORTS.send_for_period(
         request, period, division=division, chosen=chosen, header=OVERDUE_HEADER, rows=rows

@@ -60,14 +60,6 @@ OVERDUE = ListSpec(
 )
 
 
-def only_selected(rows, chosen: list[int]):
-    """The rows of the ticked people (`selected=<person id>`), all rows when none is ticked."""
-    if not chosen:
-        return rows
-    wanted = set(chosen)
-    return [row for row in rows if row.person.pk in wanted]
-
-
 # `incumbents.selectors.annual_reviews` (双述双评), by default the latest year first.
 ANNUAL_REVIEWS = ListSpec(
     sorts={
@@ -89,14 +81,6 @@ ANALYSIS = ListSpec(
         "low_months": lambda row: row.low_months,
     },
 )
-
-
-def only_selected_terms(rows, chosen: list[int]):
-    """Analysis rows of the ticked terms (`selected=<term id>`), all rows when none is ticked."""
-    if not chosen:
-        return rows
-    wanted = set(chosen)
-    return [row for row in rows if row.term.pk in wanted]
 
 
 # `selectors.proposals` (出库建议) and `incumbents.selectors.adjustment_proposals` (调整建议).

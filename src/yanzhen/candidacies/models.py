@@ -108,8 +108,6 @@ class CountyRules(CountySettings):
     supervision_phone = NormalisedCharField(_("supervision phone"), max_length=40, blank=True)
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("county rules of the pipeline")
         verbose_name_plural = _("county rules of the pipeline")

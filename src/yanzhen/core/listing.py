@@ -64,6 +64,15 @@ def selected_ids(request, param: str = SELECTED_PARAM) -> list[int]:
     return ids
 
 
+def only_selected(rows: list, chosen: list[int], id_of: Callable[[Any], int]) -> list:
+    """The rows computed in Python whose id (`id_of(row)`) is among the ticked ones (`selected_ids`), all
+    rows when none is ticked."""
+    if not chosen:
+        return rows
+    wanted = set(chosen)
+    return [row for row in rows if id_of(row) in wanted]
+
+
 @dataclass(frozen=True)
 class ListSpec:
     """What a list allows: its sortable columns, the default sort, the page sizes."""

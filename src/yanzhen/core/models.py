@@ -127,6 +127,8 @@ class CountySettings(models.Model):
 
     county_id: str
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         abstract = True
 

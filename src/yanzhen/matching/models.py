@@ -121,8 +121,6 @@ class MatchingWeights(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("matching weights of a county")
         verbose_name_plural = _("matching weights of counties")

@@ -18,7 +18,7 @@ from yanzhen.candidacies.models import Readiness
 from yanzhen.core import versioning, xlsx
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import require_editor, today
-from yanzhen.core.listing import ListSpec, selected_ids
+from yanzhen.core.listing import ListSpec, only_selected, selected_ids
 from yanzhen.core.views_kit import edit_form, export_response, saved
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division, Industry
@@ -174,12 +174,6 @@ SUPPLY_LIST = ListSpec(
 )
 
 
-def _only_selected(request, rows):
-    """The rows of the ticked people (`selected=<person id>`), all rows when none is ticked."""
-    chosen = set(selected_ids(request))
-    return [row for row in rows if row.reserve.person_id in chosen] if chosen else rows
-
-
 @require_GET
 def supply(request):
     """人才供给清单: the pool with what each reserve brings."""
@@ -235,7 +229,12 @@ def supply_export(request):
     take exports out of the system (as for the person list)."""
     require_editor(request.user)
     _form, filters = _supply_filters(request)
-    rows = SUPPLY_LIST.order(request, _only_selected(request, selectors.supply(request.user, filters)))
+    rows = SUPPLY_LIST.order(
+        request,
+        only_selected(
+            selectors.supply(request.user, filters), selected_ids(request), lambda row: row.reserve.person_id
+        ),
+    )
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("人才供给清单")
     xlsx.append(sheet, SUPPLY_HEADER)

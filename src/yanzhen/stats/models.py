@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import county_key
 from yanzhen.core.models import CountySettings
 
@@ -36,8 +35,6 @@ class WarningThresholds(CountySettings):
         help_text=_("A committee whose average age is over this is a warning."),
     )
     history = HistoricalRecords()
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("warning thresholds")

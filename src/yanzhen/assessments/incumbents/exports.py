@@ -19,7 +19,7 @@ from yanzhen.assessments.views.common import (
     period_from_query,
 )
 from yanzhen.core import guards
-from yanzhen.core.listing import selected_ids
+from yanzhen.core.listing import only_selected, selected_ids
 
 REVIEW_HEADER = [
     "乡镇",
@@ -100,7 +100,7 @@ def analysis_export(request):
     rows = []
     chosen = selected_ids(request)
     analysis = selectors.half_year_analysis(request.user, period, division_code(division))
-    for row in lists.ANALYSIS.order(request, lists.only_selected_terms(analysis, chosen)):
+    for row in lists.ANALYSIS.order(request, only_selected(analysis, chosen, lambda row: row.term.pk)):
         values = _term_place(row.term)
         for cell in row.months:
             values += [cell.total, GRADE_NAMES[Grade(cell.grade)] if cell.grade else None]

@@ -38,7 +38,7 @@ from yanzhen.assessments.views.common import (
     errors_page,
     int_or_none,
     list_page,
-    period_choices,
+    period_list_page,
     reader_division,
     reader_period,
     require_reader,
@@ -444,14 +444,14 @@ def analysis(request):
     listing = lists.ANALYSIS.page(
         request, selectors.half_year_analysis(request.user, period, division_code(division))
     )
-    return list_page(
+    return period_list_page(
         request,
         "assessments/incumbent_analysis.html",
         division,
-        period=period,
-        periods=period_choices(division, halves_only=True),
+        period,
+        listing,
+        halves_only=True,
         months=months,
-        listing=listing,
         rows=listing.rows,
         can_export=request.user.can_edit,
         bulk_actions=lists.export_selected(request.user.can_edit, "assessments:incumbent-analysis-export"),

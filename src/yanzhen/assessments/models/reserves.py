@@ -108,8 +108,6 @@ class AssessmentSettings(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("assessment settings of a county")
         verbose_name_plural = _("assessment settings of counties")

@@ -27,9 +27,9 @@ from yanzhen.assessments.views.common import (
     announces_fired_rules,
     breadcrumb_of,
     division_code,
-    list_page,
     period_choices,
     period_from_query,
+    period_list_page,
     person_from_query,
     reader_division,
     reader_period,
@@ -48,14 +48,13 @@ def assessment_list(request):
     division, period = reader_period(request)
     rows = selectors.assessment_rows(request.user, period, division_code(division))
     listing = lists.ASSESSMENTS.page(request, rows)
-    return list_page(
+    return period_list_page(
         request,
         "assessments/assessment_list.html",
         division,
-        period=period,
-        periods=period_choices(division),
+        period,
+        listing,
         rows=rows,
-        listing=listing,
         bulk_actions=lists.export_selected(request.user.can_edit, "assessments:export"),
         counts=[(Grade(grade).label, count) for grade, count in selectors.grade_counts(rows).items()],
         assessed=sum(1 for row in rows if row.assessment is not None),

@@ -128,6 +128,28 @@ def list_page(request, template: str, division: Division | None, *, status: int 
     )
 
 
+def period_list_page(
+    request,
+    template: str,
+    division: Division | None,
+    period: Period,
+    listing,
+    *,
+    halves_only: bool = False,
+    **context,
+):
+    """A list of one period narrowed to a division (`list_page`): the period, its chooser and the listing."""
+    return list_page(
+        request,
+        template,
+        division,
+        period=period,
+        periods=period_choices(division, halves_only=halves_only),
+        listing=listing,
+        **context,
+    )
+
+
 def file_response(field_file, content_type: str, title: str):
     if not field_file:
         raise Http404

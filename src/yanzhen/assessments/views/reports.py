@@ -26,8 +26,7 @@ from yanzhen.assessments.periods import Period, half_containing, last_finished_p
 from yanzhen.assessments.views.common import (
     division_code,
     file_response,
-    list_page,
-    period_choices,
+    period_list_page,
     person_from_query,
     reader_period,
     require_reader,
@@ -45,13 +44,13 @@ from yanzhen.people.models import Person
 def report_list(request):
     division, period = reader_period(request, halves_only=True)
     listing = lists.REPORTS.page(request, selectors.reports(request.user, period, division_code(division)))
-    return list_page(
+    return period_list_page(
         request,
         "assessments/report_list.html",
         division,
-        period=period,
-        periods=period_choices(division, halves_only=True),
-        listing=listing,
+        period,
+        listing,
+        halves_only=True,
         reports=listing.rows,
         due_on=rules.report_due_on(period, rules.settings_for(division_code(division))),
     )
@@ -63,13 +62,13 @@ def overdue(request):
     listing = lists.OVERDUE.page(
         request, selectors.overdue_reports(request.user, period, guards.today(), division_code(division))
     )
-    return list_page(
+    return period_list_page(
         request,
         "assessments/overdue.html",
         division,
-        period=period,
-        periods=period_choices(division, halves_only=True),
-        listing=listing,
+        period,
+        listing,
+        halves_only=True,
         rows=listing.rows,
         bulk_actions=lists.export_selected(
             rules.may_enter_report(request.user), "assessments:overdue-export"

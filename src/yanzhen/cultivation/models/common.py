@@ -63,8 +63,6 @@ class CultivationRules(CountySettings):
     )
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("cultivation rules of a county")
         verbose_name_plural = _("cultivation rules of counties")

@@ -16,7 +16,7 @@ from yanzhen.core import versioning
 from yanzhen.core.forms import add_service_errors, run_service
 from yanzhen.core.guards import today
 from yanzhen.cultivation import selectors, services
-from yanzhen.cultivation.forms import RulesForm
+from yanzhen.cultivation.forms import EndForm, RulesForm
 from yanzhen.cultivation.models import CultivationRules
 from yanzhen.divisions.models import Division
 
@@ -66,6 +66,15 @@ def submit(request, form, call, *, to, **page):
         else:
             return saved(request, *(to(result) if callable(to) else to))
     return form_page(request, form, **page)
+
+
+def end_page(request, end, *, to, title: str, cancel: str, confirm: str):
+    """The page that ends a record (a mentorship, a practice post) on a day, today unless the user picks
+    another, after the question `confirm`: `end` is the service, called with the day and the note (`submit`)."""
+    form = EndForm(request.POST or None, initial={"end": today()})
+    return submit(
+        request, form, lambda: end(**form.cleaned_data), to=to, title=title, cancel=cancel, confirm=confirm
+    )
 
 
 def run(form, call) -> bool:

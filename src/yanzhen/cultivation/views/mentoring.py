@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.core.guards import require_editor, today
 from yanzhen.cultivation import selectors, services
-from yanzhen.cultivation.forms import EndForm, GuidanceSessionForm, MentorForm, MentorshipForm
-from yanzhen.cultivation.views.common import run, saved, submit
+from yanzhen.cultivation.forms import GuidanceSessionForm, MentorForm, MentorshipForm
+from yanzhen.cultivation.views.common import end_page, run, saved, submit
 
 
 @require_GET
@@ -109,11 +111,9 @@ def mentorship_detail(request, pk: int):
 def mentorship_end(request, pk: int):
     mentorship = selectors.get_mentorship(request.user, pk)
     require_editor(request.user)
-    form = EndForm(request.POST or None, initial={"end": today()})
-    return submit(
+    return end_page(
         request,
-        form,
-        lambda: services.end_mentorship(actor=request.user, mentorship=mentorship, **form.cleaned_data),
+        partial(services.end_mentorship, actor=request.user, mentorship=mentorship),
         to=("cultivation:mentorship-detail", mentorship.pk),
         title=_("End the mentorship of %(name)s") % {"name": mentorship.mentee.name},
         cancel="cultivation:mentorship-list",

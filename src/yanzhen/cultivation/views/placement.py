@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yanzhen.core import versioning
 from yanzhen.core.guards import require_editor, today
 from yanzhen.cultivation import selectors, services
-from yanzhen.cultivation.forms import EndForm, EvaluationForm, PracticePostForm, ReportForm, SecondmentForm
+from yanzhen.cultivation.forms import EvaluationForm, PracticePostForm, ReportForm, SecondmentForm
 from yanzhen.cultivation.models import Secondment, SecondmentKind
-from yanzhen.cultivation.views.common import submit
+from yanzhen.cultivation.views.common import end_page, submit
 
 
 @require_GET
@@ -155,13 +157,9 @@ def practice_create(request):
 def practice_end(request, pk: int):
     practice_post = selectors.get_practice_post(request.user, pk)
     require_editor(request.user)
-    form = EndForm(request.POST or None, initial={"end": today()})
-    return submit(
+    return end_page(
         request,
-        form,
-        lambda: services.end_practice_post(
-            actor=request.user, practice_post=practice_post, **form.cleaned_data
-        ),
+        partial(services.end_practice_post, actor=request.user, practice_post=practice_post),
         to=("cultivation:practice-list",),
         title=_("End the practice post of %(name)s") % {"name": practice_post.person.name},
         cancel="cultivation:practice-list",
