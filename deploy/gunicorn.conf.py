@@ -27,8 +27,6 @@ worker_class = "sync"
 # nginx waits a little longer (proxy_read_timeout 130s), so gunicorn's timeout is the one that ends a stuck request.
 timeout = int(os.environ.get("YANZHEN_GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-# Requests come from nginx, which does not keep connections to the app open (its default HTTP/1.0 upstream).
-keepalive = 2
 
 # A worker is replaced after this many requests (with jitter, not all at once): bounds slow memory growth.
 max_requests = 2000
