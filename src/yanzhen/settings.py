@@ -144,8 +144,18 @@ TEMPLATES = [
 FORM_RENDERER = "yanzhen.core.form_rendering.BootstrapRenderer"
 
 _database_url = _setting("YANZHEN_DATABASE_URL")
+# YANZHEN_PGBOUNCER=1: the URL names a pgbouncer in transaction mode (docs/deployment.md). A server-side cursor
+# (QuerySet.iterator() outside a transaction: the backup's dump, exports) would not survive the pooler handing
+# the next statement to another server connection, so Django reads those with client-side cursors. Prepared
+# statements, the other thing transaction pooling breaks, Django's psycopg backend already leaves off.
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=60,
+            disable_server_side_cursors=_setting("YANZHEN_PGBOUNCER", "0") == "1",
+        )
+    }
 else:
     DATABASES = {
         "default": {

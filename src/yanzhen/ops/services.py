@@ -36,6 +36,7 @@ from yanzhen.ops.archive import (
     media_members,
     read_verified,
 )
+from yanzhen.ops.rotation import Retention, prune
 
 KEYS_NOTE = "身份证号、手机号在 data.json 中为密文；解密所需的 YANZHEN_FIELD_KEYS 不在备份中，须另行保管。"
 
@@ -47,6 +48,8 @@ class BackupResult:
     size: int
     counts: dict[str, int]
     media_files: int
+    # Older archives the rotation deleted (`--keep-daily` …), oldest first.
+    removed: list[str]
 
 
 @dataclass
@@ -107,11 +110,15 @@ def _media_files(root: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def create_backup(*, output: Path | None = None, progress: Progress | None = None) -> BackupResult:
+def create_backup(
+    *, output: Path | None = None, progress: Progress | None = None, retention: Retention | None = None
+) -> BackupResult:
     """Writes the archive: the rows first, then the uploads (a file a dumped row names was saved before the
     row, so it is there when the directory is read), the signed manifest last. The file appears under its
     name only once complete, readable by its owner only: it holds names and family data in clear.
-    `progress` hears the rows dumped, then the files packed (data.json and each upload)."""
+    `progress` hears the rows dumped, then the files packed (data.json and each upload). With a `retention`,
+    the older archives of the same directory that it lets go are deleted once the new one is complete
+    (ops.rotation), and the audit row names them."""
     database.require_migrated()
     output = (output or default_output()).absolute()
     media_root = Path(settings.MEDIA_ROOT).absolute()
@@ -151,7 +158,8 @@ def create_backup(*, output: Path | None = None, progress: Progress | None = Non
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    result = BackupResult(output, file_sha256(output), output.stat().st_size, counts, len(media))
+    removed = prune(output.parent, retention, keep=output) if retention is not None else []
+    result = BackupResult(output, file_sha256(output), output.stat().st_size, counts, len(media), removed)
     _record_console(
         AuditAction.EXPORT,
         "backup",
@@ -160,6 +168,7 @@ def create_backup(*, output: Path | None = None, progress: Progress | None = Non
         counts,
         result.media_files,
         sha256=result.sha256,
+        removed=removed,
     )
     return result
 
