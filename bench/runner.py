@@ -771,7 +771,8 @@ def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
     """The new table with the rows of the benchmarks that did not run this time (`--only`) kept."""
     ran = {(m.benchmark, m.database) for m in measurements}
     kept = []
-    for line in existing.splitlines():
+    notes = existing.find(NOTES)
+    for line in (existing[:notes] if notes >= 0 else existing).splitlines():
         cells = [cell.strip() for cell in line.split("|")]
         if line.startswith("| ") and not line.startswith("| benchmark") and len(cells) > 3:
             if (cells[1], cells[2]) not in ran:
@@ -781,6 +782,15 @@ def merge(existing: str, table: str, measurements: list[Measurement]) -> str:
                 kept.append(line)
     head, separator, rows = table.partition(SEPARATOR + "\n")
     return head + separator + "\n".join(kept + rows.splitlines()) + "\n"
+
+
+NOTES = "\n## "  # the sections written by hand after the table (profiles, findings): kept by every run
+
+
+def notes_of(existing: str) -> str:
+    """The hand-written sections after the table of an existing file ("" when there are none)."""
+    start = existing.find(NOTES)
+    return existing[start:] if start >= 0 else ""
 
 
 def _floor_cells(m: Measurement) -> str:
@@ -884,7 +894,8 @@ def main() -> int:
     table = render(measurements)
     print(table)
     if args.write:
-        if args.only and args.write.exists():
-            table = merge(args.write.read_text(encoding="utf-8"), table, measurements)
-        args.write.write_text(table, encoding="utf-8")
+        existing = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        if args.only and existing:
+            table = merge(existing, table, measurements)
+        args.write.write_text(table + notes_of(existing), encoding="utf-8")
     return 0 if all(m.verdict == "pass" for m in measurements) else 1
