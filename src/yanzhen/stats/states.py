@@ -204,7 +204,8 @@ current_education AS (
     GROUP BY r.{person_id}
 ),
 with_education_history AS (
-    SELECT DISTINCT e.{person_id} AS person_id FROM ids JOIN {educations} e ON e.{person_id} = ids.{person_id}
+    SELECT ids.{person_id} AS person_id FROM ids
+    WHERE EXISTS (SELECT 1 FROM {educations} e WHERE e.{person_id} = ids.{person_id})
 )
 SELECT {selected},
     CASE WHEN highest.person_id IS NULL THEN s.{q("highest_education")} ELSE highest.education END
