@@ -465,6 +465,7 @@ MATRIX = {
     ),
     "stats:villages": row(f"/statistics/villages/?division={V}&covered=0", 302, 200, 200, 404, 200, 200, 404),
     "stats:warnings": row("/statistics/warnings/", 302, 200, 200, 200, 200, 200, 200),
+    "stats:warning-cards": row("/statistics/warning-cards/", 302, 200, 200, 200, 200, 200, 200),
     "stats:warning": row(
         f"/statistics/warnings/uncovered-villages/?division={V}", 302, 200, 200, 404, 200, 200, 404
     ),

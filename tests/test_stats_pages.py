@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 from io import BytesIO
 
@@ -100,6 +101,22 @@ def test_warnings(world, client_for, persona):
     detail_page = client.get(f"/statistics/warnings/uncovered-villages/?division={TOWNSHIP}")
     assert detail_page.status_code == 200 and "缺：" in detail_page.content.decode()
     assert client.get("/statistics/warnings/nonsense/").status_code == 404
+
+
+def test_the_dashboard_loads_its_warning_cards_after_its_figures(world, client_for):
+    client = client_for("county")
+    page = client.get(f"/statistics/?division={TOWNSHIP}").content.decode()
+    assert f'hx-get="/statistics/warning-cards/?division={TOWNSHIP}" hx-trigger="load"' in page
+    assert "data-warning=" not in page  # no warning is counted before the figures are sent
+    cards = client.get(f"/statistics/warning-cards/?division={TOWNSHIP}").content.decode()
+    counts = dict(re.findall(r'data-warning="([a-z-]+)" href="[^"]+">(\d+)<', cards))
+    assert counts["uncovered-villages"] == "20" and counts["old-committees"] == "1"
+    assert counts["ageing-secretaries"] == "0"
+    home = client_for("huamachi").get("/").content.decode()
+    assert f'hx-get="/statistics/warning-cards/?division={TOWNSHIP}"' in home
+    # Another township's clerk, and another county, cannot count this township's warnings.
+    assert client_for("dashuikeng").get(f"/statistics/warning-cards/?division={TOWNSHIP}").status_code == 404
+    assert client_for("outsider").get(f"/statistics/warning-cards/?division={TOWNSHIP}").status_code == 404
 
 
 def test_thresholds_are_per_county_and_for_administrators(world, client_for):

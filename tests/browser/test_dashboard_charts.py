@@ -41,7 +41,11 @@ def test_the_trend_and_education_charts(browser, live_server, world, size):
     page.wait_for_url(f"{live_server.url}/")
     page.wait_for_function("() => window.echarts && document.querySelector('#chart-education canvas')")
     found = page.evaluate(OPTIONS)
+    # The warning cards arrive after the figures, in place of their placeholder.
+    page.locator('#stats-warnings [data-warning="uncovered-villages"]').wait_for()
+    cards = page.locator("#stats-warnings [data-warning]").count()
     context.close()
+    assert cards >= 5
     assert found["axes"] == ["在库（人）", "流动（人）"]
     assert found["series"] == [
         ["在库", "line", 0],

@@ -1,5 +1,6 @@
 """What the dashboard shows (the stats app's selector of a whole page): the figures as cards, the table of
-the division's children, the series of the charts and the warnings of today. The stats dashboard page and the
+the division's children and the series of the charts (the warnings of today are loaded after the page, from
+`stats:warning-cards`). The stats dashboard page and the
 home page (`core.views.home`) both read it from here."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.holidays import calendar
 from yanzhen.holidays.services import may_edit_schedule
-from yanzhen.stats import figures, selectors, warnings
+from yanzhen.stats import figures, selectors
 from yanzhen.stats.figures import Scope
 from yanzhen.stats.states import tuned
 
@@ -33,7 +34,7 @@ def breadcrumb(user, division: Division) -> list[Division]:
 
 def dashboard_context(user, division: Division, as_of=None) -> dict:
     """What the dashboard shows for a division on a date: the figures, the table of its children, the
-    series of the charts (as JSON for dashboard.js) and the warnings of today."""
+    series of the charts (as JSON for dashboard.js)."""
     with tuned():
         return _dashboard_context(user, division, as_of)
 
@@ -82,7 +83,6 @@ def _dashboard_context(user, division: Division, as_of=None) -> dict:
         "children_are_villages": division.level == Level.TOWNSHIP,
         "chart_data": chart_data,
         "query": query,
-        "warnings": warnings.summary(user, division, scope=scope),
         "stats_breadcrumb": breadcrumb(user, division),
         "holiday_schedule": holiday_schedule_warning(user),
         "village_coverage": (

@@ -143,6 +143,18 @@ def warning_list(request, scope: Scope):
 
 @require_GET
 @scoped
+def warning_cards(request, scope: Scope):
+    """The warnings of today as the dashboard's cards, loaded by the dashboard after its figures (HTMX), so a
+    province's dashboard answers with its figures first."""
+    return render(
+        request,
+        "stats/_warning_cards.html",
+        {"division": scope.division, "warnings": warnings.summary(request.user, scope.division)},
+    )
+
+
+@require_GET
+@scoped
 def warning_detail(request, scope: Scope, slug: str):
     result = warnings.detail(request.user, scope.division, slug)
     if result is None:
