@@ -29,10 +29,12 @@ def get_division(user: User | None, code: str) -> Division:
 
 
 def root_division(user: User | None) -> Division | None:
+    """The division a user's jurisdiction starts at: his own (read through the user, so the page header's
+    `user.division` is not read a second time); None for the operator above every division."""
     prefix = jurisdiction_prefix(user)
     if not prefix:
         return None
-    return Division.objects.filter(code=prefix).first()
+    return user.division
 
 
 def county_of_user(user: User | None) -> Division | None:
