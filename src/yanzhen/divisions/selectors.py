@@ -32,7 +32,7 @@ def root_division(user: User | None) -> Division | None:
     """The division a user's jurisdiction starts at: his own (read through the user, so the page header's
     `user.division` is not read a second time); None for the operator above every division."""
     prefix = jurisdiction_prefix(user)
-    if not prefix:
+    if not prefix or user is None:
         return None
     return user.division
 

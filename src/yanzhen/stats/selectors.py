@@ -335,7 +335,7 @@ def village_rows(scope: Scope, covered: bool | None = None) -> list[VillageRow]:
     townships = Division.objects.in_bulk({village.code[:9] for village in villages})
     rows = []
     for village in villages:
-        mine = held.get(village.code, set())
+        mine = held.get(village.code, frozenset())
         row = VillageRow(
             village,
             townships.get(village.code[:9]),
