@@ -443,6 +443,33 @@ def _stats_rows(dataset: StatsDataset, written: dict, how: str, filling: float, 
         "county": f"stats for the county {county}",
         "dashboard": f"dashboard page (首页) of the province {province}",
     }
+    page_labels = {
+        "list_filter": (
+            f"person list of province {province}, first page: filters 35–50, college, women",
+            0.15,
+        ),
+        "list_name": (f"person list of province {province}, first page: search a name", 0.15),
+        "list_pinyin": (f"person list of province {province}, first page: search pinyin", 0.15),
+        "list_id_tail": (
+            f"person list of province {province}, first page: search the last 4 ID digits",
+            0.15,
+        ),
+        "warnings": (f"warnings of province {province}: every count (the dashboard's cards)", 1.0),
+    }
+    if dataset.cached:  # the province-size dataset only
+        for key, (label, budget) in page_labels.items():
+            entry = figures["pages"][key]
+            rows.append(
+                Measurement(
+                    label,
+                    "PostgreSQL",
+                    entry["seconds"],
+                    budget,
+                    f"GET {entry['url']}",
+                    f"province administrator; median of {STATS_RUNS} warm requests (cold {entry['cold'] * 1000:.0f} ms); "
+                    f"{entry['queries']} queries",
+                )
+            )
     for key, label in labels.items():
         entry = figures[key]
         too_many = key == "dashboard" and dataset.queries is not None and entry["queries"] > dataset.queries
@@ -546,7 +573,40 @@ def _stats_measure(province: str, county: str) -> dict:
             "queries": len(captured.captured_queries),
             "reserves": compute(None, code, day)["reserves"]["total"],
         }
+    results["pages"] = _province_pages(client, province)
     return results
+
+
+def _province_pages(client, province: str) -> dict:
+    """The province administrator's person list (first page: a filter, a name, a pinyin and an ID-tail
+    search) and the warning cards of the province, each the median of STATS_RUNS warm requests."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yanzhen.people.models import Person
+
+    tail = Person.objects.filter(village_id__startswith=province).values_list("id_number_masked", flat=True)[
+        0
+    ][-4:]
+    pages = {
+        "list_filter": "/people/?age_band=35_to_50&education_band=college_or_above&gender=2",
+        "list_name": "/people/?q=王建",
+        "list_pinyin": "/people/?q=wang",
+        "list_id_tail": f"/people/?q={tail}",
+        "warnings": f"/statistics/warning-cards/?division={province}",
+    }
+    found = {}
+    for key, url in pages.items():
+
+        def get(url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        cold, warm = _timed(get)
+        with CaptureQueriesContext(connection) as captured:
+            get()
+        found[key] = {"url": url, "seconds": warm, "cold": cold, "queries": len(captured.captured_queries)}
+    return found
 
 
 def stats_worker(step: str, data: Path, province: str, county: str) -> int:
