@@ -585,7 +585,7 @@ def _province_pages(client, province: str) -> dict:
 
     from yanzhen.people.models import Person
 
-    tail = Person.objects.filter(village_id__startswith=province).values_list("id_number_masked", flat=True)[
+    tail = Person.objects.filter(village__code__startswith=province).values_list("id_number_masked", flat=True)[
         0
     ][-4:]
     pages = {
