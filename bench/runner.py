@@ -361,6 +361,10 @@ def _restore_or_generate(dataset: StatsDataset, env: dict, data: Path) -> tuple[
             check=True,
             capture_output=True,
         )
+        # A dump holds no planner statistics: gather them, as after the generation.
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-qc", "ANALYZE"], check=True
+        )
         return json.loads(counts.read_text()), f"restored from {dump}"
     _yanzhen(env, "migrate", "--noinput", "-v0")
     worker = [sys.executable, "-m", "bench", "--data", str(data), "--stats-province", dataset.province]
@@ -585,9 +589,9 @@ def _province_pages(client, province: str) -> dict:
 
     from yanzhen.people.models import Person
 
-    tail = Person.objects.filter(village__code__startswith=province).values_list("id_number_masked", flat=True)[
-        0
-    ][-4:]
+    tail = Person.objects.filter(village__code__startswith=province).values_list(
+        "id_number_masked", flat=True
+    )[0][-4:]
     pages = {
         "list_filter": "/people/?age_band=35_to_50&education_band=college_or_above&gender=2",
         "list_name": "/people/?q=王建",

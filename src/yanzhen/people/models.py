@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -55,6 +56,10 @@ class Skill(VocabularyEntry):
 
 class PersonQuerySet(ScopedQuerySet):
     pass
+
+
+# How many trailing characters of an ID number the search box matches through an index.
+ID_TAIL_LENGTH = 4
 
 
 class Person(models.Model):
@@ -147,6 +152,9 @@ class Person(models.Model):
                 ],
                 name="person_list",
             ),
+            # The search by the last four characters of an ID number (people.selectors.search_condition):
+            # an index on them, so a province's hundreds of thousands are not read to find a few.
+            models.Index(Right("id_number_masked", ID_TAIL_LENGTH), name="person_id_tail"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,8 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core import crypto
@@ -21,7 +23,7 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, EducationBand
 from yanzhen.people.idcard import IdNumberError, parse_id_number
-from yanzhen.people.models import Person, PersonQuerySet
+from yanzhen.people.models import ID_TAIL_LENGTH, Person, PersonQuerySet
 
 
 class AgeBand(models.TextChoices):
@@ -109,6 +111,8 @@ def search_condition(q: str) -> Q | None:
         return None
     upper = q.upper()
     if ID_TAIL.match(upper):
+        if len(upper) == ID_TAIL_LENGTH:  # the indexed expression (people.models, person_id_tail)
+            return Q(Exact(Right("id_number_masked", ID_TAIL_LENGTH), upper))
         return Q(id_number_masked__endswith=upper)
     condition = Q(name__contains=q) | Q(
         village_id__in=Division.objects.filter(level=Level.VILLAGE, name__contains=q).values("code")
