@@ -41,50 +41,66 @@ def _batch_size(fields: list[Field], objects: Sequence[Model], connection) -> in
     return max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objects)))
 
 
+def _fields(model: type[Model], objects: Sequence[Model], connection) -> tuple[list[Field], bool] | None:
+    """The columns to write and whether the objects carry their own primary key; None when `insert` leaves
+    them to `bulk_create` (some with a key and some without, or a model it does not take)."""
+    pk = model._meta.pk
+    assert pk is not None
+    for obj in objects:
+        if obj.pk is None:
+            obj.pk = pk.get_pk_value_on_save(obj)  # a default of the field's (a UUID), as bulk_create does
+    with_pk = {obj.pk is not None for obj in objects}
+    if len(with_pk) > 1:
+        return None
+    own_keys = with_pk == {True}
+    fields: list[Field] = [
+        field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "generated", False) and (field is not pk or own_keys)
+    ]
+    return (fields, own_keys) if _plain(model, fields, connection) else None
+
+
+def _parameters(batch: Sequence[Model], fields: list[Field], connection) -> list[Any]:
+    """The values of a batch, row after row, as the insert compiler prepares them: each field's `pre_save`
+    (adding) and `get_db_prep_save`."""
+    converters = [(field.pre_save, field.get_db_prep_save) for field in fields]
+    params: list[Any] = []
+    for obj in batch:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        params += [prepare(pre_save(obj, True), connection) for pre_save, prepare in converters]
+    if any(hasattr(value, "resolve_expression") for value in params):
+        raise TypeError("insert() takes values, not expressions: use bulk_create")
+    return params
+
+
 def insert(objects: Sequence[Model]) -> None:
     """Insert `objects` (all of one model, none saved yet) as `bulk_create` does, faster; their primary
     keys are set."""
     if not objects:
         return
     model = type(objects[0])
-    opts = model._meta
-    pk = opts.pk
-    assert pk is not None
     database = router.db_for_write(model)
     connection = connections[database]
-    for obj in objects:
-        if obj.pk is None:
-            obj.pk = pk.get_pk_value_on_save(obj)  # a default of the field's (a UUID), as bulk_create does
-    # The primary key is the database's when it has no value yet (every object of a batch alike).
-    with_pk = [obj.pk is not None for obj in objects]
-    fields: list[Field] = [
-        field
-        for field in opts.concrete_fields
-        if not getattr(field, "generated", False) and (field is not pk or all(with_pk))
-    ]
-    if (any(with_pk) and not all(with_pk)) or not _plain(model, fields, connection):
+    found = _fields(model, objects, connection)
+    if found is None:
         model._default_manager.db_manager(database).bulk_create(objects, batch_size=BATCH)
         return
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-    returning, returning_params = connection.ops.return_insert_columns([pk])
+    fields, own_keys = found
+    ops: Any = connection.ops  # the stubs know not every backend operation used here
+    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
+    returning, returning_params = ops.return_insert_columns([model._meta.pk])
     size = _batch_size(fields, objects, connection)
     placeholders = ["%s"] * len(fields)
-    converters = [(field.pre_save, field.get_db_prep_save) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
-            params: list[Any] = []
-            for obj in batch:
-                obj._prepare_related_fields_for_save(operation_name="bulk_create")
-                params += [prepare(pre_save(obj, True), connection) for pre_save, prepare in converters]
-            if any(hasattr(value, "resolve_expression") for value in params):
-                raise TypeError("insert() takes values, not expressions: use bulk_create")
-            values = connection.ops.bulk_insert_sql(fields, [placeholders] * len(batch))
+            params = _parameters(batch, fields, connection)
+            values = ops.bulk_insert_sql(fields, [placeholders] * len(batch))
             cursor.execute(f"{head}{values} {returning}", (*params, *returning_params))
-            returned = connection.ops.fetch_returned_insert_rows(cursor)
-            for obj, row in zip(batch, returned, strict=True):
-                if not all(with_pk):
+            for obj, row in zip(batch, ops.fetch_returned_insert_rows(cursor), strict=True):
+                if not own_keys:
                     obj.pk = row[0]
                 obj._state.adding = False
                 obj._state.db = database
