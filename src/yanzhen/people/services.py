@@ -8,6 +8,7 @@ import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -117,6 +118,7 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else ""
 
 
+@lru_cache(maxsize=20_000)  # a roster repeats names (张伟, 王芳 ...): each is converted once
 def pinyin_of(name: str) -> tuple[str, str]:
     # Imported here: pypinyin's phrase dictionary takes half a second to load, which every console command
     # (and every app server's start) would pay.

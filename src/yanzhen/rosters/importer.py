@@ -11,7 +11,8 @@
    reason in Chinese (results.py). `dry_run` stops here too, with the counts the import would have.
 4. Otherwise one transaction writes in bulk: persons (bulk insert/update plus their field history, m2m
    snapshots included), education records, in-pool candidacies (candidacies.pool_import), one ImportRun and
-   one audit event. Each history row names the actor and the import ("花名册导入 <sha256[:12]>").
+   one audit event. The inserts and their history rows go through `core.bulk` (what `bulk_create` and
+   simple-history's `bulk_history_create` write, without the insert compiler's cost per value). Each history row names the actor and the import ("花名册导入 <sha256[:12]>").
    Importing the same file again finds nothing to change and writes no history.
 
 `actor` None is the console operator (`yanzhen import-roster` without --user): no jurisdiction limit.
