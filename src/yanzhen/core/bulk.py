@@ -4,9 +4,10 @@ Django's `bulk_create` builds each value's SQL through the insert compiler (a pl
 per field per row), which costs more than the database itself when 10,000 people of 27 columns, their
 history and their candidacies go in at once (the roster import, issue 17). `insert` writes the same rows:
 each field's own `pre_save` (so `auto_now` and the normalised text fields do what a save does) and
-`get_db_prep_save`, the same multi-row `INSERT ... RETURNING` per batch as `bulk_create`, and the primary keys
-set on the objects. It takes plain models only: no expressions as values, no multi-table inheritance, no
-custom placeholders; anything else goes to `bulk_create` unchanged.
+`get_db_prep_save`, the same statement per batch as `bulk_create` (rows of placeholders, or on PostgreSQL
+one array per column through UNNEST) returning the primary keys, which are set on the objects. It takes
+plain models only: no expressions as values, no multi-table inheritance, no custom placeholders; anything
+else goes to `bulk_create` unchanged.
 
 `insert_with_history` adds the simple-history rows as `HistoryManager.bulk_history_create` builds them (the
 history type, user, change reason and date of each, every tracked field), inserted the same way.
@@ -61,17 +62,41 @@ def _fields(model: type[Model], objects: Sequence[Model], connection) -> tuple[l
     return (fields, own_keys) if _plain(model, fields, connection) else None
 
 
-def _parameters(batch: Sequence[Model], fields: list[Field], connection) -> list[Any]:
-    """The values of a batch, row after row, as the insert compiler prepares them: each field's `pre_save`
-    (adding) and `get_db_prep_save`."""
+def _rows(batch: Sequence[Model], fields: list[Field], connection) -> list[list[Any]]:
+    """The values of a batch, a row per object, as the insert compiler prepares them: each field's
+    `pre_save` (adding) and `get_db_prep_save`."""
     converters = [(field.pre_save, field.get_db_prep_save) for field in fields]
-    params: list[Any] = []
+    rows = []
     for obj in batch:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        params += [prepare(pre_save(obj, True), connection) for pre_save, prepare in converters]
-    if any(hasattr(value, "resolve_expression") for value in params):
+        rows.append([prepare(pre_save(obj, True), connection) for pre_save, prepare in converters])
+    if any(hasattr(value, "resolve_expression") for row in rows for value in row):
         raise TypeError("insert() takes values, not expressions: use bulk_create")
-    return params
+    return rows
+
+
+def _unnest(fields: list[Field], connection) -> list[str] | None:
+    """On PostgreSQL, the typed arrays that carry a batch one column each (`INSERT ... SELECT * FROM
+    UNNEST(...)`), as Django's own compiler does for bulk_create: the server plans one short statement
+    instead of one with a placeholder per value. None elsewhere, or for a type that is not unnested."""
+    if connection.vendor != "postgresql" or any(
+        (field.target_field if field.is_relation else field).get_internal_type() not in connection.data_types
+        for field in fields
+    ):
+        return None
+    from django.db.backends.postgresql.compiler import InsertUnnest
+
+    return InsertUnnest([f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields])
+
+
+def _values(
+    fields: list[Field], rows: list[list[Any]], unnest: list[str] | None, ops
+) -> tuple[str, list[Any]]:
+    """The VALUES (or UNNEST) part of a batch's statement, and its parameters."""
+    if unnest is not None and len(rows) > 1:
+        return ops.bulk_insert_sql(fields, unnest), [list(column) for column in zip(*rows, strict=True)]
+    placeholders = ["%s"] * len(fields)
+    return ops.bulk_insert_sql(fields, [placeholders] * len(rows)), [value for row in rows for value in row]
 
 
 def insert(objects: Sequence[Model]) -> None:
@@ -92,12 +117,11 @@ def insert(objects: Sequence[Model]) -> None:
     head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
     returning, returning_params = ops.return_insert_columns([model._meta.pk])
     size = _batch_size(fields, objects, connection)
-    placeholders = ["%s"] * len(fields)
+    unnest = _unnest(fields, connection)
     with connection.cursor() as cursor:
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
-            params = _parameters(batch, fields, connection)
-            values = ops.bulk_insert_sql(fields, [placeholders] * len(batch))
+            values, params = _values(fields, _rows(batch, fields, connection), unnest, ops)
             cursor.execute(f"{head}{values} {returning}", (*params, *returning_params))
             for obj, row in zip(batch, ops.fetch_returned_insert_rows(cursor), strict=True):
                 if not own_keys:
