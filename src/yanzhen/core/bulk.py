@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object
@@ -118,7 +118,8 @@ def insert(objects: Sequence[Model]) -> None:
     returning, returning_params = ops.return_insert_columns([model._meta.pk])
     size = _batch_size(fields, objects, connection)
     unnest = _unnest(fields, connection)
-    with connection.cursor() as cursor:
+    # All the batches or none, as bulk_create (inside a caller's transaction this adds nothing).
+    with transaction.atomic(using=database, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
             values, params = _values(fields, _rows(batch, fields, connection), unnest, ops)
