@@ -79,14 +79,16 @@ def _unnest(fields: list[Field], connection) -> list[str] | None:
     """On PostgreSQL, the typed arrays that carry a batch one column each (`INSERT ... SELECT * FROM
     UNNEST(...)`), as Django's own compiler does for bulk_create: the server plans one short statement
     instead of one with a placeholder per value. None elsewhere, or for a type that is not unnested."""
-    if connection.vendor != "postgresql" or any(
-        (field.target_field if field.is_relation else field).get_internal_type() not in connection.data_types
-        for field in fields
-    ):
+    if connection.vendor != "postgresql":
+        return None
+    stored = [getattr(field, "target_field", field) if field.is_relation else field for field in fields]
+    types = [field.db_type(connection) for field in fields]
+    if None in types or any(field.get_internal_type() not in connection.data_types for field in stored):
         return None
     from django.db.backends.postgresql.compiler import InsertUnnest
 
-    return InsertUnnest([f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields])
+    # Without the length or precision, as Django does: varchar[], not varchar(50)[] (no truncation).
+    return InsertUnnest([f"(%s)::{str(db_type).split('(')[0]}[]" for db_type in types])
 
 
 def _values(
