@@ -16,6 +16,7 @@ from django.http import Http404
 
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState, CandidacyTarget
 from yanzhen.candidacies.workflow import check_access, past_date_error, place_errors, taken_post
+from yanzhen.core import bulk
 from yanzhen.core.guards import raise_errors, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
@@ -66,21 +67,17 @@ def import_many_into_pool(
         )
         for entry in entries
     ]
-    Candidacy.objects.bulk_create(candidacies, batch_size=500)
-    Candidacy.history.bulk_history_create(
-        candidacies, batch_size=500, default_user=actor, default_change_reason=change_reason
-    )
-    CandidacyTarget.objects.bulk_create(
-        (
+    bulk.insert_with_history(candidacies, user=actor, change_reason=change_reason)
+    bulk.insert(
+        [
             CandidacyTarget(candidacy=candidacy, post_type=post, person=entry.person, village=entry.village)
             for candidacy, entry in zip(candidacies, entries, strict=True)
             for post in entry.post_types
-        ),
-        batch_size=1000,
+        ]
     )
     data = _import_data(import_run)
-    CandidacyEvent.objects.bulk_create(
-        (
+    bulk.insert(
+        [
             CandidacyEvent(
                 candidacy=candidacy,
                 from_state="",
@@ -91,8 +88,7 @@ def import_many_into_pool(
                 data={**data, "targets": [post.code for post in entry.post_types]},
             )
             for candidacy, entry in zip(candidacies, entries, strict=True)
-        ),
-        batch_size=1000,
+        ]
     )
     return candidacies
 
@@ -112,11 +108,9 @@ def amend_imported_pool(
     if dated:
         changed = [amendment.candidacy for amendment in dated]
         Candidacy.objects.bulk_update(changed, ["entered_pool_on", "nominated_on"], batch_size=500)
-        Candidacy.history.bulk_history_create(
-            changed, batch_size=500, update=True, default_user=actor, default_change_reason=change_reason
-        )
-    CandidacyTarget.objects.bulk_create(
-        (
+        bulk.insert_history(Candidacy, changed, update=True, user=actor, change_reason=change_reason)
+    bulk.insert(
+        [
             CandidacyTarget(
                 candidacy=amendment.candidacy,
                 post_type=post,
@@ -125,8 +119,7 @@ def amend_imported_pool(
             )
             for amendment in amendments
             for post in amendment.add_post_types
-        ),
-        batch_size=1000,
+        ]
     )
     data = _import_data(import_run)
     on = today()
@@ -148,7 +141,7 @@ def amend_imported_pool(
                 data={**data, "targets_added": [post.code for post in amendment.add_post_types]},
             )
         )
-    CandidacyEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.insert(events)
 
 
 @transaction.atomic

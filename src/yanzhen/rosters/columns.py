@@ -54,8 +54,15 @@ def clean(value, *, keep_punctuation: bool = False) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    return _clean_text(str(value), keep_punctuation)
+
+
+# A roster repeats most of its texts (性别, 民族, 政治面貌, the villages, the posts ...) on every row, and each
+# is cleaned several times (blank? footer? the reader): each distinct text is cleaned once.
+@lru_cache(maxsize=50_000)
+def _clean_text(text: str, keep_punctuation: bool) -> str:
     # core.text first: zero-width and bidi characters, BOM and control characters go, NFC.
-    text = normalise(str(value), multiline=keep_punctuation)
+    text = normalise(text, multiline=keep_punctuation)
     if keep_punctuation:
         text = text.translate(_HALF_WIDTH).strip()
     else:

@@ -11,7 +11,8 @@
    reason in Chinese (results.py). `dry_run` stops here too, with the counts the import would have.
 4. Otherwise one transaction writes in bulk: persons (bulk insert/update plus their field history, m2m
    snapshots included), education records, in-pool candidacies (candidacies.pool_import), one ImportRun and
-   one audit event. Each history row names the actor and the import ("花名册导入 <sha256[:12]>").
+   one audit event. The inserts and their history rows go through `core.bulk` (what `bulk_create` and
+   simple-history's `bulk_history_create` write, without the insert compiler's cost per value). Each history row names the actor and the import ("花名册导入 <sha256[:12]>").
    Importing the same file again finds nothing to change and writes no history.
 
 `actor` None is the console operator (`yanzhen import-roster` without --user): no jurisdiction limit.
@@ -28,7 +29,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from yanzhen.candidacies import pool_import
-from yanzhen.core import audit, crypto
+from yanzhen.core import audit, bulk, crypto
 from yanzhen.core.guards import require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.models import AuditAction, AuditOutcome
@@ -259,8 +260,8 @@ def _m2m_snapshot(history_rows: list) -> None:
         for start in range(0, len(person_ids), BATCH):
             for link in through.objects.filter(person_id__in=person_ids[start : start + BATCH]):
                 current[link.person_id].append(link)
-        history_model.objects.bulk_create(
-            (
+        bulk.insert(
+            [
                 history_model(
                     history=history_row,
                     id=link.id,
@@ -269,8 +270,7 @@ def _m2m_snapshot(history_rows: list) -> None:
                 )
                 for history_row in history_rows
                 for link in current.get(history_row.id, [])
-            ),
-            batch_size=1000,
+            ]
         )
 
 
@@ -287,16 +287,11 @@ def _write(
     )
     reason = change_reason(ImportKind.ROSTER, result.sha256)
     now = timezone.now()
-    history = {
-        "default_user": actor,
-        "default_change_reason": reason,
-        "default_date": now,
-        "batch_size": BATCH,
-    }
+    history = {"user": actor, "change_reason": reason, "date": now}
 
     # Persons: new ones inserted, changed ones updated, each with a history row naming the import.
     created = [plan.person for plan in plans if plan.is_new]
-    Person.objects.bulk_create(created, batch_size=BATCH)
+    bulk.insert(created)
     changed_plans = [plan for plan in plans if not plan.is_new and plan.changed]
     updated = [plan.person for plan in changed_plans]
     for person in updated:
@@ -310,17 +305,16 @@ def _write(
         through.objects.filter(
             person_id__in=[plan.person.pk for plan in reskilled[start : start + BATCH]]
         ).delete()
-    through.objects.bulk_create(
-        (
+    bulk.insert(
+        [
             through(person_id=plan.person.pk, skill_id=skill.pk)
             for plan in plans
             if plan.skills is not None and (plan.is_new or plan.changed)
             for skill in plan.skills
-        ),
-        batch_size=1000,
+        ]
     )
-    _m2m_snapshot(Person.history.bulk_history_create(created, **history))
-    _m2m_snapshot(Person.history.bulk_history_create(updated, update=True, **history))
+    _m2m_snapshot(bulk.insert_history(Person, created, **history))
+    _m2m_snapshot(bulk.insert_history(Person, updated, update=True, **history))
     report(progress, 1, WRITE_STEPS, WRITING)
 
     # Education records.
@@ -328,11 +322,10 @@ def _write(
     for plan in plans:
         for record in plan.new_educations:
             record.person = plan.person
-    EducationRecord.objects.bulk_create(new_records, batch_size=BATCH)
-    EducationRecord.history.bulk_history_create(new_records, **history)
+    bulk.insert_with_history(new_records, **history)
     changed_records = [record for plan in plans for record in plan.changed_educations]
     EducationRecord.objects.bulk_update(changed_records, ["school", "major"], batch_size=BATCH)
-    EducationRecord.history.bulk_history_create(changed_records, update=True, **history)
+    bulk.insert_history(EducationRecord, changed_records, update=True, **history)
     report(progress, 2, WRITE_STEPS, WRITING)
 
     # Candidacies, through the pipeline's own module.

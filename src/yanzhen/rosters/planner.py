@@ -12,6 +12,7 @@ import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from yanzhen.candidacies import pool_import, workflow
 from yanzhen.candidacies.models import ACTIVE_STATES, Candidacy, CandidacyState
@@ -110,11 +111,17 @@ def _notes(row: ParsedRow, existing: str, is_new: bool) -> str:
     return base
 
 
+@cache
+def _blank_person() -> Person:
+    """A new archive's defaults, read (never changed) for each new person of a roster."""
+    return Person()
+
+
 def _person_input(row: ParsedRow, existing: Person | None, number: str, village: Division) -> PersonInput:
     """The archive's input from a row: a column left out keeps the stored value (or the new archive's
     default). A new archive without 政治面貌 is a problem of the row."""
     values = row.values
-    base = existing or Person()
+    base = existing or _blank_person()
     education = values.get("education")
     data = PersonInput(
         name=values["name"],
