@@ -7,7 +7,8 @@ change reason). Names are normalised and checked as `NormalisedCharField.pre_sav
 
 On PostgreSQL the rows go in with COPY; a table that is empty before a large write (the first national load)
 has its plain indexes dropped before the copy and built once after it, in the same transaction, instead of
-being updated row by row. Elsewhere (SQLite) they go in with executemany, in batches.
+being updated row by row. On SQLite (the project's other database) the units go in with executemany and their
+history rows are copied from them in SQL, batch by batch.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from yanzhen.core.text import empty_message, normalise_all, too_long_message
 from yanzhen.divisions.codes import CODE_LENGTH, Level, unit_kind
 from yanzhen.divisions.models import Division
 
-BATCH = 5000  # rows per executemany, and per write to a COPY stream
+BATCH = 5000  # rows per batch (and progress report) on SQLite, and per write to a COPY stream
 COPY_BATCH = 50_000  # rows per COPY statement (and per progress report) on PostgreSQL
 # An empty table that receives at least this many rows gets its plain indexes built after the copy.
 DEFER_INDEXES_FROM = 50_000
@@ -123,23 +124,38 @@ def _history_date(history_model: type[models.Model]):
 
 
 def _insert(rows: list[UnitRow], history_model, user_id: int | None, on_written) -> None:
-    def statement(model, columns: list[str]) -> str:
-        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-        places = ", ".join(["%s"] * len(columns))
-        return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({places})"
-
+    """SQLite: the units with executemany; their history rows copied from them by one INSERT ... SELECT per
+    batch (the batch's units are the rows after the table's largest rowid before it, in the order written)."""
+    quote = connection.ops.quote_name
+    table = quote(Division._meta.db_table)
     unit_columns, unit_defaults = _columns(Division, UNIT_FIELDS)
-    unit_sql = statement(Division, unit_columns)
+    unit_sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote, unit_columns))})"
+        f" VALUES ({', '.join(['%s'] * len(unit_columns))})"
+    )
     if history_model:
-        history_columns, history_defaults = _columns(history_model, HISTORY_FIELDS)
-        history_sql = statement(history_model, history_columns)
+        tracked = [field.attname for field in history_model.tracked_fields]
+        units = {field.attname: field.column for field in Division._meta.concrete_fields}
+        history_columns, history_defaults = _columns(
+            history_model, [*tracked, "history_date", "history_type", "history_user_id"]
+        )
+        values = [quote(units[attname]) for attname in tracked] + ["%s"] * (3 + len(history_defaults))
+        history_sql = (
+            f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(map(quote, history_columns))})"
+            f" SELECT {', '.join(values)} FROM {table} WHERE rowid > %s ORDER BY rowid"
+        )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
+            cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}")
+            (last,) = cursor.fetchone()
             cursor.executemany(unit_sql, [row + unit_defaults for row in batch])
             if history_model:
-                tail = (_history_date(history_model), "+", user_id, *history_defaults)
-                cursor.executemany(history_sql, [row + tail for row in batch])
+                cursor.execute(
+                    history_sql, [_history_date(history_model), "+", user_id, *history_defaults, last]
+                )
+                if cursor.rowcount != len(batch):  # pragma: no cover - SQLite numbers new rows after the last
+                    raise RuntimeError(f"{cursor.rowcount} history rows for {len(batch)} new units")
             on_written(start + len(batch))
 
 
@@ -195,7 +211,13 @@ def _copy_batch(cursor, model, columns: list[str], rows: list[UnitRow], tail: tu
 
 
 def _is_empty(cursor, model) -> bool:
-    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)})")
+    """Empty, and ours to drop indexes of (a database user that does not own the tables writes row by row)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cursor.execute(
+        f"SELECT NOT EXISTS (SELECT 1 FROM {table}) AND pg_has_role(relowner, 'USAGE')"
+        " FROM pg_class WHERE oid = %s::regclass",
+        [table],
+    )
     return cursor.fetchone()[0]
 
 
