@@ -135,7 +135,7 @@ def _insert(rows: list[UnitRow], history_model, user_id: int | None, on_written)
     )
     if history_model:
         tracked = [field.attname for field in history_model.tracked_fields]
-        units = {field.attname: field.column for field in Division._meta.concrete_fields}
+        units = {field.attname: str(field.column) for field in Division._meta.concrete_fields}
         history_columns, history_defaults = _columns(
             history_model, [*tracked, "history_date", "history_type", "history_user_id"]
         )
