@@ -16,13 +16,15 @@ import gzip
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from yanzhen.core.progress import Progress, report
-from yanzhen.divisions.codes import CODE_LENGTH, InvalidCode, Level, level_of, parent_code, unit_kind
+from yanzhen.divisions.bulk import unit_rows, write_units
+from yanzhen.divisions.codes import CODE_LENGTH, InvalidCode, Level, level_of
 from yanzhen.divisions.models import Division
 
 # The file of each level, in the order levels must be loaded.
@@ -33,7 +35,6 @@ FILES = (
     ("streets", Level.TOWNSHIP),
     ("villages", Level.VILLAGE),
 )
-BATCH = 5000
 # The stage the console's progress bar names (see core.progress).
 WRITING = "写入区划"
 
@@ -70,17 +71,27 @@ class ImportResult:
         return text
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     code: str
     name: str
-    source: str  # file:line, for messages
+    file: str  # the file's name and the line, for messages
+    line: int
+
+    @property
+    def source(self) -> str:
+        return _where(self.file, self.line)
+
+
+def _where(file: str, line: int) -> str:
+    return _("%(file)s line %(line)d") % {"file": file, "line": line}
 
 
 def _open_text(path: Path) -> io.TextIOBase:
+    """The file as text, read at once (a gzipped file decompressed in one go: faster than a stream)."""
+    data = path.read_bytes()
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        data = gzip.decompress(data)
+    return io.StringIO(data.decode("utf-8-sig"), newline="")
 
 
 def _files(path: Path) -> list[tuple[Path, Level]]:
@@ -127,27 +138,33 @@ def read_rows(path: Path, under: str = "") -> tuple[list[Row], set[Level], list[
             if not header or [h.strip() for h in header[:2]] != ["code", "name"]:
                 errors.append(
                     _("%(where)s: the header must start with code,name")
-                    % {"where": _("%(file)s line %(line)d") % {"file": file_path.name, "line": 1}}
+                    % {"where": _where(file_path.name, 1)}
                 )
                 continue
-            for number, record in enumerate(reader, start=2):
-                if not record or not any(cell.strip() for cell in record):
-                    continue
-                code = record[0].strip()
-                if under and not _in_scope(code, under):
-                    continue
-                where = _("%(file)s line %(line)d") % {"file": file_path.name, "line": number}
-                if len(record) < 2 or not record[1].strip():
-                    errors.append(_("%(where)s: the name is empty") % {"where": where})
-                    continue
-                if not code.isdigit() or len(code) != CODE_LENGTH[level]:
-                    errors.append(
-                        _("%(where)s: code %(code)s must be %(length)d digits in this file")
-                        % {"where": where, "code": code, "length": CODE_LENGTH[level]}
-                    )
-                    continue
-                rows.append(Row(code=code, name=record[1].strip(), source=where))
+            _read_records(reader, file_path.name, CODE_LENGTH[level], under, rows, errors)
     return rows, levels, errors
+
+
+def _read_records(reader, file: str, length: int, under: str, rows: list[Row], errors: list[str]) -> None:
+    """The rows of one file after its header; the place of a row is only spelled out for an error."""
+    append = rows.append
+    new_row = tuple.__new__  # Row(...) without NamedTuple's generated __new__: a third of the loop's time
+    for number, record in enumerate(reader, start=2):
+        code = record[0].strip() if record else ""
+        if not code and not any(cell.strip() for cell in record):
+            continue
+        if under and not _in_scope(code, under):
+            continue
+        name = record[1].strip() if len(record) > 1 else ""
+        if not name:
+            errors.append(_("%(where)s: the name is empty") % {"where": _where(file, number)})
+        elif len(code) != length or not code.isdigit():
+            errors.append(
+                _("%(where)s: code %(code)s must be %(length)d digits in this file")
+                % {"where": _where(file, number), "code": code, "length": length}
+            )
+        else:
+            append(new_row(Row, (code, name, file, number)))
 
 
 def _attached_codes(codes: set[str]) -> set[str]:
@@ -201,8 +218,9 @@ def import_divisions(
         if under
         else dict(Division.objects.values_list("code", "name"))
     )
+    parent_length = {CODE_LENGTH[level]: CODE_LENGTH[Level(level - 1)] for level in Level if level > 1}
     for row in seen.values():
-        parent = parent_code(row.code)
+        parent = row.code[: parent_length[len(row.code)]] if len(row.code) in parent_length else None
         if parent is not None and parent not in seen and parent not in existing:
             errors.append(
                 _("%(where)s: the parent %(parent)s does not exist (parent of %(code)s)")
@@ -212,22 +230,14 @@ def import_divisions(
         raise DivisionImportError(errors)
 
     result = ImportResult(read=len(seen))
-    to_create: list[Division] = []
+    to_create: list[tuple[str, str]] = []
     to_rename: list[Division] = []
-    for row in seen.values():
-        old_name = existing.get(row.code)
+    for code, name, _file, _line in seen.values():
+        old_name = existing.get(code)
         if old_name is None:
-            to_create.append(
-                Division(
-                    code=row.code,
-                    name=row.name,
-                    level=level_of(row.code),
-                    kind=unit_kind(row.code),
-                    parent_id=parent_code(row.code),
-                )
-            )
-        elif old_name != row.name:
-            to_rename.append(Division(code=row.code, name=row.name))
+            to_create.append((code, name))
+        elif old_name != name:
+            to_rename.append(Division(code=code, name=name))
         else:
             result.unchanged += 1
 
@@ -239,13 +249,11 @@ def import_divisions(
     }
 
     to_write = len(to_create) + len(to_rename)
+    # The new units' rows, names normalised and checked as the model's field does, before anything is written.
+    new_rows = unit_rows(to_create)
     with transaction.atomic():
         # With history: each unit's timeline starts with its creation by the import.
-        for start in range(0, len(to_create), BATCH):
-            bulk_create_with_history(
-                to_create[start : start + BATCH], Division, batch_size=BATCH, default_user=actor
-            )
-            report(progress, min(start + BATCH, len(to_create)), to_write, WRITING)
+        write_units(new_rows, actor=actor, on_written=lambda done: report(progress, done, to_write, WRITING))
         result.created = len(to_create)
         if to_rename:
             current = Division.objects.in_bulk([d.code for d in to_rename])
