@@ -51,6 +51,9 @@ def log_in(page, base: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+    # The home page loads its warning cards after it (HTMX); that request saves the session when it ends, so the
+    # test writes the session only once nothing is in flight (otherwise the request writes the old one back).
+    page.wait_for_load_state("networkidle")
 
 
 def password_entered_long_ago(context) -> None:
