@@ -39,6 +39,7 @@ def test_the_trend_and_education_charts(browser, live_server, world, size):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
     page.wait_for_function("() => window.echarts && document.querySelector('#chart-education canvas')")
     found = page.evaluate(OPTIONS)
     # The warning cards arrive after the figures, in place of their placeholder.

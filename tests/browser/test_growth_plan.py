@@ -16,6 +16,7 @@ def log_in(page, live_server, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def a_reserve_with_a_plan():

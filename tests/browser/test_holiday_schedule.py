@@ -16,6 +16,7 @@ def log_in(page, live_server, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def test_the_notice_form_warns_until_the_year_is_entered(page, live_server, world, tmp_path):

@@ -160,6 +160,7 @@ def open_browser(browser, live_server, username, viewport):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
     return context, page
 
 

@@ -44,6 +44,7 @@ def test_clerk_opens_a_login_and_the_reserve_changes_his_password(browser, live_
     context, page = new_page(browser, size)
     log_in(page, base, "huamachi", PASSWORD)
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
     page.goto(f"{base}/people/{reserve.pk}/")
     panel = page.locator("#self-service-login")
     assert "尚未开通" in panel.inner_text()

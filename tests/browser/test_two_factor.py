@@ -55,6 +55,7 @@ def test_a_clerk_enrols_when_required_and_logs_in_with_a_code(page, live_server,
     assert page.locator("#recovery-codes li").count() == 10
     page.click("text=我已保存，继续")
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
     page.locator(".yz-account.d-lg-flex button", has_text="退出").click()
     page.wait_for_url(f"{base}/accounts/login/")
@@ -63,4 +64,5 @@ def test_a_clerk_enrols_when_required_and_logs_in_with_a_code(page, live_server,
     page.fill("#id_code", next_code(secret))
     page.click("#verify-form button[type=submit]")
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
     assert page.locator("#breadcrumb").inner_text().strip() == "花马池镇"
