@@ -108,7 +108,9 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
 
 
 @router.get("", response=list[CandidacyOut], summary="Candidacies inside the caller's jurisdiction")
-def list_candidacies(request, state: str = "", village: str = "", limit: Count = 100, offset: Offset = 0):
+def list_candidacies(request, state: Line = "", village: Line = "", limit: Count = 100, offset: Offset = 0):
+    # Line: cleaned as every text field is (control characters such as NUL dropped), so a stray byte in the query
+    # string finds nothing instead of reaching PostgreSQL, which refuses NUL in a string.
     candidacies = selectors.visible_candidacies(request.user).order_by("village_id", "person__name", "id")
     if state:
         candidacies = candidacies.filter(state=state)
@@ -119,15 +121,17 @@ def list_candidacies(request, state: str = "", village: str = "", limit: Count =
 
 
 class NominationIn(Schema):
+    # Every text is a Line (control characters such as NUL dropped, as in every text field): a code with a
+    # stray byte is then refused as unknown instead of reaching PostgreSQL, which refuses NUL in a string.
     person: int
-    targets: list[str] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
-    nomination_way: str
+    targets: list[Line] = Field(min_length=1, description="拟培养岗位的职位代码，至少一个")
+    nomination_way: Line
     on: date | None = None
-    village: str | None = None
+    village: Line | None = None
     recommender: Line = ""
-    pairing: str = Pairing.NONE
+    pairing: Line = Pairing.NONE
     pairing_members: Line = ""
-    readiness: str = Readiness.ONE_TO_TWO_YEARS
+    readiness: Line = Readiness.ONE_TO_TWO_YEARS
     key_cultivation: bool = False
     note: Multiline = ""
 
