@@ -34,6 +34,7 @@ test: venv browser-deps
 	$(BIN)/python tools/typecheck.py
 	$(BIN)/python tools/complexity.py
 	YANZHEN_DEBUG=1 $(BIN)/yanzhen makemigrations --check --dry-run
+	$(BIN)/python tools/migrations_from_zero.py
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m "not browser" -n auto --dist loadfile
 	YANZHEN_DEBUG=1 $(BIN)/pytest -m browser
 

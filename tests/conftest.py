@@ -100,55 +100,12 @@ def fast_password_hashing():
 
 # --- the test database: tables from the models, migrations recorded, data migrations run ----------------------
 #
-# Migrating a database from zero costs about 32 s of CPU (Django re-renders the model state some 19,000 times
-# over 71 migrations), once per xdist worker. The test databases are made instead as `--nomigrations` makes
-# them (pytest's addopts): the tables straight from the models, which `makemigrations --check` in `make test`
-# keeps equal to the migrations. Then every migration is recorded as applied (so `require_migrated`, the
-# backup's migration heads and `migrate` in the tests see a migrated database), and every RunPython of the
-# project's migrations runs again in the order of the migration plan: role groups, vocabularies, post types,
-# the negative list, the holiday schedule and, on PostgreSQL, the audit log's append-only trigger.
-# `pytest --migrations` migrates for real; the backup drill (tests/test_backup.py) migrates a fresh database
-# from zero in a child process on every run.
+# The test databases are made as `--nomigrations` makes them (pytest's addopts): the tables straight from the
+# models. Then `ops.schema` records every migration as applied and runs the project's data migrations again,
+# as it does for the restore drill's database (its docstring says why and what proves it equal to `migrate`).
+# `pytest --migrations` migrates for real.
 
 _MIGRATION_MODULES = settings.MIGRATION_MODULES
-
-
-def _migration_graph():
-    from django.db.migrations.loader import MigrationLoader
-
-    return MigrationLoader(None, ignore_no_migrations=True).graph
-
-
-def record_migrations_applied() -> None:
-    from django.db import connection
-    from django.db.migrations.recorder import MigrationRecorder
-
-    recorder = MigrationRecorder(connection)
-    recorder.ensure_schema()
-    recorder.migration_qs.bulk_create(
-        [recorder.Migration(app=app, name=name) for app, name in sorted(_migration_graph().nodes)]
-    )
-
-
-def run_data_migrations(*, ddl: bool) -> None:
-    """Every RunPython of the project's migrations, on today's models (all use get_or_create), without the
-    history rows a migration's historical models never write. `ddl=False` leaves out the schema ones."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.operations.special import RunPython
-
-    graph = _migration_graph()
-    plan: list[tuple[str, str]] = []
-    for leaf in graph.leaf_nodes():
-        plan += [key for key in graph.forwards_plan(leaf) if key not in plan]
-    with override_settings(SIMPLE_HISTORY_ENABLED=False), connection.schema_editor() as schema_editor:
-        for key in plan:
-            migration = graph.nodes[key]
-            if not type(migration).__module__.startswith("yanzhen."):
-                continue
-            for operation in migration.operations:
-                if isinstance(operation, RunPython) and (ddl or not operation.hints.get("ddl")):
-                    operation.code(apps, schema_editor)
 
 
 @pytest.fixture(scope="session")
@@ -156,6 +113,8 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker, d
     with django_db_blocker.unblock():
         if not django_db_use_migrations:
             settings.MIGRATION_MODULES = _MIGRATION_MODULES  # pytest-django switched them off for the set-up
+            from yanzhen.ops.schema import record_migrations_applied, run_data_migrations
+
             record_migrations_applied()
             run_data_migrations(ddl=True)
         build_world()

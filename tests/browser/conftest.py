@@ -50,7 +50,8 @@ def page(browser):
 def world(transactional_db):
     """The divisions and personas, rebuilt for each browser test (the live server's database is emptied),
     with the defaults the data migrations create."""
-    from tests.conftest import build_world, run_data_migrations
+    from tests.conftest import build_world
+    from yanzhen.ops.schema import run_data_migrations
 
     run_data_migrations(ddl=False)
     build_world()

@@ -1,8 +1,9 @@
 """The restore drill (`yanzhen restore ARCHIVE --check`): prove an archive restores, without touching the live
 database.
 
-It does what an operator would do on a new server, in child processes whose database and var directory are
-in a temporary directory: `yanzhen migrate` into a fresh SQLite file, then `yanzhen restore`. Child processes
+It does what an operator would do on a new server, in a child process whose database and var directory are
+in a temporary directory: a fresh SQLite file of this version (`ops.schema.create_fresh_database`: what
+`yanzhen migrate` makes, in a second instead of half a minute), then `yanzhen restore`. A child process
 rather than a second connection here, because data migrations write through the default database: run for a
 second one in this process, they would write into the live database. The counts are then read from the
 SQLite file directly and compared with the manifest.
@@ -90,13 +91,10 @@ def run_drill(archive: Path, progress: Progress | None = None) -> DrillResult:
             "YANZHEN_VAR_DIR": str(work / "var"),
         }
         _child(
-            ["migrate", "--noinput", "--verbosity", "0"],
+            ["restore", str(archive.absolute()), "--drill-target"],
             environment,
             work,
-            "建立演练数据库（yanzhen migrate）",
-        )
-        _child(
-            ["restore", str(archive.absolute()), "--drill-target"], environment, work, "把备份载入演练数据库"
+            "建立演练数据库并把备份载入",
         )
         found = _sqlite_counts(drill_database, manifest["counts"])
         restored_files = sum(1 for path in (work / "var" / "media").rglob("*") if path.is_file())

@@ -17,6 +17,7 @@ from yanzhen.core.progress import add_progress_argument, command_progress
 from yanzhen.ops import database
 from yanzhen.ops.archive import BackupError
 from yanzhen.ops.drill import is_drill_database, run_drill
+from yanzhen.ops.schema import create_fresh_database
 from yanzhen.ops.services import restore_backup
 
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
                 if check:
                     self._drill(path, progress)
                 else:
+                    if drill_target:
+                        create_fresh_database()
                     self._restore(path, force=force, audit_event=not drill_target, progress=progress)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
@@ -77,9 +80,7 @@ class Command(BaseCommand):
             self.stdout.write(f"上传目录中另有 {result.kept_media_files} 个文件不在备份中，已保留未删除。")
 
     def _drill(self, path: Path, progress) -> None:
-        self.stdout.write(
-            f"恢复演练：把 {path.name} 载入临时目录中的新数据库（先执行 migrate，需要一些时间）……"
-        )
+        self.stdout.write(f"恢复演练：把 {path.name} 载入临时目录中的新数据库……")
         result = run_drill(path, progress)
         rows = [
             (label, str(expected), str(found), "" if expected == found else "不一致")
