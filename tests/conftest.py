@@ -448,10 +448,12 @@ def start_session(client: Client, data: dict) -> None:
     from django.utils.crypto import get_random_string
 
     from yanzhen.accounts import reauth
+    from yanzhen.accounts.middleware import REFRESH_KEY
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session.update(data)
     session[reauth.ENTERED_AT] = time.time()
+    session[REFRESH_KEY] = int(time.time())  # as a login's own save stamps it (accounts.middleware)
     if hasattr(session, "create_model_instance"):
         # The database's sessions: the row inserted at once, as `create()` does after looking the new random key
         # up (32 characters: it is not there) and opening a savepoint for the insert.

@@ -1,10 +1,16 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from yanzhen.accounts import middleware
 from yanzhen.core.models import AppendOnlyError, AuditAction, AuditEvent
 
 from .conftest import PASSWORD
@@ -69,9 +75,49 @@ def test_strong_passwords_pass(strong):
     validate_password(strong)
 
 
-def test_session_ends_after_30_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def _session_writes(client, path="/") -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(1 for query in queries if query["sql"].startswith('UPDATE "django_session"'))
+
+
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_active_session_is_kept_alive_with_one_write_a_minute_at_most(client, monkeypatch):
+    clock = {"now": 1_800_000_000}
+    monkeypatch.setattr(middleware, "_now", lambda: clock["now"])
+    login(client, "huamachi", PASSWORD)
+    assert client.session[middleware.REFRESH_KEY] == 1_800_000_000  # the login's own save stamped it
+    first = _expiry(client)
+    assert _session_writes(client) == 0
+    clock["now"] += 59
+    assert _session_writes(client) == 0
+    assert _session_writes(client, "/people/") == 0
+    assert _expiry(client) == first
+    clock["now"] += 1
+    assert _session_writes(client) == 1
+    assert _expiry(client) > first
+    assert client.session[middleware.REFRESH_KEY] == 1_800_000_060
+
+
+def test_session_ends_after_30_idle_minutes(client):
+    login(client, "huamachi", PASSWORD)
+    assert client.get("/").status_code == 200
+    expiry = _expiry(client)
+    assert expiry - timezone.now() > timedelta(minutes=29, seconds=50)
+    assert expiry - timezone.now() <= timedelta(minutes=30)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/people/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_visitor_without_a_session_gets_no_session_row(client):
+    assert client.get("/accounts/login/").status_code == 200
+    assert Session.objects.count() == 0
 
 
 def test_audit_log_is_append_only(client):

@@ -50,6 +50,7 @@ print(json.dumps({
     "DATA_UPLOAD_MAX_MEMORY_SIZE": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
     "DISABLE_SERVER_SIDE_CURSORS": database.get("DISABLE_SERVER_SIDE_CURSORS"),
     "CONN_MAX_AGE": database.get("CONN_MAX_AGE"),
+    "OPTIONS": database.get("OPTIONS", {}),
 }))
 """
 
@@ -304,3 +305,13 @@ def test_behind_pgbouncer_no_server_side_cursor_is_used(production, tmp_path):
     assert production["DISABLE_SERVER_SIDE_CURSORS"] is False and production["CONN_MAX_AGE"] == 60
     pooled = production_settings(tmp_path, YANZHEN_PGBOUNCER="1")
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True and pooled["CONN_MAX_AGE"] == 60
+
+
+def test_the_planner_settings_come_with_the_connection_except_through_pgbouncer(production, tmp_path):
+    # Straight to PostgreSQL every connection starts with them, so the statistics set nothing per request;
+    # pgbouncer passes no startup options (stats.states.tuned sets them per transaction there), and the
+    # server's own configuration carries them too.
+    assert production["OPTIONS"] == {"options": "-c jit=off -c random_page_cost=1.1"}
+    assert "options" not in production_settings(tmp_path, YANZHEN_PGBOUNCER="1")["OPTIONS"]
+    server = (DEPLOY / "postgresql" / "yanzhen.conf").read_text()
+    assert re.search(r"^jit = off$", server, re.M) and re.search(r"^random_page_cost = 1\.1$", server, re.M)

@@ -186,3 +186,20 @@ def test_a_person_without_any_history_counts_as_he_is(world, persona):
     assert reserves["total"] == 1
     assert reserves["education"]["college_or_above"]["count"] == 1  # 33, from the person row itself
     assert reserves["gender"]["female"]["count"] == 1
+
+
+def test_the_statistics_set_nothing_per_request_when_the_connection_starts_tuned():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yanzhen.stats.states import tuned
+
+    with CaptureQueriesContext(connection) as queries, tuned():
+        pass
+    assert len(queries) == 0
+    if (
+        connection.vendor == "postgresql"
+    ):  # the settings arrived with the connection (settings.PG_SESSION_OPTIONS)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
+            assert cursor.fetchone() == ("off", "1.1")

@@ -23,6 +23,8 @@ class Clerk(HttpUser):
         account = ACCOUNTS[next(_next) % len(ACCOUNTS)]
         self.client.cookies.set("sessionid", account["session"])
         self.token = account["token"]
+        self.people = account["people"]
+        self.opened = count()
 
     def _get(self, path: str, name: str, **kwargs):
         # Only a 200 counts: a redirect to the sign-in page would otherwise pass for a fast page.
@@ -41,6 +43,11 @@ class Clerk(HttpUser):
     @task
     def people(self):
         self._get("/people/", "person list /people/")
+
+    @task
+    def person(self):
+        person = self.people[next(self.opened) % len(self.people)]
+        self._get(f"/people/{person}/", "a person's page /people/<id>/")
 
     @task
     def api_persons(self):

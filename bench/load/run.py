@@ -1,6 +1,6 @@
 """The load test of `make bench` (`python -m bench --only load`): the demo county served by gunicorn
-with 2 workers, 50 signed-in clerks (bench/load/locustfile.py) for 60 s against the dashboard, the person list and
-one API route, measured by Locust from the same machine. Each database (SQLite, PostgreSQL when it answers)
+with 2 workers, 50 signed-in clerks (bench/load/locustfile.py) for 60 s against the dashboard, the person list, a
+person's page and one API route, measured by Locust from the same machine. Each database (SQLite, PostgreSQL when it answers)
 gets a fresh copy of the demo.
 
 The server runs as in production (DEBUG off, the demo's keys: YANZHEN_DEMO=1). A route passes when none of
@@ -26,7 +26,7 @@ USERS = 50
 SECONDS = 60
 WORKERS = 2
 SPAWN_RATE = 10  # users started per second: 50 clerks arrive over 5 s, not in one instant
-BUDGET_P95 = 1.0
+BUDGET_P95 = 0.5  # issue 17: p95 under 500 ms
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 COUNTY = "640323"
 
@@ -39,8 +39,11 @@ def prepare_accounts(path: Path, users: int = USERS) -> None:
     from yanzhen.accounts.roles import Role
     from yanzhen.accounts.services import create_or_update_user, issue_token
     from yanzhen.divisions.models import Division
+    from yanzhen.people.models import Person
 
     county = Division.objects.get(code=COUNTY)
+    # The person pages the clerks open: every person of the county's archive, each clerk in his own order.
+    people = list(Person.objects.filter(village__code__startswith=COUNTY).values_list("pk", flat=True))
     accounts = []
     for number in range(1, users + 1):
         user, _created = create_or_update_user(
@@ -53,7 +56,11 @@ def prepare_accounts(path: Path, users: int = USERS) -> None:
         client = Client()
         client.force_login(user)
         accounts.append(
-            {"session": client.cookies["sessionid"].value, "token": issue_token(user=user, name="load")}
+            {
+                "session": client.cookies["sessionid"].value,
+                "token": issue_token(user=user, name="load"),
+                "people": people[number:] + people[:number],
+            }
         )
     path.write_text(json.dumps(accounts), encoding="utf-8")
 
@@ -115,7 +122,7 @@ def measure(label: str, env: dict[str, str], yanzhen) -> list:
         shutil.rmtree(folder, ignore_errors=True)
     results = []
     for row in rows:
-        name = "all three routes" if row["Name"] == "Aggregated" else row["Name"]
+        name = "all routes" if row["Name"] == "Aggregated" else row["Name"]
         failures = int(row["Failure Count"])
         p95 = float(row["95%"]) / 1000
         results.append(

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves an active session's 30-minute expiry on at most once a minute (accounts/middleware.py).
+    "yanzhen.accounts.middleware.SessionRefreshMiddleware",
     "yanzhen.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,6 +150,9 @@ _database_url = _setting("YANZHEN_DATABASE_URL")
 # (QuerySet.iterator() outside a transaction: the backup's dump, exports) would not survive the pooler handing
 # the next statement to another server connection, so Django reads those with client-side cursors. Prepared
 # statements, the other thing transaction pooling breaks, Django's psycopg backend already leaves off.
+# PostgreSQL connections start with the planner settings the statistics need (stats.states.tuned says why), so
+# no query sets them; through pgbouncer, which passes no such options, `tuned` sets them per transaction.
+PG_SESSION_OPTIONS = "-c jit=off -c random_page_cost=1.1"
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -156,6 +161,11 @@ if _database_url:
             disable_server_side_cursors=_setting("YANZHEN_PGBOUNCER", "0") == "1",
         )
     }
+    if (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        and _setting("YANZHEN_PGBOUNCER", "0") != "1"
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
 else:
     DATABASES = {
         "default": {
@@ -187,7 +197,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 30 minutes without a request (等保 level 3: idle timeout).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: accounts.middleware.SessionRefreshMiddleware moves the expiry on once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # One session per user: a new login ends his other sessions (accounts.sessions). YANZHEN_SINGLE_SESSION=0

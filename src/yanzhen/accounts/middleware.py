@@ -1,5 +1,7 @@
 """What every request passes through once the user is known, in this order (settings.MIDDLEWARE):
 
+SessionRefreshMiddleware (right after Django's sessions): keeps a session in use alive.
+
 TwoFactorMiddleware: the second factor (when the user has one, or his county requires it) before anything else.
 PasswordChangeRequiredMiddleware: a user whose password someone else chose (a reserve's login issued by a
 clerk, a reset), or whose password is older than the county allows (accounts.passwords), changes it before
@@ -8,6 +10,8 @@ SessionEndedMiddleware: the browser of a session that a newer login of the same 
 (accounts.sessions) is told so on the login page it lands on.
 DutyOnlyMiddleware: the three administrators of 三员分立 stay on their own pages.
 """
+
+import time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -31,6 +35,34 @@ TWO_FACTOR_OPEN_PREFIXES = (
     "/healthz",
     "/favicon.ico",
 )
+
+
+# A session ends after SESSION_COOKIE_AGE (30 minutes) without a request. Its expiry is moved on when a request
+# comes at least this long after the last move, not on every request as SESSION_SAVE_EVERY_REQUEST would: a
+# page and the requests it makes after loading (the warning cards, the pickers' searches) would each write the
+# session row, and on PostgreSQL with several app servers that row is the busiest in the database. A session
+# idle for 30 minutes still ends within this minute of it.
+REFRESH_KEY = "_refreshed"
+REFRESH_EVERY_SECONDS = 60
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class SessionRefreshMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # An empty session (anonymous, or just logged out) is not written at all, as Django's own rule says.
+        if session is not None and session.accessed and not session.is_empty():
+            now = _now()
+            if now - int(session.get(REFRESH_KEY, 0)) >= REFRESH_EVERY_SECONDS:
+                session[REFRESH_KEY] = now  # marks it modified: SessionMiddleware saves it with a new expiry
+        return response
 
 
 class TwoFactorMiddleware:

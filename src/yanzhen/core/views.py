@@ -23,7 +23,8 @@ def home(request):
         "counts": division_selectors.village_counts(request.user, root) if root else None,
     }
     if root is not None:
-        context.update(dashboard_context(request.user, root))
+        villages = context["counts"]["administrative_villages"]
+        context.update(dashboard_context(request.user, root, villages=villages))
     return render(request, "core/home.html", context)
 
 

@@ -32,15 +32,18 @@ def breadcrumb(user, division: Division) -> list[Division]:
     return [ancestor for ancestor in division.ancestors() if code_in_jurisdiction(user, ancestor.code)]
 
 
-def dashboard_context(user, division: Division, as_of=None) -> dict:
+def dashboard_context(user, division: Division, as_of=None, villages: int | None = None) -> dict:
     """What the dashboard shows for a division on a date: the figures, the table of its children, the
-    series of the charts (as JSON for dashboard.js)."""
+    series of the charts (as JSON for dashboard.js). `villages`: the division's 村委会 as the caller counted
+    them already (`divisions.selectors.village_counts`), so they are not counted twice."""
     with tuned():
-        return _dashboard_context(user, division, as_of)
+        return _dashboard_context(user, division, as_of, villages)
 
 
-def _dashboard_context(user, division: Division, as_of=None) -> dict:
+def _dashboard_context(user, division: Division, as_of=None, villages: int | None = None) -> dict:
     scope = Scope(user, division, as_of or today())
+    if villages is not None:
+        scope.cache["villages"] = villages
     figures.pool_counts(
         scope, selectors.series_conditions(scope.as_of)
     )  # the figures and charts in one query

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -227,8 +228,12 @@ def tuned():
     it): no JIT, because the planner's row estimates for the window-function CTEs are far too high and
     compiling would cost more than running; and the random page cost of data held in memory, so a county's
     few hundred people are read through the indexes instead of by scanning the province's tables."""
-    if connection.vendor != "postgresql" or getattr(connection, "stats_tuned", False):
-        yield
+    if (
+        connection.vendor != "postgresql"
+        or getattr(connection, "stats_tuned", False)
+        or connection.settings_dict.get("OPTIONS", {}).get("options") == settings.PG_SESSION_OPTIONS
+    ):
+        yield  # not PostgreSQL, already tuned, or every connection starts tuned (settings.PG_SESSION_OPTIONS)
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
