@@ -226,3 +226,34 @@ def test_a_3_mb_form_to_the_login_page_is_the_413_page_without_login(client):
     assert response.status_code == 413
     assert "请求内容过大，上限为 2.5 MB，未保存任何内容" in chinese_detail(response)
     assert AuditEvent.objects.count() == 0
+
+
+# A NUL character (%00) in the address or a query parameter: PostgreSQL refused the whole query (500) --------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/v1/persons?q=%00", "查询参数“q”中含有空字符（NUL），已拒绝"),
+        ("/people/?q=wang%00", "查询参数“q”中含有空字符（NUL），已拒绝"),
+        ("/people/?township=640323%00100", "查询参数“township”中含有空字符（NUL），已拒绝"),
+        ("/people/?%00q=wang", "查询参数“q”中含有空字符（NUL），已拒绝"),
+        ("/api/v1/divisions/640323%00", "请求的地址中含有空字符（NUL），已拒绝"),
+        ("/statistics/?division=64%00", "查询参数“division”中含有空字符（NUL），已拒绝"),
+    ],
+)
+def test_a_nul_character_in_the_address_is_refused_in_chinese(client_for, url, message):
+    response = client_for("county").get(url)
+    assert response.status_code == 400
+    assert message in chinese_detail(response)
+
+
+def test_a_nul_character_refused_on_a_post_changes_nothing(client_for):
+    before = Person.objects.count(), AuditEvent.objects.count()
+    response = client_for("county").post("/people/new/?next=%00", {"name": "张三"})
+    assert response.status_code == 400
+    assert (Person.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_an_address_without_nul_is_not_touched(client_for):
+    assert client_for("county").get("/api/v1/persons?q=wang").status_code == 200

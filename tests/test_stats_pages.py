@@ -165,6 +165,19 @@ def test_roster_export_is_masked_audited_and_for_editors(world, client_for):
     assert client_for("dashuikeng").get(f"/statistics/roster.xlsx?{Q}").status_code == 404
 
 
+def test_the_home_page_reads_in_sixteen_queries(world, client_for, django_assert_num_queries):
+    # The session, the user with his division, his roles; the division counts of the navigation; the sources,
+    # the pool's states (figures and charts), the candidacies (flow and trends), the key posts, the coverage,
+    # the incumbents' states; the children, their villages, their reserves; the holiday schedule's three.
+    # Was 25 (the statistics' planner settings in a transaction of their own on PostgreSQL, the session
+    # written on every request, the division read apart from the user, flow and trends apart, the villages
+    # counted twice, the breadcrumb's ancestors read for the top of the jurisdiction).
+    client = client_for("county")
+    client.get("/")
+    with django_assert_num_queries(16):
+        assert client.get("/").status_code == 200
+
+
 def test_dashboard_query_count_does_not_grow_with_the_data(world, client_for, django_assert_max_num_queries):
     client = client_for("county")
     with django_assert_max_num_queries(80):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from yanzhen.candidacies.models import PublicNotice
 from yanzhen.core.guards import today
-from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.holidays import calendar
@@ -29,6 +29,8 @@ def base_query(scope: Scope, **extra) -> str:
 
 def breadcrumb(user, division: Division) -> list[Division]:
     """The ancestors the user may open (his own division and below)."""
+    if jurisdiction_prefix(user) == division.code:
+        return [division]  # the top of his jurisdiction: no ancestor is his to open, none is read
     return [ancestor for ancestor in division.ancestors() if code_in_jurisdiction(user, ancestor.code)]
 
 
@@ -44,9 +46,9 @@ def _dashboard_context(user, division: Division, as_of=None, villages: int | Non
     scope = Scope(user, division, as_of or today())
     if villages is not None:
         scope.cache["villages"] = villages
-    figures.pool_counts(
-        scope, selectors.series_conditions(scope.as_of)
-    )  # the figures and charts in one query
+    # The figures and the charts share their queries: one over the pool's states, one over the candidacies.
+    figures.pool_counts(scope, selectors.series_conditions(scope.as_of))
+    figures.candidacy_counts(scope, selectors.trend_aggregates(scope.as_of))
     result = figures.figures_for(scope)
     covered = figures.covered_village_codes(scope)
     rows = selectors.children(scope, covered)

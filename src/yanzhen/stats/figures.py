@@ -412,19 +412,31 @@ def incumbent_figures(scope: Scope) -> dict:
     return result
 
 
+def candidacy_counts(scope: Scope, extra: dict | None = None) -> dict[str, int]:
+    """Counts over the scope's candidacies in one query: the flow's (`flow_figures`) and the `extra`
+    aggregates the dashboard's trends add to the same query. Computed once per scope (again only when new
+    extra aggregates are asked for)."""
+    cached = scope.cache.get("candidacies")
+    if cached is None or any(name not in cached for name in extra or {}):
+        on = scope.as_of
+        start = years_before(on, 1)  # exclusive
+
+        def between(field: str) -> Q:
+            return Q(**{f"{field}__gt": start, f"{field}__lte": on})
+
+        cached = scope.cache["candidacies"] = scope.candidacies().aggregate(
+            entered=Count("person_id", distinct=True, filter=between("entered_pool_on")),
+            promoted=Count("person_id", distinct=True, filter=between("promoted_on")),
+            removed=Count("person_id", distinct=True, filter=between("removed_on")),
+            **(extra or {}),
+        )
+    return cached
+
+
 def flow_figures(scope: Scope) -> dict:
     """People who entered, were promoted or removed in the year ending on the as-of date."""
-    on = scope.as_of
-    start = years_before(on, 1)  # exclusive
-
-    def between(field: str) -> Q:
-        return Q(**{f"{field}__gt": start, f"{field}__lte": on})
-
-    return scope.candidacies().aggregate(
-        entered=Count("person_id", distinct=True, filter=between("entered_pool_on")),
-        promoted=Count("person_id", distinct=True, filter=between("promoted_on")),
-        removed=Count("person_id", distinct=True, filter=between("removed_on")),
-    )
+    counts = candidacy_counts(scope)
+    return {name: counts[name] for name in ("entered", "promoted", "removed")}
 
 
 def figures_for(scope: Scope) -> dict:

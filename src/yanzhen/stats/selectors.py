@@ -106,10 +106,10 @@ def half_year_ends(on: date, count: int = 6) -> list[date]:
     return sorted(ends) + [on]
 
 
-def trends(scope: Scope) -> dict:
-    """The pool at each half-year end, and who entered, was promoted or removed in each half-year: one
-    query over the candidacies."""
-    points = half_year_ends(scope.as_of)
+def trend_aggregates(on: date) -> dict:
+    """The trends' aggregates over the candidacies (see `trends`), named pool<i>, entered_pool_on<i>,
+    promoted_on<i> and removed_on<i> for the i-th half-year end."""
+    points = half_year_ends(on)
     first = points[0]
     aggregates = {}
     for index, point in enumerate(points):
@@ -125,7 +125,14 @@ def trends(scope: Scope) -> dict:
         for field in ("entered_pool_on", "promoted_on", "removed_on"):
             window = Q(**{f"{field}__gt": start, f"{field}__lte": point})
             aggregates[f"{field}{index}"] = Count("person_id", distinct=True, filter=window)
-    counts = scope.candidacies().aggregate(**aggregates)
+    return aggregates
+
+
+def trends(scope: Scope) -> dict:
+    """The pool at each half-year end, and who entered, was promoted or removed in each half-year: counted in
+    the figures' one query over the candidacies (`figures.candidacy_counts`)."""
+    points = half_year_ends(scope.as_of)
+    counts = figures.candidacy_counts(scope, trend_aggregates(scope.as_of))
     return {
         "labels": [point.isoformat() for point in points],
         "pool": [counts[f"pool{index}"] for index in range(len(points))],
