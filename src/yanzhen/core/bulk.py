@@ -174,17 +174,10 @@ def history_rows(
     return rows
 
 
-def insert_history(
-    model: type[Model],
-    objects: Sequence[Model],
-    *,
-    user=None,
-    change_reason: str = "",
-    date: datetime | None = None,
-    update: bool = False,
-) -> list[Model]:
-    """Write the history rows of `objects` (already written) and return them, with their ids."""
-    rows = history_rows(model, objects, user=user, change_reason=change_reason, date=date, update=update)
+def insert_history(model: type[Model], objects: Sequence[Model], **how: Any) -> list[Model]:
+    """Write the history rows of `objects` (already written) and return them, with their ids; `how` is
+    `history_rows`' (user, change_reason, date, update)."""
+    rows = history_rows(model, objects, **how)
     insert(rows)
     return rows
 

@@ -18,13 +18,10 @@ def home(request):
     from yanzhen.stats.dashboard import dashboard_context
 
     root = division_selectors.root_division(request.user)
-    context = {
-        "root": root,
-        "counts": division_selectors.village_counts(request.user, root) if root else None,
-    }
-    if root is not None:
-        villages = context["counts"]["administrative_villages"]
-        context.update(dashboard_context(request.user, root, villages=villages))
+    counts = division_selectors.village_counts(request.user, root) if root else None
+    context = {"root": root, "counts": counts}
+    if root is not None and counts is not None:
+        context.update(dashboard_context(request.user, root, villages=counts["administrative_villages"]))
     return render(request, "core/home.html", context)
 
 
