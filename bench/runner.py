@@ -860,7 +860,15 @@ def bench_roster(rows: int = ROSTER_ROWS) -> list[Measurement]:
 
 def bench_load() -> list[Measurement]:
     """50 clerks against gunicorn for 60 s on each database (bench.load.run)."""
+    import importlib.util
+
     from bench.load.run import measure
+
+    missing = [name for name in ("locust", "gunicorn") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SystemExit(
+            f"the load test needs {', '.join(missing)}: pip install -e '.[dev,load]' (make bench does)"
+        )
 
     results = []
     for label, env, cleanup in _databases():
