@@ -190,3 +190,12 @@ def test_seats_and_terms_are_read_on_the_date(world, persona):
 
     before = compute(persona("county"), TOWNSHIP, date(2021, 1, 9))["incumbents"]["secretaries"]["count"]
     assert before == 2  # S1 and S3 (S4 starts on 2021-01-10)
+
+
+def test_the_breadcrumb_links_the_ancestors_inside_the_jurisdiction_only(world, client_for):
+    county_link = '<li class="breadcrumb-item"><a href="/statistics/?division=640323&amp;'
+    client = client_for("county")
+    assert county_link in client.get("/statistics/?division=640323100").content.decode()
+    # At the top of his jurisdiction nothing above is his to open: no link, not even to the county itself.
+    assert county_link not in client.get("/statistics/?division=640323").content.decode()
+    assert county_link not in client_for("huamachi").get("/statistics/?division=640323100").content.decode()

@@ -30,7 +30,7 @@ def base_query(scope: Scope, **extra) -> str:
 def breadcrumb(user, division: Division) -> list[Division]:
     """The ancestors the user may open (his own division and below)."""
     if jurisdiction_prefix(user) == division.code:
-        return [division]  # the top of his jurisdiction: no ancestor is his to open, none is read
+        return []  # the top of his jurisdiction: no ancestor is his to open, so none is read
     return [ancestor for ancestor in division.ancestors() if code_in_jurisdiction(user, ancestor.code)]
 
 
