@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE, PASSWORD
+from tests.browser.support import log_in
+from tests.conftest import DASHUIKENG_VILLAGE, HUAMACHI_VILLAGE
 from yanzhen.accounts.models import User
 from yanzhen.candidacies.models import Candidacy
 from yanzhen.divisions.models import Division
@@ -18,15 +19,6 @@ pytestmark = pytest.mark.browser
 
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 @pytest.fixture

@@ -5,18 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import HUAMACHI_VILLAGE, PASSWORD
+from tests.browser.support import log_in
+from tests.conftest import HUAMACHI_VILLAGE
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def a_reserve_with_a_plan():

@@ -3,20 +3,11 @@ into a year without a schedule, and the warning goes once the top administrator 
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser
 
 NOTE_2027 = "2027 年法定节假日安排尚未录入，公示期按周六、周日休息计算，截止日期可能需要调整"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def test_the_notice_form_warns_until_the_year_is_entered(page, live_server, world, tmp_path):

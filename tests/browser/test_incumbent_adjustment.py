@@ -6,20 +6,12 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import HUAMACHI_VILLAGE, PASSWORD
+from tests.browser.support import log_in
+from tests.conftest import HUAMACHI_VILLAGE
 
 pytestmark = pytest.mark.browser
 
 ITEMS = [("工作实绩", 40), ("工作作风", 30), ("群众满意", 30)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def a_secretary_and_the_county_rule():

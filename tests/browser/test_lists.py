@@ -6,21 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import HUAMACHI, HUAMACHI_VILLAGE, PASSWORD
+from tests.browser.support import log_in
+from tests.conftest import HUAMACHI, HUAMACHI_VILLAGE
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(1366, 768), (390, 844)]
 OTHER_VILLAGE = "640323100201"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def make_crowd(count: int = 45) -> list[str]:

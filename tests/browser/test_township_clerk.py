@@ -2,19 +2,11 @@
 
 import pytest
 
-from tests.conftest import DASHUIKENG_VILLAGE, PASSWORD
+from tests.browser.support import log_in
+from tests.conftest import DASHUIKENG_VILLAGE
 from yanzhen.divisions.models import Division
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_load_state("networkidle")  # the home page's warning cards (HTMX) have arrived
 
 
 def test_township_clerk_sees_only_her_township(page, live_server, world):
