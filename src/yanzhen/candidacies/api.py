@@ -108,9 +108,8 @@ def _out(candidacy: Candidacy, *, detail: bool = False) -> dict[str, Any]:
 
 
 @router.get("", response=list[CandidacyOut], summary="Candidacies inside the caller's jurisdiction")
-def list_candidacies(request, state: Line = "", village: Line = "", limit: Count = 100, offset: Offset = 0):
-    # Line: cleaned as every text field is (control characters such as NUL dropped), so a stray byte in the query
-    # string finds nothing instead of reaching PostgreSQL, which refuses NUL in a string.
+def list_candidacies(request, state: str = "", village: str = "", limit: Count = 100, offset: Offset = 0):
+    # A NUL byte in the query string is refused before any view (core.bad_input.NulGuardMiddleware).
     candidacies = selectors.visible_candidacies(request.user).order_by("village_id", "person__name", "id")
     if state:
         candidacies = candidacies.filter(state=state)

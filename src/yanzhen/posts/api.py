@@ -2,7 +2,6 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from yanzhen.core.text import Line
 from yanzhen.divisions.selectors import get_division
 from yanzhen.posts import selectors
 
@@ -45,7 +44,7 @@ class PostTypeOut(Schema):
     response=list[SeatOut],
     summary="The seats of a village (or of every village under a division) with their incumbents",
 )
-def list_seats(request, village: Line, on: date | None = None):
+def list_seats(request, village: str, on: date | None = None):
     """`village`: a village code, or a township or county code for all its villages; `on`: the date (today
     by default). A seat without an incumbent on that date is vacant."""
     division = get_division(request.user, village)
