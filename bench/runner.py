@@ -43,12 +43,34 @@ class StatsDataset:
 
 STATS_DATASETS = [
     # 宁夏: about 2,300 村委会, filled in a minute; 盐池县 inside it.
-    StatsDataset("64", "640323", {"province": 1.0, "past": 1.0, "county": 0.1, "dashboard": 1.5}),
+    StatsDataset(
+        "64",
+        "640323",
+        {
+            "province": 1.0,
+            "past": 1.0,
+            "county": 0.1,
+            "dashboard": 1.5,
+            "province_write": 1.0,
+            "county_write": 0.1,
+            "refresh": 30.0,
+        },
+    ),
     # 河南, the largest province: 44,502 村委会 (issue 17); 濮阳县, its county with the most 村委会.
     StatsDataset(
         "41",
         "410928",
-        {"province": 0.3, "past": 1.0, "county": 0.03, "dashboard": 1.0},
+        {
+            "province": 0.3,
+            "past": 1.0,
+            "county": 0.03,
+            "dashboard": 1.0,
+            # The same figures when a write has just moved one county's stamp (stats.rollup reads that county
+            # again), and the nightly fill of every county's counts for today (`yanzhen stats --refresh`).
+            "province_write": 0.3,
+            "county_write": 0.03,
+            "refresh": 30.0,
+        },
         max_ratio=5.0,
         queries=15,
         cached=True,
@@ -512,10 +534,13 @@ def _stats_rows(dataset: StatsDataset, written: dict, how: str, filling: float, 
         )
     ]
     labels = {
+        "refresh": f"stats: every county's counts of province {province} for today (the nightly `--refresh`)",
         "province": f"stats for the province {province}, today",
         "past": f"stats for the province {province}, a year ago",
         "county": f"stats for the county {county}",
         "dashboard": f"dashboard page (首页) of the province {province}",
+        "province_write": f"stats for the province {province}, today, just after a write in the county {county}",
+        "county_write": f"stats for the county {county}, just after a write in it",
     }
     page_labels = {
         "list_filter": (
@@ -614,13 +639,16 @@ def _timed(function, runs: int = STATS_RUNS) -> tuple[float, float]:
 
 def _stats_measure(province: str, county: str) -> dict:
     from django.db import connection
+    from django.db.models import F
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from bench.stats_data import floor
     from yanzhen.accounts.models import User
+    from yanzhen.candidacies.models import Candidacy
     from yanzhen.people.selectors import years_before
-    from yanzhen.stats.figures import compute
+    from yanzhen.stats import rollup
+    from yanzhen.stats.figures import compute, make_scope
 
     on = timezone.localdate()
     year_ago = years_before(on, 1)
@@ -631,12 +659,22 @@ def _stats_measure(province: str, county: str) -> dict:
         response = client.get("/")
         assert response.status_code == 200, response.status_code
 
+    one = Candidacy.objects.filter(village__code__startswith=county).values_list("pk", flat=True)[0]
+
+    def written(code: str):
+        """A write in the county (it changes nothing but moves the county's stamp), then the figures."""
+        Candidacy.objects.filter(pk=one).update(recommender=F("recommender"))
+        return compute(None, code, on)
+
     results = {}
     for key, code, day, function in (
+        ("refresh", province, on, lambda: rollup.refresh_all(make_scope(None, province, on))),
         ("province", province, on, lambda: compute(None, province, on)),
         ("past", province, year_ago, lambda: compute(None, province, year_ago)),
         ("county", county, on, lambda: compute(None, county, on)),
         ("dashboard", province, on, page),
+        ("province_write", province, on, lambda: written(province)),
+        ("county_write", county, on, lambda: written(county)),
     ):
         cold, warm = _timed(function)
         _floor_cold, floor_warm = _timed(lambda code=code, day=day: floor(code, day))

@@ -28,6 +28,7 @@ from yanzhen import wsgi
 from yanzhen.core.uploads import DOCUMENT_MAX_BYTES
 from yanzhen.ops.management.commands.backup import Command as BackupCommand
 from yanzhen.people.services import PHOTO_MAX_BYTES
+from yanzhen.stats.management.commands.stats import Command as StatsCommand
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -255,6 +256,20 @@ def test_the_backup_unit_rotates_with_options_the_command_accepts():
         timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00" and timer["Install"]["WantedBy"] == "timers.target"
     )
     assert unit("yanzhen-restore-drill.timer")["Timer"]["OnCalendar"] == "*-*-01 04:00:00"
+
+
+def test_the_nightly_statistics_unit_refreshes_the_division_it_is_started_for():
+    executable, command, *arguments = shlex.split(
+        unit("yanzhen-stats-refresh@.service")["Service"]["ExecStart"].replace("%i", "41")
+    )
+    assert (executable, command) == ("/opt/yanzhen/venv/bin/yanzhen", "stats")
+    options = StatsCommand().create_parser("yanzhen", "stats").parse_args(arguments)
+    assert (options.division, options.refresh, options.as_of) == ("41", True, "")
+    assert var_dir_of("yanzhen-stats-refresh@.service") == "/var/lib/yanzhen"
+    timer = unit("yanzhen-stats-refresh@.timer")
+    assert (
+        timer["Timer"]["OnCalendar"] == "*-*-* 00:10:00" and timer["Install"]["WantedBy"] == "timers.target"
+    )
 
 
 DRILL = DEPLOY / "bin" / "yanzhen-restore-drill"

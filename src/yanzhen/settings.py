@@ -208,6 +208,10 @@ SESSION_COOKIE_HTTPONLY = True
 # One session per user: a new login ends his other sessions (accounts.sessions). YANZHEN_SINGLE_SESSION=0
 # allows several at once.
 YANZHEN_SINGLE_SESSION = _setting("YANZHEN_SINGLE_SESSION", "1") == "1"
+
+# The figures of a county, a city and a province add up per-county counts kept per day (stats.rollup),
+# recomputing only the counties changed since; 0 computes every request's figures from the archive directly.
+STATS_ROLLUP = _setting("YANZHEN_STATS_ROLLUP", "1") == "1"
 # Revealing a full ID number or phone, or exporting unmasked data, needs the password entered within this
 # many seconds (at login or on the 请再次输入密码 page, accounts.reauth).
 YANZHEN_REAUTH_SECONDS = 5 * 60

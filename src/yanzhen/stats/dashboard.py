@@ -18,7 +18,7 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.holidays import calendar
 from yanzhen.holidays.services import may_edit_schedule
-from yanzhen.stats import figures, selectors
+from yanzhen.stats import figures, rollup, selectors
 from yanzhen.stats.figures import Scope
 from yanzhen.stats.states import tuned
 
@@ -46,6 +46,7 @@ def _dashboard_context(user, division: Division, as_of=None, villages: int | Non
     scope = Scope(user, division, as_of or today())
     if villages is not None:
         scope.cache["villages"] = villages
+    rollup.prime(scope)
     # The figures and the charts share their queries: one over the pool's states, one over the candidacies.
     figures.pool_counts(scope, selectors.series_conditions(scope.as_of))
     figures.candidacy_counts(scope, selectors.trend_aggregates(scope.as_of))

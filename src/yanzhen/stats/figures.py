@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
@@ -111,12 +112,31 @@ class Scope:
     as_of: date
     # Results computed once per scope and shared by the figures and the dashboard's series.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Narrowings the per-county figures (`rollup`) use: some counties of the division only (their codes),
+    # only some people, or all but some (the people with candidacies or posts in two counties).
+    counties: tuple[str, ...] = ()
+    only_people: tuple[int, ...] | None = None
+    without_people: tuple[int, ...] = ()
 
     def _restricted(self, manager):
         return operator_scope(manager.all(), self.user)
 
+    def under(self, path: str) -> Q:
+        """The division's records (or its `counties`' records) by the code at `path`."""
+        found = Q()
+        for code in self.counties or (self.division.code,):
+            found |= Q(**{f"{path}__startswith": code})
+        return found
+
+    def _people(self, queryset):
+        if self.only_people is not None:
+            queryset = queryset.filter(person_id__in=self.only_people)
+        if self.without_people:
+            queryset = queryset.exclude(person_id__in=self.without_people)
+        return queryset
+
     def candidacies(self):
-        return self._restricted(Candidacy.objects).filter(village__code__startswith=self.division.code)
+        return self._people(self._restricted(Candidacy.objects).filter(self.under("village__code")))
 
     def pool(self):
         """The candidacies in the pool on the as-of date."""
@@ -126,14 +146,12 @@ class Scope:
         return self.pool().values("person_id")
 
     def terms(self):
-        return (
-            self._restricted(Term.objects)
-            .filter(seat__village__code__startswith=self.division.code)
-            .current(self.as_of)
+        return self._people(
+            self._restricted(Term.objects).filter(self.under("seat__village__code")).current(self.as_of)
         )
 
     def villages(self) -> DivisionQuerySet:
-        return self._restricted(Division.objects).under(self.division.code).administrative_villages()
+        return self._restricted(Division.objects).filter(self.under("code")).administrative_villages()
 
     def with_division(self, division: Division) -> Scope:
         return Scope(self.user, division, self.as_of)
@@ -155,6 +173,11 @@ class Measure:
     key: str
     label: str
     condition: Q
+
+    @property
+    def name(self) -> str:
+        """The measure's name among the counts of one query (`pool_counts`)."""
+        return f"{self.group}:{self.key}"
 
 
 def age_conditions(on: date) -> dict[str, Q]:
@@ -229,16 +252,21 @@ def find_measure(on: date, group: str, key: str) -> Measure | None:
 # The figures ---------------------------------------------------------------------------------------------
 
 
+def pool_conditions(found: list[Measure], extra: dict | None = None) -> dict[str, Q]:
+    """The conditions of the pool's counts: each measure by its name, then the `extra` ones."""
+    return {measure.name: measure.condition for measure in found} | (extra or {})
+
+
 def pool_counts(scope: Scope, extra: dict | None = None) -> tuple[list[Measure], dict[str, int]]:
-    """Every count of the pool on the date in one SQL query over the states: the figures' measures (m0, m1
-    ...), the total, the sum of the ages, and the `extra` conditions the dashboard adds to the same query.
-    Computed once per scope (again only when new extra conditions are asked for)."""
+    """Every count of the pool on the date in one SQL query over the states: the figures' measures (by
+    `Measure.name`), the total, the sum of the ages ("age_sum"), and the `extra` conditions the dashboard adds
+    to the same query. Computed once per scope (again only when new extra conditions are asked for)."""
     cached = scope.cache.get("pool")
     if cached is None or any(name not in cached[1] for name in extra or {}):
         found = scope_measures(scope)
-        conditions = {f"m{index}": measure.condition for index, measure in enumerate(found)}
-        conditions.update(extra or {})
-        counts = States.of(scope.pool_people(), scope.as_of).count_sql(conditions, age_sum_on=scope.as_of)
+        counts = States.of(scope.pool_people(), scope.as_of).count_sql(
+            pool_conditions(found, extra), age_sum_on=scope.as_of
+        )
         cached = scope.cache["pool"] = (found, counts)
     return cached
 
@@ -247,8 +275,8 @@ def reserve_figures(scope: Scope, villages: int) -> dict:
     found, counts = pool_counts(scope)
     total = counts["total"]
     by_group: dict[str, dict[str, int]] = {}
-    for index, measure in enumerate(found):
-        by_group.setdefault(measure.group, {})[measure.label] = counts[f"m{index}"]
+    for measure in found:
+        by_group.setdefault(measure.group, {})[measure.label] = counts[measure.name]
 
     def shares(group: str) -> dict:
         # Every entry of the vocabulary, for a stable shape; "not recorded" only when someone is.
@@ -258,17 +286,15 @@ def reserve_figures(scope: Scope, villages: int) -> dict:
             if count or label != UNRECORDED_SOURCE
         }
 
-    age = {m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "age"}
+    age = {m.key: share(counts[m.name], total) for m in found if m.group == "age"}
     age["average"] = ratio(counts["age_sum"], total, "0.1")
     return {
         "total": total,
         "villages": villages,
         "per_village": ratio(total, villages) or 0.0,
         "age": age,
-        "education": {
-            m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "education"
-        },
-        "gender": {m.key: share(counts[f"m{i}"], total) for i, m in enumerate(found) if m.group == "gender"},
+        "education": {m.key: share(counts[m.name], total) for m in found if m.group == "education"},
+        "gender": {m.key: share(counts[m.name], total) for m in found if m.group == "gender"},
         "political_status": shares("political_status"),
         "party_members": share(by_group["party_members"]["中共党员（含预备党员）"], total),
         "source": shares("source"),
@@ -296,52 +322,70 @@ def village_count(scope: Scope) -> int:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which key posts the reserves in the pool hold in each village of the scope on the date."""
+    """Which villages of the scope hold a reserve in the pool for each key post on the date."""
 
     posts: list[PostType]
-    held: dict[str, frozenset[int]]  # village code: the ids of the key posts held there
+    holding: dict[int, frozenset[str]]  # key post id: the codes of the villages holding it
 
-    @property
+    @cached_property
     def covered(self) -> list[str]:
         """The villages that hold a reserve for every key post, in code order."""
-        every = {post.pk for post in self.posts}
-        return sorted(code for code, posts in self.held.items() if every <= posts)
+        if not self.posts:
+            return []
+        return sorted(
+            frozenset.intersection(*(self.holding.get(post.pk, frozenset()) for post in self.posts))
+        )
+
+    @cached_property
+    def held(self) -> dict[str, frozenset[int]]:
+        """Village code: the ids of the key posts held there (the villages holding any)."""
+        found: dict[str, set[int]] = {}
+        for post, codes in self.holding.items():
+            for code in codes:
+                found.setdefault(code, set()).add(post)
+        return {code: frozenset(posts) for code, posts in found.items()}
 
     def villages_holding(self, post: PostType) -> int:
-        return sum(1 for posts in self.held.values() if post.pk in posts)
+        return len(self.holding.get(post.pk, ()))
 
 
 def coverage(scope: Scope) -> Coverage:
     """The key posts held per village, in one query, once per scope: one row per village with a flag per key
     post (the villages holding none are not read)."""
-    if "coverage" in scope.cache:
-        return scope.cache["coverage"]
-    posts = scope_key_posts(scope)
-    held: dict[str, frozenset[int]] = {}
-    if posts:
-        flags = {
-            f"p{post.pk}": Max(
-                Case(When(post_type_id=post.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
-            )
-            for post in posts
-        }
-        rows = (
-            CandidacyTarget.objects.filter(
-                candidacy__in=scope.pool(),
-                post_type__in=posts,
-                village_id__in=scope.villages().values("code"),
-            )
-            .order_by()
-            .values("village_id")
-            .annotate(**flags)
-            .values_list("village_id", *flags)
-        )
-        held = {
-            code: frozenset(post.pk for post, flag in zip(posts, values, strict=True) if flag)
-            for code, *values in rows
-        }
-    scope.cache["coverage"] = Coverage(posts, held)
+    if "coverage" not in scope.cache:
+        posts = scope_key_posts(scope)
+        scope.cache["coverage"] = Coverage(posts, held_posts(scope, posts))
     return scope.cache["coverage"]
+
+
+def held_posts(scope: Scope, posts: list[PostType]) -> dict[int, frozenset[str]]:
+    """For each key post, the villages of the scope that hold it (one row read per village holding any)."""
+    if not posts:
+        return {}
+    flags = {
+        f"p{post.pk}": Max(
+            Case(When(post_type_id=post.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        for post in posts
+    }
+    rows = (
+        CandidacyTarget.objects.filter(
+            candidacy__in=scope.pool(),
+            post_type__in=posts,
+            village_id__in=scope.villages().values("code"),
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(**flags)
+        .values_list("village_id", *flags)
+    )
+    holding: dict[int, set[str]] = {post.pk: set() for post in posts}
+    ids = [post.pk for post in posts]
+    for code, *values in rows:
+        for post, flag in zip(ids, values, strict=True):
+            if flag:
+                holding[post].add(code)
+    return {post: frozenset(codes) for post, codes in holding.items()}
 
 
 def covered_village_codes(scope: Scope) -> list[str]:
@@ -371,20 +415,17 @@ def coverage_figures(scope: Scope, villages: int) -> dict:
     }
 
 
-def incumbent_figures(scope: Scope) -> dict:
-    """Each group of incumbents (people holding a term current on the date) in one query over the states of
-    every incumbent of the division; a person is counted once in a group however many seats he holds."""
-    on = scope.as_of
-    flags = {
-        name: Max(Case(When(posts, then=Value(1)), default=Value(0), output_field=IntegerField()))
+def incumbent_flags() -> dict[str, Max]:
+    """Per person, whether he holds a seat of each incumbent group: in_secretaries, in_chairs ..."""
+    return {
+        f"in_{name}": Max(Case(When(posts, then=Value(1)), default=Value(0), output_field=IntegerField()))
         for name, posts in INCUMBENT_GROUPS.items()
     }
-    people = (
-        scope.terms()
-        .order_by()
-        .values("person_id")
-        .annotate(**{f"in_{name}": flag for name, flag in flags.items()})
-    )
+
+
+def incumbent_conditions(on: date) -> tuple[dict[str, Q], dict[str, tuple[str, list]]]:
+    """The incumbents' counts over their states (with the flags of `incumbent_flags`): the conditions, and
+    the sums (of the ages of each group)."""
     conditions: dict[str, Q] = {}
     sums = {}
     age, age_params = age_sql(on)
@@ -398,7 +439,22 @@ def incumbent_figures(scope: Scope) -> dict:
             f"CASE WHEN {connection.ops.quote_name(f'in_{name}')} = 1 THEN {age} ELSE 0 END",
             age_params,
         )
-    counts = States.of(people, on).count_sql(conditions, sums=sums)
+    return conditions, sums
+
+
+def incumbent_counts(scope: Scope) -> dict[str, int]:
+    """The incumbents' counts (`incumbent_conditions`) in one query over the states of every incumbent of the
+    scope, once per scope; a person is counted once in a group however many seats he holds."""
+    if "incumbents" not in scope.cache:
+        people = scope.terms().order_by().values("person_id").annotate(**incumbent_flags())
+        conditions, sums = incumbent_conditions(scope.as_of)
+        scope.cache["incumbents"] = States.of(people, scope.as_of).count_sql(conditions, sums=sums)
+    return scope.cache["incumbents"]
+
+
+def incumbent_figures(scope: Scope) -> dict:
+    """Each group of incumbents: people holding a term current on the date."""
+    counts = incumbent_counts(scope)
     result = {}
     for name in INCUMBENT_GROUPS:
         total = counts[name]
@@ -418,19 +474,25 @@ def candidacy_counts(scope: Scope, extra: dict | None = None) -> dict[str, int]:
     extra aggregates are asked for)."""
     cached = scope.cache.get("candidacies")
     if cached is None or any(name not in cached for name in extra or {}):
-        on = scope.as_of
-        start = years_before(on, 1)  # exclusive
-
-        def between(field: str) -> Q:
-            return Q(**{f"{field}__gt": start, f"{field}__lte": on})
-
         cached = scope.cache["candidacies"] = scope.candidacies().aggregate(
-            entered=Count("person_id", distinct=True, filter=between("entered_pool_on")),
-            promoted=Count("person_id", distinct=True, filter=between("promoted_on")),
-            removed=Count("person_id", distinct=True, filter=between("removed_on")),
-            **(extra or {}),
+            **candidacy_aggregates(scope.as_of, extra)
         )
     return cached
+
+
+def candidacy_aggregates(on: date, extra: dict | None = None) -> dict[str, Count]:
+    """The flow's counts of distinct people over candidacies (the year ending on D), then `extra`."""
+    start = years_before(on, 1)  # exclusive
+
+    def between(field: str) -> Q:
+        return Q(**{f"{field}__gt": start, f"{field}__lte": on})
+
+    return {
+        "entered": Count("person_id", distinct=True, filter=between("entered_pool_on")),
+        "promoted": Count("person_id", distinct=True, filter=between("promoted_on")),
+        "removed": Count("person_id", distinct=True, filter=between("removed_on")),
+        **(extra or {}),
+    }
 
 
 def flow_figures(scope: Scope) -> dict:
@@ -440,7 +502,10 @@ def flow_figures(scope: Scope) -> dict:
 
 
 def figures_for(scope: Scope) -> dict:
+    from yanzhen.stats import rollup  # it reads this module's definitions
+
     with tuned():
+        rollup.prime(scope)
         return _figures_for(scope)
 
 

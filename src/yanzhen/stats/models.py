@@ -39,3 +39,42 @@ class WarningThresholds(CountySettings):
     class Meta:
         verbose_name = _("warning thresholds")
         verbose_name_plural = _("warning thresholds")
+
+
+class CountyStamp(models.Model):
+    """How often the data one county's figures are made of has changed: moved by database triggers in the
+    writing transaction (migration 0002), whatever wrote (a service, a bulk load, `QuerySet.update()`, a
+    shell). The row with the empty code is the stamp of what every county's figures read (the post types,
+    the sources). Derived data: no history, emptied and refilled freely."""
+
+    # Written by the triggers and the code, never typed: the county's six digits ("" for the global stamp).
+    county = models.CharField(_("county"), max_length=6, primary_key=True, editable=False)
+    changes = models.BigIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("county change stamp")
+        verbose_name_plural = _("county change stamps")
+
+    def __str__(self) -> str:
+        return f"{self.county or '*'} #{self.changes}"
+
+
+class CountyFigures(models.Model):
+    """One county's counts on one date (`stats.rollup`), valid while the county's stamp and the global
+    stamp are those it was computed at. Derived data, rebuilt from the archive and its history whenever it
+    is missing or stale: no history of its own."""
+
+    county = models.CharField(_("county"), max_length=6, editable=False)
+    as_of = models.DateField(_("as of"))
+    stamp = models.BigIntegerField(_("county stamp"))
+    global_stamp = models.BigIntegerField(_("global stamp"))
+    payload = models.JSONField(_("counts"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("county figures")
+        verbose_name_plural = _("county figures")
+        constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="county_figures_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.as_of} #{self.stamp}"

@@ -18,6 +18,7 @@ plain selections (`rows`). It runs on SQLite (3.25 or later) and PostgreSQL alik
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -254,12 +255,11 @@ def _cursor():
 
 
 def _grouped_by_person(query) -> bool:
-    """True when the query is grouped by the person id alone (`.values("person_id").annotate(...)`)."""
+    """True when the query is grouped by the person id, alone or with the other columns it selects
+    (`.values("person_id"[, "county"]).annotate(...)`): each row comes once."""
     group_by = query.group_by
-    return (
-        isinstance(group_by, tuple)
-        and len(group_by) == 1
-        and getattr(getattr(group_by[0], "target", None), "attname", None) == "person_id"
+    return isinstance(group_by, tuple) and any(
+        getattr(getattr(column, "target", None), "attname", None) == "person_id" for column in group_by
     )
 
 
@@ -282,7 +282,7 @@ class States:
 
     def count_sql(
         self,
-        counts: dict[str, Condition],
+        counts: Mapping[str, Condition],
         *,
         age_sum_on: date | None = None,
         sums: dict[str, tuple[str, list]] | None = None,
@@ -290,6 +290,18 @@ class States:
         """Conditional counts over the states in one query: {"total": n, name: count, ...}; with
         `age_sum_on` the sum of the whole-year ages on that date as "age_sum"; `sums` adds SUM(sql) as
         "sum:<name>"."""
+        return self.grouped_counts(counts, None, age_sum_on=age_sum_on, sums=sums)[None]
+
+    def grouped_counts(
+        self,
+        counts: Mapping[str, Condition],
+        by: str | None,
+        *,
+        age_sum_on: date | None = None,
+        sums: dict[str, tuple[str, list]] | None = None,
+    ) -> dict:
+        """The counts of `count_sql` per value of the column `by`, which the ids' query carries (the county
+        of each row, for the per-county figures): {value: {"total": n, ...}}. `by=None`: one group, None."""
         inner, inner_params = self.sql()
         selects, params, names = ["COUNT(*)"], [], ["total"]
         for name, condition in counts.items():
@@ -306,10 +318,18 @@ class States:
             selects.append(f"SUM({sql})")
             params += sum_params
             names.append(f"sum:{name}")
+        group = connection.ops.quote_name(by) if by else "NULL"
+        grouping = f" GROUP BY {group}" if by else ""
         with _cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(selects)} FROM ({inner}) AS states", params + inner_params)
-            row = cursor.fetchone()
-        return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+            cursor.execute(
+                f"SELECT {group}, {', '.join(selects)} FROM ({inner}) AS states{grouping}",
+                params + inner_params,
+            )
+            rows = cursor.fetchall()
+        return {
+            key: {name: int(value or 0) for name, value in zip(names, values, strict=True)}
+            for key, *values in rows
+        }
 
     def rows(self, condition: Condition | None = None) -> list[dict]:
         """The states that meet the condition, ordered by village and name, as dicts of STATE_COLUMNS and

@@ -1,7 +1,11 @@
-"""yanzhen stats --division CODE [--as-of YYYY-MM-DD] [--json]: the figures of a division on a date.
+"""yanzhen stats --division CODE [--as-of YYYY-MM-DD] [--json | --verify | --refresh]: the figures of a
+division on a date.
 
 The command line is the operator's: it sees every division. The JSON is the same dict as
-GET /api/v1/stats (stats.figures.compute).
+GET /api/v1/stats (stats.figures.compute). `--verify` compares the figures added up from the per-county
+counts kept per day (stats.rollup) with the figures computed directly, and fails naming every number that
+differs; `--refresh` computes the division's counties' counts for the date again (a nightly job runs it for
+today, so the first request of the day does not wait for them).
 """
 
 import json
@@ -9,7 +13,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yanzhen.stats.figures import StatsInputError, compute
+from yanzhen.stats import rollup
+from yanzhen.stats.figures import StatsInputError, compute, make_scope
 
 
 def _width(text: str) -> int:
@@ -80,18 +85,41 @@ def render_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def differences(summed, direct, path: str = "") -> list[str]:
+    """Every leaf of two figure dicts that differs, as "reserves.total：汇总 9，直接计算 8"."""
+    if isinstance(summed, dict) and isinstance(direct, dict):
+        found = []
+        for key in sorted(set(summed) | set(direct), key=str):
+            found += differences(summed.get(key), direct.get(key), f"{path}.{key}" if path else str(key))
+        return found
+    return [] if summed == direct else [f"{path}：汇总 {summed}，直接计算 {direct}"]
+
+
 class Command(BaseCommand):
     help = "Print the figures of a division on a date (a readable table, or the API's JSON with --json)."
 
     def add_arguments(self, parser):
         parser.add_argument("--division", required=True, help="division code, e.g. 640323")
         parser.add_argument("--as-of", dest="as_of", default="", help="YYYY-MM-DD; today when omitted")
-        parser.add_argument(
+        what = parser.add_mutually_exclusive_group()
+        what.add_argument(
             "--json", dest="as_json", action="store_true", help="print the JSON of GET /api/v1/stats"
         )
+        what.add_argument(
+            "--verify",
+            action="store_true",
+            help="compare the figures added up from the per-county counts with the direct computation",
+        )
+        what.add_argument(
+            "--refresh", action="store_true", help="compute the per-county counts of the date again"
+        )
 
-    def handle(self, *args, division: str, as_of: str, as_json: bool, **options):
+    def handle(self, *args, division: str, as_of: str, as_json: bool, verify: bool, refresh: bool, **options):
         try:
+            if verify:
+                return self.verify(division, as_of)
+            if refresh:
+                return self.refresh(division, as_of)
             result = compute(None, division, as_of or None)
         except StatsInputError as wrong:
             raise CommandError(str(wrong)) from None
@@ -99,3 +127,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_table(result))
+
+    def verify(self, division: str, as_of: str) -> None:
+        scope = make_scope(None, division, as_of or None)
+        summed, direct = rollup.verify(scope.division.code, scope.as_of)
+        counties = len(rollup.county_codes(scope.division))
+        found = differences(summed, direct)
+        where = f"{scope.division.code}，{scope.as_of.isoformat()}，{counties} 个县"
+        if found:
+            raise CommandError(f"按县汇总的数字与直接计算不一致（{where}）：\n" + "\n".join(found))
+        self.stdout.write(f"按县汇总的数字与直接计算一致：{where}")
+
+    def refresh(self, division: str, as_of: str) -> None:
+        scope = make_scope(None, division, as_of or None)
+        counties = rollup.refresh_all(scope)
+        self.stdout.write(
+            f"已重新计算 {scope.division.code} 的 {counties} 个县在 {scope.as_of.isoformat()} 的数字"
+        )
