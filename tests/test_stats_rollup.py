@@ -17,7 +17,7 @@ from yanzhen.candidacies.models import Candidacy, CandidacyTarget
 from yanzhen.divisions.codes import Level, UnitKind
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import EducationKind
-from yanzhen.people.models import EducationRecord, Person, Source
+from yanzhen.people.models import EducationRecord, Person, Source, age_on
 from yanzhen.posts.models import PostType
 from yanzhen.stats import rollup
 from yanzhen.stats.figures import compute, figures_for, make_scope
@@ -246,3 +246,28 @@ def test_verify_names_what_differs_and_refresh_mends_it(world):
     call_command("stats", "--division", "64", "--as-of", "2021-04-19", "--refresh", stdout=out)
     assert out.getvalue().strip() == "已重新计算 64 的 1 个县在 2021-04-19 的数字"
     call_command("stats", "--division", "64", "--as-of", "2021-04-19", "--verify", stdout=StringIO())
+
+
+def test_counts_kept_by_another_version_are_computed_again(world):
+    on = timezone.localdate()
+    compute(None, "640323", on)
+    CountyFigures.objects.filter(county="640323").update(payload={"version": rollup.VERSION - 1})
+    scope = make_scope(None, "640323", on)
+    figures_for(scope)
+    assert scope.cache["rollup"] == {"counties": 1, "recomputed": 1}
+    assert CountyFigures.objects.get(county="640323", as_of=on).payload["version"] == rollup.VERSION
+
+
+def test_the_warnings_read_the_kept_committees_and_coverage(world):
+    from yanzhen.stats import warnings
+
+    on = timezone.localdate()
+    division = Division.objects.get(code="640323")
+    counted = {result.slug: result.count for result in warnings.summary(None, division, on)}
+    with override_settings(STATS_ROLLUP=False):
+        direct = {result.slug: result.count for result in warnings.summary(None, division, on)}
+    assert counted == direct
+    # S1 (secretary and chair of V0: counted once), S4 of V1, S2 of V2; village:members:sum of ages.
+    born = [date(1965, 3, 1), date(1978, 8, 8), date(1980, 1, 1)]
+    expected = ",".join(f"{V[index]}:1:{age_on(day, on)}" for index, day in enumerate(born))
+    assert CountyFigures.objects.get(county="640323", as_of=on).payload["committees"] == expected

@@ -27,9 +27,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
-from yanzhen.candidacies.models import Candidacy, CandidacyTarget
+from yanzhen.candidacies.models import Candidacy, CandidacyTarget, Readiness
 from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import candidate_codes
@@ -466,6 +466,79 @@ def incumbent_figures(scope: Scope) -> dict:
             "under_45_pct": pct(counts[f"{name}.under_45"], total),
         }
     return result
+
+
+def from_kept(scope: Scope, key: str) -> bool:
+    """Fill `scope.cache[key]` from what the per-county counts (`rollup`) left to decode when asked for; False
+    when they left nothing for it."""
+    decode = scope.cache.get("lazy", {}).get(key)
+    if decode is None:
+        return False
+    scope.cache[key] = decode()
+    return True
+
+
+@dataclass(frozen=True)
+class UnsucceededSecretary:
+    term_id: int
+    village_code: str
+    born: date
+
+
+def unsucceeded_secretaries(scope: Scope) -> list[UnsucceededSecretary]:
+    """The village party secretaries in office on the scope's date whose village has no reserve in the pool
+    ready now (立即可用) for the post, with their birth dates (the warnings judge their age), once per scope."""
+    if "unsucceeded" not in scope.cache and not from_kept(scope, "unsucceeded"):
+        ready = CandidacyTarget.objects.filter(
+            candidacy__in=scope.pool().filter(readiness=Readiness.READY), post_type__code="secretary"
+        ).values("village_id")
+        scope.cache["unsucceeded"] = [
+            UnsucceededSecretary(*row)
+            for row in scope.terms()
+            .filter(INCUMBENT_GROUPS["secretaries"])
+            .exclude(seat__village_id__in=ready)
+            .order_by("seat__village_id", "pk")
+            .values_list("pk", "seat__village_id", "person__birth_date")
+        ]
+    return scope.cache["unsucceeded"]
+
+
+@dataclass
+class CommitteeAge:
+    village_code: str
+    members: int
+    age_sum: int
+
+    @property
+    def average(self) -> float:
+        return self.age_sum / self.members
+
+
+def committee_ages(scope: Scope) -> list[CommitteeAge]:
+    """The village committees of the scope on its date: size and sum of ages of their current members (by
+    today's birth dates), each member counted once however many seats he holds; one grouped SQL query, once
+    per scope."""
+    if "committees" not in scope.cache and not from_kept(scope, "committees"):
+        members = (
+            scope.terms()
+            .filter(INCUMBENT_GROUPS["committee"])
+            .order_by()
+            .annotate(committee_village=F("seat__village_id"), born=F("person__birth_date"))
+            .values("committee_village", "person_id", "born")
+            .distinct()
+        )
+        sql, params = members.query.sql_with_params()
+        age, age_params = age_sql(scope.as_of, "born")
+        village = connection.ops.quote_name("committee_village")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {village}, COUNT(*), SUM({age}) FROM ({sql}) AS members GROUP BY {village}",
+                [*age_params, *params],
+            )
+            scope.cache["committees"] = [
+                CommitteeAge(code, int(size), int(total)) for code, size, total in cursor.fetchall()
+            ]
+    return scope.cache["committees"]
 
 
 def candidacy_counts(scope: Scope, extra: dict | None = None) -> dict[str, int]:

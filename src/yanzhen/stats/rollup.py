@@ -44,6 +44,9 @@ from yanzhen.stats.states import States, tuned
 
 COUNTY_LENGTH = 6
 GLOBAL = ""  # the stamp of what every county's figures read
+# The shape of the kept counts: a row of another version is stale (an upgrade that changes what is kept, or
+# how, raises it, and every county is computed again when first asked for).
+VERSION = 3
 FEW_COUNTIES = 20  # stale counties whose cross people are looked up one by one (`cross_people`)
 
 
@@ -66,7 +69,7 @@ def prime(scope: Scope) -> None:
     kept = valid_rows(scope.division.code, scope.as_of)
     stale = [code for code in counties if code not in kept]
     if stale:
-        kept.update(refresh(scope, stale))
+        kept.update(refresh(scope, stale, counties))
     add_up(scope, [kept[code] for code in counties])
     scope.cache["rollup"] = {"counties": len(counties), "recomputed": len(stale)}
 
@@ -77,7 +80,7 @@ def refresh_all(scope: Scope) -> int:
     counties = county_codes(scope.division)
     if counties and applies(scope):
         with tuned():
-            refresh(scope, counties)
+            refresh(scope, counties, counties)
     return len(counties)
 
 
@@ -105,20 +108,24 @@ def valid_rows(prefix: str, on: date) -> dict[str, dict]:
     return {
         county: payload
         for county, stamp, global_stamp, now, now_global, payload in rows
-        if stamp == now and global_stamp == now_global
+        if stamp == now and global_stamp == now_global and payload.get("version") == VERSION
     }
 
 
-def refresh(scope: Scope, stale: list[str]) -> dict[str, dict]:
-    """Compute the counts of the stale counties in one grouped pass and keep them (stamped as read before)."""
+def refresh(scope: Scope, stale: list[str], counties: list[str]) -> dict[str, dict]:
+    """Compute the counts of the stale counties (of the division's `counties`) in one grouped pass and keep
+    them, stamped as read before."""
     stamps = dict(CountyStamp.objects.filter(county__in=[GLOBAL, *stale]).values_list("county", "changes"))
-    everything = len(stale) == len(county_codes(scope.division))
+    everything = len(stale) == len(counties)
     narrowed = Scope(None, scope.division, scope.as_of, counties=() if everything else tuple(stale))
-    cross = cross_people(narrowed)
+    # The cross people of a few counties are looked up by the indexes (a county alone is "everything" too).
+    few = len(stale) <= FEW_COUNTIES
+    cross = cross_people(Scope(None, scope.division, scope.as_of, counties=tuple(stale)) if few else narrowed)
     without = tuple(sorted({person for people in cross.values() for person in people}))
     payloads = grouped_counts(narrowed, without, stale)
     for county, payload in payloads.items():
         payload["cross"] = sorted(cross.get(county, []))
+        payload["version"] = VERSION
     CountyFigures.objects.bulk_create(
         [
             CountyFigures(
@@ -149,7 +156,7 @@ def cross_people(scope: Scope) -> dict[str, list[int]]:
         f"UNION SELECT t.{person}, substr(s.{village}, 1, {COUNTY_LENGTH}) "
         f"FROM {terms} t JOIN {seats} s ON s.{id_} = t.{seat}"
     )
-    if scope.counties and len(scope.counties) <= FEW_COUNTIES:
+    if scope.counties and len(scope.counties) <= FEW_COUNTIES:  # the counties' rows by the indexes
         mine, params = (
             Candidacy.objects.filter(scope.under("village__code"))
             .annotate(county=_county("village_id"))
@@ -237,6 +244,18 @@ def grouped_counts(narrowed: Scope, without: tuple[int, ...], counties: list[str
         county: {post: ",".join(codes) for post, codes in posts.items()}
         for county, posts in by_county.items()
     }
+    # Each village committee as "code:members:age sum", comma-separated (the warnings judge them).
+    committees: dict[str, list[str]] = defaultdict(list)
+    for committee in figures.committee_ages(narrowed):
+        committees[committee.village_code[:COUNTY_LENGTH]].append(
+            f"{committee.village_code}:{committee.members}:{committee.age_sum}"
+        )
+    # The secretaries without a ready successor as "term:village:birth date" (the warnings judge their age).
+    unsucceeded: dict[str, list[str]] = defaultdict(list)
+    for secretary in figures.unsucceeded_secretaries(narrowed):
+        unsucceeded[secretary.village_code[:COUNTY_LENGTH]].append(
+            f"{secretary.term_id}:{secretary.village_code}:{secretary.born.isoformat()}"
+        )
     zero_pool = dict.fromkeys(["total", *conditions, "age_sum"], 0)
     zero_incumbents = dict.fromkeys(["total", *incumbent_conditions, *(f"sum:{name}" for name in sums)], 0)
     zero_candidacies = dict.fromkeys(aggregates, 0)
@@ -247,6 +266,8 @@ def grouped_counts(narrowed: Scope, without: tuple[int, ...], counties: list[str
             "incumbents": incumbents.get(county, zero_incumbents),
             "candidacies": candidacies.get(county, zero_candidacies),
             "held": held.get(county, {}),
+            "committees": ",".join(committees.get(county, [])),
+            "unsucceeded": ",".join(unsucceeded.get(county, [])),
         }
         for county in counties
     }
@@ -286,7 +307,31 @@ def add_up(scope: Scope, payloads: list[dict]) -> None:
     scope.cache["pool"] = (found, pool)
     scope.cache["incumbents"] = incumbents
     scope.cache["candidacies"] = candidacies
+    # Read by the warnings only: decoded when first asked for (tens of thousands of entries for a province).
+    scope.cache["lazy"] = {
+        "committees": lambda: _committees(payloads),
+        "unsucceeded": lambda: _unsucceeded(payloads),
+    }
     scope.cache["coverage"] = Coverage(posts, {post: frozenset(codes) for post, codes in holding.items()})
+
+
+def _entries(payloads: list[dict], key: str) -> list[list[str]]:
+    return [entry.split(":") for payload in payloads for entry in filter(None, payload[key].split(","))]
+
+
+def _committees(payloads: list[dict]) -> list[figures.CommitteeAge]:
+    return [
+        figures.CommitteeAge(code, int(members), int(age_sum))
+        for code, members, age_sum in _entries(payloads, "committees")
+    ]
+
+
+def _unsucceeded(payloads: list[dict]) -> list[figures.UnsucceededSecretary]:
+    found = [
+        figures.UnsucceededSecretary(int(term), code, date.fromisoformat(born))
+        for term, code, born in _entries(payloads, "unsucceeded")
+    ]
+    return sorted(found, key=lambda secretary: (secretary.village_code, secretary.term_id))
 
 
 def verify(division_code: str, on: date) -> tuple[dict, dict]:

@@ -18,20 +18,16 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db import connection
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from yanzhen.candidacies.models import CandidacyTarget, Readiness
-from yanzhen.core.guards import operator_scope, today
+from yanzhen.core.guards import today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
-from yanzhen.stats import figures, selectors
-from yanzhen.stats.figures import INCUMBENT_GROUPS, Scope
+from yanzhen.stats import figures, rollup, selectors
+from yanzhen.stats.figures import Scope
 from yanzhen.stats.models import DEFAULT_COMMITTEE_AVERAGE_AGE, DEFAULT_SECRETARY_AGE, WarningThresholds
-from yanzhen.stats.states import age_sql
 
 
 @dataclass(frozen=True)
@@ -50,24 +46,6 @@ def thresholds_for(code: str) -> Thresholds:
         return Thresholds()
     row = WarningThresholds.objects.filter(county_id=county_code(code)).first()
     return Thresholds(row.secretary_age, row.committee_average_age) if row else Thresholds()
-
-
-def _by_county(division: Division, attribute: str, condition: Callable[[int], Q], code_field: str) -> Q:
-    """`condition(threshold)` with each county's own threshold: a county's (or a township's) single one; above
-    a county the default, and the counties that set their own, matched by the code prefix."""
-    if len(division.code) >= 6:
-        return condition(getattr(thresholds_for(division.code), attribute))
-    custom = dict(
-        WarningThresholds.objects.filter(county__code__startswith=division.code).values_list(
-            "county_id", attribute
-        )
-    )
-    combined = condition(getattr(Thresholds(), attribute))
-    for code in custom:
-        combined &= ~Q(**{f"{code_field}__startswith": code})
-    for code, value in custom.items():
-        combined |= Q(**{f"{code_field}__startswith": code}) & condition(value)
-    return combined
 
 
 @dataclass
@@ -116,6 +94,7 @@ class Context:
     def scope(self) -> Scope:
         if self.shared is None:
             self.shared = Scope(self.user, self.division, self.on)
+            rollup.prime(self.shared)  # a county and above: the kept counts (villages, coverage, committees)
         return self.shared
 
     @property
@@ -154,32 +133,43 @@ def uncovered_villages(context: Context, rows: bool) -> WarningResult:
 # 2. An old secretary without a ready-now reserve (青黄不接) ---------------------------------------------------
 
 
-def _ready_secretary_villages(scope: Scope):
-    return CandidacyTarget.objects.filter(
-        candidacy__in=scope.pool().filter(readiness=Readiness.READY),
-        post_type__code="secretary",
-    ).values("village_id")
+def county_thresholds(division: Division) -> Callable[[str], Thresholds]:
+    """The thresholds of each village's county under the division (its own county's for a county or below;
+    above, a county's own where it set them, else the defaults), read once."""
+    if len(division.code) >= 6:
+        mine = thresholds_for(division.code)
+        return lambda code: mine
+    custom = {
+        row.county_id: Thresholds(row.secretary_age, row.committee_average_age)
+        for row in WarningThresholds.objects.filter(county__code__startswith=division.code)
+    }
+    default = Thresholds()
+    return lambda code: custom.get(county_code(code), default)
 
 
 def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
-    scope = context.scope
     on = context.on
-    old = _by_county(
-        context.division,
-        "secretary_age",
-        lambda age: Q(person__birth_date__lte=years_before(on, age)),
-        "seat__village__code",
-    )
-    terms = (
-        scope.terms()
-        .filter(INCUMBENT_GROUPS["secretaries"])
-        .filter(old)
-        .exclude(seat__village_id__in=_ready_secretary_villages(scope))
-        .select_related("person", "seat__village", "seat__village__parent")
-        .order_by("seat__village_id")
-    )
-    threshold = context.thresholds.secretary_age
-    return listed(
+    thresholds = county_thresholds(context.division)
+    # The rule: aged `secretary_age` or more on the day (born on or before that many years before it).
+    ageing = [
+        secretary
+        for secretary in figures.unsucceeded_secretaries(context.scope)
+        if secretary.born <= years_before(on, thresholds(secretary.village_code).secretary_age)
+    ]
+    found: list[Row] = []
+    if rows:
+        terms = Term.objects.select_related("person", "seat__village", "seat__village__parent").in_bulk(
+            [secretary.term_id for secretary in ageing]
+        )
+        found = [
+            person_row(
+                term.person,
+                term.seat.village,
+                f"{age_on(term.person.birth_date, on)} 岁，{term.start:%Y-%m-%d} 起任职",
+            )
+            for term in sorted(terms.values(), key=lambda term: (term.seat.village_id, term.pk))
+        ]
+    return WarningResult(
         "ageing-secretaries",
         str(_("Ageing secretaries without a ready successor")),
         str(
@@ -187,68 +177,21 @@ def ageing_secretaries(context: Context, rows: bool) -> WarningResult:
                 "A village party secretary aged %(age)s or more whose village has no reserve for the post ready now."
             )
         )
-        % {"age": threshold},
-        terms,
-        rows,
-        lambda term: person_row(
-            term.person,
-            term.seat.village,
-            f"{age_on(term.person.birth_date, on)} 岁，{term.start:%Y-%m-%d} 起任职",
-        ),
+        % {"age": context.thresholds.secretary_age},
+        len(ageing),
+        found,
     )
 
 
 # 3. An old committee ----------------------------------------------------------------------------------------
 
 
-@dataclass
-class CommitteeAge:
-    village_code: str
-    members: int
-    age_sum: int
-
-    @property
-    def average(self) -> float:
-        return self.age_sum / self.members
-
-
-def committee_ages(user, division: Division, on: date) -> list[CommitteeAge]:
-    """The village committees under the division on the date: size and sum of ages of their current members,
-    each member counted once however many seats he holds; one grouped SQL query."""
-    members = (
-        operator_scope(Term.objects.all(), user)
-        .current(on)
-        .filter(INCUMBENT_GROUPS["committee"], seat__village__code__startswith=division.code)
-        .order_by()
-        .annotate(committee_village=F("seat__village_id"), born=F("person__birth_date"))
-        .values("committee_village", "person_id", "born")
-        .distinct()
-    )
-    sql, params = members.query.sql_with_params()
-    age, age_params = age_sql(on, "born")
-    village = connection.ops.quote_name("committee_village")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {village}, COUNT(*), SUM({age}) FROM ({sql}) AS members GROUP BY {village}",
-            [*age_params, *params],
-        )
-        return [CommitteeAge(code, int(size), int(total)) for code, size, total in cursor.fetchall()]
-
-
 def old_committees(context: Context, rows: bool) -> WarningResult:
-    limits = {
-        row.county_id: row.committee_average_age
-        for row in WarningThresholds.objects.filter(county__code__startswith=context.division.code[:6])
-    }
-    default = (
-        context.thresholds.committee_average_age
-        if len(context.division.code) >= 6
-        else Thresholds().committee_average_age
-    )
+    thresholds = county_thresholds(context.division)
     old = [
         committee
-        for committee in committee_ages(context.user, context.division, context.on)
-        if committee.average > limits.get(committee.village_code[:6], default)
+        for committee in figures.committee_ages(context.scope)
+        if committee.average > thresholds(committee.village_code).committee_average_age
     ]
     found: list[Row] = []
     if rows:
