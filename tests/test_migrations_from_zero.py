@@ -48,6 +48,15 @@ def test_a_missing_table_index_or_seeded_row_is_a_difference():
     ]
 
 
+def test_a_missing_trigger_is_a_difference():
+    stamp = "CREATE TRIGGER posts_seat_stamp_insert AFTER INSERT ON posts_seat BEGIN ... END"
+    migrated = {"posts_seat": {**table(), "triggers": [stamp]}}
+    from_models = {"posts_seat": {**table(), "triggers": []}}
+    assert gate._compare(migrated, from_models) == [
+        f"posts_seat triggers:\n  only after migrate: ['{stamp}']\n  only from the models: []"
+    ]
+
+
 def test_only_the_known_id_type_of_auths_many_to_many_table_is_forgiven():
     migrated = {
         "auth_group_permissions": table([["id", "20", False, "None"], ["group_id", "23", False, "None"]])

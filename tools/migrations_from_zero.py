@@ -2,7 +2,7 @@
 
 Two fresh databases are made in child processes: one by `yanzhen migrate` (what a new server does), one by
 `yanzhen.ops.schema.create_fresh_database` (what the tests and the restore drill use, in a second instead of
-half a minute). Their tables, columns, constraints and indexes (names aside), and the rows the data
+half a minute). Their tables, columns, constraints and indexes (names aside), triggers, and the rows the data
 migrations seed, must be the same; any difference is printed and fails the run.
 
     python tools/migrations_from_zero.py          # SQLite files in a temporary directory
@@ -83,6 +83,18 @@ def _constraints(connection, cursor, table: str) -> list[str]:
     )
 
 
+def _triggers(connection, cursor, table: str) -> list[str]:
+    """The table's own triggers as the database prints them (the migrations name them, so names count)."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+    else:
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [connection.ops.quote_name(table)],
+        )
+    return sorted(" ".join(row[0].split()) for row in cursor.fetchall())
+
+
 def describe() -> dict:
     """The schema and the seeded rows of the default database, without names a build chooses itself."""
     from django.db import connection
@@ -92,6 +104,7 @@ def describe() -> dict:
         for table in sorted(connection.introspection.table_names(cursor)):
             columns = _columns(connection, cursor, table)
             constraints = _constraints(connection, cursor, table)
+            triggers = _triggers(connection, cursor, table)
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             names = [column[0] for column in cursor.description]
             rows = sorted(
@@ -110,7 +123,12 @@ def describe() -> dict:
                 )
                 for row in cursor.fetchall()
             )
-            tables[table] = {"columns": sorted(columns), "constraints": constraints, "rows": rows}
+            tables[table] = {
+                "columns": sorted(columns),
+                "constraints": constraints,
+                "triggers": triggers,
+                "rows": rows,
+            }
     return tables
 
 
@@ -160,8 +178,8 @@ def _compare(first: dict, second: dict) -> list[str]:
         if table not in first or table not in second:
             differences.append(f"{table}: only after {'migrate' if table in first else 'models'}")
             continue
-        for part in ("columns", "constraints", "rows"):
-            a, b = first[table][part], second[table][part]
+        for part in ("columns", "constraints", "triggers", "rows"):
+            a, b = first[table].get(part, []), second[table].get(part, [])
             if (table, part) in KNOWN:
                 a, b = ([item for item in items if item[0] != "id"] for items in (a, b))
             if a != b:
