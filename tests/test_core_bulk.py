@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yanzhen.accounts.models import User
 from yanzhen.candidacies.models import Candidacy, CandidacyEvent, CandidacyState
@@ -90,9 +91,9 @@ def test_insert_history_writes_what_bulk_history_create_writes():
     [by_insert] = bulk.insert_history(
         Person, [person], update=True, user=clerk, change_reason="花名册导入 abc", date=now
     )
-    assert by_insert.history_id is not None and by_insert.history_id != by_simple_history.history_id
+    assert by_insert != by_simple_history.history_id
     first = Person.history.filter(history_id=by_simple_history.history_id).values().get()
-    second = Person.history.filter(history_id=by_insert.history_id).values().get()
+    second = Person.history.filter(history_id=by_insert).values().get()
     first.pop("history_id"), second.pop("history_id")
     assert first == second
     assert (second["history_type"], second["history_user_id"], second["history_date"]) == ("~", clerk.pk, now)
@@ -103,3 +104,55 @@ def test_insert_of_nothing_writes_nothing():
     bulk.insert([])
     assert bulk.insert_with_history([]) == []
     assert Person.objects.count() == before
+
+
+def test_values_not_of_the_columns_type_are_prepared_by_their_field():
+    """`insert` passes a value on unchanged only when the field would: a lazy text, a number in a text
+    column and a moment in a date column are converted as `bulk_create` converts them."""
+    clerk = User.objects.get(username="huamachi")
+    person = make_person()
+    candidacy = Candidacy(
+        person=person,
+        village=person.village,
+        state=CandidacyState.IN_POOL,
+        nominated_on=date(2020, 6, 1),
+        entered_pool_on=date(2020, 6, 1),
+        created_by=clerk,
+    )
+    bulk.insert([candidacy])
+    moment = timezone.make_aware(timezone.datetime(2021, 3, 4, 23, 30))
+    events = [
+        CandidacyEvent(
+            candidacy=candidacy,
+            from_state="",
+            to_state=CandidacyState.IN_POOL,
+            actor=clerk,
+            on=moment,
+            summary=gettext_lazy("Village"),
+            data={},
+        ),
+        CandidacyEvent(
+            candidacy=candidacy,
+            from_state="",
+            to_state=CandidacyState.IN_POOL,
+            actor_id=str(clerk.pk),
+            on=moment,
+            summary=gettext_lazy("Village"),
+            data={},
+        ),
+    ]
+    CandidacyEvent.objects.bulk_create(events[:1])
+    bulk.insert(events[1:])
+    by_django, by_insert = _stored(CandidacyEvent, events[0].pk), _stored(CandidacyEvent, events[1].pk)
+    assert by_insert == by_django
+    assert (by_insert["on"], by_insert["actor_id"]) == (date(2021, 3, 4), clerk.pk)
+
+
+def test_keys_drawn_by_insert_are_not_drawn_again():
+    """On PostgreSQL the keys come from the table's sequence before the COPY: a later save takes the next."""
+    people = [_copy(make_person(), tag) for tag in ("x", "y", "z")]
+    bulk.insert(people)
+    keys = [person.pk for person in people]
+    assert len(set(keys)) == 3 and Person.objects.filter(pk__in=keys).count() == 3
+    later = make_person()
+    assert later.pk > max(keys)

@@ -4,10 +4,11 @@ Django's `bulk_create` builds each value's SQL through the insert compiler (a pl
 per field per row), which costs more than the database itself when 10,000 people of 27 columns, their
 history and their candidacies go in at once (the roster import, issue 17). `insert` writes the same rows:
 each field's own `pre_save` (so `auto_now` and the normalised text fields do what a save does) and
-`get_db_prep_save`, the same statement per batch as `bulk_create` (rows of placeholders, or on PostgreSQL
-one array per column through UNNEST) returning the primary keys, which are set on the objects. It takes
-plain models only: no expressions as values, no multi-table inheritance, no custom placeholders; anything
-else goes to `bulk_create` unchanged.
+`get_db_prep_save` (skipped where it would return the value unchanged: `_as_is`). On SQLite it sends the
+statement `bulk_create` sends per batch (rows of placeholders) returning the primary keys; on PostgreSQL it
+draws the keys from the table's sequence and sends every row in one COPY. The keys are set on the objects.
+It takes plain models only: no expressions as values, no multi-table inheritance, no custom placeholders;
+anything else goes to `bulk_create` unchanged.
 
 `insert_with_history` adds the simple-history rows as `HistoryManager.bulk_history_create` builds them (the
 history type, user, change reason and date of each, every tracked field), inserted the same way.
@@ -16,16 +17,16 @@ history type, user, change reason and date of each, every tracked field), insert
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object
 
-# Rows per statement at most (SQLite also stops at its bound-parameter limit: see `_batch_size`).
+# Rows per statement at most on SQLite (which also stops at its bound-parameter limit).
 BATCH = 500
 
 
@@ -36,10 +37,6 @@ def _plain(model: type[Model], fields: list[Field], connection) -> bool:
         and connection.features.can_return_rows_from_bulk_insert
         and not any(hasattr(field, "get_placeholder") for field in fields)
     )
-
-
-def _batch_size(fields: list[Field], objects: Sequence[Model], connection) -> int:
-    return max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objects)))
 
 
 def _fields(model: type[Model], objects: Sequence[Model], connection) -> tuple[list[Field], bool] | None:
@@ -59,46 +56,130 @@ def _fields(model: type[Model], objects: Sequence[Model], connection) -> tuple[l
         for field in model._meta.concrete_fields
         if not getattr(field, "generated", False) and (field is not pk or own_keys)
     ]
+    if not own_keys and not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+        return None  # COPY draws the keys from the column's sequence: an automatic key only
     return (fields, own_keys) if _plain(model, fields, connection) else None
+
+
+# Values of these field classes (exactly these: a subclass may prepare its values its own way) that are
+# already of the type the column stores go to the database as they are: `get_db_prep_save` would return
+# them unchanged, and calling it for each of a million values is the import's largest cost. Any other
+# value, or field, is prepared by the field. Dates only on PostgreSQL (SQLite stores them as text).
+_STORED_AS_IS: dict[str, tuple[type, ...]] = {
+    "CharField": (str,),
+    "TextField": (str,),
+    "IntegerField": (int,),
+    "SmallIntegerField": (int,),
+    "BigIntegerField": (int,),
+    "PositiveIntegerField": (int,),
+    "PositiveSmallIntegerField": (int,),
+    "PositiveBigIntegerField": (int,),
+    "AutoField": (int,),
+    "BigAutoField": (int,),
+    "BooleanField": (bool,),
+}
+_PLAIN_CLASSES = {
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.DateField,
+    models.ForeignKey,
+}
+
+
+def _as_is(field: Field, connection) -> tuple[type, ...] | None:
+    """The value types `field` stores unchanged on `connection`, or None when each value must be prepared."""
+    if (
+        type(field) not in _PLAIN_CLASSES
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    ):
+        return None
+    stored = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(stored) not in _PLAIN_CLASSES or isinstance(stored, models.ForeignKey):
+        return None
+    kind = stored.get_internal_type()
+    if kind == "DateField":
+        return (date,) if connection.vendor == "postgresql" else None
+    return _STORED_AS_IS.get(kind)
 
 
 def _rows(batch: Sequence[Model], fields: list[Field], connection) -> list[list[Any]]:
     """The values of a batch, a row per object, as the insert compiler prepares them: each field's
-    `pre_save` (adding) and `get_db_prep_save`."""
-    converters = [(field.pre_save, field.get_db_prep_save) for field in fields]
+    `pre_save` (adding) and `get_db_prep_save`, skipped for a value the field would store unchanged."""
+    plan = [
+        (field.attname, _as_is(field, connection), field.pre_save, field.get_db_prep_save) for field in fields
+    ]
     rows = []
     for obj in batch:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        rows.append([prepare(pre_save(obj, True), connection) for pre_save, prepare in converters])
+        row = []
+        for attname, as_is, pre_save, prepare in plan:
+            if as_is is not None:
+                value = getattr(obj, attname)
+                if value is None or type(value) in as_is:
+                    row.append(value)
+                    continue
+            row.append(prepare(pre_save(obj, True), connection))
+        rows.append(row)
     if any(hasattr(value, "resolve_expression") for row in rows for value in row):
         raise TypeError("insert() takes values, not expressions: use bulk_create")
     return rows
 
 
-def _unnest(fields: list[Field], connection) -> list[str] | None:
-    """On PostgreSQL, the typed arrays that carry a batch one column each (`INSERT ... SELECT * FROM
-    UNNEST(...)`), as Django's own compiler does for bulk_create: the server plans one short statement
-    instead of one with a placeholder per value. None elsewhere, or for a type that is not unnested."""
-    if connection.vendor != "postgresql":
-        return None
-    stored = [getattr(field, "target_field", field) if field.is_relation else field for field in fields]
-    types = [field.db_type(connection) for field in fields]
-    if None in types or any(field.get_internal_type() not in connection.data_types for field in stored):
-        return None
-    from django.db.backends.postgresql.compiler import InsertUnnest
-
-    # Without the length or precision, as Django does: varchar[], not varchar(50)[] (no truncation).
-    return InsertUnnest([f"(%s)::{str(db_type).split('(')[0]}[]" for db_type in types])
-
-
-def _values(
-    fields: list[Field], rows: list[list[Any]], unnest: list[str] | None, ops
-) -> tuple[str, list[Any]]:
-    """The VALUES (or UNNEST) part of a batch's statement, and its parameters."""
-    if unnest is not None and len(rows) > 1:
-        return ops.bulk_insert_sql(fields, unnest), [list(column) for column in zip(*rows, strict=True)]
+def _values(fields: list[Field], rows: list[list[Any]], ops) -> tuple[str, list[Any]]:
+    """The VALUES part of a batch's statement, and its parameters."""
     placeholders = ["%s"] * len(fields)
     return ops.bulk_insert_sql(fields, [placeholders] * len(rows)), [value for row in rows for value in row]
+
+
+def _write(
+    model: type[Model], fields: list[Field], rows: list[list[Any]], own_keys: bool, connection
+) -> list:
+    """Write prepared `rows` (values in the order of `fields`) into `model`'s table; the primary keys, in
+    order (those given, or those the database chose). All the batches or none, as bulk_create (inside a
+    caller's transaction this adds nothing)."""
+    ops: Any = connection.ops  # the stubs know not every backend operation used here
+    pk = model._meta.pk
+    assert pk is not None
+    table = ops.quote_name(model._meta.db_table)
+    keys: list = []
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The keys drawn from the table's sequence in one query, then every row in one COPY, formatted
+            # by psycopg's C code: an INSERT of arrays spends more building them in Python than the server
+            # spends writing the rows.
+            if own_keys:
+                keys = [row[fields.index(pk)] for row in rows]
+            else:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk.column, len(rows)],
+                )
+                keys = [key for (key,) in cursor.fetchall()]
+                fields = [pk, *fields]
+            columns = ", ".join(ops.quote_name(field.column) for field in fields)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for index, row in enumerate(rows):
+                    copy.write_row(row if own_keys else (keys[index], *row))
+            return keys
+        columns = ", ".join(ops.quote_name(field.column) for field in fields)
+        head = f"INSERT INTO {table} ({columns}) "
+        returning, returning_params = ops.return_insert_columns([pk])
+        size = max(1, min(BATCH, ops.bulk_batch_size(fields, rows)))
+        for start in range(0, len(rows), size):
+            values, params = _values(fields, rows[start : start + size], ops)
+            cursor.execute(f"{head}{values} {returning}", (*params, *returning_params))
+            keys += [row[0] for row in ops.fetch_returned_insert_rows(cursor)]
+    return keys
 
 
 def insert(objects: Sequence[Model]) -> None:
@@ -114,78 +195,69 @@ def insert(objects: Sequence[Model]) -> None:
         model._default_manager.db_manager(database).bulk_create(objects, batch_size=BATCH)
         return
     fields, own_keys = found
-    ops: Any = connection.ops  # the stubs know not every backend operation used here
-    columns = ", ".join(ops.quote_name(field.column) for field in fields)
-    head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
-    returning, returning_params = ops.return_insert_columns([model._meta.pk])
-    size = _batch_size(fields, objects, connection)
-    unnest = _unnest(fields, connection)
-    # All the batches or none, as bulk_create (inside a caller's transaction this adds nothing).
-    with transaction.atomic(using=database, savepoint=False), connection.cursor() as cursor:
-        for start in range(0, len(objects), size):
-            batch = objects[start : start + size]
-            values, params = _values(fields, _rows(batch, fields, connection), unnest, ops)
-            cursor.execute(f"{head}{values} {returning}", (*params, *returning_params))
-            for obj, row in zip(batch, ops.fetch_returned_insert_rows(cursor), strict=True):
-                if not own_keys:
-                    obj.pk = row[0]
-                obj._state.adding = False
-                obj._state.db = database
+    keys = _write(model, fields, _rows(objects, fields, connection), own_keys, connection)
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = database
 
 
-def history_rows(
-    model: type[Model],
-    objects: Sequence[Model],
-    *,
-    user=None,
-    change_reason: str = "",
-    date: datetime | None = None,
-    update: bool = False,
-) -> list[Model]:
-    """The simple-history rows of `objects`, as `bulk_history_create` builds them (not saved); none when
-    the history is switched off (SIMPLE_HISTORY_ENABLED)."""
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return []
+def _history_own(instance: Model, history, how: dict[str, Any]) -> dict[str, Any]:
+    """The history columns of one row, as `bulk_history_create` fills them: date, user, change reason,
+    type ("~" for an update, else "+") and the object's key."""
+    user = getattr(instance, "_history_user", how.get("user") or history.get_default_history_user(instance))
+    return {
+        "history_date": getattr(instance, "_history_date", how.get("date") or timezone.now()),
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": get_change_reason_from_object(instance) or how.get("change_reason", ""),
+        "history_type": "~" if how.get("update") else "+",
+        "history_relation_id": instance.pk,
+    }
+
+
+def _history_rows(
+    model: type[Model], objects: Sequence[Model], connection, **how: Any
+) -> tuple[list[Field], list[list[Any]]]:
+    """The columns of `model`'s history table (its key aside) and, for each of `objects`, the row
+    simple-history's `bulk_history_create` would write (`how`: user, change_reason, date, update) with every
+    tracked field, prepared as `_rows` prepares them, without building a model instance per row."""
     history = model.history.model  # type: ignore[attr-defined]
     tracked = {field.attname for field in history.tracked_fields}
-    history_type = "~" if update else "+"
+    fields = [field for field in history._meta.concrete_fields if not field.primary_key]
+    plan = [(field, field.attname in tracked, _as_is(field, connection)) for field in fields]
     rows = []
     for instance in objects:
-        history_user = getattr(instance, "_history_user", user or history.get_default_history_user(instance))
-        own = {
-            "history_id": None,
-            "history_date": getattr(instance, "_history_date", date or timezone.now()),
-            "history_user_id": history_user.pk if history_user is not None else None,
-            "history_change_reason": get_change_reason_from_object(instance) or change_reason,
-            "history_type": history_type,
-            "history_relation_id": instance.pk,
-        }
-        # Positional values in the order of the columns: Django's fast way to make an instance (as from_db),
-        # the same row as the keywords bulk_history_create passes.
-        values = [
-            getattr(instance, field.attname)
-            if field.attname in tracked
-            else own[field.attname]
-            if field.attname in own
-            else field.get_default()
-            for field in history._meta.concrete_fields
-        ]
-        rows.append(history(*values))
-    return rows
+        own = _history_own(instance, history, how)
+        row = []
+        for field, is_tracked, as_is in plan:
+            attname = field.attname
+            if is_tracked:
+                value = getattr(instance, attname)
+            else:
+                value = own[attname] if attname in own else field.get_default()
+            if as_is is None or not (value is None or type(value) in as_is):
+                value = field.get_db_prep_save(value, connection)
+            row.append(value)
+        rows.append(row)
+    return fields, rows
 
 
-def insert_history(model: type[Model], objects: Sequence[Model], **how: Any) -> list[Model]:
-    """Write the history rows of `objects` (already written) and return them, with their ids; `how` is
-    `history_rows`' (user, change_reason, date, update)."""
-    rows = history_rows(model, objects, **how)
-    insert(rows)
-    return rows
+def insert_history(model: type[Model], objects: Sequence[Model], **how: Any) -> list[int]:
+    """Write the history rows of `objects` (already written) and return their ids (`history_id`), in the
+    order of `objects`; `how` is the user, change_reason, date and update (a "~" row, else "+"). Nothing
+    when the history is switched off (SIMPLE_HISTORY_ENABLED)."""
+    if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return []
+    history = model.history.model  # type: ignore[attr-defined]
+    connection = connections[router.db_for_write(history)]
+    fields, rows = _history_rows(model, objects, connection, **how)
+    return _write(history, fields, rows, False, connection)
 
 
 def insert_with_history(
     objects: Sequence[Model], *, user=None, change_reason: str = "", date: datetime | None = None
-) -> list[Model]:
-    """Insert new `objects` and their "+" history rows; the history rows, with their ids."""
+) -> list[int]:
+    """Insert new `objects` and their "+" history rows; the history rows' ids."""
     if not objects:
         return []
     insert(objects)

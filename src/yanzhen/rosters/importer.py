@@ -246,12 +246,12 @@ def _plan(
 # -- writing ------------------------------------------------------------------------------------------------
 
 
-def _m2m_snapshot(history_rows: list) -> None:
+def _m2m_snapshot(history_ids: list[int], people: list[Person]) -> None:
     """simple-history's bulk path copies no many-to-many state: write the m2m history rows ourselves, as
-    `create_historical_record_m2ms` does on a single save."""
-    if not history_rows:
+    `create_historical_record_m2ms` does on a single save (`history_ids[i]` is `people[i]`'s new row)."""
+    if not history_ids:
         return
-    person_ids = [row.id for row in history_rows]
+    person_ids = [person.pk for person in people]
     for m2m_field in (Person._meta.get_field("skills"), Person._meta.get_field("industries")):
         history_model = HistoricalRecords.m2m_models[m2m_field]
         through = m2m_field.remote_field.through
@@ -263,13 +263,13 @@ def _m2m_snapshot(history_rows: list) -> None:
         bulk.insert(
             [
                 history_model(
-                    history=history_row,
+                    history_id=history_id,
                     id=link.id,
                     person_id=link.person_id,
                     **{f"{target}_id": getattr(link, f"{target}_id")},
                 )
-                for history_row in history_rows
-                for link in current.get(history_row.id, [])
+                for history_id, person_id in zip(history_ids, person_ids, strict=True)
+                for link in current.get(person_id, [])
             ]
         )
 
@@ -313,8 +313,8 @@ def _write(
             for skill in plan.skills
         ]
     )
-    _m2m_snapshot(bulk.insert_history(Person, created, **history))
-    _m2m_snapshot(bulk.insert_history(Person, updated, update=True, **history))
+    _m2m_snapshot(bulk.insert_history(Person, created, **history), created)
+    _m2m_snapshot(bulk.insert_history(Person, updated, update=True, **history), updated)
     report(progress, 1, WRITE_STEPS, WRITING)
 
     # Education records.
