@@ -209,6 +209,15 @@ MATRIX = {
     "assessments:commendation-create": row(
         "/assessment/commendations/new/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
     ),
+    "assessments:discipline-create": row(
+        "/assessment/discipline/new/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:discipline-edit": row(
+        "/assessment/discipline/{discipline}/edit/", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:discipline-delete": row(
+        "/assessment/discipline/{discipline}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "assessments:commendation-document": row(
         "/assessment/commendations/{commendation}/document", 302, 200, 200, 404, 200, 200, 404
     ),
@@ -631,6 +640,12 @@ def known_assessment(persona):
         awarded_on=date(2023, 1, 5),
         document=SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
+    # A 处分 whose 影响期 is over: on the archive, without a proposal of its own.
+    discipline = assessment_services.record_discipline(
+        actor=county,
+        person=person,
+        data=assessment_services.DisciplineInput("party_warning", date(2020, 1, 6), "中共盐池县纪委"),
+    )
     campaign = assessment_services.open_campaign(
         actor=county,
         county=Division.objects.get(code="640323"),
@@ -644,6 +659,7 @@ def known_assessment(persona):
         "{proposal}": str(RemovalProposal.objects.get(person=person).pk),
         "{report}": str(report.pk),
         "{commendation}": str(commendation.pk),
+        "{discipline}": str(discipline.pk),
         "{campaign}": str(campaign.pk),
     }
 
@@ -923,7 +939,15 @@ PLACEHOLDERS.update(
 )
 PLACEHOLDERS.update(
     dict.fromkeys(
-        ["{reserve}", "{assessment}", "{proposal}", "{report}", "{commendation}", "{campaign}"],
+        [
+            "{reserve}",
+            "{assessment}",
+            "{proposal}",
+            "{report}",
+            "{commendation}",
+            "{discipline}",
+            "{campaign}",
+        ],
         "known_assessment",
     )
 )
@@ -1052,6 +1076,9 @@ WRITES = {
     "people:attachment-upload": row("/people/{person}/attachments/", 302, OK, OK, 404, 403, 403, 404),
     "people:photo": row("/people/{person}/photo/", 302, OK, OK, 404, 403, 403, 404),
     "assessments:delete": row("/assessment/assessments/{assessment}/delete/", 302, OK, OK, 404, OK, 403, 404),
+    "assessments:discipline-delete": row(
+        "/assessment/discipline/{discipline}/delete/", 302, OK, OK, 404, 403, 403, 404
+    ),
     "assessments:incumbent-score-delete": row(
         "/assessment/incumbents/scores/{i_score}/delete/", 302, OK, OK, 404, 403, 403, 404
     ),

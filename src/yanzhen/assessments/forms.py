@@ -13,13 +13,17 @@ from yanzhen.assessments.models import (
     Commendation,
     CommendationLevel,
     Conclusion,
+    DisciplineKind,
+    DisciplineMeasure,
+    DisciplineRecord,
     Grade,
     SemiannualReport,
 )
+from yanzhen.assessments.models.conduct import MEASURE_KIND, MEASURE_NAMES
 from yanzhen.assessments.periods import Half, PeriodKind
 from yanzhen.candidacies.models import RemovalReason
 from yanzhen.core.forms import StyledForm
-from yanzhen.core.text import NormalisedFormField
+from yanzhen.core.text import NOTE_MAX, NormalisedFormField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_TYPES = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
@@ -199,6 +203,39 @@ class CommendationForm(StyledForm):
         label=label(Commendation, "document"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
+    )
+
+
+def _measure_choices() -> list:
+    """The measures grouped as the clerk knows them: 党纪处分, then 政务处分."""
+    groups: dict[str, list] = {}
+    for measure in DisciplineMeasure:
+        groups.setdefault(MEASURE_KIND[measure], []).append((measure.value, MEASURE_NAMES[measure]))
+    return [("", "---------")] + [(DisciplineKind(kind).label, choices) for kind, choices in groups.items()]
+
+
+class DisciplineForm(StyledForm):
+    measure = forms.ChoiceField(label=label(DisciplineRecord, "measure"), choices=_measure_choices)
+    decided_on = forms.DateField(label=label(DisciplineRecord, "decided_on"), widget=DATE)
+    issuer = NormalisedFormField(label=label(DisciplineRecord, "issuer"), max_length=100)
+    document_number = NormalisedFormField(
+        label=label(DisciplineRecord, "document_number"), max_length=100, required=False
+    )
+    effect_ends_on = forms.DateField(
+        label=label(DisciplineRecord, "effect_ends_on"),
+        widget=DATE,
+        required=False,
+        help_text=_(
+            "Leave empty for the measure's usual period: Party warning 1 year, serious warning 18 months, removal "
+            "from Party posts 2 years, probation 3 years, expulsion 5 years; warning 6 months, demerit 1 year, "
+            "major demerit 18 months, demotion and dismissal from post 2 years, expulsion without end."
+        ),
+    )
+    matter = NormalisedFormField(
+        label=label(DisciplineRecord, "matter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
     )
 
 

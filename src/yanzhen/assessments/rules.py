@@ -27,6 +27,7 @@ from yanzhen.assessments.models import (
     GRADE_NAMES,
     Assessment,
     AssessmentSettings,
+    DisciplineRecord,
     Grade,
     NoticeBoardEntry,
     ProposalBasis,
@@ -114,6 +115,11 @@ def may_fill_checkup(user) -> bool:
 
 
 def may_commend(user) -> bool:
+    return user.can_edit
+
+
+def may_record_discipline(user) -> bool:
+    """处分记录: entered by the clerks who keep the archive (the decision itself is the 纪委's)."""
     return user.can_edit
 
 
@@ -330,10 +336,60 @@ def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
     return changes + 1
 
 
+def _running_discipline(person_id, on: date) -> DisciplineRecord | None:
+    """The person's discipline record whose 影响期 runs on the day and lasts longest (one without end first)."""
+    running = list(DisciplineRecord.objects.running(on).filter(person_id=person_id))
+    return max(
+        running,
+        key=lambda record: (record.effect_ends_on is None, record.effect_ends_on or date.min, record.pk),
+        default=None,
+    )
+
+
+def _sync_discipline(actor, candidacy: Candidacy, record: DisciplineRecord | None) -> int:
+    """负面清单: a reserve whose 处分 is in its 影响期 is proposed for removal (never removed by the system);
+    the proposal is withdrawn when no record runs any more (the period over, the record corrected)."""
+    proposals = RemovalProposal.objects.select_for_update().filter(
+        candidacy=candidacy, basis=ProposalBasis.DISCIPLINE
+    )
+    pending = proposals.filter(state=ProposalState.PENDING).first()
+    if record is None:
+        if pending is None:
+            return 0
+        withdraw_proposal(actor, pending, "处分影响期已满或处分记录已更正，不再属于负面清单情形")
+        return 1
+    text = record.describe()[:200]
+    if pending is not None and pending.discipline_id == record.pk:
+        if pending.basis_text == text:
+            return 0
+        pending.basis_text = text  # the record corrected (another end of the 影响期): the proposal says so
+        attribute_to(pending, actor)
+        pending.save()
+        return 1
+    decided = proposals.filter(discipline=record, state__in=[ProposalState.CONFIRMED, ProposalState.REJECTED])
+    if decided.exists():
+        return 0  # decided by a clerk: never proposed again on the same record
+    changes = 0
+    if pending is not None:
+        withdraw_proposal(actor, pending, "依据的处分记录已变更，按新的处分记录重新提出")
+        changes += 1
+    proposal = RemovalProposal(
+        candidacy=candidacy,
+        person_id=candidacy.person_id,
+        basis=ProposalBasis.DISCIPLINE,
+        discipline=record,
+        basis_text=text,
+    )
+    attribute_to(proposal, actor)
+    proposal.save()
+    fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
+    return changes + 1
+
+
 @transaction.atomic
 def evaluate_person(person: Person | int, *, actor=None) -> int:
-    """Apply the rules on consecutive grades to every candidacy of the person in the pool now; returns the
-    number of records changed (0 when everything already agrees)."""
+    """Apply the rules on consecutive grades and on a running 处分 to every candidacy of the person in the pool
+    now; returns the number of records changed (0 when everything already agrees)."""
     person_id = getattr(person, "pk", person)
     changes = 0
     # Proposals of candidacies that have left the pool (used, or removed another way) are moot.
@@ -352,10 +408,12 @@ def evaluate_person(person: Person | int, *, actor=None) -> int:
     if not candidacies:
         return changes
     assessments = list(Assessment.objects.filter(person_id=person_id))
+    discipline = _running_discipline(person_id, timezone.localdate())
     for candidacy in candidacies:
         mine = stint_assessments(candidacy, assessments)
         changes += _sync_notice_board(actor, candidacy, latest_pair(mine, Grade.EXCELLENT))
         changes += _sync_removal(actor, candidacy, latest_pair(mine, Grade.INCOMPETENT))
+        changes += _sync_discipline(actor, candidacy, discipline)
     return changes
 
 

@@ -20,6 +20,7 @@ from yanzhen.assessments.models import (
     CheckupCampaign,
     Commendation,
     CommendationLevel,
+    DisciplineRecord,
     Grade,
     NoticeBoardEntry,
     ProposalState,
@@ -257,13 +258,38 @@ def get_commendation(user, pk: int) -> Commendation:
 
 
 def commendations_text(person: Person) -> str:
-    """奖惩情况 lines of the .lrmx: "2024.05 被中共盐池县委员会评为县级“担当作为好支书”"."""
+    """奖惩情况 lines of the .lrmx: "2024.05 被中共盐池县委员会评为县级“担当作为好支书”", then the 处分:
+    "2025.03 受到中共盐池县纪律检查委员会党内严重警告处分"."""
     lines = []
     for commendation in person.commendations.order_by("awarded_on", "id"):
         issuer = f"被{commendation.issuer}" if commendation.issuer else ""
         level = LEVEL_NAMES[CommendationLevel(commendation.level)]
         lines.append(f"{commendation.awarded_on:%Y.%m} {issuer}评为{level}“{commendation.title}”")
+    for record in DisciplineRecord.objects.filter(person=person).order_by("decided_on", "id"):
+        lines.append(f"{record.decided_on:%Y.%m} 受到{record.issuer}{record.measure_name}处分")
     return "\r\n".join(lines)
+
+
+# -- 处分 discipline records --------------------------------------------------------------------------------
+
+
+def get_discipline(user, pk: int) -> DisciplineRecord:
+    return get_for_view(DisciplineRecord.objects.select_related("person", "person__village"), user, pk=pk)
+
+
+def discipline_records(person: Person) -> list[DisciplineRecord]:
+    """A person's records, the latest first (the archive's list; the person is already in the user's view)."""
+    return list(DisciplineRecord.objects.filter(person=person).order_by("-decided_on", "-id"))
+
+
+def discipline_against(candidacy, on: date) -> list[str]:
+    """The vetting check (candidacies.vetting_checks): each 处分 of the nominee whose 影响期 runs on the day."""
+    running = (
+        DisciplineRecord.objects.running(on)
+        .filter(person_id=candidacy.person_id)
+        .order_by("decided_on", "id")
+    )
+    return [record.describe() for record in running]
 
 
 def assessment_results_text(person: Person) -> str:

@@ -5,7 +5,15 @@ from yanzhen.assessments.incumbents import exports as incumbent_exports
 from yanzhen.assessments.incumbents import importer as incumbent_import
 from yanzhen.assessments.incumbents import settings_views as incumbent_settings_views
 from yanzhen.assessments.incumbents import views as incumbent_views
-from yanzhen.assessments.views import assessments, campaigns, overview, proposals, reports, reserve_logins
+from yanzhen.assessments.views import (
+    assessments,
+    campaigns,
+    discipline,
+    overview,
+    proposals,
+    reports,
+    reserve_logins,
+)
 
 app_name = "assessments"
 
@@ -32,6 +40,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/people/<int:person>/", campaigns.checkup, name="checkup"),
     path("commendations/new/", campaigns.commendation_create, name="commendation-create"),
     path("commendations/<int:pk>/document", campaigns.commendation_document, name="commendation-document"),
+    path("discipline/new/", discipline.discipline_create, name="discipline-create"),
+    path("discipline/<int:pk>/edit/", discipline.discipline_edit, name="discipline-edit"),
+    path("discipline/<int:pk>/delete/", discipline.discipline_delete, name="discipline-delete"),
     path("settings/", overview.settings_page, name="settings"),
     path("incumbents/items/", incumbent_settings_views.incumbent_items, name="incumbent-items"),
     path("incumbents/rules/", incumbent_settings_views.incumbent_rules_page, name="incumbent-rules"),

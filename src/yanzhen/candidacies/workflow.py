@@ -30,6 +30,7 @@ from django.utils import translation
 from simple_history.utils import bulk_update_with_history
 
 from yanzhen.accounts.roles import Role
+from yanzhen.candidacies import vetting_checks
 from yanzhen.candidacies.models import (
     TERMINAL_STATES,
     Candidacy,
@@ -359,7 +360,8 @@ def vet(
     note: str = "",
 ) -> Candidacy:
     """Check the nominee against the negative list item by item: clear of all → vetted; any item failed →
-    rejected, naming the items."""
+    rejected, naming the items. A pass is refused while another app's record puts him on the list
+    (`vetting_checks`: a 处分 in its 影响期)."""
     to = State.VETTED if passed else State.REJECTED
     candidacy = lock(actor, candidacy, State.NOMINATED, to)
     errors: dict[str, str] = {}
@@ -373,6 +375,8 @@ def vet(
         errors["failed_items"] = "资格审查通过时不能有未通过的负面清单项目"
     elif not passed and not failed_ids:
         errors["failed_items"] = "资格审查不通过时须勾选未通过的负面清单项目"
+    elif passed and (against := vetting_checks.reasons(candidacy, on)):
+        errors["failed_items"] = f"{candidacy.person.name}{'；'.join(against)}，不能通过资格审查"
     raise_errors(errors)
     vetting = Vetting(candidacy=candidacy, on=on, passed=passed, note=note)
     save_by(actor, vetting)

@@ -15,19 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from yanzhen.core.guards import today
+from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
 from yanzhen.stats import figures, rollup, selectors
 from yanzhen.stats.figures import Scope
+
 from yanzhen.stats.models import DEFAULT_COMMITTEE_AVERAGE_AGE, DEFAULT_SECRETARY_AGE, WarningThresholds
+
+if TYPE_CHECKING:
+    from yanzhen.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,48 @@ def untrained_reserves(context: Context, rows: bool) -> WarningResult:
     )
 
 
+# 6. An incumbent under a running 处分 (from the assessments app) -----------------------------------------------
+
+
+def disciplined_incumbents(context: Context, rows: bool) -> WarningResult:
+    """负面清单 in office: a sitting village cadre whose 处分 is in its 影响期 on the day, flagged for the
+    township (the decision on him is the township's and the county's, not the system's)."""
+    from yanzhen.assessments.models import DisciplineRecord
+
+    running = DisciplineRecord.objects.running(context.on)
+    terms = operator_scope(Term.objects.current(context.on), cast("User | None", context.user)).filter(
+        seat__village__code__startswith=context.division.code,
+        person_id__in=running.values("person_id"),
+    )
+    title = str(_("Incumbents under a running discipline measure"))
+    rule = str(_("A sitting village cadre whose discipline measure is still in its influence period."))
+    if not rows:
+        return WarningResult(
+            "disciplined-incumbents", title, rule, terms.values("person_id").distinct().count()
+        )
+    chosen = list(
+        terms.select_related("person", "seat__village__parent", "seat__post_type").order_by(
+            "seat__village_id", "person__name", "pk"
+        )
+    )
+    records: dict[int, list] = {}
+    for record in running.filter(person_id__in={term.person_id for term in chosen}).order_by(
+        "decided_on", "pk"
+    ):
+        records.setdefault(record.person_id, []).append(record.describe())
+    found: list[Row] = []
+    seen: set[int] = set()
+    for term in chosen:
+        if term.person_id in seen:
+            continue  # one line per person (一肩挑 holds two seats)
+        seen.add(term.person_id)
+        posts = "、".join(t.seat.post_type.name for t in chosen if t.person_id == term.person_id)
+        found.append(
+            person_row(term.person, term.seat.village, f"{posts}：{'；'.join(records[term.person_id])}")
+        )
+    return WarningResult("disciplined-incumbents", title, rule, len(found), found)
+
+
 # The registry ---------------------------------------------------------------------------------------------------
 
 # (slug, the app it needs or None, function)
@@ -318,6 +364,7 @@ WARNINGS: list[tuple[str, str | None, Callable[[Context, bool], WarningResult]]]
     ("pending-proposals", "yanzhen.assessments", pending_proposals),
     ("overdue-secondments", "yanzhen.cultivation", overdue_secondments),
     ("untrained-reserves", "yanzhen.cultivation", untrained_reserves),
+    ("disciplined-incumbents", "yanzhen.assessments", disciplined_incumbents),
 ]
 
 

@@ -1,6 +1,14 @@
-"""The models of 管: reserves' reports, assessments, proposals, check-ups and commendations (`reserves`), and
-incumbents' monthly scores, 双述双评, rules and adjustment proposals (`incumbents`); all importable from here."""
+"""The models of 管: reserves' reports, assessments, proposals, check-ups and commendations (`reserves`),
+discipline records (`conduct`), and incumbents' monthly scores, 双述双评, rules and adjustment proposals (`incumbents`); all importable from here."""
 
+from yanzhen.assessments.models.conduct import (
+    MEASURE_KIND,
+    MEASURE_NAMES,
+    DisciplineKind,
+    DisciplineMeasure,
+    DisciplineRecord,
+    default_effect_end,
+)
 from yanzhen.assessments.models.incumbents import (
     ADJUSTMENT_STATE_NAMES,
     GRADE_ORDER,
@@ -47,6 +55,12 @@ __all__ = [
     "Checkup",
     "CheckupCampaign",
     "Commendation",
+    "DisciplineKind",
+    "DisciplineMeasure",
+    "DisciplineRecord",
+    "MEASURE_KIND",
+    "MEASURE_NAMES",
+    "default_effect_end",
     "CommendationLevel",
     "Conclusion",
     "DIMENSIONS",

@@ -281,6 +281,7 @@ class Assessment(models.Model):
 class ProposalBasis(models.TextChoices):
     ASSESSMENTS = "assessments", _("Two consecutive incompetent grades")  # 连续两次考核不称职
     CHECKUP = "checkup", _("Check-up concluded: adjust out of the pool")  # 回头看：调整出库
+    DISCIPLINE = "discipline", _("Disciplined, influence period running")  # 受到处分，影响期未满
 
 
 class ProposalState(models.TextChoices):
@@ -344,6 +345,7 @@ class RemovalProposal(Proposal):
     first_assessment = optional_link(Assessment, _("first assessment"))
     second_assessment = optional_link(Assessment, _("second assessment"))
     checkup = optional_link("Checkup", _("check-up"), related_name="removal_proposals")
+    discipline = optional_link("DisciplineRecord", _("discipline record"), related_name="removal_proposals")
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()

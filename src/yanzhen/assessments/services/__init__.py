@@ -17,6 +17,12 @@ from yanzhen.assessments.services.assessments import (
 )
 from yanzhen.assessments.services.checkups import CheckupInput, open_campaign, save_checkup
 from yanzhen.assessments.services.commendations import add_commendation
+from yanzhen.assessments.services.discipline import (
+    DisciplineInput,
+    delete_discipline,
+    record_discipline,
+    update_discipline,
+)
 from yanzhen.assessments.services.removals import confirm_proposal, reject_proposal
 from yanzhen.assessments.services.reports import (
     link_self_service,
@@ -29,19 +35,23 @@ from yanzhen.assessments.services.settings import save_settings
 __all__ = [
     "AssessmentInput",
     "CheckupInput",
+    "DisciplineInput",
     "add_commendation",
     "confirm_proposal",
     "create_assessment",
     "create_assessments_batch",
     "delete_assessment",
+    "delete_discipline",
     "link_self_service",
     "linked_person",
     "open_campaign",
+    "record_discipline",
     "reject_proposal",
     "review_report",
     "save_checkup",
     "save_settings",
     "submit_report",
     "update_assessment",
+    "update_discipline",
     "weighted_total",
 ]

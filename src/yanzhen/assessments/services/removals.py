@@ -42,7 +42,7 @@ def confirm_proposal(
     *, actor, proposal: RemovalProposal, on: date | None = None, reason: str = "", note: str = ""
 ) -> RemovalProposal:
     """The clerk confirms: the candidacy is removed through the pipeline's `remove` transition, with reason
-    考核不称职 for two incompetent grades (a check-up's proposal takes the reason the clerk chooses)."""
+    考核不称职 for two incompetent grades, 违纪违法 for a running 处分 (a check-up's proposal takes the reason the clerk chooses)."""
     proposal = _visible_proposal(actor, proposal)
     _check_pending(proposal)
     if proposal.candidacy.state != CandidacyState.IN_POOL:
@@ -53,6 +53,8 @@ def confirm_proposal(
         )
     if proposal.basis == ProposalBasis.ASSESSMENTS:
         reason = RemovalReason.INCOMPETENT
+    elif proposal.basis == ProposalBasis.DISCIPLINE:
+        reason = RemovalReason.VIOLATION
     else:
         reason = reason or RemovalReason.INSUFFICIENT_ABILITY
     on = on or today()

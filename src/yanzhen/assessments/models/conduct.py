@@ -1,0 +1,154 @@
+"""处分 discipline records (seed 003: 防错、审错、容错、纠错; the negative list's "受到党纪政务处分、影响期未满的").
+
+A record names the measure (a 党纪处分 under the Party's disciplinary regulations, or a 政务处分 under the law on
+sanctions of public servants), the day it was decided, the body that decided it and the day its 影响期 (the period
+during which it bars promotion and recommendation) is over. While it runs, the person is on the negative list:
+a reserve in the pool gets a removal proposal (assessments.rules), a candidacy cannot pass 资格审查 (a check the
+candidacies app calls through `candidacies.vetting_checks`), and an incumbent is flagged for the township
+(stats.warnings "disciplined-incumbents").
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from yanzhen.core.guards import today
+from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
+
+
+class DisciplineKind(models.TextChoices):
+    PARTY = "party", _("Party discipline")  # 党纪处分
+    GOVERNMENT = "government", _("Administrative sanction")  # 政务处分
+
+
+class DisciplineMeasure(models.TextChoices):
+    PARTY_WARNING = "party_warning", _("Warning (Party)")  # 警告
+    PARTY_SERIOUS_WARNING = "party_serious_warning", _("Serious warning")  # 严重警告
+    PARTY_POST_REVOKED = "party_post_revoked", _("Removal from Party posts")  # 撤销党内职务
+    PARTY_PROBATION = "party_probation", _("Probation within the Party")  # 留党察看
+    PARTY_EXPELLED = "party_expelled", _("Expulsion from the Party")  # 开除党籍
+    WARNING = "warning", pgettext_lazy("discipline", "Warning")  # 警告
+    DEMERIT = "demerit", _("Demerit")  # 记过
+    MAJOR_DEMERIT = "major_demerit", _("Major demerit")  # 记大过
+    DEMOTION = "demotion", _("Demotion")  # 降级
+    DISMISSAL_FROM_POST = "dismissal_from_post", _("Dismissal from post")  # 撤职
+    EXPELLED = "expelled", _("Expulsion")  # 开除
+
+
+MEASURE_KIND = {
+    **{measure: DisciplineKind.PARTY for measure in DisciplineMeasure if measure.startswith("party_")},
+    **{
+        measure: DisciplineKind.GOVERNMENT
+        for measure in DisciplineMeasure
+        if not measure.startswith("party_")
+    },
+}
+# The months a measure bars promotion and recommendation, used when the clerk gives no end of the 影响期:
+# the Party's disciplinary regulations (警告 1 year, 严重警告 1½ years, 撤销党内职务 2 years, 留党察看 its year of
+# probation and 2 years after, 开除党籍 5 years before readmission) and the law on sanctions of public servants,
+# art. 8 (警告 6 months, 记过 12, 记大过 18, 降级 and 撤职 24; 开除 has no end). A clerk may give the decision's own
+# date instead (a longer probation, a decision that says otherwise).
+EFFECT_MONTHS: dict[str, int | None] = {
+    DisciplineMeasure.PARTY_WARNING: 12,
+    DisciplineMeasure.PARTY_SERIOUS_WARNING: 18,
+    DisciplineMeasure.PARTY_POST_REVOKED: 24,
+    DisciplineMeasure.PARTY_PROBATION: 36,
+    DisciplineMeasure.PARTY_EXPELLED: 60,
+    DisciplineMeasure.WARNING: 6,
+    DisciplineMeasure.DEMERIT: 12,
+    DisciplineMeasure.MAJOR_DEMERIT: 18,
+    DisciplineMeasure.DEMOTION: 24,
+    DisciplineMeasure.DISMISSAL_FROM_POST: 24,
+    DisciplineMeasure.EXPELLED: None,
+}
+MEASURE_NAMES = {
+    DisciplineMeasure.PARTY_WARNING: "党内警告",
+    DisciplineMeasure.PARTY_SERIOUS_WARNING: "党内严重警告",
+    DisciplineMeasure.PARTY_POST_REVOKED: "撤销党内职务",
+    DisciplineMeasure.PARTY_PROBATION: "留党察看",
+    DisciplineMeasure.PARTY_EXPELLED: "开除党籍",
+    DisciplineMeasure.WARNING: "政务警告",
+    DisciplineMeasure.DEMERIT: "记过",
+    DisciplineMeasure.MAJOR_DEMERIT: "记大过",
+    DisciplineMeasure.DEMOTION: "降级",
+    DisciplineMeasure.DISMISSAL_FROM_POST: "撤职",
+    DisciplineMeasure.EXPELLED: "开除",
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (29 Feb + 12 → 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_effect_end(measure: str, decided_on: date) -> date | None:
+    months = EFFECT_MONTHS.get(measure)
+    return None if months is None else add_months(decided_on, months)
+
+
+class DisciplineQuerySet(ScopedQuerySet):
+    def running(self, on: date) -> DisciplineQuerySet:
+        """Records whose 影响期 runs on the day: decided on or before it, and over after it (or never)."""
+        return self.filter(Q(effect_ends_on__isnull=True) | Q(effect_ends_on__gt=on), decided_on__lte=on)
+
+
+class DisciplineRecord(models.Model):
+    """处分记录: one measure against one person, with the day its 影响期 is over (the first day it no longer
+    bars him; empty for a measure without end such as 开除)."""
+
+    jurisdiction_path = "person__village__code"
+
+    person = person_field("discipline_records")
+    kind = models.CharField(_("kind of measure"), max_length=12, choices=DisciplineKind.choices)
+    measure = models.CharField(_("measure"), max_length=24, choices=DisciplineMeasure.choices)
+    decided_on = models.DateField(_("decided on"))
+    issuer = NormalisedCharField(_("issuing body"), max_length=100)
+    document_number = NormalisedCharField(_("document number"), max_length=100, blank=True)
+    matter = NormalisedTextField(_("matter"), blank=True, max_length=NOTE_MAX)
+    effect_ends_on = models.DateField(_("influence period over on"), null=True, blank=True)
+    created_by = actor_field()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DisciplineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("discipline record")
+        verbose_name_plural = _("discipline records")
+        ordering = ["person", "-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effect_ends_on__isnull=True) | Q(effect_ends_on__gt=models.F("decided_on")),
+                name="discipline_effect_ends_after_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.measure_name}"
+
+    @property
+    def measure_name(self) -> str:
+        return MEASURE_NAMES[DisciplineMeasure(self.measure)]
+
+    def runs_on(self, day: date) -> bool:
+        return self.decided_on <= day and (self.effect_ends_on is None or day < self.effect_ends_on)
+
+    @property
+    def runs_today(self) -> bool:
+        return self.runs_on(today())
+
+    def describe(self) -> str:
+        """受到党内严重警告处分（2025-03-01，中共盐池县纪委），影响期至 2026-09-01"""
+        end = f"，影响期至 {self.effect_ends_on:%Y-%m-%d}" if self.effect_ends_on else "，无影响期届满日"
+        return f"受到{self.measure_name}处分（{self.decided_on:%Y-%m-%d}，{self.issuer}）{end}"

@@ -1,0 +1,290 @@
+"""处分记录 (issue 18 §2): a measure in its 影响期 puts the person on the negative list: a reserve in the pool is
+proposed for removal (never removed by the system), a nomination cannot pass 资格审查, a sitting cadre is flagged
+for the township; the effect ends on the day the 影响期 is over. Scoped, role-checked, validated, with history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from yanzhen.assessments import rules, selectors, services
+from yanzhen.assessments.models import (
+    DisciplineRecord,
+    ProposalBasis,
+    ProposalState,
+    RemovalProposal,
+    default_effect_end,
+)
+from yanzhen.candidacies.models import Candidacy, CandidacyState, RemovalReason
+from yanzhen.divisions.models import Division
+from yanzhen.posts import services as post_services
+from yanzhen.stats import warnings
+
+from .candidacies_support import candidacy_in, footprint, make_seat, nominate, step, user
+from .conftest import DASHUIKENG, HUAMACHI, HUAMACHI_VILLAGE
+from .factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+ISSUER = "中共盐池县纪委"
+
+
+def _today(monkeypatch, day: date) -> None:
+    """The app's "today" (timezone.localdate, read by the rules and every date check)."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+def _record(person, *, actor="county", measure="party_serious_warning", decided_on=date(2026, 6, 1), **extra):
+    data = services.DisciplineInput(measure=measure, decided_on=decided_on, issuer=ISSUER, **extra)
+    return services.record_discipline(actor=user(actor), person=person, data=data)
+
+
+def _pending(candidacy) -> list[RemovalProposal]:
+    return list(
+        RemovalProposal.objects.filter(
+            candidacy=candidacy, basis=ProposalBasis.DISCIPLINE, state=ProposalState.PENDING
+        )
+    )
+
+
+def _written() -> tuple:
+    return (
+        DisciplineRecord.objects.count(),
+        DisciplineRecord.history.count(),
+        RemovalProposal.objects.count(),
+        RemovalProposal.history.count(),
+    )
+
+
+# -- the influence period ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "decided", "ends"),
+    [
+        ("party_warning", date(2024, 2, 29), date(2025, 2, 28)),
+        ("party_serious_warning", date(2026, 6, 1), date(2027, 12, 1)),
+        ("party_post_revoked", date(2026, 1, 31), date(2028, 1, 31)),
+        ("party_probation", date(2025, 8, 31), date(2028, 8, 31)),
+        ("party_expelled", date(2025, 8, 31), date(2030, 8, 31)),
+        ("warning", date(2026, 8, 31), date(2027, 2, 28)),
+        ("demerit", date(2026, 3, 15), date(2027, 3, 15)),
+        ("major_demerit", date(2026, 3, 15), date(2027, 9, 15)),
+        ("demotion", date(2026, 3, 15), date(2028, 3, 15)),
+        ("dismissal_from_post", date(2026, 3, 15), date(2028, 3, 15)),
+        ("expelled", date(2026, 3, 15), None),
+    ],
+)
+def test_the_usual_influence_period_of_each_measure(measure, decided, ends):
+    assert default_effect_end(measure, decided) == ends
+
+
+def test_a_record_without_an_end_takes_the_usual_period_and_one_given_is_kept():
+    person = make_person()
+    usual = _record(person)
+    given = _record(
+        person, measure="party_probation", decided_on=date(2025, 1, 10), effect_ends_on=date(2029, 1, 10)
+    )
+    assert (usual.kind, usual.effect_ends_on) == ("party", date(2027, 12, 1))
+    assert (given.kind, given.effect_ends_on) == ("party", date(2029, 1, 10))
+    assert _record(person, measure="demerit").kind == "government"
+    assert usual.describe() == f"受到党内严重警告处分（2026-06-01，{ISSUER}），影响期至 2027-12-01"
+
+
+# -- a reserve in the pool: a removal proposal, never a removal ----------------------------------------------
+
+
+def test_a_running_measure_proposes_the_removal_of_a_reserve_in_the_pool():
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    _record(candidacy.person, actor="huamachi")
+    [proposal] = _pending(candidacy)
+    assert proposal.basis_text == f"受到党内严重警告处分（2026-06-01，{ISSUER}），影响期至 2027-12-01"
+    assert Candidacy.objects.get(pk=candidacy.pk).state == CandidacyState.IN_POOL  # proposed, not removed
+    assert proposal.history.get().history_user == user("huamachi")
+    # The daily rules find nothing more to do: the same record is not proposed twice.
+    assert rules.apply_rules(Division.objects.get(code=HUAMACHI)) == 0
+    assert len(_pending(candidacy)) == 1
+
+
+def test_the_proposal_is_withdrawn_on_the_day_the_influence_period_is_over(monkeypatch):
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    _today(monkeypatch, date(2026, 3, 1))
+    record = _record(candidacy.person, measure="warning", decided_on=date(2026, 1, 10))
+    assert record.effect_ends_on == date(2026, 7, 10)
+    township = Division.objects.get(code=HUAMACHI)
+    _today(monkeypatch, date(2026, 7, 9))
+    assert rules.apply_rules(township) == 0
+    [proposal] = _pending(candidacy)
+    _today(monkeypatch, date(2026, 7, 10))
+    assert rules.apply_rules(township) == 1
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.WITHDRAWN
+    assert proposal.withdrawn_reason == "处分影响期已满或处分记录已更正，不再属于负面清单情形"
+    assert Candidacy.objects.get(pk=candidacy.pk).state == CandidacyState.IN_POOL
+
+
+def test_a_clerk_confirming_the_proposal_removes_the_reserve_for_a_violation():
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    _record(candidacy.person)
+    [proposal] = _pending(candidacy)
+    services.confirm_proposal(actor=user("huamachi"), proposal=proposal)
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.removal_reason) == (CandidacyState.REMOVED, RemovalReason.VIOLATION)
+
+
+def test_a_rejected_proposal_is_not_made_again_for_the_same_record():
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    _record(candidacy.person)
+    [proposal] = _pending(candidacy)
+    services.reject_proposal(actor=user("county"), proposal=proposal, reason="经核实，处分已撤销待更正")
+    assert rules.evaluate_person(candidacy.person) == 0
+    assert _pending(candidacy) == []
+
+
+def test_correcting_and_deleting_a_record_moves_its_proposal(monkeypatch):
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    record = _record(candidacy.person)
+    data = services.DisciplineInput(
+        measure="party_serious_warning",
+        decided_on=date(2026, 6, 1),
+        issuer=ISSUER,
+        effect_ends_on=date(2028, 6, 1),
+    )
+    services.update_discipline(actor=user("county"), record=record, data=data)
+    [proposal] = _pending(candidacy)
+    assert proposal.basis_text.endswith("影响期至 2028-06-01")
+    services.delete_discipline(actor=user("county"), record=record)
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.WITHDRAWN
+    assert not DisciplineRecord.objects.exists()
+    assert [row.history_type for row in DisciplineRecord.history.order_by("history_id")] == ["+", "~", "-"]
+
+
+# -- 资格审查 ---------------------------------------------------------------------------------------------------
+
+
+def test_a_nominee_under_a_running_measure_cannot_pass_the_vetting():
+    candidacy = nominate()
+    _record(candidacy.person, measure="party_warning", decided_on=date(2024, 1, 10))  # over on 2025-01-10
+    before = footprint(candidacy)
+    with pytest.raises(ValidationError) as refused:
+        step(candidacy, CandidacyState.VETTED)  # vetted on 2024-03-05
+    assert refused.value.message_dict["failed_items"] == [
+        f"祝心灵受到党内警告处分（2024-01-10，{ISSUER}），影响期至 2025-01-10，不能通过资格审查"
+    ]
+    assert footprint(candidacy) == before
+
+
+def test_the_vetting_passes_once_the_influence_period_is_over():
+    from yanzhen.candidacies import workflow
+
+    candidacy = nominate()
+    _record(candidacy.person, measure="party_warning", decided_on=date(2024, 1, 10))
+    workflow.vet(actor=user("county"), candidacy=candidacy, passed=True, on=date(2025, 1, 10))
+    assert Candidacy.objects.get(pk=candidacy.pk).state == CandidacyState.VETTED
+
+
+# -- an incumbent: flagged for the township ----------------------------------------------------------------------
+
+
+def test_a_sitting_cadre_under_a_running_measure_is_flagged_for_his_township_only():
+    person = make_person("马建国")
+    post_services.appoint(actor=user("county"), seat=make_seat(), person=person, start=date(2025, 1, 1))
+    _record(person, measure="demerit", decided_on=date(2026, 3, 15))
+    huamachi, dashuikeng = Division.objects.get(code=HUAMACHI), Division.objects.get(code=DASHUIKENG)
+    found = warnings.detail(user("huamachi"), huamachi, "disciplined-incumbents", on=date(2026, 12, 7))
+    assert [(row.label, row.detail) for row in found.rows] == [
+        ("马建国", f"村党组织书记：受到记过处分（2026-03-15，{ISSUER}），影响期至 2027-03-15")
+    ]
+    assert found.count == 1
+    assert warnings.detail(user("dashuikeng"), dashuikeng, "disciplined-incumbents").count == 0
+    over = warnings.detail(user("huamachi"), huamachi, "disciplined-incumbents", on=date(2027, 3, 15))
+    assert over.count == 0
+    counts = {result.slug: result.count for result in warnings.summary(user("county"), huamachi.parent)}
+    assert counts["disciplined-incumbents"] == 1
+
+
+# -- who may, and bad input: nothing written ---------------------------------------------------------------
+
+
+def test_outside_the_jurisdiction_404_and_a_reader_403_write_nothing():
+    person = make_person()
+    before = _written()
+    with pytest.raises(Http404):
+        _record(person, actor="dashuikeng")
+    with pytest.raises(PermissionDenied):
+        _record(person, actor="auditor")
+    assert _written() == before
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"measure": "caution"}, "measure", "请选择处分种类（党纪处分或政务处分中的一种）"),
+        ({"decided_on": None}, "decided_on", "请填写处分日期"),
+        ({"decided_on": date(2099, 1, 1)}, "decided_on", "处分日期不能晚于今天"),
+        ({"issuer": "  "}, "issuer", "请填写作出处分的机关"),
+        ({"effect_ends_on": date(2026, 6, 1)}, "effect_ends_on", "影响期届满日须晚于处分日期"),
+        ({"matter": "违" * 2001}, "matter", "违纪违法事实摘要不能超过 2000 个字"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(values, field, message):
+    person = make_person()
+    data = {"measure": "party_warning", "decided_on": date(2026, 6, 1), "issuer": ISSUER, **values}
+    before = _written()
+    with pytest.raises(ValidationError) as refused:
+        services.record_discipline(actor=user("county"), person=person, data=services.DisciplineInput(**data))
+    assert refused.value.message_dict == {field: [message]}
+    assert _written() == before
+
+
+# -- the pages ---------------------------------------------------------------------------------------------
+
+
+def test_a_clerk_records_a_measure_from_the_archive_and_sees_the_proposal_announced(client_for):
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    client = client_for("huamachi")
+    archive = client.get(f"/people/{candidacy.person_id}/")
+    assert "/assessment/discipline/new/?person=" in archive.content.decode()
+    form = client.get(f"/assessment/discipline/new/?person={candidacy.person_id}")
+    assert form.status_code == 200 and "留空则按处分种类的通常期限计算" in form.content.decode()
+    response = client.post(
+        f"/assessment/discipline/new/?person={candidacy.person_id}",
+        {"measure": "party_serious_warning", "decided_on": "2026-06-01", "issuer": ISSUER},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/people/{candidacy.person_id}/"
+    assert "已生成出库建议" in page and "党内严重警告" in page and "负面清单" in page
+    assert len(_pending(candidacy)) == 1
+
+
+def test_the_form_says_what_is_wrong_and_writes_nothing(client_for):
+    person = make_person()
+    before = _written()
+    response = client_for("huamachi").post(
+        f"/assessment/discipline/new/?person={person.pk}",
+        {"measure": "warning", "decided_on": "2026-06-01", "issuer": ISSUER, "effect_ends_on": "2026-05-01"},
+    )
+    assert response.status_code == 400  # the house's answer to a form with errors
+    assert "影响期届满日须晚于处分日期" in response.content.decode()
+    assert _written() == before
+
+
+def test_the_lrmx_reward_and_punishment_lines_name_the_measure():
+    person = make_person()
+    _record(person, measure="party_warning", decided_on=date(2025, 3, 8))
+    assert selectors.commendations_text(person) == f"2025.03 受到{ISSUER}党内警告处分"
+
+
+def test_another_townships_clerk_cannot_open_or_correct_a_record(client_for):
+    record = _record(make_person())
+    client = client_for("dashuikeng")
+    assert client.get(f"/assessment/discipline/{record.pk}/edit/").status_code == 404
+    assert client.post(f"/assessment/discipline/{record.pk}/delete/").status_code == 404
+    assert DisciplineRecord.objects.filter(pk=record.pk).exists()
+    assert HUAMACHI_VILLAGE.startswith(HUAMACHI)
