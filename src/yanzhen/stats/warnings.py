@@ -27,7 +27,6 @@ from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
 from yanzhen.stats import figures, rollup, selectors
 from yanzhen.stats.figures import Scope
-
 from yanzhen.stats.models import DEFAULT_COMMITTEE_AVERAGE_AGE, DEFAULT_SECRETARY_AGE, WarningThresholds
 
 if TYPE_CHECKING:
