@@ -4,6 +4,7 @@ for the township; the effect ends on the day the 影响期 is over. Scoped, role
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -288,3 +289,54 @@ def test_another_townships_clerk_cannot_open_or_correct_a_record(client_for):
     assert client.post(f"/assessment/discipline/{record.pk}/delete/").status_code == 404
     assert DisciplineRecord.objects.filter(pk=record.pk).exists()
     assert HUAMACHI_VILLAGE.startswith(HUAMACHI)
+
+
+# -- /api/v1/discipline ------------------------------------------------------------------------------------
+
+
+def _post(client, payload: dict):
+    return client.post("/api/v1/discipline", data=json.dumps(payload), content_type="application/json")
+
+
+def test_api_create_list_and_filter(client_for):
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    http = client_for("huamachi")
+    payload = {
+        "person_id": candidacy.person_id,
+        "measure": "demerit",
+        "decided_on": "2026-03-15",
+        "issuer": ISSUER,
+    }
+    response = _post(http, payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["kind"], body["measure_name"], body["effect_ends_on"], body["running"]) == (
+        "government",
+        "记过",
+        "2027-03-15",
+        True,
+    )
+    assert len(_pending(candidacy)) == 1  # the rules ran, as on the page
+    _post(http, {**payload, "measure": "warning", "decided_on": "2020-01-06"})  # over in 2020
+    assert http.get("/api/v1/discipline").json()["count"] == 2
+    assert [item["measure"] for item in http.get("/api/v1/discipline?running=true").json()["items"]] == [
+        "demerit"
+    ]
+    assert [item["measure"] for item in http.get("/api/v1/discipline?running=false").json()["items"]] == [
+        "warning"
+    ]
+    assert http.get(f"/api/v1/discipline?person={candidacy.person_id}").json()["count"] == 2
+    assert client_for("dashuikeng").get("/api/v1/discipline").json()["count"] == 0
+    assert client_for("auditor").get("/api/v1/discipline").json()["count"] == 2
+
+
+def test_api_refusals_write_nothing(client_for):
+    person = make_person()
+    payload = {"person_id": person.pk, "measure": "demerit", "decided_on": "2026-03-15", "issuer": ISSUER}
+    before = _written()
+    assert _post(client_for("dashuikeng"), payload).status_code == 404
+    assert _post(client_for("auditor"), payload).status_code == 403
+    invalid = _post(client_for("huamachi"), {**payload, "effect_ends_on": "2026-03-01"})
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"] == {"effect_ends_on": "影响期届满日须晚于处分日期"}
+    assert _written() == before

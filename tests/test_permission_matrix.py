@@ -295,6 +295,8 @@ MATRIX = {
     "api-v1:create_assessment": row("/api/v1/assessments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:list_reports": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_report": row("/api/v1/reports", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_discipline": row("/api/v1/discipline", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_discipline": row("/api/v1/discipline", 401, 200, 200, 200, 200, 200, 200),
     # Incumbents (在职村干部): the county's items, monthly scores, 双述双评 and adjustment proposals. The paths
     # of a proposal taking an id are write-only (POST): a GET is 405 whatever the id; a monthly score and a
     # 双述双评 record are read by id too (GET, with the ETag a PUT sends back as If-Match).

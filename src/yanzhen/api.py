@@ -81,7 +81,7 @@ def stale(request, exc):
 
 
 def _register_routers() -> None:
-    from yanzhen.assessments.api import reports_router
+    from yanzhen.assessments.api import discipline_router, reports_router
     from yanzhen.assessments.api import router as assessments_router
     from yanzhen.assessments.incumbents.api import router as incumbents_router
     from yanzhen.candidacies.api import router as candidacies_router
@@ -97,7 +97,11 @@ def _register_routers() -> None:
     by_tag = {
         "divisions": {"/divisions": divisions_router},
         "matching": {"/matching": matching_router},
-        "assessments": {"/assessments": assessments_router, "/reports": reports_router},
+        "assessments": {
+            "/assessments": assessments_router,
+            "/reports": reports_router,
+            "/discipline": discipline_router,
+        },
         "incumbents": {"/incumbents": incumbents_router},
         "candidacies": {"/candidacies": candidacies_router},
         "persons": {"/persons": people_router},

@@ -1,4 +1,5 @@
-"""/api/v1/assessments and /api/v1/reports: assessments (and semiannual reports) inside the caller's jurisdiction (list) and a new one (create).
+"""/api/v1/assessments, /api/v1/reports and /api/v1/discipline: assessments, semiannual reports and 处分记录 inside
+the caller's jurisdiction (list) and a new one (create).
 
 Create goes through `assessments.services.create_assessment`, so the rules run as on the page; its Chinese
 validation messages come back as 422 `{"detail": ..., "errors": {field: message}}` and nothing is written.
@@ -208,3 +209,79 @@ def create_report(request, payload: ReportIn):
         actor=request.user, person=person, year=payload.year, half=payload.half, text=payload.text
     )
     return Status(201, ReportOut.of(selectors.get_report(request.user, report.pk)))
+
+
+# -- /api/v1/discipline: 处分记录 ---------------------------------------------------------------------------------
+
+discipline_router = Router()
+
+
+class DisciplineOut(PersonRecordOut):
+    kind: str = Field(description="party 党纪处分，government 政务处分")
+    measure: str
+    measure_name: str
+    decided_on: date
+    issuer: str
+    document_number: str
+    matter: str
+    effect_ends_on: date | None = Field(description="影响期届满日（当日起不再受影响）；开除为空")
+    running: bool = Field(description="今天是否在影响期内（属于负面清单情形）")
+
+    @staticmethod
+    def of(record) -> DisciplineOut:
+        return out_of(
+            DisciplineOut,
+            record,
+            **_person_fields(record.person),
+            measure_name=record.measure_name,
+            running=record.runs_today,
+        )
+
+
+class DisciplinePage(Schema):
+    count: int
+    items: list[DisciplineOut]
+
+
+class DisciplineFilters(Schema):
+    division: str | None = Field(None, pattern=r"^\d{2,12}$", description="区划代码：只列其下人员的记录")
+    person: Id | None = None
+    running: bool | None = Field(None, description="true 只列今天在影响期内的记录")
+
+
+class DisciplineIn(Schema):
+    person_id: int
+    measure: str = Field(
+        description="party_warning 党内警告、party_serious_warning 党内严重警告、party_post_revoked 撤销党内职务、"
+        "party_probation 留党察看、party_expelled 开除党籍、warning 政务警告、demerit 记过、major_demerit 记大过、"
+        "demotion 降级、dismissal_from_post 撤职、expelled 开除"
+    )
+    decided_on: date
+    issuer: Line
+    document_number: Line = ""
+    matter: Multiline = ""
+    effect_ends_on: date | None = Field(None, description="留空按处分种类的通常期限计算")
+
+
+@discipline_router.get(
+    "", response=DisciplinePage, summary="Discipline records inside the caller's jurisdiction"
+)
+def list_discipline(request, filters: Query[DisciplineFilters], limit: Limit = 100, offset: Offset = 0):
+    division = selectors.scope_division(request.user, filters.division) if filters.division else None
+    queryset = selectors.discipline_of(request.user, under=division.code if division else "")
+    if filters.person is not None:
+        queryset = queryset.filter(person_id=filters.person)
+    if filters.running is not None:
+        running = selectors.running_discipline_ids(queryset)
+        queryset = queryset.filter(pk__in=running) if filters.running else queryset.exclude(pk__in=running)
+    return page_of(queryset, offset, limit, DisciplineOut.of)
+
+
+@discipline_router.post(
+    "", response={201: DisciplineOut, 422: Error}, summary="Record a discipline measure (处分)"
+)
+def create_discipline(request, payload: DisciplineIn):
+    person = get_for_view(Person.objects.all(), request.user, pk=payload.person_id)
+    data = services.DisciplineInput(**payload.model_dump(exclude={"person_id"}))
+    record = services.record_discipline(actor=request.user, person=person, data=data)
+    return Status(201, DisciplineOut.of(selectors.get_discipline(request.user, record.pk)))

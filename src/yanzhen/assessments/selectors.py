@@ -29,7 +29,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.candidacies.models import CandidacyState
-from yanzhen.core.guards import get_for_view, operator_scope
+from yanzhen.core.guards import get_for_view, operator_scope, today
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
 
@@ -277,9 +277,17 @@ def get_discipline(user, pk: int) -> DisciplineRecord:
     return get_for_view(DisciplineRecord.objects.select_related("person", "person__village"), user, pk=pk)
 
 
-def discipline_records(person: Person) -> list[DisciplineRecord]:
-    """A person's records, the latest first (the archive's list; the person is already in the user's view)."""
-    return list(DisciplineRecord.objects.filter(person=person).order_by("-decided_on", "-id"))
+def discipline_of(user, *, under: str = ""):
+    """The records inside the user's jurisdiction (under a division when given), the latest first."""
+    queryset = DisciplineRecord.objects.restrict(user).select_related("person__village")
+    if under:
+        queryset = queryset.filter(person__village__code__startswith=under)
+    return queryset.order_by("-decided_on", "-id")
+
+
+def running_discipline_ids(queryset):
+    """The records of `queryset` in their 影响期 today (a subquery)."""
+    return queryset.running(today()).values("pk")
 
 
 def discipline_against(candidacy, on: date) -> list[str]:
