@@ -22,3 +22,17 @@ def test_the_demo_county_reproduces_seed_000(demo_county):
     assert result["coverage"]["villages"] == 102
     assert result["coverage"]["villages_covered"] == 100
     assert result["coverage"]["pct"] == 98.04
+
+
+def test_the_demo_county_flags_a_member_under_a_running_measure(demo_county):
+    """build_conduct: a 两委委员 of 花马池镇 under a 党内警告 is flagged; another's 政务警告 of 2021 is over; neither is a
+    reserve in the pool, so no removal proposal is made."""
+    from yanzhen.assessments.models import DisciplineRecord, ProposalBasis, RemovalProposal
+    from yanzhen.divisions.models import Division
+    from yanzhen.stats import warnings
+
+    found = warnings.detail(None, Division.objects.get(code="640323100"), "disciplined-incumbents")
+    assert found.count == 1
+    assert found.rows[0].detail.startswith("两委委员：受到党内警告处分")
+    assert sorted(record.runs_today for record in DisciplineRecord.objects.all()) == [False, True]
+    assert not RemovalProposal.objects.filter(basis=ProposalBasis.DISCIPLINE).exists()

@@ -21,7 +21,7 @@ from yanzhen.candidacies.models import CountyRules
 from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
-from yanzhen.demo.incumbents import build_incumbents
+from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
@@ -132,6 +132,7 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_pipeline(reserves)  # the 353 reserves through the pipeline into the pool (一村一职一备 98.04%)
     build_cultivation(reserves)  # trainings, mentoring, practice posts, secondments, degrees, growth plans
     build_incumbents()  # 月考评 items, six months of scores in four townships, 双述双评 of last year
+    build_conduct()  # a 两委委员 of 花马池镇 under a running 党内警告, another whose 政务警告 is over
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
     build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables

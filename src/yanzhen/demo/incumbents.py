@@ -209,3 +209,44 @@ def build_incumbents(actor=None, today: date | None = None) -> dict[str, int]:
                 incumbents.record_annual_review(actor=actor, term=term, data=reviews[term.pk])
                 created["reviews"] += 1
     return created
+
+
+# 处分记录: one sitting 两委委员 of 花马池镇 under a 党内警告 whose 影响期 runs (flagged for the township), and one
+# whose 政务警告 of 2021 is long over (on his archive only). Neither is a reserve in the pool, so no removal
+# proposal is made and the demo's figures of the pool stay as they are.
+DISCIPLINE_ISSUER = "中共盐池县纪律检查委员会"
+DISCIPLINE_TOWNSHIP = f"{DEMO_COUNTY}100"
+
+
+def build_conduct(actor=None, today: date | None = None) -> dict[str, int]:
+    from yanzhen.assessments import services as assessment_services
+    from yanzhen.assessments.models import DisciplineRecord
+    from yanzhen.candidacies.models import Candidacy, CandidacyState
+
+    if actor is None:
+        from yanzhen.accounts.models import User
+
+        actor = User.objects.get(username=DEMO_ADMIN)
+    today = today or timezone.localdate()
+    in_township = {"person__village__code__startswith": DISCIPLINE_TOWNSHIP}
+    if DisciplineRecord.objects.filter(**in_township).exists():
+        return {"discipline": 0}
+    in_pool = Candidacy.objects.filter(state=CandidacyState.IN_POOL).values("person_id")
+    members = list(
+        Term.objects.current(today)
+        .filter(seat__village__parent_id=DISCIPLINE_TOWNSHIP, seat__post_type__code="member")
+        .exclude(person_id__in=in_pool)
+        .select_related("person")
+        .order_by("seat__village_id", "pk")[:2]
+    )
+    plans = [
+        ("party_warning", add_months(today, -5), "村集体资金收支公开不及时，群众反映较大"),
+        ("warning", date(2021, 4, 12), "换届期间违规代签选票"),
+    ]
+    for term, (measure, decided_on, matter) in zip(members, plans, strict=False):
+        assessment_services.record_discipline(
+            actor=actor,
+            person=term.person,
+            data=assessment_services.DisciplineInput(measure, decided_on, DISCIPLINE_ISSUER, "", matter),
+        )
+    return {"discipline": min(len(members), len(plans))}

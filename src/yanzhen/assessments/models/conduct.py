@@ -10,7 +10,6 @@ candidacies app calls through `candidacies.vetting_checks`), and an incumbent is
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.db import models
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yanzhen.core.dates import add_months
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, person_field
@@ -85,13 +85,6 @@ MEASURE_NAMES = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day (29 Feb + 12 → 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def default_effect_end(measure: str, decided_on: date) -> date | None:
     months = EFFECT_MONTHS.get(measure)
     return None if months is None else add_months(decided_on, months)
@@ -112,7 +105,7 @@ class DisciplineRecord(models.Model):
     person = person_field("discipline_records")
     kind = models.CharField(_("kind of measure"), max_length=12, choices=DisciplineKind.choices)
     measure = models.CharField(_("measure"), max_length=24, choices=DisciplineMeasure.choices)
-    decided_on = models.DateField(_("decided on"))
+    decided_on = models.DateField(_("date of the measure"))
     issuer = NormalisedCharField(_("issuing body"), max_length=100)
     document_number = NormalisedCharField(_("document number"), max_length=100, blank=True)
     matter = NormalisedTextField(_("matter"), blank=True, max_length=NOTE_MAX)

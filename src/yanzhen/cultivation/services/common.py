@@ -9,7 +9,6 @@ the actor. A refused call writes nothing.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -20,6 +19,7 @@ from django.http import Http404
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core.county_settings import county_errors, save_county_row
+from yanzhen.core.dates import add_months
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.cultivation.models import CultivationRules, Enrolment, Secondment, SecondmentMode
@@ -66,14 +66,6 @@ def rules_for(division: Division | str) -> CultivationRules:
     """The county's cultivation rules, or the defaults (an unsaved row) when the county has set none."""
     code = county_code(division)
     return CultivationRules.objects.filter(county_id=code).first() or CultivationRules(county_id=code)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; a day the target month lacks falls back to its last day
-    (2024-01-31 + 1 month = 2024-02-29)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def last_day_of_months(start: date, months: int) -> date:
