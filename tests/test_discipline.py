@@ -340,3 +340,126 @@ def test_api_refusals_write_nothing(client_for):
     assert invalid.status_code == 422
     assert invalid.json()["errors"] == {"effect_ends_on": "影响期届满日须晚于处分日期"}
     assert _written() == before
+
+
+# -- 容错免责 ----------------------------------------------------------------------------------------------------
+
+
+def _apply(person, *, actor="huamachi", **concern):
+    data = services.ToleranceInput(
+        matter="抢险救灾中临机处置，程序不全", applied_on=date(2026, 11, 2), **concern
+    )
+    return services.apply_for_tolerance(actor=user(actor), person=person, data=data)
+
+
+def _determine(case, *, exempt=True, actor="county", on=date(2026, 11, 20), reasoning="符合“三个区分开来”"):
+    return services.determine_tolerance(
+        actor=user(actor), case=case, exempt=exempt, on=on, reasoning=reasoning
+    )
+
+
+def test_an_exemption_takes_a_grade_out_of_the_chain_of_consecutive_grades():
+    from tests.assessment_helpers import assess, make_reserve
+
+    person, candidacy = make_reserve(user("county"), "韩后备", HUAMACHI_VILLAGE)
+    assess(user("county"), person, 2022, 1, "incompetent")
+    second = assess(user("county"), person, 2022, 2, "incompetent")
+    [proposal] = RemovalProposal.objects.filter(candidacy=candidacy, state=ProposalState.PENDING)
+    case = _apply(person, assessment=second)
+    assert (
+        RemovalProposal.objects.get(pk=proposal.pk).state == ProposalState.PENDING
+    )  # applied, not determined
+    _determine(case)
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.WITHDRAWN
+    assert rules.evaluate_person(person) == 0  # the chain stays broken
+    assert [row.history_type for row in case.history.order_by("history_id")] == ["+", "~"]
+    assert case.history.latest("history_id").history_user == user("county")
+
+
+def test_an_exemption_takes_a_record_off_the_negative_list():
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    record = _record(candidacy.person)
+    [proposal] = _pending(candidacy)
+    _determine(_apply(candidacy.person, discipline=record))
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.WITHDRAWN
+    assert not DisciplineRecord.objects.running(date(2026, 12, 7)).exists()
+    assert DisciplineRecord.objects.get(pk=record.pk).runs_on(date(2026, 12, 7)) is False
+
+
+def test_a_refusal_changes_nothing_and_a_new_application_may_follow_it():
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    record = _record(candidacy.person)
+    case = _apply(candidacy.person, discipline=record)
+    with pytest.raises(ValidationError) as twice:
+        _apply(candidacy.person, discipline=record)
+    assert twice.value.message_dict == {"concerns": ["该记录已有待认定或已免责的申请"]}
+    _determine(case, exempt=False, reasoning="不符合容错情形")
+    assert len(_pending(candidacy)) == 1
+    with pytest.raises(ValidationError) as again:
+        _determine(case)
+    assert again.value.message_dict == {"determination": ["该申请已认定（不予免责），不能再次认定"]}
+    assert _apply(candidacy.person, discipline=record).determination == "pending"
+
+
+def test_only_the_county_determines_and_bad_determinations_write_nothing():
+    person = make_person()
+    case = _apply(person)
+    before = (case.history.count(), RemovalProposal.objects.count())
+    with pytest.raises(PermissionDenied):
+        _determine(case, actor="huamachi")
+    with pytest.raises(Http404):
+        _apply(person, actor="dashuikeng")
+    with pytest.raises(ValidationError) as refused:
+        _determine(case, on=date(2026, 11, 1), reasoning=" ")
+    assert refused.value.message_dict == {
+        "determined_on": ["认定日期不能早于申请日期 2026-11-02"],
+        "reasoning": ["请写明认定理由"],
+    }
+    with pytest.raises(ValidationError) as foreign:
+        _apply(person, discipline=_record(make_person("马建国")))
+    assert foreign.value.message_dict == {"concerns": ["所选记录不属于祝心灵"]}
+    assert (case.history.count(), RemovalProposal.objects.count()) == before
+
+
+def test_the_clerk_applies_from_the_archive_and_the_county_determines_on_the_page(client_for):
+    candidacy = candidacy_in(CandidacyState.IN_POOL)
+    record = _record(candidacy.person)
+    clerk = client_for("huamachi")
+    assert (
+        "/assessment/tolerance/new/?person=" in clerk.get(f"/people/{candidacy.person_id}/").content.decode()
+    )
+    response = clerk.post(
+        f"/assessment/tolerance/new/?person={candidacy.person_id}",
+        {
+            "matter": "抢险救灾中临机处置",
+            "applied_on": "2026-11-02",
+            "concerns": f"d{record.pk}",
+            "application": "",
+        },
+    )
+    assert response.status_code == 302
+    case_url = response["Location"]
+    page = clerk.get(case_url).content.decode()
+    assert (
+        "待县级认定" in page
+        and "2026-06-01 党内严重警告处分" in page
+        and "县级认定" not in page.split("待县级认定")[1]
+    )
+    assert (
+        clerk.post(
+            case_url, {"determination": "exempted", "determined_on": "2026-11-20", "reasoning": "x"}
+        ).status_code
+        == 403
+    )
+    county = client_for("county")
+    decided = county.post(
+        case_url,
+        {"determination": "exempted", "determined_on": "2026-11-20", "reasoning": "符合容错情形"},
+        follow=True,
+    )
+    assert "予以免责" in decided.content.decode()
+    assert _pending(candidacy) == []
+    archive = clerk.get(f"/people/{candidacy.person_id}/").content.decode()
+    assert archive.count("予以免责") == 2  # the record's badge and the case's determination

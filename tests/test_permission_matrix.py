@@ -218,6 +218,12 @@ MATRIX = {
     "assessments:discipline-delete": row(
         "/assessment/discipline/{discipline}/delete/", 302, 405, 405, 405, 405, 405, 405
     ),
+    "assessments:tolerance-create": row(
+        "/assessment/tolerance/new/?person={reserve}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "assessments:tolerance-detail": row(
+        "/assessment/tolerance/{tolerance}/", 302, 200, 200, 404, 200, 200, 404
+    ),
     "assessments:commendation-document": row(
         "/assessment/commendations/{commendation}/document", 302, 200, 200, 404, 200, 200, 404
     ),
@@ -648,6 +654,11 @@ def known_assessment(persona):
         person=person,
         data=assessment_services.DisciplineInput("party_warning", date(2020, 1, 6), "中共盐池县纪委"),
     )
+    tolerance = assessment_services.apply_for_tolerance(
+        actor=county,
+        person=person,
+        data=assessment_services.ToleranceInput("防汛中临机处置", date(2023, 7, 1)),
+    )
     campaign = assessment_services.open_campaign(
         actor=county,
         county=Division.objects.get(code="640323"),
@@ -662,6 +673,7 @@ def known_assessment(persona):
         "{report}": str(report.pk),
         "{commendation}": str(commendation.pk),
         "{discipline}": str(discipline.pk),
+        "{tolerance}": str(tolerance.pk),
         "{campaign}": str(campaign.pk),
     }
 
@@ -948,6 +960,7 @@ PLACEHOLDERS.update(
             "{report}",
             "{commendation}",
             "{discipline}",
+            "{tolerance}",
             "{campaign}",
         ],
         "known_assessment",

@@ -18,6 +18,8 @@ from yanzhen.assessments.models import (
     DisciplineRecord,
     Grade,
     SemiannualReport,
+    ToleranceCase,
+    ToleranceDetermination,
 )
 from yanzhen.assessments.models.conduct import MEASURE_KIND, MEASURE_NAMES
 from yanzhen.assessments.periods import Half, PeriodKind
@@ -206,6 +208,15 @@ class CommendationForm(StyledForm):
     )
 
 
+def _textarea(model, name: str, *, required: bool = True) -> NormalisedFormField:
+    return NormalisedFormField(
+        label=label(model, name),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
+    )
+
+
 def _measure_choices() -> list:
     """The measures grouped as the clerk knows them: 党纪处分, then 政务处分."""
     groups: dict[str, list] = {}
@@ -231,12 +242,52 @@ class DisciplineForm(StyledForm):
             "major demerit 18 months, demotion and dismissal from post 2 years, expulsion without end."
         ),
     )
-    matter = NormalisedFormField(
-        label=label(DisciplineRecord, "matter"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=NOTE_MAX,
+    matter = _textarea(DisciplineRecord, "matter", required=False)
+
+
+class ToleranceForm(StyledForm):
+    """容错免责 application: the matter, the day, the grade or 处分 it concerns (the person's own), the grounds."""
+
+    matter = _textarea(ToleranceCase, "matter")
+    applied_on = forms.DateField(label=label(ToleranceCase, "applied_on"), widget=DATE)
+    concerns = forms.ChoiceField(label=_("grade or record concerned"), required=False)
+    application = _textarea(ToleranceCase, "application", required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {f"a{a.pk}": a for a in person.assessments.all()}
+        self.records.update({f"d{r.pk}": r for r in person.discipline_records.all()})
+        self.model_field("concerns").choices = [("", _("None: the matter only"))] + [
+            (
+                key,
+                ToleranceCase(assessment=record).concerns()
+                if key[0] == "a"
+                else ToleranceCase(discipline=record).concerns(),
+            )
+            for key, record in self.records.items()
+        ]
+
+    def concerned(self) -> dict:
+        """The service's `assessment` and `discipline` for the choice made."""
+        key = self.cleaned_data.get("concerns") or ""
+        record = self.records.get(key)
+        return {
+            "assessment": record if key.startswith("a") else None,
+            "discipline": record if key.startswith("d") else None,
+        }
+
+
+class ToleranceDeterminationForm(StyledForm):
+    determination = forms.ChoiceField(
+        label=label(ToleranceCase, "determination"),
+        choices=[
+            (ToleranceDetermination.EXEMPTED, _("Exempted")),
+            (ToleranceDetermination.REFUSED, _("Not exempted")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+    determined_on = forms.DateField(label=label(ToleranceCase, "determined_on"), widget=DATE)
+    reasoning = _textarea(ToleranceCase, "reasoning")
 
 
 class SelfServiceLinkForm(StyledForm):

@@ -33,6 +33,7 @@ from yanzhen.assessments.models import (
     ProposalBasis,
     ProposalState,
     RemovalProposal,
+    ToleranceDetermination,
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.assessments.proposals import withdraw as withdraw_proposal
@@ -121,6 +122,11 @@ def may_commend(user) -> bool:
 def may_record_discipline(user) -> bool:
     """处分记录: entered by the clerks who keep the archive (the decision itself is the 纪委's)."""
     return user.can_edit
+
+
+def may_determine_tolerance(user) -> bool:
+    """容错免责 is determined by the county (its administrator), on an application any editor may register."""
+    return user.has_role(Role.ADMIN)
 
 
 def may_change_settings(user) -> bool:
@@ -407,7 +413,12 @@ def evaluate_person(person: Person | int, *, actor=None) -> int:
     )
     if not candidacies:
         return changes
-    assessments = list(Assessment.objects.filter(person_id=person_id))
+    # A grade the county has exempted (容错免责) does not count in a chain.
+    assessments = list(
+        Assessment.objects.filter(person_id=person_id).exclude(
+            tolerance_cases__determination=ToleranceDetermination.EXEMPTED
+        )
+    )
     discipline = _running_discipline(person_id, timezone.localdate())
     for candidacy in candidacies:
         mine = stint_assessments(candidacy, assessments)

@@ -26,6 +26,7 @@ from yanzhen.assessments.models import (
     ProposalState,
     RemovalProposal,
     SemiannualReport,
+    ToleranceCase,
 )
 from yanzhen.assessments.periods import Period
 from yanzhen.candidacies.models import CandidacyState
@@ -275,6 +276,16 @@ def commendations_text(person: Person) -> str:
 
 def get_discipline(user, pk: int) -> DisciplineRecord:
     return get_for_view(DisciplineRecord.objects.select_related("person", "person__village"), user, pk=pk)
+
+
+def get_tolerance_case(user, pk: int) -> ToleranceCase:
+    return get_for_view(
+        ToleranceCase.objects.select_related(
+            "person", "person__village", "assessment", "discipline", "determined_by"
+        ),
+        user,
+        pk=pk,
+    )
 
 
 def discipline_of(user, *, under: str = ""):

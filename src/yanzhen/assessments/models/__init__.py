@@ -7,6 +7,8 @@ from yanzhen.assessments.models.conduct import (
     DisciplineKind,
     DisciplineMeasure,
     DisciplineRecord,
+    ToleranceCase,
+    ToleranceDetermination,
     default_effect_end,
 )
 from yanzhen.assessments.models.incumbents import (
@@ -58,6 +60,8 @@ __all__ = [
     "DisciplineKind",
     "DisciplineMeasure",
     "DisciplineRecord",
+    "ToleranceCase",
+    "ToleranceDetermination",
     "MEASURE_KIND",
     "MEASURE_NAMES",
     "default_effect_end",

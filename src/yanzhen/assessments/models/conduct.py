@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from yanzhen.core.dates import add_months
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import ScopedQuerySet
-from yanzhen.core.model_fields import actor_field, person_field
+from yanzhen.core.model_fields import actor_field, optional_link, person_field
 from yanzhen.core.text import NOTE_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -92,8 +92,11 @@ def default_effect_end(measure: str, decided_on: date) -> date | None:
 
 class DisciplineQuerySet(ScopedQuerySet):
     def running(self, on: date) -> DisciplineQuerySet:
-        """Records whose 影响期 runs on the day: decided on or before it, and over after it (or never)."""
-        return self.filter(Q(effect_ends_on__isnull=True) | Q(effect_ends_on__gt=on), decided_on__lte=on)
+        """Records whose 影响期 runs on the day: decided on or before it, over after it (or never), and not
+        exempted by a 容错免责 determination (the one place every effect of a record reads)."""
+        return self.filter(
+            Q(effect_ends_on__isnull=True) | Q(effect_ends_on__gt=on), decided_on__lte=on
+        ).exclude(tolerance_cases__determination=ToleranceDetermination.EXEMPTED)
 
 
 class DisciplineRecord(models.Model):
@@ -108,7 +111,7 @@ class DisciplineRecord(models.Model):
     decided_on = models.DateField(_("date of the measure"))
     issuer = NormalisedCharField(_("issuing body"), max_length=100)
     document_number = NormalisedCharField(_("document number"), max_length=100, blank=True)
-    matter = NormalisedTextField(_("matter"), blank=True, max_length=NOTE_MAX)
+    matter = NormalisedTextField(_("facts of the violation"), blank=True, max_length=NOTE_MAX)
     effect_ends_on = models.DateField(_("influence period over on"), null=True, blank=True)
     created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -135,7 +138,14 @@ class DisciplineRecord(models.Model):
         return MEASURE_NAMES[DisciplineMeasure(self.measure)]
 
     def runs_on(self, day: date) -> bool:
-        return self.decided_on <= day and (self.effect_ends_on is None or day < self.effect_ends_on)
+        in_period = self.decided_on <= day and (self.effect_ends_on is None or day < self.effect_ends_on)
+        return in_period and not self.exempted
+
+    @property
+    def exempted(self) -> bool:
+        return any(
+            case.determination == ToleranceDetermination.EXEMPTED for case in self.tolerance_cases.all()
+        )
 
     @property
     def runs_today(self) -> bool:
@@ -145,3 +155,82 @@ class DisciplineRecord(models.Model):
         """受到党内严重警告处分（2025-03-01，中共盐池县纪委），影响期至 2026-09-01"""
         end = f"，影响期至 {self.effect_ends_on:%Y-%m-%d}" if self.effect_ends_on else "，无影响期届满日"
         return f"受到{self.measure_name}处分（{self.decided_on:%Y-%m-%d}，{self.issuer}）{end}"
+
+
+# -- 容错免责 (seed 003: 防错、审错、容错、纠错) ---------------------------------------------------------------------
+
+
+class ToleranceDetermination(models.TextChoices):
+    PENDING = "pending", _("Awaiting the county's determination")  # 待认定
+    EXEMPTED = "exempted", _("Exempted")  # 予以免责
+    REFUSED = "refused", _("Not exempted")  # 不予免责
+
+
+class ToleranceCase(models.Model):
+    """容错免责: a cadre (or someone for him) applies for a matter to be tolerated; the county determines it. A
+    determination of 免责 takes the grade or the 处分 the case concerns out of the rules: the assessment no
+    longer counts in a chain of consecutive grades, the record no longer puts him on the negative list."""
+
+    jurisdiction_path = "person__village__code"
+
+    person = person_field("tolerance_cases")
+    matter = NormalisedTextField(_("matter"), max_length=NOTE_MAX)
+    applied_on = models.DateField(_("applied on"))
+    application = NormalisedTextField(_("grounds of the application"), blank=True, max_length=NOTE_MAX)
+    assessment = optional_link(
+        "assessments.Assessment",
+        _("assessment concerned"),
+        related_name="tolerance_cases",
+    )
+    discipline = optional_link(
+        DisciplineRecord,
+        _("discipline record concerned"),
+        related_name="tolerance_cases",
+    )
+    determination = models.CharField(
+        _("determination"),
+        max_length=10,
+        choices=ToleranceDetermination.choices,
+        default=ToleranceDetermination.PENDING,
+    )
+    determined_on = models.DateField(_("determined on"), null=True, blank=True)
+    reasoning = NormalisedTextField(_("reasoning of the determination"), blank=True, max_length=NOTE_MAX)
+    determined_by = actor_field(_("determined by"), blank=True)
+    created_by = actor_field()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tolerance case")
+        verbose_name_plural = _("tolerance cases")
+        ordering = ["person", "-applied_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(determination="pending") | Q(determined_on__isnull=False),
+                name="tolerance_determined_on_its_day",
+            ),
+            # One case open or granted per record: a refused one may be followed by a new application.
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(assessment__isnull=False) & ~Q(determination="refused"),
+                name="tolerance_one_live_case_per_assessment",
+            ),
+            models.UniqueConstraint(
+                fields=["discipline"],
+                condition=Q(discipline__isnull=False) & ~Q(determination="refused"),
+                name="tolerance_one_live_case_per_discipline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.matter[:20]}"
+
+    def concerns(self) -> str:
+        """What the case would take out of the rules, in words."""
+        if self.assessment_id is not None:
+            return f"{self.assessment.period.name}考核“{self.assessment.get_grade_display()}”"
+        if self.discipline_id is not None:
+            return f"{self.discipline.decided_on:%Y-%m-%d} {self.discipline.measure_name}处分"
+        return ""

@@ -31,17 +31,21 @@ from yanzhen.assessments.services.reports import (
     submit_report,
 )
 from yanzhen.assessments.services.settings import save_settings
+from yanzhen.assessments.services.tolerance import ToleranceInput, apply_for_tolerance, determine_tolerance
 
 __all__ = [
     "AssessmentInput",
     "CheckupInput",
     "DisciplineInput",
+    "ToleranceInput",
     "add_commendation",
+    "apply_for_tolerance",
     "confirm_proposal",
     "create_assessment",
     "create_assessments_batch",
     "delete_assessment",
     "delete_discipline",
+    "determine_tolerance",
     "link_self_service",
     "linked_person",
     "open_campaign",
