@@ -463,3 +463,19 @@ def test_the_clerk_applies_from_the_archive_and_the_county_determines_on_the_pag
     assert _pending(candidacy) == []
     archive = clerk.get(f"/people/{candidacy.person_id}/").content.decode()
     assert archive.count("予以免责") == 2  # the record's badge and the case's determination
+
+
+def test_pending_applications_are_a_warning_for_the_county_until_determined():
+    person = make_person("马建国")
+    case = _apply(person)
+    county = Division.objects.get(code="640323")
+    found = warnings.detail(user("county"), county, "pending-tolerance")
+    assert [(row.label, row.detail) for row in found.rows] == [
+        ("马建国", "2026-11-02 申请：抢险救灾中临机处置，程序不全")
+    ]
+    assert (
+        warnings.detail(user("dashuikeng"), Division.objects.get(code=DASHUIKENG), "pending-tolerance").count
+        == 0
+    )
+    _determine(case, exempt=False)
+    assert warnings.detail(user("county"), county, "pending-tolerance").count == 0

@@ -36,3 +36,5 @@ def test_the_demo_county_flags_a_member_under_a_running_measure(demo_county):
     assert found.rows[0].detail.startswith("两委委员：受到党内警告处分")
     assert sorted(record.runs_today for record in DisciplineRecord.objects.all()) == [False, True]
     assert not RemovalProposal.objects.filter(basis=ProposalBasis.DISCIPLINE).exists()
+    pending = warnings.detail(None, Division.objects.get(code="640323"), "pending-tolerance")
+    assert [row.label for row in pending.rows] == [found.rows[0].label]

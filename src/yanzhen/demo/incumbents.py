@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import random
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -211,8 +211,8 @@ def build_incumbents(actor=None, today: date | None = None) -> dict[str, int]:
     return created
 
 
-# 处分记录: one sitting 两委委员 of 花马池镇 under a 党内警告 whose 影响期 runs (flagged for the township), and one
-# whose 政务警告 of 2021 is long over (on his archive only). Neither is a reserve in the pool, so no removal
+# 处分记录: one sitting 两委委员 of 花马池镇 under a 党内警告 whose 影响期 runs (flagged for the township, with a
+# 容错免责 application awaiting the county), and one whose 政务警告 of 2021 is long over (on his archive only). Neither is a reserve in the pool, so no removal
 # proposal is made and the demo's figures of the pool stay as they are.
 DISCIPLINE_ISSUER = "中共盐池县纪律检查委员会"
 DISCIPLINE_TOWNSHIP = f"{DEMO_COUNTY}100"
@@ -243,10 +243,24 @@ def build_conduct(actor=None, today: date | None = None) -> dict[str, int]:
         ("party_warning", add_months(today, -5), "村集体资金收支公开不及时，群众反映较大"),
         ("warning", date(2021, 4, 12), "换届期间违规代签选票"),
     ]
-    for term, (measure, decided_on, matter) in zip(members, plans, strict=False):
+    records = [
         assessment_services.record_discipline(
             actor=actor,
             person=term.person,
             data=assessment_services.DisciplineInput(measure, decided_on, DISCIPLINE_ISSUER, "", matter),
         )
-    return {"discipline": min(len(members), len(plans))}
+        for term, (measure, decided_on, matter) in zip(members, plans, strict=False)
+    ]
+    if records:
+        # The township asks the county to tolerate the running one: a 容错免责 application awaiting it.
+        assessment_services.apply_for_tolerance(
+            actor=actor,
+            person=records[0].person,
+            data=assessment_services.ToleranceInput(
+                "防汛期间临机调用村集体资金采购沙袋，事后补办审批手续",
+                min(today, records[0].decided_on + timedelta(days=20)),
+                "为抢险救灾、出于公心，未谋取私利，已及时纠正",
+                discipline=records[0],
+            ),
+        )
+    return {"discipline": len(records), "tolerance": min(len(records), 1)}

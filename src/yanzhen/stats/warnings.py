@@ -352,6 +352,31 @@ def disciplined_incumbents(context: Context, rows: bool) -> WarningResult:
     return WarningResult("disciplined-incumbents", title, rule, len(found), found)
 
 
+def pending_tolerance(context: Context, rows: bool) -> WarningResult:
+    """容错免责 applications the county has not determined yet (where the county administrator finds them)."""
+    from yanzhen.assessments.models import ToleranceCase, ToleranceDetermination
+
+    cases = (
+        operator_scope(ToleranceCase.objects.all(), cast("User | None", context.user))
+        .filter(
+            determination=ToleranceDetermination.PENDING,
+            person__village__code__startswith=context.division.code,
+        )
+        .select_related("person__village__parent")
+        .order_by("applied_on", "pk")
+    )
+    return listed(
+        "pending-tolerance",
+        str(_("Tolerance applications awaiting the county")),
+        str(_("An application for 容错免责 the county has not determined yet.")),
+        cases,
+        rows,
+        lambda case: person_row(
+            case.person, case.person.village, f"{case.applied_on:%Y-%m-%d} 申请：{case.matter[:60]}"
+        ),
+    )
+
+
 # The registry ---------------------------------------------------------------------------------------------------
 
 # (slug, the app it needs or None, function)
@@ -364,6 +389,7 @@ WARNINGS: list[tuple[str, str | None, Callable[[Context, bool], WarningResult]]]
     ("overdue-secondments", "yanzhen.cultivation", overdue_secondments),
     ("untrained-reserves", "yanzhen.cultivation", untrained_reserves),
     ("disciplined-incumbents", "yanzhen.assessments", disciplined_incumbents),
+    ("pending-tolerance", "yanzhen.assessments", pending_tolerance),
 ]
 
 
