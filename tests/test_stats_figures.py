@@ -94,7 +94,18 @@ def test_29_february_birthday_on_a_non_leap_as_of_date(world, persona):
 
 
 def test_flow_counts_the_year_ending_on_d(world, persona):
-    assert compute(persona("county"), TOWNSHIP, D)["flow"] == {"entered": 4, "promoted": 1, "removed": 1}
+    assert compute(persona("county"), TOWNSHIP, D)["flow"] == {
+        "entered": 4,
+        "promoted": 1,
+        "removed": 1,
+        "destinations": {
+            "township_leadership": 0,
+            "public_institution": 0,
+            "civil_service": 0,
+            "professional_secretary": 0,
+            "other": 0,
+        },
+    }
 
 
 def test_incumbents(world, persona):

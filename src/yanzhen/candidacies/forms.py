@@ -29,7 +29,7 @@ from yanzhen.divisions.models import Division
 from yanzhen.holidays.calendar import missing_note
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField
-from yanzhen.posts.models import PostType, Seat
+from yanzhen.posts.models import Destination, PostType, Seat
 
 State = CandidacyState
 
@@ -413,6 +413,9 @@ class PromotionForm(StepForm):
 class RemovalForm(StepForm):
     reason = forms.ChoiceField(
         label=_("removal reason"), choices=[("", "---------"), *RemovalReason.choices], required=False
+    )
+    destination = forms.ChoiceField(
+        label=_("destination"), choices=[("", _("None recorded")), *Destination.choices], required=False
     )
     on = date_field(_("removed on"))
     note = note_field()

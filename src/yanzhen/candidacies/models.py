@@ -21,6 +21,7 @@ from yanzhen.core.jurisdiction import ScopedQuerySet
 from yanzhen.core.model_fields import actor_field, county_key, end_after_start, optional_link, person_field
 from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
+from yanzhen.posts.models import Destination
 
 
 class CandidacyState(models.TextChoices):
@@ -186,6 +187,8 @@ class Candidacy(models.Model):
         _("removal reason"), max_length=20, choices=RemovalReason.choices, blank=True
     )
     removal_note = NormalisedCharField(_("note on the removal"), max_length=300, blank=True)
+    # Where he went when he left the pool for a post elsewhere (考录公务员, 选聘事业编制 …): posts.Destination.
+    destination = models.CharField(_("destination"), max_length=24, choices=Destination.choices, blank=True)
     public_notice = optional_link(
         PublicNotice, _("public notice"), on_delete=models.PROTECT, related_name="candidacies"
     )
@@ -202,7 +205,13 @@ class Candidacy(models.Model):
         verbose_name = _("candidacy")
         verbose_name_plural = _("candidacies")
         ordering = ["village_id", "person__name", "id"]
-        indexes = [models.Index(fields=["entered_pool_on"], name="candidacy_entered_pool_on")]
+        indexes = [
+            models.Index(fields=["entered_pool_on"], name="candidacy_entered_pool_on"),
+            # The few reserves who left the pool for a destination (the statistics' flow.destinations).
+            models.Index(
+                fields=["removed_on"], condition=~Q(destination=""), name="candidacy_destination_removed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.village})"

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
+from ninja import Field, Schema
 
 from yanzhen.candidacies import notice, workflow
 from yanzhen.candidacies.forms import (
@@ -187,7 +187,7 @@ ALL = [
         State.REMOVED,
         _("Remove from the pool"),
         workflow.remove,
-        ("reason", *DATED),
+        ("reason", "destination", *DATED),
         RemovalForm,
         button="btn-outline-secondary",
         confirm=_("The reserve leaves the pool: this cannot be undone. Go on?"),
@@ -238,6 +238,10 @@ class TransitionData(Schema):
     resolution: Multiline = ""
     seat: int | None = None
     reason: Line = ""
+    destination: Line = Field(
+        "",
+        description="出库去向（可空）：township_leadership 乡镇领导班子、public_institution 事业编制、civil_service 公务员、professional_secretary 专业化管理的村党组织书记、other 其他",
+    )
 
 
 def _negative_items(ids: list[int]) -> list[NegativeListItem]:

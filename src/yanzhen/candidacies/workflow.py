@@ -55,7 +55,7 @@ from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person
-from yanzhen.posts.models import PostType, Seat
+from yanzhen.posts.models import Destination, PostType, Seat
 
 State = CandidacyState
 
@@ -626,8 +626,11 @@ def promote(*, actor, candidacy: Candidacy, seat: Seat | None, on: date, note: s
 
 
 @transaction.atomic
-def remove(*, actor, candidacy: Candidacy, reason: str, on: date, note: str = "") -> Candidacy:
-    """出库 with a reason (清理出库); the person may be nominated again later as a new candidacy."""
+def remove(
+    *, actor, candidacy: Candidacy, reason: str, on: date, note: str = "", destination: str = ""
+) -> Candidacy:
+    """出库 with a reason (清理出库) and, when he leaves for a post elsewhere, his destination (考录公务员 …);
+    the person may be nominated again later as a new candidacy."""
     candidacy = lock(actor, candidacy, State.IN_POOL, State.REMOVED)
     errors: dict[str, str] = {}
     check_date(errors, candidacy, on)
@@ -640,8 +643,11 @@ def remove(*, actor, candidacy: Candidacy, reason: str, on: date, note: str = ""
         errors["note"] = "出库原因为“其他”时须写明具体情况"
     if len(note) > 300:
         errors["note"] = "说明不能超过 300 字"
+    if destination and destination not in Destination.values:
+        errors["destination"] = "去向须为乡镇领导班子、事业编制、公务员、专业化管理的村党组织书记或其他"
     raise_errors(errors)
     candidacy.removed_on, candidacy.removal_reason, candidacy.removal_note = on, reason, note
+    candidacy.destination = destination
     move(
         actor,
         candidacy,

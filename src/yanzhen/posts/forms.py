@@ -8,7 +8,7 @@ from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import NormalisedFormField
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField, people_endpoint
-from yanzhen.posts.models import PostType, TermEndReason
+from yanzhen.posts.models import Destination, PostType, TermEndReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,6 +56,9 @@ class EndTermForm(StyledForm):
         label=_("end"), widget=DATE, help_text=_("The first day the person no longer holds the post.")
     )
     reason = forms.ChoiceField(label=_("how it ended"), choices=TermEndReason.choices)
+    destination = forms.ChoiceField(
+        label=_("destination"), choices=[("", _("None recorded")), *Destination.choices], required=False
+    )
     note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
 
 

@@ -79,6 +79,20 @@ class TermEndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Destination(models.TextChoices):
+    """Where a village cadre or a reserve goes next (seeds 000, 001, 003): recorded when his term ends or he
+    leaves the pool, counted per year by the statistics (`flow.destinations`)."""
+
+    TOWNSHIP_LEADERSHIP = "township_leadership", _("Township leadership")  # 进入乡镇领导班子
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution post (selected)")  # 选聘事业编制
+    CIVIL_SERVICE = "civil_service", _("Civil service (examination)")  # 考录公务员
+    PROFESSIONAL_SECRETARY = (
+        "professional_secretary",
+        _("Professionally managed village secretary"),
+    )  # 专业化管理的村党组织书记
+    OTHER = "other", _("Other destination")  # 其他去向
+
+
 class TermQuerySet(ScopedQuerySet):
     def current(self, on: date | None = None) -> TermQuerySet:
         on = on or today()
@@ -96,6 +110,7 @@ class Term(models.Model):
     end = models.DateField(_("end"), null=True, blank=True)
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
+    destination = models.CharField(_("destination"), max_length=24, choices=Destination.choices, blank=True)
     history = HistoricalRecords()
 
     objects = TermQuerySet.as_manager()
@@ -116,6 +131,8 @@ class Term(models.Model):
             # planner then walks the county's few thousand seats instead of hashing every term of the
             # province (stats: a county's incumbents 85 → 40 ms on province 41). SQLite ignores INCLUDE.
             models.Index(fields=["seat"], include=["person", "start", "end"], name="term_seat_covering"),
+            # The few terms that ended with a destination (the statistics' flow.destinations).
+            models.Index(fields=["end"], condition=~Q(destination=""), name="term_destination_end"),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.text import normalise
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
-from yanzhen.posts.models import PostType, Seat, Term, TermEndReason
+from yanzhen.posts.models import Destination, PostType, Seat, Term, TermEndReason
 
 MAXIMUM_SEATS = 20
 MINIMUM_AGE = 18
@@ -148,7 +148,9 @@ def appoint(*, actor, seat: Seat, person: Person, start: date) -> Term:
     return term
 
 
-def end_term_errors(term: Term, end: date | None, reason: str, note: str) -> dict[str, str]:
+def end_term_errors(
+    term: Term, end: date | None, reason: str, note: str, destination: str = ""
+) -> dict[str, str]:
     """The checks of the end of a term (its row as locked; the note already stripped)."""
     errors: dict[str, str] = {}
     if term.end is not None:
@@ -161,17 +163,20 @@ def end_term_errors(term: Term, end: date | None, reason: str, note: str) -> dic
         errors["reason"] = "请选择任期结束的原因（换届、辞职、调整、免职、去世或其他）"
     if len(note) > 200:
         errors["note"] = "说明不能超过 200 字"
+    if destination and destination not in Destination.values:
+        errors["destination"] = "去向须为乡镇领导班子、事业编制、公务员、专业化管理的村党组织书记或其他"
     return errors
 
 
 @transaction.atomic
-def end_term(*, actor, term: Term, end: date, reason: str, note: str = "") -> Term:
-    """End a term: `end` is the first day the person no longer holds the seat."""
+def end_term(*, actor, term: Term, end: date, reason: str, note: str = "", destination: str = "") -> Term:
+    """End a term: `end` is the first day the person no longer holds the seat; `destination` where he goes
+    (乡镇领导班子, 事业编制 …; blank when none)."""
     _check_actor(actor, term.seat.village)
     term = Term.objects.select_for_update().select_related("seat", "person").get(pk=term.pk)
     note = (note or "").strip()
-    raise_errors(end_term_errors(term, end, reason, note))
-    term.end, term.end_reason, term.end_note = end, reason, note
+    raise_errors(end_term_errors(term, end, reason, note, destination))
+    term.end, term.end_reason, term.end_note, term.destination = end, reason, note, destination
     _save(term, actor)
     return term
 

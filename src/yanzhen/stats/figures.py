@@ -37,7 +37,7 @@ from yanzhen.divisions.models import Division, DivisionQuerySet
 from yanzhen.people.codes import Gender, PoliticalStatus
 from yanzhen.people.models import Source
 from yanzhen.people.selectors import years_before
-from yanzhen.posts.models import PostType, Term
+from yanzhen.posts.models import Destination, PostType, Term
 from yanzhen.stats.states import States, age_sql, tuned
 
 EARLIEST_AS_OF = date(1949, 10, 1)
@@ -568,21 +568,50 @@ def candidacy_aggregates(on: date, extra: dict | None = None) -> dict[str, Count
     }
 
 
-def flow_figures(scope: Scope) -> dict:
-    """People who entered, were promoted or removed in the year ending on the as-of date."""
+def flow_figures(scope: Scope, destinations: bool = False) -> dict:
+    """People who entered, were promoted or removed in the year ending on the as-of date, and with
+    `destinations` where people went (one more query: the statistics' JSON asks for it, the dashboard not)."""
     counts = candidacy_counts(scope)
-    return {name: counts[name] for name in ("entered", "promoted", "removed")}
+    flow: dict = {name: counts[name] for name in ("entered", "promoted", "removed")}
+    if destinations:
+        flow["destinations"] = destination_figures(scope)
+    return flow
 
 
-def figures_for(scope: Scope) -> dict:
+def destination_figures(scope: Scope) -> dict[str, int]:
+    """Per destination (乡镇领导班子, 事业编制, 公务员 …), the people who went there in the year ending on the as-of
+    date: a term ended with it (its end, the first day not held, in the year) or a candidacy removed from the pool
+    with it; a person counts once per destination. Rare rows, read through partial indexes."""
+    start = years_before(scope.as_of, 1)  # exclusive, as the flow's other counts
+    terms = scope._people(
+        scope._restricted(Term.objects).filter(
+            scope.under("seat__village__code"), end__gt=start, end__lte=scope.as_of
+        )
+    ).exclude(destination="")
+    candidacies = (
+        scope.candidacies().filter(removed_on__gt=start, removed_on__lte=scope.as_of).exclude(destination="")
+    )
+    # One query: the UNION keeps each (destination, person) once.
+    pairs = (
+        terms.order_by()
+        .values_list("destination", "person_id")
+        .union(candidacies.order_by().values_list("destination", "person_id"))
+    )
+    counts = dict.fromkeys(Destination.values, 0)
+    for destination, _person_id in pairs:
+        counts[destination] += 1
+    return counts
+
+
+def figures_for(scope: Scope, destinations: bool = False) -> dict:
     from yanzhen.stats import rollup  # it reads this module's definitions
 
     with tuned():
         rollup.prime(scope)
-        return _figures_for(scope)
+        return _figures_for(scope, destinations)
 
 
-def _figures_for(scope: Scope) -> dict:
+def _figures_for(scope: Scope, destinations: bool = False) -> dict:
     villages = village_count(scope)
     return {
         "division": scope.division.code,
@@ -591,7 +620,7 @@ def _figures_for(scope: Scope) -> dict:
         "reserves": reserve_figures(scope, villages),
         "coverage": coverage_figures(scope, villages),
         "incumbents": incumbent_figures(scope),
-        "flow": flow_figures(scope),
+        "flow": flow_figures(scope, destinations),
     }
 
 
@@ -600,4 +629,4 @@ def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
 
     Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
     bad date, or a missing division on the command line."""
-    return figures_for(make_scope(user, division_code, as_of))
+    return figures_for(make_scope(user, division_code, as_of), destinations=True)

@@ -8,111 +8,15 @@ triggers (one writer at a time; a bulk load of 10,000 people costs a few tenths 
 
 from django.db import migrations, models
 
-# The counties whose figures a written row can move, as SQL over the written rows `{rows}` (alias r): the
-# transition tables of a PostgreSQL statement trigger, or NEW/OLD of a SQLite row trigger. '' is the stamp of
-# what every county's figures read.
-COUNTIES = {
-    "candidacies_candidacy": (["village_id"], "SELECT substr(r.village_id, 1, 6) AS county FROM {rows} r"),
-    "candidacies_candidacytarget": (
-        ["village_id"],
-        "SELECT substr(r.village_id, 1, 6) AS county FROM {rows} r",
-    ),
-    "posts_seat": (["village_id"], "SELECT substr(r.village_id, 1, 6) AS county FROM {rows} r"),
-    "posts_term": (
-        ["seat_id"],
-        "SELECT substr(s.village_id, 1, 6) AS county FROM {rows} r JOIN posts_seat s ON s.id = r.seat_id",
-    ),
-    # A person's archive and education move the figures of every county where he is a reserve or holds a
-    # post (on any date: the past figures read the same rows' history).
-    "people_person": (
-        ["id"],
-        "SELECT substr(c.village_id, 1, 6) AS county FROM {rows} r JOIN candidacies_candidacy c ON c.person_id = r.id "
-        "UNION SELECT substr(s.village_id, 1, 6) AS county FROM {rows} r JOIN posts_term t ON t.person_id = r.id "
-        "JOIN posts_seat s ON s.id = t.seat_id",
-    ),
-    "people_educationrecord": (
-        ["person_id"],
-        "SELECT substr(c.village_id, 1, 6) AS county FROM {rows} r JOIN candidacies_candidacy c ON c.person_id = r.person_id "
-        "UNION SELECT substr(s.village_id, 1, 6) AS county FROM {rows} r JOIN posts_term t ON t.person_id = r.person_id "
-        "JOIN posts_seat s ON s.id = t.seat_id",
-    ),
-    "divisions_division": (
-        ["code"],
-        "SELECT substr(r.code, 1, 6) AS county FROM {rows} r WHERE length(r.code) >= 6",
-    ),
-    "posts_posttype": (["id"], "SELECT '' AS county FROM {rows} r"),
-    "people_source": (["id"], "SELECT '' AS county FROM {rows} r"),
-}
-EVENTS = {"INSERT": ["new"], "UPDATE": ["new", "old"], "DELETE": ["old"]}
-
-
-def _upsert(counties: str) -> str:
-    return (
-        "INSERT INTO stats_countystamp (county, changes) "
-        f"SELECT county, 1 FROM ({counties}) AS touched WHERE county IS NOT NULL "
-        "GROUP BY county ORDER BY county "
-        "ON CONFLICT (county) DO UPDATE SET changes = stats_countystamp.changes + 1;"
-    )
-
-
-def _postgresql(table: str) -> list[str]:
-    """One function per table, three statement triggers (PostgreSQL allows transition tables on one event
-    per trigger); the function's branches are planned only when they run."""
-    _columns, counties = COUNTIES[table]
-    branches = []
-    for event, images in EVENTS.items():
-        union = " UNION ".join(counties.format(rows=f"{image}_rows") for image in images)
-        branches.append(f"IF TG_OP = '{event}' THEN {_upsert(union)} END IF;")
-    body = "\n    ".join(branches)
-    statements = [
-        f"CREATE OR REPLACE FUNCTION {table}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n    {body}\n    RETURN NULL;\nEND\n$$;"
-    ]
-    for event, images in EVENTS.items():
-        referencing = " ".join(f"{image.upper()} TABLE AS {image}_rows" for image in images)
-        statements.append(
-            f"CREATE TRIGGER {table}_stamp_{event.lower()} AFTER {event} ON {table} "
-            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {table}_stamp();"
-        )
-    return statements
-
-
-def _sqlite(table: str) -> list[str]:
-    columns, counties = COUNTIES[table]
-    statements = []
-    for event, images in EVENTS.items():
-        union = " UNION ".join(
-            counties.format(
-                rows="(SELECT "
-                + ", ".join(f"{image.upper()}.{column} AS {column}" for column in columns)
-                + ")"
-            )
-            for image in images
-        )
-        statements.append(
-            f"CREATE TRIGGER {table}_stamp_{event.lower()} AFTER {event} ON {table} "
-            f"BEGIN {_upsert(union)} END;"
-        )
-    return statements
+from yanzhen.stats import triggers
 
 
 def create(apps, schema_editor):
-    build = _postgresql if schema_editor.connection.vendor == "postgresql" else _sqlite
-    for table in COUNTIES:
-        for statement in build(table):
-            schema_editor.execute(statement, params=None)
+    triggers.create(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    for table in COUNTIES:
-        for event in EVENTS:
-            schema_editor.execute(
-                f"DROP TRIGGER IF EXISTS {table}_stamp_{event.lower()}"
-                + (f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""),
-                params=None,
-            )
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_stamp()", params=None)
+    triggers.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
