@@ -597,7 +597,7 @@ def test_bad_commendation_input_and_roles(clerk, reserve, persona):
     )
     assert errors == {
         "title": ["请填写表彰名称"],
-        "level": ["表彰级别须为县级、乡级或村级"],
+        "level": ["级别须为国家级、省级、市级、县级、乡级或村级"],
         "awarded_on": ["请填写表彰日期"],
     }
     with pytest.raises(PermissionDenied):

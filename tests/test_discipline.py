@@ -479,3 +479,47 @@ def test_pending_applications_are_a_warning_for_the_county_until_determined():
     )
     _determine(case, exempt=False)
     assert warnings.detail(user("county"), county, "pending-tolerance").count == 0
+
+
+# -- 两代表一委员 and commendations above the county (issue 18 §4) ------------------------------------------------
+
+
+def test_honours_and_commendations_above_the_county_reach_the_lrmx():
+    person = make_person()
+    services.add_commendation(
+        actor=user("county"),
+        person=person,
+        kind="peoples_congress",
+        title="盐池县第十七届人民代表大会代表",
+        level="county",
+        awarded_on=date(2022, 1, 8),
+    )
+    services.add_commendation(
+        actor=user("county"),
+        person=person,
+        title="全国脱贫攻坚先进个人",
+        level="national",
+        awarded_on=date(2021, 2, 25),
+        issuer="中共中央、国务院",
+    )
+    assert selectors.commendations_text(person) == (
+        "2021.02 被中共中央、国务院评为国家级“全国脱贫攻坚先进个人”\r\n2022.01 当选为盐池县第十七届人民代表大会代表"
+    )
+
+
+def test_an_unknown_kind_or_level_of_honour_is_refused():
+    person = make_person()
+    with pytest.raises(ValidationError) as refused:
+        services.add_commendation(
+            actor=user("county"),
+            person=person,
+            kind="mayor",
+            title="x",
+            level="galaxy",
+            awarded_on=date(2022, 1, 8),
+        )
+    assert refused.value.message_dict == {
+        "kind": ["类别须为表彰奖励、党代表、人大代表或政协委员"],
+        "level": ["级别须为国家级、省级、市级、县级、乡级或村级"],
+    }
+    assert not person.commendations.exists()

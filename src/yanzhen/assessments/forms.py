@@ -17,6 +17,7 @@ from yanzhen.assessments.models import (
     DisciplineMeasure,
     DisciplineRecord,
     Grade,
+    HonourKind,
     SemiannualReport,
     ToleranceCase,
     ToleranceDetermination,
@@ -194,7 +195,17 @@ class CheckupForm(StyledForm):
 
 
 class CommendationForm(StyledForm):
-    title = NormalisedFormField(label=label(Commendation, "title"), max_length=100)
+    kind = forms.ChoiceField(
+        label=label(Commendation, "kind"),
+        choices=HonourKind.choices,
+        required=False,
+        initial=HonourKind.COMMENDATION,
+    )
+    title = NormalisedFormField(
+        label=label(Commendation, "title"),
+        max_length=100,
+        help_text=_("For a delegate or deputy, the congress: e.g. 盐池县第十七届人民代表大会代表."),
+    )
     level = forms.ChoiceField(label=label(Commendation, "level"), choices=CommendationLevel.choices)
     awarded_on = forms.DateField(label=label(Commendation, "awarded_on"), widget=DATE)
     issuer = NormalisedFormField(label=label(Commendation, "issuer"), max_length=100, required=False)
@@ -206,6 +217,9 @@ class CommendationForm(StyledForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or HonourKind.COMMENDATION
 
 
 def _textarea(model, name: str, *, required: bool = True) -> NormalisedFormField:

@@ -22,6 +22,7 @@ from yanzhen.assessments.models import (
     CommendationLevel,
     DisciplineRecord,
     Grade,
+    HonourKind,
     NoticeBoardEntry,
     ProposalState,
     RemovalProposal,
@@ -263,6 +264,10 @@ def commendations_text(person: Person) -> str:
     "2025.03 受到中共盐池县纪律检查委员会党内严重警告处分"."""
     lines = []
     for commendation in person.commendations.order_by("awarded_on", "id"):
+        if commendation.kind != HonourKind.COMMENDATION:
+            # 两代表一委员: "2022.01 当选为盐池县第十七届人民代表大会代表"
+            lines.append(f"{commendation.awarded_on:%Y.%m} 当选为{commendation.title}")
+            continue
         issuer = f"被{commendation.issuer}" if commendation.issuer else ""
         level = LEVEL_NAMES[CommendationLevel(commendation.level)]
         lines.append(f"{commendation.awarded_on:%Y.%m} {issuer}评为{level}“{commendation.title}”")

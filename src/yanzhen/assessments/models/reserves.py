@@ -480,24 +480,51 @@ class Checkup(models.Model):
 
 
 class CommendationLevel(models.TextChoices):
+    NATIONAL = "national", _("National level")  # 国家级
+    PROVINCE = "province", _("Provincial level")  # 省级
+    CITY = "city", _("City level")  # 市级
     COUNTY = "county", _("County level")  # 县级
     TOWNSHIP = "township", _("Township level")  # 乡级
     VILLAGE = "village", _("Village level")  # 村级
 
 
 LEVEL_NAMES = {
+    CommendationLevel.NATIONAL: "国家级",
+    CommendationLevel.PROVINCE: "省级",
+    CommendationLevel.CITY: "市级",
     CommendationLevel.COUNTY: "县级",
     CommendationLevel.TOWNSHIP: "乡级",
     CommendationLevel.VILLAGE: "村级",
 }
 
 
+class HonourKind(models.TextChoices):
+    """What a 表彰奖励 row records: a commendation, or an honour of 两代表一委员 (seeds 000, 001, 003)."""
+
+    COMMENDATION = "commendation", _("Commendation")  # 表彰奖励
+    PARTY_CONGRESS = "party_congress", _("Party congress delegate")  # 党代表
+    PEOPLES_CONGRESS = "peoples_congress", _("People's congress deputy")  # 人大代表
+    CPPCC = "cppcc", _("CPPCC member")  # 政协委员
+
+
+HONOUR_NAMES = {
+    HonourKind.COMMENDATION: "表彰奖励",
+    HonourKind.PARTY_CONGRESS: "党代表",
+    HonourKind.PEOPLES_CONGRESS: "人大代表",
+    HonourKind.CPPCC: "政协委员",
+}
+
+
 class Commendation(models.Model):
-    """表彰奖励: a title such as 担当作为好支书, at county, township or village level."""
+    """表彰奖励: a title such as 担当作为好支书, from the village up to the national level; or an honour of 两代表一委员
+    (党代表, 人大代表, 政协委员: the title names the congress, e.g. 盐池县第十七届人民代表大会代表)."""
 
     jurisdiction_path = "person__village__code"
 
     person = person_field("commendations")
+    kind = models.CharField(
+        _("kind of honour"), max_length=20, choices=HonourKind.choices, default=HonourKind.COMMENDATION
+    )
     title = NormalisedCharField(_("title"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices)
     awarded_on = models.DateField(_("awarded on"))

@@ -1,4 +1,5 @@
-"""表彰奖励 commendations: title, level, date and document, shown in the archive and the .lrmx export."""
+"""表彰奖励 commendations and the honours of 两代表一委员: kind, title, level, date and document, shown in the archive
+and the .lrmx export."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from yanzhen.assessments import rules
 from yanzhen.assessments.guards import check_upload as _check_upload
 from yanzhen.assessments.guards import visible_person as _visible_person
-from yanzhen.assessments.models import Commendation, CommendationLevel
+from yanzhen.assessments.models import Commendation, CommendationLevel, HonourKind
 from yanzhen.core.guards import attribute_to, raise_errors, today
 from yanzhen.people.models import Person
 
@@ -29,8 +30,10 @@ def add_commendation(
     issuer: str = "",
     document_number: str = "",
     document=None,
+    kind: str = HonourKind.COMMENDATION,
 ) -> Commendation:
-    """Record a commendation; it shows in the archive and in 奖惩情况 of the .lrmx export."""
+    """Record a commendation, or an honour of 两代表一委员 (`kind`); it shows in the archive and in 奖惩情况 of the
+    .lrmx export."""
     person = _visible_person(actor, person)
     if not rules.may_commend(actor):
         raise PermissionDenied
@@ -44,8 +47,10 @@ def add_commendation(
         errors["title"] = "请填写表彰名称"
     elif len(title) > 100:
         errors["title"] = "表彰名称不能超过 100 个字"
+    if kind not in HonourKind.values:
+        errors["kind"] = "类别须为表彰奖励、党代表、人大代表或政协委员"
     if level not in CommendationLevel.values:
-        errors["level"] = "表彰级别须为县级、乡级或村级"
+        errors["level"] = "级别须为国家级、省级、市级、县级、乡级或村级"
     if awarded_on is None:
         errors["awarded_on"] = "请填写表彰日期"
     elif awarded_on > today():
@@ -58,6 +63,7 @@ def add_commendation(
     raise_errors(errors)
     commendation = Commendation(
         person=person,
+        kind=kind,
         title=title,
         level=level,
         awarded_on=awarded_on,
