@@ -95,6 +95,12 @@ def _triggers(connection, cursor, table: str) -> list[str]:
     return sorted(" ".join(row[0].split()) for row in cursor.fetchall())
 
 
+# Derived rows whose content depends on the order the build wrote in, not on what it wrote: the change stamps
+# count the writes made after their triggers exist (stats.triggers), and the kept figures are emptied by a
+# `migrate` on SQLite. Their schema and triggers are compared; their rows are not.
+DERIVED_ROWS = {"stats_countystamp", "stats_countyfigures"}
+
+
 def describe() -> dict:
     """The schema and the seeded rows of the default database, without names a build chooses itself."""
     from django.db import connection
@@ -105,7 +111,10 @@ def describe() -> dict:
             columns = _columns(connection, cursor, table)
             constraints = _constraints(connection, cursor, table)
             triggers = _triggers(connection, cursor, table)
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            cursor.execute(
+                f"SELECT * FROM {connection.ops.quote_name(table)}"
+                + (" WHERE 1 = 0" if table in DERIVED_ROWS else "")
+            )
             names = [column[0] for column in cursor.description]
             rows = sorted(
                 json.dumps(
