@@ -40,6 +40,21 @@ def _stored(model, pk) -> dict:
     return {name: value for name, value in values.items() if name not in MOMENTS}
 
 
+def _inserted_candidacy(clerk) -> Candidacy:
+    """An in-pool candidacy of a new person, written by `insert` (the events' candidacy)."""
+    person = make_person()
+    candidacy = Candidacy(
+        person=person,
+        village=person.village,
+        state=CandidacyState.IN_POOL,
+        nominated_on=date(2020, 6, 1),
+        entered_pool_on=date(2020, 6, 1),
+        created_by=clerk,
+    )
+    bulk.insert([candidacy])
+    return candidacy
+
+
 def test_insert_writes_what_bulk_create_writes():
     person = make_person()
     # Tags outside the hex digits, so neither copy can take the hash of the person it copies.
@@ -55,16 +70,7 @@ def test_insert_writes_what_bulk_create_writes():
 
 def test_insert_writes_json_dates_and_foreign_keys_as_bulk_create():
     clerk = User.objects.get(username="huamachi")
-    person = make_person()
-    candidacy = Candidacy(
-        person=person,
-        village=person.village,
-        state=CandidacyState.IN_POOL,
-        nominated_on=date(2020, 6, 1),
-        entered_pool_on=date(2020, 6, 1),
-        created_by=clerk,
-    )
-    bulk.insert([candidacy])
+    candidacy = _inserted_candidacy(clerk)
     events = [
         CandidacyEvent(
             candidacy=candidacy,
@@ -110,16 +116,7 @@ def test_values_not_of_the_columns_type_are_prepared_by_their_field():
     """`insert` passes a value on unchanged only when the field would: a lazy text, a number in a text
     column and a moment in a date column are converted as `bulk_create` converts them."""
     clerk = User.objects.get(username="huamachi")
-    person = make_person()
-    candidacy = Candidacy(
-        person=person,
-        village=person.village,
-        state=CandidacyState.IN_POOL,
-        nominated_on=date(2020, 6, 1),
-        entered_pool_on=date(2020, 6, 1),
-        created_by=clerk,
-    )
-    bulk.insert([candidacy])
+    candidacy = _inserted_candidacy(clerk)
     moment = timezone.make_aware(timezone.datetime(2021, 3, 4, 23, 30))
     events = [
         CandidacyEvent(

@@ -22,7 +22,7 @@ from yanzhen.assessments.models import (
     ToleranceCase,
     ToleranceDetermination,
 )
-from yanzhen.assessments.models.conduct import MEASURE_KIND, MEASURE_NAMES
+from yanzhen.assessments.models.conduct import MEASURE_KIND, MEASURE_NAMES, concern_label
 from yanzhen.assessments.periods import Half, PeriodKind
 from yanzhen.candidacies.models import RemovalReason
 from yanzhen.core.forms import StyledForm
@@ -272,13 +272,7 @@ class ToleranceForm(StyledForm):
         self.records = {f"a{a.pk}": a for a in person.assessments.all()}
         self.records.update({f"d{r.pk}": r for r in person.discipline_records.all()})
         self.model_field("concerns").choices = [("", _("None: the matter only"))] + [
-            (
-                key,
-                ToleranceCase(assessment=record).concerns()
-                if key[0] == "a"
-                else ToleranceCase(discipline=record).concerns(),
-            )
-            for key, record in self.records.items()
+            (key, concern_label(record)) for key, record in self.records.items()
         ]
 
     def concerned(self) -> dict:

@@ -307,16 +307,35 @@ def _sync_notice_board(actor, candidacy: Candidacy, pair: Pair | None) -> int:
     return 1
 
 
-def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
-    proposals = RemovalProposal.objects.select_for_update().filter(
-        candidacy=candidacy, basis=ProposalBasis.ASSESSMENTS
+def _removal_proposals(candidacy: Candidacy, basis: str):
+    """The candidacy's removal proposals on one basis (locked) and the pending one among them, if any."""
+    proposals = RemovalProposal.objects.select_for_update().filter(candidacy=candidacy, basis=basis)
+    return proposals, proposals.filter(state=ProposalState.PENDING).first()
+
+
+def _withdraw_pending(actor, pending: RemovalProposal | None, reason: str) -> int:
+    """Withdraw the pending proposal whose basis no longer holds; the number of records changed."""
+    if pending is None:
+        return 0
+    withdraw_proposal(actor, pending, reason)
+    return 1
+
+
+def _propose_removal(actor, candidacy: Candidacy, basis: str, basis_text: str, **links) -> int:
+    """A new removal proposal (the records it rests on in `links`), noted as a rule that fired."""
+    proposal = RemovalProposal(
+        candidacy=candidacy, person_id=candidacy.person_id, basis=basis, basis_text=basis_text, **links
     )
-    pending = proposals.filter(state=ProposalState.PENDING).first()
+    attribute_to(proposal, actor)
+    proposal.save()
+    fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
+    return 1
+
+
+def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
+    proposals, pending = _removal_proposals(candidacy, ProposalBasis.ASSESSMENTS)
     if pair is None:
-        if pending is None:
-            return 0
-        withdraw_proposal(actor, pending, "考核等次已变更或删除，连续两次“不称职”不再成立")
-        return 1
+        return _withdraw_pending(actor, pending, "考核等次已变更或删除，连续两次“不称职”不再成立")
     decided_or_open = proposals.filter(
         first_assessment_id=pair.first.pk,
         second_assessment_id=pair.second.pk,
@@ -324,22 +343,15 @@ def _sync_removal(actor, candidacy: Candidacy, pair: Pair | None) -> int:
     )
     if decided_or_open.exists():
         return 0  # proposed already, or decided by a clerk: never proposed again on the same basis
-    changes = 0
-    if pending is not None:
-        withdraw_proposal(actor, pending, "依据的考核已变更，按新的连续两次“不称职”重新提出")
-        changes += 1
-    proposal = RemovalProposal(
-        candidacy=candidacy,
-        person_id=candidacy.person_id,
-        basis=ProposalBasis.ASSESSMENTS,
+    changes = _withdraw_pending(actor, pending, "依据的考核已变更，按新的连续两次“不称职”重新提出")
+    return changes + _propose_removal(
+        actor,
+        candidacy,
+        ProposalBasis.ASSESSMENTS,
+        pair.text(),
         first_assessment=pair.first,
         second_assessment=pair.second,
-        basis_text=pair.text(),
     )
-    attribute_to(proposal, actor)
-    proposal.save()
-    fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
-    return changes + 1
 
 
 def _running_discipline(person_id, on: date) -> DisciplineRecord | None:
@@ -355,15 +367,9 @@ def _running_discipline(person_id, on: date) -> DisciplineRecord | None:
 def _sync_discipline(actor, candidacy: Candidacy, record: DisciplineRecord | None) -> int:
     """负面清单: a reserve whose 处分 is in its 影响期 is proposed for removal (never removed by the system);
     the proposal is withdrawn when no record runs any more (the period over, the record corrected)."""
-    proposals = RemovalProposal.objects.select_for_update().filter(
-        candidacy=candidacy, basis=ProposalBasis.DISCIPLINE
-    )
-    pending = proposals.filter(state=ProposalState.PENDING).first()
+    proposals, pending = _removal_proposals(candidacy, ProposalBasis.DISCIPLINE)
     if record is None:
-        if pending is None:
-            return 0
-        withdraw_proposal(actor, pending, "处分影响期已满或处分记录已更正，不再属于负面清单情形")
-        return 1
+        return _withdraw_pending(actor, pending, "处分影响期已满或处分记录已更正，不再属于负面清单情形")
     text = record.describe()[:200]
     if pending is not None and pending.discipline_id == record.pk:
         if pending.basis_text == text:
@@ -375,21 +381,8 @@ def _sync_discipline(actor, candidacy: Candidacy, record: DisciplineRecord | Non
     decided = proposals.filter(discipline=record, state__in=[ProposalState.CONFIRMED, ProposalState.REJECTED])
     if decided.exists():
         return 0  # decided by a clerk: never proposed again on the same record
-    changes = 0
-    if pending is not None:
-        withdraw_proposal(actor, pending, "依据的处分记录已变更，按新的处分记录重新提出")
-        changes += 1
-    proposal = RemovalProposal(
-        candidacy=candidacy,
-        person_id=candidacy.person_id,
-        basis=ProposalBasis.DISCIPLINE,
-        discipline=record,
-        basis_text=text,
-    )
-    attribute_to(proposal, actor)
-    proposal.save()
-    fired.note(fired.Outcome.REMOVAL_PROPOSED, proposal)
-    return changes + 1
+    changes = _withdraw_pending(actor, pending, "依据的处分记录已变更，按新的处分记录重新提出")
+    return changes + _propose_removal(actor, candidacy, ProposalBasis.DISCIPLINE, text, discipline=record)
 
 
 @transaction.atomic

@@ -229,8 +229,12 @@ class ToleranceCase(models.Model):
 
     def concerns(self) -> str:
         """What the case would take out of the rules, in words."""
-        if self.assessment_id is not None:
-            return f"{self.assessment.period.name}考核“{self.assessment.get_grade_display()}”"
-        if self.discipline_id is not None:
-            return f"{self.discipline.decided_on:%Y-%m-%d} {self.discipline.measure_name}处分"
-        return ""
+        record = self.assessment if self.assessment_id is not None else self.discipline
+        return concern_label(record) if record is not None else ""
+
+
+def concern_label(record) -> str:
+    """A grade or a 处分 a 容错免责 case may concern, in words: "2024年上半年考核“不称职”", "2026-06-01 党内警告处分"."""
+    if isinstance(record, DisciplineRecord):
+        return f"{record.decided_on:%Y-%m-%d} {record.measure_name}处分"
+    return f"{record.period.name}考核“{record.get_grade_display()}”"
