@@ -56,7 +56,6 @@ def village_edit(request, code: str):
         initial=lambda: {
             "tags": division.tags.all(),
             "industries": division.industries.all(),
-            "collective_income": division.collective_income,
             "latitude": division.latitude,
             "longitude": division.longitude,
         },
