@@ -76,7 +76,7 @@ class IncomeEffect:
 def income_effect(pair: VillagePair, members: list[PairMember], today: date) -> list[IncomeEffect]:
     """Before and after, per village of the pair, the helped ones first (one query)."""
     first = pair.start.year - 1
-    last_year = (pair.end or today).year
+    last_year = min((pair.end or today).year, today.year)  # no column for a year still to come
     amounts: dict[tuple[str, int], Decimal] = {
         (code, year): amount
         for code, year, amount in VillageIncome.objects.filter(

@@ -89,6 +89,7 @@ def suggest(
     home = places[village.code]
     visible = set(
         Division.objects.restrict(user)
+        .administrative_villages()
         .filter(code__startswith=county, level=Level.VILLAGE)
         .values_list("code", flat=True)
     )
