@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "yanzhen.matching",
     "yanzhen.elections",
     "yanzhen.pairing",
+    "yanzhen.rankings",
     "yanzhen.ops",
     "yanzhen.demo",
 ]
