@@ -530,6 +530,16 @@ MATRIX = {
         "/pairing/activities/{pair_activity}/delete/", 302, 405, 405, 405, 405, 405, 405
     ),
     "pairing:income-export": row("/pairing/{pair}/income.xlsx", 302, 200, 200, 404, 200, 200, 404),
+    # -- issue 19 §3: villages compared, contests --
+    "rankings:index": row("/rankings/?year=2025", 302, 200, 200, 200, 200, 200, 200),
+    "rankings:settings": row("/rankings/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "rankings:contests": row("/rankings/contests/", 302, 200, 200, 200, 200, 200, 200),
+    "rankings:contest-create": row("/rankings/contests/new/", 302, 200, 200, 200, 403, 403, 200),
+    "rankings:contest": row("/rankings/contests/{contest}/", 302, 200, 200, 404, 200, 200, 404),
+    "rankings:result-create": row("/rankings/contests/{contest}/results/", 302, 405, 405, 405, 405, 405, 405),
+    "rankings:result-delete": row(
+        "/rankings/results/{contest_result}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
 }
 
@@ -1114,6 +1124,10 @@ WRITES = {
     "pairing:activity-delete": row(
         "/pairing/activities/{pair_activity}/delete/", 302, OK, OK, 404, 404, 403, 404
     ),
+    "rankings:result-create": row("/rankings/contests/{contest}/results/", 302, OK, 403, 404, 403, 403, 404),
+    "rankings:result-delete": row(
+        "/rankings/results/{contest_result}/delete/", 302, OK, 403, 404, 403, 403, 404
+    ),
     "assessments:discipline-delete": row(
         "/assessment/discipline/{discipline}/delete/", 302, OK, OK, 404, 403, 403, 404
     ),
@@ -1285,6 +1299,34 @@ def known_pair(records, persona):
 
 
 PLACEHOLDERS.update(dict.fromkeys(["{pair}", "{pair_activity}", "{income_year}"], "known_pair"))
+
+
+@pytest.fixture
+def known_contest(records, persona):
+    """A county contest with one result of the known village (the contest and result URLs)."""
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.rankings import services
+
+    contest = services.create_contest(
+        actor=persona("county"),
+        data=services.ContestInput(
+            organiser=Division.objects.get(code="640323"),
+            name="村与村比武",
+            kind="village",
+            held_on=date(2026, 5, 1),
+        ),
+    )
+    result = services.record_result(
+        actor=persona("county"),
+        contest=contest,
+        data=services.ResultInput(village=Division.objects.get(code=V), rank=1, award="一等奖"),
+    )
+    return {"{contest}": str(contest.pk), "{contest_result}": str(result.pk)}
+
+
+PLACEHOLDERS.update(dict.fromkeys(["{contest}", "{contest_result}"], "known_contest"))
 
 
 def footprint() -> dict[str, int]:

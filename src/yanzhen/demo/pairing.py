@@ -1,5 +1,6 @@
 """The demo county's collective income by year and two village pairs (issue 19 §2): a 软弱涣散村 of 花马池镇
-helped by the village the suggestions rank first, and two villages of 大水坑镇 working together.
+helped by the village the suggestions rank first, and two villages of 大水坑镇 working together; and a
+练兵比武 of the county's secretaries (§3).
 
 Idempotent: a village with a series keeps it, a pair of the same name is left alone."""
 
@@ -137,9 +138,50 @@ def _partner_pair(actor: User, township: str) -> None:
         )
 
 
+def _contest(actor: User, county: str, township: str) -> None:
+    """练兵比武: the county's contest of its village secretaries, with the results of 花马池镇's six first."""
+    from yanzhen.posts.models import Term
+    from yanzhen.rankings import services as contests
+    from yanzhen.rankings.models import Contest
+
+    name = "村党组织书记练兵比武"
+    if Contest.objects.filter(name=name).exists():
+        return
+    held_on = (
+        date(today().year, 5, 20) if date(today().year, 5, 20) <= today() else date(today().year - 1, 5, 20)
+    )
+    contest = contests.create_contest(
+        actor=actor,
+        data=contests.ContestInput(
+            organiser=Division.objects.get(code=county),
+            name=name,
+            kind="person",
+            held_on=held_on,
+            subject="政策理论测试、村务实操、现场答辩",
+        ),
+    )
+    secretaries = (
+        Term.objects.filter(
+            seat__village__code__startswith=township, seat__post_type__code="secretary", end__isnull=True
+        )
+        .select_related("person")
+        .order_by("seat__village_id")[:6]
+    )
+    awards = ["一等奖", "二等奖", "二等奖", "三等奖", "三等奖", "优秀奖"]
+    for rank, (term, award) in enumerate(zip(secretaries, awards, strict=False), start=1):
+        contests.record_result(
+            actor=actor,
+            contest=contest,
+            data=contests.ResultInput(
+                person=term.person, rank=rank, award=award, score=Decimal(98 - rank * 3)
+            ),
+        )
+
+
 @transaction.atomic
 def build_pairing(county: str, townships: tuple[str, str]) -> None:
     actor = User.objects.get(username="county")
     _series(county, actor)
     _helped_pair(actor, townships[0])
     _partner_pair(actor, townships[1])
+    _contest(actor, county, townships[0])
