@@ -37,7 +37,7 @@ def _series(county: str, actor: User) -> None:
         .order_by("code")
         .values_list("code", "collective_income")
     ):
-        if code in have:
+        if code in have or amount is None:
             continue
         value = amount
         for year in range(last, last - YEARS, -1):

@@ -62,7 +62,7 @@ def record_income(
     entry = VillageIncome.objects.filter(village=village, year=year).first() or VillageIncome(
         village=village, year=year, recorded_by=actor
     )
-    entry.amount = amount
+    entry.amount = amount  # type: ignore[assignment]  # _check refused None
     entry.note = note
     attribute_to(entry, actor)
     entry.full_clean()

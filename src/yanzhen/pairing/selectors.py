@@ -12,13 +12,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from yanzhen.core.guards import get_for_view
 from yanzhen.cultivation.models import Secondment
 from yanzhen.divisions.models import VillageIncome
-from yanzhen.pairing.models import MemberRole, PairMember, VillagePair
+from yanzhen.pairing.models import MemberRole, PairMember, PairQuerySet, VillagePair
 
 if TYPE_CHECKING:
     from yanzhen.accounts.models import User
 
 
-def pairs_of(user: User | None) -> QuerySet[VillagePair]:
+def pairs_of(user: User | None) -> PairQuerySet:
     members = PairMember.objects.select_related("village", "village__parent").order_by("role", "village_id")
     return VillagePair.objects.restrict(user).prefetch_related(Prefetch("members", queryset=members))
 

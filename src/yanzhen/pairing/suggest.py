@@ -96,7 +96,8 @@ def suggest(
     incomes = dict(Division.objects.filter(code__in=visible).values_list("code", "collective_income"))
     weights = weights_for(county)
     paired = _running_partners(village.code, on)
-    ranked, left_out = [], []
+    ranked: list[Suggestion] = []
+    left_out: list[Suggestion] = []
     for code in sorted(visible - {village.code}):
         place = places[code]
         suggestion = Suggestion(place, incomes.get(code))

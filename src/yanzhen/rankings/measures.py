@@ -139,7 +139,8 @@ def compare(user, area: Division, year: int, today: date) -> tuple[list[VillageR
             {name: figures[name].get(village.code) for name in MEASURES},
             {name: scaled[name][village.code] for name in MEASURES},
         )
-        row.composite = _round(sum(weights[n] * row.scaled[n] for n in MEASURES) / total_weight, CENT)
+        weighted = sum((weights[n] * row.scaled[n] for n in MEASURES), Decimal(0))
+        row.composite = _round(weighted / total_weight, CENT)
         rows.append(row)
     _rank(rows)
     return rows, weights
