@@ -165,7 +165,6 @@ def make_records(clerk: User) -> tuple[Person, object]:
         division=Division.objects.get(code=HUAMACHI_VILLAGE),
         tags=list(VillageTag.objects.order_by("pk")[:2]),
         industries=[],
-        collective_income=None,
         latitude=None,
         longitude=None,
     )

@@ -489,9 +489,9 @@ PAGES = {
     "village attributes": (
         _village,
         "huamachi",
-        ("collective_income", lambda v: "88.50"),
+        (("latitude", "longitude"), lambda v: "37.9"),
         (("latitude", "longitude"), lambda v: "38.001"),
-        "collective_income",
+        "latitude",
     ),
     "post type": (_post_type, "county", ("name", lambda v: v + "（改）"), ("order", more), "name"),
     "training": (

@@ -515,6 +515,31 @@ MATRIX = {
     # Type-ahead pickers: every reader gets his own jurisdiction (tests/test_pickers.py checks what).
     "pickers:people": row("/pick/people/?q=a", 302, 200, 200, 200, 200, 200, 200),
     "pickers:divisions": row("/pick/divisions/?q=村", 302, 200, 200, 200, 200, 200, 200),
+    # -- issue 19 §2: village pairing and the yearly collective income --
+    "village-income": row(f"/divisions/{V}/income/", 302, 200, 200, 404, 200, 200, 404),
+    "village-income-delete": row(
+        f"/divisions/{V}/income/{{income_year}}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "pairing:index": row("/pairing/", 302, 200, 200, 200, 200, 200, 200),
+    "pairing:create": row("/pairing/new/", 302, 200, 200, 200, 403, 403, 200),
+    "pairing:suggest": row(f"/pairing/suggest/?village={V}", 302, 200, 200, 404, 200, 200, 404),
+    "pairing:detail": row("/pairing/{pair}/", 302, 200, 200, 404, 200, 200, 404),
+    "pairing:edit": row("/pairing/{pair}/edit/", 302, 200, 200, 404, 404, 403, 404),
+    "pairing:activity-create": row("/pairing/{pair}/activities/", 302, 405, 405, 405, 405, 405, 405),
+    "pairing:activity-delete": row(
+        "/pairing/activities/{pair_activity}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "pairing:income-export": row("/pairing/{pair}/income.xlsx", 302, 200, 200, 404, 200, 200, 404),
+    # -- issue 19 §3: villages compared, contests --
+    "rankings:index": row("/rankings/?year=2025", 302, 200, 200, 200, 200, 200, 200),
+    "rankings:settings": row("/rankings/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "rankings:contests": row("/rankings/contests/", 302, 200, 200, 200, 200, 200, 200),
+    "rankings:contest-create": row("/rankings/contests/new/", 302, 200, 200, 200, 403, 403, 200),
+    "rankings:contest": row("/rankings/contests/{contest}/", 302, 200, 200, 404, 200, 200, 404),
+    "rankings:result-create": row("/rankings/contests/{contest}/results/", 302, 405, 405, 405, 405, 405, 405),
+    "rankings:result-delete": row(
+        "/rankings/results/{contest_result}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
 }
 
@@ -1091,6 +1116,18 @@ WRITES = {
     "people:attachment-upload": row("/people/{person}/attachments/", 302, OK, OK, 404, 403, 403, 404),
     "people:photo": row("/people/{person}/photo/", 302, OK, OK, 404, 403, 403, 404),
     "assessments:delete": row("/assessment/assessments/{assessment}/delete/", 302, OK, OK, 404, OK, 403, 404),
+    # -- issue 19 §2: village pairing and the yearly collective income --
+    "village-income-delete": row(
+        f"/divisions/{V}/income/{{income_year}}/delete/", 302, OK, OK, 404, 403, 403, 404
+    ),
+    "pairing:activity-create": row("/pairing/{pair}/activities/", 302, OK, OK, 404, 404, 403, 404),
+    "pairing:activity-delete": row(
+        "/pairing/activities/{pair_activity}/delete/", 302, OK, OK, 404, 404, 403, 404
+    ),
+    "rankings:result-create": row("/rankings/contests/{contest}/results/", 302, OK, 403, 404, 403, 403, 404),
+    "rankings:result-delete": row(
+        "/rankings/results/{contest_result}/delete/", 302, OK, 403, 404, 403, 403, 404
+    ),
     "assessments:discipline-delete": row(
         "/assessment/discipline/{discipline}/delete/", 302, OK, OK, 404, 403, 403, 404
     ),
@@ -1226,6 +1263,70 @@ def known_objection(records, persona):
 
 
 PLACEHOLDERS["{objection}"] = "known_objection"
+
+
+@pytest.fixture
+def known_pair(records, persona):
+    """A pair of two villages of 花马池镇 (the known village helped) with one activity, and a year of the known
+    village's collective income (the delete URLs)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from yanzhen.divisions import income
+    from yanzhen.divisions.models import Division
+    from yanzhen.pairing import services
+
+    helper = (
+        Division.objects.filter(parent_id=V[:9]).exclude(code=V).administrative_villages().order_by("code")[0]
+    )
+    pair = services.create_pair(
+        actor=persona("county"),
+        data=services.PairInput(
+            name="花马池两村联建",
+            kind="strong_weak",
+            start=date(2025, 1, 1),
+            end=None,
+            goals="共同发展",
+            helpers=[helper.code],
+            helped=[V],
+        ),
+    )
+    activity = services.record_activity(
+        actor=persona("county"), pair=pair, data=services.ActivityInput(date(2025, 3, 1), "观摩学习")
+    )
+    income.record_income(actor=persona("county"), village_code=V, year=2024, amount=Decimal("12.00"))
+    return {"{pair}": str(pair.pk), "{pair_activity}": str(activity.pk), "{income_year}": "2024"}
+
+
+PLACEHOLDERS.update(dict.fromkeys(["{pair}", "{pair_activity}", "{income_year}"], "known_pair"))
+
+
+@pytest.fixture
+def known_contest(records, persona):
+    """A county contest with one result of the known village (the contest and result URLs)."""
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.rankings import services
+
+    contest = services.create_contest(
+        actor=persona("county"),
+        data=services.ContestInput(
+            organiser=Division.objects.get(code="640323"),
+            name="村与村比武",
+            kind="village",
+            held_on=date(2026, 5, 1),
+        ),
+    )
+    result = services.record_result(
+        actor=persona("county"),
+        contest=contest,
+        data=services.ResultInput(village=Division.objects.get(code=V), rank=1, award="一等奖"),
+    )
+    return {"{contest}": str(contest.pk), "{contest_result}": str(result.pk)}
+
+
+PLACEHOLDERS.update(dict.fromkeys(["{contest}", "{contest_result}"], "known_contest"))
 
 
 def footprint() -> dict[str, int]:

@@ -15,7 +15,6 @@ def form(**overrides):
     data = {
         "tags": [VillageTag.objects.get(name="示范村").pk],
         "industries": [Industry.objects.get(name="电商").pk],
-        "collective_income": "35.50",
         "latitude": "37.783",
         "longitude": "107.405",
     }
@@ -39,15 +38,15 @@ def test_clerk_edits_her_village_and_history_names_her(client_for, persona):
     response = client_for("huamachi").post(f"/divisions/{HUAMACHI_VILLAGE}/edit/", form())
     assert response.status_code == 302
     village = Division.objects.get(code=HUAMACHI_VILLAGE)
-    assert village.collective_income == Decimal("35.50")
+    assert village.latitude == Decimal("37.783000")
     assert list(village.tags.values_list("name", flat=True)) == ["示范村"]
     assert list(village.industries.values_list("name", flat=True)) == ["电商"]
     record = village.history.first()
     assert record.history_user == persona("huamachi")
-    assert record.collective_income == Decimal("35.50")
+    assert record.latitude == Decimal("37.783000")
     page = client_for("county").get(f"/divisions/{HUAMACHI_VILLAGE}/").content.decode()
     assert "huamachi" in page
-    assert "村集体经济收入（万元）：<del>—</del> → <ins>35.50</ins>" in page
+    assert "纬度：<del>—</del> → <ins>37.783000</ins>" in page
     assert "村类型：<del>—</del> → <ins>示范村</ins>" in page
 
 
@@ -65,8 +64,7 @@ def test_forbidden_paths_change_nothing(client_for, username, status):
     [
         ({"latitude": "37.7", "longitude": ""}, None, "纬度和经度须同时填写或同时留空"),
         ({"latitude": "137.7"}, "纬度", "确保该值小于或等于90"),
-        ({"collective_income": "-3"}, "村集体经济收入（万元）", "确保该值大于或等于0"),
-        ({"collective_income": "很多"}, "村集体经济收入（万元）", "输入一个数字"),
+        ({"longitude": "很多"}, "经度", "输入一个数字"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(client_for, bad, field, message):

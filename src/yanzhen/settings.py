@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "yanzhen.rosters",
     "yanzhen.matching",
     "yanzhen.elections",
+    "yanzhen.pairing",
+    "yanzhen.rankings",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

@@ -210,11 +210,19 @@ def coverage(user, division: Division, on: date | None = None) -> CoverageSummar
         Division.objects.restrict(user).under(division.code).administrative_villages().order_by("code")
     )
     key_posts = set(PostType.objects.filter(is_key=True).values_list("pk", flat=True))
+    held = key_posts_with_reserves(user, division.code, on, key_posts)
+    uncovered = [v for v in villages if not key_posts <= held.get(v.code, set())]
+    return CoverageSummary(len(villages), len(villages) - len(uncovered), uncovered)
+
+
+def key_posts_with_reserves(user, code: str, on: date, key_posts: set[int]) -> dict[str, set[int]]:
+    """The key posts (ids) of each village under `code` that have a reserve in the pool on the date (one
+    query): what 一村一职一备 and the villages' comparison both count."""
     held: dict[str, set[int]] = {}
     pairs = (
         CandidacyTarget.objects.filter(
             candidacy__in=Candidacy.objects.restrict(user).in_pool_on(on),
-            village__code__startswith=division.code,
+            village__code__startswith=code,
             post_type_id__in=key_posts,
         )
         .values_list("village_id", "post_type_id")
@@ -222,8 +230,7 @@ def coverage(user, division: Division, on: date | None = None) -> CoverageSummar
     )
     for village_code, post_type_id in pairs:
         held.setdefault(village_code, set()).add(post_type_id)
-    uncovered = [v for v in villages if not key_posts <= held.get(v.code, set())]
-    return CoverageSummary(len(villages), len(villages) - len(uncovered), uncovered)
+    return held
 
 
 def decided_by_township(user) -> list[tuple[Division, int]]:

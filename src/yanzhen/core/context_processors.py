@@ -18,6 +18,8 @@ NAVIGATION = [
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
     (_("Matching"), "matching:index"),
+    (_("Village pairing"), "pairing:index"),  # 结对共建
+    (_("Villages compared"), "rankings:index"),  # 比学赶超
     (pgettext_lazy("navigation", "Elections"), "elections:index"),  # 换届
     (_("Statistics"), "stats:dashboard"),
     (_("Import and export"), "rosters:index"),

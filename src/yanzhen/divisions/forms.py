@@ -4,7 +4,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yanzhen.divisions.models import Division, Industry, VillageTag
+from yanzhen.core.forms import StyledForm
+from yanzhen.core.text import NormalisedFormField
+from yanzhen.divisions.models import FIRST_INCOME_YEAR, LAST_INCOME_YEAR, Division, Industry, VillageTag
 
 
 def _coordinate(name: str, bound: int) -> forms.DecimalField:
@@ -32,13 +34,6 @@ class VillageAttributesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    collective_income = forms.DecimalField(
-        label=Division._meta.get_field("collective_income").verbose_name,
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-    )
     latitude = _coordinate("latitude", 90)
     longitude = _coordinate("longitude", 180)
 
@@ -48,3 +43,13 @@ class VillageAttributesForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data
+
+
+class VillageIncomeForm(StyledForm):
+    """One year of a village's collective income (a year already recorded is corrected)."""
+
+    year = forms.IntegerField(label=_("year"), min_value=FIRST_INCOME_YEAR, max_value=LAST_INCOME_YEAR)
+    amount = forms.DecimalField(
+        label=_("collective income (10,000 yuan)"), min_value=0, max_digits=12, decimal_places=2
+    )
+    note = NormalisedFormField(label=_("note"), max_length=200, required=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet
+from yanzhen.core.model_fields import actor_field
 from yanzhen.core.models import VocabularyEntry
 from yanzhen.core.text import NormalisedCharField
 from yanzhen.divisions.codes import CODE_LENGTH, Level, UnitKind
@@ -125,3 +126,46 @@ class Division(models.Model):
 
         by_code = Division.objects.in_bulk(ancestor_codes(self.code))
         return [by_code[c] for c in ancestor_codes(self.code) if c in by_code]
+
+
+# The years a village's income may be recorded for.
+FIRST_INCOME_YEAR = 1949
+LAST_INCOME_YEAR = 2100
+
+
+class VillageIncome(models.Model):
+    """村集体经济收入 of one village for one year (issue 19 §2), in 10,000 yuan. The series is the record;
+    `Division.collective_income` is a copy of its latest year, kept by `divisions.income` (the only writer),
+    so the matching, the statistics and the API read one value as before."""
+
+    jurisdiction_path = "village__code"
+
+    village = models.ForeignKey(
+        Division, verbose_name=_("village"), on_delete=models.PROTECT, related_name="incomes"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_INCOME_YEAR), MaxValueValidator(LAST_INCOME_YEAR)]
+    )
+    amount = models.DecimalField(
+        _("collective income (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    note = NormalisedCharField(_("note"), max_length=200, blank=True)
+    recorded_by = actor_field(_("recorded by"))
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yearly collective income")
+        verbose_name_plural = _("yearly collective incomes")
+        ordering = ["village", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="village_income_one_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="village_income_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.year}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
@@ -9,7 +11,7 @@ from django.db.models import Count, Q
 from yanzhen.core.guards import get_for_view
 from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.divisions.codes import Level, candidate_codes
-from yanzhen.divisions.models import ADMINISTRATIVE_VILLAGE, Division, DivisionQuerySet
+from yanzhen.divisions.models import ADMINISTRATIVE_VILLAGE, Division, DivisionQuerySet, VillageIncome
 
 if TYPE_CHECKING:
     from yanzhen.accounts.models import User
@@ -96,4 +98,33 @@ def village_counts(user: User | None, division: Division) -> dict[str, int]:
             village_units=Count("pk", filter=Q(level=5)),
             administrative_villages=Count("pk", filter=ADMINISTRATIVE_VILLAGE),
         )
+    )
+
+
+@dataclass(frozen=True)
+class IncomeYear:
+    year: int
+    amount: Decimal
+    note: str
+    change: Decimal | None  # on the year before, when that year is recorded
+
+
+def income_series(village: Division) -> list[IncomeYear]:
+    """A village's collective income by year, latest first, with the change on the year before (the caller
+    has already found the village inside the jurisdiction)."""
+    rows = list(village.incomes.order_by("year").values_list("year", "amount", "note"))
+    by_year = {year: amount for year, amount, _note in rows}
+    series = [
+        IncomeYear(year, amount, note, amount - by_year[year - 1] if year - 1 in by_year else None)
+        for year, amount, note in rows
+    ]
+    return series[::-1]
+
+
+def income_changes(village: Division, limit: int = 50):
+    """Every write to the village's series, latest first: who, when, which year, the amount it set."""
+    return (
+        VillageIncome.history.filter(village_id=village.code)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
     )

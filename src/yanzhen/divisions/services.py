@@ -23,16 +23,15 @@ def update_village_attributes(
     division: Division,
     tags: list[VillageTag],
     industries: list[Industry],
-    collective_income: Decimal | None,
     latitude: Decimal | None,
     longitude: Decimal | None,
 ) -> Division:
-    """Change a village unit's attributes; history records who changed what."""
+    """Change a village unit's attributes; history records who changed what. Its collective income is a
+    yearly series of its own (`divisions.income`)."""
     if not code_in_jurisdiction(actor, division.code):
         raise Http404
     require_editor(actor)
     division = Division.objects.select_for_update().get(pk=division.pk)
-    division.collective_income = collective_income
     division.latitude = latitude
     division.longitude = longitude
     attribute_to(division, actor)

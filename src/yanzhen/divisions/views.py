@@ -10,6 +10,7 @@ from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions import selectors, services
 from yanzhen.divisions.forms import VillageAttributesForm
 from yanzhen.divisions.models import Division
+from yanzhen.pairing.selectors import pairs_of_village
 from yanzhen.posts.selectors import village_committee
 
 
@@ -39,6 +40,7 @@ def division_detail(request, code: str):
             "timeline": timeline(division),
             "committee": village_committee(request.user, division) if division.is_village else None,
             "village_coverage": village_coverage(request.user, division) if division.is_village else None,
+            "pairs": pairs_of_village(request.user, division.code) if division.is_village else None,
         },
     )
 
@@ -56,7 +58,6 @@ def village_edit(request, code: str):
         initial=lambda: {
             "tags": division.tags.all(),
             "industries": division.industries.all(),
-            "collective_income": division.collective_income,
             "latitude": division.latitude,
             "longitude": division.longitude,
         },

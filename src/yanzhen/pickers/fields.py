@@ -70,3 +70,19 @@ class MentorsPickerField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, mentor):
         return labels.mentor_label(mentor)
+
+
+class VillagesPickerField(forms.ModelMultipleChoiceField):
+    """Several villages, typed by name (the pairs of villages)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            PickerSelectMultiple(
+                endpoint("pickers:divisions", kind="village"), placeholder=_("Type the name of a village")
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, division):
+        return labels.division_label(division)
