@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "yanzhen.rosters",
     "yanzhen.matching",
     "yanzhen.elections",
+    "yanzhen.prospects",
     "yanzhen.ops",
     "yanzhen.demo",
 ]
