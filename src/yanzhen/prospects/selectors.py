@@ -62,7 +62,9 @@ def contacts_of(prospect: Prospect) -> list[Contact]:
 
 def invitations_of(user, prospect: Prospect) -> list[Invitation]:
     return list(
-        Invitation.objects.restrict(user).filter(prospect=prospect).select_related("event", "event__organiser")
+        Invitation.objects.restrict(user)
+        .filter(prospect=prospect)
+        .select_related("event", "event__organiser")
     )
 
 
@@ -74,7 +76,9 @@ def events(user) -> QuerySet[OutreachEvent]:
         .select_related("organiser")
         .annotate(
             invited=Count("invitations", filter=Q(invitations__in=mine), distinct=True),
-            came=Count("invitations", filter=Q(invitations__in=mine, invitations__attended="yes"), distinct=True),
+            came=Count(
+                "invitations", filter=Q(invitations__in=mine, invitations__attended="yes"), distinct=True
+            ),
         )
     )
 

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from yanzhen.core import audit, crypto, text, uploads
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today, visible
-from yanzhen.core.jurisdiction import code_in_jurisdiction
+from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.core.locking import visible_locked
 from yanzhen.core.models import AuditAction
 from yanzhen.core.text import NOTE_MAX
@@ -85,7 +85,11 @@ def _checked(data: ProspectInput) -> tuple[ProspectInput, str | None]:
     year = today().year
     if data.birth_year is not None and not 1900 <= data.birth_year <= year:
         errors["birth_year"] = f"出生年份须在 1900 至 {year} 之间"
-    for key, label, limit in (("city", "现居城市", 50), ("occupation", "从事行业", 100), ("keeper", "联系人", 50)):
+    for key, label, limit in (
+        ("city", "现居城市", 50),
+        ("occupation", "从事行业", 100),
+        ("keeper", "联系人", 50),
+    ):
         _length(errors, key, text.normalise(getattr(data, key) or ""), label, limit)
     _length(errors, "note", text.normalise(data.note or ""), "备注", NOTE_MAX)
     phone = None if data.phone is None else people_services.normalise_phone(data.phone)
@@ -198,10 +202,15 @@ def add_contact(*, actor, prospect: Prospect, data: ContactInput) -> Contact:
 @transaction.atomic
 def add_policy_document(*, actor, county: Division, title: str, uploaded_file=None) -> PolicyDocument:
     """A county's document (《返乡创业优惠政策清单》), its file optional, checked as every upload."""
-    if county is None or not code_in_jurisdiction(actor, county.code):
-        raise Http404
+    prefix = jurisdiction_prefix(actor)
+    if (
+        county is None
+        or prefix is None
+        or not (county.code.startswith(prefix) or prefix.startswith(county.code))
+    ):
+        raise Http404  # a township sees its county's documents (models.PolicyDocumentQuerySet)
     require_editor(actor)
-    if len(actor.division_id or "") > 6:
+    if len(prefix) > 6:
         raise PermissionDenied  # the county's documents are the county's to publish
     errors: dict[str, str] = {}
     title = text.normalise(title or "").strip()
