@@ -48,6 +48,7 @@ PROSPECT_LIST = ListSpec(
         "last_contact": ("last_contact",),
         "registered": ("registered_on",),
     },
+    default_sort="village",
 )
 
 
@@ -415,6 +416,8 @@ def _attendance(request) -> dict[int, str]:
 def event_attendance(request, pk: int):
     event = selectors.get_event(request.user, pk)
     require_editor(request.user)
+    if not code_in_jurisdiction(request.user, event.organiser_id):
+        raise PermissionDenied  # the organiser's jurisdiction manages the event
     answers = _attendance(request)
     if not answers:
         messages.error(request, _("Nothing to record."))
