@@ -187,6 +187,7 @@ def add_contact(*, actor, prospect: Prospect, data: ContactInput) -> Contact:
     prospect = visible(actor, prospect)
     require_editor(actor)
     raise_errors(_contact_errors(actor, data))
+    assert data.on is not None  # checked above
     contact = Contact(
         prospect=prospect, kind=data.kind, on=data.on, by=data.by, summary=data.summary, created_by=actor
     )
@@ -267,6 +268,7 @@ def create_event(*, actor, data: EventInput) -> OutreachEvent:
     _length(errors, "place", text.normalise(data.place or ""), "地点", 100)
     _length(errors, "note", text.normalise(data.note or ""), "备注", NOTE_MAX)
     raise_errors(errors)
+    assert data.held_on is not None  # checked above
     event = OutreachEvent(
         organiser=data.organiser,
         kind=data.kind,
