@@ -143,7 +143,9 @@ class ProspectFilterForm(JurisdictionPlaceMixin, StyledForm):
     )
     converted = forms.ChoiceField(
         label=_("recommended as a reserve"),
-        choices=_with_empty([("yes", _("yes")), ("no", _("no"))]),
+        choices=_with_empty(
+            [("yes", pgettext_lazy("prospect", "recommended")), ("no", pgettext_lazy("prospect", "not yet"))]
+        ),
         required=False,
     )
     q = NormalisedFormField(label=_("Search"), max_length=50, required=False)
