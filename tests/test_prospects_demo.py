@@ -28,12 +28,13 @@ def test_the_demo_holds_prospects_in_yanchi(demo_county):
     assert len({code[:9] for code in prospects.values_list("village__code", flat=True)}) >= 5
     visits = Contact.objects.filter(kind="visit", documents__title="返乡创业优惠政策清单")
     assert visits.values("prospect").distinct().count() == 20
-    event = OutreachEvent.objects.get(title="端午乡贤座谈会")
+    event = OutreachEvent.objects.get(title="乡贤座谈会")
     assert event.invitations.count() == 8
     assert event.invitations.filter(attended="yes").count() == 5
     assert Contact.objects.filter(event=event, kind="meeting").count() == 5
     converted = prospects.get(person__isnull=False)
     assert converted.name == "李香"
+    assert event.invitations.get(prospect=converted).attended == "yes"
     assert Candidacy.objects.filter(person=converted.person).count() == 1
     figures = compute(None, "640323")["prospects"]
     assert figures["total"] == 20 and figures["converted_this_year"] == 1

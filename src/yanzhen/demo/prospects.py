@@ -5,7 +5,7 @@
   of each) and the four categories, with where they are and what they do, phones, the cadre who keeps in touch
   and their interests; registered a year or so ago.
 - Contacts over the past year (calls, visits, messages), the policy list handed over at the first visit.
-- A hometown meeting (端午乡贤座谈会) organised by the county `MEETING_DAYS_AGO` days ago, with eight invitees, five
+- A hometown meeting (乡贤座谈会) organised by the county `MEETING_DAYS_AGO` days ago, with eight invitees, five
   of whom came (their meeting in their contact log through the attendance).
 - One of those who came (`CONVERTED`) recommended as a reserve: his archive made from the prospect through
   `services.convert`, then the nomination through the pipeline.
@@ -134,7 +134,7 @@ def _meeting(actor: User, county: Division, prospects: list[Prospect], today: da
         data=services.EventInput(
             organiser=county,
             kind="meeting",
-            title="端午乡贤座谈会",
+            title="乡贤座谈会",
             held_on=today - timedelta(days=MEETING_DAYS_AGO),
             place="盐池县委党校",
             note="县委组织部介绍家乡发展规划，发放《返乡创业优惠政策清单》",
@@ -142,9 +142,11 @@ def _meeting(actor: User, county: Division, prospects: list[Prospect], today: da
     )
     invited = prospects[:INVITED]
     services.invite(actor=actor, event=event, prospects=invited)
-    answers = {}
-    for position, invitation in enumerate(event.invitations.order_by("pk")):
-        answers[invitation.pk] = "yes" if position in CAME else "no"
+    came = {invited[position].pk for position in CAME}
+    answers = {
+        invitation.pk: "yes" if invitation.prospect_id in came else "no"
+        for invitation in event.invitations.all()
+    }
     services.record_attendance(actor=actor, event=event, attendance=answers)
 
 
