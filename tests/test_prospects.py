@@ -381,3 +381,22 @@ def test_the_stats_block_counts_prospects_contacts_and_conversions(monkeypatch):
         "converted_this_year": 0,
     }
     assert compute(None, HUAMACHI_VILLAGE, TODAY)["prospects"]["total"] == 2
+
+
+def test_the_stats_command_prints_the_block():
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    make_prospect()
+    out = io.StringIO()
+    call_command("stats", "--division", "640323", "--json", stdout=out)
+    assert json.loads(out.getvalue())["prospects"] == {
+        "total": 1,
+        "contacted_this_year": 0,
+        "converted_this_year": 0,
+    }
+    out = io.StringIO()
+    call_command("stats", "--division", "640323", stdout=out)
+    assert "雏雁计划" in out.getvalue() and "在册人选" in out.getvalue()
