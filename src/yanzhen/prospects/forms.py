@@ -34,7 +34,7 @@ class ProspectForm(StyledForm):
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
     city = NormalisedFormField(label=_("where he is now"), max_length=50, required=False)
     occupation = NormalisedFormField(label=_("what he does"), max_length=100, required=False)
-    phone = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
+    phone = NormalisedFormField(label=_("mobile phone"), max_length=20, required=False)
     keeper = NormalisedFormField(label=_("keeps in touch"), max_length=50, required=False)
     interests = forms.MultipleChoiceField(
         label=_("interests"),
@@ -123,7 +123,7 @@ class InviteForm(StyledForm):
 
 
 class ConversionForm(StyledForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    id_number = NormalisedFormField(label=_("ID number"), max_length=30)
     political_status = forms.ChoiceField(label=_("political status"), choices=PoliticalStatus.choices)
 
 
