@@ -541,6 +541,32 @@ MATRIX = {
         "/rankings/results/{contest_result}/delete/", 302, 405, 405, 405, 405, 405, 405
     ),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    # --- 雏雁计划 (issue 19 §1, prospects): a prospect of V; the county's meeting inviting him; the county's
+    # policy document. A township clerk works on his villages' prospects; readers look; the organiser manages.
+    "prospects:index": row("/prospects/", 302, 200, 200, 200, 200, 200, 200),
+    "prospects:export": row("/prospects/export.xlsx", 302, 200, 200, 200, 403, 403, 200),
+    "prospects:create": row("/prospects/new/", 302, 200, 200, 200, 403, 403, 200),
+    "prospects:detail": row("/prospects/{prospect}/", 302, 200, 200, 404, 200, 200, 404),
+    "prospects:edit": row("/prospects/{prospect}/edit/", 302, 200, 200, 404, 403, 403, 404),
+    "prospects:reveal": row("/prospects/{prospect}/reveal/", 302, 405, 405, 405, 405, 405, 405),
+    "prospects:contact-create": row("/prospects/{prospect}/contacts/", 302, 405, 405, 405, 405, 405, 405),
+    "prospects:convert": row("/prospects/{prospect}/convert/", 302, 200, 200, 404, 403, 403, 404),
+    "prospects:events": row("/prospects/events/", 302, 200, 200, 200, 200, 200, 200),
+    "prospects:event-create": row("/prospects/events/new/", 302, 200, 200, 200, 403, 403, 200),
+    "prospects:event-detail": row("/prospects/events/{p_event}/", 302, 200, 200, 404, 200, 200, 404),
+    "prospects:event-invite": row("/prospects/events/{p_event}/invite/", 302, 405, 405, 405, 405, 405, 405),
+    "prospects:event-attendance": row(
+        "/prospects/events/{p_event}/attendance/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "prospects:documents": row("/prospects/documents/", 302, 200, 200, 200, 200, 200, 200),
+    "prospects:document-file": row(
+        "/prospects/documents/{p_document}/file/", 302, 200, 200, 200, 200, 200, 404
+    ),
+    "pickers:prospects": row("/pick/prospects/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_prospects": row("/api/v1/prospects", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_prospect": row("/api/v1/prospects", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:get_prospect": row("/api/v1/prospects/{prospect}", 401, 200, 200, 404, 200, 200, 404),
+    # --- end of 雏雁计划
 }
 
 
@@ -962,6 +988,41 @@ def known_election(persona):
     return {"{election}": str(election.pk), "{e_candidate}": str(candidate.pk)}
 
 
+def known_prospect(persona):
+    """雏雁计划: a prospect of V, the county's hometown meeting inviting him, the county's policy document."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.prospects import services as prospect_services
+
+    county = persona("county")
+    prospect = prospect_services.create_prospect(
+        actor=county,
+        data=prospect_services.ProspectInput(
+            name="马振华", village=Division.objects.get(code=V), category="migrant", phone="13912345678"
+        ),
+    )
+    event = prospect_services.create_event(
+        actor=county,
+        data=prospect_services.EventInput(
+            organiser=Division.objects.get(code="640323"),
+            kind="meeting",
+            title="乡贤座谈会",
+            held_on=date(2024, 6, 1),
+        ),
+    )
+    prospect_services.invite(actor=county, event=event, prospects=[prospect])
+    document = prospect_services.add_policy_document(
+        actor=county,
+        county=Division.objects.get(code="640323"),
+        title="返乡创业优惠政策清单",
+        uploaded_file=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return {"{prospect}": str(prospect.pk), "{p_event}": str(event.pk), "{p_document}": str(document.pk)}
+
+
 # Which builder (or fixture) fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
@@ -972,6 +1033,7 @@ PLACEHOLDERS = {
 }
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
+PLACEHOLDERS.update(dict.fromkeys(["{prospect}", "{p_event}", "{p_document}"], "known_prospect"))
 PLACEHOLDERS.update(dict.fromkeys(["{election}", "{e_candidate}"], "known_election"))
 PLACEHOLDERS.update(
     dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}", "{i_month}"], "known_incumbent")
@@ -1019,6 +1081,7 @@ RECORDS = (
     known_cultivation,
     known_plan,
     known_election,
+    known_prospect,
 )
 
 
@@ -1211,6 +1274,14 @@ WRITES = {
     "matching:placement-discard": row(
         "/matching/placements/{plan}/discard/", 302, OK, OK, 404, 404, 403, 404
     ),
+    # --- 雏雁计划 (issue 19 §1): the county organised the meeting, so only the county manages it.
+    "prospects:reveal": row("/prospects/{prospect}/reveal/", 302, OK, OK, 404, 403, 403, 404),
+    "prospects:contact-create": row("/prospects/{prospect}/contacts/", 302, OK, OK, 404, 403, 403, 404),
+    "prospects:event-invite": row("/prospects/events/{p_event}/invite/", 302, OK, 403, 404, 403, 403, 404),
+    "prospects:event-attendance": row(
+        "/prospects/events/{p_event}/attendance/", 302, OK, 403, 404, 403, 403, 404
+    ),
+    # --- end of 雏雁计划
 }
 
 

@@ -91,6 +91,7 @@ def _register_routers() -> None:
     from yanzhen.matching.api import router as matching_router
     from yanzhen.people.api import router as people_router
     from yanzhen.posts.api import router as posts_router
+    from yanzhen.prospects.api import router as prospects_router
     from yanzhen.stats.api import router as stats_router
 
     # The routers by their tag in the documentation, in the order of the documentation.
@@ -105,6 +106,7 @@ def _register_routers() -> None:
         "incumbents": {"/incumbents": incumbents_router},
         "candidacies": {"/candidacies": candidacies_router},
         "persons": {"/persons": people_router},
+        "prospects": {"/prospects": prospects_router},
         "posts": {"/posts": posts_router},
         "stats": {"/stats": stats_router},
         "cultivation": {

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yanzhen.elections",
     "yanzhen.pairing",
     "yanzhen.rankings",
+    "yanzhen.prospects",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

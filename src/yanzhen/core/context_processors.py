@@ -15,6 +15,7 @@ NAVIGATION = [
     (_("Villages"), "division-tree"),
     (_("People"), "people:list"),
     (_("Reserves"), "candidacies:board"),
+    (_("Prospects away from home"), "prospects:index"),  # 雏雁计划, the reserve side (选)
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
     (_("Matching"), "matching:index"),

@@ -86,3 +86,19 @@ class VillagesPickerField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, division):
         return labels.division_label(division)
+
+
+class ProspectsPickerField(forms.ModelMultipleChoiceField):
+    """Prospects of 雏雁计划 (an event's invitees)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            PickerSelectMultiple(
+                endpoint("pickers:prospects"), placeholder=_("Type a name, village or city")
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, prospect):
+        return labels.prospect_label(prospect)

@@ -41,3 +41,14 @@ def mentor_detail(mentor) -> str:
 def mentor_label(mentor) -> str:
     detail = mentor_detail(mentor)
     return f"{mentor.name}（{detail}）" if detail else mentor.name
+
+
+def prospect_detail(prospect) -> str:
+    """Where a prospect (雏雁计划) comes from and where he is now."""
+    village = prospect.village
+    township = village.parent.name if village.parent_id and village.parent else ""
+    return " · ".join(part for part in (f"{township} {village.name}".strip(), prospect.city) if part)
+
+
+def prospect_label(prospect) -> str:
+    return f"{prospect.name}（{prospect_detail(prospect)}）"

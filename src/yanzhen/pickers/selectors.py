@@ -135,3 +135,29 @@ def mentors(user, q: str = "", *, limit: int = LIMIT) -> Options:
             | Q(person__name_pinyin__startswith=lower)
         )
     return _cut(list(queryset[: limit + 1]), limit, mentor_option)
+
+
+def prospect_option(prospect) -> dict:
+    return {
+        "id": prospect.pk,
+        "text": labels.prospect_label(prospect),
+        "name": prospect.name,
+        "detail": labels.prospect_detail(prospect),
+        "place": prospect.village.name,
+    }
+
+
+def prospects(user, q: str = "", *, limit: int = LIMIT) -> Options:
+    """Prospects of 雏雁计划 the user may invite, by name, home village, township or city."""
+    from yanzhen.prospects.models import Prospect  # the pickers read every app; prospects is optional
+
+    q = "".join((q or "").split())[:QUERY_MAX_LENGTH]
+    queryset = Prospect.objects.restrict(user).order_by("village_id", "name", "pk")
+    if q:
+        queryset = queryset.filter(
+            Q(name__contains=q)
+            | Q(village__name__contains=q)
+            | Q(village__parent__name__contains=q)
+            | Q(city__contains=q)
+        )
+    return _cut(list(queryset.select_related("village__parent")[: limit + 1]), limit, prospect_option)

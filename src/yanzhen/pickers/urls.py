@@ -8,4 +8,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("divisions/", views.divisions, name="divisions"),
     path("mentors/", views.mentors, name="mentors"),
+    path("prospects/", views.prospects, name="prospects"),
 ]

@@ -36,3 +36,8 @@ def divisions(request):
 @require_GET
 def mentors(request):
     return JsonResponse(selectors.mentors(request.user, request.GET.get("q", "")).as_json())
+
+
+@require_GET
+def prospects(request):
+    return JsonResponse(selectors.prospects(request.user, request.GET.get("q", "")).as_json())

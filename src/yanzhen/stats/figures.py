@@ -26,6 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
@@ -629,4 +630,11 @@ def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
 
     Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
     bad date, or a missing division on the command line."""
-    return figures_for(make_scope(user, division_code, as_of), destinations=True)
+    scope = make_scope(user, division_code, as_of)
+    result = figures_for(scope, destinations=True)
+    if apps.is_installed("yanzhen.prospects"):
+        # 雏雁计划 (issue 19 §1): one more query, through the prospects app's own selector.
+        from yanzhen.prospects.selectors import figures as prospect_figures
+
+        result["prospects"] = prospect_figures(scope.user, scope.division.code, scope.as_of)
+    return result

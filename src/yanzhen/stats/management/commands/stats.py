@@ -82,6 +82,15 @@ def render_table(result: dict) -> str:
         _line("使用", flow["promoted"]),
         _line("出库", flow["removed"]),
     ]
+    prospects = result.get("prospects")
+    if prospects is not None:  # 雏雁计划, when the prospects app is installed
+        lines += [
+            "",
+            "雏雁计划",
+            _line("在册人选", prospects["total"]),
+            _line("本年已联系", prospects["contacted_this_year"]),
+            _line("本年推荐为后备人选", prospects["converted_this_year"]),
+        ]
     return "\n".join(lines)
 
 
