@@ -50,14 +50,35 @@ class LanguageMiddleware:
         return response
 
 
-# What a reserve's self-service login may reach: his own page, logging out, the language switch, assets.
-SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
+# What a person's own login may reach: a reserve's reports, a sitting cadre's duty days (each page checks its
+# own link and role), logging out, the language switch, assets.
+SELF_SERVICE_PREFIXES = (
+    "/assessment/me/",
+    "/duty/me/",
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+)
 SELF_SERVICE_HOME = "/assessment/me/"
+DUTY_SELF_SERVICE_HOME = "/duty/me/"
+SELF_SERVICE_ROLE_CODES = frozenset({"reserve", "cadre"})
 
 
 def is_self_service_only(user: User | AnonymousUser) -> bool:
-    """A login holding only the reserve role: it sees its own record and nothing of its neighbours'."""
-    return user.is_authenticated and not user.is_superuser and user.role_codes == {"reserve"}
+    """A login holding only the roles of a person's own login (reserve, cadre): it sees its own record and
+    nothing of its neighbours'."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    codes = user.role_codes
+    return bool(codes) and codes <= SELF_SERVICE_ROLE_CODES
+
+
+def self_service_home(user: User | AnonymousUser) -> str:
+    """A reserve's reports page; a sitting cadre's login without the reserve role lands on his duty days."""
+    codes = user.role_codes if user.is_authenticated else set()
+    return DUTY_SELF_SERVICE_HOME if codes == {"cadre"} else SELF_SERVICE_HOME
 
 
 class SelfServiceOnlyMiddleware:
@@ -71,6 +92,7 @@ class SelfServiceOnlyMiddleware:
         user = request.user
         if is_self_service_only(user) and not request.path.startswith(SELF_SERVICE_PREFIXES):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "后备力量本人账号只能使用本人页面"}, status=403)
-            return redirect(SELF_SERVICE_HOME)
+                who = "后备力量" if "reserve" in user.role_codes else "村干部"
+                return JsonResponse({"detail": f"{who}本人账号只能使用本人页面"}, status=403)
+            return redirect(self_service_home(user))
         return self.get_response(request)
