@@ -516,6 +516,28 @@ MATRIX = {
     "pickers:people": row("/pick/people/?q=a", 302, 200, 200, 200, 200, 200, 200),
     "pickers:divisions": row("/pick/divisions/?q=村", 302, 200, 200, 200, 200, 200, 200),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    # 坐班值班 (issue 18 §1, the duty app): the township's month, a village's rota and work team, the county's
+    # attendance item; {d_member} is a work-team member of V (builder `known_duty`). /duty/me/ is a cadre's own
+    # login's page (tests/test_duty_pages.py): no persona has one, 403. The village secretary is sent from the
+    # township's page to his village's.
+    "duty:index": row("/duty/", 302, 200, 200, 200, 302, 200, 200),
+    "duty:export": row("/duty/export.xlsx?township=640323100", 302, 200, 200, 404, 404, 200, 404),
+    "duty:settings": row("/duty/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "duty:me": row("/duty/me/", 302, 403, 403, 403, 403, 403, 403),
+    "duty:me-check-in": row("/duty/me/check-in/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:me-leave": row("/duty/me/leave/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:leave-decide": row("/duty/leaves/1/decide/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:assignment-delete": row("/duty/assignments/1/delete/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:member-edit": row("/duty/team/{d_member}/edit/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:village": row(f"/duty/village/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "duty:assignment-add": row(f"/duty/village/{V}/add/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:generate": row(f"/duty/village/{V}/generate/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:team": row(f"/duty/village/{V}/team/", 302, 200, 200, 404, 200, 200, 404),
+    "duty:leave-add": row(f"/duty/village/{V}/leave/", 302, 200, 200, 404, 403, 403, 404),
+    "api-v1:list_assignments": row("/api/v1/duty/assignments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_assignment": row("/api/v1/duty/assignments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_checkins": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_checkin": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -983,6 +1005,16 @@ PLACEHOLDERS.update(
     )
 )
 
+# 坐班值班 (issue 18 §1): a work-team member of V.
+PLACEHOLDERS["{d_member}"] = "known_duty"
+
+
+def known_duty(persona):
+    from yanzhen.duty.services import MemberInput, save_member
+
+    member = save_member(actor=persona("county"), village=V, data=MemberInput("马驻村", "盐池县农业农村局"))
+    return {"{d_member}": str(member.pk)}
+
 
 RECORDS = (
     known,
@@ -994,6 +1026,7 @@ RECORDS = (
     known_cultivation,
     known_plan,
     known_election,
+    known_duty,
 )
 
 

@@ -64,6 +64,8 @@ SELF_SERVICE_PREFIXES = (
 SELF_SERVICE_HOME = "/assessment/me/"
 DUTY_SELF_SERVICE_HOME = "/duty/me/"
 SELF_SERVICE_ROLE_CODES = frozenset({"reserve", "cadre"})
+# The one operation of the API a sitting cadre's own login may call: his check-in (duty app), by POST.
+CADRE_API_CHECK_IN = "/api/v1/duty/checkins"
 
 
 def is_self_service_only(user: User | AnonymousUser) -> bool:
@@ -73,6 +75,14 @@ def is_self_service_only(user: User | AnonymousUser) -> bool:
         return False
     codes = user.role_codes
     return bool(codes) and codes <= SELF_SERVICE_ROLE_CODES
+
+
+def _cadre_check_in(request) -> bool:
+    return (
+        request.method == "POST"
+        and request.path.rstrip("/") == CADRE_API_CHECK_IN
+        and "cadre" in request.user.role_codes
+    )
 
 
 def self_service_home(user: User | AnonymousUser) -> str:
@@ -91,6 +101,8 @@ class SelfServiceOnlyMiddleware:
     def __call__(self, request):
         user = request.user
         if is_self_service_only(user) and not request.path.startswith(SELF_SERVICE_PREFIXES):
+            if _cadre_check_in(request):
+                return self.get_response(request)
             if request.path.startswith("/api/"):
                 who = "后备力量" if "reserve" in user.role_codes else "村干部"
                 return JsonResponse({"detail": f"{who}本人账号只能使用本人页面"}, status=403)
