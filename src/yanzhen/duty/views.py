@@ -133,6 +133,8 @@ def index(request):
 @require_POST
 def leave_decide(request, pk: int):
     leave = guards.get_for_view(Leave.objects.all(), request.user, pk=pk)
+    if not services.may_decide_leave(request.user):
+        raise PermissionDenied
     decision = request.POST.get("decision")
     if decision not in ("approve", "refuse"):
         raise BadInput("请选择批准或不批准")
