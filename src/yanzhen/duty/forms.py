@@ -3,6 +3,8 @@ from the village's own lists, so a value from elsewhere is not a choice (400).""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +24,18 @@ def holder_choices(village_code: str, month) -> list[tuple[str, str]]:
     return cadres + members
 
 
-class AssignmentForm(StyledForm):
+class DutyForm(StyledForm):
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+
+class AssignmentForm(DutyForm):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     holder = forms.ChoiceField(label=_("On duty"))
 
     def __init__(self, *args, village_code: str, month, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].choices = [("", "—")] + holder_choices(village_code, month)
+        self.choice_field("holder").choices = [("", "—")] + holder_choices(village_code, month)
 
 
 class GenerateForm(StyledForm):
@@ -59,12 +66,12 @@ class LeaveForm(StyledForm):
     reason = NormalisedFormField(label=_("Reason"), max_length=200)
 
 
-class ClerkLeaveForm(LeaveForm):
+class ClerkLeaveForm(LeaveForm, DutyForm):
     person = forms.ChoiceField(label=_("Cadre"))
 
     def __init__(self, *args, village_code: str, month, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + [
+        self.choice_field("person").choices = [("", "—")] + [
             (str(person.pk), person.name) for person in selectors.sitting_in_month(village_code, month)
         ]
         self.order_fields(["person", "start", "end", "reason"])
@@ -75,11 +82,11 @@ class CheckInForm(StyledForm):
     note = NormalisedFormField(label=_("Note (optional)"), max_length=200, required=False)
 
 
-class AttendanceItemForm(StyledForm):
+class AttendanceItemForm(DutyForm):
     attendance_item = forms.ChoiceField(label=_("Scoring item fed by attendance"), required=False)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendance_item"].choices = [("", _("None (attendance feeds no item)"))] + [
+        self.choice_field("attendance_item").choices = [("", _("None (attendance feeds no item)"))] + [
             (str(item.pk), f"{item.name}（{item.points}）") for item in items
         ]

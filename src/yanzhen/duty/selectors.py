@@ -14,7 +14,7 @@ from django.db.models import Q
 from yanzhen.core.guards import today
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
-from yanzhen.duty.models import DutyAssignment, DutySettings, Leave, LeaveState, WorkTeamMember
+from yanzhen.duty.models import CheckIn, DutyAssignment, DutySettings, Leave, LeaveState, WorkTeamMember
 from yanzhen.holidays import calendar
 from yanzhen.people.models import Person
 from yanzhen.posts.models import Term
@@ -118,9 +118,10 @@ def is_missed(assignment: DutyAssignment, on_leave: bool, now: date) -> bool:
 
 
 def has_check_in(assignment: DutyAssignment) -> bool:
+    """Whether the assignment has its check-in (read from `select_related("check_in")` when it was)."""
     try:
         return assignment.check_in is not None
-    except DutyAssignment.check_in.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except CheckIn.DoesNotExist:
         return False
 
 

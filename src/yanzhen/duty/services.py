@@ -204,7 +204,7 @@ def generate_month(
     removed = _remove_unchecked(actor, village, month) if replace else 0
     first, last = selectors.month_bounds(month)
     leave = selectors.approved_leave_days(village.code, first, last)
-    existing = set(
+    existing: set[tuple[date, int | None, int | None]] = set(
         DutyAssignment.objects.filter(village=village, day__gte=first, day__lte=last).values_list(
             "day", "person_id", "member_id"
         )
@@ -212,21 +212,22 @@ def generate_month(
     created = skipped = 0
     for day in selectors.working_days(month):
         for holder in pattern.get(day.weekday(), []):
-            is_person = isinstance(holder, Person)
-            key = (day, holder.pk if is_person else None, None if is_person else holder.pk)
+            person = holder if isinstance(holder, Person) else None
+            member = holder if isinstance(holder, WorkTeamMember) else None
+            key: tuple[date, int | None, int | None] = (
+                day,
+                person.pk if person else None,
+                member.pk if member else None,
+            )
             if key in existing:
                 continue
-            if is_person and day in leave.get(holder.pk, set()):
+            if person is not None and day in leave.get(person.pk, set()):
                 skipped += 1
                 continue
-            if is_person and not selectors.sits_on(holder.pk, village.code, day):
+            if person is not None and not selectors.sits_on(person.pk, village.code, day):
                 continue
             assignment = DutyAssignment(
-                village=village,
-                day=day,
-                person=holder if is_person else None,
-                member=None if is_person else holder,
-                created_by=actor,
+                village=village, day=day, person=person, member=member, created_by=actor
             )
             _save(assignment, actor)
             existing.add(key)
@@ -316,6 +317,7 @@ def request_leave(*, actor, person: Person, village: Division | str, data: Leave
     else:
         found = editable_village(actor, code)
     raise_errors(_leave_errors(person, found, data))
+    assert data.start is not None and data.end is not None  # checked above
     leave = Leave(
         person=person,
         village=found,
