@@ -318,6 +318,16 @@ def test_missed_duty_days(monkeypatch):
     rows = selectors.township_month(user("huamachi"), Division.objects.get(code="640323100"), MONTH)
     mine = next(row for row in rows if row.village.code == HUAMACHI_VILLAGE)
     assert mine.missed == [missed] and len(rows) == Division.objects.filter(parent_id="640323100").count()
+    # The warning of the statistics: the township sees the one missed day, another township nothing.
+    from yanzhen.stats import warnings
+
+    found = warnings.detail(user("huamachi"), Division.objects.get(code="640323100"), "missed-duty-days")
+    assert (found.count, [(row.label, row.detail) for row in found.rows]) == (
+        1,
+        [("韩值班", "09月02日值班未签到")],
+    )
+    other = warnings.detail(user("dashuikeng"), Division.objects.get(code="640323101"), "missed-duty-days")
+    assert other.count == 0
 
 
 def test_the_attendance_prefill_is_hand_counted(monkeypatch):

@@ -73,7 +73,9 @@ def _open_one_day(village: Division, now, month) -> None:
     days = selectors.working_days(month)
     later = [day for day in days if day > now]
     earlier = [day for day in days if day < now]
-    day = later[0] if later else (earlier[-1] if earlier else None)
+    if not later and not earlier:
+        return
+    day = later[0] if later else earlier[-1]
     for assignment in DutyAssignment.objects.filter(village=village, day=day):
         assignment.delete()
 
