@@ -36,6 +36,7 @@ from yanzhen.cultivation.models import (
 )
 from yanzhen.demo import builder, present
 from yanzhen.demo.cultivation import build_cultivation
+from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import demo_reserves
@@ -188,6 +189,7 @@ def build_base() -> list[Person]:
         patch.setattr(builder, "build_incumbents", lambda: None)
         patch.setattr(builder, "build_present", lambda reserves: None)
         patch.setattr(builder, "build_election", lambda: None)
+        patch.setattr(builder, "build_duty", lambda: None)
         builder.build_demo()
     return demo_reserves()
 
@@ -212,6 +214,7 @@ def build_present_today(reserves: list[Person]) -> dict[str, int]:
     """The rest of `build_demo()`: the present and the election in progress; what the election created."""
     present.build_present(reserves)
     created = build_election()
+    build_duty()
     refresh_after_bulk_load()
     return created
 

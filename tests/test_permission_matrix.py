@@ -567,6 +567,30 @@ MATRIX = {
     "api-v1:create_prospect": row("/api/v1/prospects", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:get_prospect": row("/api/v1/prospects/{prospect}", 401, 200, 200, 404, 200, 200, 404),
     # --- end of 雏雁计划
+    # 坐班值班 (issue 18 §1, the duty app): the township's month, a village's rota and work team, the county's
+    # attendance item; {d_member} is a work-team member of V (builder `known_duty`). /duty/me/ is a cadre's own
+    # login's page (tests/test_duty_pages.py): no persona has one, 403. The village secretary is sent from the
+    # township's page to his village's.
+    "duty:index": row("/duty/", 302, 200, 200, 200, 302, 200, 200),
+    "duty:export": row("/duty/export.xlsx?township=640323100", 302, 200, 200, 404, 404, 200, 404),
+    "duty:settings": row("/duty/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "duty:me": row("/duty/me/", 302, 403, 403, 403, 403, 403, 403),
+    "duty:me-check-in": row("/duty/me/check-in/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:me-leave": row("/duty/me/leave/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:leave-decide": row("/duty/leaves/{d_leave}/decide/", 302, 405, 405, 405, 405, 405, 405),
+    "duty:assignment-delete": row(
+        "/duty/assignments/{d_assignment}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "duty:member-edit": row("/duty/team/{d_member}/edit/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:village": row(f"/duty/village/{V}/", 302, 200, 200, 404, 200, 200, 404),
+    "duty:assignment-add": row(f"/duty/village/{V}/add/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:generate": row(f"/duty/village/{V}/generate/", 302, 200, 200, 404, 403, 403, 404),
+    "duty:team": row(f"/duty/village/{V}/team/", 302, 200, 200, 404, 200, 200, 404),
+    "duty:leave-add": row(f"/duty/village/{V}/leave/", 302, 200, 200, 404, 403, 403, 404),
+    "api-v1:list_assignments": row("/api/v1/duty/assignments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_assignment": row("/api/v1/duty/assignments", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:list_checkins": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:create_checkin": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -1070,6 +1094,45 @@ PLACEHOLDERS.update(
     )
 )
 
+# 坐班值班 (issue 18 §1): a work-team member of V, a sitting cadre of V on its rota on 8 September 2026 and his
+# pending leave.
+PLACEHOLDERS.update(dict.fromkeys(["{d_member}", "{d_assignment}", "{d_leave}"], "known_duty"))
+
+
+def known_duty(persona):
+    from datetime import date
+
+    from yanzhen.divisions.models import Division
+    from yanzhen.duty import services as duty
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.services import PersonInput, create_person
+    from yanzhen.posts.models import PostType
+    from yanzhen.posts.services import appoint, ensure_seats
+
+    county, village = persona("county"), Division.objects.get(code=V)
+    member = duty.save_member(actor=county, village=V, data=duty.MemberInput("马驻村", "盐池县农业农村局"))
+    person = create_person(
+        actor=county,
+        data=PersonInput(
+            name="韩值班",
+            id_number=make_id_number("640323", date(1980, 3, 3), 71),
+            village=village,
+            political_status="01",
+        ),
+    )
+    [seat] = ensure_seats(
+        actor=county, village=village, post_type=PostType.objects.get(code="supervision_chair"), count=1
+    )
+    appoint(actor=county, seat=seat, person=person, start=date(2025, 1, 6))
+    assignment = duty.add_assignment(actor=county, village=V, day=date(2026, 9, 8), person=person)
+    leave = duty.request_leave(
+        actor=county,
+        person=person,
+        village=V,
+        data=duty.LeaveInput(date(2026, 9, 9), date(2026, 9, 9), "事假"),
+    )
+    return {"{d_member}": str(member.pk), "{d_assignment}": str(assignment.pk), "{d_leave}": str(leave.pk)}
+
 
 RECORDS = (
     known,
@@ -1082,6 +1145,7 @@ RECORDS = (
     known_plan,
     known_election,
     known_prospect,
+    known_duty,
 )
 
 
@@ -1282,6 +1346,14 @@ WRITES = {
         "/prospects/events/{p_event}/attendance/", 302, OK, 403, 404, 403, 403, 404
     ),
     # --- end of 雏雁计划
+    # 坐班值班 (issue 18 §1): only a cadre's own login checks in or asks leave on /duty/me/ (no persona has one);
+    # the township (or the county) decides leave and takes an entry off the rota.
+    "duty:me-check-in": row("/duty/me/check-in/", 302, 403, 403, 403, 403, 403, 403),
+    "duty:me-leave": row("/duty/me/leave/", 302, 403, 403, 403, 403, 403, 403),
+    "duty:leave-decide": row("/duty/leaves/{d_leave}/decide/", 302, OK, OK, 404, 403, 403, 404),
+    "duty:assignment-delete": row(
+        "/duty/assignments/{d_assignment}/delete/", 302, OK, OK, 404, 403, 403, 404
+    ),
 }
 
 

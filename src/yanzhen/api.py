@@ -87,6 +87,7 @@ def _register_routers() -> None:
     from yanzhen.candidacies.api import router as candidacies_router
     from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router
+    from yanzhen.duty.api import router as duty_router
     from yanzhen.elections.api import router as elections_router
     from yanzhen.matching.api import router as matching_router
     from yanzhen.people.api import router as people_router
@@ -104,6 +105,7 @@ def _register_routers() -> None:
             "/discipline": discipline_router,
         },
         "incumbents": {"/incumbents": incumbents_router},
+        "duty": {"/duty": duty_router},
         "candidacies": {"/candidacies": candidacies_router},
         "persons": {"/persons": people_router},
         "prospects": {"/prospects": prospects_router},

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "yanzhen.holidays",
     "yanzhen.candidacies",
     "yanzhen.assessments",
+    "yanzhen.duty",
     "yanzhen.cultivation",
     "yanzhen.stats",
     "yanzhen.rosters",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("reserves/", include("yanzhen.candidacies.urls")),
     path("cultivation/", include("yanzhen.cultivation.urls")),
     path("assessment/", include("yanzhen.assessments.urls")),
+    path("duty/", include("yanzhen.duty.urls")),
     path("statistics/", include("yanzhen.stats.urls")),
     path("matching/", include("yanzhen.matching.urls")),
     path("elections/", include("yanzhen.elections.urls")),

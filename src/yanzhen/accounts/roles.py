@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     TOWNSHIP_CLERK = "township_clerk", _("Township clerk")  # 乡镇组织委员
     VILLAGE_SECRETARY = "village_secretary", _("Village party secretary")  # 村党组织书记
     RESERVE = "reserve", _("Reserve cadre")  # 后备力量 (self-service)
+    CADRE = "cadre", _("Village cadre (self-service)")  # 村干部本人: his duty days and check-in (duty app)
     AUDITOR = "auditor", _("Auditor")  # 只读审计
     # 三员分立 (GB/T 22239-2019 level 3): three administrators of the system itself, none of whom reads the
     # archive by that role (accounts.duties keeps them on their own pages).
@@ -19,6 +20,8 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", _("Audit administrator")  # 审计管理员: reads the audit log
 
 
+# Roles of a person's own login (a self-service link ties it to his archive): his own pages only.
+SELF_SERVICE_ROLES = frozenset({Role.RESERVE, Role.CADRE})
 # Roles that may change domain records inside their jurisdiction.
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_CLERK})
 # Roles that may read the security audit log.

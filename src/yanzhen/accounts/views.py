@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from yanzhen.accounts import passwords, reauth, sessions
 from yanzhen.accounts.models import User
 from yanzhen.core import audit
-from yanzhen.core.middleware import SELF_SERVICE_HOME, is_self_service_only
+from yanzhen.core.middleware import is_self_service_only, self_service_home
 from yanzhen.core.models import AuditAction, AuditOutcome
 
 
@@ -44,7 +44,7 @@ class PasswordChange(PasswordChangeView):
         return response
 
     def get_success_url(self):
-        return SELF_SERVICE_HOME if is_self_service_only(self.request.user) else "/"
+        return self_service_home(self.request.user) if is_self_service_only(self.request.user) else "/"
 
 
 password_change = PasswordChange.as_view()

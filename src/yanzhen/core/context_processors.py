@@ -35,9 +35,15 @@ def navigation(request):
     if is_self_service_only(user):
         # A reserve's login has one page, his own reports: no links to places that would send him back.
         # Nor a search box: it would only send him back too.
-        url = reverse("assessments:self-service")
+        links = []
+        if user.has_role(Role.RESERVE):
+            links.append((_("Assessment"), reverse("assessments:self-service")))
+        if user.has_role(Role.CADRE):  # a sitting cadre's own login: his duty days (duty app)
+            links.append((_("My duty days"), reverse("duty:me")))
         return {
-            "navigation": [{"label": _("Assessment"), "url": url, "active": request.path.startswith(url)}]
+            "navigation": [
+                {"label": label, "url": url, "active": request.path.startswith(url)} for label, url in links
+            ]
         }
     duty = duty_of(user)
     if duty is not None:

@@ -20,6 +20,7 @@ from yanzhen.accounts.services import create_or_update_user
 from yanzhen.candidacies.models import CountyRules
 from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
+from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.pairing import build_pairing
@@ -64,6 +65,14 @@ def demo_accounts() -> list[DemoAccount]:
             "cunshuji", "村党组织书记", first_village or HUAMACHI, Role.VILLAGE_SECRETARY, "花马池镇的一个村"
         ),
         DemoAccount("auditor", "审计员", DEMO_COUNTY, Role.AUDITOR, "盐池县，只读"),
+        # 坐班值班: a sitting cadre's own login (demo.duty ties it to his archive): his duty days and 签到.
+        DemoAccount(
+            "zhiban",
+            "村干部本人",
+            first_village or HUAMACHI,
+            Role.CADRE,
+            "花马池镇第一个村的一名村干部，值班签到",
+        ),
         # 三员分立: each reaches only his own pages, none reads the archive.
         DemoAccount("xitong", "系统管理员", DEMO_COUNTY, Role.SYSTEM_ADMIN, "盐池县，账号与词表"),
         DemoAccount(
@@ -139,5 +148,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
     build_pairing(DEMO_COUNTY, (HUAMACHI, "640323101"))  # income by year, a 强弱联合 and a 强强联合
     build_prospects()  # 雏雁计划: 20 prospects away from home, contacts, a hometown meeting, one recommended
+    build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -377,6 +377,48 @@ def pending_tolerance(context: Context, rows: bool) -> WarningResult:
     )
 
 
+def missed_duty_days(context: Context, rows: bool) -> WarningResult:
+    """坐班值班 (duty app): the duty days of this month before the day a cadre on the rota did not check in and
+    was not on approved leave (`duty.selectors.is_missed`), for the township to follow up."""
+    from yanzhen.duty.models import DutyAssignment
+    from yanzhen.duty.selectors import approved_leave_days, month_bounds
+    from yanzhen.holidays import calendar
+
+    first = context.on.replace(day=1)
+    candidates = (
+        operator_scope(DutyAssignment.objects.all(), cast("User | None", context.user))
+        .filter(
+            village__code__startswith=context.division.code,
+            day__gte=first,
+            day__lt=context.on,
+            person__isnull=False,
+            check_in__isnull=True,
+        )
+        .select_related("person", "village__parent")
+        .order_by("village_id", "day", "pk")
+    )
+    schedule = calendar.load(first.year, first.year)
+    leave: dict[str, dict[int, set]] = {}
+    found: list[Row] = []
+    for duty in candidates:
+        if duty.village_id not in leave:
+            leave[duty.village_id] = approved_leave_days(duty.village_id, first, month_bounds(first)[1])
+        if not schedule.is_workday(duty.day) or duty.day in leave[duty.village_id].get(duty.person_id, set()):
+            continue
+        found.append(person_row(duty.person, duty.village, f"{duty.day:%m月%d日}值班未签到"))
+    return WarningResult(
+        "missed-duty-days",
+        str(_("Missed duty days this month")),
+        str(
+            _(
+                "A past working day of this month a cadre on the duty rota neither checked in nor was on approved leave."
+            )
+        ),
+        len(found),
+        found if rows else [],
+    )
+
+
 # The registry ---------------------------------------------------------------------------------------------------
 
 # (slug, the app it needs or None, function)
@@ -390,6 +432,7 @@ WARNINGS: list[tuple[str, str | None, Callable[[Context, bool], WarningResult]]]
     ("untrained-reserves", "yanzhen.cultivation", untrained_reserves),
     ("disciplined-incumbents", "yanzhen.assessments", disciplined_incumbents),
     ("pending-tolerance", "yanzhen.assessments", pending_tolerance),
+    ("missed-duty-days", "yanzhen.duty", missed_duty_days),
 ]
 
 

@@ -48,6 +48,7 @@ from yanzhen.core import guards, versioning
 from yanzhen.core.guards import get_for_view
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
+from yanzhen.duty.selectors import attendance_suggestions
 from yanzhen.posts.models import Term
 
 REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
@@ -101,9 +102,14 @@ def _save_posted(request, term: Term, month: date) -> date:
 
 def _village_page_rows(user, division: Division, month: date, items) -> list[dict]:
     bands = selectors.Bands()
+    rows = services.village_rows(user, division, month)
+    # The attendance item's score suggested from the duty rota (the county's choice, duty app); the clerk may
+    # overwrite it.
+    suggested = attendance_suggestions([row.term for row in rows if row.score is None], month, items)
     return [
         {
             "term": row.term,
+            "entry": [(item, suggested.get(row.term.pk, {}).get(item.pk, "")) for item in items],
             "score": row.score,
             "grade": selectors.grade_label(bands.grade(division.code, row.score.total)) if row.score else "",
             # The item scores under the county's current items; a score given on items the county has
@@ -113,7 +119,7 @@ def _village_page_rows(user, division: Division, month: date, items) -> list[dic
             if row.score
             else "",
         }
-        for row in services.village_rows(user, division, month)
+        for row in rows
     ]
 
 
@@ -194,11 +200,21 @@ def batch(request, village: str):
             messages.success(request, _("Monthly scores saved: %(count)d.") % {"count": len(saved)})
             return redirect(_village_url(division.code, month))
     failed = {int(key.split(":")[0]) for key in errors if ":" in key}
+    # The attendance item pre-filled from the duty rota (duty app) until the clerk posts his own figures.
+    suggested = attendance_suggestions(terms, month, items) if request.method != "POST" else {}
     rows = [
         {
             "term": term,
             "failed": term.pk in failed,
-            "cells": [(item, request.POST.get(f"score_{term.pk}_{item.pk}", "")) for item in items],
+            "cells": [
+                (
+                    item,
+                    request.POST.get(
+                        f"score_{term.pk}_{item.pk}", suggested.get(term.pk, {}).get(item.pk, "")
+                    ),
+                )
+                for item in items
+            ],
             "note": request.POST.get(f"note_{term.pk}", ""),
         }
         for term in terms

@@ -5,7 +5,9 @@ its hash is stored, it is in no audit event, history row or message, and the res
 his first login (User.must_change_password, accounts.middleware). Every action is an audit event.
 
 Who may: an administrator or a township clerk whose jurisdiction holds the person (outside it: 404, like a
-missing person; another role: 403). Only a person in the pool (在库) gets a new login or one enabled again.
+missing person; another role: 403). Only a person in the pool (在库) or a sitting village cadre (an open term:
+his duty days and check-in, the duty app) gets a new login or one enabled again; the login holds the role of
+what he is (reserve, cadre or both).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from yanzhen.accounts.roles import Role
 from yanzhen.assessments.models import SelfServiceLink
 from yanzhen.candidacies.models import Candidacy, CandidacyState
 from yanzhen.core import audit
-from yanzhen.core.guards import attribute_to
+from yanzhen.core.guards import attribute_to, today
 from yanzhen.core.models import AuditAction
 from yanzhen.people.models import Person
+from yanzhen.posts.models import Term
 
 # Letters and digits that cannot be mistaken for one another when read out over the phone (no 0/O, 1/l/I).
 UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -78,6 +81,16 @@ def is_reserve(person: Person) -> bool:
     return Candidacy.objects.filter(person=person, state=CandidacyState.IN_POOL).exists()
 
 
+def sitting_village(person: Person) -> str | None:
+    """The village where the person holds a seat today (a sitting cadre), or None."""
+    term = Term.objects.current(today()).filter(person=person).order_by("start", "pk").first()
+    return term.seat.village_id if term is not None else None
+
+
+def may_have_login(person: Person) -> bool:
+    return is_reserve(person) or sitting_village(person) is not None
+
+
 def login_of(person: Person) -> User | None:
     link = SelfServiceLink.objects.select_related("user").filter(person=person).first()
     return link.user if link is not None else None
@@ -88,7 +101,7 @@ def _refuse(message: str) -> None:
 
 
 def _require_reserve(person: Person) -> None:
-    if not is_reserve(person):
+    if not may_have_login(person):
         _refuse(f"{person.name}不在后备力量库中（不是“在库”状态），不能开通或启用本人账号。")
 
 
@@ -131,15 +144,18 @@ def create_login(*, actor, person_id: int, request=None) -> IssuedPassword:
         _refuse(f"{person.name}已有本人账号 {existing.username}；忘记密码请用“重置密码”。")
     _require_reserve(person)
     password = generate_password()
+    reserve, village = is_reserve(person), sitting_village(person)
     user = User(
         username=_username_for(person),
         display_name=person.name,
-        division=person.village,
+        # A sitting cadre's login works for the village of his seat (his rota); a reserve's for his own.
+        division_id=person.village_id if reserve or village is None else village,
         must_change_password=True,
     )
     user.set_password(password)
     _save(actor, user)
-    user.groups.set([Group.objects.get_or_create(name=str(Role.RESERVE))[0]])
+    roles = ([Role.RESERVE] if reserve else []) + ([Role.CADRE] if village is not None else [])
+    user.groups.set([Group.objects.get_or_create(name=str(role))[0] for role in roles])
     link = SelfServiceLink(user=user, person=person, created_by=actor)
     attribute_to(link, actor)
     link.save()

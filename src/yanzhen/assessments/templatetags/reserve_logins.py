@@ -13,4 +13,9 @@ register = template.Library()
 def reserve_login_panel(user, person):
     if not reserve_logins.may_manage(user):
         return None
-    return {"login": reserve_logins.login_of(person), "is_reserve": reserve_logins.is_reserve(person)}
+    login = reserve_logins.login_of(person)
+    if login is not None:
+        return {"login": login}
+    # Who may get a login: a reserve in the pool, or a sitting cadre (his duty days, the duty app).
+    is_cadre = reserve_logins.sitting_village(person) is not None
+    return {"login": None, "is_reserve": is_cadre or reserve_logins.is_reserve(person), "is_cadre": is_cadre}
