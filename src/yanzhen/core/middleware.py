@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
     from yanzhen.accounts.models import User
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
+# "/s/": the villagers' anonymous answer page of a satisfaction survey (yanzhen.surveys.public).
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico", "/s/")
 
 
 class LoginRequiredMiddleware:
