@@ -56,9 +56,9 @@ class SurveyQuerySet(ScopedQuerySet):
         if prefix == "":
             return self
         if len(prefix) <= len("640323"):  # the county or above: every survey of its counties
-            return self.filter(**{f"{self.survey_path}__county__code__startswith": prefix})
+            return self.filter(county__code__startswith=prefix)
         inside = SurveyVillage.objects.filter(village__code__startswith=prefix).values("survey_id")
-        return self.filter(**{f"{self.survey_path}__in": inside})
+        return self.filter(pk__in=inside)
 
 
 class Survey(models.Model):
