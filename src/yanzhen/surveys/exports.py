@@ -36,9 +36,8 @@ def results_workbook(user, survey: Survey) -> Workbook:
     xlsx.append(summary, ["乡镇", "村", "答卷份数", "满意度（%）"])
     for result in villages:
         village = result.member.village
-        xlsx.append(
-            summary, [village.parent.name, village.name, result.responses, _number(result.satisfaction)]
-        )
+        township = village.parent.name if village.parent else ""
+        xlsx.append(summary, [township, village.name, result.responses, _number(result.satisfaction)])
     if overall is not None:
         xlsx.append(summary, ["合计", "", overall.responses, _number(overall.satisfaction)])
     xlsx.append(summary, [])

@@ -13,13 +13,22 @@ from django.db.models import Count, QuerySet
 
 from yanzhen.core.guards import get_for_view
 from yanzhen.core.jurisdiction import jurisdiction_prefix
-from yanzhen.surveys.models import SATISFIED, Answer, Question, QuestionKind, Response, Survey, SurveyVillage
+from yanzhen.surveys.models import (
+    SATISFIED,
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyQuerySet,
+    SurveyVillage,
+)
 
 if TYPE_CHECKING:
     from yanzhen.accounts.models import User
 
 
-def surveys_of(user: User | None) -> QuerySet[Survey]:
+def surveys_of(user: User | None) -> SurveyQuerySet:
     return Survey.objects.restrict(user).select_related("county")
 
 

@@ -79,27 +79,36 @@ def _villages(actor: User, codes: list[str]) -> list[Division]:
     return [found[code] for code in dict.fromkeys(codes)]
 
 
+def _village_errors(villages: list[Division], survey: Survey | None) -> dict[str, str]:
+    if not villages:
+        return {"villages": "请至少选择一个村"}
+    if len({v.code[: CODE_LENGTH[Level.COUNTY]] for v in villages}) > 1:
+        return {"villages": "问卷的村须属于同一个县"}
+    if survey is not None and survey.status != SurveyStatus.DRAFT:
+        asked = set(survey.villages.values_list("village_id", flat=True))
+        if not asked <= {v.code for v in villages}:
+            return {"villages": "问卷发布后不能去掉已发放的村"}
+    return {}
+
+
+def _question_errors(data: SurveyInput, survey: Survey | None) -> dict[str, str]:
+    if survey is not None and survey.status != SurveyStatus.DRAFT:
+        return {}  # the questions are fixed once published
+    questions = [q for q in data.satisfaction_questions + data.yes_no_questions if q.strip()]
+    if not questions:
+        return {"satisfaction_questions": "请至少填写一个问题"}
+    if any(len(q) > 200 for q in questions):
+        return {"satisfaction_questions": "每个问题不超过200字"}
+    return {}
+
+
 def _errors(data: SurveyInput, villages: list[Division], survey: Survey | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.title.strip():
         errors["title"] = "请填写问卷标题"
     if data.end < data.start:
         errors["end"] = "截止日期不能早于开始日期"
-    if not villages:
-        errors["villages"] = "请至少选择一个村"
-    elif len({v.code[: CODE_LENGTH[Level.COUNTY]] for v in villages}) > 1:
-        errors["villages"] = "问卷的村须属于同一个县"
-    if survey is None or survey.status == SurveyStatus.DRAFT:
-        questions = [q for q in data.satisfaction_questions + data.yes_no_questions if q.strip()]
-        if not questions:
-            errors["satisfaction_questions"] = "请至少填写一个问题"
-        elif any(len(q) > 200 for q in questions):
-            errors["satisfaction_questions"] = "每个问题不超过200字"
-    if survey is not None and survey.status != SurveyStatus.DRAFT:
-        asked = set(survey.villages.values_list("village_id", flat=True))
-        if not asked <= {v.code for v in villages}:
-            errors["villages"] = "问卷发布后不能去掉已发放的村"
-    return errors
+    return errors | _village_errors(villages, survey) | _question_errors(data, survey)
 
 
 def _write_questions(survey: Survey, actor: User, data: SurveyInput) -> None:
