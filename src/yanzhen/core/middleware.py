@@ -51,8 +51,17 @@ class LanguageMiddleware:
         return response
 
 
-# What a reserve's self-service login may reach: his own page, logging out, the language switch, assets.
-SELF_SERVICE_PREFIXES = ("/assessment/me/", "/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
+# What a reserve's self-service login may reach: his own page, logging out, the language switch, assets, and
+# the anonymous answer page of a satisfaction survey (he is a villager too; the answer stores no user).
+SELF_SERVICE_PREFIXES = (
+    "/assessment/me/",
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+    "/s/",
+)
 SELF_SERVICE_HOME = "/assessment/me/"
 
 
