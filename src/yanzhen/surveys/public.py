@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yanzhen.core.audit import client_ip
@@ -74,6 +75,7 @@ def _challenge(request, member):
     return None
 
 
+@never_cache  # the page holds a CSRF token and a one-off sum: no shared cache keeps it
 @require_http_methods(["GET", "POST"])
 def answer(request, token: str):
     member = _member(token)
