@@ -591,6 +591,17 @@ MATRIX = {
     "api-v1:create_assignment": row("/api/v1/duty/assignments", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:list_checkins": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
     "api-v1:create_checkin": row("/api/v1/duty/checkins", 401, 200, 200, 200, 200, 200, 200),
+    # -- issue 20 §2: villagers' satisfaction (群众满意度); the county writes, a township reads its villages --
+    "surveys:index": row("/surveys/", 302, 200, 200, 200, 200, 200, 200),
+    "surveys:create": row("/surveys/new/", 302, 200, 403, 403, 403, 403, 200),
+    "surveys:detail": row("/surveys/{survey}/", 302, 200, 200, 404, 200, 200, 404),
+    "surveys:edit": row("/surveys/{survey}/edit/", 302, 200, 403, 404, 403, 403, 404),
+    "surveys:status": row("/surveys/{survey}/closed/", 302, 405, 405, 405, 405, 405, 405),
+    "surveys:poster": row(f"/surveys/{{survey}}/villages/{V}/poster/", 302, 200, 200, 404, 200, 200, 404),
+    "surveys:export": row("/surveys/{survey}/results.xlsx", 302, 200, 200, 404, 200, 200, 404),
+    # The villagers' answer page: no account needed, whoever opens the link.
+    "survey-answer": row("/s/{survey_token}/", 200, 200, 200, 200, 200, 200, 200),
+    "survey-thanks": row("/s/{survey_token}/thanks/", 200, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -1255,6 +1266,8 @@ WRITES = {
     "rankings:result-delete": row(
         "/rankings/results/{contest_result}/delete/", 302, OK, 403, 404, 403, 403, 404
     ),
+    # -- issue 20 §2: villagers' satisfaction --
+    "surveys:status": row("/surveys/{survey}/closed/", 302, OK, 403, 404, 403, 403, 404),
     "assessments:discipline-delete": row(
         "/assessment/discipline/{discipline}/delete/", 302, OK, OK, 404, 403, 403, 404
     ),
@@ -1513,3 +1526,33 @@ def test_writes(request, client, client_for, name, role):
     else:
         assert status == expected[role], f"{role} POST {path}"
         assert footprint() == before, f"{role} POST {path} was refused but changed rows"
+
+
+@pytest.fixture
+def known_survey(records, persona):
+    """盐池县's open satisfaction survey of two villages of 花马池镇, the known village first (issue 20 §2)."""
+    from datetime import timedelta
+
+    from yanzhen.core.guards import today
+    from yanzhen.divisions.models import Division
+    from yanzhen.surveys import services
+
+    other = (
+        Division.objects.filter(parent_id=V[:9]).exclude(code=V).administrative_villages().order_by("code")[0]
+    )
+    survey = services.create_survey(
+        actor=persona("county"),
+        data=services.SurveyInput(
+            title="群众满意度调查",
+            start=today() - timedelta(days=1),
+            end=today() + timedelta(days=5),
+            satisfaction_questions=["总体评价"],
+            villages=[V, other.code],
+        ),
+    )
+    services.set_status(actor=persona("county"), survey=survey, status="published")
+    token = survey.villages.get(village_id=V).token
+    return {"{survey}": str(survey.pk), "{survey_token}": token}
+
+
+PLACEHOLDERS.update(dict.fromkeys(["{survey}", "{survey_token}"], "known_survey"))

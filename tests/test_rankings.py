@@ -231,3 +231,41 @@ def test_contests_and_results_by_the_organiser_only(client_for):
             ),
         )
     assert Contest.objects.count() == 1
+
+
+def test_a_survey_the_county_lets_count_gives_the_villagers_satisfaction(township):
+    """V2 has no 双述双评; a survey counted for the comparison gives it 2 satisfied answers of 3 (66.7 %), and V1's
+    survey answers (1 of 2) replace its 93.0 from 双述双评. A survey not counted changes nothing."""
+    from yanzhen.core.guards import today as local_today
+    from yanzhen.surveys import services as surveys
+    from yanzhen.surveys.models import SurveyStatus, SurveyVillage
+
+    v1, v2, _v3 = township
+    year = local_today().year
+    for counted in (False, True):
+        survey = surveys.create_survey(
+            actor=user("county"),
+            data=surveys.SurveyInput(
+                title=f"满意度调查{counted}",
+                start=local_today(),
+                end=local_today(),
+                feeds_rankings=counted,
+                satisfaction_questions=["总体评价"],
+                villages=[v1, v2],
+            ),
+        )
+        surveys.set_status(actor=user("county"), survey=survey, status=SurveyStatus.PUBLISHED)
+        question = survey.questions.get()
+        for code, choices in ((v1, ("5", "1")), (v2, ("4", "3", "2"))):
+            member = SurveyVillage.objects.get(survey=survey, village_id=code)
+            for n, choice in enumerate(choices):
+                surveys.submit_response(
+                    member=member,
+                    data=surveys.Submission(
+                        answers={question.pk: choice}, device=f"{counted}{code}{n}", address=f"10.0.{n}.1"
+                    ),
+                )
+    AnnualReview.objects.filter(year=2025).update(year=year)
+    rows, _ = measures.compare(user("county"), Division.objects.get(code=HUAMACHI), year, local_today())
+    by_code = {row.village.code: row.values["satisfaction"] for row in rows}
+    assert (by_code[v1], by_code[v2]) == (Decimal("50.0"), Decimal("66.7"))

@@ -70,3 +70,32 @@ def test_self_service_page_is_reachable_and_links_nowhere_else(reserve_client):
     assert response.status_code == 200
     assert [item["url"] for item in response.context["navigation"]] == ["/assessment/me/"]
     assert 'href="/people/"' not in response.content.decode()
+
+
+def test_he_answers_his_village_s_satisfaction_survey_like_any_villager(reserve_client):
+    """群众满意度: the anonymous answer page is open to his login too; the answer stores no user."""
+    from datetime import timedelta
+
+    from yanzhen.accounts.models import User
+    from yanzhen.core.guards import today
+    from yanzhen.surveys import services
+    from yanzhen.surveys.models import Response
+
+    county = User.objects.get(username="county")
+    survey = services.create_survey(
+        actor=county,
+        data=services.SurveyInput(
+            title="群众满意度调查",
+            start=today(),
+            end=today() + timedelta(days=5),
+            satisfaction_questions=["总体评价"],
+            villages=[HUAMACHI_VILLAGE],
+        ),
+    )
+    services.set_status(actor=county, survey=survey, status="published")
+    token = survey.villages.get().token
+    assert reserve_client.get(f"/s/{token}/").status_code == 200
+    question = survey.questions.get()
+    assert reserve_client.post(f"/s/{token}/", {f"q{question.pk}": "4"}).status_code == 302
+    assert Response.objects.filter(survey_village__survey=survey).count() == 1
+    assert reserve_client.get("/surveys/")["Location"] == "/assessment/me/"

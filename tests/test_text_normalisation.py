@@ -90,6 +90,11 @@ NOT_TYPED = {
     "divisions.Division": {"code"},  # the statistical code, checked as digits
     "accounts.PasswordHistory": {"password_hash"},
     "accounts.UserSession": {"session_key"},
+    # 群众满意度: a random link code, a choice checked against the question's, and keyed HMACs.
+    "surveys.SurveyVillage": {"token"},
+    "surveys.Answer": {"choice"},
+    "surveys.DeviceMark": {"mark"},
+    "surveys.AddressCount": {"key"},
 }
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "yanzhen.pairing",
     "yanzhen.rankings",
     "yanzhen.prospects",
+    "yanzhen.surveys",
     "yanzhen.ops",
     "yanzhen.demo",
 ]
@@ -339,3 +340,8 @@ PAGE_SIZE = 50
 ROSTER_MAX_UPLOAD_BYTES = int(_setting("YANZHEN_ROSTER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 ROSTER_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 ROSTER_MAX_COMPRESSION_RATIO = 200
+
+# 群众满意度 (yanzhen.surveys.limits): answers from one network address in an hour before the answer page asks
+# a simple sum, and from which it refuses.
+SURVEY_CHALLENGE_AFTER = int(_setting("YANZHEN_SURVEY_CHALLENGE_AFTER", "20"))
+SURVEY_HARD_LIMIT = int(_setting("YANZHEN_SURVEY_HARD_LIMIT", "100"))

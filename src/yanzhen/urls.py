@@ -6,6 +6,7 @@ from yanzhen.accounts import views as accounts_views
 from yanzhen.api import api
 from yanzhen.core import views as core_views
 from yanzhen.core import vocabulary_views
+from yanzhen.surveys import public as survey_public
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -33,6 +34,10 @@ urlpatterns = [
     path("pairing/", include("yanzhen.pairing.urls")),
     path("rankings/", include("yanzhen.rankings.urls")),
     path("prospects/", include("yanzhen.prospects.urls")),
+    path("surveys/", include("yanzhen.surveys.urls")),
+    # 群众满意度: the villagers' answer page of a survey, no account (core.middleware.OPEN_PREFIXES).
+    path("s/<str:token>/", survey_public.answer, name="survey-answer"),
+    path("s/<str:token>/thanks/", survey_public.thanks, name="survey-thanks"),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

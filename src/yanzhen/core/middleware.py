@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
     from yanzhen.accounts.models import User
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
+# "/s/": the villagers' anonymous answer page of a satisfaction survey (yanzhen.surveys.public).
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico", "/s/")
 
 
 class LoginRequiredMiddleware:
@@ -50,9 +51,10 @@ class LanguageMiddleware:
         return response
 
 
-# What a person's own login may reach: logging out, the language switch, assets, and the pages of his roles
-# (a reserve's reports, a sitting cadre's duty days; each page checks his link to his archive itself).
-SELF_SERVICE_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
+# What a person's own login may reach: logging out, the language switch, assets, the anonymous answer page of
+# a satisfaction survey (he is a villager too; the answer stores no user), and the pages of his roles (a
+# reserve's reports, a sitting cadre's duty days; each page checks his link to his archive itself).
+SELF_SERVICE_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico", "/s/")
 SELF_SERVICE_HOME = "/assessment/me/"
 DUTY_SELF_SERVICE_HOME = "/duty/me/"
 SELF_SERVICE_ROLE_PAGES = {"reserve": SELF_SERVICE_HOME, "cadre": DUTY_SELF_SERVICE_HOME}

@@ -28,6 +28,7 @@ from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
 from yanzhen.demo.prospects import build_prospects
+from yanzhen.demo.surveys import build_surveys
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -149,5 +150,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_pairing(DEMO_COUNTY, (HUAMACHI, "640323101"))  # income by year, a 强弱联合 and a 强强联合
     build_prospects()  # 雏雁计划: 20 prospects away from home, contacts, a hometown meeting, one recommended
     build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
+    build_surveys(DEMO_COUNTY, HUAMACHI)  # this half-year's 群众满意度 survey of 花马池镇, 15 answers
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -5,7 +5,9 @@ Each measure is a figure of the village for the year:
     income_growth   集体经济收入增长率: (this year − last year) ÷ last year, in % (divisions' yearly series)
     coverage        关键岗位有后备: the share of key posts with a reserve in the pool on 31 December (or today)
     monthly         “两委”月考评: the mean monthly total of the village's incumbents over the year
-    satisfaction    双述双评满意率: the mean satisfaction of the village's incumbents' reviews of the year
+    satisfaction    群众满意率: the village's share of satisfied answers in the county's satisfaction surveys of
+                    the year that count for the comparison (surveys app), else the mean satisfaction of its
+                    incumbents' 双述双评 of the year
 
 Each is scaled among the compared villages to 0–100 (the lowest 0, the highest 100; all equal: 100; a village
 without the figure: 0, shown as —), and the composite is the weighted mean with the county's weights
@@ -26,13 +28,14 @@ from yanzhen.candidacies.selectors import key_posts_with_reserves
 from yanzhen.divisions.models import Division, VillageIncome
 from yanzhen.posts.models import PostType
 from yanzhen.rankings.models import RankingSettings
+from yanzhen.surveys.selectors import village_satisfaction
 
 MEASURES = ("income_growth", "coverage", "monthly", "satisfaction")
 LABELS = {
     "income_growth": "集体经济收入增长率（%）",
     "coverage": "关键岗位有后备（%）",
     "monthly": "“两委”月考评平均分",
-    "satisfaction": "双述双评满意率（%）",
+    "satisfaction": "群众满意率（%）",
 }
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -126,9 +129,11 @@ def compare(user, area: Division, year: int, today: date) -> tuple[list[VillageR
         "monthly": _mean_by_village(
             MonthlyScore.objects.restrict(user).filter(month__year=year, **terms), "total"
         ),
-        "satisfaction": _mean_by_village(
-            AnnualReview.objects.restrict(user).filter(year=year, **terms), "satisfaction"
-        ),
+        # The villagers' own answers (a survey the county lets count) where there are any, else 双述双评's.
+        "satisfaction": {
+            **_mean_by_village(AnnualReview.objects.restrict(user).filter(year=year, **terms), "satisfaction"),
+            **{code: _round(value) for code, value in village_satisfaction(user, area.code, year).items()},
+        },
     }
     scaled = {name: _scale({code: figures[name].get(code) for code in codes}) for name in MEASURES}
     total_weight = sum(weights.values()) or 1
