@@ -541,6 +541,12 @@ MATRIX = {
         "/rankings/results/{contest_result}/delete/", 302, 405, 405, 405, 405, 405, 405
     ),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    # -- issue 21 §1, §2: succession (key seats, a seat's successors, the risk map) --
+    "succession:index": row("/succession/", 302, 200, 200, 200, 200, 200, 200),
+    "succession:seat": row("/succession/seats/{seat}/", 302, 200, 200, 404, 200, 200, 404),
+    "succession:seat-order": row("/succession/seats/{seat}/order/", 302, 405, 405, 405, 405, 405, 405),
+    "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, 405, 405, 405, 405, 405, 405),
+    "succession:risk": row("/succession/risk/", 302, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -1211,6 +1217,9 @@ WRITES = {
     "matching:placement-discard": row(
         "/matching/placements/{plan}/discard/", 302, OK, OK, 404, 404, 403, 404
     ),
+    # -- issue 21 §1: succession (a seat's order and emergency cover) --
+    "succession:seat-order": row("/succession/seats/{seat}/order/", 302, OK, OK, 404, 403, 403, 404),
+    "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, OK, OK, 404, 403, 403, 404),
 }
 
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yanzhen.elections",
     "yanzhen.pairing",
     "yanzhen.rankings",
+    "yanzhen.succession",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("elections/", include("yanzhen.elections.urls")),
     path("pairing/", include("yanzhen.pairing.urls")),
     path("rankings/", include("yanzhen.rankings.urls")),
+    path("succession/", include("yanzhen.succession.urls")),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -26,6 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
@@ -628,5 +629,12 @@ def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
     """The figures of a division on a date (today when None), as the issue's JSON.
 
     Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
-    bad date, or a missing division on the command line."""
-    return figures_for(make_scope(user, division_code, as_of), destinations=True)
+    bad date, or a missing division on the command line. With the succession app installed, its figures
+    (`succession.figures`, issue 21 §5) come under "succession", on the same division and date."""
+    scope = make_scope(user, division_code, as_of)
+    result = figures_for(scope, destinations=True)
+    if apps.is_installed("yanzhen.succession"):
+        from yanzhen.succession.figures import figures as succession_figures
+
+        result["succession"] = succession_figures(user, scope.division.code, scope.as_of)
+    return result
