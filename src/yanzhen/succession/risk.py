@@ -32,7 +32,7 @@ from yanzhen.assessments.models import (
     MonthlyScore,
     grade_at_or_below,
 )
-from yanzhen.core.guards import operator_scope, today
+from yanzhen.core.guards import today
 from yanzhen.divisions.models import Division
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
@@ -178,9 +178,9 @@ def _facts(terms: list[Term], on: date) -> _Facts:
 
 def incumbent_terms(user, under: str, on: date):
     """The secretaries' and chairs' terms current on the day in the user's jurisdiction (None: all)."""
+    terms = Term.objects.current(on)
     return (
-        operator_scope(Term.objects.all(), user)
-        .current(on)
+        (terms if user is None else terms.restrict(user))
         .filter(seat__village__code__startswith=under, seat__post_type__code__in=RISK_POSTS)
         .select_related("seat__village", "seat__post_type", "person")
         .order_by("seat__village__code", "seat__post_type__order", "seat__number")

@@ -82,7 +82,7 @@ def entries_on(seat_ids: list[int], on: date) -> list[EntryState]:
         return [EntryState(*row) for row in rows]
     latest: dict[int, tuple] = {}
     history = (
-        SuccessionEntry.history.filter(seat_id__in=seat_ids, history_date__lt=end_of_day(on))  # type: ignore[attr-defined]
+        SuccessionEntry.history.filter(seat_id__in=seat_ids, history_date__lt=end_of_day(on))
         .order_by("id", "history_date", "history_id")
         .values_list("id", "history_type", "seat_id", "candidacy_id", "position", "is_emergency_cover")
     )
