@@ -547,6 +547,7 @@ MATRIX = {
     "succession:seat-order": row("/succession/seats/{seat}/order/", 302, 405, 405, 405, 405, 405, 405),
     "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, 405, 405, 405, 405, 405, 405),
     "succession:risk": row("/succession/risk/", 302, 200, 200, 200, 200, 200, 200),
+    "succession:cards": row(f"/succession/cards/?division={V}", 302, 200, 200, 404, 200, 200, 404),
 }
 
 

@@ -375,3 +375,35 @@ def test_page_writes(client_for):
     )
     assert client_for("dashuikeng").post(f"/succession/seats/{seat.pk}/order/", {}).status_code == 404
     assert _written() == before
+
+
+def test_dashboard_cards_and_lists_on_a_past_date(client_for):
+    _township()
+    county = client_for("county")
+    dashboard = county.get(f"/statistics/?division={HUAMACHI}&as_of={PAST.isoformat()}")
+    assert dashboard.status_code == 200
+    assert (
+        f"/succession/cards/?division={HUAMACHI}&amp;as_of={PAST.isoformat()}" in dashboard.content.decode()
+    )
+    cards = county.get(f"/succession/cards/?division={HUAMACHI}&as_of={PAST.isoformat()}")
+    assert [(card["key"], card["count"]) for card in cards.context["cards"]] == [
+        ("seats", 4),
+        ("seats_with_ready_now", 2),
+        ("seats_with_emergency_cover", 1),
+        ("incumbents_at_high_risk_without_successor", 0),
+    ]
+    today_cards = {
+        card["key"]: card for card in county.get(f"/succession/cards/?division={HUAMACHI}").context["cards"]
+    }
+    assert today_cards["incumbents_at_high_risk_without_successor"]["count"] == 1
+    behind = county.get(today_cards["incumbents_at_high_risk_without_successor"]["url"])
+    assert [row.term.person.name for row in behind.context["listing"].page] == ["主任"]
+    # The list behind on the past date: 丁 was not yet in the pool.
+    seats = county.get(f"/succession/?township={HUAMACHI}&as_of={PAST.isoformat()}&ready=none")
+    assert sorted((b.seat.village_id, b.seat.post_type.code) for b in seats.context["listing"].page) == [
+        (V, "chair"),
+        (V2, "secretary"),
+    ]
+    assert county.get("/succession/?as_of=2026-13-01").status_code == 400
+    assert county.get("/succession/risk/?as_of=2099-01-01").status_code == 400
+    assert client_for("dashuikeng").get(f"/succession/cards/?division={HUAMACHI}").status_code == 404

@@ -23,6 +23,7 @@ from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.pairing import build_pairing
+from yanzhen.demo.succession import build_succession
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
@@ -137,5 +138,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
     build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
     build_pairing(DEMO_COUNTY, (HUAMACHI, "640323101"))  # income by year, a 强弱联合 and a 强强联合
+    build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -10,4 +10,5 @@ urlpatterns = [
     path("seats/<int:pk>/order/", views.seat_order, name="seat-order"),
     path("seats/<int:pk>/cover/", views.seat_cover, name="seat-cover"),
     path("risk/", views.risk_map, name="risk"),
+    path("cards/", views.cards, name="cards"),
 ]

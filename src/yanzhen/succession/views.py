@@ -4,17 +4,24 @@ chairs (a table and an ECharts scatter over the villages' coordinates, drawn by 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yanzhen.core.bad_input import BadInput
 from yanzhen.core.guards import get_for_change, get_for_view, today
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.views_kit import saved
 from yanzhen.divisions.place_filter import code_of_jurisdiction, place_filter
 from yanzhen.posts.models import PostType, Seat
-from yanzhen.succession import risk, selectors, services
+from yanzhen.stats.figures import StatsInputError, parse_as_of
+from yanzhen.stats.views import scoped
+from yanzhen.succession import figures, risk, selectors, services
 from yanzhen.succession.forms import CoverForm, OrderForm
 
 SEATS = ListSpec(
@@ -37,6 +44,14 @@ RISKS = ListSpec(
 )
 
 
+def _as_of(request) -> date:
+    """The day of the list (`as_of`, YYYY-MM-DD, not in the future; today when empty): a bad one answers 400."""
+    try:
+        return parse_as_of(request.GET.get("as_of"))
+    except StatsInputError as wrong:
+        raise BadInput(str(wrong)) from None
+
+
 def _place(request) -> str:
     """The 乡镇/村 filter's code (404 outside the jurisdiction), or the user's whole jurisdiction."""
     return code_of_jurisdiction(request.user, request.GET.get("village") or request.GET.get("township") or "")
@@ -48,7 +63,8 @@ def seat_list(request):
     post = request.GET.get("post", "")
     if post:
         seats = seats.filter(post_type__code=post)
-    benches = list(selectors.successors_of(list(seats)).values())
+    on = _as_of(request)
+    benches = list(selectors.successors_of(list(seats), on).values())
     if request.GET.get("ready") == "none":
         benches = [bench for bench in benches if not bench.ready_now]
     if request.GET.get("cover") == "none":
@@ -60,6 +76,8 @@ def seat_list(request):
             "listing": SEATS.page(request, benches),
             "place": place_filter(request.user, request.GET),
             "posts": PostType.objects.filter(is_key=True),
+            "as_of": on,
+            "is_today": on == today(),
         },
     )
 
@@ -155,13 +173,16 @@ def _chart_data(rows: list[risk.RiskRow]) -> list[dict]:
 
 @require_GET
 def risk_map(request):
-    rows = risk.risk_rows(request.user, _place(request), today())
+    on = _as_of(request)
+    rows = risk.risk_rows(request.user, _place(request), on)
     level = request.GET.get("risk", "")
     if level in risk.LEVEL_NAMES:
         rows = [row for row in rows if row.level == level]
     impact = request.GET.get("impact", "")
     if impact in risk.IMPACT_NAMES:
         rows = [row for row in rows if row.impact == impact]
+    if request.GET.get("ready") == "none":
+        rows = [row for row in rows if not row.ready_now]
     return render(
         request,
         "succession/risk.html",
@@ -175,5 +196,47 @@ def risk_map(request):
             "levels": risk.LEVEL_NAMES.items(),
             "impacts": risk.IMPACT_NAMES.items(),
             "points": risk.POINTS,
+            "as_of": on,
+            "is_today": on == today(),
+        },
+    )
+
+
+def _list_query(code: str, on: date, **extra: str) -> str:
+    """The querystring of a list behind a card: the division as the 乡镇/村 filter, the day, the filter."""
+    params = {"township": code} if len(code) == 9 else {"village": code} if len(code) == 12 else {}
+    if on != today():
+        params["as_of"] = on.isoformat()
+    return urlencode({**params, **extra})
+
+
+@require_GET
+@scoped
+def cards(request, scope):
+    """The succession figures of the dashboard's division and day as cards, each linking to the list behind
+    it; loaded by the dashboard after its page (HTMX), so the dashboard's own queries stay as they were."""
+    code, on = scope.division.code, scope.as_of
+    numbers = figures.figures(request.user, code, on)
+    seats = reverse("succession:index")
+    at_risk = reverse("succession:risk")
+    links = {
+        "seats": f"{seats}?{_list_query(code, on)}",
+        "seats_with_ready_now": f"{seats}?{_list_query(code, on)}",
+        "seats_with_emergency_cover": f"{seats}?{_list_query(code, on)}",
+        "incumbents_at_high_risk_without_successor": f"{at_risk}?{_list_query(code, on, risk='high', ready='none')}",
+    }
+    titles = {
+        "seats": _("Key seats"),
+        "seats_with_ready_now": _("Seats with a successor ready now"),
+        "seats_with_emergency_cover": _("Seats with an emergency cover"),
+        "incumbents_at_high_risk_without_successor": _("At high risk without a successor"),
+    }
+    return render(
+        request,
+        "succession/_cards.html",
+        {
+            "cards": [
+                {"key": k, "title": titles[k], "count": numbers[k], "url": links[k]} for k in figures.KEYS
+            ]
         },
     )
