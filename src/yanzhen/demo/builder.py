@@ -23,10 +23,10 @@ from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.pairing import build_pairing
-from yanzhen.demo.succession import build_succession
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
+from yanzhen.demo.succession import build_succession
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
