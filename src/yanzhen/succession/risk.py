@@ -4,7 +4,8 @@
 Risk factors on a day D (each with its points):
 - `age`: aged at least the county's age for a secretary who needs a ready-now successor, less one year
   (`stats.warnings.thresholds_for`: `WarningThresholds.secretary_age`, 55 by default) — 3 points;
-- `term_end`: the term's five years (村"两委" terms since 2018) end within 12 months of D — 2 points;
+- `term_end`: the term's five years (村"两委" terms since 2018) end within 12 months of D, or ended without a
+  new election yet — 2 points;
 - `poor_scores`: two or more of his last three monthly scores (月考评) up to D graded 基本称职 or below under the
   county's bands — 2 points;
 - `discipline`: a 处分 whose 影响期 runs on D (`DisciplineQuerySet.running`) — 3 points;
@@ -121,7 +122,8 @@ def factors_of(term: Term, facts: _Facts) -> list[Factor]:
         found.append(Factor("age", POINTS["age"], f"{age} 岁，县定年龄线 {limit} 岁"))
     ends = years_before(term.start, -TERM_YEARS)
     if ends <= years_before(on, -1):
-        found.append(Factor("term_end", POINTS["term_end"], f"任期 {ends:%Y-%m-%d} 届满"))
+        when = f"任期已于 {ends:%Y-%m-%d} 届满，待换届" if ends <= on else f"任期 {ends:%Y-%m-%d} 届满"
+        found.append(Factor("term_end", POINTS["term_end"], when))
     settings = facts.settings.get(county) or AssessmentSettings(county_id=county)
     poor = [
         t
