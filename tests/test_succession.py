@@ -407,3 +407,31 @@ def test_dashboard_cards_and_lists_on_a_past_date(client_for):
     assert county.get("/succession/?as_of=2026-13-01").status_code == 400
     assert county.get("/succession/risk/?as_of=2099-01-01").status_code == 400
     assert client_for("dashuikeng").get(f"/succession/cards/?division={HUAMACHI}").status_code == 404
+
+
+def test_a_pending_adjustment_proposal_is_a_risk_while_pending():
+    from yanzhen.assessments.models import AdjustmentProposal, IncumbentRule
+
+    seat = make_seat(V, "chair")
+    term = _appoint(seat, make_person("主任", V, born=date(1990, 1, 1)))
+    rule = IncumbentRule.objects.create(county_id="640323", grade="incompetent", months=2)
+    proposal = AdjustmentProposal.objects.create(
+        term=term,
+        person=term.person,
+        rule=rule,
+        first_month=date(2026, 9, 1),
+        last_month=date(2026, 10, 1),
+        basis_text="连续两个月不称职",
+    )
+    made = timezone.make_aware(datetime(2026, 11, 2, 9))
+    AdjustmentProposal.objects.filter(pk=proposal.pk).update(created_at=made)
+    assert risk.risk_rows(None, V, date(2026, 11, 1))[0].factors == []  # not yet proposed
+    [row] = risk.risk_rows(None, V)
+    assert [(f.name, f.points) for f in row.factors] == [("adjustment", 3)]
+    assert row.level == "medium"
+    # Decided on 2026-11-20: pending the day before, not on the day.
+    proposal.state, proposal.decided_on = "rejected", date(2026, 11, 20)
+    proposal.save()
+    assert [f.name for f in risk.risk_rows(None, V, date(2026, 11, 19))[0].factors] == ["adjustment"]
+    assert risk.risk_rows(None, V, date(2026, 11, 20))[0].factors == []
+    assert risk.risk_rows(None, V)[0].factors == []
