@@ -430,8 +430,7 @@ def test_a_pending_adjustment_proposal_is_a_risk_while_pending():
     assert [(f.name, f.points) for f in row.factors] == [("adjustment", 3)]
     assert row.level == "medium"
     # Decided on 2026-11-20: pending the day before, not on the day.
-    proposal.state, proposal.decided_on = "rejected", date(2026, 11, 20)
-    proposal.save()
+    AdjustmentProposal.objects.filter(pk=proposal.pk).update(state="rejected", decided_on=date(2026, 11, 20))
     assert [f.name for f in risk.risk_rows(None, V, date(2026, 11, 19))[0].factors] == ["adjustment"]
     assert risk.risk_rows(None, V, date(2026, 11, 20))[0].factors == []
     assert risk.risk_rows(None, V)[0].factors == []
