@@ -602,6 +602,13 @@ MATRIX = {
     # The villagers' answer page: no account needed, whoever opens the link.
     "survey-answer": row("/s/{survey_token}/", 200, 200, 200, 200, 200, 200, 200),
     "survey-thanks": row("/s/{survey_token}/thanks/", 200, 200, 200, 200, 200, 200, 200),
+    # -- issue 21 §1, §2: succession (key seats, a seat's successors, the risk map) --
+    "succession:index": row("/succession/", 302, 200, 200, 200, 200, 200, 200),
+    "succession:seat": row("/succession/seats/{seat}/", 302, 200, 200, 404, 200, 200, 404),
+    "succession:seat-order": row("/succession/seats/{seat}/order/", 302, 405, 405, 405, 405, 405, 405),
+    "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, 405, 405, 405, 405, 405, 405),
+    "succession:risk": row("/succession/risk/", 302, 200, 200, 200, 200, 200, 200),
+    "succession:cards": row(f"/succession/cards/?division={V}", 302, 200, 200, 404, 200, 200, 404),
 }
 
 
@@ -1367,6 +1374,9 @@ WRITES = {
     "duty:assignment-delete": row(
         "/duty/assignments/{d_assignment}/delete/", 302, OK, OK, 404, 403, 403, 404
     ),
+    # -- issue 21 §1: succession (a seat's order and emergency cover) --
+    "succession:seat-order": row("/succession/seats/{seat}/order/", 302, OK, OK, 404, 403, 403, 404),
+    "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, OK, OK, 404, 403, 403, 404),
 }
 
 

@@ -38,3 +38,25 @@ def test_the_demo_county_flags_a_member_under_a_running_measure(demo_county):
     assert not RemovalProposal.objects.filter(basis=ProposalBasis.DISCIPLINE).exists()
     pending = warnings.detail(None, Division.objects.get(code="640323"), "pending-tolerance")
     assert [row.label for row in pending.rows] == [found.rows[0].label]
+
+
+def test_the_demo_county_shows_the_succession_of_huamachi(demo_county):
+    """build_succession: the key seats of 花马池镇 have saved orders and emergency covers, the risk map has its
+    villages, and the figures count them."""
+    from yanzhen.core.guards import today
+    from yanzhen.succession import figures, risk, selectors
+    from yanzhen.succession.models import SuccessionEntry
+
+    seats = list(selectors.key_seats(None, "640323100"))
+    benches = selectors.successors_of(seats)
+    with_successors = [bench for bench in benches.values() if bench.successors]
+    assert with_successors and all(bench.has_saved_order for bench in with_successors)
+    covered = [bench for bench in with_successors if bench.emergency_cover]
+    assert 0 < len(covered) < len(with_successors)
+    assert SuccessionEntry.objects.exclude(seat__village__code__startswith="640323100").count() == 0
+    numbers = figures.figures(None, "640323100", today())
+    assert numbers["seats"] == len(seats)
+    assert numbers["seats_with_emergency_cover"] == len(covered)
+    rows = risk.risk_rows(None, "640323")
+    assert {row.level for row in rows} >= {"high", "medium"}
+    assert all(row.village.latitude is not None for row in rows)

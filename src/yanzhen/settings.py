@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "yanzhen.rankings",
     "yanzhen.prospects",
     "yanzhen.surveys",
+    "yanzhen.succession",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

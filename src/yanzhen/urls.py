@@ -38,6 +38,7 @@ urlpatterns = [
     # 群众满意度: the villagers' answer page of a survey, no account (core.middleware.OPEN_PREFIXES).
     path("s/<str:token>/", survey_public.answer, name="survey-answer"),
     path("s/<str:token>/thanks/", survey_public.thanks, name="survey-thanks"),
+    path("succession/", include("yanzhen.succession.urls")),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

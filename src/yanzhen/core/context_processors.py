@@ -22,6 +22,7 @@ NAVIGATION = [
     (_("Village pairing"), "pairing:index"),  # 结对共建
     (_("Villages compared"), "rankings:index"),  # 比学赶超
     (_("Villagers' satisfaction"), "surveys:index"),  # 群众满意度
+    (_("Succession"), "succession:index"),  # 梯队
     (pgettext_lazy("navigation", "Elections"), "elections:index"),  # 换届
     (_("Statistics"), "stats:dashboard"),
     (_("Import and export"), "rosters:index"),

@@ -28,6 +28,7 @@ from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
 from yanzhen.demo.prospects import build_prospects
+from yanzhen.demo.succession import build_succession
 from yanzhen.demo.surveys import build_surveys
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
@@ -151,5 +152,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_prospects()  # 雏雁计划: 20 prospects away from home, contacts, a hometown meeting, one recommended
     build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
     build_surveys(DEMO_COUNTY, HUAMACHI)  # this half-year's 群众满意度 survey of 花马池镇, 15 answers
+    build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -131,7 +131,9 @@ def compare(user, area: Division, year: int, today: date) -> tuple[list[VillageR
         ),
         # The villagers' own answers (a survey the county lets count) where there are any, else 双述双评's.
         "satisfaction": {
-            **_mean_by_village(AnnualReview.objects.restrict(user).filter(year=year, **terms), "satisfaction"),
+            **_mean_by_village(
+                AnnualReview.objects.restrict(user).filter(year=year, **terms), "satisfaction"
+            ),
             **{code: _round(value) for code, value in village_satisfaction(user, area.code, year).items()},
         },
     }

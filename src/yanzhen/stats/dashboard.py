@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -84,6 +85,8 @@ def _dashboard_context(user, division: Division, as_of=None, villages: int | Non
         "as_of": scope.as_of,
         "cards": figure_cards(scope, result, people_url),
         "is_today": scope.as_of == today(),
+        # The succession cards (issue 21 §5) come after the page from `succession:cards`, for a county and below.
+        "succession_cards": apps.is_installed("yanzhen.succession") and len(division.code) >= 6,
         "figures": result,
         "children": rows,
         "children_are_villages": division.level == Level.TOWNSHIP,

@@ -629,12 +629,17 @@ def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
     """The figures of a division on a date (today when None), as the issue's JSON.
 
     Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
-    bad date, or a missing division on the command line."""
+    bad date, or a missing division on the command line. The apps that add figures of their own do so here,
+    on the same division and date, each through its own selector: 雏雁计划 (issue 19 §1, "prospects", one
+    query) and 梯队 (issue 21 §5, "succession")."""
     scope = make_scope(user, division_code, as_of)
     result = figures_for(scope, destinations=True)
     if apps.is_installed("yanzhen.prospects"):
-        # 雏雁计划 (issue 19 §1): one more query, through the prospects app's own selector.
         from yanzhen.prospects.selectors import figures as prospect_figures
 
         result["prospects"] = prospect_figures(scope.user, scope.division.code, scope.as_of)
+    if apps.is_installed("yanzhen.succession"):
+        from yanzhen.succession.figures import figures as succession_figures
+
+        result["succession"] = succession_figures(user, scope.division.code, scope.as_of)
     return result
