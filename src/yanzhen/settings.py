@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "yanzhen.holidays",
     "yanzhen.candidacies",
     "yanzhen.assessments",
+    "yanzhen.welfare",
     "yanzhen.cultivation",
     "yanzhen.stats",
     "yanzhen.rosters",
