@@ -29,6 +29,7 @@ urlpatterns = [
     path("statistics/", include("yanzhen.stats.urls")),
     path("matching/", include("yanzhen.matching.urls")),
     path("elections/", include("yanzhen.elections.urls")),
+    path("welfare/", include("yanzhen.welfare.urls")),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

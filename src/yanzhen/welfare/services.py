@@ -203,7 +203,7 @@ def _band_errors(errors: dict[str, str], bands: list[tuple[int, Decimal]]) -> li
         if band_errors or value <= 0:
             errors["bands"] = band_errors.get("bands", "补贴金额须大于 0")
             return []
-        cleaned.append([years, str(value)])
+        cleaned.append([years, str(value.quantize(Decimal("0.01")))])
     cleaned.sort()
     if len({years for years, _amount in cleaned}) != len(cleaned):
         errors["bands"] = "同一任职年限只能有一档"
