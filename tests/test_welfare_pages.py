@@ -89,7 +89,8 @@ def test_the_pay_sheet_export_holds_the_rows_and_the_total_and_is_audited(client
         ("dashuikeng", f"/welfare/pay/?township={HUAMACHI}", 404),
         ("dashuikeng", f"/welfare/pay/export.xlsx?township={HUAMACHI}&month=2026-04", 404),
         ("auditor", f"/welfare/pay/export.xlsx?township={HUAMACHI}&month=2026-04", 403),
-        ("cunshuji", f"/welfare/pay/?township={HUAMACHI}", 403),
+        ("cunshuji", f"/welfare/pay/?township={HUAMACHI}", 404),  # his village's township is above him
+        ("cunshuji", "/welfare/allowances/", 403),
         ("outsider", f"/welfare/pay/?township={HUAMACHI}", 404),
         ("huamachi", f"/welfare/pay/?township={HUAMACHI}&month=2026-13", 400),
         ("huamachi", "/welfare/pay/?township=640323100200", 404),  # a village, not a township

@@ -92,6 +92,7 @@ def _register_routers() -> None:
     from yanzhen.people.api import router as people_router
     from yanzhen.posts.api import router as posts_router
     from yanzhen.stats.api import router as stats_router
+    from yanzhen.welfare.api import router as welfare_router
 
     # The routers by their tag in the documentation, in the order of the documentation.
     by_tag = {
@@ -103,6 +104,7 @@ def _register_routers() -> None:
             "/discipline": discipline_router,
         },
         "incumbents": {"/incumbents": incumbents_router},
+        "welfare": {"/welfare": welfare_router},
         "candidacies": {"/candidacies": candidacies_router},
         "persons": {"/persons": people_router},
         "posts": {"/posts": posts_router},

@@ -201,8 +201,8 @@ def scheme_delete(request, pk: int):
 
 @require_GET
 def pay_sheet_page(request):
-    _reader(request)
     township = township_from_query(request)
+    _reader(request)
     month = month_from_query(request)
     sheet = pay.pay_sheet(township, month) if township is not None else None
     return _page(
@@ -235,8 +235,8 @@ def pay_sheet_export(request):
 
 @require_GET
 def coverage_page(request):
-    _reader(request)
     township = township_from_query(request)
+    _reader(request)
     rows = selectors.coverage(request.user, township) if township is not None else []
     return _page(
         request,
