@@ -218,3 +218,15 @@ def test_the_register_is_refused_to_the_village_secretary(client_for):
     assert client_for("cunshuji").get("/welfare/allowances/").status_code == 403
     assert client_for("dashuikeng").get(f"/welfare/allowances/?township={HUAMACHI}").status_code == 404
     assert client_for("dashuikeng").get(f"/welfare/allowances/?township={DASHUIKENG}").status_code == 200
+
+
+def test_the_api_answers_the_same_sheet_and_register(client_for):
+    build_township()
+    body = client_for("huamachi").get(f"/api/v1/welfare/pay-sheet?township={HUAMACHI}&month=2026-04").json()
+    assert body["totals"]["total"] == "7360.01"
+    assert [(row["name"], row["grade"], row["total"]) for row in body["rows"]][2] == ("李委员", "未考评", "866.67")
+    assert body["unpaid"] == ["赵副书记（村党组织副书记）"]
+    assert client_for("dashuikeng").get(f"/api/v1/welfare/pay-sheet?township={HUAMACHI}").status_code == 404
+    assert client_for("huamachi").get("/api/v1/welfare/pay-sheet?month=2026-13").status_code in (400, 422)
+    coverage = client_for("huamachi").get("/api/v1/welfare/coverage").json()
+    assert {row["name"]: row["missing"] for row in coverage}["李委员"] == ["养老保险", "医疗保险"]
