@@ -38,6 +38,7 @@ from yanzhen.demo import builder, present
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
+from yanzhen.demo.welfare import build_welfare
 from yanzhen.demo.people import demo_reserves
 from yanzhen.people.models import Person
 
@@ -188,6 +189,7 @@ def build_base() -> list[Person]:
         patch.setattr(builder, "build_incumbents", lambda: None)
         patch.setattr(builder, "build_present", lambda reserves: None)
         patch.setattr(builder, "build_election", lambda: None)
+        patch.setattr(builder, "build_welfare", lambda: None)
         builder.build_demo()
     return demo_reserves()
 
@@ -209,9 +211,10 @@ def build_cultivated(reserves: list[Person], *, check: bool) -> Cultivated:
 
 
 def build_present_today(reserves: list[Person]) -> dict[str, int]:
-    """The rest of `build_demo()`: the present and the election in progress; what the election created."""
+    """The rest of `build_demo()`: the present, the election in progress and 待遇保障; what the election created."""
     present.build_present(reserves)
     created = build_election()
+    build_welfare()
     refresh_after_bulk_load()
     return created
 

@@ -224,7 +224,11 @@ def test_the_api_answers_the_same_sheet_and_register(client_for):
     build_township()
     body = client_for("huamachi").get(f"/api/v1/welfare/pay-sheet?township={HUAMACHI}&month=2026-04").json()
     assert body["totals"]["total"] == "7360.01"
-    assert [(row["name"], row["grade"], row["total"]) for row in body["rows"]][2] == ("李委员", "未考评", "866.67")
+    assert [(row["name"], row["grade"], row["total"]) for row in body["rows"]][2] == (
+        "李委员",
+        "未考评",
+        "866.67",
+    )
     assert body["unpaid"] == ["赵副书记（村党组织副书记）"]
     assert client_for("dashuikeng").get(f"/api/v1/welfare/pay-sheet?township={HUAMACHI}").status_code == 404
     assert client_for("huamachi").get("/api/v1/welfare/pay-sheet?month=2026-13").status_code in (400, 422)
