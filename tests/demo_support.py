@@ -38,8 +38,8 @@ from yanzhen.demo import builder, present
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
-from yanzhen.demo.welfare import build_welfare
 from yanzhen.demo.people import demo_reserves
+from yanzhen.demo.welfare import build_welfare
 from yanzhen.people.models import Person
 
 # The day test_demo_present carries the demo forward to (the day it was written; the services accept it since
