@@ -134,7 +134,7 @@ def _judge(rule: AllowanceRule, terms: list[Term], on: date) -> RegisterRow:
     return RegisterRow(
         person=person,
         village=village,
-        township=village.parent.name if village.parent_id else "",
+        township=village.parent.name if village.parent is not None else "",
         posts="、".join(sorted({term.seat.post_type.name for term in terms})),
         months=months,
         left_on=left_on,

@@ -53,7 +53,7 @@ class RequiredKinds:
         condition = Q(pk__in=[])
         for kind in InsuranceKind.values:
             held = InsurancePolicy.objects.running(on).filter(person_id=OuterRef("person_id"), kind=kind)
-            condition |= self.requiring(kind) & ~Exists(held)
+            condition |= self.requiring(kind) & Q(~Exists(held))
         return condition
 
     def missing(self, county: str, held: set[str]) -> list[str]:
@@ -78,4 +78,4 @@ def no_check_in_year(on: date) -> Q:
     checked = HealthCheck.objects.filter(
         person_id=OuterRef("person_id"), checked_on__year=on.year, checked_on__lte=on
     )
-    return ~Exists(checked)
+    return Q(~Exists(checked))

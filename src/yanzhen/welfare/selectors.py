@@ -90,7 +90,7 @@ def person_welfare(user, person: Person) -> PersonWelfare | None:
     """The archive's 待遇保障 section: None for a user who may not read it."""
     if not rules.may_read(user):
         return None
-    person = get_for_view(Person.objects, user, pk=person.pk)
+    person = get_for_view(Person.objects.all(), user, pk=person.pk)
     on = today()
     policies = list(InsurancePolicy.objects.filter(person=person).order_by("kind", "-starts_on", "-pk"))
     checks = list(HealthCheck.objects.filter(person=person).order_by("-checked_on", "-pk"))

@@ -316,6 +316,7 @@ def record_check(*, actor, person: Person, checked_on: date | None, institution:
     elif len(institution) > 100:
         errors["institution"] = "体检机构不能超过 100 个字"
     raise_errors(errors)
+    assert checked_on is not None
     check = HealthCheck(person=person, checked_on=checked_on, institution=institution, created_by=actor)
     _save(check, actor)
     return check

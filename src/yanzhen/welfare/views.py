@@ -31,7 +31,7 @@ from yanzhen.divisions.place_filter import code_of_jurisdiction, townships_for_f
 from yanzhen.posts.models import PostType, TermEndReason
 from yanzhen.welfare import allowance, exports, pay, rules, selectors, services
 from yanzhen.welfare.forms import AllowanceForm, CheckForm, KindsForm, PerformanceForm, PolicyForm, SchemeForm
-from yanzhen.welfare.models import InsurancePolicy, PayScheme, PerformanceRule
+from yanzhen.welfare.models import INSURANCE_NAMES, InsuranceKind, InsurancePolicy, PayScheme, PerformanceRule
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -177,10 +177,9 @@ def settings_page(request):
         schemes=PayScheme.objects.filter(county=county).select_related("post_type"),
         performance_rules=PerformanceRule.objects.filter(county=county),
         required=[
-            str(label)
-            for value, label in KindsForm.base_fields["kinds"].choices
-            if value in rules.welfare_settings(county.code).required_kinds
-        ],  # type: ignore[attr-defined]
+            INSURANCE_NAMES[InsuranceKind(kind)]
+            for kind in rules.welfare_settings(county.code).required_kinds
+        ],
         allowance_rule=rule,
         may_configure=True,
     )
