@@ -84,8 +84,10 @@ class AllowanceForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    bands = forms.CharField(
+    bands = NormalisedFormField(
         label=_("monthly amount by years served"),
+        max_length=500,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One band a line: years served and the monthly amount in yuan, e.g. 10 300 and 15 500."),
     )
