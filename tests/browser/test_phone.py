@@ -283,7 +283,7 @@ def test_the_menu_button_opens_the_navigation_on_a_phone(browser, live_server, s
     page.wait_for_selector("#yz-nav.show")
     links = page.locator("#yz-nav .nav-link")
     assert links.all_inner_texts() == [
-        "首页", "村情", "人员", "后备力量", "培养", "考核", "人岗相适", "换届", "统计", "导入导出", "系统",
+        "首页", "村情", "人员", "后备力量", "培养", "考核", "待遇保障", "人岗相适", "换届", "统计", "导入导出", "系统",
     ]  # fmt: skip
     # Who is logged in, the language, 修改密码 and 退出 moved into the menu.
     assert page.locator("#yz-nav .yz-user").inner_text() == str(User.objects.get(username="huamachi"))
