@@ -74,14 +74,15 @@ class Built:
 
 @pytest.fixture(scope="module")
 def demo(demo_cultivated, django_db_blocker):
-    # The demo carried forward to today (`present`) has its own module, test_demo_present, and the election in
-    # progress its own, test_elections_demo: both left out here.
+    # The demo carried forward to today (`present`) has its own module, test_demo_present, the election in
+    # progress its own, test_elections_demo, and 待遇保障 test_welfare_demo: all three left out here.
     assert demo_cultivated.first is not None, "conftest built cultivation only once"
     with django_db_blocker.unblock():
         second = snapshot()
     with pytest.MonkeyPatch.context() as present:
         present.setattr(builder, "build_present", lambda reserves: None)
         present.setattr(builder, "build_election", lambda: None)
+        present.setattr(builder, "build_welfare", lambda: None)
         yield Built(demo_cultivated.created, demo_cultivated.first, second)
 
 

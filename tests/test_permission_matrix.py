@@ -512,6 +512,40 @@ MATRIX = {
     "api-v1:rank_for_post": row(
         f"/api/v1/matching/villages/{V}/posts/secretary", 401, 200, 200, 404, 200, 200, 404
     ),
+    # 待遇保障 (issue 18 §3): the county administrator, the township clerks and the auditor read; editors write
+    # and export; the county administrator sets the schemes and rules. {w_*}: builder `known_welfare`.
+    "welfare:index": row("/welfare/", 302, 200, 200, 200, 403, 200, 200),
+    "welfare:settings": row("/welfare/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "welfare:scheme-delete": row(
+        "/welfare/settings/schemes/{w_scheme}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "welfare:pay-sheet": row(
+        "/welfare/pay/?township=640323100&month=2026-04", 302, 200, 200, 404, 404, 200, 404
+    ),
+    "welfare:pay-sheet-export": row(
+        "/welfare/pay/export.xlsx?township=640323100&month=2026-04", 302, 200, 200, 404, 404, 403, 404
+    ),
+    "welfare:coverage": row("/welfare/coverage/?township=640323100", 302, 200, 200, 404, 404, 200, 404),
+    "welfare:register": row("/welfare/allowances/", 302, 200, 200, 200, 403, 200, 200),
+    "welfare:register-export": row("/welfare/allowances/export.xlsx", 302, 200, 200, 200, 403, 403, 200),
+    "welfare:policy-create": row(
+        "/welfare/insurance/new/?person={w_person}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "welfare:policy-edit": row("/welfare/insurance/{w_policy}/edit/", 302, 200, 200, 404, 403, 403, 404),
+    "welfare:policy-delete": row("/welfare/insurance/{w_policy}/delete/", 302, 405, 405, 405, 405, 405, 405),
+    "welfare:check-create": row(
+        "/welfare/health-checks/new/?person={w_person}", 302, 200, 200, 404, 403, 403, 404
+    ),
+    "welfare:check-delete": row(
+        "/welfare/health-checks/{w_check}/delete/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:welfare_pay_sheet": row(
+        "/api/v1/welfare/pay-sheet?township=640323100&month=2026-04", 401, 200, 200, 404, 404, 200, 404
+    ),
+    "api-v1:welfare_coverage": row(
+        "/api/v1/welfare/coverage?township=640323100", 401, 200, 200, 404, 404, 200, 404
+    ),
+    "api-v1:welfare_allowances": row("/api/v1/welfare/allowances", 401, 200, 200, 200, 403, 200, 200),
     # Type-ahead pickers: every reader gets his own jurisdiction (tests/test_pickers.py checks what).
     "pickers:people": row("/pick/people/?q=a", 302, 200, 200, 200, 200, 200, 200),
     "pickers:divisions": row("/pick/divisions/?q=村", 302, 200, 200, 200, 200, 200, 200),
@@ -1065,6 +1099,49 @@ def known_prospect(persona):
     return {"{prospect}": str(prospect.pk), "{p_event}": str(event.pk), "{p_document}": str(document.pk)}
 
 
+def known_welfare(persona):
+    """待遇保障: a pay scheme of 盐池县, and a sitting cadre of village V with a policy and a health check."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories import make_person
+    from yanzhen.divisions.models import Division
+    from yanzhen.posts.models import PostType, Seat, Term
+    from yanzhen.welfare import services as welfare_services
+
+    county = persona("county")
+    scheme = welfare_services.save_pay_scheme(
+        actor=county,
+        county=Division.objects.get(code="640323"),
+        data=welfare_services.SchemeInput(
+            PostType.objects.get(code="member"),
+            date(2026, 1, 1),
+            Decimal("1200"),
+            Decimal("100"),
+            Decimal("600"),
+        ),
+    )
+    person = make_person("福委员", V, actor=county)
+    seat, _made = Seat.objects.get_or_create(
+        village=Division.objects.get(code=V), post_type=PostType.objects.get(code="member"), number=9
+    )
+    Term.objects.create(seat=seat, person=person, start=date(2021, 1, 1))
+    policy = welfare_services.record_policy(
+        actor=county,
+        person=person,
+        data=welfare_services.PolicyInput(kind="pension", insurer="盐池县社保局", starts_on=date(2021, 1, 1)),
+    )
+    check = welfare_services.record_check(
+        actor=county, person=person, checked_on=date(2026, 3, 2), institution="盐池县人民医院"
+    )
+    return {
+        "{w_scheme}": str(scheme.pk),
+        "{w_person}": str(person.pk),
+        "{w_policy}": str(policy.pk),
+        "{w_check}": str(check.pk),
+    }
+
+
 # Which builder (or fixture) fills each placeholder of a MATRIX path.
 PLACEHOLDERS = {
     "{person}": "known",
@@ -1076,6 +1153,7 @@ PLACEHOLDERS = {
 PLACEHOLDERS.update(dict.fromkeys(["{candidacy}", "{notice}", "{document}"], "known_candidacy"))
 PLACEHOLDERS["{plan}"] = "known_plan"
 PLACEHOLDERS.update(dict.fromkeys(["{prospect}", "{p_event}", "{p_document}"], "known_prospect"))
+PLACEHOLDERS.update(dict.fromkeys(["{w_scheme}", "{w_person}", "{w_policy}", "{w_check}"], "known_welfare"))
 PLACEHOLDERS.update(dict.fromkeys(["{election}", "{e_candidate}"], "known_election"))
 PLACEHOLDERS.update(
     dict.fromkeys(["{i_score}", "{i_review}", "{i_proposal}", "{i_month}"], "known_incumbent")
@@ -1164,6 +1242,7 @@ RECORDS = (
     known_election,
     known_prospect,
     known_duty,
+    known_welfare,
 )
 
 
@@ -1377,6 +1456,12 @@ WRITES = {
     # -- issue 21 §1: succession (a seat's order and emergency cover) --
     "succession:seat-order": row("/succession/seats/{seat}/order/", 302, OK, OK, 404, 403, 403, 404),
     "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, OK, OK, 404, 403, 403, 404),
+    # 待遇保障 (issue 18 §3): a county's scheme is the county administrator's; a person's records his editors'.
+    "welfare:scheme-delete": row(
+        "/welfare/settings/schemes/{w_scheme}/delete/", 302, OK, 403, 403, 403, 403, 404
+    ),
+    "welfare:policy-delete": row("/welfare/insurance/{w_policy}/delete/", 302, OK, OK, 404, 403, 403, 404),
+    "welfare:check-delete": row("/welfare/health-checks/{w_check}/delete/", 302, OK, OK, 404, 403, 403, 404),
 }
 
 

@@ -79,6 +79,8 @@ EXPORTS = [
     "/rosters/export.xlsx",
     "/reserves/export/",
     "/cultivation/trainings/{training}/roster.xlsx",
+    "/welfare/pay/export.xlsx?township=640323100",
+    "/welfare/allowances/export.xlsx",
 ]
 
 

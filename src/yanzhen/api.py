@@ -94,6 +94,7 @@ def _register_routers() -> None:
     from yanzhen.posts.api import router as posts_router
     from yanzhen.prospects.api import router as prospects_router
     from yanzhen.stats.api import router as stats_router
+    from yanzhen.welfare.api import router as welfare_router
 
     # The routers by their tag in the documentation, in the order of the documentation.
     by_tag = {
@@ -106,6 +107,7 @@ def _register_routers() -> None:
         },
         "incumbents": {"/incumbents": incumbents_router},
         "duty": {"/duty": duty_router},
+        "welfare": {"/welfare": welfare_router},
         "candidacies": {"/candidacies": candidacies_router},
         "persons": {"/persons": people_router},
         "prospects": {"/prospects": prospects_router},

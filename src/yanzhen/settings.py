@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "yanzhen.candidacies",
     "yanzhen.assessments",
     "yanzhen.duty",
+    "yanzhen.welfare",
     "yanzhen.cultivation",
     "yanzhen.stats",
     "yanzhen.rosters",

@@ -9,8 +9,8 @@ from yanzhen.accounts.duties import duty_of
 from yanzhen.accounts.roles import Role
 from yanzhen.core.middleware import is_self_service_only
 
-# (label, url name or None while the area is still being built)
-NAVIGATION = [
+# (label, url name or None while the area is still being built[, the roles that see it: everyone when absent])
+NAVIGATION: list[tuple] = [
     (_("Home"), "home"),
     (_("Villages"), "division-tree"),
     (_("People"), "people:list"),
@@ -18,6 +18,8 @@ NAVIGATION = [
     (_("Prospects away from home"), "prospects:index"),  # 雏雁计划, the reserve side (选)
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
+    # 待遇保障 of the incumbents: colleagues' pay and health are not the village secretary's to read.
+    (_("Pay and welfare"), "welfare:index", (Role.ADMIN, Role.TOWNSHIP_CLERK, Role.AUDITOR)),
     (_("Matching"), "matching:index"),
     (_("Village pairing"), "pairing:index"),  # 结对共建
     (_("Villages compared"), "rankings:index"),  # 比学赶超
@@ -68,7 +70,9 @@ DUTY_NAVIGATION: dict[str, list[tuple[str | Promise, str]]] = {
 
 def _items(request, navigation, user=None) -> list[dict]:
     items = []
-    for label, url_name in navigation:
+    for label, url_name, *roles in navigation:
+        if roles and (user is None or not user.has_role(*roles[0])):
+            continue
         if user is not None and url_name == "system" and not user.has_role(Role.ADMIN, Role.SYSTEM_ADMIN):
             url_name = "audit-log" if user.can_read_audit else None
         url = reverse(url_name) if url_name else None

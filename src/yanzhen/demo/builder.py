@@ -30,6 +30,7 @@ from yanzhen.demo.present import build_present
 from yanzhen.demo.prospects import build_prospects
 from yanzhen.demo.succession import build_succession
 from yanzhen.demo.surveys import build_surveys
+from yanzhen.demo.welfare import build_welfare
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -153,5 +154,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
     build_surveys(DEMO_COUNTY, HUAMACHI)  # this half-year's 群众满意度 survey of 花马池镇, 15 answers
     build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
+    build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -419,6 +419,81 @@ def missed_duty_days(context: Context, rows: bool) -> WarningResult:
     )
 
 
+# 7. 待遇保障 (from the welfare app): a sitting cadre without the county's insurance, or without this year's check -----
+
+
+def _welfare_terms(context: Context):
+    return operator_scope(Term.objects.current(context.on), cast("User | None", context.user)).filter(
+        seat__village__code__startswith=context.division.code
+    )
+
+
+def _person_lines(terms, detail: Callable[[Any], str]) -> list[Row]:
+    """One line per person (一肩挑 holds two seats), naming his posts and what is missing."""
+    chosen = list(
+        terms.select_related("person", "seat__village__parent", "seat__post_type").order_by(
+            "seat__village_id", "person__name_pinyin", "pk"
+        )
+    )
+    posts: dict[int, list[str]] = {}
+    for term in chosen:
+        posts.setdefault(term.person_id, []).append(term.seat.post_type.name)
+    found: list[Row] = []
+    seen: set[int] = set()
+    for term in chosen:
+        if term.person_id not in seen:
+            seen.add(term.person_id)
+            found.append(
+                person_row(
+                    term.person, term.seat.village, f"{'、'.join(posts[term.person_id])}：{detail(term)}"
+                )
+            )
+    return found
+
+
+def uninsured_incumbents(context: Context, rows: bool) -> WarningResult:
+    """A sitting cadre without a running policy of each kind his county requires (养老 and 医疗 unless the
+    county says otherwise). Three queries for a count, whatever the number of villages: the counties' own
+    requirements, then one count over the terms."""
+    from yanzhen.welfare import coverage_rules
+
+    required = coverage_rules.RequiredKinds.under(context.division.code)
+    terms = (
+        _welfare_terms(context)
+        .annotate(county_of=coverage_rules.COUNTY_OF_SEAT)
+        .filter(required.lacking(context.on))
+    )
+    title = str(_("Incumbents without the required insurance"))
+    rule = str(
+        _("A sitting village cadre without a running policy of each insurance kind the county requires.")
+    )
+    if not rows:
+        return WarningResult(
+            "uninsured-incumbents", title, rule, terms.values("person_id").distinct().count()
+        )
+    running = coverage_rules.running_kinds(terms.values("person_id"), context.on)
+    found = _person_lines(
+        terms,
+        lambda term: "缺" + "、".join(required.missing(term.county_of, running.get(term.person_id, set()))),
+    )
+    return WarningResult("uninsured-incumbents", title, rule, len(found), found)
+
+
+def no_health_check(context: Context, rows: bool) -> WarningResult:
+    """A sitting cadre without a health check recorded in the calendar year (up to the day)."""
+    from yanzhen.welfare import coverage_rules
+
+    terms = _welfare_terms(context).filter(coverage_rules.no_check_in_year(context.on))
+    title = str(_("Incumbents without this year's health check"))
+    rule = str(_("A sitting village cadre with no health check recorded in %(year)s.")) % {
+        "year": context.on.year
+    }
+    if not rows:
+        return WarningResult("no-health-check", title, rule, terms.values("person_id").distinct().count())
+    found = _person_lines(terms, lambda term: f"{context.on.year}年未体检")
+    return WarningResult("no-health-check", title, rule, len(found), found)
+
+
 # The registry ---------------------------------------------------------------------------------------------------
 
 # (slug, the app it needs or None, function)
@@ -433,6 +508,8 @@ WARNINGS: list[tuple[str, str | None, Callable[[Context, bool], WarningResult]]]
     ("disciplined-incumbents", "yanzhen.assessments", disciplined_incumbents),
     ("pending-tolerance", "yanzhen.assessments", pending_tolerance),
     ("missed-duty-days", "yanzhen.duty", missed_duty_days),
+    ("uninsured-incumbents", "yanzhen.welfare", uninsured_incumbents),
+    ("no-health-check", "yanzhen.welfare", no_health_check),
 ]
 
 
