@@ -128,6 +128,13 @@ def save_dimensions(*, actor, county: Division, rows: list[DimensionRow]) -> lis
     rows = [DimensionRow(row.key, normalise(row.name or "").strip(), row.weight, row.active) for row in rows]
     errors.update(_row_errors(rows, set(existing) | set(DIMENSIONS) | set(WUQIANG)))
     raise_errors(errors)
+    if not existing:  # the list started from the default four: those left out are kept, switched off
+        listed_keys = {row.key for row in rows}
+        rows += [
+            DimensionRow(d.key, d.name, d.weight, active=False)
+            for d in dimensions.for_county(county.code)
+            if d.key not in listed_keys and d.name not in {row.name for row in rows}
+        ]
     taken = set(existing)
     saved = []
     listed = set()
