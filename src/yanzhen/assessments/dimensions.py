@@ -46,6 +46,14 @@ def for_county(county_code: str) -> list[Dimension]:
     return [Dimension(row.key, row.name, row.weight) for row in rows if row.active]
 
 
+def for_division(code: str) -> list[Dimension]:
+    """The dimensions of the county a division lies in; above a county (a city, a province, everything) the
+    default four, as the columns of a list with nothing scored yet."""
+    if len(code) >= 6:
+        return for_county(code)
+    return defaults(AssessmentSettings())
+
+
 def is_default(dimensions: Iterable[Dimension]) -> bool:
     """The default set: the four keys and their own names (weights may differ), in any order."""
     return sorted((d.key, d.name) for d in dimensions) == sorted(DIMENSIONS.items())
