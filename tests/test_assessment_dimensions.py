@@ -57,7 +57,10 @@ def written() -> tuple:
 
 def wuqiang_weights(persona, county, weights=(30, 20, 20, 15, 15)):
     services.use_wuqiang(actor=persona("county"), county=county)
-    rows = [services.DimensionRow(key, name, weight) for (key, name), weight in zip(WUQIANG.items(), weights)]
+    rows = [
+        services.DimensionRow(key, name, weight)
+        for (key, name), weight in zip(WUQIANG.items(), weights, strict=True)
+    ]
     return services.save_dimensions(actor=persona("county"), county=county, rows=rows)
 
 
@@ -268,3 +271,209 @@ def test_a_checkup_follows_the_county_and_keeps_its_snapshot(persona, county, cl
     checkup = services.save_checkup(actor=clerk, campaign=campaign, person=reserve, data=data)
     assert [item["name"] for item in checkup.scores] == WUQIANG_NAMES
     assert checkup.political_score is None
+
+
+# -- pages, export and API ---------------------------------------------------------------------------------
+
+
+def test_the_settings_page_lists_the_default_four_and_offers_the_preset(client_for):
+    page = client_for("county").get("/assessment/settings/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="use-wuqiang"' in html and 'id="default-dimensions"' in html
+    assert html.count('name="name-') == 5  # the four and a blank line
+    assert 'value="思想政治"' in html and 'name="weight_political"' in html
+    assert client_for("huamachi").get("/assessment/settings/").status_code == 403
+    assert client_for("huamachi").post("/assessment/settings/dimensions/wuqiang/").status_code == 403
+    assert (
+        client_for("auditor")
+        .post(
+            "/assessment/settings/dimensions/",
+            {"rows": "1", "name-1": "x", "weight-1": "100", "active-1": "on"},
+        )
+        .status_code
+        == 403
+    )
+    assert not AssessmentDimension.objects.exists()
+
+
+def test_one_click_switches_to_wuqiang_and_the_page_edits_it(client_for, county):
+    http = client_for("county")
+    assert http.post("/assessment/settings/dimensions/wuqiang/").status_code == 302
+    html = http.get("/assessment/settings/").content.decode()
+    assert 'id="on-wuqiang"' in html and 'id="use-wuqiang"' not in html
+    assert 'name="weight_political"' not in html  # weighed on the list now
+    assert all(f'value="{name}"' in html for name in WUQIANG_NAMES)
+    # Reweight and reorder: 治理能力强 first with 40, 作风纪律强 switched off.
+    post = {"rows": "10"}
+    for i, (key, name) in enumerate(WUQIANG.items(), start=1):
+        post |= {
+            f"key-{i}": key,
+            f"name-{i}": name,
+            f"weight-{i}": "20",
+            f"position-{i}": str(i),
+            f"active-{i}": "on",
+        }
+    post |= {"position-4": "0", "weight-4": "60"}
+    del post["active-5"]
+    before = written()
+    refused_page = http.post("/assessment/settings/dimensions/", post)
+    assert refused_page.status_code == 400
+    assert "权重：启用的考核维度权重之和须为 100，现为 120" in refused_page.content.decode()
+    assert written() == before
+    post["weight-1"] = "0"
+    refused_page = http.post("/assessment/settings/dimensions/", post)
+    assert (
+        refused_page.status_code == 400 and "第 2 项：启用的维度权重不能为 0" in refused_page.content.decode()
+    )
+    post |= {"weight-1": "10", "weight-2": "30", "weight-4": "40"}
+    # 40 + 10 + 30 + 20 = 100
+    assert http.post("/assessment/settings/dimensions/", post).status_code == 302
+    assert [(d.name, d.weight) for d in dimensions.for_county("640323")] == [
+        ("治理能力强", 40),
+        ("政治意识强", 10),
+        ("担当作为强", 30),
+        ("发展本领强", 20),
+    ]
+
+
+def test_another_countys_administrator_changes_only_his_own(client_for, county):
+    assert client_for("outsider").post("/assessment/settings/dimensions/wuqiang/").status_code == 302
+    assert not AssessmentDimension.objects.filter(county=county).exists()
+    assert AssessmentDimension.objects.filter(county_id="621202", active=True).count() == 5
+
+
+def test_the_assessment_form_export_and_api_follow_a_county_on_wuqiang(client_for, persona, county, reserve):
+    wuqiang_weights(persona, county)
+    http = client_for("huamachi")
+    page = http.get(f"/assessment/assessments/new/?person={reserve.pk}&period=2022H1").content.decode()
+    assert all(f'name="{key}"' in page for key in WUQIANG) and 'name="political_score"' not in page
+    assert "政治意识强 30" in page
+    post = {
+        "year": "2022",
+        "half": "1",
+        "grade": "competent",
+        "assessor": "花马池镇党委",
+        "assessed_on": "2022-07-10",
+        "wq_political": "90",
+        "wq_responsibility": "80",
+        "wq_development": "70",
+        "wq_governance": "85",
+        "wq_discipline": "101",
+    }
+    refused_page = http.post(f"/assessment/assessments/new/?person={reserve.pk}", post)
+    assert (
+        refused_page.status_code == 400
+        and "作风纪律强得分须为 0 到 100 之间的整数" in refused_page.content.decode()
+    )
+    assert not Assessment.objects.exists()
+    assert (
+        http.post(
+            f"/assessment/assessments/new/?person={reserve.pk}", post | {"wq_discipline": "95"}
+        ).status_code
+        == 302
+    )
+    assessment = Assessment.objects.get(person=reserve)
+    assert assessment.weighted_total == Decimal("84.00")
+    edit = http.get(f"/assessment/assessments/{assessment.pk}/edit/").content.decode()
+    assert 'name="wq_governance"' in edit and 'value="85"' in edit
+    # The export: the five as columns, in the county's order.
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = http.get("/assessment/assessments/export.xlsx?division=640323100&period=2022H1")
+    rows = [list(row) for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert rows[0][6:14] == ["考核等次", *WUQIANG_NAMES, "加权总分", "考核人"]
+    mine = next(row for row in rows if row[2] == "白坤林")
+    assert mine[7:13] == [90, 80, 70, 85, 95, 84.0]
+    # The API: the scores list, the four keys empty; a POST by the county's keys.
+    item = http.get("/api/v1/assessments?period=2022H1").json()["items"][0]
+    assert item["political_score"] is None and item["weighted_total"] == "84.00"
+    assert [(s["name"], s["weight"], s["score"]) for s in item["scores"]] == [
+        ("政治意识强", 30, 90),
+        ("担当作为强", 20, 80),
+        ("发展本领强", 20, 70),
+        ("治理能力强", 15, 85),
+        ("作风纪律强", 15, 95),
+    ]
+    import json
+
+    payload = {
+        "person_id": reserve.pk,
+        "year": 2022,
+        "half": 2,
+        "grade": "competent",
+        "assessed_on": "2023-01-10",
+    }
+    bad = http.post(
+        "/api/v1/assessments", json.dumps(payload | {"political_score": 80}), content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["errors"] == {
+        "political_score": "本次考核的维度中没有“思想政治”，不能为它打分"
+    }
+    good = http.post(
+        "/api/v1/assessments",
+        json.dumps(payload | {"scores": dict.fromkeys(WUQIANG, 80)}),
+        content_type="application/json",
+    )
+    assert good.status_code == 201 and good.json()["weighted_total"] == "80.00"
+
+
+def test_a_county_on_the_default_four_exports_and_answers_as_before(client_for, clerk, reserve):
+    assess(
+        clerk,
+        reserve,
+        2022,
+        1,
+        Grade.COMPETENT,
+        political_score=90,
+        ability_score=80,
+        conduct_score=70,
+        reputation_score=60,
+    )
+    http = client_for("huamachi")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = http.get("/assessment/assessments/export.xlsx?division=640323100&period=2022H1")
+    rows = [list(row) for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert rows[0] == [
+        "乡镇",
+        "村",
+        "姓名",
+        "公民身份号码",
+        "手机号码",
+        "考核期",
+        "考核等次",
+        "思想政治",
+        "履职能力",
+        "工作作风",
+        "群众口碑",
+        "加权总分",
+        "考核人",
+        "考核日期",
+    ]
+    assert rows[1][7:12] == [90, 80, 70, 60, 75.0]
+    item = http.get("/api/v1/assessments?period=2022H1").json()["items"][0]
+    assert (item["political_score"], item["reputation_score"], item["weighted_total"]) == (90, 60, "75.00")
+
+
+def test_the_checkup_form_follows_the_county(client_for, persona, county, reserve):
+    campaign = services.open_campaign(
+        actor=persona("county"),
+        county=county,
+        title="2022年回头看",
+        start=date(2022, 9, 1),
+        end=date(2022, 10, 31),
+    )
+    http = client_for("huamachi")
+    url = f"/assessment/campaigns/{campaign.pk}/people/{reserve.pk}/"
+    assert 'name="political_score"' in http.get(url).content.decode()
+    wuqiang_weights(persona, county)
+    page = http.get(url).content.decode()
+    assert all(f'name="{key}"' in page for key in WUQIANG) and 'name="political_score"' not in page
+    post = dict.fromkeys(WUQIANG, "80") | {"conclusion": "continue", "filled_on": "2022-09-20", "note": ""}
+    assert http.post(url, post).status_code == 302
+    assert [item["score"] for item in Checkup.objects.get(person=reserve).scores] == [80] * 5
