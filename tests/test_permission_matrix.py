@@ -516,6 +516,12 @@ MATRIX = {
     "pickers:people": row("/pick/people/?q=a", 302, 200, 200, 200, 200, 200, 200),
     "pickers:divisions": row("/pick/divisions/?q=村", 302, 200, 200, 200, 200, 200, 200),
     "pickers:mentors": row("/pick/mentors/?q=a", 302, 200, 200, 200, 200, 200, 200),
+    # Assessment dimensions (issue 18 §2) and the 专业化管理 term kind (issue 18 §4).
+    "assessments:dimensions": row("/assessment/settings/dimensions/", 302, 405, 405, 405, 405, 405, 405),
+    "assessments:dimensions-wuqiang": row(
+        "/assessment/settings/dimensions/wuqiang/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "posts:term-kind": row("/posts/terms/{term}/kind/", 302, 200, 200, 404, 403, 403, 404),
 }
 
 
@@ -1173,6 +1179,12 @@ WRITES = {
     ),
     "matching:placement-discard": row(
         "/matching/placements/{plan}/discard/", 302, OK, OK, 404, 404, 403, 404
+    ),
+    # Assessment dimensions (issue 18 §2) and the 专业化管理 term kind (issue 18 §4): the county's administrator
+    # sets his own county's dimensions (the outsider his own county's); the kind is the seat's township's.
+    "assessments:dimensions": row("/assessment/settings/dimensions/", 302, OK, 403, 403, 403, 403, OK),
+    "assessments:dimensions-wuqiang": row(
+        "/assessment/settings/dimensions/wuqiang/", 302, OK, 403, 403, 403, 403, OK
     ),
 }
 

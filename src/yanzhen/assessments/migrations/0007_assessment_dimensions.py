@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name='HistoricalAssessmentDimension',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
+                ('key', models.SlugField(max_length=40, verbose_name='dimension key')),
                 ('name', models.CharField(max_length=50, verbose_name='dimension')),
                 ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='weight')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
             name='AssessmentDimension',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
+                ('key', models.SlugField(max_length=40, verbose_name='dimension key')),
                 ('name', models.CharField(max_length=50, verbose_name='dimension')),
                 ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='weight')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),

@@ -152,7 +152,7 @@ class AssessmentDimension(models.Model):
     jurisdiction_path = "county__code"
 
     county = county_field("assessment_dimensions")
-    key = models.SlugField(_("key"), max_length=40)
+    key = models.SlugField(_("dimension key"), max_length=40)
     name = NormalisedCharField(_("dimension"), max_length=50)
     weight = models.PositiveSmallIntegerField(_("weight"), validators=[MaxValueValidator(100)])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
