@@ -135,7 +135,7 @@ def assessments_export(request):
     header = ASSESSMENT_HEADER[:7] + [name for _key, name in columns] + ASSESSMENT_HEADER[11:]
     for row in listed:
         assessment = row.assessment
-        values = _place(row.person) + [period.name]
+        values: list = _place(row.person) + [period.name]
         if assessment is None:
             values += ["未考核"] + [None] * (len(columns) + 3)
         else:

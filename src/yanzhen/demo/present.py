@@ -206,7 +206,7 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
     return Planned(periods, grades, reports, notice_board, removal)
 
 
-def _scores(rng: random.Random, grade: str) -> dict[str, int]:
+def _scores(rng: random.Random, grade: str) -> dict[str, int | None]:
     centre = {Grade.EXCELLENT: 92, Grade.COMPETENT: 82, Grade.BASICALLY_COMPETENT: 70, Grade.INCOMPETENT: 55}[
         grade
     ]
@@ -302,7 +302,7 @@ def _assessment_rows(actor, planned: Planned, townships, settings, rng, today: d
             votes_competent=rng.randint(15, 30),
             votes_basically_competent=rng.randint(0, 5),
             votes_incompetent=rng.randint(6, 15) if grade == Grade.INCOMPETENT else rng.randint(0, 2),
-            **_scores(rng, grade),
+            scores=_scores(rng, grade),
         )
         assessment = Assessment(person_id=person_id, entered_by=actor, assessor=data.assessor)
         for name, value in data.__dict__.items():

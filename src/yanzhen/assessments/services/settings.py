@@ -81,25 +81,31 @@ class DimensionRow:
     active: bool = True
 
 
+def _line_errors(index: int, row: DimensionRow, known: set[str], seen: set[str]) -> dict[str, str]:
+    """One line: a known key, a name (unique, at most 50 characters), a weight 0–100 (not 0 when in use)."""
+    errors: dict[str, str] = {}
+    if row.key and row.key not in known:
+        errors[f"key_{index}"] = f"第 {index} 项：考核维度不存在"
+    if not row.name:
+        errors[f"name_{index}"] = f"第 {index} 项：请填写维度名称"
+    elif len(row.name) > NAME_MAX:
+        errors[f"name_{index}"] = f"第 {index} 项：维度名称不能超过 {NAME_MAX} 字"
+    elif row.name in seen:
+        errors[f"name_{index}"] = f"第 {index} 项：维度“{row.name}”重复"
+    seen.add(row.name)
+    if row.weight is None or isinstance(row.weight, bool) or not 0 <= row.weight <= 100:
+        errors[f"weight_{index}"] = f"第 {index} 项：权重须为 0 到 100 的整数"
+    elif row.active and row.weight == 0:
+        errors[f"weight_{index}"] = f"第 {index} 项：启用的维度权重不能为 0"
+    return errors
+
+
 def _row_errors(rows: list[DimensionRow], known: set[str]) -> dict[str, str]:
-    """Each line: a known key, a name (unique, at most 50 characters), a weight 0–100; then at least one in
-    use and the weights in use summing to 100."""
+    """Each line (`_line_errors`), then at least one in use and the weights in use summing to 100."""
     errors: dict[str, str] = {}
     seen: set[str] = set()
     for index, row in enumerate(rows, start=1):
-        if row.key and row.key not in known:
-            errors[f"key_{index}"] = f"第 {index} 项：考核维度不存在"
-        if not row.name:
-            errors[f"name_{index}"] = f"第 {index} 项：请填写维度名称"
-        elif len(row.name) > NAME_MAX:
-            errors[f"name_{index}"] = f"第 {index} 项：维度名称不能超过 {NAME_MAX} 字"
-        elif row.name in seen:
-            errors[f"name_{index}"] = f"第 {index} 项：维度“{row.name}”重复"
-        seen.add(row.name)
-        if row.weight is None or isinstance(row.weight, bool) or not 0 <= row.weight <= 100:
-            errors[f"weight_{index}"] = f"第 {index} 项：权重须为 0 到 100 的整数"
-        elif row.active and row.weight == 0:
-            errors[f"weight_{index}"] = f"第 {index} 项：启用的维度权重不能为 0"
+        errors.update(_line_errors(index, row, known, seen))
     in_use = [row for row in rows if row.active]
     if not in_use:
         errors["dimensions"] = "考核维度：请至少启用一个维度"
@@ -129,33 +135,37 @@ def save_dimensions(*, actor, county: Division, rows: list[DimensionRow]) -> lis
     errors.update(_row_errors(rows, set(existing) | set(DIMENSIONS) | set(WUQIANG)))
     raise_errors(errors)
     if not existing:  # the list started from the default four: those left out are kept, switched off
-        listed_keys = {row.key for row in rows}
-        rows += [
-            DimensionRow(d.key, d.name, d.weight, active=False)
-            for d in dimensions.for_county(county.code)
-            if d.key not in listed_keys and d.name not in {row.name for row in rows}
-        ]
+        rows += _defaults_left_out(county, rows)
     taken = set(existing)
     saved = []
-    listed = set()
     for position, row in enumerate(rows, start=1):
         key = row.key or _new_key(taken)
         taken.add(key)
-        listed.add(key)
-        record = existing.get(key) or AssessmentDimension(county=county, key=key)
-        values = {"name": row.name, "weight": row.weight, "position": position, "active": row.active}
-        if record.pk is None or any(getattr(record, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(record, name, value)
-            attribute_to(record, actor)
-            record.save()
+        record = existing.pop(key, None) or AssessmentDimension(county=county, key=key)
+        _save_row(actor, record, name=row.name, weight=row.weight, position=position, active=row.active)
         saved.append(record)
-    for key, record in existing.items():
-        if key not in listed and record.active:
-            record.active = False
-            attribute_to(record, actor)
-            record.save()
+    for record in existing.values():  # the rows the list left out
+        _save_row(actor, record, active=False)
     return saved
+
+
+def _defaults_left_out(county: Division, rows: list[DimensionRow]) -> list[DimensionRow]:
+    keys, names = {row.key for row in rows}, {row.name for row in rows}
+    return [
+        DimensionRow(d.key, d.name, d.weight, active=False)
+        for d in dimensions.for_county(county.code)
+        if d.key not in keys and d.name not in names
+    ]
+
+
+def _save_row(actor, record: AssessmentDimension, **values) -> None:
+    """Save the row with `values` when it is new or they change it (history only for a real change)."""
+    if record.pk is not None and all(getattr(record, name) == value for name, value in values.items()):
+        return
+    for name, value in values.items():
+        setattr(record, name, value)
+    attribute_to(record, actor)
+    record.save()
 
 
 def current_rows(county: Division) -> list[DimensionRow]:

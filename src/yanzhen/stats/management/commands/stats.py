@@ -65,7 +65,7 @@ def render_table(result: dict) -> str:
         lines.append(_line(name, f"{post['covered']} / {post['seats']}  {post['pct']:.2f}%"))
     names = {"secretaries": "村党组织书记", "chairs": "村委会主任", "committee": "村“两委”成员"}
     lines += ["", "现任干部"]
-    groups = dict(result["incumbents"])
+    groups: dict[str, dict] = dict(result["incumbents"])
     professional = groups.pop("professional_secretaries", None)
     for key, group in groups.items():
         average = group["average_age"] if group["average_age"] is not None else "—"
