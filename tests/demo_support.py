@@ -39,6 +39,7 @@ from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import demo_reserves
+from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.people.models import Person
 
 # The day test_demo_present carries the demo forward to (the day it was written; the services accept it since
@@ -188,6 +189,7 @@ def build_base() -> list[Person]:
         patch.setattr(builder, "build_incumbents", lambda: None)
         patch.setattr(builder, "build_present", lambda reserves: None)
         patch.setattr(builder, "build_election", lambda: None)
+        patch.setattr(builder, "build_professional_secretaries", lambda: None)
         builder.build_demo()
     return demo_reserves()
 
@@ -212,6 +214,7 @@ def build_present_today(reserves: list[Person]) -> dict[str, int]:
     """The rest of `build_demo()`: the present and the election in progress; what the election created."""
     present.build_present(reserves)
     created = build_election()
+    build_professional_secretaries()
     refresh_after_bulk_load()
     return created
 

@@ -189,3 +189,15 @@ def test_the_statistics_count_sitting_professional_secretaries_as_of_the_date(cl
     # The other figures are untouched by the kind: P1 is one secretary and one chair.
     incumbents = compute(county, HUAMACHI)["incumbents"]
     assert (incumbents["secretaries"]["count"], incumbents["chairs"]["count"]) == (2, 1)
+
+
+def test_the_demo_has_two_professional_secretaries_in_huamachi(demo_county):
+    from yanzhen.demo.professional import build_professional_secretaries
+
+    professional = Term.objects.current().filter(kind=PRO)
+    assert professional.count() == 2
+    assert all(
+        t.seat.village_id.startswith(HUAMACHI) and t.seat.post_type.code == "secretary" for t in professional
+    )
+    assert compute(None, "640323")["incumbents"]["professional_secretaries"] == {"count": 2}
+    assert build_professional_secretaries() == 0  # idempotent

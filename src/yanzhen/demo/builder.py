@@ -25,6 +25,7 @@ from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
+from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
 
@@ -135,5 +136,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_conduct()  # a 两委委员 of 花马池镇 under a running 党内警告, another whose 政务警告 is over
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
     build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
+    build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts
