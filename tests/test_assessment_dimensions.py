@@ -375,6 +375,8 @@ def test_the_assessment_form_export_and_api_follow_a_county_on_wuqiang(client_fo
     )
     assessment = Assessment.objects.get(person=reserve)
     assert assessment.weighted_total == Decimal("84.00")
+    listing = http.get("/assessment/assessments/?division=640323100&period=2022H1").content.decode()
+    assert "政治意识强 90、担当作为强 80、发展本领强 70、治理能力强 85、作风纪律强 95" in listing
     edit = http.get(f"/assessment/assessments/{assessment.pk}/edit/").content.decode()
     assert 'name="wq_governance"' in edit and 'value="85"' in edit
     # The export: the five as columns, in the county's order.
@@ -456,6 +458,10 @@ def test_a_county_on_the_default_four_exports_and_answers_as_before(client_for, 
         "考核日期",
     ]
     assert rows[1][7:12] == [90, 80, 70, 60, 75.0]
+    assert (
+        "dimension-scores"
+        not in http.get("/assessment/assessments/?division=640323100&period=2022H1").content.decode()
+    )
     item = http.get("/api/v1/assessments?period=2022H1").json()["items"][0]
     assert (item["political_score"], item["reputation_score"], item["weighted_total"]) == (90, 60, "75.00")
 
