@@ -483,3 +483,45 @@ def test_the_checkup_form_follows_the_county(client_for, persona, county, reserv
     post = dict.fromkeys(WUQIANG, "80") | {"conclusion": "continue", "filled_on": "2022-09-20", "note": ""}
     assert http.post(url, post).status_code == 302
     assert [item["score"] for item in Checkup.objects.get(person=reserve).scores] == [80] * 5
+
+
+def test_the_migration_back_fills_the_snapshot_from_the_four_columns(persona, county, clerk, reserve):
+    """Rows from before the snapshot (empty `scores`) get the default four with their county's weights."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("yanzhen.assessments.migrations.0007_assessment_dimensions")
+    services.save_settings(
+        actor=persona("county"),
+        county=county,
+        report_due_days=15,
+        period_kind="half_year",
+        weight_political=40,
+        weight_ability=30,
+        weight_conduct=20,
+        weight_reputation=10,
+        excellent_cap_percent=None,
+    )
+    old = Assessment.objects.create(
+        person=reserve,
+        year=2022,
+        half=1,
+        grade=Grade.COMPETENT,
+        political_score=90,
+        ability_score=None,
+        conduct_score=80,
+        reputation_score=70,
+        weighted_total=None,
+        assessor="x",
+        assessed_on=date(2022, 7, 10),
+    )
+    assert old.scores == []
+    migration.back_fill(apps, None)
+    old.refresh_from_db()
+    assert old.scores == [
+        {"key": "political_score", "name": "思想政治", "weight": 40, "score": 90},
+        {"key": "ability_score", "name": "履职能力", "weight": 30, "score": None},
+        {"key": "conduct_score", "name": "工作作风", "weight": 20, "score": 80},
+        {"key": "reputation_score", "name": "群众口碑", "weight": 10, "score": 70},
+    ]
