@@ -43,7 +43,9 @@ def _dimension_field(dimension, required: bool) -> forms.IntegerField:
     return forms.IntegerField(
         label=dimension.name,
         required=required,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": 100, "inputmode": "numeric", "class": "form-control"}
+        ),
         help_text=_("Weight %(weight)s") % {"weight": dimension.weight}
         if dimension.weight is not None
         else "",
