@@ -90,6 +90,7 @@ NOT_TYPED = {
     "divisions.Division": {"code"},  # the statistical code, checked as digits
     "accounts.PasswordHistory": {"password_hash"},
     "accounts.UserSession": {"session_key"},
+    "assessments.AssessmentDimension": {"key"},  # a slug the code gives (the default four's, 五强's, dim_N)
 }
 
 
