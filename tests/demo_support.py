@@ -36,11 +36,9 @@ from yanzhen.cultivation.models import (
 )
 from yanzhen.demo import builder, present
 from yanzhen.demo.cultivation import build_cultivation
-from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
 from yanzhen.demo.incumbents import build_incumbents
 from yanzhen.demo.people import demo_reserves
-from yanzhen.demo.welfare import build_welfare
 from yanzhen.people.models import Person
 
 # The day test_demo_present carries the demo forward to (the day it was written; the services accept it since
@@ -190,8 +188,7 @@ def build_base() -> list[Person]:
         patch.setattr(builder, "build_incumbents", lambda: None)
         patch.setattr(builder, "build_present", lambda reserves: None)
         patch.setattr(builder, "build_election", lambda: None)
-        patch.setattr(builder, "build_duty", lambda: None)
-        patch.setattr(builder, "build_welfare", lambda: None)
+        patch.setattr(builder, "build_after_election", lambda: None)
         builder.build_demo()
     return demo_reserves()
 
@@ -213,11 +210,11 @@ def build_cultivated(reserves: list[Person], *, check: bool) -> Cultivated:
 
 
 def build_present_today(reserves: list[Person]) -> dict[str, int]:
-    """The rest of `build_demo()`: the present, the election in progress and 待遇保障; what the election created."""
+    """The rest of `build_demo()`: the present, the election in progress and the stages after it; what the
+    election created."""
     present.build_present(reserves)
     created = build_election()
-    build_duty()
-    build_welfare()
+    builder.build_after_election()
     refresh_after_bulk_load()
     return created
 

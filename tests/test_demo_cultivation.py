@@ -82,7 +82,7 @@ def demo(demo_cultivated, django_db_blocker):
     with pytest.MonkeyPatch.context() as present:
         present.setattr(builder, "build_present", lambda reserves: None)
         present.setattr(builder, "build_election", lambda: None)
-        present.setattr(builder, "build_welfare", lambda: None)
+        present.setattr(builder, "build_after_election", lambda: None)
         yield Built(demo_cultivated.created, demo_cultivated.first, second)
 
 

@@ -643,6 +643,12 @@ MATRIX = {
     "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, 405, 405, 405, 405, 405, 405),
     "succession:risk": row("/succession/risk/", 302, 200, 200, 200, 200, 200, 200),
     "succession:cards": row(f"/succession/cards/?division={V}", 302, 200, 200, 404, 200, 200, 404),
+    # Assessment dimensions (issue 18 §2) and the 专业化管理 term kind (issue 18 §4).
+    "assessments:dimensions": row("/assessment/settings/dimensions/", 302, 405, 405, 405, 405, 405, 405),
+    "assessments:dimensions-wuqiang": row(
+        "/assessment/settings/dimensions/wuqiang/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "posts:term-kind": row("/posts/terms/{term}/kind/", 302, 200, 200, 404, 403, 403, 404),
 }
 
 
@@ -1462,6 +1468,12 @@ WRITES = {
     ),
     "welfare:policy-delete": row("/welfare/insurance/{w_policy}/delete/", 302, OK, OK, 404, 403, 403, 404),
     "welfare:check-delete": row("/welfare/health-checks/{w_check}/delete/", 302, OK, OK, 404, 403, 403, 404),
+    # Assessment dimensions (issue 18 §2) and the 专业化管理 term kind (issue 18 §4): the county's administrator
+    # sets his own county's dimensions (the outsider his own county's); the kind is the seat's township's.
+    "assessments:dimensions": row("/assessment/settings/dimensions/", 302, OK, 403, 403, 403, 403, OK),
+    "assessments:dimensions-wuqiang": row(
+        "/assessment/settings/dimensions/wuqiang/", 302, OK, 403, 403, 403, 403, OK
+    ),
 }
 
 

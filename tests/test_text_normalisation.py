@@ -95,6 +95,7 @@ NOT_TYPED = {
     "surveys.Answer": {"choice"},
     "surveys.DeviceMark": {"mark"},
     "surveys.AddressCount": {"key"},
+    "assessments.AssessmentDimension": {"key"},  # a slug the code gives (the default four's, 五强's, dim_N)
 }
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from yanzhen.assessments import selectors, services
+from yanzhen.assessments import dimensions, selectors, services
 from yanzhen.assessments.models import Assessment, SemiannualReport
 from yanzhen.assessments.periods import parse_period
 from yanzhen.core.api_errors import Error
@@ -45,6 +45,15 @@ def _person_fields(person: Person) -> dict:
     }
 
 
+class DimensionScoreOut(Schema):
+    key: str = Field(
+        description="维度的键：political_score 等（默认四项）、wq_political 等（五强）或 dim_1 …"
+    )
+    name: str = Field(description="考核时的维度名称")
+    weight: int | None = Field(description="考核时的权重")
+    score: int | None
+
+
 class AssessmentOut(PersonRecordOut):
     period: str = Field(description="2024H1、2024H2 或 2024（年度）")
     period_name: str
@@ -57,6 +66,9 @@ class AssessmentOut(PersonRecordOut):
     conduct_score: int | None
     reputation_score: int | None
     weighted_total: Decimal | None
+    scores: list[DimensionScoreOut] = Field(
+        description="考核时本县的各考核维度及得分（默认四项的得分也在 political_score 等字段）"
+    )
     industry_evidence: str
     mediation_evidence: str
     emergency_evidence: str
@@ -76,6 +88,7 @@ class AssessmentOut(PersonRecordOut):
             period=assessment.period.key,
             period_name=assessment.period.name,
             grade_label=str(assessment.get_grade_display()),
+            scores=dimensions.snapshot_of(assessment),
         )
 
 
@@ -103,6 +116,10 @@ class AssessmentIn(Schema):
     ability_score: int | None = None
     conduct_score: int | None = None
     reputation_score: int | None = None
+    scores: dict[str, int | None] | None = Field(
+        None,
+        description="各考核维度的得分，按维度的键（本县的考核维度见设置）；默认四项也可用 political_score 等字段",
+    )
     industry_evidence: Multiline = ""
     mediation_evidence: Multiline = ""
     emergency_evidence: Multiline = ""

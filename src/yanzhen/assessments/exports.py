@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from yanzhen.assessments import lists, selectors
+from yanzhen.assessments import dimensions, lists, selectors
 from yanzhen.assessments.views.common import (
     division_code,
     division_from_query,
@@ -118,33 +118,37 @@ def assessments_export(request):
     period = period_from_query(request, division)
     rows = []
     chosen = selected_ids(request)
-    listed = lists.ASSESSMENTS.order(
-        request,
-        only_selected(
-            selectors.assessment_rows(request.user, period, division_code(division)),
-            chosen,
-            lambda row: row.person.pk,
-        ),
+    listed = list(
+        lists.ASSESSMENTS.order(
+            request,
+            only_selected(
+                selectors.assessment_rows(request.user, period, division_code(division)),
+                chosen,
+                lambda row: row.person.pk,
+            ),
+        )
     )
+    # The columns of the dimensions the rows were scored on: the default four's as always for a county on them.
+    columns = dimensions.columns(
+        (row.assessment for row in listed), dimensions.for_division(division_code(division))
+    )
+    header = ASSESSMENT_HEADER[:7] + [name for _key, name in columns] + ASSESSMENT_HEADER[11:]
     for row in listed:
         assessment = row.assessment
-        values = _place(row.person) + [period.name]
+        values: list = _place(row.person) + [period.name]
         if assessment is None:
-            values += ["未考核"] + [None] * 7
+            values += ["未考核"] + [None] * (len(columns) + 3)
         else:
             values += [
                 str(assessment.get_grade_display()),
-                assessment.political_score,
-                assessment.ability_score,
-                assessment.conduct_score,
-                assessment.reputation_score,
+                *(dimensions.score_in(assessment, key) for key, _name in columns),
                 float(assessment.weighted_total) if assessment.weighted_total is not None else None,
                 assessment.assessor,
                 assessment.assessed_on.isoformat(),
             ]
         rows.append(values)
     return ASSESSMENTS.send_for_period(
-        request, period, division=division, chosen=chosen, header=ASSESSMENT_HEADER, rows=rows
+        request, period, division=division, chosen=chosen, header=header, rows=rows
     )
 
 

@@ -24,6 +24,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.assessments.models.conduct import MEASURE_KIND, MEASURE_NAMES, concern_label
 from yanzhen.assessments.periods import Half, PeriodKind
+from yanzhen.assessments.services import CheckupInput
 from yanzhen.candidacies.models import RemovalReason
 from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import NOTE_MAX, NormalisedFormField
@@ -38,12 +39,27 @@ def label(model, name: str):
     return model._meta.get_field(name).verbose_name
 
 
-def _score_field(model, name: str, required: bool = False) -> forms.IntegerField:
+def _dimension_field(dimension, required: bool) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label(model, name),
+        label=dimension.name,
         required=required,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": 100, "inputmode": "numeric", "class": "form-control"}
+        ),
+        help_text=_("Weight %(weight)s") % {"weight": dimension.weight}
+        if dimension.weight is not None
+        else "",
     )
+
+
+def _with_dimensions(form: forms.Form, dimensions, *, after: str, required: bool) -> list[str]:
+    """The form's fields with one score per dimension (named by its key) placed after the field `after`; the
+    keys returned."""
+    fields = list(form.fields.items())
+    at = [name for name, _field in fields].index(after) + 1
+    added = [(d.key, _dimension_field(d, required)) for d in dimensions]
+    form.fields = dict(fields[:at] + added + fields[at:])
+    return [key for key, _field in added]
 
 
 def _votes_field(name: str) -> forms.IntegerField:
@@ -66,10 +82,7 @@ class AssessmentForm(StyledForm):
     half = forms.TypedChoiceField(label=label(Assessment, "half"), choices=Half.choices, coerce=int)
     # No grade is pre-selected: the clerk chooses (a pre-selected 优秀 was saved unread).
     grade = forms.ChoiceField(label=label(Assessment, "grade"), choices=CHOOSE + list(Grade.choices))
-    political_score = _score_field(Assessment, "political_score")
-    ability_score = _score_field(Assessment, "ability_score")
-    conduct_score = _score_field(Assessment, "conduct_score")
-    reputation_score = _score_field(Assessment, "reputation_score")
+    # then one score per dimension the county scores (`assessments.dimensions`), added by __init__
     industry_evidence = _text(Assessment, "industry_evidence")
     mediation_evidence = _text(Assessment, "mediation_evidence")
     emergency_evidence = _text(Assessment, "emergency_evidence")
@@ -80,12 +93,12 @@ class AssessmentForm(StyledForm):
     assessor = NormalisedFormField(label=label(Assessment, "assessor"), max_length=100, required=False)
     assessed_on = forms.DateField(label=label(Assessment, "assessed_on"), widget=DATE)
 
-    SCORE_FIELDS = ("political_score", "ability_score", "conduct_score", "reputation_score")
     EVIDENCE_FIELDS = ("industry_evidence", "mediation_evidence", "emergency_evidence")
     VOTE_FIELDS = ("votes_excellent", "votes_competent", "votes_basically_competent", "votes_incompetent")
 
-    def __init__(self, *args, period_kind: str = PeriodKind.HALF_YEAR, **kwargs):
+    def __init__(self, *args, dimensions, period_kind: str = PeriodKind.HALF_YEAR, **kwargs):
         super().__init__(*args, **kwargs)
+        self.score_keys = _with_dimensions(self, dimensions, after="grade", required=False)
         if period_kind == PeriodKind.YEAR:
             self.fields["half"].choices = [(Half.YEAR.value, Half.YEAR.label)]
         else:
@@ -183,15 +196,29 @@ class CampaignForm(StyledForm):
 
 
 class CheckupForm(StyledForm):
-    political_score = _score_field(Checkup, "political_score", required=True)
-    ability_score = _score_field(Checkup, "ability_score", required=True)
-    conduct_score = _score_field(Checkup, "conduct_score", required=True)
-    reputation_score = _score_field(Checkup, "reputation_score", required=True)
+    """One score per dimension (all required, placed first), the conclusion, the date, the note."""
+
     conclusion = forms.ChoiceField(
         label=label(Checkup, "conclusion"), choices=CHOOSE + list(Conclusion.choices)
     )
     filled_on = forms.DateField(label=label(Checkup, "filled_on"), widget=DATE)
     note = _text(Checkup, "note")
+
+    def __init__(self, *args, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = list(self.fields.items())
+        added = [(d.key, _dimension_field(d, True)) for d in dimensions]
+        self.fields = dict(added + fields)
+        self.score_keys = [key for key, _field in added]
+
+    def checkup_input(self) -> CheckupInput:
+        data = self.cleaned_data
+        return CheckupInput(
+            conclusion=data["conclusion"],
+            filled_on=data["filled_on"],
+            note=data["note"],
+            scores={key: data.get(key) for key in self.score_keys},
+        )
 
 
 class CommendationForm(StyledForm):

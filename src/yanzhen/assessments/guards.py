@@ -1,12 +1,11 @@
 """The checks of 管's writes that are its own (the rest is `core.guards`: today, raise_errors, attribute_to):
-the person re-read in the actor's jurisdiction with his village, an uploaded document, a score 0–100. Shared
+the person re-read in the actor's jurisdiction with his village, an uploaded document, a required text (scores: `assessments.dimensions`). Shared
 by the modules of `services`."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
-from yanzhen.assessments.models import DIMENSIONS
 from yanzhen.core import uploads
 from yanzhen.core.text import LONG_TEXT_MAX
 from yanzhen.people.models import Person
@@ -32,16 +31,6 @@ def check_upload(errors: dict[str, str], field: str, label: str, uploaded_file) 
         errors[field] = refused
         return ""
     return uploads.accept_document(uploaded_file)
-
-
-def check_score(errors: dict[str, str], field: str, value, *, required: bool) -> None:
-    label = DIMENSIONS[field]
-    if value is None:
-        if required:
-            errors[field] = f"请填写{label}得分"
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        errors[field] = f"{label}得分须为 0 到 100 之间的整数"
 
 
 def check_text(errors: dict[str, str], field: str, label: str, text: str) -> None:

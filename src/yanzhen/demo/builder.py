@@ -27,6 +27,7 @@ from yanzhen.demo.pairing import build_pairing
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
+from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.demo.prospects import build_prospects
 from yanzhen.demo.succession import build_succession
 from yanzhen.demo.surveys import build_surveys
@@ -127,6 +128,17 @@ def _county_rules() -> None:
         rules.save(update_fields=["supervision_phone"])
 
 
+def build_after_election() -> None:
+    """The stages built on the county as the election leaves it (the tests' staged demo builds them last too)."""
+    build_pairing(DEMO_COUNTY, (HUAMACHI, "640323101"))  # income by year, a 强弱联合 and a 强强联合
+    build_prospects()  # 雏雁计划: 20 prospects away from home, contacts, a hometown meeting, one recommended
+    build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
+    build_surveys(DEMO_COUNTY, HUAMACHI)  # this half-year's 群众满意度 survey of 花马池镇, 15 answers
+    build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
+    build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
+    build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
+
+
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     for county in SEED_COUNTIES:
         import_divisions(SEED_DIR, under=county)
@@ -149,11 +161,6 @@ def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     build_conduct()  # a 两委委员 of 花马池镇 under a running 党内警告, another whose 政务警告 is over
     build_present(reserves)  # to today: reports and assessments, this year's training, a 公示 in progress
     build_election()  # the 2026 换届 in progress: slates, the joint review, 公示, results in two townships
-    build_pairing(DEMO_COUNTY, (HUAMACHI, "640323101"))  # income by year, a 强弱联合 and a 强强联合
-    build_prospects()  # 雏雁计划: 20 prospects away from home, contacts, a hometown meeting, one recommended
-    build_duty()  # 坐班值班 in 花马池镇's first village: this month's rota, check-ins, a gap, a missed day, a leave
-    build_surveys(DEMO_COUNTY, HUAMACHI)  # this half-year's 群众满意度 survey of 花马池镇, 15 answers
-    build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
-    build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
+    build_after_election()
     refresh_after_bulk_load()  # PostgreSQL plans the first queries on fresh statistics, not on empty tables
     return accounts

@@ -36,11 +36,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from yanzhen.assessments import dimensions
 from yanzhen.assessments import rules as assessment_rules
 from yanzhen.assessments.models import Assessment, AssessmentSettings, Grade, ReportChannel, SemiannualReport
 from yanzhen.assessments.periods import Half, Period, last_finished_period
 from yanzhen.assessments.periods import PeriodKind as AssessmentPeriodKind
-from yanzhen.assessments.services import AssessmentInput, weighted_total
+from yanzhen.assessments.services import AssessmentInput
 from yanzhen.candidacies import notice, workflow
 from yanzhen.candidacies.models import Candidacy, CandidacyState, NominationWay, Readiness, RemovalReason
 from yanzhen.candidacies.rules import check_secretary_rules, earliest_notice_end, rules_for, working_days
@@ -205,7 +206,7 @@ def plan_assessments(found: list[Stint], today: date, removed_incompetent: set[i
     return Planned(periods, grades, reports, notice_board, removal)
 
 
-def _scores(rng: random.Random, grade: str) -> dict[str, int]:
+def _scores(rng: random.Random, grade: str) -> dict[str, int | None]:
     centre = {Grade.EXCELLENT: 92, Grade.COMPETENT: 82, Grade.BASICALLY_COMPETENT: 70, Grade.INCOMPETENT: 55}[
         grade
     ]
@@ -284,8 +285,10 @@ def _report_rows(actor, planned: Planned, people, secretary, rng, today: date) -
 
 
 def _assessment_rows(actor, planned: Planned, townships, settings, rng, today: date) -> list[Assessment]:
-    """The assessments with votes and scores that fit their grade."""
+    """The assessments with votes and scores that fit their grade (on the default four: the demo county keeps
+    them)."""
     assessments = []
+    scored = dimensions.defaults(settings)
     for (person_id, period), grade in _by_period(planned.grades):
         assessed_on = min(period.end + timedelta(days=rng.randint(10, 25)), today)
         data = AssessmentInput(
@@ -299,12 +302,15 @@ def _assessment_rows(actor, planned: Planned, townships, settings, rng, today: d
             votes_competent=rng.randint(15, 30),
             votes_basically_competent=rng.randint(0, 5),
             votes_incompetent=rng.randint(6, 15) if grade == Grade.INCOMPETENT else rng.randint(0, 2),
-            **_scores(rng, grade),
+            scores=_scores(rng, grade),
         )
         assessment = Assessment(person_id=person_id, entered_by=actor, assessor=data.assessor)
         for name, value in data.__dict__.items():
-            setattr(assessment, name, value)
-        assessment.weighted_total = weighted_total(data, settings)
+            if name != "scores":
+                setattr(assessment, name, value)
+        snapshot, _errors = dimensions.score(scored, data.score_values(), required=False)
+        dimensions.fill_columns(assessment, snapshot)
+        assessment.weighted_total = dimensions.weighted_total(snapshot)
         assessments.append(assessment)
     return assessments
 

@@ -1,9 +1,10 @@
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from yanzhen.divisions.selectors import get_division
 from yanzhen.posts import selectors
+from yanzhen.posts.models import TermKind
 
 router = Router()
 
@@ -14,6 +15,7 @@ class IncumbentOut(Schema):
     term_id: int
     start: date
     age: int | None
+    kind: str = Field(description="ordinary 一般、professional 专业化管理的村党组织书记")
 
 
 class SeatOut(Schema):
@@ -44,11 +46,14 @@ class PostTypeOut(Schema):
     response=list[SeatOut],
     summary="The seats of a village (or of every village under a division) with their incumbents",
 )
-def list_seats(request, village: str, on: date | None = None):
+def list_seats(request, village: str, on: date | None = None, kind: TermKind | None = None):
     """`village`: a village code, or a township or county code for all its villages; `on`: the date (today
-    by default). A seat without an incumbent on that date is vacant."""
+    by default). A seat without an incumbent on that date is vacant. `kind`: only the seats held by a term
+    of that kind (professional: 专业化管理的村党组织书记)."""
     division = get_division(request.user, village)
     rows = selectors.seat_rows(request.user, division.code, on)
+    if kind is not None:
+        rows = [row for row in rows if row.incumbent is not None and row.incumbent.kind == kind]
     return [
         SeatOut(
             id=row.seat.pk,
@@ -68,6 +73,7 @@ def list_seats(request, village: str, on: date | None = None):
                     term_id=row.incumbent.term_id,
                     start=row.incumbent.start,
                     age=row.incumbent.age,
+                    kind=row.incumbent.kind,
                 )
                 if row.incumbent
                 else None

@@ -8,7 +8,7 @@ from yanzhen.core.forms import StyledForm
 from yanzhen.core.text import NormalisedFormField
 from yanzhen.people.models import Person
 from yanzhen.pickers.fields import PersonPickerField, people_endpoint
-from yanzhen.posts.models import Destination, PostType, TermEndReason
+from yanzhen.posts.models import Destination, PostType, TermEndReason, TermKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,6 +26,13 @@ class AppointForm(StyledForm):
         label=_("how the predecessor's term ended"), choices=TermEndReason.choices, required=False
     )
     note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("kind of term"),
+        choices=TermKind.choices,
+        initial=TermKind.ORDINARY,
+        required=False,
+        help_text=_("A professionally managed secretary is paid and assessed by the county."),
+    )
 
     def __init__(self, *args, user, seat, occupied: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +56,13 @@ class AppointForm(StyledForm):
         else:
             del self.fields["reason"]
             del self.fields["note"]
+        if (
+            seat.post_type.code != "secretary"
+        ):  # only a secretary may be professional (the service says so too)
+            del self.fields["kind"]
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or TermKind.ORDINARY
 
 
 class EndTermForm(StyledForm):
@@ -60,6 +74,14 @@ class EndTermForm(StyledForm):
         label=_("destination"), choices=[("", _("None recorded")), *Destination.choices], required=False
     )
     note = NormalisedFormField(label=_("note on the end"), max_length=200, required=False)
+
+
+class TermKindForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("kind of term"),
+        choices=TermKind.choices,
+        help_text=_("A professionally managed secretary is paid and assessed by the county."),
+    )
 
 
 class PostTypeForm(StyledForm):

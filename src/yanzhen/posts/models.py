@@ -93,6 +93,17 @@ class Destination(models.TextChoices):
     OTHER = "other", _("Other destination")  # 其他去向
 
 
+class TermKind(models.TextChoices):
+    """How a secretary's term is held (seed 001: 公开选聘专业化管理的村党组织书记183名): ordinarily, or as a secretary
+    managed as a professional (paid and assessed by the county). Only a 村党组织书记 term may be professional."""
+
+    ORDINARY = "ordinary", _("Ordinary")  # 一般
+    PROFESSIONAL = "professional", _("Professionally managed")  # 专业化管理
+
+
+KIND_NAMES = {TermKind.ORDINARY: "一般", TermKind.PROFESSIONAL: "专业化管理"}
+
+
 class TermQuerySet(ScopedQuerySet):
     def current(self, on: date | None = None) -> TermQuerySet:
         on = on or today()
@@ -111,6 +122,9 @@ class Term(models.Model):
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=TermEndReason.choices, blank=True)
     end_note = NormalisedCharField(_("note on the end"), max_length=200, blank=True)
     destination = models.CharField(_("destination"), max_length=24, choices=Destination.choices, blank=True)
+    kind = models.CharField(
+        _("kind of term"), max_length=20, choices=TermKind.choices, default=TermKind.ORDINARY
+    )
     history = HistoricalRecords()
 
     objects = TermQuerySet.as_manager()
@@ -125,6 +139,9 @@ class Term(models.Model):
                 fields=["seat"], condition=Q(end__isnull=True), name="term_one_open_per_seat"
             ),
             end_after_start("term_end_after_start", strictly=True, open_ended=True),
+            models.CheckConstraint(
+                condition=Q(kind__in=["ordinary", "professional"]), name="term_kind_in_list"
+            ),
         ]
         indexes = [
             # The terms of a county's seats with who and when, read from the index alone (PostgreSQL): the

@@ -12,7 +12,7 @@ from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
 from yanzhen.divisions.models import Division
 from yanzhen.people.codes import Education, PoliticalStatus, education_band, education_rank
 from yanzhen.people.models import Person
-from yanzhen.posts.models import PostType, Seat, Term
+from yanzhen.posts.models import PostType, Seat, Term, TermKind
 
 SECRETARY = "secretary"  # 村党组织书记
 CHAIR = "chair"  # 村委会主任: held by the secretary when 一肩挑
@@ -28,6 +28,12 @@ class Incumbent:
     education_code: str
     political_status_code: str
     start: date
+    kind: str = TermKind.ORDINARY
+
+    @property
+    def professional(self) -> bool:
+        """专业化管理的村党组织书记 (the term's kind today)."""
+        return self.kind == TermKind.PROFESSIONAL
 
     @property
     def education(self) -> str:
@@ -117,6 +123,7 @@ def _incumbent(term: Term, on: date) -> Incumbent:
         education_code=education_on(person, on),
         political_status_code=person.political_status,
         start=term.start,
+        kind=term.kind,
     )
 
 
@@ -156,10 +163,17 @@ def seat_rows(user, code: str, on: date | None = None) -> list[SeatRow]:
 
 
 def seat_list(
-    user, *, within: str = "", post_type: str = "", vacant_only: bool = False, on: date | None = None
+    user,
+    *,
+    within: str = "",
+    post_type: str = "",
+    vacant_only: bool = False,
+    on: date | None = None,
+    kind: str = "",
 ) -> list[SeatRow]:
     """The seats of every village inside the user's jurisdiction (or under `within`, a code inside it), with
-    their incumbents on the date: the county's page of posts (`/posts/`). `post_type` is a post type code."""
+    their incumbents on the date: the county's page of posts (`/posts/`). `post_type` is a post type code;
+    `kind` keeps the seats held by a term of that kind (专业化管理)."""
     prefix = jurisdiction_prefix(user)
     if prefix is None:
         return []
@@ -169,6 +183,8 @@ def seat_list(
         rows = [row for row in rows if row.post_type.code == post_type]
     if vacant_only:
         rows = [row for row in rows if row.vacant]
+    if kind:
+        rows = [row for row in rows if row.incumbent is not None and row.incumbent.kind == kind]
     return rows
 
 

@@ -27,10 +27,11 @@ from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.text import normalise
 from yanzhen.divisions.models import Division
 from yanzhen.people.models import Person, age_on
-from yanzhen.posts.models import Destination, PostType, Seat, Term, TermEndReason
+from yanzhen.posts.models import Destination, PostType, Seat, Term, TermEndReason, TermKind
 
 MAXIMUM_SEATS = 20
 MINIMUM_AGE = 18
+SECRETARY = "secretary"  # the post type code of 村党组织书记, the only one a professional term may hold
 
 
 def _check_actor(actor, village: Division) -> None:
@@ -135,16 +136,42 @@ def _validate_appointment(actor, seat: Seat, person: Person, start: date) -> dic
     )
 
 
+def kind_errors(seat: Seat, kind: str) -> dict[str, str]:
+    """A term's kind: ordinary, or 专业化管理 for a 村党组织书记 seat only."""
+    if kind not in TermKind.values:
+        return {"kind": "任职类型须为一般或专业化管理"}
+    if kind == TermKind.PROFESSIONAL and seat.post_type.code != SECRETARY:
+        return {"kind": f"只有村党组织书记可以是专业化管理的村党组织书记，{seat.post_type.name}不能"}
+    return {}
+
+
 @transaction.atomic
-def appoint(*, actor, seat: Seat, person: Person, start: date) -> Term:
+def appoint(*, actor, seat: Seat, person: Person, start: date, kind: str = TermKind.ORDINARY) -> Term:
     """Start a term of a person in a vacant seat. The same person may hold other posts of the village
-    (一肩挑: the secretary also chairs the villagers' committee)."""
+    (一肩挑: the secretary also chairs the villagers' committee). `kind`: 专业化管理 for a secretary managed
+    as a professional (seed 001)."""
     _check_actor(actor, seat.village)
     seat = Seat.objects.select_for_update().select_related("village", "post_type").get(pk=seat.pk)
-    errors = _validate_appointment(actor, seat, person, start)
+    errors = _validate_appointment(actor, seat, person, start) | kind_errors(seat, kind)
     raise_errors(errors)
-    term = Term(seat=seat, person=person, start=start)
+    term = Term(seat=seat, person=person, start=start, kind=kind)
     _save(term, actor)
+    return term
+
+
+@transaction.atomic
+def set_term_kind(*, actor, term: Term, kind: str) -> Term:
+    """Change how a term is held (一般 / 专业化管理); the field history keeps the earlier kind and who changed it."""
+    _check_actor(actor, term.seat.village)
+    term = (
+        Term.objects.select_for_update()
+        .select_related("seat__post_type", "seat__village", "person")
+        .get(pk=term.pk)
+    )
+    raise_errors(kind_errors(term.seat, kind))
+    if term.kind != kind:
+        term.kind = kind
+        _save(term, actor)
     return term
 
 
@@ -360,8 +387,10 @@ def appoint_many(*, actor, appointments: Sequence[tuple[Seat, Person, date]]) ->
 
 
 @transaction.atomic
-def handover(*, actor, seat: Seat, person: Person, on: date, reason: str, note: str = "") -> Term:
-    """交接: end the seat's open term on `on` and start the successor's term on the same day."""
+def handover(
+    *, actor, seat: Seat, person: Person, on: date, reason: str, note: str = "", kind: str = TermKind.ORDINARY
+) -> Term:
+    """交接: end the seat's open term on `on` and start the successor's term (of `kind`) on the same day."""
     _check_actor(actor, seat.village)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     current = open_term(seat)
@@ -369,7 +398,7 @@ def handover(*, actor, seat: Seat, person: Person, on: date, reason: str, note: 
         if current.person_id == person.pk:
             raise ValidationError({"person": f"{person.name}已是该职位的现任，无需交接"})
         end_term(actor=actor, term=current, end=on, reason=reason, note=note)
-    return appoint(actor=actor, seat=seat, person=person, start=on)
+    return appoint(actor=actor, seat=seat, person=person, start=on, kind=kind)
 
 
 # Post types are one list for the whole installation: only an administrator changes them.

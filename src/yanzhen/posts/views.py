@@ -14,8 +14,8 @@ from yanzhen.divisions.place_filter import code_of_jurisdiction
 from yanzhen.divisions.selectors import get_division
 from yanzhen.people.selectors import filter_townships
 from yanzhen.posts import selectors, services
-from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, VillageSeatsForm
-from yanzhen.posts.models import PostType, Seat, Term
+from yanzhen.posts.forms import AppointForm, EndTermForm, PostTypeForm, TermKindForm, VillageSeatsForm
+from yanzhen.posts.models import PostType, Seat, Term, TermKind
 
 POSTS_PER_PAGE = 50
 
@@ -29,10 +29,17 @@ def post_list(request):
     types = list(selectors.post_types())
     post_type = _choice(request, "post_type", {kind.code for kind in types})
     vacant_only = request.GET.get("vacant") == "1"
-    rows = selectors.seat_list(request.user, within=township, post_type=post_type, vacant_only=vacant_only)
+    kind = _choice(request, "kind", {TermKind.PROFESSIONAL})
+    rows = selectors.seat_list(
+        request.user, within=township, post_type=post_type, vacant_only=vacant_only, kind=kind
+    )
     page = Paginator(rows, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(
-        {key: value for key, value in {"township": township, "post_type": post_type}.items() if value}
+        {
+            key: value
+            for key, value in {"township": township, "post_type": post_type, "kind": kind}.items()
+            if value
+        }
         | ({"vacant": "1"} if vacant_only else {})
     )
     committee_rows = [row for row in rows if not row.post_type.is_practice]
@@ -47,10 +54,14 @@ def post_list(request):
             "post_type": post_type,
             "post_types": types,
             "vacant_only": vacant_only,
+            "kind": kind,
             "summary": {
                 "seats": len(rows),
                 "vacant": sum(1 for row in committee_rows if row.vacant),
                 "yijiantiao": len({row.seat.village_id for row in rows if row.yijiantiao}),
+                "professional": sum(
+                    1 for row in rows if row.incumbent is not None and row.incumbent.professional
+                ),
             },
             "is_admin": request.user.has_role(Role.ADMIN),
         },
@@ -78,8 +89,11 @@ def appoint(request, pk: int):
 
     def write():
         data = form.cleaned_data
+        kind = data.get("kind") or TermKind.ORDINARY
         if current is None:
-            services.appoint(actor=request.user, seat=seat, person=data["person"], start=data["start"])
+            services.appoint(
+                actor=request.user, seat=seat, person=data["person"], start=data["start"], kind=kind
+            )
         else:
             services.handover(
                 actor=request.user,
@@ -88,6 +102,7 @@ def appoint(request, pk: int):
                 on=data["start"],
                 reason=data["reason"],
                 note=data["note"],
+                kind=kind,
             )
 
     if saved(request, form, write, rename={"end": "start", "term": None}):
@@ -104,6 +119,24 @@ def end_term(request, pk: int):
     if saved(request, form, lambda: services.end_term(actor=request.user, term=term, **form.cleaned_data)):
         return redirect("division-detail", code=term.seat.village_id)
     return village_form_page(request, "posts/end_term.html", term.seat.village, form, term=term)
+
+
+@require_http_methods(["GET", "POST"])
+def term_kind(request, pk: int):
+    """How a term is held (一般 / 专业化管理), changed with the field history; a secretary's term only."""
+    term = get_for_change(
+        Term.objects.select_related("seat__village", "seat__post_type", "person"), request.user, pk=pk
+    )
+    form = TermKindForm(request.POST or None, initial={"kind": term.kind})
+    versioning.track(form, term)
+    if saved(
+        request,
+        form,
+        lambda: services.set_term_kind(actor=request.user, term=term, kind=form.cleaned_data["kind"]),
+        within=versioning.saving(form, Term, pk=term.pk),
+    ):
+        return redirect("division-detail", code=term.seat.village_id)
+    return village_form_page(request, "posts/term_kind.html", term.seat.village, form, term=term)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yanzhen.core.forms import StyledForm
 from yanzhen.core.ids import parse_id
+from yanzhen.core.text import NormalisedFormField
 
 
 def _id_or_none(value) -> int | None:
@@ -23,9 +24,9 @@ class OrderForm(StyledForm):
     """`order` is the order shown (candidacy ids, comma separated); `up` or `down` names the one to move;
     `reset` clears the saved order."""
 
-    order = forms.CharField(required=False, max_length=2000)
-    up = forms.CharField(required=False, max_length=20)
-    down = forms.CharField(required=False, max_length=20)
+    order = NormalisedFormField(required=False, max_length=2000)
+    up = NormalisedFormField(required=False, max_length=20)
+    down = NormalisedFormField(required=False, max_length=20)
     reset = forms.BooleanField(required=False)
 
     def clean_order(self) -> list[int]:
@@ -53,7 +54,7 @@ class OrderForm(StyledForm):
 
 
 class CoverForm(StyledForm):
-    candidacy = forms.CharField(label=_("emergency cover"), required=False, max_length=20)
+    candidacy = NormalisedFormField(label=_("emergency cover"), required=False, max_length=20)
 
     def clean_candidacy(self) -> int | None:
         return _id_or_none(self.cleaned_data["candidacy"])

@@ -56,6 +56,17 @@ DIMENSIONS = {
 }
 
 
+# The 五强 set of seed 003 (…选拔政治意识强、担当作为强、发展本领强、治理能力强、作风纪律强的“五强”型…): the preset a county
+# may switch to on its settings page, each weighing 20. Keys are fixed so that the preset can be applied again.
+WUQIANG = {
+    "wq_political": "政治意识强",
+    "wq_responsibility": "担当作为强",
+    "wq_development": "发展本领强",
+    "wq_governance": "治理能力强",
+    "wq_discipline": "作风纪律强",
+}
+
+
 def _score(label):
     return models.PositiveSmallIntegerField(label, null=True, blank=True, validators=SCORE_VALIDATORS)
 
@@ -130,6 +141,46 @@ class AssessmentSettings(CountySettings):
             "conduct_score": self.weight_conduct,
             "reputation_score": self.weight_reputation,
         }
+
+
+class AssessmentDimension(models.Model):
+    """One dimension a county scores its reserves on (assessments and check-ups alike). A county with no row
+    uses the default four (`DIMENSIONS`) with the weights of its `AssessmentSettings`; once it saves its list
+    (`services.save_dimensions`), its active rows are what it scores, their weights summing to 100. Rows are
+    switched off, never deleted; what was scored keeps its own copy (`Assessment.scores`)."""
+
+    jurisdiction_path = "county__code"
+
+    county = county_field("assessment_dimensions")
+    key = models.SlugField(_("dimension key"), max_length=40)
+    name = NormalisedCharField(_("dimension"), max_length=50)
+    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MaxValueValidator(100)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment dimension")
+        verbose_name_plural = _("assessment dimensions")
+        ordering = ["county", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="assessment_dimension_unique_key"),
+            models.UniqueConstraint(fields=["county", "name"], name="assessment_dimension_unique_name"),
+            models.CheckConstraint(
+                condition=Q(weight__lte=100), name="assessment_dimension_weight_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.weight}）"
+
+
+def _scores_field() -> models.JSONField:
+    """What was scored as it was then: [{"key", "name", "weight", "score"}] per dimension, so that renaming or
+    reweighting a county's dimensions later leaves the past intact (as `MonthlyScore.items`)."""
+    return models.JSONField(_("dimension scores"), default=list, blank=True)
 
 
 class SelfServiceLink(models.Model):
@@ -209,8 +260,8 @@ class SemiannualReport(models.Model):
 
 
 class Assessment(models.Model):
-    """考核 of one reserve for one period: the grade decides the rules; scores on the four dimensions give a
-    weighted total by the county's weights at the time of saving."""
+    """考核 of one reserve for one period: the grade decides the rules; scores on the county's dimensions
+    (`scores`, the default four also in their own columns) give a weighted total by the weights of the time."""
 
     jurisdiction_path = "person__village__code"
 
@@ -222,6 +273,7 @@ class Assessment(models.Model):
     ability_score = _score(_("ability to perform duties"))  # 履职能力
     conduct_score = _score(_("work style"))  # 工作作风
     reputation_score = _score(_("reputation among villagers"))  # 群众口碑
+    scores = _scores_field()
     weighted_total = models.DecimalField(
         _("weighted total"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -458,6 +510,7 @@ class Checkup(models.Model):
     ability_score = _score(_("ability to perform duties"))
     conduct_score = _score(_("work style"))
     reputation_score = _score(_("reputation among villagers"))
+    scores = _scores_field()
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices)
     note = NormalisedTextField(_("note"), blank=True, max_length=LONG_TEXT_MAX)
     filled_on = models.DateField(_("date"))

@@ -30,12 +30,22 @@ from yanzhen.assessments.services.reports import (
     review_report,
     submit_report,
 )
-from yanzhen.assessments.services.settings import save_settings
+from yanzhen.assessments.services.settings import (
+    DimensionRow,
+    current_rows,
+    save_dimensions,
+    save_settings,
+    use_wuqiang,
+)
 from yanzhen.assessments.services.tolerance import ToleranceInput, apply_for_tolerance, determine_tolerance
 
 __all__ = [
     "AssessmentInput",
     "CheckupInput",
+    "DimensionRow",
+    "current_rows",
+    "save_dimensions",
+    "use_wuqiang",
     "DisciplineInput",
     "ToleranceInput",
     "add_commendation",

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from yanzhen.assessments import rules
+from yanzhen.assessments import dimensions, rules
 from yanzhen.assessments.guards import TEXT_MAX
-from yanzhen.assessments.guards import check_score as _check_score
 from yanzhen.assessments.guards import visible_person as _visible_person
 from yanzhen.assessments.models import (
     DIMENSIONS,
@@ -33,7 +32,8 @@ from yanzhen.people.models import Person
 
 @dataclass
 class AssessmentInput:
-    """What the assessment form (or the API) gives. Scores are optional, each 0–100."""
+    """What the assessment form (or the API) gives. Scores are optional, each 0–100: the default four by their
+    own names, any dimension of the county in `scores` (by key)."""
 
     year: int
     half: int
@@ -51,6 +51,15 @@ class AssessmentInput:
     votes_competent: int | None = None
     votes_basically_competent: int | None = None
     votes_incompetent: int | None = None
+    scores: dict[str, int | None] | None = None
+
+    def score_values(self) -> dict[str, int | None]:
+        """The scores by dimension key: `scores`, and the default four given by their own names."""
+        values = dict(self.scores or {})
+        for key in DIMENSIONS:
+            if getattr(self, key) is not None:
+                values.setdefault(key, getattr(self, key))
+        return values
 
 
 VOTE_LABELS = {
@@ -67,14 +76,12 @@ EVIDENCE_LABELS = {
 
 
 def weighted_total(data, settings: AssessmentSettings) -> Decimal | None:
-    """Σ score × weight / Σ weight, two decimals rounded half up; None unless all four scores are given."""
-    scores = {name: getattr(data, name) for name in DIMENSIONS}
-    if any(value is None for value in scores.values()):
-        return None
-    weights = settings.weights
-    total_weight = sum(weights.values()) or 1
-    total = sum(Decimal(scores[name]) * weights[name] for name in DIMENSIONS) / Decimal(total_weight)
-    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """The weighted total of the default four under the settings' weights (Σ score × weight / Σ weight, two
+    decimals rounded half up); None unless all four are given. A county's own dimensions: `dimensions`."""
+    snapshot, _errors = dimensions.score(
+        dimensions.defaults(settings), {key: getattr(data, key) for key in DIMENSIONS}, required=False
+    )
+    return dimensions.weighted_total(snapshot)
 
 
 def _period_problem(settings: AssessmentSettings, data: AssessmentInput) -> dict[str, str]:
@@ -112,12 +119,15 @@ def _assessed_period_problem(person: Person, period: Period, current: Assessment
     return ""
 
 
-def _check_content(errors: dict[str, str], data: AssessmentInput) -> None:
-    """The grade, the scores, the votes, the evidence and the assessor."""
+def _check_content(
+    errors: dict[str, str], data: AssessmentInput, scored: list[dimensions.Dimension]
+) -> list[dict]:
+    """The grade, the scores (on the dimensions `scored`: the snapshot returned), the votes, the evidence and
+    the assessor."""
     if data.grade not in Grade.values:
         errors["grade"] = "考核等次须为优秀、称职、基本称职或不称职"
-    for name in DIMENSIONS:
-        _check_score(errors, name, getattr(data, name), required=False)
+    snapshot, score_errors = dimensions.score(scored, data.score_values(), required=False)
+    errors.update(score_errors)
     for name, label in VOTE_LABELS.items():
         value = getattr(data, name)
         if value is not None and (not isinstance(value, int) or value < 0):
@@ -127,6 +137,7 @@ def _check_content(errors: dict[str, str], data: AssessmentInput) -> None:
             errors[name] = f"{label}不能超过 {TEXT_MAX} 字"
     if len((data.assessor or "").strip()) > 100:
         errors["assessor"] = "考核人不能超过 100 个字"
+    return snapshot
 
 
 def _assessed_on_problem(assessed_on: date | None, period: Period | None) -> str:
@@ -141,7 +152,9 @@ def _assessed_on_problem(assessed_on: date | None, period: Period | None) -> str
 
 def _validate_assessment(
     actor, person: Person, data: AssessmentInput, *, current: Assessment | None
-) -> tuple[dict[str, str], Period | None, AssessmentSettings]:
+) -> tuple[dict[str, str], Period | None, list[dict]]:
+    """The errors, the period and the snapshot of the scores: on the county's dimensions of today, or for a
+    changed assessment on those it was scored on."""
     settings = rules.settings_for(person.village_id)
     period = None
     errors = _period_problem(settings, data)
@@ -150,7 +163,7 @@ def _validate_assessment(
         problem = _assessed_period_problem(person, period, current)
         if problem:
             errors["half"] = problem
-    _check_content(errors, data)
+    snapshot = _check_content(errors, data, dimensions.of_record(current, person.village_id))
     problem = _assessed_on_problem(data.assessed_on, period)
     if problem:
         errors["assessed_on"] = problem
@@ -163,15 +176,18 @@ def _validate_assessment(
         )
         if problem:
             errors["grade"] = problem
-    return errors, period, settings
+    return errors, period, snapshot
 
 
-def _apply(assessment: Assessment, actor, data: AssessmentInput, settings: AssessmentSettings) -> None:
+def _apply(assessment: Assessment, actor, data: AssessmentInput, snapshot: list[dict]) -> None:
     for item in fields(AssessmentInput):
+        if item.name == "scores" or item.name in DIMENSIONS:
+            continue
         value = getattr(data, item.name)
         setattr(assessment, item.name, value.strip() if isinstance(value, str) else value)
     assessment.assessor = (data.assessor or "").strip() or str(actor)[:100]
-    assessment.weighted_total = weighted_total(data, settings)
+    dimensions.fill_columns(assessment, snapshot)
+    assessment.weighted_total = dimensions.weighted_total(snapshot)
 
 
 def _save_assessment(assessment: Assessment, actor, person: Person, period: Period) -> None:
@@ -187,11 +203,11 @@ def create_assessment(*, actor, person: Person, data: AssessmentInput) -> Assess
         raise PermissionDenied
     # Lock the person: two assessments of him at once would each miss the other in the rules.
     Person.objects.select_for_update().filter(pk=person.pk).first()
-    errors, period, settings = _validate_assessment(actor, person, data, current=None)
+    errors, period, snapshot = _validate_assessment(actor, person, data, current=None)
     raise_errors(errors)
     assert period is not None
     assessment = Assessment(person=person, entered_by=actor)
-    _apply(assessment, actor, data, settings)
+    _apply(assessment, actor, data, snapshot)
     _save_assessment(assessment, actor, person, period)
     rules.evaluate_person(person, actor=actor)
     return assessment
@@ -238,10 +254,10 @@ def update_assessment(*, actor, assessment: Assessment, data: AssessmentInput) -
     assessment = _visible_assessment(actor, assessment)
     person = assessment.person
     Person.objects.select_for_update().filter(pk=person.pk).first()
-    errors, period, settings = _validate_assessment(actor, person, data, current=assessment)
+    errors, period, snapshot = _validate_assessment(actor, person, data, current=assessment)
     raise_errors(errors)
     assert period is not None
-    _apply(assessment, actor, data, settings)
+    _apply(assessment, actor, data, snapshot)
     _save_assessment(assessment, actor, person, period)
     rules.evaluate_person(person, actor=actor)
     return assessment

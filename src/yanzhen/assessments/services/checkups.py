@@ -11,9 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from yanzhen.assessments import fired, proposals, rules
+from yanzhen.assessments import dimensions, fired, proposals, rules
 from yanzhen.assessments.guards import TEXT_MAX
-from yanzhen.assessments.guards import check_score as _check_score
 from yanzhen.assessments.guards import visible_person as _visible_person
 from yanzhen.assessments.models import (
     CONCLUSION_NAMES,
@@ -61,27 +60,42 @@ def open_campaign(
 
 @dataclass
 class CheckupInput:
-    political_score: int | None
-    ability_score: int | None
-    conduct_score: int | None
-    reputation_score: int | None
+    """The check-up's scores (every dimension required): the default four by their own names, any dimension of
+    the county in `scores` (by key)."""
+
     conclusion: str
     filled_on: date | None
     note: str = ""
+    political_score: int | None = None
+    ability_score: int | None = None
+    conduct_score: int | None = None
+    reputation_score: int | None = None
+    scores: dict[str, int | None] | None = None
+
+    def score_values(self) -> dict[str, int | None]:
+        values = dict(self.scores or {})
+        for key in DIMENSIONS:
+            if getattr(self, key) is not None:
+                values.setdefault(key, getattr(self, key))
+        return values
 
 
 def _checkup_problems(
-    person: Person, campaign: CheckupCampaign, data: CheckupInput, note: str
-) -> dict[str, str]:
-    """What is wrong with a check-up: the person out of the pool during the campaign, a score, the conclusion,
-    its reason, the date."""
+    person: Person,
+    campaign: CheckupCampaign,
+    data: CheckupInput,
+    note: str,
+    scored: list[dimensions.Dimension],
+) -> tuple[dict[str, str], list[dict]]:
+    """What is wrong with a check-up: the person out of the pool during the campaign, a score (on the
+    dimensions `scored`: the snapshot is returned too), the conclusion, its reason, the date."""
     errors: dict[str, str] = {}
     if not rules.was_in_pool(person, campaign.start, campaign.end):
         errors["person"] = (
             f"{person.name}在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）不在后备力量库中"
         )
-    for name in DIMENSIONS:
-        _check_score(errors, name, getattr(data, name), required=True)
+    snapshot, score_errors = dimensions.score(scored, data.score_values(), required=True)
+    errors.update(score_errors)
     if data.conclusion not in Conclusion.values:
         errors["conclusion"] = "结论须为继续培养、重点培养或调整出库"
     if data.conclusion == Conclusion.REMOVE and not note:
@@ -94,7 +108,7 @@ def _checkup_problems(
         errors["filled_on"] = "日期不能晚于今天"
     elif not campaign.start <= data.filled_on <= campaign.end:
         errors["filled_on"] = f"日期须在回头看期间（{campaign.start:%Y-%m-%d} 至 {campaign.end:%Y-%m-%d}）内"
-    return errors
+    return errors, snapshot
 
 
 @transaction.atomic
@@ -110,12 +124,14 @@ def save_checkup(*, actor, campaign: CheckupCampaign, person: Person, data: Chec
     if not rules.may_fill_checkup(actor):
         raise PermissionDenied
     note = (data.note or "").strip()
-    raise_errors(_checkup_problems(person, campaign, data, note))
     checkup = Checkup.objects.select_for_update().filter(campaign=campaign, person=person).first() or Checkup(
         campaign=campaign, person=person
     )
-    for name in DIMENSIONS:
-        setattr(checkup, name, getattr(data, name))
+    errors, snapshot = _checkup_problems(
+        person, campaign, data, note, dimensions.of_record(checkup, campaign.county_id)
+    )
+    raise_errors(errors)
+    dimensions.fill_columns(checkup, snapshot)
     checkup.conclusion, checkup.note, checkup.filled_on, checkup.filled_by = (
         data.conclusion,
         note,

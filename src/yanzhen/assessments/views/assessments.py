@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.assessments import lists, rules, selectors, services
+from yanzhen.assessments import dimensions, lists, rules, selectors, services
 from yanzhen.assessments.forms import (
     AssessmentForm,
     BatchForm,
 )
 from yanzhen.assessments.models import (
-    DIMENSIONS,
     Assessment,
     Grade,
 )
@@ -120,7 +119,8 @@ def _assessment_input(form: AssessmentForm) -> services.AssessmentInput:
         grade=data["grade"],
         assessed_on=data["assessed_on"],
         assessor=data["assessor"],
-        **{name: data[name] for name in AssessmentForm.SCORE_FIELDS + AssessmentForm.VOTE_FIELDS},
+        scores={key: data[key] for key in form.score_keys},
+        **{name: data[name] for name in AssessmentForm.VOTE_FIELDS},
         **{name: data[name] or "" for name in AssessmentForm.EVIDENCE_FIELDS},
     )
 
@@ -135,7 +135,7 @@ def _assessment_page(request, form, person, assessment=None):
         person=person,
         assessment=assessment,
         settings=rules.settings_for(village.code),
-        dimensions=DIMENSIONS,
+        dimensions=dimensions.of_record(assessment, village.code),
     )
 
 
@@ -176,7 +176,12 @@ def assessment_create(request):
         "assessed_on": guards.today(),
         "assessor": str(request.user),
     }
-    form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
+    form = AssessmentForm(
+        request.POST or None,
+        initial=initial,
+        period_kind=settings.period_kind,
+        dimensions=dimensions.for_county(person.village_id),
+    )
     return _saved_or_form(
         request,
         form,
@@ -192,7 +197,13 @@ def assessment_edit(request, pk: int):
     person = assessment.person
     settings = _settings_to_assess(request, person)
     initial = {name: getattr(assessment, name) for name in AssessmentForm.base_fields}
-    form = AssessmentForm(request.POST or None, initial=initial, period_kind=settings.period_kind)
+    initial |= {item["key"]: item["score"] for item in dimensions.snapshot_of(assessment)}
+    form = AssessmentForm(
+        request.POST or None,
+        initial=initial,
+        period_kind=settings.period_kind,
+        dimensions=dimensions.of_record(assessment, person.village_id),
+    )
     versioning.track(form, assessment)
     return _saved_or_form(
         request,

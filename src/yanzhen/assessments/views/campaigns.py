@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from yanzhen.assessments import rules, selectors, services
+from yanzhen.assessments import dimensions, rules, selectors, services
 from yanzhen.assessments.forms import (
     CampaignForm,
     CheckupForm,
@@ -106,10 +106,13 @@ def checkup(request, pk: int, person: int):
     existing = Checkup.objects.filter(campaign=campaign, person=person_record).first()
     initial = (
         {name: getattr(existing, name) for name in CheckupForm.base_fields}
+        | {item["key"]: item["score"] for item in dimensions.snapshot_of(existing)}
         if existing is not None
         else {"filled_on": min(guards.today(), campaign.end)}
     )
-    form = CheckupForm(request.POST or None, initial=initial)
+    form = CheckupForm(
+        request.POST or None, initial=initial, dimensions=dimensions.of_record(existing, campaign.county_id)
+    )
     versioning.track(form, existing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +121,7 @@ def checkup(request, pk: int, person: int):
                     actor=request.user,
                     campaign=campaign,
                     person=person_record,
-                    data=services.CheckupInput(**form.cleaned_data),
+                    data=form.checkup_input(),
                 )
         except ValidationError as invalid:
             add_service_errors(form, invalid)

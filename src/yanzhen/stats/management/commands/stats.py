@@ -65,7 +65,9 @@ def render_table(result: dict) -> str:
         lines.append(_line(name, f"{post['covered']} / {post['seats']}  {post['pct']:.2f}%"))
     names = {"secretaries": "村党组织书记", "chairs": "村委会主任", "committee": "村“两委”成员"}
     lines += ["", "现任干部"]
-    for key, group in result["incumbents"].items():
+    groups: dict[str, dict] = dict(result["incumbents"])
+    professional = groups.pop("professional_secretaries", None)
+    for key, group in groups.items():
         average = group["average_age"] if group["average_age"] is not None else "—"
         lines.append(
             _line(
@@ -74,6 +76,8 @@ def render_table(result: dict) -> str:
                 f"45岁以下 {group['under_45_pct']:.2f}%",
             )
         )
+    if professional is not None:
+        lines.append(_line("专业化管理的村党组织书记", f"{professional['count']} 人"))
     flow = result["flow"]
     lines += [
         "",
