@@ -566,6 +566,7 @@ MATRIX = {
     "pairing:income-export": row("/pairing/{pair}/income.xlsx", 302, 200, 200, 404, 200, 200, 404),
     # -- issue 19 §3: villages compared, contests --
     "rankings:index": row("/rankings/?year=2025", 302, 200, 200, 200, 200, 200, 200),
+    "rankings:export": row("/rankings/export.xlsx?year=2025", 302, 200, 200, 200, 200, 200, 200),
     "rankings:settings": row("/rankings/settings/", 302, 200, 403, 403, 403, 403, 200),
     "rankings:contests": row("/rankings/contests/", 302, 200, 200, 200, 200, 200, 200),
     "rankings:contest-create": row("/rankings/contests/new/", 302, 200, 200, 200, 403, 403, 200),

@@ -153,7 +153,7 @@ def test_the_page_the_chart_data_and_the_export(client_for, township):
     page = client_for("huamachi").get("/rankings/?year=2025")
     assert page.status_code == 200
     assert page.context["chart"]["values"][:2] == [100.0, 12.5]
-    exported = client_for("county").get(f"/rankings/?area={HUAMACHI}&year=2025&format=xlsx")
+    exported = client_for("county").get(f"/rankings/export.xlsx?area={HUAMACHI}&year=2025")
     sheet = load_workbook(BytesIO(exported.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[3][:8] == [1, "花马池镇", Division.objects.get(code=v1).name, 50.0, 100.0, 85.0, 93.0, 100.0]

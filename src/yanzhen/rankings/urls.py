@@ -6,6 +6,7 @@ app_name = "rankings"
 
 urlpatterns = [
     path("", views.comparison, name="index"),
+    path("export.xlsx", views.comparison_export, name="export"),
     path("settings/", views.settings, name="settings"),
     path("contests/", views.contest_list, name="contests"),
     path("contests/new/", views.contest_create, name="contest-create"),

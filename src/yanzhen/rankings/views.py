@@ -68,8 +68,6 @@ def _areas(user, area: Division | None) -> list[Division]:
 def comparison(request):
     year, area = _year(request), _area(request)
     rows, weights = measures.compare(request.user, area, year, today()) if area else ([], {})
-    if request.GET.get("format") == "xlsx" and area is not None:
-        return exports.comparison_export(request, area, year, rows, weights)
     chart = {
         "names": [row.village.name for row in rows[:30]],
         "values": [float(row.composite) for row in rows[:30]],
@@ -89,6 +87,15 @@ def comparison(request):
         chart=chart,
         sets_measures=request.user.has_role(Role.ADMIN),
     )
+
+
+@require_GET
+def comparison_export(request):
+    year, area = _year(request), _area(request)
+    if area is None:
+        raise Http404
+    rows, weights = measures.compare(request.user, area, year, today())
+    return exports.comparison_export(request, area, year, rows, weights)
 
 
 @require_http_methods(["GET", "POST"])
