@@ -35,7 +35,7 @@ LAST_ASSESSMENTS = 3
 @dataclass
 class Column:
     person: Person
-    age: int
+    age: int | None
     posts: list[str]
     reserve: Reserve | None
     parts: list[Part]
