@@ -65,6 +65,11 @@ def test_parts_are_the_rankings_own():
     # A part a person lacks is 0 on the radar.
     index = data["categories"].index("近两次考核优秀")
     assert [p["values"][index] for p in data["people"]] == [15, 0, 0]
+    # The radar's axes are categories: "完成培训 2 期" counts on "完成培训".
+    trained = data["categories"].index("完成培训")
+    assert [p["values"][trained] for p in data["people"]] == [0, 10, 0]
+    assert comparing.category("年龄符合（40 岁）") == "年龄符合" and comparing.category("同村") == "同村"
+    assert comparing.category("已是本村村党组织书记后备") == "本岗位后备"
     assert [c.trainings for c in comparison.columns] == [
         0,
         0,

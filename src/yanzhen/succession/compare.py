@@ -9,6 +9,7 @@ A person not in the pool on the day has no score (his parts count 0 on the radar
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,16 @@ from yanzhen.posts.models import Seat, Term
 MIN_PEOPLE = 2
 MAX_PEOPLE = 4
 LAST_ASSESSMENTS = 3
+# What makes one part's label differ between people of the same category: the age or distance in brackets and
+# the number of trainings ("年龄符合（40 岁）" → "年龄符合", "完成培训 2 期" → "完成培训").
+_DETAIL = re.compile(r"（[^）]*）|\s*\d+\s*期")
+
+
+def category(label: str) -> str:
+    """The radar's axis of a score part ("已是本村村党组织书记后备" is the seat's own post: 本岗位后备)."""
+    if label.startswith("已是本村") and label.endswith("后备"):
+        return "本岗位后备"
+    return _DETAIL.sub("", label)
 
 
 @dataclass
@@ -58,22 +69,23 @@ class Comparison:
 
     @property
     def categories(self) -> list[str]:
-        """Every part's label any person has, in the order they first appear."""
+        """The category of every part any person has, in the order they first appear."""
         seen: dict[str, None] = {}
         for column in self.columns:
             for label, _points in column.parts:
-                seen.setdefault(label, None)
+                seen.setdefault(category(label), None)
         return list(seen)
 
     def chart_data(self) -> dict:
+        """The points each person's parts gave per category (0 for a category he lacks), for the radar."""
         labels = self.categories
-        return {
-            "categories": labels,
-            "people": [
-                {"name": column.person.name, "values": [dict(column.parts).get(label, 0) for label in labels]}
-                for column in self.columns
-            ],
-        }
+        people = []
+        for column in self.columns:
+            points: dict[str, int] = defaultdict(int)
+            for label, value in column.parts:
+                points[category(label)] += value
+            people.append({"name": column.person.name, "values": [points.get(label, 0) for label in labels]})
+        return {"categories": labels, "people": people}
 
 
 def parse_people(values: list[str]) -> list[int]:

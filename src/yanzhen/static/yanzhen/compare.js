@@ -23,13 +23,16 @@
     data.people.forEach(function (person) {
       person.values.forEach(function (value) { lowest = Math.min(lowest, value); });
     });
-    element.style.height = "360px";
+    // On a phone the axis names need the room: a smaller web, smaller names.
+    var narrow = element.clientWidth < 500;
+    element.style.height = narrow ? "320px" : "360px";
     var instance = window.echarts.init(element);
     instance.setOption({
       tooltip: { trigger: "item", renderMode: "richText" },
       legend: { data: data.people.map(function (person) { return person.name; }), bottom: 0 },
       radar: {
-        radius: "60%",
+        radius: narrow ? "45%" : "60%",
+        axisName: { fontSize: narrow ? 10 : 12 },
         indicator: data.categories.map(function (name) { return { name: name, max: highest, min: lowest }; })
       },
       series: [{
