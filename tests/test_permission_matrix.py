@@ -644,6 +644,17 @@ MATRIX = {
     "succession:seat-cover": row("/succession/seats/{seat}/cover/", 302, 405, 405, 405, 405, 405, 405),
     "succession:risk": row("/succession/risk/", 302, 200, 200, 200, 200, 200, 200),
     "succession:cards": row(f"/succession/cards/?division={V}", 302, 200, 200, 404, 200, 200, 404),
+    # -- issue 21 §4: succession, side-by-side comparison (and its printable A4) --
+    "succession:compare": row(
+        "/succession/compare/?seat={seat}&person={person}&person={reserve}&print=1",
+        302,
+        200,
+        200,
+        404,
+        200,
+        200,
+        404,
+    ),
     # Assessment dimensions (issue 18 §2) and the 专业化管理 term kind (issue 18 §4).
     "assessments:dimensions": row("/assessment/settings/dimensions/", 302, 405, 405, 405, 405, 405, 405),
     "assessments:dimensions-wuqiang": row(

@@ -21,6 +21,7 @@ from yanzhen.divisions.place_filter import code_of_jurisdiction, place_filter
 from yanzhen.posts.models import PostType, Seat
 from yanzhen.stats.figures import StatsInputError, parse_as_of
 from yanzhen.stats.views import scoped
+from yanzhen.succession import compare as comparing
 from yanzhen.succession import figures, risk, selectors, services
 from yanzhen.succession.forms import CoverForm, OrderForm
 
@@ -110,6 +111,30 @@ def _seat(request, pk: int, change: bool = False) -> Seat:
 @require_GET
 def seat_detail(request, pk: int):
     return _seat_page(request, _seat(request, pk))
+
+
+@require_GET
+def compare(request):
+    """并列比较: 2–4 people for a seat (`?seat=&person=&person=…`); `print=1` gives the printable A4."""
+    seat_id = request.GET.get("seat", "")
+    if not seat_id.isdigit():
+        raise BadInput("请选择要比较的岗位")
+    seat = _seat(request, int(seat_id))
+    person_ids = comparing.parse_people(request.GET.getlist("person"))
+    comparison = comparing.compare(request.user, seat, person_ids, today())
+    template = "succession/compare_print.html" if request.GET.get("print") else "succession/compare.html"
+    query = urlencode([("seat", seat.pk)] + [("person", pk) for pk in person_ids] + [("print", 1)])
+    return render(
+        request,
+        template,
+        {
+            "seat": seat,
+            "comparison": comparison,
+            "chart_data": comparison.chart_data(),
+            "print_url": f"{reverse('succession:compare')}?{query}",
+            "division": seat.village,
+        },
+    )
 
 
 def _back(seat: Seat) -> HttpResponseRedirect:
