@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Self
 
+from django.apps import apps
 from django.db import models
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ def jurisdiction_prefix(user: User | None) -> str | None:
 
 Action = Literal["view", "change"]
 
+# The length of a county's code (divisions.codes.CODE_LENGTH; core imports no app).
+COUNTY_CODE_LENGTH = 6
+
 
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to a user's jurisdiction.
@@ -40,15 +44,53 @@ class ScopedQuerySet(models.QuerySet):
     subclass keeps its methods after `restrict` (`Candidacy.objects.restrict(user).in_pool_on(day)`)."""
 
     def restrict(self, user: User | None, action: Action = "view") -> Self:
-        prefix = jurisdiction_prefix(user)
+        prefix = allowed_prefix(user, action)
         if prefix is None:
-            return self.none()
-        if action == "change" and not (user is not None and user.can_edit):
             return self.none()
         if prefix == "":
             return self
         path = self.model.jurisdiction_path  # type: ignore[attr-defined]
         return self.filter(**{f"{path}__startswith": prefix})
+
+
+class VillageSharedQuerySet(ScopedQuerySet):
+    """A record several villages share (a pair of villages, a county's survey): seen by every jurisdiction
+    holding one of its villages (a pair across two townships is each township's business), so `restrict`
+    looks through its member rows. Who may *write* it is the app's rule (pairing: every village inside;
+    surveys: the county).
+
+    `members` is the member model ("app_label.Model", with a `village` key and `member_key` naming its key
+    to the shared record); `shared_path` the lookup from the queried row to the shared record's key (a
+    related row, an activity of a pair, says `pair_id`); `county_path`, when set, answers a county or wider
+    jurisdiction from the record's own county without the member rows."""
+
+    members: str
+    member_key: str
+    shared_path = "pk"
+    county_path: str | None = None
+
+    def restrict(self, user: User | None, action: Action = "view") -> Self:
+        prefix = allowed_prefix(user, action)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self
+        if self.county_path and len(prefix) <= COUNTY_CODE_LENGTH:
+            return self.filter(**{f"{self.county_path}__startswith": prefix})
+        inside = (
+            apps.get_model(self.members)
+            .objects.filter(village__code__startswith=prefix)
+            .values(self.member_key)
+        )
+        return self.filter(**{f"{self.shared_path}__in": inside})
+
+
+def allowed_prefix(user: User | None, action: Action = "view") -> str | None:
+    """The code prefix of the rows the user may see (`view`) or also write (`change`); None: no rows."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or (action == "change" and not (user is not None and user.can_edit)):
+        return None
+    return prefix
 
 
 def code_in_jurisdiction(user: User | None, code: str) -> bool:

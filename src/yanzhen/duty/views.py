@@ -70,6 +70,19 @@ def village_url(code: str, month: date) -> str:
     return reverse("duty:village", args=[code]) + "?" + urlencode({"month": f"{month:%Y-%m}"})
 
 
+def _village_form(request, form, division: Division, month, title):
+    """A form of one village's month (an addition to the rota, a leave): back to that month on cancel."""
+    return form_page(
+        request,
+        "duty/form.html",
+        form,
+        division=division,
+        breadcrumb=division.ancestors(),
+        title=title,
+        cancel=village_url(division.code, month),
+    )
+
+
 def _month_links(month: date) -> dict:
     previous = (month.replace(day=1) - date.resolution).replace(day=1)
     following = selectors.month_bounds(month)[1] + date.resolution
@@ -204,15 +217,7 @@ def assignment_add(request, code: str):
         ),
     ):
         return redirect(village_url(division.code, form.cleaned_data["day"]))
-    return form_page(
-        request,
-        "duty/form.html",
-        form,
-        division=division,
-        breadcrumb=division.ancestors(),
-        title=_("Add to the rota"),
-        cancel=village_url(division.code, month),
-    )
+    return _village_form(request, form, division, month, _("Add to the rota"))
 
 
 @require_POST
@@ -362,15 +367,7 @@ def leave_add(request, code: str):
         ),
     ):
         return redirect(village_url(division.code, month))
-    return form_page(
-        request,
-        "duty/form.html",
-        form,
-        division=division,
-        breadcrumb=division.ancestors(),
-        title=_("Enter a leave"),
-        cancel=village_url(division.code, month),
-    )
+    return _village_form(request, form, division, month, _("Enter a leave"))
 
 
 # -- the county's attendance item ---------------------------------------------------------------------------------

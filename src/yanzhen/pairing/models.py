@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+from yanzhen.core.jurisdiction import ScopedQuerySet, VillageSharedQuerySet
 from yanzhen.core.model_fields import actor_field, county_field, end_after_start
 from yanzhen.core.text import LONG_TEXT_MAX, NOTE_MAX, NormalisedCharField, NormalisedTextField
 
@@ -23,25 +23,16 @@ class MemberRole(models.TextChoices):
     PARTNER = "partner", _("Partner village")  # 强强联合的一方
 
 
-class PairQuerySet(ScopedQuerySet):
-    """A pair is seen by every jurisdiction holding one of its villages (a pair across two townships is
-    each township's business); writing it needs every village inside (`services`). `pair_path` names the
-    lookup from the row to the pair's key."""
+class PairQuerySet(VillageSharedQuerySet):
+    """A pair is seen by every jurisdiction holding one of its villages; writing it needs every village
+    inside (`services.may_change`)."""
 
-    pair_path = "pk"
-
-    def restrict(self, user, action="view"):
-        prefix = jurisdiction_prefix(user)
-        if prefix is None or (action == "change" and not (user is not None and user.can_edit)):
-            return self.none()
-        if prefix == "":
-            return self
-        inside = PairMember.objects.filter(village__code__startswith=prefix).values("pair_id")
-        return self.filter(**{f"{self.pair_path}__in": inside})
+    members = "pairing.PairMember"
+    member_key = "pair_id"
 
 
 class ActivityQuerySet(PairQuerySet):
-    pair_path = "pair_id"
+    shared_path = "pair_id"
 
 
 class VillagePair(models.Model):

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yanzhen.core.jurisdiction import ScopedQuerySet, jurisdiction_prefix
+from yanzhen.core.jurisdiction import ScopedQuerySet, VillageSharedQuerySet
 from yanzhen.core.model_fields import actor_field, county_field, end_after_start
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
@@ -43,22 +43,13 @@ YES_NO_CHOICES = [("yes", "是"), ("no", "否")]
 CHOICES = {QuestionKind.SATISFACTION: SATISFACTION_CHOICES, QuestionKind.YES_NO: YES_NO_CHOICES}
 
 
-class SurveyQuerySet(ScopedQuerySet):
+class SurveyQuerySet(VillageSharedQuerySet):
     """A survey is seen by every jurisdiction holding one of its villages (a township sees the county's survey
-    for its own villages); the county writes it. `survey_path` names the lookup from the row to the survey."""
+    for its own villages; the county and above, every survey of its counties); the county writes it."""
 
-    survey_path = "pk"
-
-    def restrict(self, user, action="view"):
-        prefix = jurisdiction_prefix(user)
-        if prefix is None or (action == "change" and not (user is not None and user.can_edit)):
-            return self.none()
-        if prefix == "":
-            return self
-        if len(prefix) <= len("640323"):  # the county or above: every survey of its counties
-            return self.filter(county__code__startswith=prefix)
-        inside = SurveyVillage.objects.filter(village__code__startswith=prefix).values("survey_id")
-        return self.filter(pk__in=inside)
+    members = "surveys.SurveyVillage"
+    member_key = "survey_id"
+    county_path = "county__code"
 
 
 class Survey(models.Model):
