@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from yanzhen.assessments import services as assessment_services
 from yanzhen.assessments.models import MonthlyScore
+from yanzhen.duty.models import Leave
 from yanzhen.posts import services as post_services
 from yanzhen.stats import figures as stats_figures
 from yanzhen.succession import risk, selectors, services
@@ -262,6 +263,40 @@ def test_risk_factors_and_impact():
     assert before["新书记"].factors == []
     # Jurisdiction: another township sees none of them.
     assert risk.risk_rows(user("dashuikeng"), HUAMACHI) == []
+
+
+def _leave(person, start: date, end: date, *, state="approved", decided_on=None):
+    return Leave.objects.create(
+        person=person,
+        village_id=V,
+        start=start,
+        end=end,
+        reason="外出务工",
+        state=state,
+        decided_on=decided_on if decided_on is not None else start,
+    )
+
+
+def test_long_leave_is_the_away_factor():
+    seat = make_seat(V, "secretary")
+    term = _appoint(seat, make_person("外出书记", V, born=date(1985, 1, 1)))
+    # The window is the 90 days up to TODAY: 2026-09-03 … 2026-12-01. 20 days before it do not count; two
+    # overlapping leaves inside it count 29 days once; a pending and a refused leave never count.
+    _leave(term.person, date(2026, 8, 1), date(2026, 9, 2))
+    _leave(term.person, date(2026, 10, 1), date(2026, 10, 20))
+    _leave(term.person, date(2026, 10, 15), date(2026, 10, 29))
+    _leave(term.person, date(2026, 11, 1), date(2026, 11, 30), state="pending")
+    _leave(term.person, date(2026, 11, 1), date(2026, 11, 30), state="refused")
+    assert risk.days_away([term.person_id], TODAY) == {term.person_id: 29}
+    assert [f.name for f in risk.risk_rows(None, HUAMACHI, TODAY)[0].factors] == []
+    # One more approved day makes 30: away, 2 points, medium.
+    _leave(term.person, date(2026, 11, 30), date(2026, 11, 30))
+    (row,) = risk.risk_rows(None, HUAMACHI, TODAY)
+    assert [(f.name, f.points, f.text) for f in row.factors] == [("away", 2, "近 90 天请假外出 30 天")]
+    assert row.level == "medium"
+    # A leave decided after the day does not count on that day.
+    _leave(term.person, date(2026, 11, 20), date(2026, 11, 21), decided_on=date(2026, 12, 5))
+    assert risk.days_away([term.person_id], TODAY) == {term.person_id: 30}
 
 
 # -- figures -------------------------------------------------------------------------------------------------

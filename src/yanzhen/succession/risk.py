@@ -9,8 +9,12 @@ Risk factors on a day D (each with its points):
 - `poor_scores`: two or more of his last three monthly scores (月考评) up to D graded 基本称职 or below under the
   county's bands — 2 points;
 - `discipline`: a 处分 whose 影响期 runs on D (`DisciplineQuerySet.running`) — 3 points;
-- `adjustment`: an adjustment proposal (调整建议) of the term pending on D — 3 points.
-Person has no field for working away (外出务工) nor for health, so neither is a factor yet.
+- `adjustment`: an adjustment proposal (调整建议) of the term pending on D — 3 points;
+- `away`: long away from the village (外出): approved leaves (duty app, `Leave`, decided by D) covering at least
+  `AWAY_DAYS` of the `AWAY_WINDOW` days up to D — 2 points. Person has no field for working away, and the
+  leaves are what the township approved, so they are the record of it.
+No health factor: a health check keeps its date and institution only (welfare: the findings are health data
+the app does not hold), so there is no health flag to read.
 Level: high from 5 points, medium from 2, low below. Impact: high when the seat has no successor ready now, or
 when the village carries a key tag (`KEY_TAGS`); the reasons are listed.
 
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -35,6 +39,7 @@ from yanzhen.assessments.models import (
 )
 from yanzhen.core.guards import today
 from yanzhen.divisions.models import Division
+from yanzhen.duty.models import Leave, LeaveState
 from yanzhen.people.selectors import years_before
 from yanzhen.posts.models import Term
 from yanzhen.stats.models import DEFAULT_SECRETARY_AGE, WarningThresholds
@@ -44,7 +49,9 @@ from yanzhen.succession.selectors import successors_of
 RISK_POSTS = ("secretary", "chair")
 TERM_YEARS = 5
 KEY_TAGS = ("软弱涣散村", "示范村")
-POINTS = {"age": 3, "term_end": 2, "poor_scores": 2, "discipline": 3, "adjustment": 3}
+POINTS = {"age": 3, "term_end": 2, "poor_scores": 2, "discipline": 3, "adjustment": 3, "away": 2}
+AWAY_WINDOW = 90  # days up to D, D included
+AWAY_DAYS = 30
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 LEVEL_NAMES = {HIGH: "高", MEDIUM: "中", LOW: "低"}
 IMPACT_NAMES = {HIGH: "高", LOW: "一般"}
@@ -111,6 +118,7 @@ class _Facts:
     disciplined: set[int]
     proposals: set[int]
     tags: dict[str, list[str]]
+    away: dict[int, int]  # person → days on approved leave in the window
 
 
 def factors_of(term: Term, facts: _Facts) -> list[Factor]:
@@ -138,7 +146,28 @@ def factors_of(term: Term, facts: _Facts) -> list[Factor]:
         found.append(Factor("discipline", POINTS["discipline"], "处分影响期内"))
     if term.pk in facts.proposals:
         found.append(Factor("adjustment", POINTS["adjustment"], "有待处理的调整建议"))
+    away = facts.away.get(term.person_id, 0)
+    if away >= AWAY_DAYS:
+        found.append(Factor("away", POINTS["away"], f"近 {AWAY_WINDOW} 天请假外出 {away} 天"))
     return found
+
+
+def days_away(person_ids, on: date) -> dict[int, int]:
+    """Days of approved leave (decided by D) inside the window up to D, per person; overlaps counted once."""
+    first = on - timedelta(days=AWAY_WINDOW - 1)
+    days: dict[int, set[date]] = defaultdict(set)
+    for person_id, start, end in Leave.objects.filter(
+        person_id__in=person_ids,
+        state=LeaveState.APPROVED,
+        decided_on__lte=on,
+        start__lte=on,
+        end__gte=first,
+    ).values_list("person_id", "start", "end"):
+        day = max(start, first)
+        while day <= min(end, on):
+            days[person_id].add(day)
+            day += timedelta(days=1)
+    return {person_id: len(seen) for person_id, seen in days.items()}
 
 
 def _facts(terms: list[Term], on: date) -> _Facts:
@@ -175,6 +204,7 @@ def _facts(terms: list[Term], on: date) -> _Facts:
         ),
         proposals=set(proposals.values_list("term_id", flat=True)),
         tags=tags,
+        away=days_away({term.person_id for term in terms}, on),
     )
 
 
