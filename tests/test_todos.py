@@ -202,3 +202,168 @@ def test_the_badge_costs_a_bounded_number_of_queries(client_for, monkeypatch, dj
     assert len(more.captured_queries) == len(few.captured_queries)
     with django_assert_max_num_queries(30):
         clerk.get("/todos/count/")
+
+
+# -- adjustment proposals (incumbents) ---------------------------------------------------------------------------
+
+
+def _sitting(name: str, village: str = HUAMACHI_VILLAGE, post: str = "chair"):
+    from yanzhen.posts.models import Term
+
+    from .candidacies_support import make_seat
+
+    return Term.objects.create(
+        seat=make_seat(village, post), person=make_person(name, village), start=date(2024, 1, 1)
+    )
+
+
+def test_an_adjustment_proposal_waits_for_a_decision():
+    from yanzhen.assessments.incumbents.rules import reject_adjustment
+    from yanzhen.assessments.models import AdjustmentProposal, IncumbentRule
+
+    term = _sitting("马主任")
+    rule = IncumbentRule.objects.create(county_id="640323", grade="incompetent", months=2)
+    proposal = AdjustmentProposal.objects.create(
+        term=term,
+        person=term.person,
+        rule=rule,
+        first_month=date(2026, 9, 1),
+        last_month=date(2026, 10, 1),
+        basis_text="连续两个月不称职",
+    )
+    [item] = items("huamachi", date(2026, 11, 5), "adjustment-proposals")
+    assert item.title == "马主任 调整建议：连续两个月不称职"
+    assert item.url == f"/assessment/incumbents/proposals/{proposal.pk}/"
+    assert titles("dashuikeng", date(2026, 11, 5), "adjustment-proposals") == []
+    reject_adjustment(actor=user("huamachi"), proposal=proposal, reason="已谈话提醒")
+    assert titles("huamachi", date(2026, 11, 5), "adjustment-proposals") == []
+
+
+# -- overdue semiannual reports ------------------------------------------------------------------------------------
+
+
+def test_an_overdue_report_waits_until_entered():
+    from yanzhen.assessments.services import submit_report
+
+    from .assessment_helpers import make_reserve
+
+    person, _candidacy = make_reserve(user("county"), "马汇报", HUAMACHI_VILLAGE)
+    make_reserve(user("county"), "牛汇报", DASHUIKENG_VILLAGE)
+    assert titles("huamachi", date(2026, 1, 15), "overdue-reports") == []  # due on the 15th: still on time
+    [item] = items("huamachi", date(2026, 1, 16), "overdue-reports")
+    assert item.title == f"马汇报（{person.village.name}）2025年下半年思想汇报逾期未交"
+    assert item.url == f"/assessment/reports/new/?person={person.pk}&period=2025H2"
+    assert item.due == date(2026, 1, 15)
+    assert [t[:3] for t in titles("dashuikeng", date(2026, 1, 16), "overdue-reports")] == ["牛汇报"]
+    submit_report(actor=user("huamachi"), person=person, year=2025, half=2, text="本半年的思想汇报")
+    assert titles("huamachi", date(2026, 1, 16), "overdue-reports") == []
+
+
+# -- monthly scores of last month ------------------------------------------------------------------------------------
+
+
+def test_last_months_scores_not_entered_are_counted_per_village(monkeypatch):
+    from yanzhen.assessments.incumbents.services import record_monthly_score, save_score_items
+    from yanzhen.divisions.models import Division
+
+    from .duty_support import set_today
+
+    on = date(2026, 12, 7)
+    first, second = _sitting("马主任"), _sitting("马委员", post="member")
+    _sitting("牛主任", DASHUIKENG_VILLAGE)
+    assert titles("huamachi", on, "unscored-incumbents") == []  # the county does not score monthly yet
+    [item_score] = save_score_items(
+        actor=user("county"), county=Division.objects.get(code="640323"), items=[("履职", 100)]
+    )
+    [item] = items("huamachi", on, "unscored-incumbents")
+    village = first.seat.village
+    assert item.title == f"{village.name} 2026年11月月考评未录入 2 人"
+    assert item.url == f"/assessment/incumbents/{village.code}/?month=2026-11"
+    assert item.count == 2
+    assert titles("dashuikeng", on, "unscored-incumbents") == [
+        f"{Division.objects.get(code=DASHUIKENG_VILLAGE).name} 2026年11月月考评未录入 1 人"
+    ]
+    set_today(monkeypatch, on)
+    for term in (first, second):
+        record_monthly_score(
+            actor=user("huamachi"), term=term, month=date(2026, 11, 1), scores={item_score.pk: 90}
+        )
+    assert titles("huamachi", on, "unscored-incumbents") == []
+
+
+# -- reserves' assessments of the last period ---------------------------------------------------------------------
+
+
+def test_a_reserve_not_assessed_for_the_last_period_waits(monkeypatch):
+    from .assessment_helpers import assess, make_reserve
+    from .duty_support import set_today
+
+    person, _candidacy = make_reserve(user("county"), "马考核", HUAMACHI_VILLAGE)
+    make_reserve(user("county"), "牛考核", DASHUIKENG_VILLAGE)
+    on = date(2026, 1, 20)
+    [item] = items("huamachi", on, "unassessed-reserves")
+    assert item.title == f"马考核（{person.village.name}）2025年下半年考核未录入"
+    assert item.url == f"/assessment/assessments/new/?person={person.pk}&period=2025H2"
+    assert [t[:3] for t in titles("dashuikeng", on, "unassessed-reserves")] == ["牛考核"]
+    assert len(titles("county", on, "unassessed-reserves")) == 2
+    set_today(monkeypatch, on)
+    assess(user("huamachi"), person, 2025, 2, "competent")
+    assert titles("huamachi", on, "unassessed-reserves") == []
+
+
+# -- overdue secondments ---------------------------------------------------------------------------------------------
+
+
+def test_an_overdue_secondment_waits_for_its_report():
+    from yanzhen.cultivation import services
+    from yanzhen.cultivation.services import SecondmentInput
+    from yanzhen.divisions.models import Division
+
+    host = Division.objects.get(code="640323100203")
+    secondment = services.create_secondment(
+        actor=user("huamachi"),
+        data=SecondmentInput(
+            person=make_person("马挂职"),
+            kind="secondment",
+            mode="full_time",
+            host=host,
+            start=date(2024, 3, 1),
+            planned_end=date(2024, 8, 31),
+            goals="学习合作社的经营",
+        ),
+    )
+    assert titles("huamachi", date(2024, 8, 31), "overdue-secondments") == []
+    [item] = items("huamachi", date(2024, 9, 1), "overdue-secondments")
+    assert item.title == f"马挂职 在{host.name}挂职已到期，待报告"
+    assert item.url == f"/cultivation/secondments/{secondment.pk}/"
+    assert item.due == date(2024, 9, 1)
+    assert titles("dashuikeng", date(2024, 9, 1), "overdue-secondments") == []
+    services.submit_secondment_report(
+        actor=user("huamachi"), secondment=secondment, report="学到了经营", reported_on=date(2024, 9, 3)
+    )
+    assert titles("huamachi", date(2024, 9, 4), "overdue-secondments") == []
+
+
+# -- rotas with gaps -----------------------------------------------------------------------------------------------
+
+
+def test_a_rota_with_gaps_waits_until_filled(monkeypatch):
+    from yanzhen.divisions.models import Division
+    from yanzhen.duty import services
+
+    from .duty_support import set_today, sitting
+
+    set_today(monkeypatch, date(2026, 9, 28))
+    cadre = sitting("马值班")
+    village = Division.objects.get(code=HUAMACHI_VILLAGE)
+    on = date(2026, 9, 28)  # Monday: 28, 29, 30 are the month's working days left
+    assert titles("huamachi", on, "rota-gaps") == []  # no rota this month: nothing to fill
+    services.add_assignment(actor=user("huamachi"), village=village, day=on, person=cadre)
+    [item] = items("huamachi", on, "rota-gaps")
+    assert item.title == f"{village.name} 09月值班表有 2 个工作日无人值班"
+    assert item.url == f"/duty/village/{HUAMACHI_VILLAGE}/?month=2026-09"
+    assert (item.count, item.due) == (2, date(2026, 9, 29))
+    assert titles("dashuikeng", on, "rota-gaps") == []
+    for day in (date(2026, 9, 29), date(2026, 9, 30)):
+        services.add_assignment(actor=user("huamachi"), village=village, day=day, person=cadre)
+    assert titles("huamachi", on, "rota-gaps") == []
