@@ -41,24 +41,37 @@ class PreferencesInput:
     email: str | None = None  # None keeps the account's e-mail
 
 
-def _clean_contacts(actor: User, data: PreferencesInput) -> tuple[str, str | None, dict[str, str]]:
-    errors: dict[str, str] = {}
-    phone = normalise_phone(data.phone)
+def _wants(data: PreferencesInput, channel: Channel) -> bool:
+    return any(chosen == channel for _rule, chosen in data.wanted)
+
+
+def _phone_error(actor: User, data: PreferencesInput, phone: str) -> str:
     if phone and not PHONE_PATTERN.fullmatch(phone):
-        errors["phone"] = "手机号应为 11 位数字，以 1 开头"
-    email = data.email.strip() if data.email is not None else None
-    if email and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email)):
-        errors["email"] = "电子邮箱格式不正确"
-    has_phone = bool(phone) or (
+        return "手机号应为 11 位数字，以 1 开头"
+    kept = (
         not data.clear_phone
         and ReminderProfile.objects.filter(user=actor).exclude(phone_encrypted="").exists()
     )
-    if not errors.get("phone") and not has_phone and any(c == Channel.SMS for _r, c in data.wanted):
-        errors["phone"] = "选择短信提醒须填写手机号"
+    if _wants(data, Channel.SMS) and not phone and not kept:
+        return "选择短信提醒须填写手机号"
+    return ""
+
+
+def _email_error(actor: User, data: PreferencesInput, email: str | None) -> str:
+    if email and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email)):
+        return "电子邮箱格式不正确"
     has_email = bool(email) if email is not None else bool(actor.email)
-    if not errors.get("email") and not has_email and any(c == Channel.EMAIL for _r, c in data.wanted):
-        errors["email"] = "选择邮件提醒须填写电子邮箱"
-    return phone, email, errors
+    if _wants(data, Channel.EMAIL) and not has_email:
+        return "选择邮件提醒须填写电子邮箱"
+    return ""
+
+
+def _clean_contacts(actor: User, data: PreferencesInput) -> tuple[str, str | None, dict[str, str]]:
+    """The phone and e-mail normalised, and what is wrong with them (SMS wanted without a phone ...)."""
+    phone = normalise_phone(data.phone)
+    email = data.email.strip() if data.email is not None else None
+    errors = {"phone": _phone_error(actor, data, phone), "email": _email_error(actor, data, email)}
+    return phone, email, {field: message for field, message in errors.items() if message}
 
 
 @transaction.atomic
