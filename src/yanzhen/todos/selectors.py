@@ -3,6 +3,7 @@ the navigation's badge shows, his in-app messages and his choices."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,27 @@ def groups_of_request(request: HttpRequest) -> list[registry.Group]:
 
 def count_of_request(request: HttpRequest) -> int:
     return sum(group.count for group in groups_of_request(request))
+
+
+# The badge's count is kept in the session this long: every page fetches the badge, and computing the rules
+# for a county's every village on each page would cost more than a minute-old count. The to-do page itself
+# always computes afresh and refreshes the kept count.
+BADGE_SECONDS = 60
+BADGE_KEY = "todos_badge"
+
+
+def badge_count(request: HttpRequest) -> int:
+    """The count for the navigation's badge: the session's if computed in the last BADGE_SECONDS."""
+    kept = request.session.get(BADGE_KEY)
+    if isinstance(kept, list) and len(kept) == 2 and time.time() - kept[1] < BADGE_SECONDS:
+        return int(kept[0])
+    return keep_count(request)
+
+
+def keep_count(request: HttpRequest) -> int:
+    total = count_of_request(request)
+    request.session[BADGE_KEY] = [total, time.time()]
+    return total
 
 
 def messages_of(user: User, limit: int = 20) -> list[Message]:

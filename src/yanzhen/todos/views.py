@@ -22,7 +22,7 @@ def index(request):
         "todos/index.html",
         {
             "groups": groups,
-            "total": selectors.count_of_request(request),
+            "total": selectors.keep_count(request),
             "shown": selectors.SHOWN_PER_RULE,
             "inbox": selectors.messages_of(request.user),
             "unread": selectors.unread_count(request.user),
@@ -32,8 +32,8 @@ def index(request):
 
 @require_GET
 def count(request):
-    """The badge: the number of things waiting (an empty answer for none)."""
-    return render(request, "todos/_badge.html", {"total": selectors.count_of_request(request)})
+    """The badge: the number of things waiting (an empty answer for none), at most a minute old."""
+    return render(request, "todos/_badge.html", {"total": selectors.badge_count(request)})
 
 
 @require_POST
