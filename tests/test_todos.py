@@ -43,7 +43,7 @@ def items(username: str, on: date, slug: str) -> list[registry.Item]:
 
 
 def test_the_built_in_rules_are_registered_in_order():
-    assert [rule.slug for rule in registry.rules()][:9] == [
+    assert [rule.slug for rule in registry.rules()][:10] == [
         "notices-ended",
         "open-objections",
         "removal-proposals",
@@ -52,6 +52,7 @@ def test_the_built_in_rules_are_registered_in_order():
         "unscored-incumbents",
         "unassessed-reserves",
         "overdue-secondments",
+        "overdue-plan-items",
         "rota-gaps",
     ]
 
@@ -361,6 +362,38 @@ def test_an_overdue_secondment_waits_for_its_report():
         actor=user("huamachi"), secondment=secondment, report="学到了经营", reported_on=date(2024, 9, 3)
     )
     assert titles("huamachi", date(2024, 9, 4), "overdue-secondments") == []
+
+
+# -- growth plans ----------------------------------------------------------------------------------------------------
+
+
+def test_an_overdue_growth_plan_step_waits_until_done(monkeypatch):
+    from yanzhen.cultivation import services
+    from yanzhen.cultivation.models import GrowthPlanItem
+
+    from .duty_support import set_today
+
+    set_today(monkeypatch, date(2026, 3, 1))
+    person = make_person("马成长")
+    item = services.add_plan_item(
+        actor=user("huamachi"),
+        person=person,
+        kind="degree",
+        title="报考大专学历",
+        planned_start=date(2026, 3, 1),
+        due=date(2026, 6, 30),
+    )
+    assert titles("huamachi", date(2026, 6, 30), "overdue-plan-items") == []
+    [found] = items("huamachi", date(2026, 7, 1), "overdue-plan-items")
+    assert found.title == "马成长 成长计划“报考大专学历”逾期未完成"
+    assert found.url == f"/cultivation/people/{person.pk}/"
+    assert found.due == date(2026, 6, 30)
+    assert titles("dashuikeng", date(2026, 7, 1), "overdue-plan-items") == []
+    set_today(monkeypatch, date(2026, 7, 1))
+    services.complete_plan_item(
+        actor=user("huamachi"), item=GrowthPlanItem.objects.get(pk=item.pk), done_on=date(2026, 7, 1)
+    )
+    assert titles("huamachi", date(2026, 7, 1), "overdue-plan-items") == []
 
 
 # -- rotas with gaps -----------------------------------------------------------------------------------------------

@@ -191,6 +191,21 @@ def overdue_secondments(user: User, on: date) -> list[Item]:
     ]
 
 
+def overdue_plan_items(user: User, on: date) -> list[Item]:
+    """成长计划事项逾期: a step of a reserve's growth plan past its due date and not done
+    (`cultivation.selectors.overdue_items`, the cultivation overview's list)."""
+    from yanzhen.cultivation import selectors
+
+    return [
+        Item(
+            f"{status.item.plan.person.name} 成长计划“{status.item.title}”逾期未完成",
+            _url("cultivation:growth", status.item.plan.person_id),
+            due=status.item.due,
+        )
+        for status in selectors.overdue_items(user, on)
+    ]
+
+
 # -- duty ------------------------------------------------------------------------------------------------------
 
 
@@ -234,6 +249,7 @@ BUILT_IN = [
     ("unscored-incumbents", "月考评未录入", "yanzhen.assessments", unscored_incumbents),
     ("unassessed-reserves", "后备力量考核未录入", "yanzhen.assessments", unassessed_reserves),
     ("overdue-secondments", "挂职锻炼逾期", "yanzhen.cultivation", overdue_secondments),
+    ("overdue-plan-items", "成长计划逾期", "yanzhen.cultivation", overdue_plan_items),
     ("rota-gaps", "值班表空缺", "yanzhen.duty", rota_gaps),
 ]
 
