@@ -70,6 +70,21 @@ def test_another_app_registers_a_rule_in_one_call():
     assert registry.get("filings-awaiting") is None
 
 
+def test_a_rule_may_be_for_some_roles_only():
+    from yanzhen.accounts.roles import Role
+
+    def everyone(user, on):
+        return [registry.Item("县里审批的事项", "/somewhere/")]
+
+    registry.register("county-only", "县里审批", everyone, roles=[Role.ADMIN])
+    try:
+        assert titles("county", date(2026, 1, 5), "county-only") == ["县里审批的事项"]
+        assert titles("huamachi", date(2026, 1, 5), "county-only") == []
+        assert registry.get("county-only").roles == frozenset({"admin"})
+    finally:
+        registry.unregister("county-only")
+
+
 def test_a_reader_has_no_to_dos():
     candidacy_in("in_notice")
     assert registry.groups(user("huamachi"), AFTER_NOTICE) != []

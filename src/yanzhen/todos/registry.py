@@ -9,15 +9,18 @@ longer says it waits (the objection resolved, the score entered ...).
 To add a rule from another app (e.g. "filings awaiting the county" from the filing app), in its
 `AppConfig.ready`:
 
+    from yanzhen.accounts.roles import Role
     from yanzhen.todos import registry
-    registry.register("filings-awaiting", "待县里备案审批", filings_awaiting)  # (user, today) -> list[Item]
+    registry.register("filings-awaiting", "待县里备案审批", filings_awaiting, roles=[Role.ADMIN])
 
-Registering the same slug again replaces the rule (a reloaded app registers once).
+`roles` (optional) names who the rule is for (every editor when absent); the function still sees only the
+user's jurisdiction. Registering the same slug again replaces the rule (a reloaded app registers once); a
+rule registered later shows on the preferences page and in `yanzhen remind` at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -45,14 +48,19 @@ class Rule:
     slug: str
     title: str
     function: RuleFunction = field(compare=False)
+    roles: frozenset[str] = frozenset()  # empty: every editor
+
+    def concerns(self, user: User) -> bool:
+        return not self.roles or user.has_role(*self.roles)  # type: ignore[arg-type]
 
 
 _rules: dict[str, Rule] = {}
 
 
-def register(slug: str, title: str, function: RuleFunction) -> None:
-    """Add (or replace) the rule `slug` with its Chinese title."""
-    _rules[slug] = Rule(slug, title, function)
+def register(slug: str, title: str, function: RuleFunction, *, roles: Iterable[str] = ()) -> None:
+    """Add (or replace) the rule `slug` with its Chinese title, for the users holding one of `roles` (every
+    editor when none is named)."""
+    _rules[slug] = Rule(slug, title, function, frozenset(str(role) for role in roles))
 
 
 def unregister(slug: str) -> None:
@@ -85,6 +93,8 @@ def groups(user: User | None, on: date) -> list[Group]:
         return []
     found = []
     for rule in rules():
+        if not rule.concerns(user):
+            continue
         items = rule.function(user, on)
         if items:
             found.append(Group(rule, items))
