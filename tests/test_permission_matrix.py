@@ -661,6 +661,12 @@ MATRIX = {
         "/assessment/settings/dimensions/wuqiang/", 302, 405, 405, 405, 405, 405, 405
     ),
     "posts:term-kind": row("/posts/terms/{term}/kind/", 302, 200, 200, 404, 403, 403, 404),
+    # --- todos (issue 20 §1): everyone's own to-dos (none for a reader), badge, preferences and inbox.
+    "todos:index": row("/todos/", 302, 200, 200, 200, 200, 200, 200),
+    "todos:count": row("/todos/count/", 302, 200, 200, 200, 200, 200, 200),
+    "todos:preferences": row("/todos/preferences/", 302, 200, 200, 200, 200, 200, 200),
+    "todos:messages-read": row("/todos/messages/read/", 302, 405, 405, 405, 405, 405, 405),
+    # --- end of todos
 }
 
 
@@ -1486,6 +1492,9 @@ WRITES = {
     "assessments:dimensions-wuqiang": row(
         "/assessment/settings/dimensions/wuqiang/", 302, OK, 403, 403, 403, 403, OK
     ),
+    # --- todos (issue 20 §1): each marks his own messages read.
+    "todos:messages-read": row("/todos/messages/read/", 302, OK, OK, OK, OK, OK, OK),
+    # --- end of todos
 }
 
 

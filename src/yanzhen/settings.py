@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "yanzhen.prospects",
     "yanzhen.surveys",
     "yanzhen.succession",
+    "yanzhen.todos",
     "yanzhen.ops",
     "yanzhen.demo",
 ]
@@ -347,3 +348,18 @@ ROSTER_MAX_COMPRESSION_RATIO = 200
 # a simple sum, and from which it refuses.
 SURVEY_CHALLENGE_AFTER = int(_setting("YANZHEN_SURVEY_CHALLENGE_AFTER", "20"))
 SURVEY_HARD_LIMIT = int(_setting("YANZHEN_SURVEY_HARD_LIMIT", "100"))
+
+# Reminders (yanzhen.todos.channels): the channels this deployment turns on (in the app always), the
+# government SMS gateway's address, account and key, and the address links in an e-mail start with.
+REMIND_CHANNELS = [c.strip() for c in _setting("YANZHEN_REMIND_CHANNELS", "in_app").split(",") if c.strip()]
+SMS_URL = _setting("YANZHEN_SMS_URL", "")
+SMS_ACCOUNT = _setting("YANZHEN_SMS_ACCOUNT", "")
+SMS_KEY = _setting("YANZHEN_SMS_KEY", "")
+SMS_SIGN = _setting("YANZHEN_SMS_SIGN", "【研真】")
+REMIND_SITE_URL = _setting("YANZHEN_SITE_URL", "").rstrip("/")
+EMAIL_HOST = _setting("YANZHEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(_setting("YANZHEN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _setting("YANZHEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = _setting("YANZHEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _setting("YANZHEN_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = _setting("YANZHEN_EMAIL_FROM", "yanzhen@localhost")

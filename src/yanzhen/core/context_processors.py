@@ -12,6 +12,8 @@ from yanzhen.core.middleware import is_self_service_only
 # (label, url name or None while the area is still being built[, the roles that see it: everyone when absent])
 NAVIGATION: list[tuple] = [
     (_("Home"), "home"),
+    # 待办 (todos): its count is a badge loaded after the page (NAVIGATION_BADGES), so no page computes it.
+    (_("To-dos"), "todos:index", (Role.ADMIN, Role.TOWNSHIP_CLERK)),
     (_("Villages"), "division-tree"),
     (_("People"), "people:list"),
     (_("Reserves"), "candidacies:board"),
@@ -30,6 +32,10 @@ NAVIGATION: list[tuple] = [
     (_("Import and export"), "rosters:index"),
     (_("System"), "system"),
 ]
+
+
+# A count beside an entry, fetched by htmx once the page is shown: url name of the entry → of its count.
+NAVIGATION_BADGES = {"todos:index": "todos:count"}
 
 
 def navigation(request):
@@ -79,5 +85,6 @@ def _items(request, navigation, user=None) -> list[dict]:
         active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         if url_name == "system" and request.path.startswith("/system/users/"):
             active = False
-        items.append({"label": label, "url": url, "active": active})
+        badge = reverse(NAVIGATION_BADGES[url_name]) if url_name in NAVIGATION_BADGES else ""
+        items.append({"label": label, "url": url, "active": active, "badge": badge})
     return items
