@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -36,13 +37,15 @@ from yanzhen.candidacies.models import (
     FilingSettings,
     FilingState,
     FilingStep,
+    RemovalReason,
 )
-from yanzhen.candidacies.workflow import STATE_NAMES, WorkflowConflict, state_name
+from yanzhen.candidacies.workflow import STATE_NAMES, WorkflowConflict, chinese, state_name
 from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.core.locking import visible_locked
 from yanzhen.divisions.models import Division
+from yanzhen.posts.models import Destination
 
 if TYPE_CHECKING:
     from yanzhen.candidacies.transitions import Transition
@@ -114,6 +117,23 @@ def load_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+INPUT_LABELS = {"note": "说明", "reason": "出库原因", "destination": "去向"}
+
+
+def described_inputs(filing: Filing) -> list[tuple[str, str]]:
+    """The step's inputs other than its date, labelled in Chinese for the filing's page."""
+    rows = []
+    for name, value in filing.inputs.items():
+        if name not in INPUT_LABELS or not value:
+            continue
+        if name == "reason" and value in RemovalReason.values:
+            value = chinese(RemovalReason(value).label)
+        elif name == "destination" and value in Destination.values:
+            value = chinese(Destination(value).label)
+        rows.append((INPUT_LABELS[name], str(value)))
+    return rows
+
+
 class _DryRun(Exception):
     """Raised to roll back the savepoint of a dry run."""
 
@@ -165,9 +185,15 @@ def request_approval(*, actor, candidacy: Candidacy, move: Transition, values: M
 @transaction.atomic
 def perform_and_file(*, actor, candidacy: Candidacy, move: Transition, values: Mapping[str, Any]) -> Any:
     """备案: the step performed by its service, and a filing awaiting the county's acknowledgement."""
-    done = move.run(actor=actor, candidacy=candidacy, **move.fixed, **values)
-    _new_filing(actor, candidacy, move, FilingMode.FILING, values)
-    return done
+    move.run(actor=actor, candidacy=candidacy, **move.fixed, **values)
+    return _new_filing(actor, candidacy, move, FilingMode.FILING, values)
+
+
+def consequences(done: Any) -> list[tuple[int, str]]:
+    """The messages of a step a county files or approves (the candidacy page adds them after "Saved.")."""
+    if isinstance(done, Filing) and done.kind == FilingMode.APPROVAL:
+        return [(messages.INFO, f"本县{STEP_NAMES[done.step]}须经县委组织部审批：已提交，待县委组织部审批")]  # type: ignore[index]
+    return []
 
 
 # --- the county's side ------------------------------------------------------------------------------------

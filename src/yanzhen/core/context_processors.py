@@ -15,6 +15,8 @@ NAVIGATION: list[tuple] = [
     (_("Villages"), "division-tree"),
     (_("People"), "people:list"),
     (_("Reserves"), "candidacies:board"),
+    # 备案/审批 (issue 20 §3): the county's to-do, the township's requests.
+    (_("Filings with the county"), "filings:list", (Role.ADMIN, Role.TOWNSHIP_CLERK)),
     (_("Prospects away from home"), "prospects:index"),  # 雏雁计划, the reserve side (选)
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
