@@ -284,3 +284,156 @@ def test_a_refused_filed_step_files_nothing():
     with pytest.raises(ValidationError):
         move.perform(user("huamachi"), candidacy, {"on": NOTICE_START})
     assert filed_footprint(candidacy) == before
+
+
+# --- pages and API -----------------------------------------------------------------------------------------
+
+
+def _requested(entry: str = FilingMode.APPROVAL) -> tuple[Candidacy, Filing]:
+    require(entry=entry)
+    candidacy = candidacy_in(State.IN_NOTICE)
+    step(candidacy, State.IN_POOL, actor="huamachi")
+    return candidacy, Filing.objects.get(candidacy=candidacy)
+
+
+def test_the_clerks_entry_under_approval_on_the_page_waits(client_for):
+    require(entry=FilingMode.APPROVAL)
+    candidacy = candidacy_in(State.IN_NOTICE)
+    clerk = client_for("huamachi")
+    response = clerk.post(
+        f"/reserves/{candidacy.pk}/to/in_pool/",
+        {"in_pool-on": POOL_ON.isoformat(), "in_pool-confirm": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert state_of(candidacy) == State.IN_NOTICE
+    text = response.content.decode()
+    assert "入库须经县委组织部审批：已提交，待县委组织部审批" in text
+    assert "待县委组织部审批" in text
+    assert Filing.objects.filter(candidacy=candidacy, state="pending").count() == 1
+
+
+def test_the_county_approves_on_the_request_page(client_for):
+    candidacy, pending = _requested()
+    county = client_for("county")
+    page = county.get(f"/filings/{pending.pk}/")
+    assert page.status_code == 200
+    assert 'id="approve-form"' in page.content.decode()
+    assert 'id="approve-form"' not in client_for("huamachi").get(f"/filings/{pending.pk}/").content.decode()
+    listing = county.get("/filings/")
+    assert f"/filings/{pending.pk}/" in listing.content.decode()
+    response = county.post(f"/filings/{pending.pk}/approve/", {"approve-note": "同意"})
+    assert response.status_code == 302
+    assert state_of(candidacy) == State.IN_POOL
+
+
+def test_a_refusal_on_the_page_needs_its_reason(client_for):
+    candidacy, pending = _requested()
+    county = client_for("county")
+    response = county.post(f"/filings/{pending.pk}/refuse/", {"refuse-reason": ""})
+    assert response.status_code == 400
+    pending.refresh_from_db()
+    assert pending.state == FilingState.PENDING
+    assert county.post(f"/filings/{pending.pk}/refuse/", {"refuse-reason": "材料不全"}).status_code == 302
+    assert state_of(candidacy) == State.IN_NOTICE
+    page = client_for("huamachi").get(f"/reserves/{candidacy.pk}/").content.decode()
+    assert "材料不全" in page
+
+
+def test_the_approval_of_a_moved_candidacy_is_refused_on_the_page(client_for):
+    candidacy, pending = _requested()
+    objection = notice.record_objection(
+        actor=user("huamachi"), candidacy=candidacy, received_on=NOTICE_START, content="反映问题"
+    )
+    notice.reject_by_objection(
+        actor=user("huamachi"), candidacy=candidacy, objection=objection, on=POOL_ON, resolution="属实"
+    )
+    response = client_for("county").post(f"/filings/{pending.pk}/approve/", {})
+    assert response.status_code == 400
+    assert "已不是提出申请时的“公示”" in response.content.decode()
+
+
+def test_bulk_acknowledge_on_the_list(client_for):
+    require(entry=FilingMode.FILING)
+    first, second = candidacy_in(State.IN_NOTICE), candidacy_in(State.IN_NOTICE)
+    step(first, State.IN_POOL, actor="huamachi")
+    step(second, State.IN_POOL, actor="huamachi")
+    ids = list(Filing.objects.order_by("id").values_list("pk", flat=True))
+    county = client_for("county")
+    confirm = county.get("/filings/acknowledge/", {"selected": ids})
+    assert confirm.status_code == 200
+    assert confirm.content.decode().count('name="selected"') == 2
+    assert client_for("huamachi").post("/filings/acknowledge/", {"selected": ids}).status_code == 403
+    assert set(Filing.objects.values_list("state", flat=True)) == {"pending"}
+    assert county.post("/filings/acknowledge/", {"selected": ids}).status_code == 302
+    assert set(Filing.objects.values_list("state", flat=True)) == {"acknowledged"}
+    assert county.get("/filings/").context["listing"].count == 0
+    assert county.get("/filings/?state=acknowledged").context["listing"].count == 2
+
+
+def test_the_settings_page(client_for):
+    county = client_for("county")
+    page = county.get("/filings/settings/")
+    assert page.status_code == 200
+    response = county.post(
+        "/filings/settings/",
+        {"entry": "approval", "removal": "filing", "version": page.context["form"].version},
+    )
+    assert response.status_code == 302
+    row = FilingSettings.objects.get(county_id=COUNTY)
+    assert (row.entry, row.removal) == ("approval", "filing")
+    assert (
+        client_for("huamachi").post("/filings/settings/", {"entry": "none", "removal": "none"}).status_code
+        == 403
+    )
+    row.refresh_from_db()
+    assert (row.entry, row.removal) == ("approval", "filing")
+
+
+def test_the_api(client_for):
+    candidacy, pending = _requested()
+    county = client_for("county")
+    listed = county.get("/api/v1/filings?state=pending").json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert (item["id"], item["kind"], item["step"], item["state"], item["proposed_by"]) == (
+        pending.pk,
+        "approval",
+        "entry",
+        "pending",
+        "huamachi",
+    )
+    assert item["inputs"] == {"on": "2024-03-27"}
+    assert client_for("outsider").get("/api/v1/filings").json()["count"] == 0
+    assert client_for("outsider").get(f"/api/v1/filings/{pending.pk}").status_code == 404
+    refused = county.post(
+        f"/api/v1/filings/{pending.pk}/refuse", {"reason": ""}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert "reason" in refused.json()["errors"]
+    clerk = client_for("huamachi")
+    assert (
+        clerk.post(f"/api/v1/filings/{pending.pk}/approve", {}, content_type="application/json").status_code
+        == 403
+    )
+    assert state_of(candidacy) == State.IN_NOTICE
+    approved = county.post(f"/api/v1/filings/{pending.pk}/approve", {}, content_type="application/json")
+    assert approved.status_code == 200
+    assert approved.json()["state"] == "approved"
+    assert state_of(candidacy) == State.IN_POOL
+    again = county.post(f"/api/v1/filings/{pending.pk}/approve", {}, content_type="application/json")
+    assert again.status_code == 422
+    assert again.json()["errors"] == {"filing": "该审批已处理（已同意），不能再次处理"}
+
+
+def test_the_api_transition_under_approval_leaves_the_state(client_for):
+    require(entry=FilingMode.APPROVAL)
+    candidacy = candidacy_in(State.IN_NOTICE)
+    response = client_for("huamachi").post(
+        f"/api/v1/candidacies/{candidacy.pk}/transitions",
+        {"to": "in_pool", "on": "2024-03-27"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["state"] == "in_notice"
+    assert Filing.objects.get().state == "pending"

@@ -18,7 +18,7 @@ from yanzhen.candidacies.models import Filing, FilingMode, FilingSettings, Filin
 from yanzhen.core import versioning
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import get_for_change, get_for_view
-from yanzhen.core.listing import ListSpec, selected_ids
+from yanzhen.core.listing import SELECTED_PARAM, ListSpec
 from yanzhen.core.views_kit import edit_form, saved
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import Level
@@ -144,9 +144,13 @@ def filing_acknowledge(request):
     """The filings (备案) ticked on the list, or the one of a filing's page, acknowledged at once."""
     if not filing.may_decide_filing(request.user):
         raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [
+        int(value) for value in source.getlist(SELECTED_PARAM)[:5000] if value.isdigit() and len(value) < 19
+    ]
     chosen = list(
         filings_of(request.user)
-        .filter(pk__in=selected_ids(request), kind=FilingMode.FILING, state=FilingState.PENDING)
+        .filter(pk__in=ids, kind=FilingMode.FILING, state=FilingState.PENDING)
         .order_by("proposed_at", "pk")
     )
     error = ""
