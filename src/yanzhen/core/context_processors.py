@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yanzhen.accounts.duties import duty_of
+from yanzhen.accounts.leader import LEADER_URL_NAMES, is_leader_only
 from yanzhen.accounts.roles import Role
 from yanzhen.core.middleware import is_self_service_only
 
@@ -56,6 +57,9 @@ def navigation(request):
         # 三员分立: the system, security or audit administrator sees his own pages only, and no search box
         # (it would search the archive he may not read).
         return {"navigation": _items(request, DUTY_NAVIGATION[duty])}
+    if is_leader_only(user):
+        # 县委分管领导: the pages he may read, and no search box (it would search the archive).
+        return {"navigation": _items(request, [item for item in NAVIGATION if item[1] in LEADER_URL_NAMES])}
     navigation = list(NAVIGATION)
     if user.has_role(Role.SECURITY_ADMIN):
         navigation.append((_("Security"), "security"))

@@ -69,6 +69,8 @@ def demo_accounts() -> list[DemoAccount]:
             "cunshuji", "村党组织书记", first_village or HUAMACHI, Role.VILLAGE_SECRETARY, "花马池镇的一个村"
         ),
         DemoAccount("auditor", "审计员", DEMO_COUNTY, Role.AUDITOR, "盐池县，只读"),
+        # 县委分管领导 (issue 20 §3): the county's figures and to-dos, names only (accounts.leader).
+        DemoAccount("lingdao", "县委分管领导", DEMO_COUNTY, Role.LEADER, "盐池县，只看统计与待办"),
         # 坐班值班: a sitting cadre's own login (demo.duty ties it to his archive): his duty days and 签到.
         DemoAccount(
             "zhiban",
