@@ -39,7 +39,7 @@ from yanzhen.candidacies.models import (
     FilingStep,
     RemovalReason,
 )
-from yanzhen.candidacies.workflow import STATE_NAMES, WorkflowConflict, chinese, state_name
+from yanzhen.candidacies.workflow import WorkflowConflict, chinese, state_name
 from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors
 from yanzhen.core.jurisdiction import code_in_jurisdiction
@@ -57,9 +57,9 @@ STEPS: dict[tuple[str, str], str] = {
     (State.IN_NOTICE, State.IN_POOL): FilingStep.ENTRY,
     (State.IN_POOL, State.REMOVED): FilingStep.REMOVAL,
 }
-STEP_NAMES = {FilingStep.ENTRY: "入库", FilingStep.REMOVAL: "出库"}
-KIND_NAMES = {FilingMode.FILING: "备案", FilingMode.APPROVAL: "审批"}
-FILING_STATE_NAMES = {
+STEP_NAMES: dict[str, str] = {FilingStep.ENTRY: "入库", FilingStep.REMOVAL: "出库"}
+KIND_NAMES: dict[str, str] = {FilingMode.FILING: "备案", FilingMode.APPROVAL: "审批"}
+FILING_STATE_NAMES: dict[str, str] = {
     FilingState.PENDING: "待处理",
     FilingState.ACKNOWLEDGED: "已知悉",
     FilingState.APPROVED: "已同意",
@@ -192,7 +192,7 @@ def perform_and_file(*, actor, candidacy: Candidacy, move: Transition, values: M
 def consequences(done: Any) -> list[tuple[int, str]]:
     """The messages of a step a county files or approves (the candidacy page adds them after "Saved.")."""
     if isinstance(done, Filing) and done.kind == FilingMode.APPROVAL:
-        return [(messages.INFO, f"本县{STEP_NAMES[done.step]}须经县委组织部审批：已提交，待县委组织部审批")]  # type: ignore[index]
+        return [(messages.INFO, f"本县{STEP_NAMES[done.step]}须经县委组织部审批：已提交，待县委组织部审批")]
     return []
 
 
@@ -209,11 +209,11 @@ def _locked_pending(actor, filing: Filing, kind: str) -> Filing:
         raise ValidationError(
             {
                 "filing": f"该{KIND_NAMES[locked.kind]}已处理（{FILING_STATE_NAMES[locked.state]}），不能再次处理"
-            }  # type: ignore[index]
+            }
         )
     if locked.kind != kind:
         action = "知悉" if kind == FilingMode.FILING else "审批"
-        raise ValidationError({"filing": f"这是一条{KIND_NAMES[locked.kind]}，不能{action}"})  # type: ignore[index]
+        raise ValidationError({"filing": f"这是一条{KIND_NAMES[locked.kind]}，不能{action}"})
     return locked
 
 
@@ -246,7 +246,7 @@ def approve(*, actor, filing: Filing, note: str = "") -> Filing:
         raise ValidationError(
             {
                 "filing": f"{candidacy.person.name}的后备人选记录当前为“{state_name(candidacy.state)}”，"
-                f"已不是提出申请时的“{STATE_NAMES[filing.source_state]}”，不能按此申请办理，请退回"  # type: ignore[index]
+                f"已不是提出申请时的“{state_name(filing.source_state)}”，不能按此申请办理，请退回"
             }
         )
     move = transitions.find(filing.source_state, filing.target_state)
@@ -298,7 +298,7 @@ def save_settings(*, actor, county: Division, entry: str, removal: str) -> Filin
     errors = county_errors(actor, county, role=Role.ADMIN)
     for name, value in (("entry", entry), ("removal", removal)):
         if value not in FilingMode.values:
-            errors[name] = f"{STEP_NAMES[name]}的要求须为无、备案或审批"  # type: ignore[index]
+            errors[name] = f"{STEP_NAMES[name]}的要求须为无、备案或审批"
     raise_errors(errors)
     return save_county_row(actor, FilingSettings, county, entry=entry, removal=removal)
 

@@ -32,7 +32,7 @@ class RefuseForm(StyledForm):
     reason = NormalisedFormField(label=_("Reason of the refusal"), max_length=REASON_MAX)
 
 
-def _choices(choices, everything: str) -> list[tuple[str, str]]:
+def _choices(choices, everything) -> list[tuple[str, str]]:
     return [("", everything), *choices]
 
 

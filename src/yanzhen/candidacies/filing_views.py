@@ -35,7 +35,7 @@ FILINGS = ListSpec(
 )
 
 
-def filings_of(user) -> QuerySet[Filing]:
+def filings_of(user):
     return Filing.objects.restrict(user).select_related(
         "candidacy__person", "candidacy__village__parent", "proposed_by", "decided_by"
     )
