@@ -437,3 +437,51 @@ def test_the_api_transition_under_approval_leaves_the_state(client_for):
     assert response.status_code == 200
     assert response.json()["state"] == "in_notice"
     assert Filing.objects.get().state == "pending"
+
+
+# --- the removal proposals (assessments) follow the county's rule for 出库 ---------------------------------
+
+
+def _proposal():
+    from tests.assessment_helpers import assess, make_reserve
+    from yanzhen.assessments.models import Grade, RemovalProposal
+
+    person, _candidacy = make_reserve(user("huamachi"), "白坤林", "640323100200")
+    assess(user("huamachi"), person, 2022, 1, Grade.INCOMPETENT)
+    assess(user("huamachi"), person, 2022, 2, Grade.INCOMPETENT)
+    return RemovalProposal.objects.get()
+
+
+def test_a_removal_proposal_is_not_confirmed_by_a_township_under_approval():
+    from yanzhen.assessments import services
+
+    require(removal=FilingMode.APPROVAL)
+    proposal = _proposal()
+    before = filed_footprint(proposal.candidacy)
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_proposal(actor=user("huamachi"), proposal=proposal)
+    assert refused.value.message_dict == {
+        "proposal": ["本县出库须经县委组织部审批：请在该人选的后备人选页面提出出库申请"]
+    }
+    assert filed_footprint(proposal.candidacy) == before
+    # The county confirms it itself.
+    services.confirm_proposal(actor=user("county"), proposal=proposal)
+    assert state_of(proposal.candidacy) == State.REMOVED
+    assert Filing.objects.count() == 0
+
+
+def test_a_removal_proposal_confirmed_under_filing_is_filed():
+    from yanzhen.assessments import services
+
+    require(removal=FilingMode.FILING)
+    proposal = _proposal()
+    services.confirm_proposal(actor=user("huamachi"), proposal=proposal)
+    assert state_of(proposal.candidacy) == State.REMOVED
+    row = Filing.objects.get()
+    assert (row.kind, row.step, row.state, row.proposed_by) == (
+        "filing",
+        "removal",
+        "pending",
+        user("huamachi"),
+    )
+    assert row.inputs["reason"] == "incompetent"

@@ -11,8 +11,9 @@ A county's `FilingSettings` say, for each step, neither (the pipeline as it alwa
   same service with the original inputs; the event names the township's proposer.
 - 备案: the step happens, and a pending `Filing` awaits the county's acknowledgement (`acknowledge`).
 
-The county's own administrators act without the step (they are the county); the rosters' import into the pool
-and the removal proposals' confirmation (assessments) call the services directly and are not filed.
+The county's own administrators act without the step (they are the county). The removal proposals'
+confirmation (assessments) calls `remove` itself: it asks `rule_for` too (refused under 审批: the township asks on
+the candidacy page; filed under 备案 with `file_done`). The rosters' import into the pool is not filed.
 """
 
 from __future__ import annotations
@@ -180,6 +181,11 @@ def request_approval(*, actor, candidacy: Candidacy, move: Transition, values: M
     ).exists():
         raise WorkflowConflict("该人选已有待县委组织部审批的申请，请等待审批结果")
     return _new_filing(actor, locked, move, FilingMode.APPROVAL, values)
+
+
+def file_done(*, actor, candidacy: Candidacy, move: Transition, values: Mapping[str, Any]) -> Filing:
+    """备案 of a step another app performed through the service itself (the removal proposals' confirmation)."""
+    return _new_filing(actor, candidacy, move, FilingMode.FILING, values)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
+from yanzhen.demo.filings import build_filings
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.pairing import build_pairing
 from yanzhen.demo.people import build_people, demo_reserves
@@ -139,6 +140,7 @@ def build_after_election() -> None:
     build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
     build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
     build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
+    build_filings(DEMO_COUNTY, HUAMACHI)  # 备案/审批: 入库 filed with 盐池县, a 出库 awaiting its approval
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
