@@ -138,7 +138,7 @@ def persona_user(username: str) -> User:
 def test_his_navigation_lists_only_his_pages(leader):
     page = leader.get("/")
     urls = [item["url"] for item in page.context["navigation"]]
-    assert urls == ["/", "/rankings/", "/succession/", "/statistics/"]
+    assert urls == ["/", "/filings/", "/rankings/", "/succession/", "/statistics/"]
     assert 'id="top-search"' not in page.content.decode()
 
 

@@ -59,7 +59,8 @@ def navigation(request):
         return {"navigation": _items(request, DUTY_NAVIGATION[duty])}
     if is_leader_only(user):
         # 县委分管领导: the pages he may read, and no search box (it would search the archive).
-        return {"navigation": _items(request, [item for item in NAVIGATION if item[1] in LEADER_URL_NAMES])}
+        allowed = [(label, name) for label, name, *_roles in NAVIGATION if name in LEADER_URL_NAMES]
+        return {"navigation": _items(request, allowed)}
     navigation = list(NAVIGATION)
     if user.has_role(Role.SECURITY_ADMIN):
         navigation.append((_("Security"), "security"))
