@@ -667,6 +667,22 @@ MATRIX = {
     "todos:preferences": row("/todos/preferences/", 302, 200, 200, 200, 200, 200, 200),
     "todos:messages-read": row("/todos/messages/read/", 302, 405, 405, 405, 405, 405, 405),
     # --- end of todos
+    # --- filing (issue 20 §3): 备案/审批 of a township's 入库/出库; {filing} is 花马池镇's request to admit a
+    # reserve of V, awaiting the county (fixture `known_filing`). The county decides; the others read.
+    "filings:list": row("/filings/", 302, 200, 200, 200, 200, 200, 200),
+    "filings:settings": row("/filings/settings/", 302, 200, 403, 403, 403, 403, 200),
+    "filings:acknowledge": row("/filings/acknowledge/?selected={filing}", 302, 200, 403, 403, 403, 403, 200),
+    "filings:detail": row("/filings/{filing}/", 302, 200, 200, 404, 200, 200, 404),
+    "filings:approve": row("/filings/{filing}/approve/", 302, 405, 405, 405, 405, 405, 405),
+    "filings:refuse": row("/filings/{filing}/refuse/", 302, 405, 405, 405, 405, 405, 405),
+    "api-v1:list_filings": row("/api/v1/filings", 401, 200, 200, 200, 200, 200, 200),
+    "api-v1:get_filing": row("/api/v1/filings/{filing}", 401, 200, 200, 404, 200, 200, 404),
+    "api-v1:approve_filing": row("/api/v1/filings/{filing}/approve", 405, 405, 405, 405, 405, 405, 405),
+    "api-v1:refuse_filing": row("/api/v1/filings/{filing}/refuse", 405, 405, 405, 405, 405, 405, 405),
+    "api-v1:acknowledge_filing": row(
+        "/api/v1/filings/{filing}/acknowledge", 405, 405, 405, 405, 405, 405, 405
+    ),
+    # --- end of filing
 }
 
 
@@ -1495,6 +1511,16 @@ WRITES = {
     # --- todos (issue 20 §1): each marks his own messages read.
     "todos:messages-read": row("/todos/messages/read/", 302, OK, OK, OK, OK, OK, OK),
     # --- end of todos
+    # --- filing (issue 20 §3): only the county decides; a township clerk and the readers are refused (403),
+    # the other county and township do not find the request (404).
+    "filings:approve": row("/filings/{filing}/approve/", 302, OK, 403, 404, 403, 403, 404),
+    "filings:refuse": row("/filings/{filing}/refuse/", 302, OK, 403, 404, 403, 403, 404),
+    "api-v1:approve_filing": row("/api/v1/filings/{filing}/approve", 401, OK, 403, 404, 403, 403, 404),
+    "api-v1:refuse_filing": row("/api/v1/filings/{filing}/refuse", 401, OK, 403, 404, 403, 403, 404),
+    "api-v1:acknowledge_filing": row(
+        "/api/v1/filings/{filing}/acknowledge", 401, OK, 403, 404, 403, 403, 404
+    ),
+    # --- end of filing
 }
 
 
@@ -1526,6 +1552,11 @@ BODIES = {
         "data": '{"candidate": {e_candidate}, "department": "公安", "passed": true, "replied_on": "2026-09-10"}',
         "content_type": "application/json",
     },
+    # --- filing (issue 20 §3)
+    "filings:refuse": lambda: {"data": {"refuse-reason": "材料不全"}},
+    "api-v1:approve_filing": lambda: _json({}),
+    "api-v1:refuse_filing": lambda: _json({"reason": "材料不全"}),
+    # --- end of filing
 }
 
 
@@ -1684,3 +1715,59 @@ def known_survey(records, persona):
 
 
 PLACEHOLDERS.update(dict.fromkeys(["{survey}", "{survey_token}"], "known_survey"))
+
+
+# --- filing (issue 20 §3)
+@pytest.fixture
+def known_filing(records, persona):
+    """花马池镇's request to admit a reserve of V to the pool, awaiting 盐池县's approval (审批)."""
+    from datetime import date
+
+    from yanzhen.candidacies import filing, transitions, workflow
+    from yanzhen.candidacies.notice import start_notice
+    from yanzhen.divisions.models import Division
+    from yanzhen.people.idcard import make_id_number
+    from yanzhen.people.services import PersonInput, create_person
+    from yanzhen.posts.models import PostType
+
+    county, clerk = persona("county"), persona("huamachi")
+    filing.save_settings(
+        actor=county, county=Division.objects.get(code="640323"), entry="approval", removal="none"
+    )
+    person = create_person(
+        actor=county,
+        data=PersonInput(
+            name="高报备",
+            id_number=make_id_number("640323", date(1992, 7, 1), 41),
+            village=Division.objects.get(code=V),
+            political_status="01",
+        ),
+    )
+    candidacy = workflow.nominate(
+        actor=county,
+        person=person,
+        post_types=[PostType.objects.get(code="member")],
+        nomination_way="village_party",
+        on=date(2024, 3, 1),
+    )
+    workflow.vet(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 5))
+    workflow.inspect(
+        actor=county,
+        candidacy=candidacy,
+        on=date(2024, 3, 12),
+        inspectors="张三",
+        people_talked_to=10,
+        votes_for=20,
+        votes_against=0,
+        votes_abstaining=0,
+        findings="同意",
+    )
+    workflow.decide(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 19))
+    start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
+    move = transitions.find("in_notice", "in_pool")
+    request = move.perform(clerk, candidacy, {"on": date(2024, 3, 27)})
+    return {"{filing}": str(request.pk)}
+
+
+PLACEHOLDERS["{filing}"] = "known_filing"
+# --- end of filing

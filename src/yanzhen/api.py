@@ -85,6 +85,7 @@ def _register_routers() -> None:
     from yanzhen.assessments.api import router as assessments_router
     from yanzhen.assessments.incumbents.api import router as incumbents_router
     from yanzhen.candidacies.api import router as candidacies_router
+    from yanzhen.candidacies.filing_api import router as filings_router
     from yanzhen.cultivation.api import mentorships_router, secondments_router, trainings_router
     from yanzhen.divisions.api import router as divisions_router
     from yanzhen.duty.api import router as duty_router
@@ -108,7 +109,7 @@ def _register_routers() -> None:
         "incumbents": {"/incumbents": incumbents_router},
         "duty": {"/duty": duty_router},
         "welfare": {"/welfare": welfare_router},
-        "candidacies": {"/candidacies": candidacies_router},
+        "candidacies": {"/candidacies": candidacies_router, "/filings": filings_router},
         "persons": {"/persons": people_router},
         "prospects": {"/prospects": prospects_router},
         "posts": {"/posts": posts_router},

@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "yanzhen.accounts.middleware.PasswordChangeRequiredMiddleware",
     # 三员分立: a system, security or audit administrator reaches only his own pages (accounts/duties.py).
     "yanzhen.accounts.middleware.DutyOnlyMiddleware",
+    # 县委分管领导: read-only, the county's figures only (accounts/leader.py).
+    "yanzhen.accounts.middleware.LeaderOnlyMiddleware",
     "yanzhen.core.middleware.SelfServiceOnlyMiddleware",
     # Tells the page that a requested download has started (the busy button unlocks): core/downloads.py.
     "yanzhen.core.downloads.DownloadTokenMiddleware",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("posts/", include("yanzhen.posts.urls")),
     path("rosters/", include("yanzhen.rosters.urls")),
     path("reserves/", include("yanzhen.candidacies.urls")),
+    path("filings/", include("yanzhen.candidacies.filing_urls")),
     path("cultivation/", include("yanzhen.cultivation.urls")),
     path("assessment/", include("yanzhen.assessments.urls")),
     path("duty/", include("yanzhen.duty.urls")),

@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from yanzhen.accounts import duties, passwords, sessions
+from yanzhen.accounts import duties, leader, passwords, sessions
 from yanzhen.accounts.two_factor_state import ENROL, SESSION_KEY, VERIFY
 
 # Reachable meanwhile: the password change itself, logging out, the language switch, assets.
@@ -132,5 +132,20 @@ class DutyOnlyMiddleware:
                 return redirect(duties.home_of(duty))
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "三员账号不能使用业务接口"}, status=403)
+            raise PermissionDenied
+        return self.get_response(request)
+
+
+class LeaderOnlyMiddleware:
+    """县委分管领导: a user holding only the leader's role reads the county's figures (accounts.leader), by GET;
+    anything else is refused (403), so the role reads no archive and writes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if leader.is_leader_only(request.user) and not leader.may_reach(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "县委分管领导账号只能查看统计数据"}, status=403)
             raise PermissionDenied
         return self.get_response(request)

@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     RESERVE = "reserve", _("Reserve cadre")  # 后备力量 (self-service)
     CADRE = "cadre", _("Village cadre (self-service)")  # 村干部本人: his duty days and check-in (duty app)
     AUDITOR = "auditor", _("Auditor")  # 只读审计
+    # 县委分管领导 (issue 20 §3): read-only, the county's figures and to-dos, no personal data beyond names
+    # (accounts.leader keeps him on those pages).
+    LEADER = "leader", _("County leader in charge (read-only)")
     # 三员分立 (GB/T 22239-2019 level 3): three administrators of the system itself, none of whom reads the
     # archive by that role (accounts.duties keeps them on their own pages).
     SYSTEM_ADMIN = "system_admin", _("System administrator")  # 系统管理员: accounts and vocabularies

@@ -404,3 +404,95 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- 备案/审批: the county's filing of a township's decisions (issue 20 §3) -----------------------------------
+
+
+class FilingMode(models.TextChoices):
+    """What a county requires of a township's step: nothing (today's pipeline), 备案 (the step happens and the
+    county acknowledges it) or 审批 (the step waits for the county's yes)."""
+
+    NONE = "none", _("Neither filed nor approved")
+    FILING = "filing", _("Filed with the county")  # 备案
+    APPROVAL = "approval", _("Approved by the county")  # 审批
+
+
+class FilingStep(models.TextChoices):
+    """The township's decisions a county may want filed or approved: 入库 and 出库."""
+
+    ENTRY = "entry", _("Entry into the pool")
+    REMOVAL = "removal", _("Removal from the pool")
+
+
+class FilingState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the county")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class FilingSettings(CountySettings):
+    """Which of a township's decisions a county (县委组织部) wants filed with it or approved by it; a county
+    without a row wants neither (`filing.mode_for`)."""
+
+    county = county_key("filing_settings")
+    entry = models.CharField(
+        _("entry into the pool"), max_length=10, choices=FilingMode.choices, default=FilingMode.NONE
+    )
+    removal = models.CharField(
+        _("removal from the pool"), max_length=10, choices=FilingMode.choices, default=FilingMode.NONE
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("filing settings")
+        verbose_name_plural = _("filing settings")
+
+
+class Filing(models.Model):
+    """A township's step filed with its county (备案: done, awaiting acknowledgement) or a request for the
+    county's approval (审批: the step declared in `transitions` from `source_state` to `target_state`, with the
+    service's `inputs` as the township gave them, performed when the county approves). Written only by
+    `candidacies/filing.py`."""
+
+    jurisdiction_path = "candidacy__village__code"
+
+    candidacy = _candidacy_record("filings")
+    kind = models.CharField(_("kind"), max_length=10, choices=FilingMode.choices)
+    step = models.CharField(_("step"), max_length=10, choices=FilingStep.choices)
+    source_state = models.CharField(_("from state"), max_length=20, choices=CandidacyState.choices)
+    target_state = models.CharField(_("to state"), max_length=20, choices=CandidacyState.choices)
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    on = models.DateField(_("date of the step"))
+    state = models.CharField(
+        _("state"), max_length=15, choices=FilingState.choices, default=FilingState.PENDING
+    )
+    proposed_by = actor_field(_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = actor_field(_("decided by"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = NormalisedTextField(_("reason"), blank=True, max_length=NOTE_MAX)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One request awaiting the county per candidacy: a second would decide the same step twice.
+            models.UniqueConstraint(
+                fields=["candidacy"],
+                condition=Q(state="pending", kind="approval"),
+                name="one_pending_approval_per_candidacy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidacy_id}: {self.kind} {self.step} ({self.state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == FilingState.PENDING

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
-from yanzhen.candidacies import notice, workflow
+from yanzhen.candidacies import filing, notice, workflow
 from yanzhen.candidacies.forms import (
     DecisionForm,
     DecisionRejectForm,
@@ -33,7 +33,7 @@ from yanzhen.candidacies.forms import (
     VettingFailedForm,
     VettingForm,
 )
-from yanzhen.candidacies.models import Candidacy, CandidacyState, NegativeListItem, Objection
+from yanzhen.candidacies.models import Candidacy, CandidacyState, FilingMode, NegativeListItem, Objection
 from yanzhen.core.guards import today
 from yanzhen.core.text import Line, Multiline
 from yanzhen.posts.models import Seat
@@ -68,8 +68,15 @@ class Transition:
     template: str = "candidacies/_form_fields.html"
 
     def perform(self, actor, candidacy: Candidacy, values: Mapping[str, Any]) -> Any:
-        """Run the service with the inputs found in `values` (a form's cleaned data, the API's data)."""
+        """Run the service with the inputs found in `values` (a form's cleaned data, the API's data); where
+        the county wants the step approved (审批) or filed (备案), through `filing` (a `Filing` is returned for
+        a request awaiting approval)."""
         given = {name: values[name] for name in self.inputs if name in values}
+        rule = filing.rule_for(actor, candidacy, self)
+        if rule == FilingMode.APPROVAL:
+            return filing.request_approval(actor=actor, candidacy=candidacy, move=self, values=given)
+        if rule == FilingMode.FILING:
+            return filing.perform_and_file(actor=actor, candidacy=candidacy, move=self, values=given)
         return self.run(actor=actor, candidacy=candidacy, **self.fixed, **given)
 
     def make_form(self, candidacy: Candidacy, data=None) -> StepForm:

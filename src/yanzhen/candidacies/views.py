@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.candidacies import consequences, notice, selectors, services, transitions, workflow
+from yanzhen.candidacies import consequences, filing, notice, selectors, services, transitions, workflow
 from yanzhen.candidacies.forms import (
     BatchNoticeForm,
     CountyRulesForm,
@@ -121,6 +121,7 @@ def _detail(request, candidacy, *, bound: dict | None = None, resolving: int | N
         "objections": objections,
         "open_objections": [o for o in objections if not o.is_resolved],
         "documents": candidacy.documents.all(),
+        "filings": filing.pending_for(candidacy),
         "steps": steps,
         "can_decide": can_decide,
         "can_add_documents": can_decide or workflow.may_nominate(request.user, candidacy.village),
@@ -195,8 +196,10 @@ def transition(request, pk: int, to: str):
         chosen = transitions.find(candidacy.state, form.chosen_target(step.target))
         assert chosen is not None  # the answers choose between moves declared from this state
         before = consequences.snapshot(request.user, candidacy)
-        chosen.perform(request.user, candidacy, form.values())
-        return consequences.describe(request.user, before, selectors.reread(candidacy))
+        done = chosen.perform(request.user, candidacy, form.values())
+        return filing.consequences(done) + consequences.describe(
+            request.user, before, selectors.reread(candidacy)
+        )
 
     # A move without a card of its own (the failed vetting) shows its errors on the card it came from.
     card = step if step.shown else transitions.find(candidacy.state, State.VETTED)

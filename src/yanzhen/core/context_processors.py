@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yanzhen.accounts.duties import duty_of
+from yanzhen.accounts.leader import LEADER_URL_NAMES, is_leader_only
 from yanzhen.accounts.roles import Role
 from yanzhen.core.middleware import is_self_service_only
 
@@ -17,6 +18,8 @@ NAVIGATION: list[tuple] = [
     (_("Villages"), "division-tree"),
     (_("People"), "people:list"),
     (_("Reserves"), "candidacies:board"),
+    # 备案/审批 (issue 20 §3): the county's to-do, the township's requests.
+    (_("Filings with the county"), "filings:list", (Role.ADMIN, Role.TOWNSHIP_CLERK)),
     (_("Prospects away from home"), "prospects:index"),  # 雏雁计划, the reserve side (选)
     (_("Cultivation"), "cultivation:index"),
     (_("Assessment"), "assessments:index"),
@@ -60,6 +63,10 @@ def navigation(request):
         # 三员分立: the system, security or audit administrator sees his own pages only, and no search box
         # (it would search the archive he may not read).
         return {"navigation": _items(request, DUTY_NAVIGATION[duty])}
+    if is_leader_only(user):
+        # 县委分管领导: the pages he may read, and no search box (it would search the archive).
+        allowed = [(label, name) for label, name, *_roles in NAVIGATION if name in LEADER_URL_NAMES]
+        return {"navigation": _items(request, allowed)}
     navigation = list(NAVIGATION)
     if user.has_role(Role.SECURITY_ADMIN):
         navigation.append((_("Security"), "security"))

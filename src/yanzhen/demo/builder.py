@@ -22,6 +22,7 @@ from yanzhen.core.planner import refresh_after_bulk_load
 from yanzhen.demo.cultivation import build_cultivation
 from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
+from yanzhen.demo.filings import build_filings
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
 from yanzhen.demo.pairing import build_pairing
 from yanzhen.demo.people import build_people, demo_reserves
@@ -69,6 +70,8 @@ def demo_accounts() -> list[DemoAccount]:
             "cunshuji", "村党组织书记", first_village or HUAMACHI, Role.VILLAGE_SECRETARY, "花马池镇的一个村"
         ),
         DemoAccount("auditor", "审计员", DEMO_COUNTY, Role.AUDITOR, "盐池县，只读"),
+        # 县委分管领导 (issue 20 §3): the county's figures and to-dos, names only (accounts.leader).
+        DemoAccount("lingdao", "县委分管领导", DEMO_COUNTY, Role.LEADER, "盐池县，只看统计与待办"),
         # 坐班值班: a sitting cadre's own login (demo.duty ties it to his archive): his duty days and 签到.
         DemoAccount(
             "zhiban",
@@ -137,6 +140,7 @@ def build_after_election() -> None:
     build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
     build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
     build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
+    build_filings(DEMO_COUNTY, HUAMACHI)  # 备案/审批: 入库 filed with 盐池县, a 出库 awaiting its approval
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

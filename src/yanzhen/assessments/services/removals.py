@@ -15,8 +15,8 @@ from yanzhen.assessments.models import (
     ProposalState,
     RemovalProposal,
 )
-from yanzhen.candidacies import workflow
-from yanzhen.candidacies.models import CandidacyState, RemovalReason
+from yanzhen.candidacies import filing, transitions, workflow
+from yanzhen.candidacies.models import CandidacyState, FilingMode, RemovalReason
 from yanzhen.core.guards import attribute_to, today
 from yanzhen.core.locking import visible_locked
 
@@ -59,10 +59,21 @@ def confirm_proposal(
         reason = reason or RemovalReason.INSUFFICIENT_ABILITY
     on = on or today()
     note = (note or "").strip() or proposal.basis_text
+    # 备案/审批 (issue 20 §3): the county's rule for a township's 出库 holds here too.
+    move = transitions.find(CandidacyState.IN_POOL, CandidacyState.REMOVED)
+    assert move is not None
+    rule = filing.rule_for(actor, proposal.candidacy, move)
+    if rule == FilingMode.APPROVAL:
+        raise ValidationError(
+            {"proposal": "本县出库须经县委组织部审批：请在该人选的后备人选页面提出出库申请"}
+        )
     try:
         workflow.remove(actor=actor, candidacy=proposal.candidacy, reason=reason, on=on, note=note)
     except workflow.WorkflowConflict as conflict:
         raise ValidationError({"proposal": str(conflict)}) from None
+    if rule == FilingMode.FILING:
+        values = {"reason": reason, "note": note, "destination": "", "on": on}
+        filing.file_done(actor=actor, candidacy=proposal.candidacy, move=move, values=values)
     proposal.state = ProposalState.CONFIRMED
     proposal.decided_by, proposal.decided_on, proposal.decision_note = actor, on, note
     attribute_to(proposal, actor)
