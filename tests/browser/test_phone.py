@@ -287,7 +287,7 @@ def test_the_menu_button_opens_the_navigation_on_a_phone(browser, live_server, s
     links = page.locator("#yz-nav .nav-link")
     # 待办 carries its count (a badge loaded after the page): the label without it.
     assert [text.rstrip("0123456789 ") for text in links.all_inner_texts()] == [
-        "首页", "待办", "村情", "人员", "后备力量", "雏雁计划", "培养", "考核", "待遇保障", "人岗相适", "结对共建", "比学赶超",
+        "首页", "待办", "村情", "人员", "后备力量", "备案审批", "雏雁计划", "培养", "考核", "待遇保障", "人岗相适", "结对共建", "比学赶超",
         "群众满意度", "梯队接替", "换届", "统计", "导入导出", "系统",
     ]  # fmt: skip
     # Who is logged in, the language, 修改密码 and 退出 moved into the menu.
