@@ -485,3 +485,41 @@ def test_a_removal_proposal_confirmed_under_filing_is_filed():
         user("huamachi"),
     )
     assert row.inputs["reason"] == "incompetent"
+
+
+# --- the county's to-do (todos) and the leader's reading of it ---------------------------------------------
+
+
+def _todo_items(actor) -> list:
+    from yanzhen.todos import selectors
+
+    for group in selectors.groups(actor, POOL_ON):
+        if group.rule.slug == "filings-awaiting":
+            return group.items
+    return []
+
+
+def _todo_titles(actor) -> list[str]:
+    return [item.title for item in _todo_items(actor)]
+
+
+def test_a_request_awaiting_the_county_is_its_to_do_until_decided():
+    from tests.test_leader_role import make_leader
+
+    require(entry=FilingMode.APPROVAL)
+    candidacy = candidacy_in(State.IN_NOTICE)
+    step(candidacy, State.IN_POOL, actor="huamachi")
+    request = Filing.objects.get(candidacy=candidacy)
+    expected = [f"{candidacy.person.name}（{candidacy.village.name}）入库待审批"]
+    assert _todo_titles(user("county")) == expected
+    assert [item.url for item in _todo_items(user("county"))] == [f"/filings/{request.pk}/"]
+    # The township proposed it: not his to-do; nor another county's, nor a reader's.
+    assert _todo_titles(user("huamachi")) == []
+    assert _todo_titles(user("outsider")) == []
+    assert _todo_titles(user("auditor")) == []
+    # The leader reads the county's to-do (without acting); he is still a reader everywhere else.
+    leader = make_leader()
+    assert _todo_titles(leader) == expected
+    assert not leader.can_edit
+    filings.approve(actor=user("county"), filing=request)
+    assert _todo_titles(user("county")) == [] and _todo_titles(leader) == []

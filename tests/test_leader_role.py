@@ -138,7 +138,7 @@ def persona_user(username: str) -> User:
 def test_his_navigation_lists_only_his_pages(leader):
     page = leader.get("/")
     urls = [item["url"] for item in page.context["navigation"]]
-    assert urls == ["/", "/filings/", "/rankings/", "/succession/", "/statistics/"]
+    assert urls == ["/", "/todos/", "/filings/", "/rankings/", "/succession/", "/statistics/"]
     assert 'id="top-search"' not in page.content.decode()
 
 
@@ -146,3 +146,23 @@ def test_he_is_a_reader():
     user = make_leader()
     assert not user.can_edit
     assert not user.can_read_audit
+
+
+def test_his_to_do_page_reads_the_countys_to_dos_without_links(leader):
+    from yanzhen.todos import registry
+
+    def waiting(user, on):
+        return [registry.Item("张三待办", "/people/1/")]
+
+    registry.register("test-leader", "测试待办", waiting, roles=[Role.ADMIN])
+    try:
+        page = leader.get("/todos/")
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "张三待办" in text and 'href="/people/1/"' not in text
+        assert "/todos/preferences/" not in text and 'id="inbox"' not in text
+        assert leader.get("/todos/count/").status_code == 200
+        assert leader.get("/todos/preferences/").status_code == 403
+        assert leader.post("/todos/messages/read/").status_code == 403
+    finally:
+        registry.unregister("test-leader")

@@ -4,9 +4,10 @@ data beyond names.
 His division (the county) alone would let him read every archive under it, so a user whose only role is the
 leader's is kept, by `accounts.middleware.LeaderOnlyMiddleware`, on the pages named below, by GET only: the
 dashboard, the statistics of villages and warnings, the comparison of villages (比学赶超), the succession
-figures and risk map, the county's filings list (names, villages and steps); and his own account pages.
+figures and risk map, the county's filings list (names, villages and steps), the county's to-dos (as its administrator has
+them, without links: `todos.selectors.AsTheCountyReads`); and his own account pages.
 Anything else answers 403 (JSON under /api/): the people lists and archives, the 花名册, a seat's successors,
-the side-by-side comparison, every write. A to-do page joins by adding its URL name here.
+the side-by-side comparison, every write.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ LEADER_URL_NAMES = frozenset(
         "succession:risk",
         "succession:cards",
         "filings:list",
+        "todos:index",
+        "todos:count",
     }
 )
 READ_METHODS = frozenset({"GET", "HEAD"})

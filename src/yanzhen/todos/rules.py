@@ -239,6 +239,25 @@ def rota_gaps(user: User, on: date) -> list[Item]:
     return found
 
 
+def filings_awaiting(user: User, on: date) -> list[Item]:
+    """待县委组织部备案审批: a township's 入库/出库 filed with the county (备案, to acknowledge) or waiting for its
+    yes (审批), where the county asked for it (`candidacies.filing`); the administrator's."""
+    from yanzhen.candidacies.filing import awaiting_county
+
+    kinds = {"filing": "备案", "approval": "审批"}
+    steps = {"entry": "入库", "removal": "出库"}
+    return [
+        Item(
+            f"{filing.candidacy.person.name}（{filing.candidacy.village.name}）{steps.get(filing.step, '')}"
+            f"待{kinds.get(filing.kind, '')}",
+            _url("filings:detail", filing.pk),
+        )
+        for filing in awaiting_county(user)
+        .select_related("candidacy__person", "candidacy__village")
+        .order_by("proposed_at", "id")
+    ]
+
+
 # (slug, Chinese title, the app it reads, function): registered in this order when the app starts.
 BUILT_IN = [
     ("notices-ended", "公示期满待入库", "yanzhen.candidacies", notices_ended),
@@ -258,3 +277,6 @@ def register_all() -> None:
     for slug, title, app, function in BUILT_IN:
         if apps.is_installed(app):
             register(slug, title, function)
+    from yanzhen.accounts.roles import Role
+
+    register("filings-awaiting", "待县委组织部备案审批", filings_awaiting, roles=[Role.ADMIN])

@@ -7,6 +7,8 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+from yanzhen.accounts.leader import is_leader_only
+from yanzhen.accounts.roles import Role
 from yanzhen.core.guards import today
 from yanzhen.todos import registry
 from yanzhen.todos.models import Channel, Message, ReminderChoice, ReminderProfile
@@ -22,7 +24,27 @@ DEFAULT_WANTED = {Channel.IN_APP: True, Channel.SMS: False, Channel.EMAIL: False
 SHOWN_PER_RULE = 50
 
 
+class AsTheCountyReads:
+    """县委分管领导 (the leader's role) reads the to-dos of his county as its administrator has them, and acts on
+    none: the rules ask whether the user may change a record (`restrict(user, "change")`, the administrator's
+    rules), so they are asked of this stand-in, which answers them as an administrator of the leader's
+    division would. Only the rules see it (they read); the page shows him the items without their links."""
+
+    can_edit = True
+
+    def __init__(self, leader: User) -> None:
+        self._leader = leader
+
+    def __getattr__(self, name: str):
+        return getattr(self._leader, name)
+
+    def has_role(self, *roles) -> bool:
+        return str(Role.ADMIN) in {str(role) for role in roles}
+
+
 def groups(user: User | None, on: date | None = None) -> list[registry.Group]:
+    if user is not None and is_leader_only(user):
+        return registry.groups(AsTheCountyReads(user), on or today())  # type: ignore[arg-type]
     return registry.groups(user, on or today())
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.accounts.leader import is_leader_only
 from yanzhen.core.forms import run_service
 from yanzhen.todos import registry, selectors, services
 from yanzhen.todos.forms import ContactsForm, field_name, wanted_of
@@ -26,6 +27,8 @@ def index(request):
             "shown": selectors.SHOWN_PER_RULE,
             "inbox": selectors.messages_of(request.user),
             "unread": selectors.unread_count(request.user),
+            # The leader reads the county's to-dos: no links to pages he may not open, no reminders.
+            "reader": is_leader_only(request.user),
         },
     )
 
