@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "yanzhen.prospects",
     "yanzhen.surveys",
     "yanzhen.succession",
+    "yanzhen.talent",
     "yanzhen.ops",
     "yanzhen.demo",
 ]
