@@ -10,7 +10,8 @@ row attributed to the actor.
 - `create_session`: the county or the township's clerk opens a calibration session (校准会) of a township,
   held today or before, with its participants.
 - `change_in_session`: while the session is open, a rating of a person of the township changes, with a reason;
-  the change (before, after, reason, who) is recorded with the new rating row, rated on the session's day.
+  the change (before: the rating today, after, reason, who) is recorded with the new rating row, rated on the
+  day the change is recorded (a session entered after it was held does not rewrite the days in between).
 - `close_session`: locks the session; a closed session refuses changes.
 """
 
@@ -129,7 +130,7 @@ def change_in_session(
     session = _open_session(actor, session)
     errors: dict[str, str] = {}
     _check_rating(rating, reason, errors)
-    member = selectors.member_of(None, person.pk, session.held_on)
+    member = selectors.member_of(None, person.pk, today())
     if member is None or not member.village.code.startswith(session.township_id):
         errors["person"] = "只能调整本乡镇在库后备力量或在职村干部的评定"
     elif member.potential is not None and member.potential.rating == rating and "rating" not in errors:
@@ -141,7 +142,7 @@ def change_in_session(
         person_id=person.pk,
         rating=rating,
         reason=reason.strip(),
-        rated_on=session.held_on,
+        rated_on=today(),
         rated_by=actor,
         session=session,
     )
