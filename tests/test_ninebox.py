@@ -160,6 +160,7 @@ def test_each_person_is_placed_in_the_right_box():
     assert secretary.performance.basis == "近 12 个月月考评平均 90 分（3 个月）"
     assert secretary.role_text == "村党组织书记"
     assert grid.members_of("high-high")[0].performance.basis == "2025年度考核：优秀"
+    assert grid.members_of("high-high")[0].role_text == "后备：村党组织书记"
 
 
 def test_kind_and_place_filters():
@@ -267,7 +268,11 @@ def test_a_calibration_session_records_each_change_with_its_reason():
     people = _township()
     session = _session()
     change = services.change_in_session(
-        actor=user("huamachi"), session=session, person=people["甲优高"], rating="medium", reason="外出时间较多"
+        actor=user("huamachi"),
+        session=session,
+        person=people["甲优高"],
+        rating="medium",
+        reason="外出时间较多",
     )
     services.change_in_session(
         actor=user("county"), session=session, person=people["己无评"], rating="high", reason="带富能力强"
@@ -305,7 +310,10 @@ def test_refused_calibration_changes_write_nothing():
     before = _written()
     cases = [
         ({"person": people["乙称中"], "rating": "high", "reason": ""}, {"reason": ["请填写评定理由"]}),
-        ({"person": people["乙称中"], "rating": "x", "reason": "理由"}, {"rating": ["请选择潜力评定：高、中或低"]}),
+        (
+            {"person": people["乙称中"], "rating": "x", "reason": "理由"},
+            {"rating": ["请选择潜力评定：高、中或低"]},
+        ),
         (
             {"person": people["乙称中"], "rating": "medium", "reason": "理由"},
             {"rating": ["调整后的评定与原评定相同"]},
@@ -319,7 +327,12 @@ def test_refused_calibration_changes_write_nothing():
         with pytest.raises(ValidationError) as refused:
             services.change_in_session(actor=user("huamachi"), session=session, **kwargs)
         assert refused.value.message_dict == message
-    for actor, error in [("dashuikeng", Http404), ("cunshuji", Http404), ("outsider", Http404), ("auditor", PermissionDenied)]:
+    for actor, error in [
+        ("dashuikeng", Http404),
+        ("cunshuji", Http404),
+        ("outsider", Http404),
+        ("auditor", PermissionDenied),
+    ]:
         with pytest.raises(error):
             services.change_in_session(
                 actor=user(actor), session=session, person=people["乙称中"], rating="high", reason="理由"
@@ -341,9 +354,7 @@ def test_refused_sessions_write_nothing():
         _session("county", held_on=date(2026, 12, 2))
     assert refused.value.message_dict == {"held_on": ["校准会日期不能晚于今天"]}
     with pytest.raises(ValidationError) as refused:
-        services.create_session(
-            actor=user("county"), data=services.SessionInput(HUAMACHI, TODAY, "  ")
-        )
+        services.create_session(actor=user("county"), data=services.SessionInput(HUAMACHI, TODAY, "  "))
     assert refused.value.message_dict == {"participants": ["请填写参会人员"]}
     assert _written() == before
     assert _session("dashuikeng", DASHUIKENG).township_id == DASHUIKENG
@@ -373,7 +384,10 @@ def test_the_grid_page_and_the_people_behind_a_box(client_for):
     page = client.get("/succession/ninebox/moves/?start=2026-01-01&end=2026-12-01")
     assert page.status_code == 200 and "甲优高" in page.content.decode()
     assert client.get("/succession/ninebox/moves/?start=2026-12-01&end=2026-01-01").status_code == 400
-    assert "9-box" in client.get("/succession/").content.decode() or "九宫格" in client.get("/succession/").content.decode()
+    assert (
+        "9-box" in client.get("/succession/").content.decode()
+        or "九宫格" in client.get("/succession/").content.decode()
+    )
 
 
 def test_rating_and_calibration_through_the_pages(client_for):
@@ -394,9 +408,22 @@ def test_rating_and_calibration_through_the_pages(client_for):
     session = CalibrationSession.objects.get()
     change = f"/succession/ninebox/calibrations/{session.pk}/change/"
     before = _written()
-    assert huamachi.post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": ""}).status_code == 400
-    assert client_for("auditor").post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": "x理由"}).status_code == 403
-    assert client_for("dashuikeng").post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": "x理由"}).status_code == 404
+    assert (
+        huamachi.post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": ""}).status_code
+        == 400
+    )
+    assert (
+        client_for("auditor")
+        .post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": "x理由"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for("dashuikeng")
+        .post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": "x理由"})
+        .status_code
+        == 404
+    )
     assert _written() == before
     ok = huamachi.post(change, {"person": people["乙称中"].pk, "rating": "high", "reason": "实绩突出"})
     assert ok.status_code == 302

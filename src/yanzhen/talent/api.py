@@ -18,7 +18,9 @@ router = Router()
 
 
 class NineboxQuery(Schema):
-    division: str = Field("", pattern=r"^(\d{6}|\d{9}|\d{12})?$", description="区划代码（县、乡镇或村），默认辖区")
+    division: str = Field(
+        "", pattern=r"^(\d{6}|\d{9}|\d{12})?$", description="区划代码（县、乡镇或村），默认辖区"
+    )
     kind: str = Field("all", pattern=r"^(all|reserves|incumbents)$", description="全部、后备力量或在职村干部")
     as_of: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="日期 YYYY-MM-DD，默认今天")
 
@@ -74,7 +76,8 @@ class NineboxOut(Schema):
 def ninebox(request, params: Query[NineboxQuery]):
     user = request.auth
     if params.division and (
-        not Division.objects.filter(code=params.division).exists() or not code_in_jurisdiction(user, params.division)
+        not Division.objects.filter(code=params.division).exists()
+        or not code_in_jurisdiction(user, params.division)
     ):
         raise Http404
     try:

@@ -34,4 +34,6 @@ class SessionForm(StyledForm):
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].choices = [(t.code, t.name) for t in townships]
+        field = self.fields["township"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(t.code, t.name) for t in townships]

@@ -100,7 +100,10 @@ class CalibrationChange(models.Model):
     jurisdiction_path = "session__township__code"
 
     session = models.ForeignKey(
-        CalibrationSession, verbose_name=_("calibration session"), on_delete=models.CASCADE, related_name="changes"
+        CalibrationSession,
+        verbose_name=_("calibration session"),
+        on_delete=models.CASCADE,
+        related_name="changes",
     )
     person = person_field("calibration_changes")
     before = models.CharField(_("before"), max_length=10, choices=Potential.choices, blank=True)

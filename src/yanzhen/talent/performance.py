@@ -65,7 +65,9 @@ class Facts:
         return self.settings.get(county) or AssessmentSettings(county_id=county)
 
 
-def fetch(person_ids: Iterable[int], incumbent_ids: Iterable[int], counties: Iterable[str], since: date, until: date) -> Facts:
+def fetch(
+    person_ids: Iterable[int], incumbent_ids: Iterable[int], counties: Iterable[str], since: date, until: date
+) -> Facts:
     """What `level_on` needs for every day from `since` to `until`: three queries."""
     people = set(person_ids)
     assessments: dict[int, list[tuple[date, int, int, str]]] = defaultdict(list)

@@ -16,7 +16,7 @@ from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import Term
 from yanzhen.talent import performance
-from yanzhen.talent.models import POTENTIAL_NAMES, CalibrationSession, PotentialRating
+from yanzhen.talent.models import POTENTIAL_NAMES, CalibrationSession, Potential, PotentialRating
 
 RESERVES, INCUMBENTS, EVERYONE = "reserves", "incumbents", "all"
 KIND_NAMES = {EVERYONE: "全部", RESERVES: "后备力量", INCUMBENTS: "在职村干部"}
@@ -59,7 +59,7 @@ class Rating:
 
     @property
     def name(self) -> str:
-        return POTENTIAL_NAMES[self.rating]
+        return POTENTIAL_NAMES[Potential(self.rating)]
 
 
 @dataclass
@@ -116,8 +116,7 @@ def _only(person_id: int | None, path: str = "person_id") -> dict[str, int]:
 
 def _reserves(user, under: str, on: date, person_id: int | None = None) -> list[Candidacy]:
     return list(
-        operator_scope(Candidacy.objects.all(), user)
-        .in_pool_on(on)
+        operator_scope(Candidacy.objects.in_pool_on(on), user)
         .filter(village__code__startswith=under, **_only(person_id))
         .select_related("person", "village")
         .prefetch_related("targets__post_type")
@@ -127,8 +126,7 @@ def _reserves(user, under: str, on: date, person_id: int | None = None) -> list[
 
 def _incumbent_terms(user, under: str, on: date, person_id: int | None = None) -> list[Term]:
     return list(
-        operator_scope(Term.objects.all(), user)
-        .current(on)
+        operator_scope(Term.objects.current(on), user)
         .filter(seat__village__code__startswith=under, **_only(person_id))
         .select_related("person", "seat__village", "seat__post_type")
         .order_by("seat__village__code", "seat__post_type__order", "seat__number")
@@ -154,7 +152,7 @@ def population(
                 candidacy.person_id, Member(candidacy.person_id, candidacy.person.name, candidacy.village)
             )
             member.reserve = True
-            member.targets = candidacy.target_names
+            member.targets = candidacy.target_names()
     return sorted(members.values(), key=lambda m: (m.village.code, not m.incumbent, m.name, m.person_id))
 
 
@@ -250,7 +248,10 @@ def grid_of(members: list[Member], on: date) -> Grid:
         else:
             by_box[member.box].append(member)
     rows = [
-        [Box(box_key(perf, pot), BOX_NAMES[(perf, pot)], perf, pot, by_box.get(box_key(perf, pot), [])) for perf in COLUMNS]
+        [
+            Box(box_key(perf, pot), BOX_NAMES[(perf, pot)], perf, pot, by_box.get(box_key(perf, pot), []))
+            for perf in COLUMNS
+        ]
         for pot in ROWS
     ]
     return Grid(on, rows, unrated)
@@ -283,12 +284,20 @@ def timeline(member: Member, until: date | None = None) -> list[Step]:
     """The member's box over time up to the day: one step each time the box changed, from his first rating
     or performance on (the rating history and the performance as of each day it could change)."""
     until = until or today()
-    facts = performance.fetch([member.person_id], [member.person_id] if member.incumbent else [], [member.county], date(1990, 1, 1), until)
+    facts = performance.fetch(
+        [member.person_id],
+        [member.person_id] if member.incumbent else [],
+        [member.county],
+        date(1990, 1, 1),
+        until,
+    )
     ratings = rating_rows([member.person_id], until).get(member.person_id, [])
     days = {row.rated_on for row in ratings} | performance.change_days(member.person_id, facts)
     steps: list[Step] = []
     for day in sorted(d for d in days if d <= until):
-        perf = performance.level_on(member.person_id, incumbent=member.incumbent, county=member.county, on=day, facts=facts)
+        perf = performance.level_on(
+            member.person_id, incumbent=member.incumbent, county=member.county, on=day, facts=facts
+        )
         potential = rating_on(ratings, day)
         box = box_key(perf.level, potential.rating) if perf and potential else None
         if steps and steps[-1].box == box:

@@ -26,7 +26,7 @@ from yanzhen.people.models import Person
 from yanzhen.stats.figures import StatsInputError, parse_as_of
 from yanzhen.talent import performance, selectors, services
 from yanzhen.talent.forms import ChangeForm, RatingForm, SessionForm
-from yanzhen.talent.models import CalibrationSession, PotentialRating
+from yanzhen.talent.models import CalibrationSession, Potential, PotentialRating
 
 PEOPLE = ListSpec(
     sorts={
@@ -107,7 +107,11 @@ def ninebox(request):
 def moves(request):
     kind = _kind(request)
     end = _day(request, "end")
-    start = _day(request, "start") if request.GET.get("start") else date(end.year - 1, end.month, min(end.day, 28))
+    start = (
+        _day(request, "start")
+        if request.GET.get("start")
+        else date(end.year - 1, end.month, min(end.day, 28))
+    )
     if start >= end:
         raise BadInput("起始日期须早于截止日期")
     found = selectors.moves(request.user, _place(request), start, end, kind)
@@ -175,7 +179,9 @@ def _townships(user) -> list[Division]:
     if root is None:
         return []
     return list(
-        Division.objects.restrict(user).filter(level=Level.TOWNSHIP, code__startswith=root).order_by("code")[:300]
+        Division.objects.restrict(user)
+        .filter(level=Level.TOWNSHIP, code__startswith=root)
+        .order_by("code")[:300]
     )
 
 
@@ -184,7 +190,10 @@ def calibration_list(request):
     return render(
         request,
         "talent/calibrations.html",
-        {"sessions": selectors.sessions(request.user, _place(request)), "place": place_filter(request.user, request.GET)},
+        {
+            "sessions": selectors.sessions(request.user, _place(request)),
+            "place": place_filter(request.user, request.GET),
+        },
     )
 
 
@@ -195,7 +204,9 @@ def calibration_create(request):
         raise PermissionDenied
     townships = _townships(user)
     form = SessionForm(
-        request.POST or None, townships=townships, initial={"held_on": today(), "township": request.GET.get("township")}
+        request.POST or None,
+        townships=townships,
+        initial={"held_on": today(), "township": request.GET.get("township")},
     )
     if request.method == "POST" and form.is_valid():
         created: list[CalibrationSession] = []
@@ -205,15 +216,15 @@ def calibration_create(request):
             lambda: created.append(
                 services.create_session(
                     actor=user,
-                    data=services.SessionInput(data["township"], data["held_on"], data["participants"], data["note"]),
+                    data=services.SessionInput(
+                        data["township"], data["held_on"], data["participants"], data["note"]
+                    ),
                 )
             ),
         ):
             messages.success(request, _("Saved."))
             return redirect(reverse("talent:calibration", args=[created[0].pk]))
-    return render(
-        request, "talent/calibration_new.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "talent/calibration_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _session(request, pk: int, change: bool = False) -> CalibrationSession:
@@ -238,7 +249,7 @@ def _session_page(request, session: CalibrationSession, form=None, status: int =
             "members": members,
             "changes": changes,
             "form": form,
-            "potentials": RatingForm.base_fields["rating"].choices,
+            "potentials": Potential.choices,
             "may_change": request.user.can_edit and not session.is_closed,
             "division": session.township,
         },
