@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from yanzhen.core.forms import run_service
 from yanzhen.core.guards import get_for_change, get_for_view, today
 from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.core.listing import ListSpec
-from yanzhen.divisions.codes import Level
+from yanzhen.divisions.codes import CODE_LENGTH, Level
 from yanzhen.divisions.models import Division
 from yanzhen.divisions.place_filter import code_of_jurisdiction, place_filter
 from yanzhen.people.models import Person
@@ -200,8 +201,9 @@ def calibration_list(request):
 @require_http_methods(["GET", "POST"])
 def calibration_create(request):
     user = request.user
-    if not user.can_edit or len(jurisdiction_prefix(user) or "x" * 12) > 9:
-        raise PermissionDenied
+    prefix = jurisdiction_prefix(user)
+    if not user.can_edit or prefix is None or len(prefix) > CODE_LENGTH[Level.TOWNSHIP]:
+        raise PermissionDenied  # a reader, or a village's user: no township to calibrate
     townships = _townships(user)
     form = SessionForm(
         request.POST or None,
@@ -235,7 +237,8 @@ def _session(request, pk: int, change: bool = False) -> CalibrationSession:
 
 
 def _session_page(request, session: CalibrationSession, form=None, status: int = 200):
-    on = session.held_on if session.is_closed else max(session.held_on, today())
+    # The ratings as the session left them (a change is rated on the day it is recorded), or as they are now.
+    on = timezone.localtime(session.closed_at).date() if session.closed_at else today()
     grid = selectors.ninebox(request.user, session.township_id, on)
     members = [member for box in grid.boxes for member in box.members] + grid.unrated
     members.sort(key=lambda m: (m.village.code, not m.incumbent, m.name))
