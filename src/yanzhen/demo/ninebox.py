@@ -3,7 +3,7 @@ the sitting village cadres of 盐池县, and one closed calibration session (校
 
 Deterministic: the people in the 9-box's order (village, cadres first, name); every 13th is left unrated (the
 page's 未评定 list), the others rated by their place in a fixed cycle of levels, each with a reason of its level,
-on `FIRST_DAYS` days ago; every 5th was rated again `SECOND_DAYS` days ago at the next level, so the moves
+on `FIRST_DAYS` days ago (the cycle follows his performance today); every 5th was rated again `SECOND_DAYS` days ago at the next level, so the moves
 between two days and a person's box over time show something. The ratings are written in bulk with their
 history rows attributed to the county's administrator (a thousand services' checks would only re-read what
 this stage just read). The session of 花马池镇 is held three days ago by its clerk and goes through
@@ -23,7 +23,13 @@ from yanzhen.people.models import Person
 from yanzhen.talent import selectors, services
 from yanzhen.talent.models import PotentialRating
 
-CYCLE = ("medium", "high", "medium", "low", "medium", "high", "medium")
+# The cycle of levels by the person's performance today (the county's judgement leans on the record, not wholly).
+CYCLES = {
+    "high": ("high", "high", "medium", "high", "low"),
+    "medium": ("medium", "high", "medium", "low", "medium", "high", "medium"),
+    "low": ("low", "medium", "low", "high"),
+    None: ("medium", "high", "medium", "low", "medium"),
+}
 NEXT = {"low": "medium", "medium": "high", "high": "medium"}
 REASONS = {
     "high": (
@@ -40,7 +46,13 @@ REASONS = {
 }
 FIRST_DAYS = 200
 SECOND_DAYS = 60
-SESSION_CHANGES = 4
+# The session's changes: the first person of a box, his new rating and why.
+SESSION_CHANGES = (
+    ("medium-high", "medium", "外出务工时间增多，暂缓重点培养"),
+    ("low-medium", "low", "履职能力与岗位要求差距较大"),
+    ("medium-medium", "high", "集体研判：实绩突出，群众认可"),
+    ("high-medium", "high", "带领群众增收成效明显"),
+)
 
 
 def _rows(members: list[selectors.Member], actor: User) -> list[PotentialRating]:
@@ -49,7 +61,8 @@ def _rows(members: list[selectors.Member], actor: User) -> list[PotentialRating]
     for index, member in enumerate(members):
         if index % 13 == 12:
             continue
-        rating = CYCLE[index % len(CYCLE)]
+        cycle = CYCLES[member.performance.level if member.performance else None]
+        rating = cycle[index % len(cycle)]
         reasons = REASONS[rating]
         rows.append(
             PotentialRating(
@@ -85,23 +98,13 @@ def _calibrate(township: str, clerk: User) -> None:
         ),
     )
     grid = selectors.ninebox(clerk, township)
-    changed = 0
-    for box_key in ("high-high", "low-medium", "medium-low", "medium-medium", "high-medium"):
-        for member in grid.members_of(box_key) or []:
-            if changed >= SESSION_CHANGES:
-                break
-            assert member.potential is not None
-            after = "medium" if member.potential.rating == "high" else "high"
-            reason = "外出务工时间增多，暂缓重点培养" if after == "medium" else "集体研判：实绩突出，群众认可"
+    for box_key, after, reason in SESSION_CHANGES:
+        member = next(iter(grid.members_of(box_key) or []), None)
+        if member is not None:
+            person = Person.objects.get(pk=member.person_id)
             services.change_in_session(
-                actor=clerk,
-                session=session,
-                person=Person.objects.get(pk=member.person_id),
-                rating=after,
-                reason=reason,
+                actor=clerk, session=session, person=person, rating=after, reason=reason
             )
-            changed += 1
-            break
     services.close_session(actor=clerk, session=session)
 
 
@@ -111,7 +114,7 @@ def build_ninebox(county: str, township: str) -> int:
     if PotentialRating.objects.filter(person__village__code__startswith=county).exists():
         return 0
     actor = User.objects.get(username="county")
-    members = selectors.population(None, county, today())
+    members = selectors.place(selectors.population(None, county, today()), today())
     rows = _rows(members, actor)
     bulk_create_with_history(rows, PotentialRating, default_user=actor)
     _calibrate(township, User.objects.get(username="huamachi"))

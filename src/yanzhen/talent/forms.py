@@ -26,7 +26,7 @@ class SessionForm(StyledForm):
     township = forms.ChoiceField(label=_("township"))
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     participants = NormalisedFormField(
-        label=_("participants"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("session participants"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     note = NormalisedFormField(
         label=_("note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -38,7 +38,7 @@ class CalibrationSession(models.Model):
         "divisions.Division", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+"
     )
     held_on = models.DateField(_("held on"))
-    participants = NormalisedTextField(_("participants"), max_length=NOTE_MAX)
+    participants = NormalisedTextField(_("session participants"), max_length=NOTE_MAX)
     note = NormalisedTextField(_("note"), max_length=NOTE_MAX, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = actor_field(_("closed by"), blank=True)
@@ -106,8 +106,8 @@ class CalibrationChange(models.Model):
         related_name="changes",
     )
     person = person_field("calibration_changes")
-    before = models.CharField(_("before"), max_length=10, choices=Potential.choices, blank=True)
-    after = models.CharField(_("after"), max_length=10, choices=Potential.choices)
+    before = models.CharField(_("rating before"), max_length=10, choices=Potential.choices, blank=True)
+    after = models.CharField(_("rating after"), max_length=10, choices=Potential.choices)
     reason = NormalisedCharField(_("reason"), max_length=REASON_MAX)
     rating = models.OneToOneField(
         PotentialRating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="calibration_change"
