@@ -2,13 +2,13 @@
 the sitting village cadres of 盐池县, and one closed calibration session (校准会) of 花马池镇 with a few changes.
 
 Deterministic: the people in the 9-box's order (village, cadres first, name); every 13th is left unrated (the
-page's 未评定 list), the others rated by their place in a fixed cycle of levels, each with a reason of its level,
-on `FIRST_DAYS` days ago (the cycle follows his performance today); every 5th was rated again `SECOND_DAYS` days ago at the next level, so the moves
-between two days and a person's box over time show something. The ratings are written in bulk with their
-history rows attributed to the county's administrator (a thousand services' checks would only re-read what
-this stage just read). The session of 花马池镇 is held three days ago by its clerk and goes through
-`talent.services`: four changes, each with its reason, then closed. Idempotent: a county with ratings is left
-alone."""
+page's 未评定 list), the others rated `FIRST_DAYS` days ago by their place in a fixed cycle of levels that follows
+their performance today, each with a reason of its level; every 6th was rated again `SECOND_DAYS` days ago at the
+next level, so the moves between two days and a person's box over time show something. The ratings are written
+in bulk with their history rows attributed to the county's administrator (a thousand services' checks would only
+re-read what this stage just read). The session of 花马池镇 is held three days ago by its clerk and goes through
+`talent.services`: four changes (the first person of a few boxes moved one level), each with its reason, then
+closed. Idempotent: a county with ratings is left alone."""
 
 from __future__ import annotations
 
@@ -46,13 +46,22 @@ REASONS = {
 }
 FIRST_DAYS = 200
 SECOND_DAYS = 60
-# The session's changes: the first person of a box, his new rating and why.
-SESSION_CHANGES = (
-    ("medium-high", "medium", "外出务工时间增多，暂缓重点培养"),
-    ("low-medium", "low", "履职能力与岗位要求差距较大"),
-    ("medium-medium", "high", "集体研判：实绩突出，群众认可"),
-    ("high-medium", "high", "带领群众增收成效明显"),
+# The session's changes: the first person of each of these boxes (four at most) moves one level, with a reason.
+SESSION_BOXES = (
+    "medium-high",
+    "low-low",
+    "medium-medium",
+    "high-low",
+    "low-medium",
+    "high-medium",
+    "medium-low",
 )
+SESSION_MOVES = {
+    "high": ("medium", "外出务工时间增多，暂缓重点培养"),
+    "medium": ("high", "集体研判：实绩突出，群众认可"),
+    "low": ("medium", "整改后表现明显进步，带领群众增收见效"),
+}
+SESSION_CHANGES = 4
 
 
 def _rows(members: list[selectors.Member], actor: User) -> list[PotentialRating]:
@@ -73,7 +82,7 @@ def _rows(members: list[selectors.Member], actor: User) -> list[PotentialRating]
                 rated_by=actor,
             )
         )
-        if index % 5 == 4:
+        if index % 6 == 5:
             again = NEXT[rating]
             rows.append(
                 PotentialRating(
@@ -98,13 +107,12 @@ def _calibrate(township: str, clerk: User) -> None:
         ),
     )
     grid = selectors.ninebox(clerk, township)
-    for box_key, after, reason in SESSION_CHANGES:
-        member = next(iter(grid.members_of(box_key) or []), None)
-        if member is not None:
-            person = Person.objects.get(pk=member.person_id)
-            services.change_in_session(
-                actor=clerk, session=session, person=person, rating=after, reason=reason
-            )
+    firsts = [members[0] for key in SESSION_BOXES if (members := grid.members_of(key))]
+    for member in firsts[:SESSION_CHANGES]:
+        assert member.potential is not None
+        after, reason = SESSION_MOVES[member.potential.rating]
+        person = Person.objects.get(pk=member.person_id)
+        services.change_in_session(actor=clerk, session=session, person=person, rating=after, reason=reason)
     services.close_session(actor=clerk, session=session)
 
 
