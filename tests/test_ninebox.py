@@ -449,3 +449,20 @@ def test_the_api_gives_the_grid(client_for):
     assert star["name"] == "明星" and star["people"][0]["potential_reason"] == "群众基础好，能力突出"
     assert client_for("dashuikeng").get(f"/api/v1/succession/ninebox?division={HUAMACHI}").status_code == 404
     assert client_for("county").get("/api/v1/succession/ninebox?as_of=2030-01-01").status_code == 422
+
+
+def test_the_grid_reads_a_constant_number_of_queries(django_assert_num_queries):
+    _township()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        selectors.ninebox(user("county"), HUAMACHI)
+    for index in range(5):
+        person, term = _incumbent(f"添{index}", "member", code=f"6403231002{index + 1:02d}")
+        _scores(term, 80, 80, 80)
+        _rate(person, "high")
+        grade(_reserve(f"加{index}"), 2025, 0, "excellent")
+    with django_assert_num_queries(len(first.captured_queries)):
+        grid = selectors.ninebox(user("county"), HUAMACHI)
+    assert grid.placed == 12
