@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
+
 from yanzhen.candidacies.models import Candidacy
 from yanzhen.core.guards import operator_scope, today
 from yanzhen.divisions.models import Division
@@ -355,4 +357,5 @@ def sessions(user, under: str = "") -> list[CalibrationSession]:
         CalibrationSession.objects.restrict(user)
         .filter(township__code__startswith=under)
         .select_related("township", "created_by", "closed_by")
+        .annotate(change_count=Count("changes"))
     )
