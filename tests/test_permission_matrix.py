@@ -683,6 +683,26 @@ MATRIX = {
         "/api/v1/filings/{filing}/acknowledge", 405, 405, 405, 405, 405, 405, 405
     ),
     # --- end of filing
+    # --- ninebox (issue 21 §3): the 9-box, a person's box over time, the moves, the calibration sessions
+    "talent:ninebox": row("/succession/ninebox/", 302, 200, 200, 200, 200, 200, 200),
+    "talent:moves": row("/succession/ninebox/moves/", 302, 200, 200, 200, 200, 200, 200),
+    "talent:person": row("/succession/ninebox/people/{person}/", 302, 200, 200, 404, 200, 200, 404),
+    "talent:rate": row("/succession/ninebox/people/{person}/rate/", 302, 405, 405, 405, 405, 405, 405),
+    "talent:calibrations": row("/succession/ninebox/calibrations/", 302, 200, 200, 200, 200, 200, 200),
+    "talent:calibration-create": row(
+        "/succession/ninebox/calibrations/new/", 302, 200, 200, 200, 403, 403, 200
+    ),
+    "talent:calibration": row(
+        "/succession/ninebox/calibrations/{calibration}/", 302, 200, 200, 404, 404, 200, 404
+    ),
+    "talent:calibration-change": row(
+        "/succession/ninebox/calibrations/{calibration}/change/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "talent:calibration-close": row(
+        "/succession/ninebox/calibrations/{calibration}/close/", 302, 405, 405, 405, 405, 405, 405
+    ),
+    "api-v1:ninebox": row("/api/v1/succession/ninebox", 401, 200, 200, 200, 200, 200, 200),
+    # --- end of ninebox
 }
 
 
@@ -1521,6 +1541,15 @@ WRITES = {
         "/api/v1/filings/{filing}/acknowledge", 401, OK, 403, 404, 403, 403, 404
     ),
     # --- end of filing
+    # --- ninebox (issue 21 §3): a direct rating is the county's; a session's changes and closing its township's
+    "talent:rate": row("/succession/ninebox/people/{person}/rate/", 302, OK, 403, 404, 403, 403, 404),
+    "talent:calibration-change": row(
+        "/succession/ninebox/calibrations/{calibration}/change/", 302, OK, OK, 404, 404, 403, 404
+    ),
+    "talent:calibration-close": row(
+        "/succession/ninebox/calibrations/{calibration}/close/", 302, OK, OK, 404, 404, 403, 404
+    ),
+    # --- end of ninebox
 }
 
 
@@ -1770,4 +1799,20 @@ def known_filing(records, persona):
 
 
 PLACEHOLDERS["{filing}"] = "known_filing"
+
+
 # --- end of filing
+# --- ninebox (issue 21 §3): an open calibration session of 花马池镇 held today
+@pytest.fixture
+def known_calibration(records, persona):
+    from yanzhen.core.guards import today
+    from yanzhen.talent import services
+
+    session = services.create_session(
+        actor=persona("county"), data=services.SessionInput(V[:9], today(), "镇党委书记、组织委员")
+    )
+    return {"{calibration}": str(session.pk)}
+
+
+PLACEHOLDERS["{calibration}"] = "known_calibration"
+# --- end of ninebox

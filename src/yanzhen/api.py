@@ -95,6 +95,7 @@ def _register_routers() -> None:
     from yanzhen.posts.api import router as posts_router
     from yanzhen.prospects.api import router as prospects_router
     from yanzhen.stats.api import router as stats_router
+    from yanzhen.talent.api import router as talent_router
     from yanzhen.welfare.api import router as welfare_router
 
     # The routers by their tag in the documentation, in the order of the documentation.
@@ -120,6 +121,7 @@ def _register_routers() -> None:
             "/secondments": secondments_router,
         },
         "elections": {"/elections": elections_router},
+        "succession": {"/succession": talent_router},
     }
     for tag, routers in by_tag.items():
         for prefix, router in routers.items():

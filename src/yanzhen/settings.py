@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "yanzhen.surveys",
     "yanzhen.succession",
     "yanzhen.todos",
+    "yanzhen.talent",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

@@ -39,6 +39,7 @@ urlpatterns = [
     # 群众满意度: the villagers' answer page of a survey, no account (core.middleware.OPEN_PREFIXES).
     path("s/<str:token>/", survey_public.answer, name="survey-answer"),
     path("s/<str:token>/thanks/", survey_public.thanks, name="survey-thanks"),
+    path("succession/ninebox/", include("yanzhen.talent.urls")),
     path("succession/", include("yanzhen.succession.urls")),
     path("todos/", include("yanzhen.todos.urls")),
     path("welfare/", include("yanzhen.welfare.urls")),

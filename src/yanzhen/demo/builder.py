@@ -24,6 +24,7 @@ from yanzhen.demo.duty import build_duty
 from yanzhen.demo.election import build_election
 from yanzhen.demo.filings import build_filings
 from yanzhen.demo.incumbents import build_conduct, build_incumbents
+from yanzhen.demo.ninebox import build_ninebox
 from yanzhen.demo.pairing import build_pairing
 from yanzhen.demo.people import build_people, demo_reserves
 from yanzhen.demo.pipeline import build_pipeline
@@ -141,6 +142,9 @@ def build_after_election() -> None:
     build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
     build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
     build_filings(DEMO_COUNTY, HUAMACHI)  # 备案/审批: 入库 filed with 盐池县, a 出库 awaiting its approval
+    build_ninebox(
+        DEMO_COUNTY, HUAMACHI
+    )  # potential ratings of 盐池县's reserves and cadres, a closed 校准会 of 花马池镇
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
