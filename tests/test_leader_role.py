@@ -166,3 +166,9 @@ def test_his_to_do_page_reads_the_countys_to_dos_without_links(leader):
         assert leader.post("/todos/messages/read/").status_code == 403
     finally:
         registry.unregister("test-leader")
+
+
+def test_the_succession_tabs_he_cannot_open_are_not_shown(leader):
+    text = leader.get("/succession/").content.decode()
+    assert 'href="/succession/risk/"' in text
+    assert "/succession/ninebox/" not in text

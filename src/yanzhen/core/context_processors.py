@@ -66,7 +66,8 @@ def navigation(request):
     if is_leader_only(user):
         # 县委分管领导: the pages he may read, and no search box (it would search the archive).
         allowed = [(label, name) for label, name, *_roles in NAVIGATION if name in LEADER_URL_NAMES]
-        return {"navigation": _items(request, allowed)}
+        # `reachable`: the URL names his pages may link to (a page shared with editors hides the others).
+        return {"navigation": _items(request, allowed), "reachable": LEADER_URL_NAMES}
     navigation = list(NAVIGATION)
     if user.has_role(Role.SECURITY_ADMIN):
         navigation.append((_("Security"), "security"))
