@@ -283,3 +283,97 @@ def test_the_year_figures_and_their_xlsx(users):
     last = sheet.max_row
     assert sheet.cell(last, 1).value == "合计"
     assert sheet.cell(last, 3).value == 3
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+def test_the_county_submits_from_its_page_and_the_province_returns_it(users, client_for):
+    county = client_for("county")
+    page = county.get("/reports-up/")
+    assert page.status_code == 200
+    assert 'id="submit-form"' in page.content.decode()
+    response = county.post("/reports-up/submit/", {"kind": "structure", "year": str(YEAR)})
+    snapshot = Snapshot.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports-up/{snapshot.pk}/"
+    detail = county.get(f"/reports-up/{snapshot.pk}/").content.decode()
+    assert 'id="signature-ok"' in detail
+    assert 'id="return-form"' not in detail
+    province = client_for("ningxia")
+    assert 'id="submit-form"' not in province.get("/reports-up/").content.decode()
+    refused = province.post(f"/reports-up/{snapshot.pk}/return/", {"note": ""})
+    assert refused.status_code == 422
+    assert Snapshot.objects.get().status == Status.SUBMITTED
+    assert province.post(f"/reports-up/{snapshot.pk}/return/", {"note": "请核对花马池镇"}).status_code == 302
+    assert "请核对花马池镇" in county.get(f"/reports-up/{snapshot.pk}/").content.decode()
+    assert county.post(f"/reports-up/{snapshot.pk}/return/", {"note": "自己退"}).status_code == 403
+
+
+def test_the_rollup_page_and_its_xlsx(users, client_for):
+    submit("county", world.COUNTY_A)
+    province = client_for("ningxia")
+    page = province.get(f"/reports-up/rollup/?kind=structure&year={YEAR}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "盐池县" in text
+    assert "青铜峡市" in text and 'id="rollup-missing"' in text
+    export = province.get(f"/reports-up/rollup.xlsx?kind=structure&year={YEAR}&division=64")
+    assert export.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet.cell(sheet.max_row, 1).value == "合计"
+    assert sheet.cell(sheet.max_row, 3).value == 3
+    assert client_for("county").get("/reports-up/rollup/").status_code == 403
+    assert province.get("/reports-up/rollup/?division=621202").status_code == 404
+    assert province.get("/reports-up/rollup/?kind=roster").status_code == 400
+
+
+def test_the_json_download_and_the_import_page(users, client_for):
+    snapshot = submit("county", world.COUNTY_A)
+    download = client_for("county").get(f"/reports-up/{snapshot.pk}/export/snapshot.json")
+    assert download.status_code == 200
+    assert json.loads(download.content) == exchange.envelope(snapshot)
+    Snapshot.history.all().delete()
+    Snapshot.objects.all().delete()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    province = client_for("ningxia")
+    tampered = json.loads(download.content)
+    tampered["content"]["division_name"] = "盐池"
+    refused = province.post(
+        "/reports-up/import/",
+        {"file": SimpleUploadedFile("s.json", json.dumps(tampered).encode(), "application/json")},
+    )
+    assert refused.status_code == 422
+    assert TAMPERED in refused.content.decode()
+    assert footprint() == []
+    accepted = province.post(
+        "/reports-up/import/", {"file": SimpleUploadedFile("s.json", download.content, "application/json")}
+    )
+    imported = Snapshot.objects.get()
+    assert accepted["Location"] == f"/reports-up/{imported.pk}/"
+    assert imported.content == snapshot.content
+    assert client_for("auditor").get("/reports-up/import/").status_code == 403
+
+
+def test_the_console_exports_and_imports(users, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    snapshot = submit("county", world.COUNTY_A)
+    target = tmp_path / "s.json"
+    call_command("snapshot", "export", str(snapshot.pk), "--output", str(target))
+    assert json.loads(target.read_text()) == exchange.envelope(snapshot)
+    Snapshot.history.all().delete()
+    Snapshot.objects.all().delete()
+    bad = json.loads(target.read_text())
+    bad["content"]["year"] = 2020
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with pytest.raises(CommandError, match="签名校验失败"):
+        call_command("snapshot", "import", str(tmp_path / "bad.json"), "--as", "ningxia")
+    assert footprint() == []
+    call_command("snapshot", "import", str(target), "--as", "ningxia")
+    assert Snapshot.objects.get().content == snapshot.content

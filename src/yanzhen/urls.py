@@ -39,6 +39,7 @@ urlpatterns = [
     path("s/<str:token>/", survey_public.answer, name="survey-answer"),
     path("s/<str:token>/thanks/", survey_public.thanks, name="survey-thanks"),
     path("succession/", include("yanzhen.succession.urls")),
+    path("reports-up/", include("yanzhen.reports_up.urls")),
     path("welfare/", include("yanzhen.welfare.urls")),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
