@@ -54,6 +54,10 @@ def may_submit(user) -> bool:
     )
 
 
+def may_return(user) -> bool:
+    return user.has_role(Role.ADMIN) and user.can_edit and services.is_above_county(user)
+
+
 def _reader(request) -> None:
     if not may_read(request.user):
         raise PermissionDenied
@@ -126,12 +130,14 @@ def submit(request):
 
 
 def _snapshot(request, pk: int) -> Snapshot:
-    _reader(request)
-    return get_for_view(
+    """The snapshot inside the user's jurisdiction (404 outside, checked first), for a reader of reports."""
+    found = get_for_view(
         Snapshot.objects.select_related("division", "submitted_by", "returned_by", "imported_by"),
         request.user,
         pk=pk,
     )
+    _reader(request)
+    return found
 
 
 def _detail(request, snapshot: Snapshot, form=None, status: int = 200):
@@ -152,9 +158,7 @@ def _detail(request, snapshot: Snapshot, form=None, status: int = 200):
             "total": [total.get(key, "") for key, _h in heads],
             "verified": exchange.verifies(snapshot),
             "history": selectors.history_of(snapshot),
-            "may_return": snapshot.status == Status.SUBMITTED
-            and request.user.has_role(Role.ADMIN)
-            and services.is_above_county(request.user),
+            "may_return": snapshot.status == Status.SUBMITTED and may_return(request.user),
             "may_resubmit": may_submit(request.user) and snapshot.status == Status.RETURNED,
             "form": form or ReturnForm(),
             "division": snapshot.division,
@@ -171,6 +175,8 @@ def detail(request, pk: int):
 @require_POST
 def return_for_correction(request, pk: int):
     snapshot = _snapshot(request, pk)
+    if not may_return(request.user):
+        raise PermissionDenied
     form = ReturnForm(request.POST)
 
     def call():
