@@ -30,7 +30,11 @@ FORMAT = "yanzhen-snapshot/1"
 STRUCTURE_COUNTS = ["villages", "total", *(path[-1] for _group, _band, path in BANDS), "villages_covered"]
 YEAR_COUNTS = [*STRUCTURE_COUNTS, "secretaries", "chairs", "committee", "entered", "promoted", "removed"]
 ELECTION_COUNTS = ["villages", "villages_elected", "members_before", "members_after", "elected", "from_pool"]
-COUNTS = {Kind.STRUCTURE: STRUCTURE_COUNTS, Kind.YEAR: YEAR_COUNTS, Kind.ELECTION: ELECTION_COUNTS}
+COUNTS: dict[str, list[str]] = {
+    Kind.STRUCTURE: STRUCTURE_COUNTS,
+    Kind.YEAR: YEAR_COUNTS,
+    Kind.ELECTION: ELECTION_COUNTS,
+}
 
 # Shares computed from the counts: (name, numerator, denominator, "pct" in percent | "ratio").
 SHARE_BANDS = [(f"{path[-1]}_pct", path[-1], "total", "pct") for _group, _band, path in BANDS]
@@ -43,10 +47,14 @@ ELECTION_SHARES = [
     ("villages_elected_pct", "villages_elected", "villages", "pct"),
     ("from_pool_pct", "from_pool", "elected", "pct"),
 ]
-SHARES = {Kind.STRUCTURE: STRUCTURE_SHARES, Kind.YEAR: STRUCTURE_SHARES, Kind.ELECTION: ELECTION_SHARES}
+SHARES: dict[str, list[tuple[str, str, str, str]]] = {
+    Kind.STRUCTURE: STRUCTURE_SHARES,
+    Kind.YEAR: STRUCTURE_SHARES,
+    Kind.ELECTION: ELECTION_SHARES,
+}
 
 # The reports' titles in the files (Chinese documents whatever the interface language).
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     Kind.STRUCTURE: "村级后备力量结构统计表",
     Kind.ELECTION: "换届选举情况报告",
     Kind.YEAR: "年度统计数据",

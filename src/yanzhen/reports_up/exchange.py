@@ -18,6 +18,7 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yanzhen.accounts.roles import Role
 from yanzhen.core import xlsx
@@ -148,22 +149,23 @@ def table_workbook(*, title: str, lines: list[str], kind: str, rows: list[tuple[
     per unit with its counts and shares, the total last (the caller's last row)."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = "报表"
     heads = columns(kind)
     width = 1 + len(heads)
     xlsx.harden(sheet.cell(1, 1, title)).font = Font(size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = CENTRE
-    for offset, line in enumerate(lines, start=2):
-        xlsx.harden(sheet.cell(offset, 1, line))
+    for offset, text in enumerate(lines, start=2):
+        xlsx.harden(sheet.cell(offset, 1, text))
         sheet.merge_cells(start_row=offset, start_column=1, end_row=offset, end_column=width)
     top = 2 + len(lines)
     for column, heading in enumerate(["单位", *(text for _key, text in heads)], start=1):
-        cell = sheet.cell(top, column, heading)
-        cell.font, cell.alignment, cell.border = Font(bold=True), CENTRE, BOX
+        head = sheet.cell(top, column, heading)
+        head.font, head.alignment, head.border = Font(bold=True), CENTRE, BOX
     for index, (unit, counts) in enumerate(rows, start=1):
         values = {**counts, **derived(kind, counts)}
-        line = [unit, *(values.get(key, "") for key, _heading in heads)]
+        line: list = [unit, *(values.get(key, "") for key, _heading in heads)]
         for column, value in enumerate(line, start=1):
             cell = xlsx.harden(sheet.cell(top + index, column, value))
             cell.border = BOX
@@ -172,7 +174,7 @@ def table_workbook(*, title: str, lines: list[str], kind: str, rows: list[tuple[
     sheet.column_dimensions["A"].width = 18
     for column in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 11
-    sheet.freeze_panes = sheet.cell(top + 1, 2)
+    sheet.freeze_panes = f"B{top + 1}"
     return workbook
 
 

@@ -236,7 +236,7 @@ def rollup(request):
         for line in found.counted
     ]
     total = {**found.total, **found.total_shares}
-    query = urlencode({"kind": found.kind, "year": found.year, "division": found.division.code})
+    query = urlencode({"kind": found.kind, "year": str(found.year), "division": found.division.code})
     return render(
         request,
         "reports_up/rollup.html",
