@@ -377,3 +377,15 @@ def test_the_console_exports_and_imports(users, tmp_path):
     assert footprint() == []
     call_command("snapshot", "import", str(target), "--as", "ningxia")
     assert Snapshot.objects.get().content == snapshot.content
+
+
+def test_the_demo_county_has_filed_this_years_figures(demo_county):
+    from yanzhen.demo.reports_up import build_reports_up
+
+    snapshot = Snapshot.objects.get(division_id="640323", kind=Kind.YEAR, year=YEAR)
+    assert snapshot.status == Status.SUBMITTED
+    assert snapshot.submitted_by.username == "county"
+    assert snapshot.content["table"]["total"]["villages"] == 102
+    assert snapshot.content["table"]["total"]["total"] > 300
+    assert exchange.verifies(snapshot)
+    assert build_reports_up("640323") == 0  # idempotent

@@ -29,6 +29,7 @@ from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
 from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.demo.prospects import build_prospects
+from yanzhen.demo.reports_up import build_reports_up
 from yanzhen.demo.succession import build_succession
 from yanzhen.demo.surveys import build_surveys
 from yanzhen.demo.welfare import build_welfare
@@ -137,6 +138,7 @@ def build_after_election() -> None:
     build_succession(HUAMACHI)  # saved orders and emergency covers of 花马池镇's key seats
     build_welfare()  # pay schemes, the performance and allowance rules, former cadres, insurance and checks
     build_professional_secretaries()  # two secretaries of 花马池镇 managed as professionals (专业化管理)
+    build_reports_up(DEMO_COUNTY)  # 盐池县 files this year's figures upward as a locked, signed snapshot
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
