@@ -19,9 +19,9 @@ from yanzhen.divisions.codes import Level, UnitKind
 from yanzhen.divisions.models import Division
 from yanzhen.posts.models import PostType
 
+from .conftest import PASSWORD
 from .factories import make_person
 
-PASSWORD = "Yanzhen@2026"
 COUNTY_A = "640323"
 COUNTY_B = "640381"
 A_VILLAGES = ["640323100200", "640323100201"]
