@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +56,7 @@ def test_a_submitted_snapshot_freezes_the_figures_and_verifies(users):
         "甲四",
         world.A_VILLAGES[0],
         ["chair"],
-        born=__import__("datetime").date(1990, 1, 1),
+        born=date(1990, 1, 1),
         female=False,
         education="21",
         status="13",
@@ -389,3 +391,61 @@ def test_the_demo_county_has_filed_this_years_figures(demo_county):
     assert snapshot.content["table"]["total"]["total"] > 300
     assert exchange.verifies(snapshot)
     assert build_reports_up("640323") == 0  # idempotent
+
+
+# --- The election report and the keys ---------------------------------------------------------------------
+
+
+def test_the_election_report_is_frozen_with_its_counts(users):
+    from . import elections_support as es
+    from .factories import make_person
+
+    election = es.open_election()
+    [seat] = es.seats(world.A_VILLAGES[0], chair=0)["secretary"]
+    es.sit(seat, make_person("老书记", world.A_VILLAGES[0], born=date(1966, 1, 1)))
+    snapshot = submit("county", world.COUNTY_A, kind=Kind.ELECTION, year=election.starts_on.year)
+    report = snapshot.content["report"]
+    assert snapshot.content["election"] == election.pk
+    assert snapshot.content["table"]["total"] == {
+        "villages": report["villages"],
+        "villages_elected": 0,
+        "members_before": 1,
+        "members_after": 1,
+        "elected": 0,
+        "from_pool": 0,
+    }
+    assert report["before"]["members"] == 1
+    assert "老书记" not in json.dumps(snapshot.content, ensure_ascii=False)
+    assert exchange.verifies(snapshot)
+
+
+def test_production_without_a_signing_key_cannot_submit(users, settings):
+    from yanzhen.reports_up.signing import NO_KEY_MESSAGE
+
+    settings.DEVELOPMENT_DEFAULTS = False
+    settings.SIGNING_KEY = ""
+    with pytest.raises(ValidationError) as refused:
+        submit("county", world.COUNTY_A)
+    assert refused.value.message_dict == {"signature": [NO_KEY_MESSAGE]}
+    assert footprint() == []
+
+
+def test_a_province_trusts_the_keys_of_its_counties_deployments(users, settings):
+    """The county's deployment signs with its key; the province's, with a key of its own, imports the file only
+    once the county's public key is among its trusted keys."""
+    from yanzhen.reports_up import signing
+
+    settings.DEVELOPMENT_DEFAULTS = False
+    settings.SIGNING_KEY = county_key = signing.generate_key()
+    county_public = signing.own_public_key()
+    data = exchange.envelope_bytes(submit("county", world.COUNTY_A))
+    Snapshot.history.all().delete()
+    Snapshot.objects.all().delete()
+    settings.SIGNING_KEY = signing.generate_key()  # the province's deployment
+    assert settings.SIGNING_KEY != county_key
+    with pytest.raises(ValidationError) as refused:
+        exchange.import_snapshot(actor=users["ningxia"], data=data)
+    assert refused.value.message_dict == {"file": [TAMPERED]}
+    settings.TRUSTED_SIGNING_KEYS = [county_public]
+    imported = exchange.import_snapshot(actor=users["ningxia"], data=data)
+    assert imported.key_id == signing.key_id_of(base64.b64decode(county_public))
