@@ -179,7 +179,7 @@ def build(*, actor, county: Division, kind: str, year: int, as_of: date, electio
         "year": year,
         "as_of": as_of.isoformat(),
         "election": election.pk if election is not None else None,
-        "submitted_by": actor.get_full_name() or actor.username,
+        "submitted_by": str(actor),  # the display name, else the username
         "submitted_on": timezone.now().isoformat(timespec="seconds"),
         "table": table,
         "report": report,

@@ -9,7 +9,7 @@ from yanzhen.reports_up.models import Kind
 
 
 class SubmitForm(StyledForm):
-    kind = forms.ChoiceField(label=_("report"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=_("kind of report"), choices=Kind.choices)
     year = forms.IntegerField(label=_("year"), min_value=1949, max_value=9999)
 
 
