@@ -50,8 +50,9 @@ class Snapshot(models.Model):
     submitted_by_name = NormalisedCharField(_("submitted by"), max_length=150, blank=True)
     submitted_on = models.DateTimeField(_("submitted on"))
     content = models.JSONField(_("content"))
-    key_id = models.CharField(_("key id"), max_length=16)
-    signature = models.CharField(_("signature"), max_length=120)
+    # Written by the signature (signing.py), never typed.
+    key_id = models.CharField(_("key id"), max_length=16, editable=False)
+    signature = models.CharField(_("signature"), max_length=120, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     return_note = NormalisedTextField(_("note on return"), max_length=1000, blank=True)
     returned_by = actor_field(_("returned by"), blank=True)
