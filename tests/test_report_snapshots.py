@@ -339,6 +339,9 @@ def test_the_json_download_and_the_import_page(users, client_for):
     download = client_for("county").get(f"/reports-up/{snapshot.pk}/export/snapshot.json")
     assert download.status_code == 200
     assert json.loads(download.content) == exchange.envelope(snapshot)
+    from yanzhen.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="export", detail={"snapshot": snapshot.pk}).count() == 1
     Snapshot.history.all().delete()
     Snapshot.objects.all().delete()
     from django.core.files.uploadedfile import SimpleUploadedFile

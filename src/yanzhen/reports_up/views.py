@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yanzhen.accounts.roles import Role
-from yanzhen.core import xlsx
+from yanzhen.core import audit, xlsx
 from yanzhen.core.bad_input import BadInput
 from yanzhen.core.forms import add_service_errors
 from yanzhen.core.guards import get_for_view, today
 from yanzhen.core.jurisdiction import jurisdiction_prefix
 from yanzhen.core.listing import ListSpec
+from yanzhen.core.models import AuditAction
 from yanzhen.core.views_kit import export_response, saved
 from yanzhen.divisions import selectors as division_selectors
 from yanzhen.divisions.codes import CODE_LENGTH, Level
@@ -206,6 +207,13 @@ def snapshot_xlsx(request, pk: int):
 def snapshot_json(request, pk: int):
     """The file for machines: the content and its signature (`exchange.envelope`)."""
     snapshot = _snapshot(request, pk)
+    audit.record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        request=request,
+        object_repr=f"{snapshot.division.name} {snapshot.year} {KIND_TITLES[snapshot.kind]}（JSON）",
+        detail={"snapshot": snapshot.pk},
+    )
     response = HttpResponse(exchange.envelope_bytes(snapshot), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = xlsx.content_disposition(
         f"{snapshot.division_id}-{snapshot.kind}-{snapshot.year}-{snapshot.pk}.json",
