@@ -703,6 +703,18 @@ MATRIX = {
     ),
     "api-v1:ninebox": row("/api/v1/succession/ninebox", 401, 200, 200, 200, 200, 200, 200),
     # --- end of ninebox
+    # --- snapshots (issue 20 §3): reports filed upward; a county and those above it, none below the county.
+    # The roll-up is a city's or a province's: every persona here is of a county or below.
+    "reports_up:index": row("/reports-up/", 302, 200, 403, 403, 403, 200, 200),
+    "reports_up:submit": row("/reports-up/submit/", 302, 405, 405, 405, 405, 405, 405),
+    "reports_up:detail": row("/reports-up/{snapshot}/", 302, 200, 404, 404, 404, 200, 404),
+    "reports_up:return": row("/reports-up/{snapshot}/return/", 302, 405, 405, 405, 405, 405, 405),
+    "reports_up:xlsx": row("/reports-up/{snapshot}/snapshot.xlsx", 302, 200, 404, 404, 404, 200, 404),
+    "reports_up:json": row("/reports-up/{snapshot}/export/snapshot.json", 302, 200, 404, 404, 404, 200, 404),
+    "reports_up:rollup": row("/reports-up/rollup/", 302, 403, 403, 403, 403, 403, 403),
+    "reports_up:rollup-xlsx": row("/reports-up/rollup.xlsx", 302, 403, 403, 403, 403, 403, 403),
+    "reports_up:import": row("/reports-up/import/", 302, 200, 403, 403, 403, 403, 200),
+    # --- end of snapshots
 }
 
 
@@ -1550,6 +1562,11 @@ WRITES = {
         "/succession/ninebox/calibrations/{calibration}/close/", 302, OK, OK, 404, 404, 403, 404
     ),
     # --- end of ninebox
+    # --- snapshots (issue 20 §3): a county submits its own (the outsider his own county's, refused as an
+    # empty form); only an administrator above the county sends one back, and none of these personas is.
+    "reports_up:submit": row("/reports-up/submit/", 302, OK, 403, 403, 403, 403, OK),
+    "reports_up:return": row("/reports-up/{snapshot}/return/", 302, 403, 404, 404, 404, 403, 404),
+    # --- end of snapshots
 }
 
 
@@ -1815,4 +1832,25 @@ def known_calibration(records, persona):
 
 
 PLACEHOLDERS["{calibration}"] = "known_calibration"
+
+
 # --- end of ninebox
+# --- snapshots (issue 20 §3)
+@pytest.fixture
+def known_snapshot(records, persona):
+    """盐池县's structure table of this year, submitted (a locked, signed snapshot)."""
+    from yanzhen.core.guards import today
+    from yanzhen.divisions.models import Division
+    from yanzhen.reports_up import services
+
+    snapshot = services.submit_snapshot(
+        actor=persona("county"),
+        county=Division.objects.get(code="640323"),
+        kind="structure",
+        year=today().year,
+    )
+    return {"{snapshot}": str(snapshot.pk)}
+
+
+PLACEHOLDERS["{snapshot}"] = "known_snapshot"
+# --- end of snapshots

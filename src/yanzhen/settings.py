@@ -55,6 +55,12 @@ if not DEVELOPMENT_DEFAULTS and not FIELD_ENCRYPTION_KEYS:
         )
     )
 
+# The key that signs the reports filed upward (reports_up/signing.py: an Ed25519 seed, base64; generate one with
+# `yanzhen snapshot generate-key`). The demo and DEBUG derive a development key; production without one cannot
+# submit. The public keys of the deployments whose files this one imports (comma-separated, base64).
+SIGNING_KEY = _setting("YANZHEN_SIGNING_KEY")
+TRUSTED_SIGNING_KEYS = [k for k in _setting("YANZHEN_TRUSTED_SIGNING_KEYS").split(",") if k]
+
 ALLOWED_HOSTS = [h for h in _setting("YANZHEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in _setting("YANZHEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -95,6 +101,7 @@ INSTALLED_APPS = [
     "yanzhen.succession",
     "yanzhen.todos",
     "yanzhen.talent",
+    "yanzhen.reports_up",
     "yanzhen.ops",
     "yanzhen.demo",
 ]

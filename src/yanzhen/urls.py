@@ -42,6 +42,7 @@ urlpatterns = [
     path("succession/ninebox/", include("yanzhen.talent.urls")),
     path("succession/", include("yanzhen.succession.urls")),
     path("todos/", include("yanzhen.todos.urls")),
+    path("reports-up/", include("yanzhen.reports_up.urls")),
     path("welfare/", include("yanzhen.welfare.urls")),
     path("pick/", include("yanzhen.pickers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -220,7 +220,7 @@ def walk(page, live_server, starts: list[str], *, follow: bool) -> tuple[list[st
 
 # A township clerk's 系统 is greyed out: the system pages are the county administrator's.
 NAVIGATION_LINKS = {
-    "county": 19,
+    "county": 20,  # and 报表上报 (issue 20 §3), which a township clerk has not
     "huamachi": 18,
 }  # 雏雁计划, 待遇保障, 结对共建, 比学赶超, 群众满意度, 梯队接替, 待办, 备案审批 included
 

@@ -32,6 +32,8 @@ NAVIGATION: list[tuple] = [
     (_("Succession"), "succession:index"),  # 梯队
     (pgettext_lazy("navigation", "Elections"), "elections:index"),  # 换届
     (_("Statistics"), "stats:dashboard"),
+    # 报表上报 (issue 20 §3): a county submits, a city or a province reads and rolls up; below the county none.
+    (_("Reports filed upward"), "reports_up:index", (Role.ADMIN, Role.AUDITOR)),
     (_("Import and export"), "rosters:index"),
     (_("System"), "system"),
 ]

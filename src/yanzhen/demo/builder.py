@@ -31,6 +31,7 @@ from yanzhen.demo.pipeline import build_pipeline
 from yanzhen.demo.present import build_present
 from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.demo.prospects import build_prospects
+from yanzhen.demo.reports_up import build_reports_up
 from yanzhen.demo.succession import build_succession
 from yanzhen.demo.surveys import build_surveys
 from yanzhen.demo.welfare import build_welfare
@@ -145,6 +146,7 @@ def build_after_election() -> None:
     build_ninebox(
         DEMO_COUNTY, HUAMACHI
     )  # potential ratings of 盐池县's reserves and cadres, a closed 校准会 of 花马池镇
+    build_reports_up(DEMO_COUNTY)  # 盐池县 files this year's figures upward as a locked, signed snapshot
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
