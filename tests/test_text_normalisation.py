@@ -96,6 +96,10 @@ NOT_TYPED = {
     "surveys.DeviceMark": {"mark"},
     "surveys.AddressCount": {"key"},
     "assessments.AssessmentDimension": {"key"},  # a slug the code gives (the default four's, 五强's, dim_N)
+    # 待办: a rule's slug, the link and the digest of the items the code builds; nobody types them.
+    "todos.ReminderChoice": {"rule"},
+    "todos.Message": {"rule", "url"},
+    "todos.Delivery": {"rule", "state"},
 }
 
 

@@ -45,4 +45,4 @@ class FilingFilterForm(StyledForm):
         label=_("kind"), required=False, choices=_choices(FilingMode.choices[1:], _("all"))
     )
     step = forms.ChoiceField(label=_("step"), required=False, choices=_choices(FilingStep.choices, _("all")))
-    q = forms.CharField(label=_("Name"), required=False, max_length=50)
+    q = NormalisedFormField(label=_("Name"), required=False, max_length=50)
