@@ -703,6 +703,10 @@ MATRIX = {
     ),
     "api-v1:ninebox": row("/api/v1/succession/ninebox", 401, 200, 200, 200, 200, 200, 200),
     # --- end of ninebox
+    # --- surveyfeed (issue 20 §2)
+    # The county administrator chooses the monthly scoring item the villages' satisfaction feeds (as duty).
+    "surveys:settings": row("/surveys/settings/", 302, 200, 403, 403, 403, 403, 200),
+    # --- end of surveyfeed
 }
 
 
