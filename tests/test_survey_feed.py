@@ -52,7 +52,12 @@ def items() -> list[IncumbentScoreItem]:
 def survey(start: date, end: date, *, feeds: bool = True) -> Survey:
     """A published survey of both villages: one five-level question and one yes/no question."""
     made = Survey.objects.create(
-        county=county(), title="满意度", start=start, end=end, status=SurveyStatus.PUBLISHED, feeds_rankings=feeds
+        county=county(),
+        title="满意度",
+        start=start,
+        end=end,
+        status=SurveyStatus.PUBLISHED,
+        feeds_rankings=feeds,
     )
     Question.objects.create(survey=made, position=1, text="总体评价", kind=QuestionKind.SATISFACTION)
     Question.objects.create(survey=made, position=2, text="是否参会", kind=QuestionKind.YES_NO)
@@ -182,7 +187,9 @@ def test_the_settings_page_and_the_prefilled_forms(client_for, monkeypatch):
     assert 'href="/surveys/settings/"' in listing and "用于月考评" in listing
     assert 'href="/surveys/settings/"' not in client_for("huamachi").get("/surveys/").content.decode()
     assert client_for("huamachi").get("/surveys/settings/").status_code == 403
-    assert client_for("huamachi").post("/surveys/settings/", {"score_item": satisfaction.pk}).status_code == 403
+    assert (
+        client_for("huamachi").post("/surveys/settings/", {"score_item": satisfaction.pk}).status_code == 403
+    )
     assert SurveySettings.objects.count() == 0
     duty_services.set_attendance_item(actor=user("county"), county=county(), item_id=attendance.pk)
     refused = client_for("county").post("/surveys/settings/", {"score_item": attendance.pk})
@@ -192,7 +199,9 @@ def test_the_settings_page_and_the_prefilled_forms(client_for, monkeypatch):
     assert client_for("county").post("/surveys/settings/", {"score_item": satisfaction.pk}).status_code == 302
     assert SurveySettings.objects.get(county=county()).score_item == satisfaction
     term = secretary.terms.get()
-    batch = client_for("huamachi").get(f"/assessment/incumbents/{HUAMACHI_VILLAGE}/batch/", {"month": "2026-09"})
+    batch = client_for("huamachi").get(
+        f"/assessment/incumbents/{HUAMACHI_VILLAGE}/batch/", {"month": "2026-09"}
+    )
     assert f'name="score_{term.pk}_{satisfaction.pk}" value="11"' in batch.content.decode()
     page = client_for("huamachi").get(f"/assessment/incumbents/{HUAMACHI_VILLAGE}/", {"month": "2026-09"})
     assert f'name="score_{satisfaction.pk}" value="11"' in page.content.decode()
