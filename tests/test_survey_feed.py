@@ -209,3 +209,12 @@ def test_the_settings_page_and_the_prefilled_forms(client_for, monkeypatch):
     assert client_for("county").post("/surveys/settings/", {"score_item": ""}).status_code == 302
     page = client_for("huamachi").get(f"/assessment/incumbents/{HUAMACHI_VILLAGE}/", {"month": "2026-09"})
     assert f'name="score_{satisfaction.pk}" value="11"' not in page.content.decode()
+
+
+def test_the_demo_lets_satisfaction_feed_its_item(demo_county):
+    from yanzhen.demo.surveys import build_survey_feed
+
+    assert SurveySettings.objects.get(county_id="640323").score_item.name == "群众满意"
+    before = SurveySettings.history.count()
+    build_survey_feed("640323")  # idempotent
+    assert SurveySettings.history.count() == before
