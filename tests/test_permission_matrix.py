@@ -715,6 +715,10 @@ MATRIX = {
     "reports_up:rollup-xlsx": row("/reports-up/rollup.xlsx", 302, 403, 403, 403, 403, 403, 403),
     "reports_up:import": row("/reports-up/import/", 302, 200, 403, 403, 403, 403, 200),
     # --- end of snapshots
+    # --- surveyfeed (issue 20 §2)
+    # The county administrator chooses the monthly scoring item the villages' satisfaction feeds (as duty).
+    "surveys:settings": row("/surveys/settings/", 302, 200, 403, 403, 403, 403, 200),
+    # --- end of surveyfeed
 }
 
 

@@ -33,7 +33,7 @@ from yanzhen.demo.professional import build_professional_secretaries
 from yanzhen.demo.prospects import build_prospects
 from yanzhen.demo.reports_up import build_reports_up
 from yanzhen.demo.succession import build_succession
-from yanzhen.demo.surveys import build_surveys
+from yanzhen.demo.surveys import build_survey_feed, build_surveys
 from yanzhen.demo.welfare import build_welfare
 from yanzhen.divisions.importer import import_divisions
 from yanzhen.divisions.models import Division, Industry, VillageTag
@@ -147,6 +147,7 @@ def build_after_election() -> None:
         DEMO_COUNTY, HUAMACHI
     )  # potential ratings of 盐池县's reserves and cadres, a closed 校准会 of 花马池镇
     build_reports_up(DEMO_COUNTY)  # 盐池县 files this year's figures upward as a locked, signed snapshot
+    build_survey_feed(DEMO_COUNTY)  # the villages' satisfaction feeds the 月考评 item 群众满意
 
 
 def build_demo(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

@@ -2,7 +2,8 @@
 villages of 花马池镇, open, five questions, with some fifteen answer sheets in four villages, written through
 the service the public page uses (a made-up phone for each, one made-up address), so the results show figures.
 
-Idempotent: a survey of the same title is left alone."""
+Idempotent: a survey of the same title is left alone. `build_survey_feed` then lets the villages' satisfaction
+feed the county's 月考评 item "群众满意" (the monthly score forms suggest it)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from yanzhen.accounts.models import User
 from yanzhen.core.guards import today
 from yanzhen.divisions.models import Division
 from yanzhen.surveys import services
-from yanzhen.surveys.models import Survey, SurveyStatus
+from yanzhen.surveys.models import Survey, SurveySettings, SurveyStatus
 
 QUESTIONS = [
     "您对本村党组织和村“两委”班子的总体评价",
@@ -82,3 +83,18 @@ def build_surveys(county: str, township: str) -> None:
                 member=members[villages[index]],
                 data=services.Submission(answers=answers, device=f"demo-{index}-{n}", address=ADDRESS),
             )
+
+
+def build_survey_feed(county: str) -> None:
+    """The county's item "群众满意" fed by the villages' satisfaction; left alone once the county chose one."""
+    from yanzhen.assessments.models import IncumbentScoreItem
+
+    if SurveySettings.objects.filter(county_id=county, score_item__isnull=False).exists():
+        return
+    item = IncumbentScoreItem.objects.filter(county_id=county, name="群众满意").first()
+    if item is not None:
+        services.set_score_item(
+            actor=User.objects.get(username="county"),
+            county=Division.objects.get(code=county),
+            item_id=item.pk,
+        )

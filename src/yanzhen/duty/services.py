@@ -352,6 +352,17 @@ def decide_leave(*, actor, leave: Leave, approve: bool) -> Leave:
 # -- the county's attendance item ---------------------------------------------------------------------------------
 
 
+def _fed_by_satisfaction(county: Division, item) -> bool:
+    """The item is the one the county's surveys feed (surveys app, when installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("yanzhen.surveys"):
+        return False
+    from yanzhen.surveys.models import SurveySettings
+
+    return SurveySettings.objects.filter(county=county, score_item=item).exists()
+
+
 @transaction.atomic
 def set_attendance_item(*, actor, county: Division, item_id: int | None) -> DutySettings:
     """The county chooses the monthly scoring item attendance feeds (None: none)."""
@@ -370,5 +381,7 @@ def set_attendance_item(*, actor, county: Division, item_id: int | None) -> Duty
         item = IncumbentScoreItem.objects.filter(pk=item_id, county=county).first()
         if item is None:
             errors["attendance_item"] = "请选择本县的月考评项目"
+        elif _fed_by_satisfaction(county, item):
+            errors["attendance_item"] = f"“{item.name}”已由群众满意度计分，同一项目不能同时由出勤率计分"
     raise_errors(errors)
     return save_county_row(actor, DutySettings, county, attendance_item=item)

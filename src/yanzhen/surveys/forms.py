@@ -72,3 +72,15 @@ class SurveyForm(StyledForm):
         data["satisfaction_questions"] = _lines(data["satisfaction_questions"])
         data["yes_no_questions"] = _lines(data["yes_no_questions"])
         return data
+
+
+class ScoreItemForm(StyledForm):
+    score_item = forms.ChoiceField(label=_("Scoring item fed by satisfaction"), required=False)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["score_item"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("None (satisfaction feeds no item)"))] + [
+            (str(item.pk), f"{item.name}（{item.points}）") for item in items
+        ]

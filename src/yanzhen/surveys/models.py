@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yanzhen.core.jurisdiction import ScopedQuerySet, VillageSharedQuerySet
-from yanzhen.core.model_fields import actor_field, county_field, end_after_start
+from yanzhen.core.model_fields import actor_field, county_field, county_key, end_after_start, optional_link
+from yanzhen.core.models import CountySettings
 from yanzhen.core.text import LONG_TEXT_MAX, NormalisedCharField, NormalisedTextField
 
 
@@ -218,3 +219,18 @@ class AddressCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class SurveySettings(CountySettings):
+    """What a county chooses for its surveys: the monthly scoring item (月考评) the villages' satisfaction
+    feeds, if any (`selectors.satisfaction_suggestions`). Never the item attendance feeds (duty)."""
+
+    county = county_key("survey_settings")
+    score_item = optional_link(
+        "assessments.IncumbentScoreItem", _("scoring item fed by satisfaction"), related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")

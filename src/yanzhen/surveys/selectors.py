@@ -4,8 +4,10 @@ only his own villages of a survey. The satisfaction of a village is the share (%
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ from yanzhen.surveys.models import (
     Response,
     Survey,
     SurveyQuerySet,
+    SurveySettings,
     SurveyVillage,
 )
 
@@ -168,3 +171,70 @@ def village_satisfaction_in_month(
 
 def response_count(member: SurveyVillage) -> int:
     return Response.objects.filter(survey_village=member).count()
+
+
+# -- satisfaction → the monthly score (月考评) ------------------------------------------------------------------
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def score_item_id(county_code: str) -> int | None:
+    """The county's scoring item fed by the villages' satisfaction, if it chose one."""
+    row = SurveySettings.objects.filter(county_id=county_code[:6]).first()
+    return row.score_item_id if row is not None else None
+
+
+def month_satisfaction(village_code: str, month: date) -> tuple[int, int]:
+    """(satisfied, answered) of a village for month M: its answers to the five-level questions of the
+    surveys the county lets count (`feeds_rankings`) whose period (first to last day) overlaps M, given on or
+    before the last day of M (so a later answer never changes a past month's figure)."""
+    first, last = month_bounds(month)
+    rows = (
+        Answer.objects.filter(
+            question__kind=QuestionKind.SATISFACTION,
+            response__survey_village__village_id=village_code,
+            response__survey_village__survey__feeds_rankings=True,
+            response__survey_village__survey__start__lte=last,
+            response__survey_village__survey__end__gte=first,
+            response__submitted_on__lte=last,
+        )
+        .values_list("choice")
+        .annotate(n=Count("id"))
+    )
+    answered = satisfied = 0
+    for choice, n in rows:
+        answered += n
+        satisfied += n if choice in SATISFIED else 0
+    return satisfied, answered
+
+
+def suggested_score(points: int, satisfied: int, answered: int) -> int | None:
+    """points × satisfied ÷ answered (the share 0–1 taken exactly, not the rounded %), rounded half up; None
+    without an answer."""
+    if not answered:
+        return None
+    value = Decimal(points) * satisfied / answered
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def satisfaction_suggestions(terms, month: date, items) -> dict[int, dict[int, int]]:
+    """The pre-fill of the monthly score forms: per term, {satisfaction item id: suggested score}, for the
+    terms whose village has counted answers for the month when the county chose an item among `items`. Every
+    incumbent of a village gets his village's figure."""
+    suggestions: dict[int, dict[int, int]] = {}
+    figures: dict[str, tuple[int, int]] = {}
+    for term in terms:
+        village_code = term.seat.village_id
+        item_id = score_item_id(village_code)
+        item = next((item for item in items if item.pk == item_id), None)
+        if item is None:
+            continue
+        if village_code not in figures:
+            figures[village_code] = month_satisfaction(village_code, month)
+        score = suggested_score(item.points, *figures[village_code])
+        if score is not None:
+            suggestions[term.pk] = {item.pk: score}
+    return suggestions

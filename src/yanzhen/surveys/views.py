@@ -4,18 +4,24 @@ code and poster, the results per village and question), publishing and closing, 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yanzhen.accounts.roles import Role
+from yanzhen.assessments.incumbents.services import score_items
 from yanzhen.core import versioning
 from yanzhen.core.guards import today
 from yanzhen.core.listing import ListSpec
 from yanzhen.core.views_kit import form_page, saved
+from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.surveys import exports, limits, qr, selectors, services
-from yanzhen.surveys.forms import SurveyForm
-from yanzhen.surveys.models import QuestionKind, Survey, SurveyStatus
+from yanzhen.surveys.forms import ScoreItemForm, SurveyForm
+from yanzhen.surveys.models import QuestionKind, Survey, SurveySettings, SurveyStatus
 
 SURVEYS = ListSpec(
     sorts={"title": ("title",), "start": ("start",), "end": ("end",)},
@@ -35,8 +41,18 @@ def survey_list(request):
     for survey in listing.page:
         survey.state_label = STATE_LABELS[services.state(survey)]
     return form_page(
-        request, "surveys/list.html", None, listing=listing, can_write=services.may_write(request.user)
+        request,
+        "surveys/list.html",
+        None,
+        listing=listing,
+        can_write=services.may_write(request.user),
+        can_set=_county_admin(request.user),
     )
+
+
+def _county_admin(user) -> bool:
+    """A county's administrator: the one who chooses the item satisfaction feeds."""
+    return len(user.division_id or "") == 6 and user.has_role(Role.ADMIN)
 
 
 def _choices(user):
@@ -160,3 +176,43 @@ def poster(request, pk: int, code: str):
 def results_export(request, pk: int):
     survey = selectors.get_survey(request.user, pk)
     return exports.results_export(request, survey)
+
+
+# -- the county's scoring item fed by satisfaction ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """The county administrator chooses the monthly scoring item the villages' satisfaction feeds (月考评
+    pre-fill)."""
+    county = Division.objects.filter(code=(request.user.division_id or "")[:6], level=Level.COUNTY).first()
+    if county is None:
+        raise Http404
+    if not request.user.has_role(Role.ADMIN):
+        raise PermissionDenied
+    row = SurveySettings.objects.filter(county=county).first()
+    form = ScoreItemForm(
+        request.POST if request.method == "POST" else None,
+        initial={"score_item": (row.score_item_id if row is not None else None) or ""},
+        items=score_items(county.code),
+    )
+    if saved(
+        request,
+        form,
+        lambda: services.set_score_item(
+            actor=request.user, county=county, item_id=int(form.cleaned_data["score_item"] or 0) or None
+        ),
+    ):
+        return redirect("surveys:settings")
+    return form_page(
+        request,
+        "surveys/settings.html",
+        form,
+        division=county,
+        breadcrumb=county.ancestors(),
+        title=_("Satisfaction and the monthly score"),
+        cancel=reverse("surveys:index"),
+        help=_(
+            "The monthly score forms suggest this item's score for every incumbent of a village as points × the village's satisfaction (satisfied answers ÷ answers to the five-level questions) of the surveys counted for the villages compared whose period overlaps the month, rounded half up; the clerk may change it."
+        ),
+    )

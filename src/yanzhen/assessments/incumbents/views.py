@@ -50,6 +50,7 @@ from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.duty.selectors import attendance_suggestions
 from yanzhen.posts.models import Term
+from yanzhen.surveys.selectors import satisfaction_suggestions
 
 REVIEW_FIELDS = ["year", "report_text", "satisfied", "basically_satisfied", "dissatisfied", "reviewed_on"]
 
@@ -100,12 +101,21 @@ def _save_posted(request, term: Term, month: date) -> date:
     return month
 
 
+def _suggestions(terms: list[Term], month: date, items) -> dict[int, dict[int, int]]:
+    """Per term, {item id: suggested score} of the items the county lets the duty rota's attendance (duty) and
+    the villages' satisfaction (surveys) feed; the two never feed the same item (their settings refuse it)."""
+    suggested = attendance_suggestions(terms, month, items)
+    for term_pk, scores in satisfaction_suggestions(terms, month, items).items():
+        suggested.setdefault(term_pk, {}).update(scores)
+    return suggested
+
+
 def _village_page_rows(user, division: Division, month: date, items) -> list[dict]:
     bands = selectors.Bands()
     rows = services.village_rows(user, division, month)
-    # The attendance item's score suggested from the duty rota (the county's choice, duty app); the clerk may
-    # overwrite it.
-    suggested = attendance_suggestions([row.term for row in rows if row.score is None], month, items)
+    # The attendance item's score suggested from the duty rota (duty app) and the satisfaction item's from the
+    # surveys (the county's choices); the clerk may overwrite them.
+    suggested = _suggestions([row.term for row in rows if row.score is None], month, items)
     return [
         {
             "term": row.term,
@@ -200,8 +210,8 @@ def batch(request, village: str):
             messages.success(request, _("Monthly scores saved: %(count)d.") % {"count": len(saved)})
             return redirect(_village_url(division.code, month))
     failed = {int(key.split(":")[0]) for key in errors if ":" in key}
-    # The attendance item pre-filled from the duty rota (duty app) until the clerk posts his own figures.
-    suggested = attendance_suggestions(terms, month, items) if request.method != "POST" else {}
+    # The attendance and satisfaction items pre-filled (duty, surveys) until the clerk posts his own figures.
+    suggested = _suggestions(terms, month, items) if request.method != "POST" else {}
     rows = [
         {
             "term": term,
