@@ -117,4 +117,4 @@ def test_no_link_on_his_pages_leads_to_a_refusal(demo_county):
         status = client.get(target).status_code
         if status in (403, 500):
             dead.append(f"{target} ({name}): {status}, linked from {sorted(pages)[:3]}")
-    assert dead == []
+    assert dead == [], "\n".join(dead)
