@@ -4,6 +4,8 @@ and each target requested as him: none answers 403 (a page he may not open) or 5
 
 from __future__ import annotations
 
+import json
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -36,17 +38,36 @@ TARGETS_PER_NAME = 3
 
 
 class _Links(HTMLParser):
+    """The links of a page: `<a href>`, `hx-get` (parts loaded after the page, as the warning cards: crawled as
+    pages) and the addresses in its JSON data for the scripts (a chart's bars open them)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.in_json = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "a" and attributes.get("href"):
             self.hrefs.append(attributes["href"])
-        # Parts loaded after the page (the warning cards): crawled as pages.
         if attributes.get("hx-get"):
             self.hrefs.append(attributes["hx-get"])
+        self.in_json = tag == "script" and attributes.get("type") == "application/json"
+
+    def handle_endtag(self, tag):
+        self.in_json = False
+
+    def handle_data(self, data):
+        if self.in_json:
+            self.hrefs.extend(_addresses(json.loads(data)))
+
+
+def _addresses(value) -> list[str]:
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _addresses(item)]
+    if isinstance(value, list):
+        return [found for item in value for found in _addresses(item)]
+    return [value] if isinstance(value, str) and value.startswith("/") and len(value) > 1 else []
 
 
 def internal_links(base: str, html: str) -> list[str]:
@@ -118,3 +139,62 @@ def test_no_link_on_his_pages_leads_to_a_refusal(demo_county):
         if status in (403, 500):
             dead.append(f"{target} ({name}): {status}, linked from {sorted(pages)[:3]}")
     assert dead == [], "\n".join(dead)
+
+
+def test_a_figure_shows_its_number_without_the_link_to_the_people_list(demo_county, client_for):
+    """The dashboard's total links the county's editors to the list of the people behind it; his copy shows the
+    number in the same place and style, without the link."""
+    leader = Client()
+    leader.force_login(make_leader())
+    mine = leader.get("/statistics/").content.decode()
+    theirs = client_for("county").get("/statistics/").content.decode()
+    total = re.search(
+        r'<a class="fs-4 text-decoration-none" data-figure="total" href="([^"]+)">(\d+)</a>', theirs
+    )
+    assert total and total.group(1).startswith("/statistics/people/?division=640323&amp;as_of=")
+    assert f'<span class="fs-4 text-decoration-none" data-figure="total">{total.group(2)}</span>' in mine
+    assert "/statistics/people/" not in mine and "/statistics/people/" in theirs
+
+
+def test_the_filings_list_shows_the_names_without_the_decision_page(demo_county, client_for):
+    from yanzhen.candidacies.models import Filing
+
+    first = Filing.objects.order_by("pk").first()
+    assert first is not None
+    leader = Client()
+    leader.force_login(make_leader())
+    name = first.candidacy.person.name
+    mine = leader.get("/filings/?page_size=100").content.decode()
+    theirs = client_for("county").get("/filings/?page_size=100").content.decode()
+    assert f'<a href="/filings/{first.pk}/">{name}</a>' in theirs
+    assert f"<span>{name}</span>" in mine and f'href="/filings/{first.pk}/"' not in mine
+    assert leader.get(f"/filings/{first.pk}/").status_code == 403
+
+
+def test_the_village_select_of_his_filters_answers_him(demo_county):
+    leader = Client()
+    leader.force_login(make_leader())
+    options = leader.get("/divisions/filter/villages/?township=640323100")
+    assert options.status_code == 200
+    assert "长城村委会" in options.content.decode()
+    assert leader.get("/divisions/filter/villages/?township=999999999").status_code == 404
+
+
+HTML = (
+    '<p><a href="/statistics/">统计</a> · <a class="small" href="/people/7/" hx-get="/people/7/" target="_blank">'
+    '张<b>三</b></a> · <a class="btn btn-sm btn-primary" href="/statistics/thresholds/?division=640323">阈值</a> · '
+    "<a href='/statistics/people/?division=640323&amp;group=age'>12</a> · <a href=\"https://example.org/people/1/\">"
+    'x</a> · <a href="mailto:a@b.c">m</a> · <a href="/accounts/password/">密码</a> · <a href="/nowhere/">404</a> · '
+    '<A HREF="/people/">人员</A> · <a id="top">锚</a></p>'
+)
+
+
+def test_unlink_refused_keeps_his_links_and_unlinks_the_others():
+    from yanzhen.accounts.leader import unlink_refused
+
+    assert unlink_refused(HTML, "http://testserver/statistics/") == (
+        '<p><a href="/statistics/">统计</a> · <span class="small">张<b>三</b></span> ·  · <span>12</span> · '
+        '<a href="https://example.org/people/1/">x</a> · <a href="mailto:a@b.c">m</a> · '
+        '<a href="/accounts/password/">密码</a> · <a href="/nowhere/">404</a> · <span>人员</span> · '
+        '<a id="top">锚</a></p>'
+    )

@@ -76,6 +76,15 @@ def reaches_name(path: str) -> bool:
     return name in LEADER_URL_NAMES
 
 
+def link_for(user: User | AnonymousUser | None, url: str) -> str:
+    """`url`, or "" for a leader-only login when it is a page he may not open: for the links the pages hand to
+    their scripts (a chart's bars), which `unlink_refused` does not see. A chart's bar without a link opens
+    nothing."""
+    if user is None or not is_leader_only(user) or reaches_name(urlsplit(url).path):
+        return url
+    return ""
+
+
 def may_reach(request: HttpRequest) -> bool:
     if request.method not in READ_METHODS and not request.path.startswith(COMMON_PREFIXES):
         return False
