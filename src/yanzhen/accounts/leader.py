@@ -8,6 +8,18 @@ figures and risk map, the county's filings list (names, villages and steps), the
 them, without links: `todos.selectors.AsTheCountyReads`); and his own account pages.
 Anything else answers 403 (JSON under /api/): the people lists and archives, the 花名册, a seat's successors,
 the side-by-side comparison, every write.
+
+His path has no dead end: those pages are shared with editors and link to pages he is refused (a figure to
+the people behind it, a seat to its successors, a village to its page, a filing to its decision page). Rather
+than a condition in each template, his copy of every HTML page loses its links to the pages he may not open
+(`unlink_refused`, applied by the middleware to his responses only: a link becomes its text, a button-styled
+link is left out), and the links a page hands to its scripts (the dashboard's chart bars) pass `link_for`.
+`tests/test_leader_links.py` crawls his pages and requests every link as him.
+
+Which refused targets were opened instead: only the village select of his pages' filters
+(`division-village-options`: the names of a township's villages). A filing's page stays closed (it shows the
+step's inputs, the reason of a refusal and who decided: more than names), and so do a village's page (its
+people), a seat's successors and the people list behind a figure (the archive's lists).
 """
 
 from __future__ import annotations
