@@ -138,14 +138,25 @@ class DutyOnlyMiddleware:
 
 class LeaderOnlyMiddleware:
     """县委分管领导: a user holding only the leader's role reads the county's figures (accounts.leader), by GET;
-    anything else is refused (403), so the role reads no archive and writes nothing."""
+    anything else is refused (403), so the role reads no archive and writes nothing; and the links of his pages
+    to the others are taken out (`leader.unlink_refused`), so his path has no dead end."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if leader.is_leader_only(request.user) and not leader.may_reach(request):
+        if not leader.is_leader_only(request.user):
+            return self.get_response(request)
+        if not leader.may_reach(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "县委分管领导账号只能查看统计数据"}, status=403)
             raise PermissionDenied
-        return self.get_response(request)
+        response = self.get_response(request)
+        # His pages are shared with editors: their links to pages he may not open are taken out of his copy.
+        if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            response.content = leader.unlink_refused(
+                response.content.decode(response.charset), request.build_absolute_uri()
+            )
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from yanzhen.accounts.leader import link_for
 from yanzhen.candidacies.models import PublicNotice
 from yanzhen.core.guards import today
 from yanzhen.core.jurisdiction import code_in_jurisdiction, jurisdiction_prefix
@@ -66,7 +67,11 @@ def _dashboard_context(user, division: Division, as_of=None, villages: int | Non
         "sources": {
             "labels": list(sources),
             "values": [entry["count"] for entry in sources.values()],
-            "links": [f"{people_url}&group=source&key={source_keys.get(name, 'none')}" for name in sources],
+            # Empty for the 县委分管领导, who may not open the people list (accounts.leader).
+            "links": [
+                link_for(user, f"{people_url}&group=source&key={source_keys.get(name, 'none')}")
+                for name in sources
+            ],
         },
         "coverage": {
             "labels": [row.division.name for row in rows],
