@@ -344,9 +344,11 @@ def test_figures_today_and_on_a_past_date():
     }
     assert figures(None, V2, TODAY)["seats"] == 2
     # The statistics' JSON carries them, inside the user's jurisdiction.
-    assert stats_figures.compute(user("huamachi"), HUAMACHI, PAST.isoformat())["succession"] == figures(
-        None, HUAMACHI, PAST
-    )
+    assert stats_figures.compute(user("huamachi"), HUAMACHI, PAST.isoformat(), succession=True)[
+        "succession"
+    ] == figures(None, HUAMACHI, PAST)
+    # Only when asked for: the other figures do not pay for it.
+    assert "succession" not in stats_figures.compute(user("huamachi"), HUAMACHI, PAST.isoformat())
     assert figures(user("cunshuji"), HUAMACHI, TODAY)["seats"] == 2
 
 
@@ -354,8 +356,15 @@ def test_figures_in_the_stats_command(capsys):
     from django.core.management import call_command
 
     _township()
-    call_command("stats", "--division", HUAMACHI, "--as-of", PAST.isoformat(), "--json")
+    call_command("stats", "--division", HUAMACHI, "--as-of", PAST.isoformat(), "--json", "--succession")
     assert json.loads(capsys.readouterr().out)["succession"]["seats_with_emergency_cover"] == 1
+
+
+def test_figures_in_the_api_when_asked_for(client_for):
+    _township()
+    asked = client_for("huamachi").get(f"/api/v1/stats?division={HUAMACHI}&as_of={PAST}&succession=true")
+    assert asked.json()["succession"] == figures(None, HUAMACHI, PAST)
+    assert "succession" not in client_for("huamachi").get(f"/api/v1/stats?division={HUAMACHI}").json()
 
 
 # -- pages ---------------------------------------------------------------------------------------------------

@@ -663,20 +663,23 @@ def _figures_for(scope: Scope, destinations: bool = False) -> dict:
     }
 
 
-def compute(user, division_code: str, as_of: date | str | None = None) -> dict:
+def compute(user, division_code: str, as_of: date | str | None = None, *, succession: bool = False) -> dict:
     """The figures of a division on a date (today when None), as the issue's JSON.
 
     Raises Http404 for a division outside the user's jurisdiction (or missing) and StatsInputError for a
     bad date, or a missing division on the command line. The apps that add figures of their own do so here,
     on the same division and date, each through its own selector: 雏雁计划 (issue 19 §1, "prospects", one
-    query) and 梯队 (issue 21 §5, "succession")."""
+    query) and, when asked for (`succession=True`: `yanzhen stats --succession`, `?succession=true`), 梯队
+    (issue 21 §5, "succession"). Why asked for: it reads every key seat's bench and every incumbent's risk
+    in Python, 1.8 s for a county of province 41 and 39 s for the province (docs/benchmarks.md), where the
+    other figures take 9 ms and 111 ms; until it is kept per county like them, nobody pays for it unasked."""
     scope = make_scope(user, division_code, as_of)
     result = figures_for(scope, destinations=True)
     if apps.is_installed("yanzhen.prospects"):
         from yanzhen.prospects.selectors import figures as prospect_figures
 
         result["prospects"] = prospect_figures(scope.user, scope.division.code, scope.as_of)
-    if apps.is_installed("yanzhen.succession"):
+    if succession and apps.is_installed("yanzhen.succession"):
         from yanzhen.succession.figures import figures as succession_figures
 
         result["succession"] = succession_figures(user, scope.division.code, scope.as_of)

@@ -114,6 +114,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--division", required=True, help="division code, e.g. 640323")
         parser.add_argument("--as-of", dest="as_of", default="", help="YYYY-MM-DD; today when omitted")
+        parser.add_argument(
+            "--succession",
+            action="store_true",
+            help="add the succession figures (梯队: seats, ready now, emergency cover, high risk); slow for a province",
+        )
         what = parser.add_mutually_exclusive_group()
         what.add_argument(
             "--json", dest="as_json", action="store_true", help="print the JSON of GET /api/v1/stats"
@@ -127,13 +132,23 @@ class Command(BaseCommand):
             "--refresh", action="store_true", help="compute the per-county counts of the date again"
         )
 
-    def handle(self, *args, division: str, as_of: str, as_json: bool, verify: bool, refresh: bool, **options):
+    def handle(
+        self,
+        *args,
+        division: str,
+        as_of: str,
+        as_json: bool,
+        verify: bool,
+        refresh: bool,
+        succession: bool,
+        **options,
+    ):
         try:
             if verify:
                 return self.verify(division, as_of)
             if refresh:
                 return self.refresh(division, as_of)
-            result = compute(None, division, as_of or None)
+            result = compute(None, division, as_of or None, succession=succession)
         except StatsInputError as wrong:
             raise CommandError(str(wrong)) from None
         if as_json:
