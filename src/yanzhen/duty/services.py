@@ -16,9 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yanzhen.accounts.roles import Role
-from yanzhen.core.county_settings import county_errors, save_county_row
 from yanzhen.core.guards import attribute_to, raise_errors, require_editor, today, visible
-from yanzhen.core.jurisdiction import code_in_jurisdiction
 from yanzhen.divisions.codes import Level
 from yanzhen.divisions.models import Division
 from yanzhen.duty import selectors
@@ -352,36 +350,8 @@ def decide_leave(*, actor, leave: Leave, approve: bool) -> Leave:
 # -- the county's attendance item ---------------------------------------------------------------------------------
 
 
-def _fed_by_satisfaction(county: Division, item) -> bool:
-    """The item is the one the county's surveys feed (surveys app, when installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("yanzhen.surveys"):
-        return False
-    from yanzhen.surveys.models import SurveySettings
-
-    return SurveySettings.objects.filter(county=county, score_item=item).exists()
-
-
-@transaction.atomic
 def set_attendance_item(*, actor, county: Division, item_id: int | None) -> DutySettings:
-    """The county chooses the monthly scoring item attendance feeds (None: none)."""
-    from yanzhen.assessments.models import IncumbentScoreItem
+    """The county chooses the monthly scoring item attendance feeds (None: none); one item, one source."""
+    from yanzhen.assessments.incumbents.fed_items import choose_item
 
-    errors = county_errors(
-        actor,
-        county,
-        role=Role.ADMIN,
-        visible=lambda user, code: (
-            code_in_jurisdiction(user, code) or (user.division_id or "").startswith(code)
-        ),
-    )
-    item = None
-    if item_id is not None:
-        item = IncumbentScoreItem.objects.filter(pk=item_id, county=county).first()
-        if item is None:
-            errors["attendance_item"] = "请选择本县的月考评项目"
-        elif _fed_by_satisfaction(county, item):
-            errors["attendance_item"] = f"“{item.name}”已由群众满意度计分，同一项目不能同时由出勤率计分"
-    raise_errors(errors)
-    return save_county_row(actor, DutySettings, county, attendance_item=item)
+    return choose_item(actor=actor, county=county, item_id=item_id, settings_model=DutySettings)

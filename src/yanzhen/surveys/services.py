@@ -291,29 +291,9 @@ def submit_response(*, member: SurveyVillage, data: Submission) -> Response:
 # -- the county's scoring item fed by satisfaction ----------------------------------------------------------------
 
 
-@transaction.atomic
 def set_score_item(*, actor, county: Division, item_id: int | None) -> SurveySettings:
     """The county (its administrator) chooses the monthly scoring item the villages' satisfaction feeds (None:
-    none). The item attendance feeds (duty) is refused: one item is fed by one source."""
-    from yanzhen.accounts.roles import Role
-    from yanzhen.assessments.models import IncumbentScoreItem
-    from yanzhen.core.county_settings import county_errors, save_county_row
-    from yanzhen.duty.models import DutySettings
+    none); one item, one source (`assessments.incumbents.fed_items`)."""
+    from yanzhen.assessments.incumbents.fed_items import choose_item
 
-    errors = county_errors(
-        actor,
-        county,
-        role=Role.ADMIN,
-        visible=lambda user, code: (
-            code_in_jurisdiction(user, code) or (user.division_id or "").startswith(code)
-        ),
-    )
-    item = None
-    if item_id is not None:
-        item = IncumbentScoreItem.objects.filter(pk=item_id, county=county).first()
-        if item is None:
-            errors["score_item"] = "请选择本县的月考评项目"
-        elif DutySettings.objects.filter(county=county, attendance_item=item).exists():
-            errors["score_item"] = f"“{item.name}”已由坐班值班出勤率计分，同一项目不能同时由满意度计分"
-    raise_errors(errors)
-    return save_county_row(actor, SurveySettings, county, score_item=item)
+    return choose_item(actor=actor, county=county, item_id=item_id, settings_model=SurveySettings)
