@@ -937,13 +937,10 @@ def known_incumbent(persona):
     }
 
 
-def known_candidacy(persona):
-    """A candidacy of village V in its 公示, with a document, for the pipeline URLs that take a pk."""
+def candidacy_in_notice(county, name: str, born, serial: int, post: str):
+    """A new person of village V nominated for `post` and walked by the county to its 公示 (2024-03-20 … 26)."""
     from datetime import date
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from yanzhen.candidacies import services as candidacy_services
     from yanzhen.candidacies import workflow
     from yanzhen.candidacies.notice import start_notice
     from yanzhen.divisions.models import Division
@@ -951,12 +948,11 @@ def known_candidacy(persona):
     from yanzhen.people.services import PersonInput, create_person
     from yanzhen.posts.models import PostType
 
-    county = persona("county")
     person = create_person(
         actor=county,
         data=PersonInput(
-            name="白后备",
-            id_number=make_id_number("640323", date(1991, 6, 1), 31),
+            name=name,
+            id_number=make_id_number("640323", born, serial),
             village=Division.objects.get(code=V),
             political_status="01",
         ),
@@ -964,7 +960,7 @@ def known_candidacy(persona):
     candidacy = workflow.nominate(
         actor=county,
         person=person,
-        post_types=[PostType.objects.get(code="secretary")],
+        post_types=[PostType.objects.get(code=post)],
         nomination_way="village_party",
         on=date(2024, 3, 1),
     )
@@ -982,6 +978,19 @@ def known_candidacy(persona):
     )
     workflow.decide(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 19))
     start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
+    return candidacy
+
+
+def known_candidacy(persona):
+    """A candidacy of village V in its 公示, with a document, for the pipeline URLs that take a pk."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanzhen.candidacies import services as candidacy_services
+
+    county = persona("county")
+    candidacy = candidacy_in_notice(county, "白后备", date(1991, 6, 1), 31, "secretary")
     document = candidacy_services.add_document(
         actor=county,
         candidacy=candidacy,
@@ -1773,47 +1782,14 @@ def known_filing(records, persona):
     """花马池镇's request to admit a reserve of V to the pool, awaiting 盐池县's approval (审批)."""
     from datetime import date
 
-    from yanzhen.candidacies import filing, transitions, workflow
-    from yanzhen.candidacies.notice import start_notice
+    from yanzhen.candidacies import filing, transitions
     from yanzhen.divisions.models import Division
-    from yanzhen.people.idcard import make_id_number
-    from yanzhen.people.services import PersonInput, create_person
-    from yanzhen.posts.models import PostType
 
     county, clerk = persona("county"), persona("huamachi")
     filing.save_settings(
         actor=county, county=Division.objects.get(code="640323"), entry="approval", removal="none"
     )
-    person = create_person(
-        actor=county,
-        data=PersonInput(
-            name="高报备",
-            id_number=make_id_number("640323", date(1992, 7, 1), 41),
-            village=Division.objects.get(code=V),
-            political_status="01",
-        ),
-    )
-    candidacy = workflow.nominate(
-        actor=county,
-        person=person,
-        post_types=[PostType.objects.get(code="member")],
-        nomination_way="village_party",
-        on=date(2024, 3, 1),
-    )
-    workflow.vet(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 5))
-    workflow.inspect(
-        actor=county,
-        candidacy=candidacy,
-        on=date(2024, 3, 12),
-        inspectors="张三",
-        people_talked_to=10,
-        votes_for=20,
-        votes_against=0,
-        votes_abstaining=0,
-        findings="同意",
-    )
-    workflow.decide(actor=county, candidacy=candidacy, passed=True, on=date(2024, 3, 19))
-    start_notice(actor=county, candidacy=candidacy, start=date(2024, 3, 20), end=date(2024, 3, 26))
+    candidacy = candidacy_in_notice(county, "高报备", date(1992, 7, 1), 41, "member")
     move = transitions.find("in_notice", "in_pool")
     request = move.perform(clerk, candidacy, {"on": date(2024, 3, 27)})
     return {"{filing}": str(request.pk)}
